@@ -1,0 +1,94 @@
+# vps build. `make` builds ./vps; `make check` installs deps, builds, runs every test.
+# Concerns add rules in their own */*.mk fragments (included below) and Debian
+# packages in mk/packages/*.list, so the top-level file rarely changes.
+
+CC       ?= gcc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+B        := build
+PKGS     := libseccomp libcap libmnl json-c libcrypt
+
+HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+ifeq ($(HAVE_PKGS),yes)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+BUILD_LIBS := $(foreach p,$(PKGS),$(p) $(shell pkg-config --modversion $(p)))
+endif
+
+CFLAGS   ?= -O2 -g
+VPS_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
+	-fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2 -fno-strict-aliasing \
+	-DVPS_BUILD_LIBS='"$(BUILD_LIBS)"' -MMD -MP
+VPS_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+
+LIB_DIRS := util specs runtime cgroups netns rootfs runtime/vm
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+CLI_SRCS := $(wildcard cli/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+LIBVPS   := $(B)/libvps.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+
+.PHONY: all deps check demo install format format-check unit clean test test-bats
+all: vps
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(VPS_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBVPS): $(LIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+vps: $(CLI_OBJS) $(LIBVPS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(VPS_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBVPS) $(PKG_LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(LIBVPS) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(VPS_CFLAGS) $(CFLAGS) $(VPS_LDFLAGS) -o $@ $< $(LIBVPS) $(PKG_LIBS)
+
+unit: $(UNIT_BINS)
+
+# Install the Debian packages every concern lists (idempotent; says what it installs).
+deps:
+	@bash mk/deps.sh mk/packages/*.list
+
+# Everything: deps, build, every test; the last line is "N passed, M failed".
+check: deps
+	@$(MAKE) --no-print-directory all unit test-tools
+	@bash tests/run.sh
+
+# The test runner alone (no deps, no rebuild); TESTS=REGEX picks suites.
+test: all unit test-tools
+	@bash tests/run.sh
+
+test-tools: $(B)/tests/subreaper
+$(B)/tests/subreaper: tests/tools/subreaper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VPS_CFLAGS) $(CFLAGS) -o $@ $<
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash mk/demo.sh
+
+install: all
+	install -D -m 0755 vps $(DESTDIR)$(PREFIX)/bin/vps
+	for m in man/*.[1-8]; do [ -e "$$m" ] || continue; \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
+	install -D -m 0644 mk/vps.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vps
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format-check: ok"
+
+clean:
+	rm -rf $(B) vps
+
+-include $(wildcard */*.mk */*/*.mk)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,49 @@
+/* The CLI: argument parsing and output only. A command is one file cli/cmd_NAME.c
+ * defining `int cmd_NAME(struct vps_ctx *, int argc, char **argv)` plus one entry
+ * in the table in cli/commands.c. argv[0] is the command name; parse with
+ * getopt_long (optind is reset for you). */
+#pragma once
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "util/err.h"
+
+#define VPS_VERSION "0.1.0"
+
+struct vps_ctx {
+	const char *root;      /* --root (default /run/vps) */
+	const char *log_path;  /* --log */
+	bool log_json;         /* --log-format json */
+	bool debug;            /* --debug */
+	bool systemd_cgroup;   /* --systemd-cgroup */
+	const char *cmd;       /* command name, for error prefixes */
+	const char *id;        /* container id once known, for error prefixes */
+	vps_err err;
+};
+
+struct vps_command {
+	const char *name;
+	int (*run)(struct vps_ctx *ctx, int argc, char **argv);
+	const char *summary; /* one line for `vps --help` */
+	const char *usage;   /* full text for `vps CMD --help` (starts with "Usage: vps CMD ...") */
+};
+
+extern const struct vps_command vps_commands[];
+extern const unsigned vps_n_commands;
+
+/* Print ctx->err once as "vps: CMD ID: msg" (stderr, and the --log file in
+ * runc's JSON shape when set). Returns the exit status to use (1). */
+int cli_fail(struct vps_ctx *ctx);
+/* Usage error: "vps: CMD: msg" plus a hint to --help; returns 2. */
+int cli_usage(struct vps_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print the command's usage to stdout; returns 0. */
+int cli_help(struct vps_ctx *ctx);
+/* Standard handling for the `-h/--help` option and the default case of a getopt loop:
+ * returns -1 to continue, or the exit status to return. */
+int cli_opt_common(struct vps_ctx *ctx, int opt);
+/* Exactly `want` positional args left (want < 0: at least -want). Sets ctx->id
+ * to the first one. Returns 0 or prints a usage error and returns 2. */
+int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want);
+
+/* Command entry points: declare here, list in commands.c. */
+int cmd_spec(struct vps_ctx *ctx, int argc, char **argv);

@@ -1,0 +1,30 @@
+/* The state store: ROOT/ID/ holds state.json (and whatever a concern keeps
+ * per container, e.g. the exec barrier). ROOT defaults to /run/vps. Every
+ * change happens under the container's lock (flock on ROOT/ID/.lock... see store.c). */
+#pragma once
+#include <stdbool.h>
+
+#include "specs/state.h"
+#include "util/err.h"
+
+#define VPS_DEFAULT_ROOT "/run/vps"
+
+/* runc's rules: [A-Za-z0-9_+.-]+, not "." or "..", at most 1024 bytes. */
+int vps_id_validate(const char *id, vps_err *err);
+
+/* Make ROOT/ID exclusively (0700) and lock it. Fails with
+ * `container "ID" already exists` (EEXIST) when it is there, even half-made.
+ * Returns the container dir fd in *dirfd and the held lock fd in *lockfd. */
+int vps_store_create(const char *root, const char *id, int *dirfd, int *lockfd, vps_err *err);
+
+/* Open and lock (LOCK_EX) an existing container: `container "ID" does not exist` (ENOENT). */
+int vps_store_lock(const char *root, const char *id, int *dirfd, int *lockfd, vps_err *err);
+
+int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
+int vps_state_save(const char *root, const struct vps_state *st, vps_err *err); /* atomic */
+
+/* Remove ROOT/ID and everything in it (idempotent: ENOENT is success). */
+int vps_store_remove(const char *root, const char *id, vps_err *err);
+
+/* NULL-terminated, sorted list of ids (malloc'ed strv). */
+int vps_store_list(const char *root, char ***ids, vps_err *err);

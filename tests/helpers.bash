@@ -1,0 +1,55 @@
+# Shared bats helpers. Every test runs as root under tests/run.sh's subreaper.
+# Each test file gets its own state root ($ROOT) and work dir, so suites never
+# collide with each other or with a real /run/vps.
+VPS=${VPS:-$BATS_TEST_DIRNAME/../vps}
+VPS_TOP=${VPS_TOP:-$BATS_TEST_DIRNAME/..}
+
+# Per-file setup: call from setup_file().
+vps_setup_file() {
+	export WORK=$(mktemp -d /tmp/vps-test.XXXXXX)
+	export ROOT=$WORK/state
+	mkdir -p "$ROOT"
+}
+vps_teardown_file() {
+	local id
+	if [ -d "$ROOT" ]; then
+		for id in $(ls "$ROOT" 2>/dev/null); do
+			"$VPS" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	# bundles may hold bind mounts if a test failed half-way
+	grep -o " $WORK[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
+	rm -rf "$WORK"
+}
+
+# vps with this file's state root.
+v() { "$VPS" --root "$ROOT" "$@"; }
+
+# make_busybox_bundle DIR: a rootfs from Debian's busybox-static and the default
+# config (process.terminal off so tests need no tty).
+make_busybox_bundle() {
+	local dir=$1
+	mkdir -p "$dir/rootfs"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin,var}
+	cp /bin/busybox "$dir/rootfs/bin/busybox"
+	local a
+	for a in $(/bin/busybox --list); do
+		[ -e "$dir/rootfs/bin/$a" ] || ln -s busybox "$dir/rootfs/bin/$a"
+	done
+	chmod 1777 "$dir/rootfs/tmp"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/rootfs/etc/passwd"
+	echo 'root:x:0:' >"$dir/rootfs/etc/group"
+	(cd "$dir" && "$VPS" spec)
+	jq_edit "$dir/config.json" '.process.terminal = false | .root.readonly = false'
+}
+
+# jq_edit FILE FILTER: edit a JSON file in place with jq.
+jq_edit() {
+	local f=$1; shift
+	jq "$@" "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+}
+
+# set_args DIR ARG...: the bundle's process.args
+set_args() {
+	local dir=$1; shift
+	jq_edit "$dir/config.json" --args '.process.args = $ARGS.positional' "$@"
+}

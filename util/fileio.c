@@ -1,0 +1,124 @@
+#include "util/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len,
+		     vps_err *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return vps_error(err, errno, "open %s", name);
+	size_t cap = 4096, n = 0;
+	_cleanup_free_ char *buf = malloc(cap + 1);
+	if (!buf)
+		return vps_error(err, ENOMEM, "read %s", name);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max)
+				return vps_errorx(err, EFBIG, "read %s: larger than %zu bytes",
+						  name, max);
+			cap = cap * 2 > max ? max : cap * 2;
+			char *nb = realloc(buf, cap + 1);
+			if (!nb)
+				return vps_error(err, ENOMEM, "read %s", name);
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return vps_error(err, errno, "read %s", name);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	*out = take_ptr(buf);
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, vps_err *err)
+{
+	char tmp[512];
+	if (strchr(name, '/') || snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", name) >= (int)sizeof(tmp))
+		return vps_errorx(err, EINVAL, "write %s: not a plain file name", name);
+	size_t base = strlen(tmp) - 6;
+	int fd = -1;
+	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+		unsigned long r = (unsigned long)random() ^ ((unsigned long)getpid() << 8) ^
+				  (unsigned long)attempt;
+		for (int i = 0; i < 6; i++) {
+			tmp[base + i] = "abcdefghijklmnopqrstuvwxyz0123456789"[r % 36];
+			r /= 36;
+		}
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return vps_error(err, errno, "create temporary file for %s", name);
+	}
+	if (fd < 0)
+		return vps_error(err, EEXIST, "create temporary file for %s", name);
+	int r = write_all(fd, buf, len);
+	const char *step = "write";
+	if (r == 0 && (uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
+		r = -errno, step = "chown";
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno, step = "chmod";
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno, step = "fsync";
+	close(fd);
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = -errno, step = "rename";
+	if (r < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return vps_error(err, -r, "%s %s", step, name);
+	}
+	if (dirfd != AT_FDCWD)
+		fsync(dirfd);
+	return 0;
+}
+
+int vps_mkdir_p(const char *path, mode_t mode, vps_err *err)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return vps_errorx(err, ENAMETOOLONG, "mkdir %s: path too long", path);
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return vps_error(err, errno, "mkdir %s", buf);
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* Whole-file reads and crash-safe writes (temp name, fsync, rename, fsync dir). */
+#pragma once
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+/* Read a whole file (at most max bytes) relative to dirfd (AT_FDCWD ok),
+ * NUL-terminated. *out is malloc'ed. */
+int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len,
+		     vps_err *err);
+
+/* Atomically replace dirfd/name with buf: write dirfd/.name.XXXXXX, fchown
+ * (uid/gid -1: keep unchanged), fchmod(mode), fsync, renameat, fsync(dirfd).
+ * name must be a plain file name (no '/'). On failure nothing is left behind. */
+int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, vps_err *err);
+
+/* mkdir -p under AT_FDCWD with mode for created components. */
+int vps_mkdir_p(const char *path, mode_t mode, vps_err *err);
