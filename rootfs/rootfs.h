@@ -1,0 +1,26 @@
+/* Building the container's filesystem view, run by the container init inside its
+ * new mount namespace (after id maps are written, before the user switch and exec).
+ * Every target path is resolved inside the rootfs (openat2 RESOLVE_IN_ROOT), so a
+ * symlink in the rootfs can never redirect a mount onto the host. */
+#pragma once
+#include <stdbool.h>
+
+#include "specs/spec.h"
+#include "util/err.h"
+
+struct vps_rootfs_opts {
+	const char *rootfs;     /* absolute path of the bundle's rootfs on the host */
+	bool no_pivot;          /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool in_userns;         /* devices are bind-mounted, not mknod'ed */
+	bool new_cgroupns;      /* for the cgroup mount */
+};
+
+/* Make the mount tree: rootfs propagation, the spec's mounts, /dev (default
+ * devices, pts, shm, mqueue, symlinks, spec devices), masked and readonly
+ * paths, pivot_root (old root detached), readonly root. On return the process's
+ * root and cwd are the container's "/". */
+int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err);
+
+/* Open PATH (absolute, as seen inside the container) relative to rootfs_fd
+ * without ever leaving it (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). */
+int vps_open_in_root(int rootfs_fd, const char *path, int flags, mode_t mode, vps_err *err);
