@@ -14,9 +14,12 @@ struct vps_cgroup; /* opaque */
 enum vps_cgroup_layout { VPS_CG_V2, VPS_CG_V1, VPS_CG_HYBRID };
 int vps_cgroup_layout(enum vps_cgroup_layout *out, vps_err *err);
 
-/* Create the container's cgroup(s) for spec cgroupsPath (NULL: "/vps/ID"-style
- * default) in every hierarchy, and apply res (may be NULL). On failure nothing
- * is left behind. */
+/* Create the container's cgroup(s) for spec cgroupsPath (NULL: "/vps/ID";
+ * absolute: from each hierarchy's root; relative: under the runtime's own cgroup
+ * (v1) or its parent (v2), as runc does; systemd: refused, no systemd driver)
+ * in every hierarchy (name=systemd too), and apply res (may be NULL). On failure
+ * nothing is left behind. Device rules: pass the spec's resources.devices plus
+ * an allow rule per linux.devices entry; vps adds runc's default allow list. */
 int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 		      const struct oci_resources *res, struct vps_cgroup **out, vps_err *err);
 /* Re-open from the string saved in state.json (vps_cgroup_path()). */
@@ -36,3 +39,10 @@ int vps_cgroup_kill(struct vps_cgroup *cg, int sig, vps_err *err);  /* every pro
 int vps_cgroup_pids(struct vps_cgroup *cg, pid_t **pids, size_t *n, vps_err *err);
 /* Remove every directory (kills leftovers first); idempotent. */
 int vps_cgroup_destroy(struct vps_cgroup *cg, vps_err *err);
+
+/* Resolve where create would put the cgroup (same rules), touching nothing:
+ * lets delete --force clean up after a create that crashed before state.json
+ * recorded vps_cgroup_path(). */
+int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
+		      struct vps_cgroup **out, vps_err *err);
+const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hybrid" */
