@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +77,30 @@ static void port(struct argv *a, const char *id, const char *name)
 	arg(a, "virtserialport,chardev=%s,name=%s", id, name);
 }
 
+/* Our stdio fd N is QEMU's fd QFD(N) (QEMU refuses -add-fd of 0-2). Output
+ * fds open write-only are handed over as they are (-add-fd: QEMU dups them, so
+ * the file offset stays shared with the caller, as for a container); sockets
+ * become connected socket chardevs; anything else (a tty, /dev/null) is
+ * reopened through /proc/self/fd. */
+#define QFD(n) (6 + (n))
+static void stdio_chardev(struct argv *a, const char *id, int n)
+{
+	struct stat st;
+	int fl = fcntl(n, F_GETFL);
+	arg(a, "-chardev");
+	if (fl < 0 || fstat(n, &st) < 0) {
+		arg(a, "%s,id=%s,path=/dev/null", n == 0 ? "pipe" : "file", id);
+	} else if (S_ISSOCK(st.st_mode)) {
+		arg(a, "socket,id=%s,fd=%d", id, QFD(n));
+	} else if (n > 0 && (fl & O_ACCMODE) == O_WRONLY) {
+		arg(a, "file,id=%s,path=/dev/fdset/%d,append=on", id, QFD(n));
+		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", QFD(n), QFD(n));
+	} else {
+		arg(a, "%s,id=%s,path=/proc/self/fd/%d%s", n == 0 ? "pipe" : "file", id, QFD(n),
+		    n == 0 ? "" : ",append=on");
+	}
+}
+
 static void build(struct argv *a, const struct vps_vm_launch *l)
 {
 	bool kvm = l->accel == VPS_VM_KVM;
@@ -109,14 +134,14 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 	arg(a, "-chardev"), arg(a, "file,id=status,path=exit");
 	port(a, "status", VPS_VM_PORT_STATUS);
 	if (p && p->terminal) {
-		arg(a, "-chardev"), arg(a, "stdio,id=tty,signal=off");
+		arg(a, "-chardev"), arg(a, "pipe,id=tty,path=/proc/self/fd/0");
 		port(a, "tty", VPS_VM_PORT_TTY);
 	} else {
-		arg(a, "-chardev"), arg(a, "stdio,id=in,signal=off");
+		stdio_chardev(a, "in", STDIN_FILENO);
 		port(a, "in", VPS_VM_PORT_IN);
-		arg(a, "-chardev"), arg(a, "file,id=out,path=/proc/self/fd/1,append=on");
+		stdio_chardev(a, "out", STDOUT_FILENO);
 		port(a, "out", VPS_VM_PORT_OUT);
-		arg(a, "-chardev"), arg(a, "file,id=err,path=/proc/self/fd/2,append=on");
+		stdio_chardev(a, "err", STDERR_FILENO);
 		port(a, "err", VPS_VM_PORT_ERR);
 	}
 	a->v[a->n] = NULL;
@@ -167,7 +192,10 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		if (rf < 0 || g < 0 || rp < 0 || chdir(l->dir) < 0 || dup2(rf, 3) < 0 ||
 		    dup2(g, 4) < 0 || dup2(rp, 5) < 0)
 			e = errno;
-		if (!e && (syscall(SYS_close_range, 6, ~0U, 0) < 0 || fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
+		for (int n = 0; n < 3 && !e; n++)
+			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
+				e = errno;
+		if (!e && (syscall(SYS_close_range, QFD(3), ~0U, 0) < 0 || fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
 			e = errno;
 		if (!e && read(4, &b, 1) != 1)
 			_exit(1); /* the parent gave up */

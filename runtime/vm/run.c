@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "runtime/vm/vm.h"
@@ -77,7 +78,7 @@ int vps_vm_create(const struct vps_vm_run_opts *o, pid_t *pid, vps_err *err)
 	return r;
 }
 
-int vps_vm_wait(const char *dir, pid_t qemu, int *status, vps_err *err)
+int vps_vm_wait(const char *dir, pid_t qemu, bool tty, int *status, vps_err *err)
 {
 	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	sigset_t mask, old;
@@ -88,6 +89,13 @@ int vps_vm_wait(const char *dir, pid_t qemu, int *status, vps_err *err)
 	_cleanup_close_ int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, qemu, 0);
 	int ws = -1;
+	struct termios saved;
+	bool raw = tty && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (raw) { /* keys (^C too) go to the guest's terminal */
+		struct termios t = saved;
+		cfmakeraw(&t);
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	}
 	for (;;) {
 		struct pollfd p[2] = {{.fd = pfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
 		if (pfd >= 0 && poll(p, 2, -1) < 0 && errno != EINTR)
@@ -104,6 +112,8 @@ int vps_vm_wait(const char *dir, pid_t qemu, int *status, vps_err *err)
 				kill(qemu, SIGKILL); /* the agent is gone: stop the VM */
 		}
 	}
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return vps_vm_exit_status(dir, ws, status, err);
 }

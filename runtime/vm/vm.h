@@ -90,7 +90,7 @@ struct vps_vm_run_opts {
 };
 /* Boot the VM and wait until its agent is ready; *pid = QEMU. */
 int vps_vm_create(const struct vps_vm_run_opts *o, pid_t *pid, vps_err *err);
-/* Forward signals to the guest, wait for QEMU, *status = the main process's. */
-int vps_vm_wait(const char *dir, pid_t qemu, int *status, vps_err *err);
+/* Forward signals to the guest (tty: our terminal raw meanwhile), wait for QEMU, *status = the main process's. */
+int vps_vm_wait(const char *dir, pid_t qemu, bool tty, int *status, vps_err *err);
 /* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg". */
 int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);

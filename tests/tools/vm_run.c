@@ -24,6 +24,14 @@ int main(int argc, char **argv)
 	struct oci_spec spec = {.root_path = (char *)rootfs, .process = &proc, .hostname = "vmtest"};
 	char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL};
 	proc.env = env, proc.n_env = 2;
+	char *o_proc[] = {"nosuid", "noexec", "nodev"}, *o_dev[] = {"nosuid", "mode=755"};
+	char *o_pts[] = {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"};
+	struct oci_mount mounts[] = {
+		{.destination = "/proc", .type = "proc", .source = "proc", .options = o_proc, .n_options = 3},
+		{.destination = "/dev", .type = "tmpfs", .source = "tmpfs", .options = o_dev, .n_options = 2},
+		{.destination = "/dev/pts", .type = "devpts", .source = "devpts", .options = o_pts, .n_options = 5},
+	};
+	spec.mounts = mounts, spec.n_mounts = 3;
 	int i = 3;
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-t"))
@@ -59,7 +67,7 @@ int main(int argc, char **argv)
 			goto fail;
 		fprintf(stderr, "exec status %d\n", xs);
 	}
-	if (vps_vm_start(dir, &err) < 0 || vps_vm_wait(dir, pid, &st, &err) < 0)
+	if (vps_vm_start(dir, &err) < 0 || vps_vm_wait(dir, pid, proc.terminal, &st, &err) < 0)
 		goto fail;
 	return st;
 fail:

@@ -54,6 +54,7 @@ __attribute__((noreturn)) void child_fail(const char *what);
 
 /* relay.c: copy between the exec socket and a process's pipes or pty until it exits. */
 int relay_exec(int port, const struct gconf *c, pid_t main_pid);
+int open_pty(int *master, int *slave, unsigned rows, unsigned cols);
 /* Copy a pty master <-> a raw port until the master closes. */
 void relay_tty(int master, int port);
 

@@ -108,6 +108,8 @@ static void early_mounts(void)
 	mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL);
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mkdir("/dev/pts", 0755);
+	mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "ptmxmode=0666,mode=0620");
 	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
 	if (fd >= 0) {
 		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
@@ -163,14 +165,8 @@ int main(void)
 	int stdio[3] = {-1, -1, -1}, master = -1, slave = -1, tty_port = -1;
 	if (c.tty) {
 		tty_port = must_port(VPS_VM_PORT_TTY);
-		master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-		char *name = master >= 0 && !grantpt(master) && !unlockpt(master) ? ptsname(master) : NULL;
-		slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
-		if (slave < 0)
+		if (open_pty(&master, &slave, c.rows, c.cols) < 0)
 			fatal("allocate the terminal");
-		struct winsize ws = {.ws_row = (unsigned short)c.rows, .ws_col = (unsigned short)c.cols};
-		if (c.rows && c.cols)
-			ioctl(master, TIOCSWINSZ, &ws);
 	} else {
 		stdio[0] = must_port(VPS_VM_PORT_IN);
 		stdio[1] = must_port(VPS_VM_PORT_OUT);

@@ -172,14 +172,9 @@ static void exec_path(const struct gconf *c)
 void proc_exec(const struct gconf *c, bool enter, pid_t main_pid)
 {
 	char what[600];
-	if (enter) {
-		char root[64];
-		snprintf(root, sizeof(root), "/proc/%d/root", (int)main_pid);
-		if (chroot(root) < 0)
-			child_fail("enter the container's root");
-	} else if (chroot(NEWROOT) < 0) {
+	(void)enter, (void)main_pid; /* one mount namespace: every process chroots to the rootfs */
+	if (chroot(NEWROOT) < 0)
 		child_fail("chroot to the rootfs");
-	}
 	const char *cwd = c->cwd && *c->cwd ? c->cwd : "/";
 	if (chdir(cwd) < 0) {
 		snprintf(what, sizeof(what), "chdir to cwd \"%s\"", cwd);

@@ -13,13 +13,21 @@
 
 #include "runtime/vm/guest/guest.h"
 
-static int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
+
+/* A pty from the container's devpts (so `tty` names /dev/pts/N inside it),
+ * else from the init's own; the slave is opened from the master (TIOCGPTPEER),
+ * whose /dev/pts/N path does not exist in the init's root. */
+int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
 {
-	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0)
+	*master = open("/newroot/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		*master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0 || unlockpt(*master) < 0)
 		return -1;
-	char *name = ptsname(*master);
-	*slave = name ? open(name, O_RDWR | O_NOCTTY) : -1;
+	*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*slave < 0)
 		return -1;
 	if (rows && cols) {
