@@ -78,7 +78,7 @@ static void port(struct argv *a, const char *id, const char *name)
 }
 
 /* Our stdio fd N is QEMU's fd QFD(N) (QEMU refuses -add-fd of 0-2). Output
- * fds open write-only are handed over as they are (-add-fd: QEMU dups them, so
+ * fds (stdout, stderr) open write-only are handed over as they are (-add-fd: QEMU dups them, so
  * the file offset stays shared with the caller, as for a container); sockets
  * become connected socket chardevs; anything else (a tty, /dev/null) is
  * reopened through /proc/self/fd. */
@@ -89,15 +89,14 @@ static void stdio_chardev(struct argv *a, const char *id, int n)
 	int fl = fcntl(n, F_GETFL);
 	arg(a, "-chardev");
 	if (fl < 0 || fstat(n, &st) < 0) {
-		arg(a, "%s,id=%s,path=/dev/null", n == 0 ? "pipe" : "file", id);
+		arg(a, "file,id=%s,path=/dev/null", id);
 	} else if (S_ISSOCK(st.st_mode)) {
 		arg(a, "socket,id=%s,fd=%d", id, QFD(n));
-	} else if (n > 0 && (fl & O_ACCMODE) == O_WRONLY) {
+	} else if ((fl & O_ACCMODE) == O_WRONLY) {
 		arg(a, "file,id=%s,path=/dev/fdset/%d,append=on", id, QFD(n));
 		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", QFD(n), QFD(n));
 	} else {
-		arg(a, "%s,id=%s,path=/proc/self/fd/%d%s", n == 0 ? "pipe" : "file", id, QFD(n),
-		    n == 0 ? "" : ",append=on");
+		arg(a, "file,id=%s,path=/proc/self/fd/%d,append=on", id, QFD(n));
 	}
 }
 
@@ -137,7 +136,11 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 		arg(a, "-chardev"), arg(a, "pipe,id=tty,path=/proc/self/fd/0");
 		port(a, "tty", VPS_VM_PORT_TTY);
 	} else {
-		stdio_chardev(a, "in", STDIN_FILENO);
+		arg(a, "-chardev");
+		if (l->stdin_sock >= 0) /* vps relays its stdin: EOF closes the socket */
+			arg(a, "socket,id=in,fd=%d", QFD(0));
+		else
+			arg(a, "pipe,id=in,path=/dev/null");
 		port(a, "in", VPS_VM_PORT_IN);
 		stdio_chardev(a, "out", STDOUT_FILENO);
 		port(a, "out", VPS_VM_PORT_OUT);
@@ -189,10 +192,13 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 			setsid();
 		int rf = fcntl(l->rootfs_fd, F_DUPFD, 10), g = fcntl(go[0], F_DUPFD, 10);
 		int rp = fcntl(rep[1], F_DUPFD, 10);
-		if (rf < 0 || g < 0 || rp < 0 || chdir(l->dir) < 0 || dup2(rf, 3) < 0 ||
+		int in = l->stdin_sock >= 0 ? fcntl(l->stdin_sock, F_DUPFD, 10) : 0;
+		if (rf < 0 || g < 0 || rp < 0 || in < 0 || chdir(l->dir) < 0 || dup2(rf, 3) < 0 ||
 		    dup2(g, 4) < 0 || dup2(rp, 5) < 0)
 			e = errno;
-		for (int n = 0; n < 3 && !e; n++)
+		if (!e && fcntl(in, F_GETFD) >= 0 && dup2(in, QFD(0)) < 0)
+			e = errno;
+		for (int n = 1; n < 3 && !e; n++)
 			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
 				e = errno;
 		if (!e && (syscall(SYS_close_range, QFD(3), ~0U, 0) < 0 || fcntl(5, F_SETFD, FD_CLOEXEC) < 0))

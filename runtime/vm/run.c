@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -39,14 +40,10 @@ static int open_rootfs(const char *bundle, const char *root_path, vps_err *err)
 	return fd;
 }
 
-int vps_vm_create(const struct vps_vm_run_opts *o, pid_t *pid, vps_err *err)
+static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock,
+		vps_err *err)
 {
 	const struct oci_spec *spec = o->spec;
-	if (!spec->process)
-		return vps_errorx(err, EINVAL, "config.json: .process: required");
-	if (spec->process->terminal && o->detach)
-		return vps_errorx(err, ENOTSUP, "vm: process.terminal needs the foreground "
-						"(`vps run -t`); a detached VM has no console socket yet");
 	struct vps_vm_kernel k;
 	enum vps_vm_accel accel;
 	int r = vps_vm_kernel_find(&k, err);
@@ -61,63 +58,46 @@ int vps_vm_create(const struct vps_vm_run_opts *o, pid_t *pid, vps_err *err)
 		r = vps_vm_initramfs(o->dirfd, &k, conf, len, err);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int rootfs = open_rootfs(o->bundle, spec->root_path ? spec->root_path : "rootfs", err);
+	_cleanup_close_ int rootfs =
+		open_rootfs(o->bundle, spec->root_path ? spec->root_path : "rootfs", err);
 	if (rootfs < 0)
 		return rootfs;
 	struct vps_vm_launch l = {.dir = o->dir, .rootfs_fd = rootfs, .spec = spec, .kernel = &k,
-				  .accel = accel, .cg = o->cg, .detach = o->detach, .debug = o->debug};
-	r = vps_vm_spawn(&l, pid, err);
+				  .accel = accel, .cg = o->cg, .stdin_sock = in_sock,
+				  .detach = o->detach, .debug = o->debug};
+	r = vps_vm_spawn(&l, &h->pid, err);
 	if (r < 0)
 		return r;
-	r = vps_vm_wait_ready(o->dir, *pid, err);
+	r = vps_vm_wait_ready(o->dir, h->pid, err);
 	if (r < 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-		*pid = 0;
+		kill(h->pid, SIGKILL);
+		waitpid(h->pid, NULL, 0);
+		h->pid = 0;
 	}
 	return r;
 }
 
-int vps_vm_wait(const char *dir, pid_t qemu, bool tty, int *status, vps_err *err)
+int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err)
 {
-	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-	sigset_t mask, old;
-	sigemptyset(&mask);
-	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
-		sigaddset(&mask, fwd[i]);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	_cleanup_close_ int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, qemu, 0);
-	int ws = -1;
-	struct termios saved;
-	bool raw = tty && tcgetattr(STDIN_FILENO, &saved) == 0;
-	if (raw) { /* keys (^C too) go to the guest's terminal */
-		struct termios t = saved;
-		cfmakeraw(&t);
-		tcsetattr(STDIN_FILENO, TCSANOW, &t);
-	}
-	for (;;) {
-		struct pollfd p[2] = {{.fd = pfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-		if (pfd >= 0 && poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd < 0 || p[0].revents) {
-			while (waitpid(qemu, &ws, 0) < 0 && errno == EINTR)
-				;
-			break;
-		}
-		struct signalfd_siginfo si;
-		if (p[1].revents && read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			vps_err e = {0};
-			if (vps_vm_kill(dir, (int)si.ssi_signo, &e) < 0 && si.ssi_signo != SIGHUP)
-				kill(qemu, SIGKILL); /* the agent is gone: stop the VM */
-		}
-	}
-	if (raw)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return vps_vm_exit_status(dir, ws, status, err);
+	const struct oci_process *p = o->spec->process;
+	*h = (struct vps_vm_handle){.in_fd = -1, .tty = p && p->terminal};
+	if (!p)
+		return vps_errorx(err, EINVAL, "config.json: .process: required");
+	if (h->tty && (o->detach || !isatty(STDIN_FILENO)))
+		return vps_errorx(err, ENOTSUP, "vm: process.terminal needs `vps run` in the "
+						"foreground with a terminal on stdin");
+	int sp[2] = {-1, -1};
+	if (!o->detach && !h->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return vps_error(err, errno, "vm: socketpair");
+	int r = boot(o, h, sp[1], err);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	if (r < 0 && sp[0] >= 0)
+		close(sp[0]);
+	if (r == 0)
+		h->in_fd = sp[0];
+	return r;
 }
-
 int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err)
 {
 	struct vps_vm_kernel k;

@@ -60,6 +60,7 @@ struct vps_vm_launch {
 	const struct vps_vm_kernel *kernel;
 	enum vps_vm_accel accel;
 	struct vps_cgroup *cg;         /* QEMU is moved here before it runs; may be NULL */
+	int stdin_sock;                /* socket end QEMU reads the main process's stdin from, or -1 */
 	bool detach;                   /* create: own session, outlives us */
 	bool debug;
 };
@@ -88,9 +89,15 @@ struct vps_vm_run_opts {
 	int dirfd;
 	bool detach, debug;
 };
-/* Boot the VM and wait until its agent is ready; *pid = QEMU. */
-int vps_vm_create(const struct vps_vm_run_opts *o, pid_t *pid, vps_err *err);
-/* Forward signals to the guest (tty: our terminal raw meanwhile), wait for QEMU, *status = the main process's. */
-int vps_vm_wait(const char *dir, pid_t qemu, bool tty, int *status, vps_err *err);
+struct vps_vm_handle {
+	pid_t pid;   /* QEMU: the container's pid */
+	int in_fd;   /* foreground: where vps_vm_wait relays our stdin to (else -1) */
+	bool tty;
+};
+/* Boot the VM and wait until its agent is ready. */
+int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err);
+/* Foreground: relay stdin, forward signals to the guest (with a terminal, ours
+ * is raw meanwhile), wait for QEMU; *status = the main process's. Closes in_fd. */
+int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err);
 /* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg". */
 int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);

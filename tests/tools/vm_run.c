@@ -53,11 +53,11 @@ int main(int argc, char **argv)
 	mkdir(dir, 0700);
 	int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
 	vps_err err = {0};
-	pid_t pid = 0;
+	struct vps_vm_handle h;
 	int st = -1;
 	struct vps_vm_run_opts o = {.root = root, .id = "vmtest", .bundle = "/", .spec = &spec,
 				    .dir = dir, .dirfd = dirfd};
-	if (vps_vm_create(&o, &pid, &err) < 0)
+	if (vps_vm_create(&o, &h, &err) < 0)
 		goto fail;
 	if (xcmd) {
 		char *xa[] = {"/bin/sh", "-c", (char *)xcmd, NULL};
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 			goto fail;
 		fprintf(stderr, "exec status %d\n", xs);
 	}
-	if (vps_vm_start(dir, &err) < 0 || vps_vm_wait(dir, pid, proc.terminal, &st, &err) < 0)
+	if (vps_vm_start(dir, &err) < 0 || vps_vm_wait(dir, &h, &st, &err) < 0)
 		goto fail;
 	return st;
 fail:
