@@ -23,7 +23,7 @@ static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out)
 		return vps_error(&ctx->err, ENOMEM, "bundle %s", bundle);
 	int r = vps_read_file_at(AT_FDCWD, cfg, 4 << 20, &text, NULL, &ctx->err);
 	if (r < 0)
-		return vps_error_wrap(&ctx->err, "bundle %s", bundle);
+		return r;
 	json_object *o = json_tokener_parse(text), *root, *path;
 	const char *p = NULL;
 	if (o && json_object_object_get_ex(o, "root", &root) &&
@@ -44,6 +44,7 @@ int cli_users_open(struct vps_ctx *ctx, const char *bundle, int argc, char **arg
 	_cleanup_free_ char *rootfs = NULL;
 	int r;
 	if (bundle) {
+		ctx->id = bundle;
 		r = bundle_rootfs(ctx, bundle, &rootfs);
 	} else {
 		if (optind >= argc)
