@@ -66,6 +66,8 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 		 h);
 	char hn[300];
 	snprintf(hn, sizeof(hn), "%s\n", h);
+	if (mkdirat(rootfd, "etc", 0755) < 0 && errno != EEXIST)
+		return vps_error(err, errno, "create rootfs/etc");
 	int r = vps_tmpl_write(rootfd, "/etc/hostname", hn, 0644, err);
 	return r < 0 ? r : vps_tmpl_write(rootfd, "/etc/hosts", hosts, 0644, err);
 }

@@ -77,9 +77,9 @@ teardown_file() { vps_teardown_file; }
 		[ ! -e "$WORK/bad" ] || { echo "left $WORK/bad behind"; return 1; }
 	}
 	MSG='--memory "12X": expected a size' bad --memory 12X
-	MSG='--memory -5' bad --memory -5
+	MSG='--memory "-5"' bad --memory -5
 	MSG='--cpus "abc"' bad --cpus abc
-	MSG='--pids "0"' bad --pids 0
+	MSG='--pids 0: out of range' bad --pids 0
 	MSG='--template nope: expected busybox' bad --template nope
 	MSG='dir:/nonexistent' bad --template dir:/nonexistent
 	MSG="tar:$WORK/none.tar" bad --template "tar:$WORK/none.tar"
