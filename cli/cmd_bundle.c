@@ -28,17 +28,39 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 	int opt, rc, r = 0;
 	while ((opt = getopt_long(argc, argv, "t:n:h", opts, NULL)) != -1 && r >= 0) {
 		switch (opt) {
-		case 't': o.tmpl = optarg; break;
-		case 'n': o.name = optarg; break;
-		case O_HOSTNAME: o.hostname = optarg; break;
-		case O_MEMORY: r = vps_parse_size("--memory", optarg, &o.memory, &ctx->err); break;
-		case O_PIDS: r = vps_parse_size("--pids", optarg, &o.pids, &ctx->err); break;
-		case O_CPUS: r = vps_parse_cpus(optarg, &o.cpu_quota, &ctx->err); break;
-		case O_IP: o.ip = optarg; break;
-		case O_BRIDGE: o.bridge = optarg; break;
-		case O_GATEWAY: o.gateway = optarg; break;
-		case O_VM: o.vm = true; break;
-		case O_CACHE: o.cache_dir = optarg; break;
+		case 't':
+			o.tmpl = optarg;
+			break;
+		case 'n':
+			o.name = optarg;
+			break;
+		case O_HOSTNAME:
+			o.hostname = optarg;
+			break;
+		case O_MEMORY:
+			r = vps_parse_size("--memory", optarg, &o.memory, &ctx->err);
+			break;
+		case O_PIDS:
+			r = vps_parse_size("--pids", optarg, &o.pids, &ctx->err);
+			break;
+		case O_CPUS:
+			r = vps_parse_cpus(optarg, &o.cpu_quota, &ctx->err);
+			break;
+		case O_IP:
+			o.ip = optarg;
+			break;
+		case O_BRIDGE:
+			o.bridge = optarg;
+			break;
+		case O_GATEWAY:
+			o.gateway = optarg;
+			break;
+		case O_VM:
+			o.vm = true;
+			break;
+		case O_CACHE:
+			o.cache_dir = optarg;
+			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)
 				return rc;

@@ -6,14 +6,11 @@
 
 int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
-					     {"stdin", no_argument, NULL, 's'},
-					     {"hash", required_argument, NULL, 'H'},
-					     {"method", required_argument, NULL, 'm'},
-					     {"lock", no_argument, NULL, 'l'},
-					     {"unlock", no_argument, NULL, 'u'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"bundle", required_argument, NULL, 'b'}, {"stdin", no_argument, NULL, 's'},
+	    {"hash", required_argument, NULL, 'H'},   {"method", required_argument, NULL, 'm'},
+	    {"lock", no_argument, NULL, 'l'},	      {"unlock", no_argument, NULL, 'u'},
+	    {"help", no_argument, NULL, 'h'},	      {0}};
 	const char *bundle = NULL, *hash = NULL, *method = NULL;
 	bool from_stdin = false;
 	enum vps_pw_action act = VPS_PW_SET;

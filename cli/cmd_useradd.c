@@ -6,38 +6,56 @@
 
 int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
-					     {"uid", required_argument, NULL, 'u'},
-					     {"gid", required_argument, NULL, 'g'},
-					     {"group", required_argument, NULL, 'G'},
-					     {"groups", required_argument, NULL, 'S'},
-					     {"home", required_argument, NULL, 'd'},
-					     {"shell", required_argument, NULL, 's'},
-					     {"comment", required_argument, NULL, 'c'},
-					     {"system", no_argument, NULL, 'r'},
-					     {"create-home", no_argument, NULL, 'm'},
-					     {"password-stdin", no_argument, NULL, 'p'},
-					     {"method", required_argument, NULL, 'M'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"bundle", required_argument, NULL, 'b'},	{"uid", required_argument, NULL, 'u'},
+	    {"gid", required_argument, NULL, 'g'},	{"group", required_argument, NULL, 'G'},
+	    {"groups", required_argument, NULL, 'S'},	{"home", required_argument, NULL, 'd'},
+	    {"shell", required_argument, NULL, 's'},	{"comment", required_argument, NULL, 'c'},
+	    {"system", no_argument, NULL, 'r'},		{"create-home", no_argument, NULL, 'm'},
+	    {"password-stdin", no_argument, NULL, 'p'}, {"method", required_argument, NULL, 'M'},
+	    {"help", no_argument, NULL, 'h'},		{0}};
 	struct vps_useradd o = {0};
 	const char *bundle = NULL, *uid = NULL, *gid = NULL, *method = NULL;
 	bool pw_stdin = false;
 	int opt, rc;
 	while ((opt = getopt_long(argc, argv, "b:u:g:d:s:c:rmh", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'b': bundle = optarg; break;
-		case 'u': uid = optarg; break;
-		case 'g': gid = optarg; break;
-		case 'G': o.group = optarg; break;
-		case 'S': o.groups = optarg; break;
-		case 'd': o.home = optarg; break;
-		case 's': o.shell = optarg; break;
-		case 'c': o.comment = optarg; break;
-		case 'r': o.system = true; break;
-		case 'm': o.create_home = true; break;
-		case 'p': pw_stdin = true; break;
-		case 'M': method = optarg; break;
+		case 'b':
+			bundle = optarg;
+			break;
+		case 'u':
+			uid = optarg;
+			break;
+		case 'g':
+			gid = optarg;
+			break;
+		case 'G':
+			o.group = optarg;
+			break;
+		case 'S':
+			o.groups = optarg;
+			break;
+		case 'd':
+			o.home = optarg;
+			break;
+		case 's':
+			o.shell = optarg;
+			break;
+		case 'c':
+			o.comment = optarg;
+			break;
+		case 'r':
+			o.system = true;
+			break;
+		case 'm':
+			o.create_home = true;
+			break;
+		case 'p':
+			pw_stdin = true;
+			break;
+		case 'M':
+			method = optarg;
+			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)
 				return rc;

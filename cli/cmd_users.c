@@ -23,7 +23,7 @@ static void print_json(struct vps_user_info *v, size_t n)
 		json_object_array_add(arr, o);
 	}
 	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(arr);
 }
 

@@ -11,8 +11,8 @@
  * normal 1000..60000 (one above the highest used, else the lowest free). */
 #define SYS_ID_MIN 100
 #define SYS_ID_MAX 999
-#define ID_MIN     1000
-#define ID_MAX     60000
+#define ID_MIN	   1000
+#define ID_MAX	   60000
 
 static bool id_used(struct vps_pwdb_file *f, size_t idx, uint32_t id)
 {
@@ -37,7 +37,8 @@ int vps_users_alloc_id(struct vps_pwdb_file *f, size_t idx, bool system, uint32_
 		uint32_t max = 0;
 		for (size_t i = 0; i < f->n; i++) {
 			const struct vps_pwline *l = &f->lines[i];
-			uint32_t id = l->f && !l->deleted ? (uint32_t)strtoul(l->f[idx], NULL, 10) : 0;
+			uint32_t id =
+			    l->f && !l->deleted ? (uint32_t)strtoul(l->f[idx], NULL, 10) : 0;
 			if (id >= lo && id <= hi && id > max)
 				max = id;
 		}
@@ -96,8 +97,8 @@ int vps_users_need_group(struct vps_userdb *db, const char *name, struct vps_pwl
 	return 0;
 }
 
-int vps_group_add(struct vps_userdb *db, const char *name, bool has_gid, uint32_t gid,
-		  bool system, vps_err *err)
+int vps_group_add(struct vps_userdb *db, const char *name, bool has_gid, uint32_t gid, bool system,
+		  vps_err *err)
 {
 	int r = vps_name_validate("group", name, err);
 	if (r < 0)

@@ -52,7 +52,8 @@ int vps_hash_validate(const char *hash, vps_err *err)
 {
 	size_t len = strlen(hash);
 	if (len == 0 || len > 512 ||
-	    strspn(hash, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$") != len)
+	    strspn(hash, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$") !=
+		len)
 		return vps_errorx(err, EINVAL,
 				  "--hash: not a crypt hash (expected e.g. $y$... or $6$..., "
 				  "characters [./0-9A-Za-z$])");
@@ -61,7 +62,8 @@ int vps_hash_validate(const char *hash, vps_err *err)
 		break;
 	case CRYPT_SALT_METHOD_LEGACY:
 	case CRYPT_SALT_TOO_CHEAP:
-		return vps_errorx(err, EINVAL, "--hash: a weak legacy method; use yescrypt ($y$) "
+		return vps_errorx(err, EINVAL,
+				  "--hash: a weak legacy method; use yescrypt ($y$) "
 				  "or sha512 ($6$)");
 	case CRYPT_SALT_METHOD_DISABLED:
 		return vps_errorx(err, EINVAL, "--hash: method disabled in libcrypt");
@@ -82,14 +84,15 @@ int vps_hash_validate(const char *hash, vps_err *err)
 
 const char *vps_userdb_default_method(struct vps_userdb *db)
 {
-	_cleanup_close_ int fd = vps_users_open_in_root(db->rootfd, "/etc/login.defs",
-							O_RDONLY | O_NOCTTY, 0);
+	_cleanup_close_ int fd =
+	    vps_users_open_in_root(db->rootfd, "/etc/login.defs", O_RDONLY | O_NOCTTY, 0);
 	_cleanup_free_ char *buf = NULL;
 	vps_err e;
 	if (fd < 0 || vps_read_fd(fd, "/etc/login.defs", 1 << 20, &buf, NULL, &e) < 0)
 		return NULL;
 	const char *found = NULL;
-	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
 		l += strspn(l, " \t");
 		if (strncmp(l, "ENCRYPT_METHOD", 14) != 0 || (l[14] != ' ' && l[14] != '\t'))
 			continue;

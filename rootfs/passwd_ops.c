@@ -145,9 +145,12 @@ int vps_user_list(struct vps_userdb *db, struct vps_user_info **out, size_t *nou
 		if (!l->f || l->deleted)
 			continue;
 		struct vps_user_info *u = &v[n++];
-		*u = (struct vps_user_info){.name = l->f[0], .uid = (uint32_t)strtoul(l->f[2], NULL, 10),
+		*u = (struct vps_user_info){.name = l->f[0],
+					    .uid = (uint32_t)strtoul(l->f[2], NULL, 10),
 					    .gid = (uint32_t)strtoul(l->f[3], NULL, 10),
-					    .comment = l->f[4], .home = l->f[5], .shell = l->f[6],
+					    .comment = l->f[4],
+					    .home = l->f[5],
+					    .shell = l->f[6],
 					    .password = pw_status(db, l)};
 		if (member_of(db, u->name, &u->groups) < 0) {
 			vps_user_info_free(v, n);

@@ -12,7 +12,6 @@
 
 #include "rootfs/template.h"
 #include "rootfs/users_internal.h"
-#include "runtime/store.h"
 #include "util/cleanup.h"
 
 int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err)
@@ -41,8 +40,10 @@ int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 	char *end;
 	double v = strtod(s, &end);
 	if (end == s || *end || !isfinite(v) || v < 0.01 || v > 4096)
-		return vps_errorx(err, EINVAL, "--cpus \"%s\": expected a number of CPUs, e.g. "
-				  "0.5 or 2", s);
+		return vps_errorx(err, EINVAL,
+				  "--cpus \"%s\": expected a number of CPUs, e.g. "
+				  "0.5 or 2",
+				  s);
 	*quota = (int64_t)(v * 100000.0 + 0.5);
 	return 0;
 }
@@ -50,7 +51,7 @@ int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err)
 {
 	_cleanup_close_ int fd =
-		vps_users_open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+	    vps_users_open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
 	size_t len = strlen(text);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0)
 		return vps_error(err, errno, "write rootfs %s", path);
@@ -74,14 +75,23 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 
 static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_err *err)
 {
-	int r = vps_id_validate(o->name, err);
-	if (r < 0)
-		return vps_error_wrap(err, "--name");
+	size_t nl = strlen(o->name);
+	if (!nl || nl > 1024 || strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0 ||
+	    strspn(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") !=
+		nl)
+		return vps_errorx(err, EINVAL,
+				  "--name \"%s\": expected a container id "
+				  "([A-Za-z0-9_+.-]+)",
+				  o->name);
 	const char *h = o->hostname ? o->hostname : o->name;
-	if (strlen(h) > 64 || strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				       "0123456789-.") != strlen(h) || !*h || h[0] == '-')
-		return vps_errorx(err, EINVAL, "hostname \"%s\": expected 1-64 letters, digits, "
-				  "'-' or '.'", h);
+	if (strlen(h) > 64 ||
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789-.") != strlen(h) ||
+	    !*h || h[0] == '-')
+		return vps_errorx(err, EINVAL,
+				  "hostname \"%s\": expected 1-64 letters, digits, "
+				  "'-' or '.'",
+				  h);
 	if (mkdir(o->dir, 0755) == 0) {
 		*made_dir = true;
 		return 0;
@@ -122,8 +132,10 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, vps_err *err)
 	else if (strncmp(t, "tar:", 4) == 0)
 		r = vps_tmpl_tar(t + 4, rootfs, err);
 	else
-		return vps_errorx(err, EINVAL, "--template %s: expected busybox, debian[:SUITE], "
-				  "dir:PATH or tar:FILE", t);
+		return vps_errorx(err, EINVAL,
+				  "--template %s: expected busybox, debian[:SUITE], "
+				  "dir:PATH or tar:FILE",
+				  t);
 	if (r < 0)
 		return vps_error_wrap(err, "template %s", t);
 	struct stat st;

@@ -10,23 +10,23 @@
 #include "util/err.h"
 
 /* Annotations written for the networking and VM concerns. */
-#define VPS_ANN_NAME      "org.vps.name"
+#define VPS_ANN_NAME	  "org.vps.name"
 #define VPS_ANN_TEMPLATE  "org.vps.template"
-#define VPS_ANN_IP        "org.vps.net.ip"
-#define VPS_ANN_BRIDGE    "org.vps.net.bridge"
-#define VPS_ANN_GATEWAY   "org.vps.net.gateway"
+#define VPS_ANN_IP	  "org.vps.net.ip"
+#define VPS_ANN_BRIDGE	  "org.vps.net.bridge"
+#define VPS_ANN_GATEWAY	  "org.vps.net.gateway"
 #define VPS_ANN_ISOLATION "org.vps.isolation" /* "vm" */
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
 struct vps_bundle_opts {
-	const char *dir;       /* bundle dir: must not exist or be empty */
-	const char *tmpl;      /* busybox | debian[:SUITE] | dir:PATH | tar:FILE */
-	const char *name;      /* VPS name (an id: [A-Za-z0-9_+.-]) */
-	const char *hostname;  /* NULL: name */
-	int64_t memory;        /* bytes; 0: none */
-	int64_t pids;          /* 0: none */
-	int64_t cpu_quota;     /* us per 100000 us period; 0: none */
+	const char *dir;      /* bundle dir: must not exist or be empty */
+	const char *tmpl;     /* busybox | debian[:SUITE] | dir:PATH | tar:FILE */
+	const char *name;     /* VPS name (an id: [A-Za-z0-9_+.-]) */
+	const char *hostname; /* NULL: name */
+	int64_t memory;	      /* bytes; 0: none */
+	int64_t pids;	      /* 0: none */
+	int64_t cpu_quota;    /* us per 100000 us period; 0: none */
 	const char *ip, *bridge, *gateway;
 	bool vm;
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */

@@ -17,54 +17,55 @@
 
 #define BUSYBOX "/bin/busybox"
 
-static const char *const dirs[] = {"bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc",
-				   "etc/init.d", "proc", "sys", "dev", "tmp", "root", "home",
-				   "run", "var", "var/log", "var/run", "var/www", "var/spool"};
+static const char *const dirs[] = {"bin",     "sbin",	    "usr",     "usr/bin",  "usr/sbin",
+				   "etc",     "etc/init.d", "proc",    "sys",	   "dev",
+				   "tmp",     "root",	    "home",    "run",	   "var",
+				   "var/log", "var/run",    "var/www", "var/spool"};
 
 static const struct {
 	const char *path, *text;
 	mode_t mode;
 } files[] = {
-	{"/etc/passwd",
-	 "root:x:0:0:root:/root:/bin/sh\n"
-	 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
-	 "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
-	 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-	 0644},
-	/* root's password stays locked until `vps passwd` sets one */
-	{"/etc/shadow",
-	 "root:!::0:99999:7:::\ndaemon:*::0:99999:7:::\nwww-data:*::0:99999:7:::\n"
-	 "nobody:*::0:99999:7:::\n",
-	 0640},
-	{"/etc/group",
-	 "root:x:0:\ndaemon:x:1:\nshadow:x:42:\nwww-data:x:33:\nusers:x:100:\n"
-	 "nogroup:x:65534:\n",
-	 0644},
-	{"/etc/gshadow",
-	 "root:*::\ndaemon:*::\nshadow:*::\nwww-data:*::\nusers:*::\nnogroup:*::\n", 0640},
-	{"/etc/inittab",
-	 "# busybox init: pid 1 of this VPS; it starts these and reaps every orphan.\n"
-	 "::sysinit:/etc/init.d/rcS\n"
-	 "::respawn:/sbin/syslogd -n -O /var/log/messages\n"
-	 "::respawn:/usr/sbin/httpd -f -p 80 -h /var/www\n"
-	 "::shutdown:/bin/sync\n",
-	 0644},
-	{"/etc/init.d/rcS",
-	 "#!/bin/sh\n"
-	 "# runs once at boot\n"
-	 "hostname -F /etc/hostname\n"
-	 "mkdir -p /var/run /var/log /tmp\n"
-	 "echo \"$(date): $(hostname) up\" >/var/log/boot.log\n",
-	 0755},
-	/* Debian 12's busybox 1.35 has no yescrypt: vps passwd reads this. */
-	{"/etc/login.defs", "ENCRYPT_METHOD SHA512\n", 0644},
-	{"/etc/shells", "/bin/sh\n/bin/ash\n", 0644},
-	{"/etc/profile",
-	 "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-	 "PS1='\\u@\\h:\\w\\$ '\n",
-	 0644},
-	{"/etc/motd", "Welcome to a vps busybox VPS.\n", 0644},
-	{"/var/www/index.html", "<h1>vps busybox VPS</h1>\n", 0644},
+    {"/etc/passwd",
+     "root:x:0:0:root:/root:/bin/sh\n"
+     "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+     "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+     0644},
+    /* root's password stays locked until `vps passwd` sets one */
+    {"/etc/shadow",
+     "root:!::0:99999:7:::\ndaemon:*::0:99999:7:::\nwww-data:*::0:99999:7:::\n"
+     "nobody:*::0:99999:7:::\n",
+     0640},
+    {"/etc/group",
+     "root:x:0:\ndaemon:x:1:\nshadow:x:42:\nwww-data:x:33:\nusers:x:100:\n"
+     "nogroup:x:65534:\n",
+     0644},
+    {"/etc/gshadow", "root:*::\ndaemon:*::\nshadow:*::\nwww-data:*::\nusers:*::\nnogroup:*::\n",
+     0640},
+    {"/etc/inittab",
+     "# busybox init: pid 1 of this VPS; it starts these and reaps every orphan.\n"
+     "::sysinit:/etc/init.d/rcS\n"
+     "::respawn:/sbin/syslogd -n -O /var/log/messages\n"
+     "::respawn:/usr/sbin/httpd -f -p 80 -h /var/www\n"
+     "::shutdown:/bin/sync\n",
+     0644},
+    {"/etc/init.d/rcS",
+     "#!/bin/sh\n"
+     "# runs once at boot\n"
+     "hostname -F /etc/hostname\n"
+     "mkdir -p /var/run /var/log /tmp\n"
+     "echo \"$(date): $(hostname) up\" >/var/log/boot.log\n",
+     0755},
+    /* Debian 12's busybox 1.35 has no yescrypt: vps passwd reads this. */
+    {"/etc/login.defs", "ENCRYPT_METHOD SHA512\n", 0644},
+    {"/etc/shells", "/bin/sh\n/bin/ash\n", 0644},
+    {"/etc/profile",
+     "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+     "PS1='\\u@\\h:\\w\\$ '\n",
+     0644},
+    {"/etc/motd", "Welcome to a vps busybox VPS.\n", 0644},
+    {"/var/www/index.html", "<h1>vps busybox VPS</h1>\n", 0644},
 };
 
 static int copy_busybox(int rootfd, vps_err *err)
@@ -74,7 +75,7 @@ static int copy_busybox(int rootfd, vps_err *err)
 	if (in < 0 || fstat(in, &st) < 0)
 		return vps_error(err, errno, "%s (install busybox-static)", BUSYBOX);
 	_cleanup_close_ int out =
-		openat(rootfd, "bin/busybox", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	    openat(rootfd, "bin/busybox", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
 	if (out < 0)
 		return vps_error(err, errno, "create rootfs/bin/busybox");
 	for (off_t left = st.st_size; left > 0;) {
@@ -96,7 +97,8 @@ static int link_applets(int rootfd, vps_err *err)
 	int n = 0, r = 0;
 	while (fgets(line, sizeof(line), p) && r == 0) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!strchr(line, '/') || strstr(line, "..") || line[0] == '/' || strcmp(line, "bin/busybox") == 0)
+		if (!strchr(line, '/') || strstr(line, "..") || line[0] == '/' ||
+		    strcmp(line, "bin/busybox") == 0)
 			continue;
 		if (symlinkat("/bin/busybox", rootfd, line) < 0 && errno != EEXIST)
 			r = vps_error(err, errno, "link rootfs/%s", line);

@@ -13,10 +13,10 @@
 /* What a small system needs (login/su switch users, httpd binds port 80,
  * init kills its children, chown/chmod of its own files): docker's default set. */
 static const char *const vps_caps[] = {
-	"CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",     "CAP_FOWNER",
-	"CAP_MKNOD",  "CAP_NET_RAW",      "CAP_SETGID",     "CAP_SETUID",
-	"CAP_SETFCAP", "CAP_SETPCAP",     "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-	"CAP_KILL",   "CAP_AUDIT_WRITE"};
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",	       "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",	       "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",	   "CAP_AUDIT_WRITE"};
 
 static json_object *child(json_object *o, const char *key)
 {
@@ -104,7 +104,7 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 	json_object_object_add(lx, "seccomp", sc);
 	annotate(cfg, o);
 	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE);
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = vps_write_atomic_at(bundlefd, "config.json", out, strlen(out), 0644, (uid_t)-1,
 				    (gid_t)-1, err);
 	json_object_put(cfg);

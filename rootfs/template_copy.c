@@ -29,7 +29,8 @@ int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err)
 	if (!S_ISREG(st.st_mode))
 		return vps_errorx(err, EINVAL, "tar:%s: not a regular file", file);
 	/* GNU tar refuses members with ".." and strips leading "/" by default. */
-	char *argv[] = {"tar", "-x", "--numeric-owner", "-p", "--xattrs", "--xattrs-include=*",
-			"-f", (char *)file, "-C", (char *)rootfs, NULL};
+	char *argv[] = {
+	    "tar",	  "-x", "--numeric-owner", "-p", "--xattrs", "--xattrs-include=*", "-f",
+	    (char *)file, "-C", (char *)rootfs,	   NULL};
 	return vps_tmpl_run(argv, err);
 }

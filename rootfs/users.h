@@ -26,26 +26,26 @@
 enum vps_pwfile { VPS_PASSWD, VPS_SHADOW, VPS_GROUP, VPS_GSHADOW, VPS_PWFILE_MAX };
 
 struct vps_pwline {
-	char *raw;    /* the line as read, without '\n' */
-	char **f;     /* fields (NULL for a line kept verbatim) */
+	char *raw; /* the line as read, without '\n' */
+	char **f;  /* fields (NULL for a line kept verbatim) */
 	size_t nf;
 	bool deleted; /* dropped when written */
 };
 
 struct vps_pwdb_file {
-	const char *name;  /* "passwd" ... */
-	size_t nfields;    /* 7, 9, 4, 4 */
+	const char *name; /* "passwd" ... */
+	size_t nfields;	  /* 7, 9, 4, 4 */
 	bool exists, changed;
-	struct stat st;    /* of the file read (owner/mode kept on rewrite) */
+	struct stat st; /* of the file read (owner/mode kept on rewrite) */
 	struct vps_pwline *lines;
 	size_t n, cap;
 };
 
 struct vps_userdb {
 	int rootfd, etcfd, lockfd;
-	uid_t root_uid;    /* host owner of the rootfs "/" (root in a user namespace) */
+	uid_t root_uid; /* host owner of the rootfs "/" (root in a user namespace) */
 	gid_t root_gid;
-	bool removing;     /* commit order: passwd first (removals) or last (additions) */
+	bool removing; /* commit order: passwd first (removals) or last (additions) */
 	struct vps_pwdb_file f[VPS_PWFILE_MAX];
 };
 
@@ -78,10 +78,10 @@ int vps_pwdb_append(struct vps_pwdb_file *f, const char *const *fields, vps_err 
 int vps_pwdb_set(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx, const char *val,
 		 vps_err *err);
 /* Comma lists (group members): add/remove a name; returns 1 if changed. */
-int vps_pwdb_list_add(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx,
-		      const char *name, vps_err *err);
-int vps_pwdb_list_del(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx,
-		      const char *name, vps_err *err);
+int vps_pwdb_list_add(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx, const char *name,
+		      vps_err *err);
+int vps_pwdb_list_del(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx, const char *name,
+		      vps_err *err);
 
 /* ---- validation (users_valid.c) ---- */
 /* User/group names as shadow-utils accepts them: 1..32 bytes of
@@ -110,21 +110,22 @@ int vps_user_passwd(struct vps_userdb *db, const char *user, enum vps_pw_action 
 
 struct vps_useradd {
 	const char *name;
-	bool has_uid; uint32_t uid;
-	bool has_gid; uint32_t gid;  /* --gid N (must exist) */
-	const char *group;           /* --group G (must exist) */
-	const char *groups;          /* "a,b" supplementary, each must exist */
+	bool has_uid;
+	uint32_t uid;
+	bool has_gid;
+	uint32_t gid;	    /* --gid N (must exist) */
+	const char *group;  /* --group G (must exist) */
+	const char *groups; /* "a,b" supplementary, each must exist */
 	const char *home, *shell, *comment;
 	bool system, create_home;
-	const char *hash;            /* NULL: locked ("!") */
+	const char *hash; /* NULL: locked ("!") */
 };
 int vps_user_add(struct vps_userdb *db, const struct vps_useradd *o, vps_err *err);
 /* Remove user from all four files (and its private group if unused). Its home
  * and uid are returned (home malloc'ed) when asked, for vps_home_remove. */
-int vps_user_del(struct vps_userdb *db, const char *user, char **home, uint32_t *uid,
-		 vps_err *err);
-int vps_group_add(struct vps_userdb *db, const char *name, bool has_gid, uint32_t gid,
-		  bool system, vps_err *err);
+int vps_user_del(struct vps_userdb *db, const char *user, char **home, uint32_t *uid, vps_err *err);
+int vps_group_add(struct vps_userdb *db, const char *name, bool has_gid, uint32_t gid, bool system,
+		  vps_err *err);
 int vps_group_del(struct vps_userdb *db, const char *name, vps_err *err);
 
 /* Home directories inside the rootfs (users_home.c). */
@@ -135,8 +136,8 @@ int vps_home_remove(struct vps_userdb *db, const char *home, uint32_t uid, vps_e
 struct vps_user_info {
 	const char *name, *home, *shell, *comment; /* point into db */
 	uint32_t uid, gid;
-	const char *password;                      /* "set", "locked", "empty", "none" */
-	char **groups;                             /* supplementary (owned strv) */
+	const char *password; /* "set", "locked", "empty", "none" */
+	char **groups;	      /* supplementary (owned strv) */
 };
 /* Every well-formed passwd line, in file order. Free with vps_user_info_free. */
 int vps_user_list(struct vps_userdb *db, struct vps_user_info **out, size_t *n, vps_err *err);

@@ -201,8 +201,8 @@ int vps_pwdb_append(struct vps_pwdb_file *f, const char *const *fields, vps_err 
 	int r = grow(f, err);
 	if (r < 0)
 		return r;
-	struct vps_pwline l = {.raw = strdup(""), .f = calloc(f->nfields, sizeof(char *)),
-			       .nf = f->nfields};
+	struct vps_pwline l = {
+	    .raw = strdup(""), .f = calloc(f->nfields, sizeof(char *)), .nf = f->nfields};
 	bool oom = !l.raw || !l.f;
 	for (size_t i = 0; !oom && i < f->nfields; i++)
 		oom = !(l.f[i] = strdup(fields[i] ? fields[i] : ""));
@@ -271,14 +271,14 @@ static int list_edit(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx, 
 	return r < 0 ? r : 1;
 }
 
-int vps_pwdb_list_add(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx,
-		      const char *name, vps_err *err)
+int vps_pwdb_list_add(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx, const char *name,
+		      vps_err *err)
 {
 	return list_edit(f, l, idx, name, true, err);
 }
 
-int vps_pwdb_list_del(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx,
-		      const char *name, vps_err *err)
+int vps_pwdb_list_del(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx, const char *name,
+		      vps_err *err)
 {
 	return list_edit(f, l, idx, name, false, err);
 }

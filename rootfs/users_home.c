@@ -29,7 +29,8 @@ static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_
 		char *e = strchrnul(p, '/');
 		char c = *e;
 		*e = '\0';
-		int next = *p ? vps_users_open_in_root(db->rootfd, buf, O_RDONLY | O_DIRECTORY, 0) : -1;
+		int next =
+		    *p ? vps_users_open_in_root(db->rootfd, buf, O_RDONLY | O_DIRECTORY, 0) : -1;
 		if (*p && next < 0 && errno == ENOENT && mkdirat(fd, p, 0755) == 0) {
 			next = vps_users_open_in_root(db->rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
 			if (next >= 0 && fchown(next, db->root_uid, db->root_gid) < 0)
@@ -62,7 +63,8 @@ int vps_home_create(struct vps_userdb *db, const char *home, uint32_t uid, uint3
 		return 0;
 	}
 	_cleanup_close_ int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchown(fd, db->root_uid + uid, db->root_gid + gid) < 0 || fchmod(fd, 0700) < 0)
+	if (fd < 0 || fchown(fd, db->root_uid + uid, db->root_gid + gid) < 0 ||
+	    fchmod(fd, 0700) < 0)
 		return vps_error(err, errno, "set owner of home %s", home);
 	return 0;
 }
@@ -83,8 +85,10 @@ int vps_home_remove(struct vps_userdb *db, const char *home, uint32_t uid, vps_e
 		return vps_error(err, errno, "home %s", home);
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != db->root_uid + uid)
-		return vps_errorx(err, EPERM, "home %s: not a directory owned by the user; not "
-				  "removing it", home);
+		return vps_errorx(err, EPERM,
+				  "home %s: not a directory owned by the user; not "
+				  "removing it",
+				  home);
 	int r = vps_rm_tree_at(pfd, base);
 	return r < 0 ? vps_error(err, -r, "remove home %s", home) : 0;
 }

@@ -17,9 +17,9 @@
 #include "util/fileio.h"
 #include "util/log.h"
 
-#define JOURNAL        ".vps-pwd.journal"
-#define PWFILE_MAX     (16u << 20)
-#define LOCK_TRIES     150 /* x 100 ms: lckpwdf's 15 s */
+#define JOURNAL	   ".vps-pwd.journal"
+#define PWFILE_MAX (16u << 20)
+#define LOCK_TRIES 150 /* x 100 ms: lckpwdf's 15 s */
 
 static const char *const pw_names[VPS_PWFILE_MAX] = {"passwd", "shadow", "group", "gshadow"};
 static const size_t pw_nfields[VPS_PWFILE_MAX] = {7, 9, 4, 4};
@@ -44,7 +44,8 @@ static const char *temp_target(const char *ent)
 		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		size_t n = strlen(all[i]);
-		if (strncmp(ent + 1, all[i], n) != 0 || ent[1 + n] != '.' || strlen(ent + 2 + n) != 6)
+		if (strncmp(ent + 1, all[i], n) != 0 || ent[1 + n] != '.' ||
+		    strlen(ent + 2 + n) != 6)
 			continue;
 		if (strspn(ent + 2 + n, "abcdefghijklmnopqrstuvwxyz0123456789") == 6)
 			return all[i];
@@ -201,8 +202,8 @@ static void new_attrs(struct vps_userdb *db, int i, mode_t *mode, uid_t *uid, gi
 	if (f->exists) {
 		*mode = f->st.st_mode & 07777;
 		if ((i == VPS_SHADOW || i == VPS_GSHADOW) && (*mode & 007)) {
-			log_warn("/etc/%s was readable by everyone (mode %04o); now %04o",
-				 f->name, (unsigned)*mode, (unsigned)(*mode & ~007u));
+			log_warn("/etc/%s was readable by everyone (mode %04o); now %04o", f->name,
+				 (unsigned)*mode, (unsigned)(*mode & ~007u));
 			*mode &= ~007u;
 		}
 		*uid = f->st.st_uid;

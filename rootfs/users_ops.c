@@ -67,7 +67,8 @@ static int add_groups(struct vps_userdb *db, const char *list, const char *user,
 	if (!copy)
 		return vps_error(err, ENOMEM, "--groups");
 	int n = 0;
-	for (char *save = NULL, *g = strtok_r(copy, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *g = strtok_r(copy, ",", &save); g;
+	     g = strtok_r(NULL, ",", &save)) {
 		struct vps_pwline *gl, *gs;
 		if (++n > MAX_GROUPS)
 			return vps_errorx(err, E2BIG, "--groups: more than %d groups", MAX_GROUPS);
@@ -90,7 +91,8 @@ int vps_user_add(struct vps_userdb *db, const struct vps_useradd *o, vps_err *er
 	if (r < 0)
 		return r;
 	uint32_t uid = o->uid, gid = 0;
-	if (!o->has_uid && (r = vps_users_alloc_id(&db->f[VPS_PASSWD], 2, o->system, 0, &uid, err)) < 0)
+	if (!o->has_uid &&
+	    (r = vps_users_alloc_id(&db->f[VPS_PASSWD], 2, o->system, 0, &uid, err)) < 0)
 		return r;
 	if ((r = primary_group(db, o, uid, &gid, err)) < 0)
 		return r;
@@ -101,8 +103,13 @@ int vps_user_add(struct vps_userdb *db, const struct vps_useradd *o, vps_err *er
 	snprintf(gids, sizeof(gids), "%u", gid);
 	snprintf(home, sizeof(home), "/home/%s", o->name);
 	vps_users_today(today, sizeof(today));
-	const char *pw[7] = {o->name, "x", uids, gids, o->comment ? o->comment : "",
-			     o->home ? o->home : home, o->shell ? o->shell : "/bin/sh"};
+	const char *pw[7] = {o->name,
+			     "x",
+			     uids,
+			     gids,
+			     o->comment ? o->comment : "",
+			     o->home ? o->home : home,
+			     o->shell ? o->shell : "/bin/sh"};
 	const char *sp[9] = {o->name, o->hash ? o->hash : "!", today, "0", "99999", "7", "", "",
 			     ""};
 	if (vps_pwdb_find(&db->f[VPS_SHADOW], o->name))
@@ -139,8 +146,7 @@ static int drop_memberships(struct vps_userdb *db, const char *user, vps_err *er
 	return 0;
 }
 
-int vps_user_del(struct vps_userdb *db, const char *user, char **home, uint32_t *uid,
-		 vps_err *err)
+int vps_user_del(struct vps_userdb *db, const char *user, char **home, uint32_t *uid, vps_err *err)
 {
 	struct vps_pwline *pw;
 	int r = vps_users_need_user(db, user, &pw, err);

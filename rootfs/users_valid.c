@@ -57,8 +57,10 @@ int vps_field_validate(const char *what, const char *val, bool absolute, vps_err
 {
 	for (const char *p = val; *p; p++)
 		if (*p == ':' || (unsigned char)*p < 0x20 || *p == 0x7f)
-			return vps_errorx(err, EINVAL, "%s \"%s\": must not contain ':' or "
-					  "control characters", what, val);
+			return vps_errorx(err, EINVAL,
+					  "%s \"%s\": must not contain ':' or "
+					  "control characters",
+					  what, val);
 	if (absolute && val[0] != '/')
 		return vps_errorx(err, EINVAL, "%s \"%s\": must be an absolute path", what, val);
 	if (strlen(val) > 1024)
