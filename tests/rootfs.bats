@@ -191,3 +191,28 @@ teardown_file() { vps_teardown_file; }
 	local pts; pts=$(mnt_line /dev/pts | awk '{print $3}')
 	[[ "$(mnt_line /dev/console)" == *" $pts "*" - devpts "* ]]
 }
+
+@test "idmapped bind mount: uidMappings/gidMappings shift file owners as seen inside" {
+	mkdir -p "$WORK/idm"
+	touch "$WORK/idm/root-owned"
+	run rr -d -m "/idm:bind:$WORK/idm:bind,idmap" -u 0:1000:1 "$WORK/b/rootfs" sh -c 'stat -c "%u:%g" /idm/root-owned; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1000:1000" ]
+	[[ "$(mnt_line /idm)" == *idmapped* ]]
+	[ "$(stat -c %u:%g "$WORK/idm/root-owned")" = "0:0" ] # the host's view is unchanged
+	run rr -d -m "/t:tmpfs:tmpfs:idmap" "$WORK/b/rootfs" true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmap is only supported on bind mounts"* ]]
+}
+
+@test "rootfsPropagation: rshared, rprivate and runbindable apply to the container's /" {
+	run rr -d -P rshared "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" == *" shared:"* ]]
+	run rr -d -P rprivate "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" != *" shared:"* && "$(mnt_line /)" != *" master:"* ]]
+	run rr -d -P runbindable "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" == *" unbindable "* ]]
+}
