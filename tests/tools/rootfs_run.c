@@ -3,7 +3,7 @@
  * mount + pid (+ user) namespace, runs vps_rootfs_setup in the new pid 1 and
  * execs CMD there.
  *   rootfs_run [-d] [-r] [-n] [-U] [-c] [-m DEST:TYPE:SOURCE:OPT,OPT]... [-M PATH]...
- *              [-R PATH]... [-D c:MAJ:MIN:PATH]... ROOTFS CMD...
+ *              [-R PATH]... [-D c:MAJ:MIN:PATH[:MODE:UID:GID]]... ROOTFS CMD...
  *   -d  runc's default mounts, masked and readonly paths   -r readonly root
  *   -n  --no-pivot   -U user namespace (0 -> 100000, 65536 ids)   -c new cgroupns
  *   -i  new IPC namespace   -N new network namespace   -t /dev/console (a pty)
@@ -172,10 +172,18 @@ int main(int argc, char **argv)
 			struct oci_device *d = &devs[s.lx.n_devices++];
 			char t;
 			long ma, mi;
+			unsigned mode, uid, gid;
 			d->path = calloc(1, 4096);
-			if (sscanf(optarg, "%c:%ld:%ld:%4095s", &t, &ma, &mi, d->path) != 4)
+			int n = sscanf(optarg, "%c:%ld:%ld:%4095[^:]:%o:%u:%u", &t, &ma, &mi, d->path,
+				       &mode, &uid, &gid);
+			if (n != 4 && n != 7)
 				return 2;
 			d->type = t, d->major = ma, d->minor = mi;
+			if (n == 7) {
+				d->file_mode = (opt_u64){true, mode};
+				d->uid = (opt_u64){true, uid};
+				d->gid = (opt_u64){true, gid};
+			}
 			break;
 		}
 		default:
