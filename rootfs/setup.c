@@ -50,8 +50,10 @@ static int enter_rootfs(const struct oci_spec *spec, const struct vps_rootfs_opt
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
 {
 	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
-	if (!prop || (prop & MS_SHARED))
-		prop = MS_SLAVE | MS_REC; /* pivot_root refuses a shared parent */
+	/* pivot_root refuses a shared parent and an unbindable / cannot be bound:
+	 * those are applied to the new / after pivot_root only. */
+	if (!prop || (prop & (MS_SHARED | MS_UNBINDABLE)))
+		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return vps_error(err, errno, "make / %s",
 				 (prop & MS_PRIVATE) ? "private" : "rslave");
