@@ -18,10 +18,14 @@ int vps_cgroup_layout(enum vps_cgroup_layout *out, vps_err *err);
  * absolute: from each hierarchy's root; relative: under the runtime's own cgroup
  * (v1) or its parent (v2), as runc does; systemd: refused, no systemd driver)
  * in every hierarchy (name=systemd too), and apply res (may be NULL). On failure
- * nothing is left behind. Device rules: pass the spec's resources.devices plus
- * an allow rule per linux.devices entry; vps adds runc's default allow list. */
+ * nothing is left behind. runc's default device allow list is added after
+ * res->devices (when there are any rules). */
 int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 		      const struct oci_resources *res, struct vps_cgroup **out, vps_err *err);
+/* The same from a spec: lx->cgroups_path, lx->resources, plus an allow rule
+ * per lx->devices node (what core's create should call). */
+int vps_cgroup_create_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
+			       struct vps_cgroup **out, vps_err *err);
 /* Re-open from the string saved in state.json (vps_cgroup_path()). */
 int vps_cgroup_open(const char *saved, struct vps_cgroup **out, vps_err *err);
 const char *vps_cgroup_path(const struct vps_cgroup *cg);
