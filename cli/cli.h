@@ -47,3 +47,10 @@ int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want);
 
 /* Command entry points: declare here, list in commands.c. */
 int cmd_spec(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_groupadd(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_groupdel(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_users(struct vps_ctx *ctx, int argc, char **argv);

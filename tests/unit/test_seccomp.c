@@ -270,6 +270,14 @@ static void test_cache(void)
 	/* another profile: another entry */
 	r.errno_ret.v = EMLINK;
 	ok(EXITED(with(&sc, cache, do_mkdir), EMLINK), "changed profile compiles anew");
+	/* bounded: 64 entries or more and the next store starts afresh */
+	snprintf(cmd, sizeof(cmd), "cd %s && for i in $(seq 1 70); do echo x >old$i.bpf; done",
+		 cache);
+	ok(system(cmd) == 0, "fill the cache with 70 stale entries");
+	r.errno_ret.v = ENOTDIR;
+	ok(EXITED(with(&sc, cache, do_mkdir), ENOTDIR), "another profile compiles");
+	snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 1", cache);
+	ok(system(cmd) == 0, "the full cache was emptied before the new entry");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ok(system(cmd) == 0, "cleanup");
 }
