@@ -307,9 +307,9 @@ PY
 	in_files() { grep -c "^kim:" "$E/passwd" "$E/shadow" "$E/group" "$E/gshadow" | grep -c ':1$' || true; }
 	for i in $(seq 1 60); do
 		if grep -q '^kim:' "$E/passwd"; then
-			v userdel --bundle "$B" kim 2>/dev/null &
+			"$VPS" userdel --bundle "$B" kim 2>/dev/null & # $! is vps itself
 		else
-			v useradd --bundle "$B" kim --groups devs,users 2>/dev/null &
+			"$VPS" useradd --bundle "$B" kim --groups devs,users 2>/dev/null &
 		fi
 		pid=$!
 		sleep "0.00$((RANDOM % 10))"
