@@ -30,6 +30,13 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "      --stats          print one stats event and exit\n"
 	 "      --interval DUR   time between stats events (default 5s; e.g. 500ms, 1m)\n"},
+	{"features", cmd_features, "print the OCI features this vps supports (JSON)",
+	 "Usage: vps features\n"
+	 "\n"
+	 "Print the OCI runtime features document (runtime-spec features.md) as JSON:\n"
+	 "OCI versions, hooks, mount options, namespaces, capabilities, cgroup drivers,\n"
+	 "seccomp actions/operators/architectures/flags. Lists are what this build on\n"
+	 "this kernel really supports (probed where it depends on the host).\n"},
 	{"groupadd", cmd_groupadd, "add a group to a VPS",
 	 "Usage: vps groupadd NAME GROUP [--gid N] [--system]\n"
 	 "       vps groupadd --bundle DIR GROUP [--gid N] [--system]\n"
@@ -57,6 +64,13 @@ const struct vps_command vps_commands[] = {
 	 "the state under --root) or, for a stopped VPS, --bundle DIR (a bundle made by\n"
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
+	{"list", cmd_list, "list containers",
+	 "Usage: vps list [--format table|json] [-q]\n"
+	 "\n"
+	 "List the containers under --root with their live status.\n"
+	 "\n"
+	 "  -f, --format FMT   table (default: ID PID STATUS BUNDLE CREATED OWNER) or json\n"
+	 "  -q, --quiet        print only the ids\n"},
 	{"passwd", cmd_passwd, "set, lock or unlock a password inside a VPS",
 	 "Usage: vps passwd NAME [USER] [--stdin | --hash HASH | --lock | --unlock]\n"
 	 "       vps passwd --bundle DIR [USER] [...]\n"
@@ -94,6 +108,12 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -b, --bundle DIR   bundle directory\n"
 	 "      --rootless    a config for running without root (user namespace)\n"},
+	{"state", cmd_state, "print the state of a container (JSON)",
+	 "Usage: vps state ID\n"
+	 "\n"
+	 "Print the container's state as runc does: ociVersion, id, pid, status\n"
+	 "(creating, created, running, paused or stopped; checked live), bundle,\n"
+	 "rootfs, created, annotations, owner.\n"},
 	{"stats", cmd_stats, "show live CPU, memory, pids, I/O and PSI of containers",
 	 "Usage: vps stats [--json] [--interval DUR] ID...\n"
 	 "\n"

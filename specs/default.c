@@ -1,6 +1,10 @@
-/* The default config.json written by `vps spec`: equivalent to runc's. */
+/* The default config.json written by `vps spec`: equivalent to runc's
+ * (`runc spec`, and `runc spec --rootless` for the rootless variant). */
+#include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "specs/spec.h"
 
@@ -181,9 +185,72 @@ static const char default_json[] =
     "	}\n"
     "}\n";
 
+/* runc spec --rootless: a user namespace mapping the caller's uid/gid to 0,
+ * no network namespace, /sys bind-mounted (sysfs needs a netns we don't
+ * own), no uid=/gid= mount options, no cgroup resources. */
+static int make_rootless(json_object *spec)
+{
+	json_object *lx = NULL, *nss = NULL, *mounts = NULL;
+	if (!json_object_object_get_ex(spec, "linux", &lx) ||
+	    !json_object_object_get_ex(lx, "namespaces", &nss) ||
+	    !json_object_object_get_ex(spec, "mounts", &mounts))
+		return -1;
+	json_object *keep = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(nss); i++) {
+		json_object *ns = json_object_array_get_idx(nss, i), *t = NULL;
+		json_object_object_get_ex(ns, "type", &t);
+		if (strcmp(json_object_get_string(t), "network") != 0)
+			json_object_array_add(keep, json_object_get(ns));
+	}
+	json_object_array_add(keep, json_tokener_parse("{\"type\": \"user\"}"));
+	json_object_object_add(lx, "namespaces", keep);
+	char maps[160];
+	snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+		 (unsigned)getuid());
+	json_object_object_add(lx, "uidMappings", json_tokener_parse(maps));
+	snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+		 (unsigned)getgid());
+	json_object_object_add(lx, "gidMappings", json_tokener_parse(maps));
+	json_object_object_del(lx, "resources");
+	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+		json_object *m = json_object_array_get_idx(mounts, i), *d = NULL, *opts = NULL;
+		json_object_object_get_ex(m, "destination", &d);
+		if (strcmp(json_object_get_string(d), "/sys") == 0) {
+			json_object_array_put_idx(
+			    mounts, i,
+			    json_tokener_parse("{\"destination\": \"/sys\", \"type\": \"none\", "
+					       "\"source\": \"/sys\", \"options\": [\"rbind\", "
+					       "\"nosuid\", \"noexec\", \"nodev\", \"ro\"]}"));
+			continue;
+		}
+		if (!json_object_object_get_ex(m, "options", &opts))
+			continue;
+		json_object *kept = json_object_new_array();
+		for (size_t k = 0; k < json_object_array_length(opts); k++) {
+			const char *o = json_object_get_string(json_object_array_get_idx(opts, k));
+			if (strncmp(o, "uid=", 4) != 0 && strncmp(o, "gid=", 4) != 0)
+				json_object_array_add(kept, json_object_new_string(o));
+		}
+		json_object_object_add(m, "options", kept);
+	}
+	return 0;
+}
+
 char *oci_spec_default_json(bool rootless)
 {
-	/* TODO(specs): rootless variant (user namespace, id maps, no network ns, /sys rbind). */
-	(void)rootless;
-	return strdup(default_json);
+	if (!rootless)
+		return strdup(default_json);
+	json_object *spec = json_tokener_parse(default_json);
+	char *out = NULL;
+	if (spec && make_rootless(spec) == 0)
+		out = strdup(json_object_to_json_string_ext(
+		    spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB |
+			      JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(spec);
+	if (out && strlen(out) + 2 < 1 << 20) {
+		char *nl = realloc(out, strlen(out) + 2);
+		if (nl)
+			strcat(nl, "\n"), out = nl;
+	}
+	return out;
 }

@@ -18,6 +18,10 @@ int parse_blockio(struct jp *p, json_object *o, void *bio, void *ctx);
 int parse_resources_more(struct jp *p, json_object *o, struct oci_resources *res);
 int parse_seccomp(struct jp *p, json_object *o, void *seccomp, void *ctx);
 int parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx);
+/* The names parse_seccomp accepts (for `vps features`). */
+enum seccomp_table { SECCOMP_ACTIONS, SECCOMP_OPS, SECCOMP_ARCHES, SECCOMP_FLAGS };
+const char *const *seccomp_names(enum seccomp_table t, size_t *n);
+
 /* Checks across sections (namespaces vs. id maps, hostname, sysctl, ...). */
 int validate_spec(struct jp *p, const struct oci_spec *spec);
 

@@ -57,6 +57,24 @@ static int check_names(struct jp *p, const char *key, char **v, size_t n, const 
 	return 0;
 }
 
+const char *const *seccomp_names(enum seccomp_table t, size_t *n)
+{
+	switch (t) {
+	case SECCOMP_ACTIONS:
+		*n = ARRAY_SIZE(actions);
+		return actions;
+	case SECCOMP_OPS:
+		*n = ARRAY_SIZE(ops);
+		return ops;
+	case SECCOMP_ARCHES:
+		*n = ARRAY_SIZE(arches);
+		return arches;
+	default:
+		*n = ARRAY_SIZE(filter_flags);
+		return filter_flags;
+	}
+}
+
 static int parse_arg(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_seccomp_arg *a = elem;
