@@ -47,6 +47,9 @@ int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want);
 
 /* Command entry points: declare here, list in commands.c. */
 int cmd_spec(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_state(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_list(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_features(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupadd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupdel(struct vps_ctx *ctx, int argc, char **argv);

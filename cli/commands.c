@@ -21,6 +21,13 @@ const struct vps_command vps_commands[] = {
 	 "      --bridge BR     host bridge (annotation org.vps.net.bridge)\n"
 	 "      --gateway ADDR  default gateway (annotation org.vps.net.gateway)\n"
 	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"},
+	{"features", cmd_features, "print the OCI features this vps supports (JSON)",
+	 "Usage: vps features\n"
+	 "\n"
+	 "Print the OCI runtime features document (runtime-spec features.md) as JSON:\n"
+	 "OCI versions, hooks, mount options, namespaces, capabilities, cgroup drivers,\n"
+	 "seccomp actions/operators/architectures/flags. Lists are what this build on\n"
+	 "this kernel really supports (probed where it depends on the host).\n"},
 	{"groupadd", cmd_groupadd, "add a group to a VPS",
 	 "Usage: vps groupadd NAME GROUP [--gid N] [--system]\n"
 	 "       vps groupadd --bundle DIR GROUP [--gid N] [--system]\n"
@@ -48,6 +55,13 @@ const struct vps_command vps_commands[] = {
 	 "the state under --root) or, for a stopped VPS, --bundle DIR (a bundle made by\n"
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
+	{"list", cmd_list, "list containers",
+	 "Usage: vps list [--format table|json] [-q]\n"
+	 "\n"
+	 "List the containers under --root with their live status.\n"
+	 "\n"
+	 "  -f, --format FMT   table (default: ID PID STATUS BUNDLE CREATED OWNER) or json\n"
+	 "  -q, --quiet        print only the ids\n"},
 	{"passwd", cmd_passwd, "set, lock or unlock a password inside a VPS",
 	 "Usage: vps passwd NAME [USER] [--stdin | --hash HASH | --lock | --unlock]\n"
 	 "       vps passwd --bundle DIR [USER] [...]\n"
@@ -76,6 +90,12 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -b, --bundle DIR   bundle directory\n"
 	 "      --rootless    a config for running without root (user namespace)\n"},
+	{"state", cmd_state, "print the state of a container (JSON)",
+	 "Usage: vps state ID\n"
+	 "\n"
+	 "Print the container's state as runc does: ociVersion, id, pid, status\n"
+	 "(creating, created, running, paused or stopped; checked live), bundle,\n"
+	 "rootfs, created, annotations, owner.\n"},
 	{"useradd", cmd_useradd, "add a user to a VPS",
 	 "Usage: vps useradd NAME USER [OPTIONS]\n"
 	 "       vps useradd --bundle DIR USER [OPTIONS]\n"
