@@ -52,7 +52,8 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 {
 	/* Filesystems are mounted on /proc/self/fd/N of the resolved target. */
 	if (access("/proc/self/fd", X_OK) < 0)
-		return vps_error(err, errno, "rootfs set-up needs a procfs at /proc (/proc/self/fd)");
+		return vps_error(err, errno,
+				 "rootfs set-up needs a procfs at /proc (/proc/self/fd)");
 	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
 	/* pivot_root refuses a shared parent and an unbindable / cannot be bound:
 	 * those are applied to the new / after pivot_root only. */
