@@ -57,3 +57,8 @@ int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_users(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_pause(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_resume(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_update(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_events(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct vps_ctx *ctx, int argc, char **argv);
