@@ -3,7 +3,7 @@
 # repetition measures every runtime, in a rotating order), medians and ratios to
 # crun. Run through `make bench` (full) or `make bench-smoke` (quick check).
 #
-#   bench/bench.sh [full|smoke]
+#   bench/bench.sh [full|smoke|profile]   (profile: see bench/profile.sh)
 #   RUNTIMES="vps crun runc"   which runtimes (default: those found; vps is left
 #                              out, with a note, when `vps run` does not work)
 #   VPS=PATH                   the vps binary (default ./vps)
@@ -50,9 +50,10 @@ if [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ]; then
 fi
 
 case $MODE in
+profile) REPS=1 BATCH=1 PAR=1 SYSLOOP_N=1000 ;;
 smoke) REPS=${REPS:-2} BATCH=${BATCH:-8} PAR=4 SYSLOOP_N=20000 ;;
 full) REPS=${REPS:-15} BATCH=${BATCH:-100} PAR=8 SYSLOOP_N=300000 ;;
-*) echo "usage: bench.sh [full|smoke]" >&2; exit 2 ;;
+*) echo "usage: bench.sh [full|smoke|profile]" >&2; exit 2 ;;
 esac
 OUT=${OUT:-$TOP/bench/out}
 ROWS=${ROWS:-.}
@@ -73,6 +74,10 @@ pick_runtimes
 echo "# bench $MODE: runtimes: ${RTS[*]}; reps $REPS, batch $BATCH; $CG_NOTE" | tee -a "$LOG"
 [ ${#NOTES[@]} -gt 0 ] && printf '# note: %s\n' "${NOTES[@]}" | tee -a "$LOG"
 
+if [ "$MODE" = profile ]; then
+	profile_runtimes
+	exit 0
+fi
 row_run run "$WORK/b-true"
 row_run run-seccomp "$WORK/b-seccomp"
 row_run run-limits "$WORK/b-limits"

@@ -230,3 +230,4 @@ cleanup() {
 }
 
 source "$TOP/bench/summary.sh"
+source "$TOP/bench/profile.sh"
