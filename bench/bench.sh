@@ -44,6 +44,8 @@ if [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ]; then
 		if [ "$(stat -fc %T "$d")" != cgroupfs ]; then dropped+=" $n"; continue; fi
 		mkdir -p "$cgt/$n" && mount --bind "$d" "$cgt/$n" || exit 2
 	done
+	# detach the host's tree first so /proc/self/mountinfo shows only ours
+	umount -R -l /sys/fs/cgroup || exit 2
 	mount --move "$cgt" /sys/fs/cgroup || exit 2
 	rmdir "$cgt"
 	CG_NOTE="v1 hierarchies only (private mount namespace; left out:$dropped)"

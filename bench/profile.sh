@@ -13,7 +13,7 @@ profile_runtimes() {
 	local P=$OUT/profile r i cmd
 	mkdir -p "$P"
 	for r in "${RTS[@]}"; do
-		cmd=("${BIN[$r]}" --root "$WORK/root-$r" run -b "$WORK/${PROFILE_BUNDLE:-b-true}")
+		cmd=("${BIN[$r]}" --root "$WORK/roots/$r" run -b "$WORK/${PROFILE_BUNDLE:-b-true}")
 		echo "# profile $r: ${cmd[*]} <id>" | tee -a "$LOG"
 		strace -f -c -w -o "$P/$r.strace-c.txt" "${cmd[@]}" "$TAG-pc-$r" >/dev/null 2>>"$LOG" ||
 			echo "strace -c failed" >>"$P/$r.strace-c.txt"
