@@ -81,6 +81,12 @@ int vps_mkdir_in_root(int rootfs_fd, const char *path, mode_t mode, vps_err *err
 			if (mkdirat(cur, buf + start, mode) < 0 && errno != EEXIST)
 				return vps_error(err, errno, "mkdir %s in the container root", buf);
 			fd = openat2_in_root(rootfs_fd, buf, O_PATH | O_DIRECTORY, 0);
+			/* Still missing after mkdir said EEXIST: a symlink that points
+			 * nowhere inside the root. Refuse rather than guess. */
+			if (fd == -ENOENT)
+				return vps_errorx(err, ENOENT,
+						  "%s in the container root is a dangling symlink",
+						  buf);
 		}
 		if (fd < 0)
 			return vps_error(err, -fd, "open directory %s in the container root", buf);
