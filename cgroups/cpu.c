@@ -1,0 +1,104 @@
+/* linux.resources.cpu: cpu (shares/weight, quota/period, burst, realtime, idle)
+ * and cpuset (cpus, mems). */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cgroups/internal.h"
+
+/* runc's ConvertCPUSharesToCgroupV2Value: [2, 262144] -> [1, 10000]. */
+uint64_t cg_shares_to_weight(uint64_t shares)
+{
+	if (shares == 0)
+		return 0;
+	if (shares < 2)
+		shares = 2;
+	if (shares > 262144)
+		shares = 262144;
+	return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+static int v1_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
+{
+	int r = 0;
+	if (c->shares.set && c->shares.v)
+		r = cg_writef(h, "cpu.shares", err, "%llu", (unsigned long long)c->shares.v);
+	/* period then quota; if the kernel refuses (quota/period ratio against the
+	 * parent), the other order */
+	if (r >= 0 && c->period.set && c->period.v) {
+		vps_err e2;
+		r = cg_writef(h, "cpu.cfs_period_us", &e2, "%llu", (unsigned long long)c->period.v);
+		if (r < 0 && c->quota.set) {
+			r = cg_writef(h, "cpu.cfs_quota_us", err, "%lld", (long long)c->quota.v);
+			if (r >= 0)
+				r = cg_writef(h, "cpu.cfs_period_us", err, "%llu",
+					      (unsigned long long)c->period.v);
+		} else if (r < 0) {
+			*err = e2;
+		}
+	}
+	if (r >= 0 && c->quota.set && c->quota.v)
+		r = cg_writef(h, "cpu.cfs_quota_us", err, "%lld", (long long)c->quota.v);
+	if (r >= 0 && c->burst.set)
+		r = cg_writef(h, "cpu.cfs_burst_us", err, "%llu", (unsigned long long)c->burst.v);
+	if (r >= 0 && c->realtime_period.set && c->realtime_period.v)
+		r = cg_writef(h, "cpu.rt_period_us", err, "%llu",
+			      (unsigned long long)c->realtime_period.v);
+	if (r >= 0 && c->realtime_runtime.set && c->realtime_runtime.v)
+		r = cg_writef(h, "cpu.rt_runtime_us", err, "%lld",
+			      (long long)c->realtime_runtime.v);
+	if (r >= 0 && c->idle.set)
+		r = cg_writef(h, "cpu.idle", err, "%lld", (long long)c->idle.v);
+	return r;
+}
+
+static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
+{
+	int r = 0;
+	if ((c->realtime_period.set && c->realtime_period.v) ||
+	    (c->realtime_runtime.set && c->realtime_runtime.v))
+		return vps_errorx(err, EOPNOTSUPP, "cpu.realtimePeriod/realtimeRuntime: cgroup v2 "
+						   "has no realtime group scheduling (%s)", h->dir);
+	if (c->idle.set && (r = cg_writef(h, "cpu.idle", err, "%lld", (long long)c->idle.v)) < 0)
+		return r;
+	if (c->shares.set && c->shares.v &&
+	    (r = cg_writef(h, "cpu.weight", err, "%llu",
+			   (unsigned long long)cg_shares_to_weight(c->shares.v))) < 0)
+		return r;
+	if ((c->quota.set && c->quota.v) || (c->period.set && c->period.v)) {
+		char q[32] = "max", buf[64];
+		if (c->quota.set && c->quota.v > 0)
+			snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
+		if (c->period.set && c->period.v)
+			snprintf(buf, sizeof(buf), "%s %llu", q, (unsigned long long)c->period.v);
+		else
+			snprintf(buf, sizeof(buf), "%s", q);
+		if ((r = cg_write(h, "cpu.max", buf, err)) < 0)
+			return r;
+	}
+	if (c->burst.set)
+		r = cg_writef(h, "cpu.max.burst", err, "%llu", (unsigned long long)c->burst.v);
+	return r;
+}
+
+int cg_apply_cpu(struct vps_cgroup *cg, const struct oci_cpu *c, vps_err *err)
+{
+	struct cg_hier *h;
+	int r = 0;
+	if ((c->cpus && *c->cpus) || (c->mems && *c->mems)) {
+		if ((r = cg_need(cg, "cpuset", "cpu.cpus/mems", &h, err)) < 0)
+			return r;
+		if (c->mems && *c->mems && (r = cg_write(h, "cpuset.mems", c->mems, err)) < 0)
+			return r;
+		if (c->cpus && *c->cpus && (r = cg_write(h, "cpuset.cpus", c->cpus, err)) < 0)
+			return r;
+	}
+	bool any = (c->shares.set && c->shares.v) || (c->quota.set && c->quota.v) ||
+		   (c->period.set && c->period.v) || c->burst.set ||
+		   (c->realtime_period.set && c->realtime_period.v) ||
+		   (c->realtime_runtime.set && c->realtime_runtime.v) || c->idle.set;
+	if (!any)
+		return 0;
+	if ((r = cg_need(cg, "cpu", "cpu", &h, err)) < 0)
+		return r;
+	return h->v2 ? v2_cpu(h, c, err) : v1_cpu(h, c, err);
+}

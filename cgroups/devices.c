@@ -1,0 +1,89 @@
+/* linux.resources.devices: the spec's rules in order, then the devices every
+ * container gets (runc's list: mknod of anything, null, zero, full, random,
+ * urandom, tty, ptmx, pts). v1 writes devices.allow/devices.deny; v2 attaches
+ * a BPF_PROG_TYPE_CGROUP_DEVICE program (devices_bpf.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroups/internal.h"
+#include "cgroups/devices.h"
+#include "util/cleanup.h"
+
+const struct oci_device_rule cg_default_devices[] = {
+	{true, 'c', -1, -1, "m"},  {true, 'b', -1, -1, "m"},  {true, 'c', 1, 3, "rwm"},
+	{true, 'c', 1, 8, "rwm"},  {true, 'c', 1, 7, "rwm"},  {true, 'c', 5, 0, "rwm"},
+	{true, 'c', 1, 5, "rwm"},  {true, 'c', 1, 9, "rwm"},  {true, 'c', 136, -1, "rwm"},
+	{true, 'c', 5, 2, "rwm"},  {true, 'c', 10, 200, "rwm"},
+};
+const size_t cg_n_default_devices = ARRAY_SIZE(cg_default_devices);
+
+static void num(char *out, size_t sz, int64_t v)
+{
+	if (v < 0)
+		snprintf(out, sz, "*");
+	else
+		snprintf(out, sz, "%lld", (long long)v);
+}
+
+int cg_device_rule_ok(const struct oci_device_rule *d, char *why, size_t whysz)
+{
+	if (!strchr("acb", d->type) || !d->type) {
+		snprintf(why, whysz, "type '%c': expected a, c or b", d->type ? d->type : '?');
+		return -EINVAL;
+	}
+	if (!d->access[0] || strspn(d->access, "rwm") != strlen(d->access)) {
+		snprintf(why, whysz, "access \"%s\": expected letters of rwm", d->access);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void cg_device_rule_str(const struct oci_device_rule *d, char *out, size_t sz)
+{
+	char maj[24], min[24];
+	num(maj, sizeof(maj), d->major);
+	num(min, sizeof(min), d->minor);
+	if (d->type == 'a')
+		snprintf(out, sz, "a");
+	else
+		snprintf(out, sz, "%c %s:%s %s", d->type, maj, min, d->access);
+}
+
+static int v1_rule(struct cg_hier *h, const struct oci_device_rule *d, vps_err *err)
+{
+	char line[96];
+	cg_device_rule_str(d, line, sizeof(line));
+	return cg_write(h, d->allow ? "devices.allow" : "devices.deny", line, err);
+}
+
+int cg_apply_devices(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err)
+{
+	if (!res->n_devices)
+		return 0;
+	for (size_t i = 0; i < res->n_devices; i++) {
+		char why[96];
+		int r = cg_device_rule_ok(&res->devices[i], why, sizeof(why));
+		if (r < 0)
+			return vps_errorx(err, -r, "devices[%zu]: %s", i, why);
+	}
+	struct cg_hier *h = cg_hier_for(cg, "devices");
+	if (!h || h->v2) {
+		h = cg_hier_v2(cg);
+		if (!h)
+			return vps_errorx(err, EOPNOTSUPP, "devices: the host has neither a v1 devices "
+							   "hierarchy nor cgroup v2");
+		return cg_devices_bpf_attach(h, res->devices, res->n_devices, err);
+	}
+	for (size_t i = 0; i < res->n_devices; i++) {
+		int r = v1_rule(h, &res->devices[i], err);
+		if (r < 0)
+			return vps_error_wrap(err, "devices[%zu]", i);
+	}
+	for (size_t i = 0; i < cg_n_default_devices; i++) {
+		int r = v1_rule(h, &cg_default_devices[i], err);
+		if (r < 0)
+			return vps_error_wrap(err, "default device rule");
+	}
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* cgroups/ private: the discovered hierarchies and the container's place in each. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgroups/cgroup.h"
+
+#define CG_MAX_HIER 32
+#define CG_MAX_PATH 4096
+
+/* One mounted hierarchy (a v1 controller set, name=systemd, or the cgroup2). */
+struct cg_hier {
+	char *mount;  /* "/sys/fs/cgroup/memory" */
+	char *ctrls;  /* v1: "cpu,cpuacct" or "name=systemd"; v2: the controllers it holds */
+	bool v2;
+	char *rel;    /* the container's cgroup in this hierarchy: "/vps/ID" */
+	char *dir;    /* mount + rel */
+	int dirfd;    /* O_DIRECTORY of dir, -1 until opened */
+};
+
+struct vps_cgroup {
+	enum vps_cgroup_layout layout;
+	char *saved;  /* what vps_cgroup_path() returns */
+	struct cg_hier h[CG_MAX_HIER];
+	size_t n;
+};
+
+/* layout.c: read /proc/self/mountinfo into cg->h (mount, ctrls, v2) and set cg->layout. */
+int cg_discover(struct vps_cgroup *cg, vps_err *err);
+/* The hierarchy holding controller ctrl ("memory", "name=systemd"); v1 first on
+ * hybrid hosts (the v2 one only when no v1 hierarchy has it). NULL if none. */
+struct cg_hier *cg_hier_for(struct vps_cgroup *cg, const char *ctrl);
+/* The cgroup2 hierarchy (pure v2 or hybrid's unified), NULL if none. */
+struct cg_hier *cg_hier_v2(struct vps_cgroup *cg);
+/* True if comma/space separated list has word. */
+bool cg_list_has(const char *list, const char *word);
+
+/* path.c: resolve cgroupsPath (relative/absolute/NULL) into each hierarchy's rel,
+ * and encode/decode the saved string. */
+int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char *id,
+		     vps_err *err);
+int cg_encode_saved(struct vps_cgroup *cg, vps_err *err);
+int cg_decode_saved(struct vps_cgroup *cg, const char *saved, vps_err *err);
+/* Canonical form of a path: leading '/', no empty/'.' parts, '..' cannot climb above '/'. */
+int cg_clean_path(const char *in, char *out, size_t outsz);
+
+/* file.c: cgroup file I/O with errors naming the full path. */
+int cg_write(struct cg_hier *h, const char *file, const char *val, vps_err *err);
+int cg_writef(struct cg_hier *h, const char *file, vps_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int cg_read(struct cg_hier *h, const char *file, char **out, vps_err *err); /* malloc'ed */
+int cg_read_u64(struct cg_hier *h, const char *file, uint64_t *v, vps_err *err);
+bool cg_has_file(struct cg_hier *h, const char *file);
+/* "key value" lines (memory.stat, cgroup.events): value of key, or -ENOENT. */
+int cg_keyed_u64(const char *text, const char *key, uint64_t *v);
+void cg_sleep_ms(long ms);
+/* Open h->dir into h->dirfd (idempotent). */
+int cg_open_dir(struct cg_hier *h, vps_err *err);
+
+/* The hierarchy for controller ctrl, or an error saying the host lacks it
+ * (what: the resource being set, e.g. "memory.limit"). */
+int cg_need(struct vps_cgroup *cg, const char *ctrl, const char *what, struct cg_hier **out,
+	    vps_err *err);
+
+/* Per-controller apply (memory.c, cpu.c, io.c, misc.c, devices*.c). */
+int cg_apply_memory(struct vps_cgroup *cg, const struct oci_memory *m, vps_err *err);
+int cg_apply_cpu(struct vps_cgroup *cg, const struct oci_cpu *c, vps_err *err);
+int cg_apply_pids(struct vps_cgroup *cg, int64_t limit, vps_err *err);
+int cg_apply_blockio(struct vps_cgroup *cg, const struct oci_blockio *b, vps_err *err);
+int cg_apply_hugetlb(struct vps_cgroup *cg, const struct oci_resources *r, vps_err *err);
+int cg_apply_net(struct vps_cgroup *cg, const struct oci_resources *r, vps_err *err);
+int cg_apply_rdma(struct vps_cgroup *cg, const struct oci_resources *r, vps_err *err);
+int cg_apply_unified(struct vps_cgroup *cg, const struct oci_resources *r, vps_err *err);
+int cg_apply_devices(struct vps_cgroup *cg, const struct oci_resources *r, vps_err *err);
+
+/* Every process in the container's cgroup tree of hierarchy h (recursive). */
+int cg_tree_pids(struct cg_hier *h, pid_t **pids, size_t *n, vps_err *err);
+/* The hierarchy whose cgroup.procs lists the container's processes best. */
+struct cg_hier *cg_procs_hier(struct vps_cgroup *cg);
+
+/* Conversions runc uses (cpu.c, io.c). */
+uint64_t cg_shares_to_weight(uint64_t shares);
+uint64_t cg_blkio_to_io_weight(uint64_t w);
+/* misc.c: is key acceptable as a unified (raw v2) file name? */
+int cg_unified_key_ok(const char *key, char *why, size_t whysz);

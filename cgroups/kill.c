@@ -1,0 +1,163 @@
+/* The container's processes: list (ps, kill) and signal them all. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups/internal.h"
+#include "util/cleanup.h"
+
+#define CG_MAX_DEPTH 32
+
+struct cg_hier *cg_procs_hier(struct vps_cgroup *cg)
+{
+	if (cg->layout == VPS_CG_V2)
+		return cg_hier_v2(cg);
+	static const char *const pref[] = {"freezer", "pids", "memory", "cpu", "devices"};
+	for (size_t i = 0; i < ARRAY_SIZE(pref); i++) {
+		struct cg_hier *h = cg_hier_for(cg, pref[i]);
+		if (h && !h->v2)
+			return h;
+	}
+	return cg->n ? &cg->h[0] : NULL;
+}
+
+static int add_pid(pid_t **pids, size_t *n, size_t *cap, pid_t p)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*pids)[i] == p)
+			return 0;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		pid_t *np = realloc(*pids, nc * sizeof(pid_t));
+		if (!np)
+			return -ENOMEM;
+		*pids = np;
+		*cap = nc;
+	}
+	(*pids)[(*n)++] = p;
+	return 0;
+}
+
+static int walk(int dfd, const char *where, int depth, pid_t **pids, size_t *n, size_t *cap,
+		vps_err *err)
+{
+	_cleanup_free_ char *txt = NULL;
+	struct cg_hier h = {.dir = (char *)where, .dirfd = dfd};
+	int r = cg_read(&h, "cgroup.procs", &txt, err);
+	if (r == -ENOENT)
+		return 0; /* removed meanwhile */
+	if (r < 0)
+		return r;
+	for (char *p = txt; *p;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (v > 0 && add_pid(pids, n, cap, (pid_t)v) < 0)
+			return vps_error(err, ENOMEM, "cgroup.procs");
+		p = end + strspn(end, "\n");
+	}
+	if (depth >= CG_MAX_DEPTH)
+		return 0;
+	int d2 = openat(dfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (d2 < 0)
+		return vps_error(err, errno, "open cgroup %s", where);
+	DIR *d = fdopendir(d2);
+	if (!d) {
+		close(d2);
+		return vps_error(err, errno, "open cgroup %s", where);
+	}
+	struct dirent *de;
+	r = 0;
+	while (r >= 0 && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		int sub = openat(dirfd(d), de->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		r = walk(sub, where, depth + 1, pids, n, cap, err);
+		close(sub);
+	}
+	closedir(d);
+	return r;
+}
+
+int cg_tree_pids(struct cg_hier *h, pid_t **pids, size_t *n, vps_err *err)
+{
+	size_t cap = 0;
+	*pids = NULL;
+	*n = 0;
+	int dfd = open(h->dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : vps_error(err, errno, "open cgroup %s", h->dir);
+	int r = walk(dfd, h->dir, 0, pids, n, &cap, err);
+	close(dfd);
+	if (r < 0) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+int vps_cgroup_pids(struct vps_cgroup *cg, pid_t **pids, size_t *n, vps_err *err)
+{
+	struct cg_hier *h = cg_procs_hier(cg);
+	*pids = NULL;
+	*n = 0;
+	return h ? cg_tree_pids(h, pids, n, err) : 0;
+}
+
+/* Signal every process once, frozen meanwhile so none can fork away. */
+static int signal_round(struct vps_cgroup *cg, int sig, size_t *left, vps_err *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	bool frozen = false;
+	int r = vps_cgroup_is_frozen(cg, &frozen, err);
+	if (r < 0)
+		frozen = true; /* no freezer: just signal */
+	else if (!frozen && (r = vps_cgroup_freeze(cg, true, err)) < 0)
+		return r;
+	r = vps_cgroup_pids(cg, &pids, left, err);
+	for (size_t i = 0; r >= 0 && i < *left; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			r = vps_error(err, errno, "kill %d", (int)pids[i]);
+	if (!frozen) {
+		vps_err e2;
+		int r2 = vps_cgroup_freeze(cg, false, r < 0 ? &e2 : err);
+		if (r >= 0)
+			r = r2;
+	}
+	return r;
+}
+
+int vps_cgroup_kill(struct vps_cgroup *cg, int sig, vps_err *err)
+{
+	struct cg_hier *v2 = cg_hier_v2(cg);
+	if (sig == SIGKILL && v2 && cg_has_file(v2, "cgroup.kill")) {
+		int r = cg_write(v2, "cgroup.kill", "1", err);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	size_t left = 0;
+	int r = signal_round(cg, sig, &left, err);
+	if (r < 0 || sig != SIGKILL)
+		return r;
+	/* SIGKILL: repeat until the cgroup is empty (forks racing the first round). */
+	for (int i = 0; i < 200 && left; i++) {
+		_cleanup_free_ pid_t *pids = NULL;
+		cg_sleep_ms(i < 10 ? 2 : 20);
+		if ((r = vps_cgroup_pids(cg, &pids, &left, err)) < 0)
+			return r;
+		if (left && (r = signal_round(cg, sig, &left, err)) < 0)
+			return r;
+	}
+	if (left)
+		return vps_errorx(err, EBUSY, "cgroup %s: %zu processes still there after SIGKILL",
+				  cg->saved, left);
+	return 0;
+}

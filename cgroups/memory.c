@@ -1,0 +1,158 @@
+/* linux.resources.memory on v1 (memory.*_in_bytes, memsw, oom_control) and v2
+ * (memory.max/low/swap.max). OCI's swap is memory+swap; v2 wants swap alone. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroups/internal.h"
+#include "util/log.h"
+
+static void fmt_limit(char *buf, size_t sz, int64_t v, bool v2)
+{
+	if (v < 0)
+		snprintf(buf, sz, "%s", v2 ? "max" : "-1");
+	else
+		snprintf(buf, sz, "%lld", (long long)v);
+}
+
+static int check_usage(struct cg_hier *h, const struct oci_memory *m, vps_err *err)
+{
+	if (!m->check_before_update.set || !m->check_before_update.v || !m->limit.set ||
+	    m->limit.v < 0)
+		return 0;
+	uint64_t use = 0;
+	int r = cg_read_u64(h, h->v2 ? "memory.current" : "memory.usage_in_bytes", &use, err);
+	if (r < 0)
+		return r;
+	if ((uint64_t)m->limit.v < use)
+		return vps_errorx(err, EBUSY, "memory.limit %lld is below the current usage %llu "
+					      "(checkBeforeUpdate)",
+				  (long long)m->limit.v, (unsigned long long)use);
+	return 0;
+}
+
+static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *err)
+{
+	char lim[32], sw[32];
+	struct oci_memory copy = *mem, *m = &copy;
+	/* runc: an unlimited memory without a swap value makes memsw unlimited too */
+	if (m->limit.set && m->limit.v < 0 && !m->swap.set &&
+	    cg_has_file(h, "memory.memsw.limit_in_bytes"))
+		m->swap = (opt_i64){true, -1};
+	int r = check_usage(h, m, err);
+	if (r < 0)
+		return r;
+	fmt_limit(lim, sizeof(lim), m->limit.v, false);
+	fmt_limit(sw, sizeof(sw), m->swap.v, false);
+	if (m->use_hierarchy.set) {
+		uint64_t cur = 0;
+		if ((r = cg_read_u64(h, "memory.use_hierarchy", &cur, err)) < 0)
+			return r;
+		if (cur != (uint64_t)m->use_hierarchy.v &&
+		    (r = cg_write(h, "memory.use_hierarchy", m->use_hierarchy.v ? "1" : "0", err)) < 0)
+			return r;
+	}
+	if (m->swap.set && !cg_has_file(h, "memory.memsw.limit_in_bytes"))
+		return vps_errorx(err, EOPNOTSUPP, "memory.swap: %s/memory.memsw.limit_in_bytes is "
+						   "missing (kernel without swap accounting)",
+				  h->dir);
+	/* limit <= memsw always holds: raising both needs memsw first, lowering limit first */
+	if (m->limit.set && m->swap.set) {
+		vps_err e2;
+		r = cg_write(h, "memory.limit_in_bytes", lim, &e2);
+		if (r < 0 && (r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err)) >= 0)
+			r = cg_write(h, "memory.limit_in_bytes", lim, err);
+		else if (r >= 0)
+			r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err);
+	} else if (m->limit.set) {
+		r = cg_write(h, "memory.limit_in_bytes", lim, err);
+	} else if (m->swap.set) {
+		r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err);
+	}
+	if (r >= 0 && m->reservation.set)
+		r = cg_writef(h, "memory.soft_limit_in_bytes", err, "%lld",
+			      (long long)m->reservation.v);
+	if (r >= 0 && m->swappiness.set)
+		r = cg_writef(h, "memory.swappiness", err, "%llu",
+			      (unsigned long long)m->swappiness.v);
+	if (r >= 0 && m->disable_oom_killer.set)
+		r = cg_write(h, "memory.oom_control", m->disable_oom_killer.v ? "1" : "0", err);
+	return r;
+}
+
+/* runc's ConvertMemorySwapToCgroupV2Value. */
+static int v2_swap(const struct oci_memory *m, char *out, size_t sz, vps_err *err)
+{
+	int64_t swap = m->swap.v, lim = m->limit.set ? m->limit.v : 0;
+	if (swap < 0 || (!m->limit.set && swap > 0)) {
+		fmt_limit(out, sz, swap, true);
+		return 0;
+	}
+	if (lim < 0) {
+		snprintf(out, sz, "%lld", (long long)swap);
+		return 0;
+	}
+	if (swap < lim)
+		return vps_errorx(err, EINVAL,
+				  "memory.swap %lld is below memory.limit %lld (swap is memory+swap)",
+				  (long long)swap, (long long)lim);
+	snprintf(out, sz, "%lld", (long long)(swap - lim));
+	return 0;
+}
+
+static int v2_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err)
+{
+	char buf[32];
+	int r = check_usage(h, m, err);
+	if (r < 0)
+		return r;
+	if (m->swappiness.set)
+		return vps_errorx(err, EOPNOTSUPP, "memory.swappiness: cgroup v2 has no per-cgroup "
+						   "swappiness (%s)", h->dir);
+	if (m->disable_oom_killer.set && m->disable_oom_killer.v)
+		return vps_errorx(err, EOPNOTSUPP, "memory.disableOOMKiller: cgroup v2 cannot "
+						   "disable the OOM killer (%s)", h->dir);
+	if (m->use_hierarchy.set && !m->use_hierarchy.v)
+		return vps_errorx(err, EOPNOTSUPP, "memory.useHierarchy=false: cgroup v2 is always "
+						   "hierarchical (%s)", h->dir);
+	if (m->swap.set) {
+		if ((r = v2_swap(m, buf, sizeof(buf), err)) < 0)
+			return r;
+		if (!cg_has_file(h, "memory.swap.max"))
+			return vps_errorx(err, EOPNOTSUPP, "memory.swap: %s/memory.swap.max is "
+							   "missing (kernel without swap accounting)",
+					  h->dir);
+		/* swap.max is independent of memory.max: order does not matter */
+		if ((r = cg_write(h, "memory.swap.max", buf, err)) < 0)
+			return r;
+	}
+	if (m->limit.set) {
+		fmt_limit(buf, sizeof(buf), m->limit.v, true);
+		if ((r = cg_write(h, "memory.max", buf, err)) < 0)
+			return r;
+	}
+	if (m->reservation.set) {
+		fmt_limit(buf, sizeof(buf), m->reservation.v, true);
+		if ((r = cg_write(h, "memory.low", buf, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cg_apply_memory(struct vps_cgroup *cg, const struct oci_memory *m, vps_err *err)
+{
+	struct cg_hier *h;
+	if (m->kernel.set)
+		log_warn("memory.kernel is deprecated and ignored (the kernel accounts kernel "
+			 "memory with the rest)");
+	if (m->kernel_tcp.set)
+		log_warn("memory.kernelTCP is deprecated and ignored");
+	bool any = m->limit.set || m->reservation.set || m->swap.set || m->swappiness.set ||
+		   m->disable_oom_killer.set || m->use_hierarchy.set;
+	if (!any)
+		return 0;
+	int r = cg_need(cg, "memory", "memory", &h, err);
+	if (r < 0)
+		return r;
+	return h->v2 ? v2_memory(h, m, err) : v1_memory(h, m, err);
+}
