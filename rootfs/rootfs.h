@@ -9,10 +9,10 @@
 #include "util/err.h"
 
 struct vps_rootfs_opts {
-	const char *rootfs;     /* absolute path of the bundle's rootfs on the host */
-	bool no_pivot;          /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-	bool in_userns;         /* devices are bind-mounted, not mknod'ed */
-	bool new_cgroupns;      /* for the cgroup mount */
+	const char *rootfs; /* absolute path of the bundle's rootfs on the host */
+	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool in_userns;	    /* devices are bind-mounted, not mknod'ed */
+	bool new_cgroupns;  /* for the cgroup mount */
 };
 
 /* Make the mount tree: rootfs propagation, the spec's mounts, /dev (default
@@ -24,3 +24,12 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 /* Open PATH (absolute, as seen inside the container) relative to rootfs_fd
  * without ever leaving it (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). */
 int vps_open_in_root(int rootfs_fd, const char *path, int flags, mode_t mode, vps_err *err);
+
+/* After vps_rootfs_setup, inside the new root (process.terminal): allocate a pty
+ * from the container's own devpts (/dev/ptmx -> pts/ptmx), bind its slave on
+ * /dev/console and return both ends (O_CLOEXEC; the slave via TIOCGPTPEER, so
+ * no path is ever looked up for it). */
+int vps_rootfs_console(int *master, int *slave, vps_err *err);
+/* Bind an already open pty slave on /dev/console. The fd is checked to be a
+ * devpts pty slave; /dev/console is replaced, never followed. */
+int vps_rootfs_bind_console(int slave_fd, vps_err *err);

@@ -1,0 +1,28 @@
+# Benchmark against crun and runc (bench/bench.sh; results in bench/out/).
+#   make bench         full run (< ~10 min), then update bench/RESULTS.md by hand
+#   make bench-smoke   quick mode: checks the harness works (used by make check)
+BENCH_TOOLS := $(B)/bench/timeit $(B)/bench/floor $(B)/bench/sysloop
+BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
+
+.PHONY: bench bench-smoke bench-tools
+bench-tools: $(BENCH_TOOLS)
+
+$(B)/bench/timeit: bench/timeit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+$(B)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+# static, so it runs unchanged in the busybox rootfs
+$(B)/bench/sysloop: bench/sysloop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -static -o $@ $<
+
+bench: all test-tools bench-tools
+	@bash mk/deps.sh mk/packages/bench.list
+	@$(B)/tests/subreaper bash bench/bench.sh full
+bench-smoke: all test-tools bench-tools
+	@$(B)/tests/subreaper bash bench/bench.sh smoke
+
+# the smoke suite (tests/suites/bench-smoke.sh) needs the tools too
+test-tools: bench-tools

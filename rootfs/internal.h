@@ -1,0 +1,76 @@
+/* Internal helpers of rootfs/ (not an interface for other concerns). All paths
+ * named "in root" are resolved with openat2(RESOLVE_IN_ROOT) against rootfs_fd. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "specs/spec.h"
+#include "util/err.h"
+
+/* resolve.c */
+/* O_PATH fd of PATH inside the root (follows symlinks, clamped to the root). */
+int vps_path_in_root(int rootfs_fd, const char *path, vps_err *err);
+/* mkdir -p PATH inside the root; returns an O_PATH|O_DIRECTORY fd of it. */
+int vps_mkdir_in_root(int rootfs_fd, const char *path, mode_t mode, vps_err *err);
+/* Make sure PATH exists inside the root as a directory (dir) or a regular file
+ * (created empty, parents created); returns an O_PATH fd of it. */
+int vps_mkpath_in_root(int rootfs_fd, const char *path, bool dir, vps_err *err);
+/* Open the parent directory of PATH in the root (O_PATH|O_DIRECTORY, created if
+ * missing) and return it; *base points into path at the last component. */
+int vps_parent_in_root(int rootfs_fd, const char *path, const char **base, vps_err *err);
+/* "/proc/self/fd/N" for mount(2) on an fd. */
+struct vps_fdpath {
+	char s[32];
+};
+const char *vps_fdpath(struct vps_fdpath *p, int fd);
+
+/* mountopts.c */
+struct vps_mntopts {
+	unsigned long flags;	       /* MS_* for mount(2) (set) */
+	uint64_t attr_set, attr_clr;   /* MOUNT_ATTR_* for the top mount */
+	uint64_t rattr_set, rattr_clr; /* MOUNT_ATTR_* applied with AT_RECURSIVE */
+	unsigned long prop[8];	       /* propagation changes in order (MS_SHARED [|MS_REC]...) */
+	int n_prop;
+	bool bind, rec, remount, idmap, ridmap;
+	char *data; /* unknown options joined by ',' (malloc'ed, may be NULL) */
+};
+int vps_mntopts_parse(char *const *opts, size_t n, struct vps_mntopts *out, vps_err *err);
+void vps_mntopts_free(struct vps_mntopts *o);
+
+/* mount.c */
+struct vps_mount_ctx {
+	int rootfs_fd;
+	const struct oci_spec *spec;
+	bool in_userns, new_cgroupns;
+};
+int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_err *err);
+/* Attach the detached/cloned tree TREE on TARGET_FD (both fds), applying o. */
+int vps_attach_tree(int tree, int target_fd, const struct vps_mntopts *o, const char *what,
+		    vps_err *err);
+/* Apply o's recursive attributes and propagation to the mount whose root is fd. */
+int vps_mount_apply_attrs(int fd, const struct vps_mntopts *o, const char *what, vps_err *err);
+/* mount(2) of a filesystem on the O_PATH fd target. */
+int vps_mount_fs_at(const char *source, int target_fd, const char *type, unsigned long flags,
+		    const char *data, const char *what, vps_err *err);
+
+/* idmap.c */
+/* A user namespace fd with the given maps (for MOUNT_ATTR_IDMAP). */
+int vps_idmap_userns(const struct oci_idmap *uid, size_t n_uid, const struct oci_idmap *gid,
+		     size_t n_gid, vps_err *err);
+
+/* cgroupmount.c */
+int vps_mount_cgroup(const struct vps_mount_ctx *c, const struct oci_mount *m,
+		     const struct vps_mntopts *o, vps_err *err);
+
+/* dev.c */
+int vps_dev_mount_tmpfs(const struct vps_mount_ctx *c, vps_err *err);
+int vps_dev_mount_extra(const struct vps_mount_ctx *c, vps_err *err);
+int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err);
+
+/* masked.c */
+int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
+int vps_readonly_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
+
+/* pivot.c */
+int vps_pivot_root(const char *rootfs, int rootfs_fd, bool no_pivot, vps_err *err);

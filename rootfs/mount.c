@@ -1,0 +1,207 @@
+/* One entry of the OCI mount list. Targets are resolved (and created) inside
+ * the rootfs and then used only through O_PATH fds: bind mounts are cloned
+ * with open_tree() and attached with move_mount() onto the target fd,
+ * filesystems are mounted on /proc/self/fd/N of the target fd, so a symlink in
+ * the rootfs can never redirect a mount onto the host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "rootfs/internal.h"
+#include "util/cleanup.h"
+
+static int setattr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t prop,
+		   const char *what, vps_err *err)
+{
+	struct mount_attr a = {.attr_set = set, .attr_clr = clr, .propagation = prop};
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | flags, &a, sizeof(a)) < 0)
+		return vps_error(err, errno, "%s: set mount attributes", what);
+	return 0;
+}
+
+int vps_mount_apply_attrs(int fd, const struct vps_mntopts *o, const char *what, vps_err *err)
+{
+	int r;
+	if (o->rattr_set || o->rattr_clr) {
+		r = setattr(fd, AT_RECURSIVE, o->rattr_set, o->rattr_clr, 0, what, err);
+		if (r < 0)
+			return r;
+	}
+	for (int i = 0; i < o->n_prop; i++) {
+		unsigned long p = o->prop[i];
+		r = setattr(fd, (p & MS_REC) ? AT_RECURSIVE : 0, 0, 0, p & ~MS_REC, what, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int vps_attach_tree(int tree, int target_fd, const struct vps_mntopts *o, const char *what,
+		    vps_err *err)
+{
+	int r;
+	if (o->attr_set || o->attr_clr) {
+		r = setattr(tree, 0, o->attr_set, o->attr_clr, 0, what, err);
+		if (r < 0)
+			return r;
+	}
+	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
+		return vps_error(err, errno, "%s: attach the mount", what);
+	/* Recursive attributes and propagation on the attached tree (propagation
+	 * cannot be set on a detached mount). */
+	return vps_mount_apply_attrs(tree, o, what, err);
+}
+
+int vps_mount_fs_at(const char *source, int target_fd, const char *type, unsigned long flags,
+		    const char *data, const char *what, vps_err *err)
+{
+	struct vps_fdpath p;
+	if (mount(source, vps_fdpath(&p, target_fd), type, flags, data) < 0)
+		return vps_error(err, errno, "%s: mount %s", what, type ? type : "");
+	return 0;
+}
+
+/* "a,gid=5,b" -> "a,b" (devpts in a user namespace that has no gid 5). */
+static void drop_opt(char *data, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	char *p = data;
+	while (p && *p) {
+		char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) + 1 : strlen(p);
+		if (!strncmp(p, prefix, pl)) {
+			memmove(p, p + n, strlen(p + n) + 1);
+			continue;
+		}
+		p += n;
+	}
+	size_t l = data ? strlen(data) : 0;
+	if (l && data[l - 1] == ',')
+		data[l - 1] = '\0';
+}
+
+static int bind_mount(const struct vps_mount_ctx *c, const struct oci_mount *m,
+		      const struct vps_mntopts *o, const char *src, const char *what, vps_err *err)
+{
+	struct stat st;
+	if (stat(src, &st) < 0)
+		return vps_error(err, errno, "%s: bind source %s", what, src);
+	_cleanup_close_ int target =
+	    vps_mkpath_in_root(c->rootfs_fd, m->destination, S_ISDIR(st.st_mode), err);
+	if (target < 0)
+		return vps_error_wrap(err, "%s", what);
+	_cleanup_close_ int tree = open_tree(
+	    AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->rec ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return vps_error(err, errno, "%s: clone %s", what, src);
+	if (o->idmap) {
+		_cleanup_close_ int ns = vps_idmap_userns(m->uid_mappings, m->n_uid_mappings,
+							  m->gid_mappings, m->n_gid_mappings, err);
+		if (ns < 0)
+			return vps_error_wrap(err, "%s: idmap", what);
+		struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)ns};
+		if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &a,
+				  sizeof(a)) < 0)
+			return vps_error(err, errno, "%s: idmapped mount", what);
+	}
+	return vps_attach_tree(tree, target, o, what, err);
+}
+
+static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, struct vps_mntopts *o,
+		    const char *what, vps_err *err)
+{
+	const char *type = m->type;
+	const char *src = m->source ? m->source : type;
+	_cleanup_close_ int target = vps_mkpath_in_root(c->rootfs_fd, m->destination, true, err);
+	if (target < 0)
+		return vps_error_wrap(err, "%s", what);
+	int r = vps_mount_fs_at(src, target, type, o->flags, o->data, what, err);
+	if (r < 0 && c->in_userns && !strcmp(type, "devpts") && o->data &&
+	    strstr(o->data, "gid=")) {
+		drop_opt(o->data, "gid=");
+		r = vps_mount_fs_at(src, target, type, o->flags, o->data, what, err);
+	}
+	const char *host = !strcmp(type, "sysfs")    ? "/sys"
+			   : !strcmp(type, "mqueue") ? "/dev/mqueue"
+						     : NULL;
+	if (r == -EPERM && c->in_userns && host) {
+		/* A user namespace without its own network (sysfs) or IPC (mqueue)
+		 * namespace may not mount these; bind the host's, as runc does. */
+		_cleanup_close_ int tree =
+		    open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (tree < 0)
+			return vps_error(err, errno, "%s: clone %s", what, host);
+		vps_err_clear(err);
+		struct vps_mntopts b = *o; /* the host's submounts get the same flags */
+		b.rattr_set |= o->attr_set;
+		b.rattr_clr |= o->attr_clr;
+		return vps_attach_tree(tree, target, &b, what, err);
+	}
+	if (r < 0)
+		return r;
+	if (!o->rattr_set && !o->rattr_clr && !o->n_prop)
+		return 0;
+	_cleanup_close_ int root = vps_path_in_root(c->rootfs_fd, m->destination, err);
+	if (root < 0)
+		return root;
+	return vps_mount_apply_attrs(root, o, what, err);
+}
+
+static int remount(const struct vps_mount_ctx *c, const struct oci_mount *m,
+		   const struct vps_mntopts *o, const char *what, vps_err *err)
+{
+	_cleanup_close_ int target = vps_path_in_root(c->rootfs_fd, m->destination, err);
+	if (target < 0)
+		return vps_error_wrap(err, "%s", what);
+	int r;
+	if (o->bind || !m->type) {
+		/* A bind remount changes per-mount flags only: mount_setattr keeps the
+		 * flags nobody asked to change (and locked ones) as they are. */
+		r = setattr(target, 0, o->attr_set, o->attr_clr, 0, what, err);
+	} else {
+		r = vps_mount_fs_at(m->source, target, m->type, o->flags | MS_REMOUNT, o->data,
+				    what, err);
+	}
+	if (r < 0)
+		return r;
+	return vps_mount_apply_attrs(target, o, what, err);
+}
+
+int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_err *err)
+{
+	char what[512];
+	snprintf(what, sizeof(what), "mount %s on %s", m->source ? m->source : "(none)",
+		 m->destination);
+	struct vps_mntopts o;
+	int r = vps_mntopts_parse(m->options, m->n_options, &o, err);
+	if (r < 0)
+		return vps_error_wrap(err, "%s", what);
+	const char *type = m->type;
+	if (type && !strcmp(type, "bind"))
+		o.bind = true;
+	if (o.idmap && !o.bind) {
+		r = vps_errorx(err, EINVAL, "%s: idmap is only supported on bind mounts", what);
+	} else if ((m->n_uid_mappings || m->n_gid_mappings) && !o.idmap && o.bind) {
+		o.idmap = true; /* uidMappings on a bind mount ask for an idmapped mount */
+		r = bind_mount(c, m, &o, m->source, what, err);
+	} else if (o.remount) {
+		r = remount(c, m, &o, what, err);
+	} else if (o.bind) {
+		if (!m->source)
+			r = vps_errorx(err, EINVAL, "%s: a bind mount needs a source", what);
+		else
+			r = bind_mount(c, m, &o, m->source, what, err);
+	} else if (type && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))) {
+		r = vps_mount_cgroup(c, m, &o, err);
+	} else if (!type) {
+		r = vps_errorx(err, EINVAL, "%s: no type and not a bind mount", what);
+	} else {
+		r = fs_mount(c, m, &o, what, err);
+	}
+	vps_mntopts_free(&o);
+	return r;
+}

@@ -1,0 +1,87 @@
+/* vps_rootfs_setup: the order of the container's filesystem set-up.
+ *   / rslave (or rootfsPropagation) -> bind the rootfs onto itself -> /dev tmpfs
+ *   (unless the spec mounts /dev) -> the spec's mounts in order -> pts/shm/mqueue
+ *   -> devices and /dev symlinks -> masked and read-only paths -> pivot_root ->
+ *   rootfsPropagation on the new / -> read-only root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "rootfs/internal.h"
+#include "rootfs/rootfs.h"
+#include "util/cleanup.h"
+
+static const struct oci_mount *find_mount(const struct oci_spec *s, const char *dest)
+{
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (!strcmp(s->mounts[i].destination, dest))
+			return &s->mounts[i];
+	return NULL;
+}
+
+static bool is_bind(const struct oci_mount *m)
+{
+	if (m->type && !strcmp(m->type, "bind"))
+		return true;
+	for (size_t i = 0; i < m->n_options; i++)
+		if (!strcmp(m->options[i], "bind") || !strcmp(m->options[i], "rbind"))
+			return true;
+	return false;
+}
+
+static int enter_rootfs(const struct oci_spec *spec, const struct vps_rootfs_opts *o, int rootfs_fd,
+			vps_err *err)
+{
+	int r = vps_pivot_root(o->rootfs, rootfs_fd, o->no_pivot, err);
+	if (r < 0)
+		return r;
+	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return vps_error(err, errno, "rootfsPropagation on /");
+	if (spec->root_readonly) {
+		struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (mount_setattr(AT_FDCWD, "/", 0, &a, sizeof(a)) < 0)
+			return vps_error(err, errno, "make the root read-only");
+	}
+	return 0;
+}
+
+int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
+{
+	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
+	if (!prop || (prop & MS_SHARED))
+		prop = MS_SLAVE | MS_REC; /* pivot_root refuses a shared parent */
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return vps_error(err, errno, "make / %s",
+				 (prop & MS_PRIVATE) ? "private" : "rslave");
+	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return vps_error(err, errno, "bind the rootfs %s onto itself", o->rootfs);
+	_cleanup_close_ int rootfs_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfs_fd < 0)
+		return vps_error(err, errno, "open the rootfs %s", o->rootfs);
+
+	struct vps_mount_ctx c = {.rootfs_fd = rootfs_fd,
+				  .spec = spec,
+				  .in_userns = o->in_userns,
+				  .new_cgroupns = o->new_cgroupns};
+	const struct oci_mount *devm = find_mount(spec, "/dev");
+	int r = 0;
+	if (!devm)
+		r = vps_dev_mount_tmpfs(&c, err);
+	for (size_t i = 0; r == 0 && i < spec->n_mounts; i++)
+		r = vps_mount_one(&c, &spec->mounts[i], err);
+	if (r == 0 && !devm)
+		r = vps_dev_mount_extra(&c, err);
+	if (r == 0 && (!devm || !is_bind(devm)))
+		r = vps_dev_populate(&c, err);
+	if (r == 0 && spec->has_linux) {
+		r = vps_mask_paths(rootfs_fd, spec->lx.masked_paths, spec->lx.n_masked_paths, err);
+		if (r == 0)
+			r = vps_readonly_paths(rootfs_fd, spec->lx.readonly_paths,
+					       spec->lx.n_readonly_paths, err);
+	}
+	if (r < 0)
+		return r;
+	return enter_rootfs(spec, o, rootfs_fd, err);
+}

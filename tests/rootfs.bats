@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# rootfs/: the container's mount tree (OCI mounts and options, /dev, masked and
+# read-only paths, pivot_root, read-only root, cgroup mounts), observed from
+# inside. Driven by build/tests/rootfs_run (vps_rootfs_setup without the rest
+# of the runtime) so every mount option can be exercised directly.
+# timeout: 300
+load helpers
+load rootfs_helpers
+
+setup_file() {
+	vps_setup_file
+	make_rootfs "$WORK/b"
+	mkdir -p "$WORK/host/sub" "$WORK/hostro"
+	echo hostdata >"$WORK/host/file"
+	mount -t tmpfs -o size=1m sub "$WORK/host/sub"
+	echo subdata >"$WORK/host/sub/f"
+}
+teardown_file() { vps_teardown_file; }
+
+@test "default mounts: proc, /dev tmpfs, devpts newinstance, shm, mqueue, sysfs ro" {
+	run rr -d "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /proc)" == *" - proc proc "* ]]
+	[[ "$(mnt_line /dev)" == *" - tmpfs "*"mode=755"* ]]
+	[[ "$(mnt_line /dev/pts)" == *" - devpts "*"ptmxmode=666"* ]]
+	[[ "$(mnt_line /dev/shm)" == *"nosuid,nodev,noexec"*" - tmpfs "* ]]
+	[[ "$(mnt_line /dev/mqueue)" == *" - mqueue "* ]]
+	[[ "$(mnt_line /sys)" == *" ro,nosuid,nodev,noexec"*" - sysfs "* ]]
+}
+
+@test "pivot_root: the host's mounts are gone and / is the rootfs" {
+	run rr -d "$WORK/b/rootfs" sh -c 'cat /ROOTFS_MARKER; ls /; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *rootfs-marker* ]]
+	# every mount point is one vps made; nothing of the host (e.g. /etc/hostname binds, /work)
+	! printf '%s\n' "$output" | awk '{print $5}' | grep -qE '^/(work|run|boot|home)'
+	[ "$(printf '%s\n' "$output" | awk '$5 == "/"' | wc -l)" -eq 1 ]
+}
+
+@test "/dev has the default devices, the ptmx link and the standard symlinks" {
+	run rr -d "$WORK/b/rootfs" sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done;
+		for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done; ls /dev/pts/ptmx; echo hi >/dev/null'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/null character special file 1:3 666"* ]]
+	[[ "$output" == *"/dev/zero character special file 1:5 666"* ]]
+	[[ "$output" == *"/dev/full character special file 1:7 666"* ]]
+	[[ "$output" == *"/dev/random character special file 1:8 666"* ]]
+	[[ "$output" == *"/dev/urandom character special file 1:9 666"* ]]
+	[[ "$output" == *"/dev/tty character special file 5:0 666"* ]]
+	[[ "$output" == *"pts/ptmx"*"/proc/self/fd"*"/proc/self/fd/0"*"/proc/self/fd/1"*"/proc/self/fd/2"* ]]
+}
+
+@test "without a /dev mount in the spec vps mounts its own /dev tmpfs with pts, shm" {
+	run rr -m /proc:proc:proc: "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /dev)" == *" - tmpfs "* ]]
+	[[ "$(mnt_line /dev/pts)" == *" - devpts "*"newinstance"* || "$(mnt_line /dev/pts)" == *" - devpts "* ]]
+	[[ "$(mnt_line /dev/shm)" == *" - tmpfs "* ]]
+	# and nothing was written into the rootfs's own /dev
+	[ -z "$(ls -A "$WORK/b/rootfs/dev")" ]
+}
+
+@test "spec devices are created with the given type, numbers, mode and owner" {
+	run rr -d -D c:1:3:/dev/mynull -D b:7:0:/dev/sub/myloop "$WORK/b/rootfs" \
+		sh -c 'stat -c "%n %F %t:%T" /dev/mynull /dev/sub/myloop'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/mynull character special file 1:3"* ]]
+	[[ "$output" == *"/dev/sub/myloop block special file 7:0"* ]]
+}
+
+@test "masked paths: files read empty, directories are an empty read-only tmpfs, missing ones skipped" {
+	run rr -d -M /proc/no-such-file "$WORK/b/rootfs" sh -c 'wc -c </proc/keys; ls -A /sys/firmware | wc -l;
+		touch /sys/firmware/x 2>&1; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == 0 ]]
+	[[ "${lines[1]}" == 0 ]]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$(mnt_line /sys/firmware)" == *" ro,"*" - tmpfs "* ]]
+	[[ "$(mnt_line /proc/keys)" == *" - tmpfs "* ]] # the /dev tmpfs's null node
+}
+
+@test "readonly paths are read-only and keep nosuid/nodev/noexec" {
+	run rr -d -R /dev/shm "$WORK/b/rootfs" sh -c 'echo 1 >/proc/sysrq-trigger 2>&1; touch /dev/shm/x 2>&1; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$(mnt_line /proc/sys)" == *" ro,"* ]]
+	[[ "$(mnt_line /dev/shm)" == *" ro,nosuid,nodev,noexec"* ]]
+}
+
+@test "readonly root: / is read-only, /dev and /tmp mounts stay writable" {
+	run rr -d -r -m /tmp:tmpfs:tmpfs:mode=1777 "$WORK/b/rootfs" sh -c 'touch /x 2>&1; touch /tmp/y && touch /dev/shm/z && echo writable'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$output" == *writable* ]]
+	[ ! -e "$WORK/b/rootfs/x" ]
+}
+
+@test "bind, ro bind (top only) and rro bind (recursive) of a host directory" {
+	run rr -d -m "/b1:bind:$WORK/host:rbind" -m "/b2:bind:$WORK/host:rbind,ro" \
+		-m "/b3:bind:$WORK/host:rbind,rro" -m "/b4:none:$WORK/host/file:bind,ro" "$WORK/b/rootfs" sh -c '
+		cat /b1/file /b1/sub/f /b4; touch /b1/new && echo b1-rw; touch /b2/x || echo b2-ro;
+		touch /b2/sub/x && echo b2sub-rw; touch /b3/sub/x || echo b3sub-ro; echo x >/b4 || echo b4-ro'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *hostdata*subdata*hostdata* ]]
+	[[ "$output" == *b1-rw* ]]
+	[[ "$output" == *b2-ro* ]]
+	[[ "$output" == *b2sub-rw* ]]
+	[[ "$output" == *b3sub-ro* ]]
+	[[ "$output" == *b4-ro* ]]
+	[ -e "$WORK/host/new" ]
+	[ "$(cat "$WORK/host/file")" = hostdata ]
+}
+
+@test "bind options nosuid, nodev, noexec, noatime, nosymfollow show in mountinfo" {
+	run rr -d -m "/b:bind:$WORK/host:bind,nosuid,nodev,noexec,noatime,nosymfollow" "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	local l; l=$(mnt_line /b)
+	[[ "$l" == *nosuid* && "$l" == *nodev* && "$l" == *noexec* && "$l" == *noatime* && "$l" == *nosymfollow* ]]
+}
+
+@test "recursive flags rnosuid/rnoexec apply to submounts, plain ones do not" {
+	run rr -d -m "/p:bind:$WORK/host:rbind,noexec" -m "/r:bind:$WORK/host:rbind,rnosuid,rnoexec" "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /p)" == *noexec* ]]
+	[[ "$(mnt_line /p/sub)" != *noexec* ]]
+	[[ "$(mnt_line /r/sub)" == *nosuid*noexec* ]]
+}
+
+@test "propagation options: shared, private and unbindable are applied" {
+	run rr -d -m "/s:bind:$WORK/host:bind,shared" -m "/u:bind:$WORK/host:bind,runbindable" -m "/t:tmpfs:tmpfs:shared" "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /s)" == *" shared:"* ]]
+	[[ "$(mnt_line /t)" == *" shared:"* ]]
+	[[ "$(mnt_line /u)" == *" unbindable "* ]]
+}
+
+@test "tmpfs data options, ro and sync flags reach the mount" {
+	run rr -d -m "/t:tmpfs:tmpfs:size=1m,mode=700,ro,sync,nodev" "$WORK/b/rootfs" sh -c 'stat -c %a /t; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 700 ]
+	local l; l=$(mnt_line /t)
+	[[ "$l" == *" ro,"*nodev* ]]
+	[[ "$l" == *"size=1024k"* ]]
+	[[ "$l" == *"sync"* ]]
+}
+
+@test "a missing bind source fails with an error naming the mount" {
+	run rr -d -m "/x:bind:$WORK/nope:bind" "$WORK/b/rootfs" true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"mount $WORK/nope on /x"*"No such file or directory"* ]]
+}
+
+@test "cgroup mount (v1 hybrid): the container's own memory cgroup, one dir per hierarchy, ro" {
+	local mycg
+	mycg=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+	[ -n "$mycg" ] || skip "no cgroup v1 memory hierarchy on this host (a hybrid host enables this)"
+	run rr -d "$WORK/b/rootfs" sh -c 'ls /sys/fs/cgroup; touch /sys/fs/cgroup/memory/x 2>&1; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *memory*pids* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$(mnt_line /sys/fs/cgroup/memory)" == *" $mycg /sys/fs/cgroup/memory ro,"* ]]
+}
+
+@test "cgroup mount with a new cgroup namespace shows the namespace root" {
+	run rr -d -c "$WORK/b/rootfs" sh -c 'cat /proc/self/cgroup; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /sys/fs/cgroup/memory)" == *" / /sys/fs/cgroup/memory ro,"* ]]
+}
+
+@test "--no-pivot (MS_MOVE + chroot) also enters the rootfs" {
+	run rr -d -n "$WORK/b/rootfs" cat /ROOTFS_MARKER
+	[ "$status" -eq 0 ]
+	[ "$output" = rootfs-marker ]
+}
+
+@test "user namespace: devices are host nodes bound in, sysfs/mqueue work" {
+	cp -a "$WORK/b" "$WORK/bu"
+	chown -R 100000:100000 "$WORK/bu"
+	chmod 755 "$WORK" # the namespace's root (host uid 100000) must reach the rootfs
+	run rr -d -U -i "$WORK/bu/rootfs" sh -c 'cat /proc/self/uid_map; stat -c "%n %t:%T" /dev/null /dev/zero; echo x >/dev/null && echo ok'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"100000"* ]]
+	[[ "$output" == *"/dev/null 1:3"* ]]
+	[[ "$output" == *ok* ]]
+}
+
+@test "/dev/console is a pty slave of the container's own devpts" {
+	run rr -d -t "$WORK/b/rootfs" sh -c 'stat -c "%t %F" /dev/console; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "88 character special file" ]] # major 136
+	local pts; pts=$(mnt_line /dev/pts | awk '{print $3}')
+	[[ "$(mnt_line /dev/console)" == *" $pts "*" - devpts "* ]]
+}
