@@ -14,28 +14,43 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "rootfs/rootfs.h"
 #include "runtime/internal.h"
 #include "util/cleanup.h"
 
-int vps_child_console(int sync_fd, const struct oci_process *p, vps_err *err)
+/* exec: a pty of the container's devpts, by fd only (TIOCGPTPEER). */
+static int open_pty(int *master, int *slave, vps_err *err)
+{
+	_cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		return vps_error(err, errno, "open /dev/ptmx in the container");
+	int unlock = 0;
+	if (ioctl(m, TIOCSPTLCK, &unlock) < 0)
+		return vps_error(err, errno, "unlock pty");
+	int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s < 0)
+		return vps_error(err, errno, "open pty slave");
+	*master = take_fd(m);
+	*slave = s;
+	return 0;
+}
+
+int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err)
 {
 	if (!p->terminal)
 		return 0;
-	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return vps_error(err, errno, "process.terminal: open /dev/ptmx in the container");
-	int unlock = 0;
-	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
-		return vps_error(err, errno, "process.terminal: unlock pty");
-	_cleanup_close_ int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
-	if (slave < 0)
-		return vps_error(err, errno, "process.terminal: open pty slave");
+	int m = -1, s = -1;
+	/* the init's pty is also bound on /dev/console (rootfs does that safely) */
+	int r = init ? vps_rootfs_console(&m, &s, err) : open_pty(&m, &s, err);
+	if (r < 0)
+		return vps_error_wrap(err, "process.terminal");
+	_cleanup_close_ int master = m, slave = s;
 	if (p->has_console_size) {
 		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
 				     .ws_col = (unsigned short)p->console_width};
 		ioctl(master, TIOCSWINSZ, &ws);
 	}
-	int r = vps_sync_send(sync_fd, VPS_SYNC_PTY, 0, "/dev/ptmx", 10, master);
+	r = vps_sync_send(sync_fd, VPS_SYNC_PTY, 0, "/dev/ptmx", 10, master);
 	if (r < 0)
 		return vps_error(err, -r, "process.terminal: send pty master");
 	for (int fd = 0; fd < 3; fd++)

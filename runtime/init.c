@@ -98,7 +98,7 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 	}
 	if ((c->proc->terminal || !c->exec_mode) && setsid() < 0)
 		return vps_error(err, errno, "setsid");
-	if ((r = vps_child_console(c->sync_fd, c->proc, err)) < 0)
+	if ((r = vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err)) < 0)
 		return r;
 	if ((r = vps_child_limits(c->exec_mode ? NULL : c->spec, c->proc, err)) < 0)
 		return r;

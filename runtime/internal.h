@@ -68,7 +68,7 @@ int vps_child_join_ns(struct vps_child *c, vps_err *err);
 int vps_child_identity(const struct oci_process *p, vps_err *err); /* groups, gid, uid, caps */
 int vps_child_limits(const struct oci_spec *spec, const struct oci_process *p, vps_err *err);
 int vps_child_cwd(const char *cwd, vps_err *err);
-int vps_child_console(int sync_fd, const struct oci_process *p, vps_err *err);
+int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err);
 int vps_child_sysctls(const struct oci_spec *spec, vps_err *err);
 int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 /* Close every fd >= from except keep[] (the child's first step: no lock,
