@@ -18,10 +18,14 @@ int vps_cgroup_layout(enum vps_cgroup_layout *out, vps_err *err);
  * absolute: from each hierarchy's root; relative: under the runtime's own cgroup
  * (v1) or its parent (v2), as runc does; systemd: refused, no systemd driver)
  * in every hierarchy (name=systemd too), and apply res (may be NULL). On failure
- * nothing is left behind. Device rules: pass the spec's resources.devices plus
- * an allow rule per linux.devices entry; vps adds runc's default allow list. */
+ * nothing is left behind. runc's default device allow list is added after
+ * res->devices (when there are any rules). */
 int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 		      const struct oci_resources *res, struct vps_cgroup **out, vps_err *err);
+/* The same from a spec: lx->cgroups_path, lx->resources, plus an allow rule
+ * per lx->devices node (what core's create should call). */
+int vps_cgroup_create_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
+			       struct vps_cgroup **out, vps_err *err);
 /* Re-open from the string saved in state.json (vps_cgroup_path()). */
 int vps_cgroup_open(const char *saved, struct vps_cgroup **out, vps_err *err);
 const char *vps_cgroup_path(const struct vps_cgroup *cg);
@@ -46,3 +50,49 @@ int vps_cgroup_destroy(struct vps_cgroup *cg, vps_err *err);
 int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
 		      struct vps_cgroup **out, vps_err *err);
 const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hybrid" */
+
+/* ---- statistics (runc's `events --stats` shape; `vps stats`) ---- */
+struct vps_psi_line { bool set; double avg10, avg60, avg300; uint64_t total; /* us */ };
+struct vps_psi { bool set; struct vps_psi_line some, full; };
+struct vps_blkio_entry { uint64_t major, minor; char op[8]; /* "Read", "Write", ... */ uint64_t value; };
+struct vps_hugetlb_stat { char page_size[16]; uint64_t usage, max, failcnt; };
+struct vps_mem_entry { uint64_t usage, max, limit, failcnt; };
+struct vps_stat_kv { char name[48]; uint64_t value; };
+
+struct vps_cgroup_stats {
+	struct {
+		bool set;
+		uint64_t total, user, kernel; /* ns */
+		uint64_t *percpu; size_t n_percpu;
+		uint64_t periods, throttled_periods, throttled_time; /* time in ns */
+		struct vps_psi psi;
+	} cpu;
+	struct {
+		bool set;
+		uint64_t cache;
+		struct vps_mem_entry usage, swap, kernel; /* limit UINT64_MAX: none */
+		struct vps_stat_kv *raw; size_t n_raw;   /* memory.stat */
+		uint64_t oom_kills;
+		struct vps_psi psi;
+	} memory;
+	struct { bool set; uint64_t current, limit; /* limit 0: none */ } pids;
+	struct {
+		bool set;
+		struct vps_blkio_entry *bytes, *ios; size_t n_bytes, n_ios; /* *_recursive */
+		struct vps_psi psi;
+	} blkio;
+	struct vps_hugetlb_stat *hugetlb; size_t n_hugetlb;
+};
+/* Whatever the host's controllers report (a missing controller leaves its part
+ * unset). Free with vps_cgroup_stats_free. */
+int vps_cgroup_stats(struct vps_cgroup *cg, struct vps_cgroup_stats *st, vps_err *err);
+void vps_cgroup_stats_free(struct vps_cgroup_stats *st);
+
+/* ---- OOM notification: poll(fd, POLLIN|POLLPRI), then vps_cgroup_oom_ack and
+ * compare vps_cgroup_oom_kills with the last value. v2: memory.events; v1: an
+ * eventfd registered on memory.oom_control. ---- */
+struct vps_oom_watch { int fd, aux; bool v2; };
+int vps_cgroup_oom_watch(struct vps_cgroup *cg, struct vps_oom_watch *w, vps_err *err);
+void vps_cgroup_oom_ack(struct vps_oom_watch *w);
+void vps_cgroup_oom_unwatch(struct vps_oom_watch *w);
+int vps_cgroup_oom_kills(struct vps_cgroup *cg, uint64_t *kills, vps_err *err);

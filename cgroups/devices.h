@@ -17,6 +17,8 @@ void cg_device_rule_str(const struct oci_device_rule *d, char *out, size_t sz);
 struct bpf_insn;
 int cg_devices_bpf_build(const struct oci_device_rule *rules, size_t n, struct bpf_insn *insns,
 			 size_t max, size_t *len);
+/* Build and load it (*fd: the program). */
+int cg_devices_bpf_load(const struct oci_device_rule *rules, size_t n, int *fd, vps_err *err);
 /* Build, load and attach it to h's directory (replacing what vps attached before). */
 int cg_devices_bpf_attach(struct cg_hier *h, const struct oci_device_rule *rules, size_t n,
 			  vps_err *err);

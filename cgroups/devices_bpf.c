@@ -3,7 +3,9 @@
  * loaded with bpf(2) and attached to the container's cgroup. */
 #include <errno.h>
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,7 +56,8 @@ static int rule_block(const struct oci_device_rule *d, struct bpf_insn *p, size_
 	blk[k++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, d->allow ? 1 : 0);
 	blk[k++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	for (size_t i = 0; i + 2 < k; i++) /* the tests: jump past the block's end */
-		blk[i].off = (int16_t)(k - i - 1);
+		if (blk[i].code == (BPF_JMP | BPF_JNE | BPF_K))
+			blk[i].off = (int16_t)(k - i - 1);
 	for (size_t i = 0; i < k; i++)
 		if (emit(p, max, n, blk[i]) < 0)
 			return -E2BIG;
@@ -73,13 +76,20 @@ int cg_devices_bpf_build(const struct oci_device_rule *rules, size_t n, struct b
 	r |= emit(p, max, &k, INSN(BPF_ALU64 | BPF_RSH | BPF_K, 3, 0, 0, 16));
 	r |= emit(p, max, &k, INSN(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0));
 	r |= emit(p, max, &k, INSN(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0));
-	/* newest rule first: the defaults come after the spec's rules */
-	for (size_t i = cg_n_default_devices; r == 0 && i > 0; i--)
-		r = rule_block(&cg_default_devices[i - 1], p, max, &k);
-	for (size_t i = n; r == 0 && i > 0; i--)
-		r = rule_block(&rules[i - 1], p, max, &k);
-	r |= emit(p, max, &k, INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
-	r |= emit(p, max, &k, INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+	/* newest rule first (the defaults come after the spec's rules); an 'a'
+	 * rule matches everything, so nothing after it is reachable (the
+	 * verifier refuses unreachable code) */
+	bool end = false;
+	for (size_t i = cg_n_default_devices + n; r == 0 && !end && i > 0; i--) {
+		const struct oci_device_rule *d =
+			i > n ? &cg_default_devices[i - 1 - n] : &rules[i - 1];
+		r = rule_block(d, p, max, &k);
+		end = d->type == 'a';
+	}
+	if (!end) { /* no rule matched: deny */
+		r |= emit(p, max, &k, INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
+		r |= emit(p, max, &k, INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+	}
 	if (r)
 		return -E2BIG;
 	*len = k;
@@ -105,8 +115,32 @@ static int query(int cgfd, uint32_t *ids, uint32_t *n)
 	return 0;
 }
 
-int cg_devices_bpf_attach(struct cg_hier *h, const struct oci_device_rule *rules, size_t n,
-			  vps_err *err)
+static int load(const struct bpf_insn *insns, size_t len, char *log, size_t logsz)
+{
+	union bpf_attr a = {0};
+	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = (uint32_t)len;
+	a.license = (uint64_t)(uintptr_t) "MIT";
+	if (log) {
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = (uint32_t)logsz;
+		a.log_level = 1;
+	}
+	return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
+/* the verifier's verdict is its last non-empty line */
+static const char *last_line(char *log)
+{
+	size_t l = strlen(log);
+	while (l && log[l - 1] == '\n')
+		log[--l] = '\0';
+	char *nl = strrchr(log, '\n');
+	return nl ? nl + 1 : log;
+}
+
+int cg_devices_bpf_load(const struct oci_device_rule *rules, size_t n, int *fd, vps_err *err)
 {
 	size_t max = 64 + (n + cg_n_default_devices) * 8, len = 0;
 	_cleanup_free_ struct bpf_insn *insns = calloc(max, sizeof(*insns));
@@ -114,25 +148,34 @@ int cg_devices_bpf_attach(struct cg_hier *h, const struct oci_device_rule *rules
 		return vps_error(err, ENOMEM, "devices program");
 	if (cg_devices_bpf_build(rules, n, insns, max, &len) < 0)
 		return vps_errorx(err, E2BIG, "devices: program too large");
+	*fd = load(insns, len, NULL, 0);
+	if (*fd < 0) { /* again with the verifier's log, for the error message */
+		int saved = errno;
+		_cleanup_free_ char *log = calloc(1, 1 << 16);
+		if (log) {
+			int again = load(insns, len, log, 1 << 16);
+			if (again >= 0)
+				close(again);
+		}
+		return vps_error(err, saved, "devices: load the BPF device program (%zu insns)%s%s",
+				 len, log && *log ? ", verifier: " : "", log ? last_line(log) : "");
+	}
+	return 0;
+}
+
+int cg_devices_bpf_attach(struct cg_hier *h, const struct oci_device_rule *rules, size_t n,
+			  vps_err *err)
+{
 	int r = cg_open_dir(h, err);
 	if (r < 0)
 		return r;
 	uint32_t old[64], n_old = ARRAY_SIZE(old);
 	if (query(h->dirfd, old, &n_old) < 0)
 		n_old = 0;
-	char log[4096] = "";
-	union bpf_attr a = {0};
-	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	a.insns = (uint64_t)(uintptr_t)insns;
-	a.insn_cnt = (uint32_t)len;
-	a.license = (uint64_t)(uintptr_t) "MIT";
-	a.log_buf = (uint64_t)(uintptr_t)log;
-	a.log_size = sizeof(log);
-	a.log_level = 1;
-	_cleanup_close_ int prog = sys_bpf(BPF_PROG_LOAD, &a);
-	if (prog < 0)
-		return vps_error(err, errno, "devices: load the BPF device program (%zu insns)%s%.200s",
-				 len, log[0] ? ": verifier: " : "", log);
+	_cleanup_close_ int prog = -1;
+	if ((r = cg_devices_bpf_load(rules, n, &prog, err)) < 0)
+		return r;
+	union bpf_attr a;
 	memset(&a, 0, sizeof(a));
 	a.target_fd = (uint32_t)h->dirfd;
 	a.attach_bpf_fd = (uint32_t)prog;

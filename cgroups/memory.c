@@ -31,9 +31,14 @@ static int check_usage(struct cg_hier *h, const struct oci_memory *m, vps_err *e
 	return 0;
 }
 
-static int v1_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err)
+static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *err)
 {
 	char lim[32], sw[32];
+	struct oci_memory copy = *mem, *m = &copy;
+	/* runc: an unlimited memory without a swap value makes memsw unlimited too */
+	if (m->limit.set && m->limit.v < 0 && !m->swap.set &&
+	    cg_has_file(h, "memory.memsw.limit_in_bytes"))
+		m->swap = (opt_i64){true, -1};
 	int r = check_usage(h, m, err);
 	if (r < 0)
 		return r;

@@ -63,8 +63,8 @@ static int own_cgroup(const struct cg_hier *h, char *out, size_t outsz, vps_err 
 		if (!c2)
 			continue;
 		*c2 = '\0';
-		bool match = h->v2 ? strcmp(line, "0") == 0 && c1[1] == '\0'
-				   : cg_list_has(c1 + 1, first);
+		bool v2line = c1 == line + 1 && line[0] == '0' && c2 == c1 + 1;
+		bool match = h->v2 ? v2line : !v2line && cg_list_has(c1 + 1, first);
 		if (match) {
 			snprintf(out, outsz, "%s", c2 + 1);
 			return 0;

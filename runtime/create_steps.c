@@ -184,7 +184,7 @@ int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;
 	c->st->pid = c->pid;
-	if (vps_pid_start_time(c->pid, &c->st->pid_start) < 0)
+	if (vps_proc_starttime(c->pid, &c->st->pid_start, NULL) < 0)
 		return vps_errorx(err, ESRCH, "container init exited during create");
 	if ((r = save(c, VPS_CREATING, err)) < 0)
 		return r;

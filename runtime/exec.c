@@ -43,7 +43,7 @@ static int load(struct ectx *c, vps_err *err)
 		return r;
 	close(dirfd);
 	close(lockfd);
-	enum vps_status s = vps_rt_status(c->st);
+	enum vps_status s = vps_status_live(c->o->root, c->st);
 	if (s != VPS_RUNNING && s != VPS_CREATED)
 		return vps_errorx(err, EINVAL, "cannot exec in a container that is %s",
 				  vps_status_name(s));

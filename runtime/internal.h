@@ -7,6 +7,7 @@
 
 #include "runtime/runtime.h"
 #include "runtime/seccomp.h"
+#include "runtime/status.h"
 #include "specs/spec.h"
 #include "specs/state.h"
 #include "util/cleanup.h"
@@ -107,12 +108,8 @@ int vps_barrier_wait(int listen_fd, vps_err *err);
 int vps_barrier_release(const char *dir, vps_err *err);
 
 /* ---- processes ---- */
-/* starttime (field 22) of /proc/PID/stat, 0 if gone */
-int vps_pid_start_time(pid_t pid, uint64_t *start);
 /* pidfd for st->pid if it is still the same process; -ESRCH when gone. */
 int vps_state_pidfd(const struct vps_state *st, int *pidfd, vps_err *err);
-/* Live status derived from the recorded one and the process. */
-enum vps_status vps_rt_status(const struct vps_state *st);
 
 /* ---- hooks ---- */
 /* Run the hooks of one kind with state on stdin. Returns < 0 at the first failure. */

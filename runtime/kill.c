@@ -28,7 +28,7 @@ int vps_kill(const char *root, const char *id, int sig, bool all, vps_err *err)
 	struct vps_state *st = NULL;
 	if ((r = vps_container_load(root, id, &dirfd, &lockfd, &st, err)) < 0)
 		return r;
-	enum vps_status s = vps_rt_status(st);
+	enum vps_status s = vps_status_live(root, st);
 	if (s != VPS_CREATED && s != VPS_RUNNING && s != VPS_PAUSED) {
 		r = vps_errorx(err, ESRCH, "container not running (%s)", vps_status_name(s));
 		goto out;

@@ -16,7 +16,7 @@ int vps_start(const char *root, const char *id, vps_err *err)
 	struct oci_spec *spec = NULL;
 	if ((r = vps_container_load(root, id, &dirfd, &lockfd, &st, err)) < 0)
 		return r;
-	enum vps_status s = vps_rt_status(st);
+	enum vps_status s = vps_status_live(root, st);
 	if (s != VPS_CREATED) {
 		r = vps_errorx(err, EINVAL, "cannot start a container that is %s",
 			       vps_status_name(s));

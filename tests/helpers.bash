@@ -45,11 +45,13 @@ make_busybox_bundle() {
 # jq_edit FILE FILTER: edit a JSON file in place with jq.
 jq_edit() {
 	local f=$1; shift
-	jq "$@" <"$f" >"$f.tmp" && mv "$f.tmp" "$f"
+	jq "$@" "$f" >"$f.tmp" && mv "$f.tmp" "$f"
 }
 
 # set_args DIR ARG...: the bundle's process.args
 set_args() {
 	local dir=$1; shift
-	jq_edit "$dir/config.json" --args '.process.args = $ARGS.positional' -- "$@"
+	local args
+	args=$(for a in "$@"; do printf '%s' "$a" | jq -Rs .; done | jq -cs .)
+	jq_edit "$dir/config.json" --argjson a "$args" '.process.args = $a'
 }

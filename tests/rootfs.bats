@@ -61,11 +61,12 @@ teardown_file() { vps_teardown_file; }
 }
 
 @test "spec devices are created with the given type, numbers, mode and owner" {
-	run rr -d -D c:1:3:/dev/mynull -D b:7:0:/dev/sub/myloop "$WORK/b/rootfs" \
-		sh -c 'stat -c "%n %F %t:%T" /dev/mynull /dev/sub/myloop'
+	run rr -d -D c:1:3:/dev/mynull:640:12:34 -D b:7:0:/dev/sub/myloop -D p:0:0:/dev/myfifo "$WORK/b/rootfs" \
+		sh -c 'stat -c "%n %F %t:%T %a %u:%g" /dev/mynull /dev/sub/myloop /dev/myfifo'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"/dev/mynull character special file 1:3"* ]]
-	[[ "$output" == *"/dev/sub/myloop block special file 7:0"* ]]
+	[[ "$output" == *"/dev/mynull character special file 1:3 640 12:34"* ]]
+	[[ "$output" == *"/dev/sub/myloop block special file 7:0 666 0:0"* ]]
+	[[ "$output" == *"/dev/myfifo fifo 0:0 666 0:0"* ]]
 }
 
 @test "masked paths: files read empty, directories are an empty read-only tmpfs, missing ones skipped" {
@@ -80,9 +81,10 @@ teardown_file() { vps_teardown_file; }
 }
 
 @test "readonly paths are read-only and keep nosuid/nodev/noexec" {
-	run rr -d -R /dev/shm "$WORK/b/rootfs" sh -c 'echo 1 >/proc/sysrq-trigger 2>&1; touch /dev/shm/x 2>&1; cat /proc/self/mountinfo'
+	run rr -d -R /dev/shm "$WORK/b/rootfs" sh -c 'echo x >/proc/sys/kernel/domainname 2>&1; touch /dev/shm/x 2>&1; cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"Read-only file system"* ]]
+	[[ "${lines[0]}" == *"/proc/sys/kernel/domainname: Read-only file system"* ]]
+	[[ "${lines[1]}" == *"/dev/shm/x: Read-only file system"* ]]
 	[[ "$(mnt_line /proc/sys)" == *" ro,"* ]]
 	[[ "$(mnt_line /dev/shm)" == *" ro,nosuid,nodev,noexec"* ]]
 }
@@ -190,4 +192,45 @@ teardown_file() { vps_teardown_file; }
 	[[ "${lines[0]}" == "88 character special file" ]] # major 136
 	local pts; pts=$(mnt_line /dev/pts | awk '{print $3}')
 	[[ "$(mnt_line /dev/console)" == *" $pts "*" - devpts "* ]]
+}
+
+@test "idmapped bind mount: uidMappings/gidMappings shift file owners as seen inside" {
+	mkdir -p "$WORK/idm"
+	touch "$WORK/idm/root-owned"
+	run rr -d -m "/idm:bind:$WORK/idm:bind,idmap" -u 0:1000:1 "$WORK/b/rootfs" sh -c 'stat -c "%u:%g" /idm/root-owned; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1000:1000" ]
+	[[ "$(mnt_line /idm)" == *idmapped* ]]
+	[ "$(stat -c %u:%g "$WORK/idm/root-owned")" = "0:0" ] # the host's view is unchanged
+	run rr -d -m "/t:tmpfs:tmpfs:idmap" "$WORK/b/rootfs" true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmap is only supported on bind mounts"* ]]
+}
+
+@test "rootfsPropagation: rshared, rprivate and runbindable apply to the container's /" {
+	run rr -d -P rshared "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" == *" shared:"* ]]
+	run rr -d -P rprivate "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" != *" shared:"* && "$(mnt_line /)" != *" master:"* ]]
+	run rr -d -P runbindable "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" == *" unbindable "* ]]
+}
+
+@test "remount: a later entry with remount,ro changes an earlier mount's flags" {
+	run rr -d -m "/m:bind:$WORK/host:bind" -m "/m:bind:$WORK/host:bind,remount,ro,nosuid" \
+		-m "/t:tmpfs:tmpfs:size=1m" -m "/t:tmpfs:tmpfs:remount,size=2m,ro" "$WORK/b/rootfs" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /m)" == *" ro,nosuid"* ]]
+	[[ "$(mnt_line /t)" == *" ro,"*"size=2048k"* ]]
+}
+
+@test "idmapped mounts in a container with its own user namespace are refused clearly" {
+	[ -d "$WORK/bu" ] || { cp -a "$WORK/b" "$WORK/bu" && chown -R 100000:100000 "$WORK/bu" && chmod 755 "$WORK"; }
+	mkdir -p "$WORK/idm2"
+	run rr -d -U -i -m "/idm:bind:$WORK/idm2:bind,idmap" -u 0:100000:1 "$WORK/bu/rootfs" true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmapped mounts in a container with a user namespace are not supported yet"* ]]
 }

@@ -3,10 +3,12 @@
  * mount + pid (+ user) namespace, runs vps_rootfs_setup in the new pid 1 and
  * execs CMD there.
  *   rootfs_run [-d] [-r] [-n] [-U] [-c] [-m DEST:TYPE:SOURCE:OPT,OPT]... [-M PATH]...
- *              [-R PATH]... [-D c:MAJ:MIN:PATH]... ROOTFS CMD...
+ *              [-R PATH]... [-D c:MAJ:MIN:PATH[:MODE:UID:GID]]... ROOTFS CMD...
  *   -d  runc's default mounts, masked and readonly paths   -r readonly root
  *   -n  --no-pivot   -U user namespace (0 -> 100000, 65536 ids)   -c new cgroupns
  *   -i  new IPC namespace   -N new network namespace   -t /dev/console (a pty)
+ *   -P PROP   rootfsPropagation (shared, rslave, private, ...)
+ *   -u C:H:S  uid and gid mapping C->H (S ids) on the previous -m mount (idmap)
  * Exit: CMD's status; 125 with the error on stderr when set-up fails. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,7 +111,7 @@ int main(int argc, char **argv)
 	int extra = 0;
 	int c;
 	s.has_linux = true;
-	while ((c = getopt(argc, argv, "+drnUciNtm:M:R:D:")) != -1) {
+	while ((c = getopt(argc, argv, "+drnUciNtm:M:R:D:u:P:")) != -1) {
 		switch (c) {
 		case 'd':
 			for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++)
@@ -133,6 +136,23 @@ int main(int argc, char **argv)
 		case 't':
 			console = true;
 			break;
+		case 'P':
+			s.lx.rootfs_propagation = (strchr(optarg, 'r') == optarg ? MS_REC : 0) |
+						  (strstr(optarg, "shared")    ? MS_SHARED
+						   : strstr(optarg, "private") ? MS_PRIVATE
+						   : strstr(optarg, "slave")   ? MS_SLAVE
+									       : MS_UNBINDABLE);
+			break;
+		case 'u': {
+			struct oci_idmap *im = calloc(1, sizeof(*im));
+			if (!s.n_mounts || sscanf(optarg, "%u:%u:%u", &im->container_id,
+						  &im->host_id, &im->size) != 3)
+				return 2;
+			struct oci_mount *m = &mounts[s.n_mounts - 1];
+			m->uid_mappings = m->gid_mappings = im;
+			m->n_uid_mappings = m->n_gid_mappings = 1;
+			break;
+		}
 		case 'i':
 			extra |= CLONE_NEWIPC;
 			break;
@@ -152,10 +172,18 @@ int main(int argc, char **argv)
 			struct oci_device *d = &devs[s.lx.n_devices++];
 			char t;
 			long ma, mi;
+			unsigned mode, uid, gid;
 			d->path = calloc(1, 4096);
-			if (sscanf(optarg, "%c:%ld:%ld:%4095s", &t, &ma, &mi, d->path) != 4)
+			int n = sscanf(optarg, "%c:%ld:%ld:%4095[^:]:%o:%u:%u", &t, &ma, &mi, d->path,
+				       &mode, &uid, &gid);
+			if (n != 4 && n != 7)
 				return 2;
 			d->type = t, d->major = ma, d->minor = mi;
+			if (n == 7) {
+				d->file_mode = (opt_u64){true, mode};
+				d->uid = (opt_u64){true, uid};
+				d->gid = (opt_u64){true, gid};
+			}
 			break;
 		}
 		default:
