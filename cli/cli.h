@@ -47,6 +47,9 @@ int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want);
 
 /* Command entry points: declare here, list in commands.c. */
 int cmd_spec(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_state(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_list(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_features(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupadd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupdel(struct vps_ctx *ctx, int argc, char **argv);
@@ -55,3 +58,8 @@ int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_users(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_pause(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_resume(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_update(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_events(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct vps_ctx *ctx, int argc, char **argv);

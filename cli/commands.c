@@ -20,7 +20,27 @@ const struct vps_command vps_commands[] = {
 	 "      --ip ADDR/LEN   address for the VPS (annotation org.vps.net.ip)\n"
 	 "      --bridge BR     host bridge (annotation org.vps.net.bridge)\n"
 	 "      --gateway ADDR  default gateway (annotation org.vps.net.gateway)\n"
-	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"},
+	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"
+	 "      --allow-setuid  let setuid programs (su, sudo) work inside: no\n"
+	 "                      noNewPrivileges (default: set, log in with vps exec\n"
+	 "                      NAME login USER instead)\n"
+	 "      --cache-dir D   template cache (default /var/cache/vps)\n"},
+	{"events", cmd_events, "stream a container's stats and OOM events as JSON",
+	 "Usage: vps events [--stats] [--interval DUR] ID\n"
+	 "\n"
+	 "Print runc's event stream, one JSON object per line: {\"type\":\"stats\",\"id\":ID,\n"
+	 "\"data\":{cpu,memory,pids,blkio,hugetlb}} every interval and {\"type\":\"oom\",\"id\":ID}\n"
+	 "when the kernel OOM-kills a process of the container. Ends when it stops.\n"
+	 "\n"
+	 "      --stats          print one stats event and exit\n"
+	 "      --interval DUR   time between stats events (default 5s; e.g. 500ms, 1m)\n"},
+	{"features", cmd_features, "print the OCI features this vps supports (JSON)",
+	 "Usage: vps features\n"
+	 "\n"
+	 "Print the OCI runtime features document (runtime-spec features.md) as JSON:\n"
+	 "OCI versions, hooks, mount options, namespaces, capabilities, cgroup drivers,\n"
+	 "seccomp actions/operators/architectures/flags. Lists are what this build on\n"
+	 "this kernel really supports (probed where it depends on the host).\n"},
 	{"groupadd", cmd_groupadd, "add a group to a VPS",
 	 "Usage: vps groupadd NAME GROUP [--gid N] [--system]\n"
 	 "       vps groupadd --bundle DIR GROUP [--gid N] [--system]\n"
@@ -48,6 +68,13 @@ const struct vps_command vps_commands[] = {
 	 "the state under --root) or, for a stopped VPS, --bundle DIR (a bundle made by\n"
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
+	{"list", cmd_list, "list containers",
+	 "Usage: vps list [--format table|json] [-q]\n"
+	 "\n"
+	 "List the containers under --root with their live status.\n"
+	 "\n"
+	 "  -f, --format FMT   table (default: ID PID STATUS BUNDLE CREATED OWNER) or json\n"
+	 "  -q, --quiet        print only the ids\n"},
 	{"net", cmd_net, "show or clean up the host side of VPS networking",
 	 "Usage: vps net ls [--json]\n"
 	 "       vps net rm BRIDGE\n"
@@ -82,6 +109,15 @@ const struct vps_command vps_commands[] = {
 	 "the state under --root) or, for a stopped VPS, --bundle DIR (a bundle made by\n"
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
+	{"pause", cmd_pause, "freeze every process of a container",
+	 "Usage: vps pause ID\n"
+	 "\n"
+	 "Freeze every process of a running container (cgroup freezer); its status\n"
+	 "becomes \"paused\" until `vps resume ID`.\n"},
+	{"resume", cmd_resume, "thaw a paused container",
+	 "Usage: vps resume ID\n"
+	 "\n"
+	 "Thaw a container frozen by `vps pause`; its status becomes \"running\".\n"},
 	{"spec", cmd_spec, "write a default config.json into a bundle",
 	 "Usage: vps spec [--bundle DIR] [--rootless]\n"
 	 "\n"
@@ -90,6 +126,40 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -b, --bundle DIR   bundle directory\n"
 	 "      --rootless    a config for running without root (user namespace)\n"},
+	{"state", cmd_state, "print the state of a container (JSON)",
+	 "Usage: vps state ID\n"
+	 "\n"
+	 "Print the container's state as runc does: ociVersion, id, pid, status\n"
+	 "(creating, created, running, paused or stopped; checked live), bundle,\n"
+	 "rootfs, created, annotations, owner.\n"},
+	{"stats", cmd_stats, "show live CPU, memory, pids, I/O and PSI of containers",
+	 "Usage: vps stats [--json] [--interval DUR] ID...\n"
+	 "\n"
+	 "A table per container: CPU % over the interval (100% = one CPU), memory use /\n"
+	 "limit, pids, bytes read / written and PSI (some avg10 of cpu/memory/io).\n"
+	 "\n"
+	 "      --json           the same as a JSON array\n"
+	 "      --interval DUR   sampling time for CPU % (default 1s)\n"},
+	{"update", cmd_update, "change the resource limits of a live container",
+	 "Usage: vps update [OPTIONS] ID\n"
+	 "       vps update -r FILE ID\n"
+	 "\n"
+	 "Apply new limits to a created, running or paused container.\n"
+	 "\n"
+	 "  -r, --resources FILE          an OCI linux.resources JSON object (- for stdin)\n"
+	 "      --memory SIZE             memory limit (e.g. 256m, 1g; -1 unlimited)\n"
+	 "      --memory-reservation SIZE soft limit\n"
+	 "      --memory-swap SIZE        memory+swap limit\n"
+	 "      --kernel-memory SIZE      ignored (deprecated)\n"
+	 "      --cpu-period N            CFS period (us)\n"
+	 "      --cpu-quota N             CFS quota (us; -1 unlimited)\n"
+	 "      --cpu-share N             CPU shares (cpu.weight on cgroup v2)\n"
+	 "      --cpu-rt-period N         realtime period (us)\n"
+	 "      --cpu-rt-runtime N        realtime runtime (us)\n"
+	 "      --cpuset-cpus LIST        CPUs allowed (e.g. 0-2,4)\n"
+	 "      --cpuset-mems LIST        memory nodes allowed\n"
+	 "      --pids-limit N            maximum number of processes (-1 unlimited)\n"
+	 "      --blkio-weight N          block I/O weight (10-1000)\n"},
 	{"useradd", cmd_useradd, "add a user to a VPS",
 	 "Usage: vps useradd NAME USER [OPTIONS]\n"
 	 "       vps useradd --bundle DIR USER [OPTIONS]\n"

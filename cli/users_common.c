@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/users_common.h"
+#include "runtime/store.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
@@ -38,32 +39,22 @@ static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out)
 	return r < 0 ? vps_error(&ctx->err, ENOMEM, "bundle %s", bundle) : 0;
 }
 
-/* ROOT/ID/state.json's rootfs. (To become vps_state_load() once the state
- * store is on main; the key is the store's.) */
+/* The rootfs recorded in the container's state (created or running). */
 static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out)
 {
-	_cleanup_free_ char *path = NULL, *text = NULL;
-	if (strchr(id, '/') || strcmp(id, "..") == 0 || strcmp(id, ".") == 0)
-		return vps_errorx(&ctx->err, EINVAL, "invalid container id");
-	if (asprintf(&path, "%s/%s/state.json", ctx->root, id) < 0)
-		return vps_error(&ctx->err, ENOMEM, "state");
-	int r = vps_read_file_at(AT_FDCWD, path, 1 << 20, &text, NULL, &ctx->err);
-	if (r == -ENOENT)
-		return vps_errorx(&ctx->err, ENOENT,
-				  "container \"%s\" does not exist (for a stopped VPS use "
-				  "--bundle DIR)",
-				  id);
-	if (r < 0)
-		return r;
-	json_object *o = json_tokener_parse(text), *v;
-	if (!o || !json_object_object_get_ex(o, "rootfs", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		json_object_put(o);
-		return vps_errorx(&ctx->err, EINVAL, "%s: no rootfs", path);
+	struct vps_state *st = NULL;
+	int r = vps_state_load(ctx->root, id, &st, &ctx->err);
+	if (r == -ENOENT) {
+		char msg[sizeof(ctx->err.msg)];
+		snprintf(msg, sizeof(msg), "%s", ctx->err.msg);
+		vps_errorx(&ctx->err, ENOENT, "%.900s (for a stopped VPS, use --bundle DIR)", msg);
 	}
-	*out = strdup(json_object_get_string(v));
-	json_object_put(o);
-	return *out ? 0 : vps_error(&ctx->err, ENOMEM, "state");
+	if (r >= 0 && !st->rootfs)
+		r = vps_errorx(&ctx->err, EINVAL, "state.json has no rootfs");
+	if (r >= 0 && !(*out = strdup(st->rootfs)))
+		r = vps_error(&ctx->err, ENOMEM, "state");
+	vps_state_free(st);
+	return r;
 }
 
 int cli_users_open(struct vps_ctx *ctx, const char *bundle, int argc, char **argv,

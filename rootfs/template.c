@@ -12,6 +12,7 @@
 
 #include "rootfs/template.h"
 #include "rootfs/users_internal.h"
+#include "runtime/store.h"
 #include "util/cleanup.h"
 
 int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err)
@@ -75,14 +76,9 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 
 static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_err *err)
 {
-	size_t nl = strlen(o->name);
-	if (!nl || nl > 1024 || strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0 ||
-	    strspn(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") !=
-		nl)
-		return vps_errorx(err, EINVAL,
-				  "--name \"%s\": expected a container id "
-				  "([A-Za-z0-9_+.-]+)",
-				  o->name);
+	int r = vps_id_validate(o->name, err);
+	if (r < 0)
+		return vps_error_wrap(err, "--name");
 	const char *h = o->hostname ? o->hostname : o->name;
 	if (strlen(h) > 64 ||
 	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

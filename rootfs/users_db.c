@@ -25,7 +25,7 @@ static bool is_number(const char *s)
 static const char *check_fields(const struct vps_pwdb_file *f, char **v, size_t n)
 {
 	if (n != f->nfields)
-		return "wrong number of fields";
+		return NULL; /* reported with the counts by the caller */
 	if (!v[0][0])
 		return "empty name";
 	if (strcmp(f->name, "passwd") == 0 && (!is_number(v[2]) || !is_number(v[3])))
@@ -100,9 +100,14 @@ static int add_line(struct vps_pwdb_file *f, const char *text, size_t len, size_
 			return vps_error(err, ENOMEM, "/etc/%s", f->name);
 		}
 		const char *why = check_fields(f, l.f, l.nf);
-		if (why) {
-			log_warn("/etc/%s:%zu: %s (%zu, want %zu); line kept as it is", f->name,
-				 lineno, why, l.nf, f->nfields);
+		if (l.nf != f->nfields)
+			log_warn(
+			    "/etc/%s:%zu: wrong number of fields (%zu, want %zu); line kept as "
+			    "it is",
+			    f->name, lineno, l.nf, f->nfields);
+		else if (why)
+			log_warn("/etc/%s:%zu: %s; line kept as it is", f->name, lineno, why);
+		if (why || l.nf != f->nfields) {
 			strv_free_n(l.f, l.nf);
 			l.f = NULL;
 			l.nf = 0;

@@ -15,6 +15,18 @@ int vps_name_validate(const char *kind, const char *name, vps_err *err)
 	size_t len = strlen(name);
 	if (len == 0)
 		return vps_errorx(err, EINVAL, "%s name is empty", kind);
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
+			  (c == '$' && i == len - 1);
+		if (!ok)
+			return vps_errorx(err, EINVAL,
+					  "%s name \"%.*s...\": invalid character '%s%c' (allowed: "
+					  "letters, digits, '_', '.', '-', a final '$')",
+					  kind, (int)i, name, c == '\n' ? "\\" : "",
+					  c == '\n' ? 'n' : c);
+	}
 	if (len > NAME_MAX_LEN)
 		return vps_errorx(err, EINVAL, "%s name \"%.40s%s\": longer than %d characters",
 				  kind, name, len > 40 ? "..." : "", NAME_MAX_LEN);
@@ -26,17 +38,6 @@ int vps_name_validate(const char *kind, const char *name, vps_err *err)
 	if (strspn(name, "0123456789") == len)
 		return vps_errorx(err, EINVAL, "%s name \"%s\": must not be all digits", kind,
 				  name);
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-			  (c == '$' && i == len - 1);
-		if (!ok)
-			return vps_errorx(err, EINVAL,
-					  "%s name \"%s\": invalid character '%s%c' (allowed: "
-					  "letters, digits, '_', '.', '-', a final '$')",
-					  kind, name, c == '\n' ? "\\" : "", c == '\n' ? 'n' : c);
-	}
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
@@ -80,13 +81,16 @@ enum vps_status vps_status_live(const char *root, const struct vps_state *st)
 	}
 	if (!vps_pid_matches(st->pid, st->pid_start))
 		return VPS_STOPPED;
-	switch (st->status) {
-	case VPS_CREATING:
-	case VPS_CREATED:
-	case VPS_PAUSED:
-		/* TODO(specs): ask the freezer (vps_cgroup_is_frozen) once cgroups/ lands */
+	if (st->status == VPS_CREATING || st->status == VPS_CREATED)
 		return st->status;
-	default:
-		return VPS_RUNNING;
+	/* running or paused: the freezer knows which */
+	struct vps_cgroup *cg = NULL;
+	bool frozen = st->status == VPS_PAUSED;
+	if (st->cgroup_path && st->cgroup_path[0] &&
+	    vps_cgroup_open(st->cgroup_path, &cg, NULL) >= 0) {
+		if (vps_cgroup_is_frozen(cg, &frozen, NULL) < 0)
+			frozen = st->status == VPS_PAUSED;
+		vps_cgroup_free(cg);
 	}
+	return frozen ? VPS_PAUSED : VPS_RUNNING;
 }

@@ -17,5 +17,7 @@ bool vps_pid_matches(pid_t pid, uint64_t start_time);
 /* The status now: `created` stays created until start; a dead or reused pid
  * means stopped; a container still being made (no state.json yet) is
  * `creating` while its creator holds the lock, else stopped. root is the
- * state root (for the lock check). */
+ * state root (for the lock check). Running vs. paused comes from the
+ * cgroup freezer (cgroups/ vps_cgroup_is_frozen), the recorded status if
+ * the cgroup cannot be read. */
 enum vps_status vps_status_live(const char *root, const struct vps_state *st);

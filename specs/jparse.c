@@ -69,6 +69,21 @@ int jp_fail(struct jp *p, const char *fmt, ...)
 	return vps_errorx(p->err, EINVAL, "%s: %s", p->file, msg);
 }
 
+int jp_fail_at(struct jp *p, const char *key, size_t idx, const char *fmt, ...)
+{
+	char msg[VPS_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	size_t m = jp_push_key(p, key);
+	if (idx != JP_NO_IDX)
+		jp_push_idx(p, idx);
+	int r = jp_fail(p, "%s", msg);
+	jp_pop(p, m);
+	return r;
+}
+
 const char *jp_desc(json_object *v, char *buf, size_t n)
 {
 	const char *s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |

@@ -37,6 +37,11 @@ void jp_pop(struct jp *p, size_t mark);
 
 /* "FILE: PATH: msg" (or "FILE: msg" at the top); returns -EINVAL. */
 int jp_fail(struct jp *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same with KEY (and [idx] when idx != JP_NO_IDX) appended to the path for
+ * this message only. */
+#define JP_NO_IDX ((size_t)-1)
+int jp_fail_at(struct jp *p, const char *key, size_t idx, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The value for "got ...": a quoted string or compact JSON, shortened. */
 const char *jp_desc(json_object *v, char *buf, size_t n);
 
@@ -75,3 +80,26 @@ int jp_kv(struct jp *p, json_object *o, const char *key, struct oci_kv **out, si
 
 /* Enum look-up: index of s in names[0..n), or -1. */
 int jp_lookup(const char *const *names, size_t n, const char *s);
+
+/* Loop over array a (found at o[key] by jp_arr): fn(p, element, i, ctx) with
+ * the path at .key[i]; null elements fail as "expected WHAT, got null". */
+typedef int (*jp_each_fn)(struct jp *p, json_object *e, size_t i, void *ctx);
+int jp_each(struct jp *p, const char *key, json_object *a, const char *what, jp_each_fn fn,
+	    void *ctx);
+
+/* Array of objects: calloc(n, size) into *out and *n first (so a partial result
+ * can be freed by the owner), then fn(p, element, &out[i], ctx) for each
+ * element with the path at [i]. Non-object elements are rejected. */
+typedef int (*jp_elem_fn)(struct jp *p, json_object *e, void *elem, void *ctx);
+int jp_objv(struct jp *p, json_object *o, const char *key, size_t size, void *out, size_t *n,
+	    jp_elem_fn fn, void *ctx);
+/* Object-valued field parsed by fn (path pushed): absent 0, present 1. */
+int jp_sub(struct jp *p, json_object *o, const char *key, jp_elem_fn fn, void *elem, void *ctx);
+/* A string field that must be one of names[]: *idx gets its index. what
+ * names the kind for the error: `unknown namespace "pidd"`. */
+int jp_enum(struct jp *p, json_object *o, const char *key, const char *const *names, size_t n,
+	    const char *what, int *idx);
+/* Whole document of `file` into a new zeroed object of `size` filled by fn;
+ * on error the partial object goes to free_fn and *out is untouched. */
+int jp_parse_as(const char *file, const char *json, size_t len, size_t size, jp_elem_fn fn,
+		void (*free_fn)(void *), void **out, vps_err *err);

@@ -40,8 +40,10 @@ void vps_state_free(struct vps_state *st)
 	free(st);
 }
 
-static int parse_fields(struct jp *p, json_object *o, struct vps_state *st)
+static int parse_fields(struct jp *p, json_object *o, void *state, void *ctx)
 {
+	struct vps_state *st = state;
+	(void)ctx;
 	_cleanup_free_ char *status = NULL;
 	int64_t pid = 0, exit_status = -1;
 	uint64_t owner = 0;
@@ -62,10 +64,7 @@ static int parse_fields(struct jp *p, json_object *o, struct vps_state *st)
 		return -EINVAL;
 	int s = jp_lookup(status_names, ARRAY_SIZE(status_names), status);
 	if (s < 0) {
-		size_t m = jp_push_key(p, "status");
-		int r = jp_fail(p, "unknown status \"%s\"", status);
-		jp_pop(p, m);
-		return r;
+		return jp_fail_at(p, "status", JP_NO_IDX, "unknown status \"%s\"", status);
 	}
 	st->status = (enum vps_status)s;
 	st->pid = (pid_t)pid;
@@ -75,28 +74,15 @@ static int parse_fields(struct jp *p, json_object *o, struct vps_state *st)
 	return 0;
 }
 
+static void free_state(void *st)
+{
+	vps_state_free(st);
+}
+
 int vps_state_from_json(const char *json, size_t len, struct vps_state **out, vps_err *err)
 {
-	struct jp p;
-	jp_init(&p, "state.json", err);
-	json_object *o = NULL;
-	int r = jp_doc(&p, json, len, &o);
-	if (r < 0)
-		return r;
-	struct vps_state *st = calloc(1, sizeof(*st));
-	if (!st) {
-		json_object_put(o);
-		return vps_error(err, ENOMEM, "state.json");
-	}
-	st->exit_status = -1;
-	r = parse_fields(&p, o, st);
-	json_object_put(o);
-	if (r < 0) {
-		vps_state_free(st);
-		return r;
-	}
-	*out = st;
-	return 0;
+	return jp_parse_as("state.json", json, len, sizeof(**out), parse_fields, free_state,
+			   (void **)out, err);
 }
 
 /* json-c adders that tolerate NULL strings (written as ""). */

@@ -196,6 +196,17 @@ static void test_names_arches_flags(void)
 	vps_err_clear(&e);
 	ok(vps_seccomp_prepare(&sc, NULL, &s, &e) < 0 && strstr(e.msg, "unknown flag"),
 	   "unknown flag: %s", e.msg);
+	sc.n_flags = 0;
+	sc.default_action = OCI_SCMP_NOTIFY;
+	vps_err_clear(&e);
+	ok(vps_seccomp_prepare(&sc, NULL, &s, &e) < 0 && strstr(e.msg, "cannot be the default"),
+	   "NOTIFY as the default action: %s", e.msg);
+	static char *wr[] = {"read", "write"};
+	struct oci_seccomp_rule w = {.names = wr, .n_names = 2, .action = OCI_SCMP_NOTIFY};
+	sc = profile(OCI_SCMP_ALLOW, &w, 1);
+	vps_err_clear(&e);
+	ok(vps_seccomp_prepare(&sc, NULL, &s, &e) < 0 && strstr(e.msg, "cannot be used for write"),
+	   "NOTIFY on write (runc refuses it too): %s", e.msg);
 	s = (struct vps_seccomp *)1;
 	ok(vps_seccomp_prepare(NULL, NULL, &s, &e) == 0 && s == NULL, "no profile: nothing");
 }
