@@ -197,7 +197,7 @@ row_floors() {
 	done
 }
 
-# size of the binary and of the shared libraries it needs that are not glibc's
+# size of the (stripped) binary and of the shared libraries it needs that are not glibc's
 row_sizes() {
 	local r bin libs l total
 	want_row size || return 0
@@ -211,7 +211,9 @@ row_sizes() {
 			total=$((total + $(stat -Lc %s "$l")))
 			libs+="${l##*/},"
 		done
-		record size "$r" "bin=$(stat -c %s "$bin") libs=$total names=${libs%,}"
+		# stripped, as a distribution ships it (Debian's crun and runc already are)
+		strip -o "$WORK/stripped-$r" "$bin" 2>/dev/null || cp "$bin" "$WORK/stripped-$r"
+		record size "$r" "bin=$(stat -c %s "$WORK/stripped-$r") libs=$total names=${libs%,}"
 	done
 }
 
