@@ -34,6 +34,12 @@ int cg_write(struct cg_hier *h, const char *file, const char *val, vps_err *err)
 	if (dfd < 0)
 		return dfd;
 	_cleanup_close_ int fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && h->v2 && strchr(file, '.'))
+		return vps_errorx(err, ENOENT, "%s/%s does not exist: the %.*s controller is not "
+					       "enabled for this cgroup (the parent's "
+					       "cgroup.subtree_control lacks it, or the kernel has no %.*s)",
+				  h->dir, file, (int)strcspn(file, "."), file,
+				  (int)strcspn(file, "."), file);
 	if (fd < 0)
 		return vps_error(err, errno, "open %s/%s", h->dir, file);
 	size_t len = strlen(val);

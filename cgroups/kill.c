@@ -116,19 +116,20 @@ int vps_cgroup_pids(struct vps_cgroup *cg, pid_t **pids, size_t *n, vps_err *err
 static int signal_round(struct vps_cgroup *cg, int sig, size_t *left, vps_err *err)
 {
 	_cleanup_free_ pid_t *pids = NULL;
-	bool frozen = false;
-	int r = vps_cgroup_is_frozen(cg, &frozen, err);
-	if (r < 0)
-		frozen = true; /* no freezer: just signal */
-	else if (!frozen && (r = vps_cgroup_freeze(cg, true, err)) < 0)
+	bool was_frozen = false;
+	vps_err e;
+	bool freezer = vps_cgroup_is_frozen(cg, &was_frozen, &e) >= 0; /* else just signal */
+	int r = 0;
+	if (freezer && !was_frozen && (r = vps_cgroup_freeze(cg, true, err)) < 0)
 		return r;
 	r = vps_cgroup_pids(cg, &pids, left, err);
 	for (size_t i = 0; r >= 0 && i < *left; i++)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH)
 			r = vps_error(err, errno, "kill %d", (int)pids[i]);
-	if (!frozen) {
-		vps_err e2;
-		int r2 = vps_cgroup_freeze(cg, false, r < 0 ? &e2 : err);
+	/* thaw what we froze; SIGKILL thaws a paused container too, or v1's
+	 * frozen tasks could never die (runc does the same) */
+	if (freezer && (!was_frozen || sig == SIGKILL)) {
+		int r2 = vps_cgroup_freeze(cg, false, r < 0 ? &e : err);
 		if (r >= 0)
 			r = r2;
 	}

@@ -1,7 +1,33 @@
 /* VPS networking: a host bridge, a veth pair per VPS, addresses, routes, NAT and
  * published ports, configured from org.vps.net.* annotations in the bundle.
  * The runtime calls setup after the container init exists (its netns is known)
- * and before `start`, and teardown on delete or a failed create. */
+ * and before `start`, and teardown on delete or a failed create.
+ *
+ * Annotations (written by `vps bundle --ip ... --bridge ... --gateway ...`;
+ * all optional except org.vps.net.ip, whose presence turns networking on; the
+ * spec must then ask for a new network namespace):
+ *   org.vps.net.ip        "ADDR/PREFIX" (IPv4, e.g. "10.88.0.5/16") or "auto":
+ *                         the next free address of the gateway's subnet, leased
+ *                         under ROOT/@net (flock; freed on delete)
+ *   org.vps.net.bridge    host bridge, created if missing (default "vps0")
+ *   org.vps.net.gateway   "GW[/PREFIX]": the bridge's own address and the VPS's
+ *                         default route (default: host 1 of the VPS's subnet;
+ *                         with ip=auto "10.88.0.1/16")
+ *   org.vps.net.ip6       "ADDR/PREFIX" or "auto" (auto: the gateway6 prefix plus
+ *                         the IPv4 lease's host number, e.g. fd00:88::5 for
+ *                         10.88.0.5); no IPv6 address when absent
+ *   org.vps.net.gateway6  "GW6[/PREFIX]" (default host 1 of ip6's subnet; with
+ *                         ip6=auto "fd00:88::1/64")
+ *   org.vps.net.mtu       576..65535 (default 1500), for both veth ends
+ *   org.vps.net.nat       "true" (default) or "false": masquerade the VPS's IPv4
+ *                         traffic leaving through other host interfaces
+ *   org.vps.net.publish   "HOSTPORT:VPSPORT[/tcp|udp]", comma-separated:
+ *                         connections to any local host address (IPv4) on
+ *                         HOSTPORT go to the VPS's VPSPORT
+ *   org.vps.net.dns       comma-separated nameservers for the VPS's
+ *                         /etc/resolv.conf, or "none" to leave it alone
+ *                         (default: the host's non-loopback nameservers)
+ * NAT or publishing set the host's net.ipv4.ip_forward to 1 (never back). */
 #pragma once
 #include <json-c/json.h>
 #include <sys/types.h>
@@ -9,9 +35,42 @@
 #include "specs/spec.h"
 #include "util/err.h"
 
+#define VPS_NET_IP	 "org.vps.net.ip"
+#define VPS_NET_BRIDGE	 "org.vps.net.bridge"
+#define VPS_NET_GATEWAY	 "org.vps.net.gateway"
+#define VPS_NET_IP6	 "org.vps.net.ip6"
+#define VPS_NET_GATEWAY6 "org.vps.net.gateway6"
+#define VPS_NET_MTU	 "org.vps.net.mtu"
+#define VPS_NET_NAT	 "org.vps.net.nat"
+#define VPS_NET_PUBLISH	 "org.vps.net.publish"
+#define VPS_NET_DNS	 "org.vps.net.dns"
+
+#define VPS_NET_DEFAULT_BRIDGE "vps0"
+#define VPS_NET_DEFAULT_GW     "10.88.0.1/16"
+#define VPS_NET_DEFAULT_GW6    "fd00:88::1/64"
+
+/* Check the annotations only (nothing touched): create calls it with the rest
+ * of the spec validation so bad input fails before any host change. */
+int vps_net_validate(const struct oci_spec *spec, vps_err *err);
+
 /* No-op (returns 0, *extra = NULL) when the spec has no org.vps.net.* annotations.
- * *extra receives what teardown needs (it goes into state.json's extra["net"]). */
+ * *extra receives what teardown needs (it goes into state.json's extra["net"]):
+ * {"bridge","veth","ip","gateway"[,"ip6","gateway6"],"nft_table"?,"publish"?}.
+ * On failure everything done so far is undone before returning. */
 int vps_net_setup(const char *state_root, const char *id, const struct oci_spec *spec,
 		  pid_t init_pid, json_object **extra, vps_err *err);
-/* Undo everything setup did (idempotent; extra may be NULL). */
+/* Undo everything setup did (idempotent; extra may be NULL: then what the
+ * lease file and the id-derived names say is undone). The bridge stays. */
 int vps_net_teardown(const char *state_root, const char *id, json_object *extra, vps_err *err);
+
+/* The VPS's addresses for `vps list` ("10.88.0.5", plus ",fd00:88::5" with IPv6)
+ * from extra["net"] written into buf, or NULL when there is none. */
+const char *vps_net_address(json_object *net_extra, char *buf, size_t size);
+
+/* `vps net ls`: what vps has on this host (the current netns) as JSON:
+ * {"bridges":[{"name","up","addresses":["10.88.0.1/16",..],"ports":N}],
+ *  "leases":[{"id","bridge","address"}], "nft_tables":["vps-ID",..]}.
+ * Bridges listed: the default one and every bridge a lease names, if present. */
+int vps_net_list(const char *state_root, json_object **out, vps_err *err);
+/* `vps net rm BRIDGE`: delete a bridge no lease refers to and no link uses. */
+int vps_net_bridge_remove(const char *state_root, const char *bridge, vps_err *err);

@@ -27,7 +27,7 @@ struct hier {
 };
 
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
+void vps_unescape_mountinfo(char *s)
 {
 	char *w = s;
 	for (char *r = s; *r; r++) {
@@ -80,7 +80,7 @@ static void find_mount(const char *mountinfo, struct hier *h)
 		bool v2 = !strcmp(fstype, "cgroup2");
 		if ((!h->ctrls[0] && v2) ||
 		    (h->ctrls[0] && !strcmp(fstype, "cgroup") && has_all(super, h->ctrls))) {
-			unescape(mp);
+			vps_unescape_mountinfo(mp);
 			snprintf(h->mnt, sizeof(h->mnt), "%s", mp);
 			return;
 		}

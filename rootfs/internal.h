@@ -60,6 +60,8 @@ int vps_idmap_userns(const struct oci_idmap *uid, size_t n_uid, const struct oci
 		     size_t n_gid, vps_err *err);
 
 /* cgroupmount.c */
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+void vps_unescape_mountinfo(char *s);
 int vps_mount_cgroup(const struct vps_mount_ctx *c, const struct oci_mount *m,
 		     const struct vps_mntopts *o, vps_err *err);
 

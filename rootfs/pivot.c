@@ -1,15 +1,21 @@
 /* Entering the rootfs. pivot_root(".", ".") puts the old root on top of the
  * new one; it is made rslave (so unmounting never propagates to the host) and
- * detached. --no-pivot moves the rootfs over / and chroots (weaker: the old
- * root stays reachable to a process with CAP_SYS_CHROOT... see vps-create(8)). */
+ * detached. --no-pivot moves the rootfs over / and chroots; first it detaches
+ * every host mount that is neither the rootfs, under it, nor above it (as runc
+ * does), since the old root's mounts would otherwise stay in the namespace
+ * under the moved rootfs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rootfs/internal.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/log.h"
 
 static int do_pivot(int rootfs_fd, vps_err *err)
 {
@@ -31,8 +37,48 @@ static int do_pivot(int rootfs_fd, vps_err *err)
 	return 0;
 }
 
-static int do_move(int rootfs_fd, vps_err *err)
+/* Is A equal to, or a path prefix of, B (component-wise)? */
+static bool path_within(const char *a, const char *b)
 {
+	size_t n = strlen(a);
+	if (n == 1 && a[0] == '/')
+		return true;
+	return !strncmp(a, b, n) && (b[n] == '\0' || b[n] == '/');
+}
+
+/* Detach (lazily) the host mounts that have nothing to do with the rootfs,
+ * deepest first. Failures (e.g. mounts locked in a user namespace) are logged. */
+static int detach_host_mounts(const char *rootfs, vps_err *err)
+{
+	_cleanup_free_ char *mi = NULL;
+	size_t len;
+	int r = vps_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 22, &mi, &len, err);
+	if (r < 0)
+		return r;
+	/* mountinfo lists parents before children: walk the lines backwards. */
+	for (char *end = mi + len; end > mi;) {
+		char *start = end - 1;
+		while (start > mi && start[-1] != '\n')
+			start--;
+		char line[4096], mp[4096];
+		snprintf(line, sizeof(line), "%.*s", (int)(end - start), start);
+		end = start;
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		vps_unescape_mountinfo(mp);
+		if (path_within(mp, rootfs) || path_within(rootfs, mp))
+			continue;
+		if (umount2(mp, MNT_DETACH) < 0)
+			log_debug("no-pivot: cannot detach %s: %s", mp, strerror(errno));
+	}
+	return 0;
+}
+
+static int do_move(const char *rootfs, int rootfs_fd, vps_err *err)
+{
+	int r = detach_host_mounts(rootfs, err);
+	if (r < 0)
+		return r;
 	if (fchdir(rootfs_fd) < 0)
 		return vps_error(err, errno, "no-pivot: chdir to the rootfs");
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -46,6 +92,5 @@ static int do_move(int rootfs_fd, vps_err *err)
 
 int vps_pivot_root(const char *rootfs, int rootfs_fd, bool no_pivot, vps_err *err)
 {
-	(void)rootfs;
-	return no_pivot ? do_move(rootfs_fd, err) : do_pivot(rootfs_fd, err);
+	return no_pivot ? do_move(rootfs, rootfs_fd, err) : do_pivot(rootfs_fd, err);
 }

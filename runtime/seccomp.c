@@ -181,9 +181,20 @@ static int export_bpf(scmp_filter_ctx ctx, struct vps_seccomp *s, vps_err *err)
 	return 0;
 }
 
+static bool notifies_write(const struct oci_seccomp_rule *r)
+{
+	for (size_t i = 0; i < r->n_names; i++)
+		if (!strcmp(r->names[i], "write"))
+			return true;
+	return false;
+}
+
 static int compile(const struct oci_seccomp *sc, struct vps_seccomp *s, vps_err *err)
 {
 	uint32_t def = action(sc->default_action, sc->default_errno_ret);
+	if (def == SCMP_ACT_NOTIFY)
+		return vps_errorx(err, EINVAL,
+				  "seccomp: SCMP_ACT_NOTIFY cannot be the default action");
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return vps_errorx(err, EINVAL, "seccomp: cannot initialise libseccomp");
@@ -195,6 +206,12 @@ static int compile(const struct oci_seccomp *sc, struct vps_seccomp *s, vps_err 
 		uint32_t act = action(rule->action, rule->errno_ret);
 		if (act == def)
 			continue; /* libseccomp refuses it; it changes nothing */
+		if (act == SCMP_ACT_NOTIFY && notifies_write(rule)) {
+			r = vps_errorx(err, EINVAL,
+				       "seccomp: SCMP_ACT_NOTIFY cannot be used for write (the "
+				       "runtime needs it before the agent answers)");
+			break;
+		}
 		s->notify |= act == SCMP_ACT_NOTIFY;
 		r = add_rule(ctx, rule, act, &added, err);
 	}

@@ -4,6 +4,7 @@
  * detected (the whole key must match) and never yields a wrong filter.
  * Files are 0600, written atomically, opened O_NOFOLLOW and only trusted when
  * owned by us in a directory nobody else can write. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -21,6 +22,7 @@
 
 #define MAGIC	  "VPSBPF1\n"
 #define MAX_CACHE (1 << 22)
+#define MAX_FILES 64 /* more distinct profiles than this: start the cache afresh */
 
 int vps_buf_printf(struct vps_buf *b, const char *fmt, ...)
 {
@@ -145,6 +147,29 @@ int vps_seccomp_cache_load(const char *dir, const struct vps_buf *key, struct vp
 	return 1;
 }
 
+/* Keep the cache bounded: past MAX_FILES entries, drop them all. */
+static void trim(int d)
+{
+	int fd = dup(d);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		n += strstr(e->d_name, ".bpf") != NULL;
+	if (n >= MAX_FILES) {
+		rewinddir(dir);
+		while ((e = readdir(dir)))
+			if (strstr(e->d_name, ".bpf") && e->d_name[0] != '.')
+				unlinkat(d, e->d_name, 0);
+	}
+	closedir(dir);
+}
+
 void vps_seccomp_cache_store(const char *dir, const struct vps_buf *key,
 			     const struct vps_seccomp *s)
 {
@@ -163,6 +188,7 @@ void vps_seccomp_cache_store(const char *dir, const struct vps_buf *key,
 	memcpy(buf + m + sizeof(h) + key->len, s->insns, ilen);
 	char name[32];
 	file_name(key, name);
+	trim(d);
 	vps_err e = {0};
 	if (vps_write_atomic_at(d, name, buf, len, 0600, (uid_t)-1, (gid_t)-1, &e) < 0)
 		log_warn("seccomp cache: %s", e.msg);

@@ -10,54 +10,86 @@
 
 #include "util/err.h"
 
-typedef struct { bool set; int64_t v; } opt_i64;
-typedef struct { bool set; uint64_t v; } opt_u64;
-typedef struct { bool set; bool v; } opt_bool;
+typedef struct {
+	bool set;
+	int64_t v;
+} opt_i64;
+typedef struct {
+	bool set;
+	uint64_t v;
+} opt_u64;
+typedef struct {
+	bool set;
+	bool v;
+} opt_bool;
 
-struct oci_kv { char *key, *value; };        /* annotations, sysctl, unified, env-like maps */
+struct oci_kv {
+	char *key, *value;
+}; /* annotations, sysctl, unified, env-like maps */
 
-struct oci_idmap { uint32_t container_id, host_id, size; };
-
-struct oci_mount {
-	char *destination;           /* absolute */
-	char *source;                /* may be NULL */
-	char *type;                  /* may be NULL (bind) */
-	char **options; size_t n_options;
-	struct oci_idmap *uid_mappings; size_t n_uid_mappings;
-	struct oci_idmap *gid_mappings; size_t n_gid_mappings;
+struct oci_idmap {
+	uint32_t container_id, host_id, size;
 };
 
-struct oci_rlimit { int resource; /* RLIMIT_* */ char *type; /* "RLIMIT_NOFILE" */ uint64_t hard, soft; };
+struct oci_mount {
+	char *destination; /* absolute */
+	char *source;	   /* may be NULL */
+	char *type;	   /* may be NULL (bind) */
+	char **options;
+	size_t n_options;
+	struct oci_idmap *uid_mappings;
+	size_t n_uid_mappings;
+	struct oci_idmap *gid_mappings;
+	size_t n_gid_mappings;
+};
+
+struct oci_rlimit {
+	int resource; /* RLIMIT_* */
+	char *type;   /* "RLIMIT_NOFILE" */
+	uint64_t hard, soft;
+};
 
 struct oci_user {
 	uint32_t uid, gid;
 	opt_u64 umask;
-	uint32_t *additional_gids; size_t n_additional_gids;
-	char *username;              /* informational (Windows field), may be NULL */
+	uint32_t *additional_gids;
+	size_t n_additional_gids;
+	char *username; /* informational (Windows field), may be NULL */
 };
 
 /* Capability sets as bit masks over CAP_* numbers (libcap cap_from_name). */
-struct oci_caps { uint64_t bounding, effective, inheritable, permitted, ambient; };
+struct oci_caps {
+	uint64_t bounding, effective, inheritable, permitted, ambient;
+};
 
 struct oci_scheduler {
 	bool set;
-	int policy;                  /* SCHED_OTHER, SCHED_FIFO, ... */
+	int policy; /* SCHED_OTHER, SCHED_FIFO, ... */
 	int32_t nice, priority;
-	uint32_t flags;              /* SCHED_FLAG_* bits */
+	uint32_t flags; /* SCHED_FLAG_* bits */
 	uint64_t runtime, deadline, period;
 };
 
-struct oci_io_priority { bool set; int klass; /* IOPRIO_CLASS_RT/BE/IDLE */ int priority; };
+struct oci_io_priority {
+	bool set;
+	int klass; /* IOPRIO_CLASS_RT/BE/IDLE */
+	int priority;
+};
 
 struct oci_process {
 	bool terminal;
-	bool has_console_size; uint32_t console_height, console_width;
+	bool has_console_size;
+	uint32_t console_height, console_width;
 	struct oci_user user;
-	char **args; size_t n_args;
-	char **env; size_t n_env;
-	char *cwd;                   /* absolute */
-	bool has_caps; struct oci_caps caps;
-	struct oci_rlimit *rlimits; size_t n_rlimits;
+	char **args;
+	size_t n_args;
+	char **env;
+	size_t n_env;
+	char *cwd; /* absolute */
+	bool has_caps;
+	struct oci_caps caps;
+	struct oci_rlimit *rlimits;
+	size_t n_rlimits;
 	bool no_new_privileges;
 	char *apparmor_profile, *selinux_label;
 	opt_i64 oom_score_adj;
@@ -65,21 +97,43 @@ struct oci_process {
 	struct oci_io_priority io_priority;
 };
 
-enum oci_ns_type { OCI_NS_PID, OCI_NS_NETWORK, OCI_NS_MOUNT, OCI_NS_IPC, OCI_NS_UTS,
-		   OCI_NS_USER, OCI_NS_CGROUP, OCI_NS_TIME, OCI_NS_MAX };
+enum oci_ns_type {
+	OCI_NS_PID,
+	OCI_NS_NETWORK,
+	OCI_NS_MOUNT,
+	OCI_NS_IPC,
+	OCI_NS_UTS,
+	OCI_NS_USER,
+	OCI_NS_CGROUP,
+	OCI_NS_TIME,
+	OCI_NS_MAX
+};
 
-struct oci_namespace { bool present; char *path; /* NULL: create new */ };
+struct oci_namespace {
+	bool present;
+	char *path; /* NULL: create new */
+};
 
-struct oci_time_offset { bool set; int64_t secs; uint32_t nanosecs; };
+struct oci_time_offset {
+	bool set;
+	int64_t secs;
+	uint32_t nanosecs;
+};
 
 struct oci_device {
-	char *path; char type; /* 'c','b','u','p' */
+	char *path;
+	char type; /* 'c','b','u','p' */
 	int64_t major, minor;
 	opt_u64 file_mode, uid, gid;
 };
 
 /* ---- resources (linux.resources) ---- */
-struct oci_device_rule { bool allow; char type; /* 'a','c','b' */ int64_t major, minor; /* -1 = '*' */ char access[4]; };
+struct oci_device_rule {
+	bool allow;
+	char type;	      /* 'a','c','b' */
+	int64_t major, minor; /* -1 = '*' */
+	char access[4];
+};
 struct oci_memory {
 	opt_i64 limit, reservation, swap, kernel, kernel_tcp;
 	opt_u64 swappiness;
@@ -90,89 +144,169 @@ struct oci_cpu {
 	opt_i64 quota, realtime_runtime, idle;
 	char *cpus, *mems;
 };
-struct oci_weight_device { int64_t major, minor; opt_u64 weight, leaf_weight; };
-struct oci_throttle_device { int64_t major, minor; uint64_t rate; };
+struct oci_weight_device {
+	int64_t major, minor;
+	opt_u64 weight, leaf_weight;
+};
+struct oci_throttle_device {
+	int64_t major, minor;
+	uint64_t rate;
+};
 struct oci_blockio {
 	opt_u64 weight, leaf_weight;
-	struct oci_weight_device *weight_device; size_t n_weight_device;
-	struct oci_throttle_device *throttle_read_bps, *throttle_write_bps,
-		*throttle_read_iops, *throttle_write_iops;
+	struct oci_weight_device *weight_device;
+	size_t n_weight_device;
+	struct oci_throttle_device *throttle_read_bps, *throttle_write_bps, *throttle_read_iops,
+	    *throttle_write_iops;
 	size_t n_throttle_read_bps, n_throttle_write_bps, n_throttle_read_iops,
-		n_throttle_write_iops;
+	    n_throttle_write_iops;
 };
-struct oci_hugepage_limit { char *page_size; uint64_t limit; };
-struct oci_net_priority { char *name; uint32_t priority; };
-struct oci_rdma { char *device; opt_u64 hca_handles, hca_objects; };
+struct oci_hugepage_limit {
+	char *page_size;
+	uint64_t limit;
+};
+struct oci_net_priority {
+	char *name;
+	uint32_t priority;
+};
+struct oci_rdma {
+	char *device;
+	opt_u64 hca_handles, hca_objects;
+};
 
 struct oci_resources {
-	struct oci_device_rule *devices; size_t n_devices;
-	bool has_memory; struct oci_memory memory;
-	bool has_cpu; struct oci_cpu cpu;
+	struct oci_device_rule *devices;
+	size_t n_devices;
+	bool has_memory;
+	struct oci_memory memory;
+	bool has_cpu;
+	struct oci_cpu cpu;
 	opt_i64 pids_limit;
-	bool has_blockio; struct oci_blockio blockio;
-	struct oci_hugepage_limit *hugepage_limits; size_t n_hugepage_limits;
+	bool has_blockio;
+	struct oci_blockio blockio;
+	struct oci_hugepage_limit *hugepage_limits;
+	size_t n_hugepage_limits;
 	opt_u64 net_class_id;
-	struct oci_net_priority *net_priorities; size_t n_net_priorities;
-	struct oci_rdma *rdma; size_t n_rdma;
-	struct oci_kv *unified; size_t n_unified;
+	struct oci_net_priority *net_priorities;
+	size_t n_net_priorities;
+	struct oci_rdma *rdma;
+	size_t n_rdma;
+	struct oci_kv *unified;
+	size_t n_unified;
 };
 
 /* ---- seccomp (linux.seccomp) ---- */
-enum oci_seccomp_action { OCI_SCMP_KILL, OCI_SCMP_KILL_PROCESS, OCI_SCMP_KILL_THREAD,
-			  OCI_SCMP_TRAP, OCI_SCMP_ERRNO, OCI_SCMP_TRACE, OCI_SCMP_ALLOW,
-			  OCI_SCMP_LOG, OCI_SCMP_NOTIFY };
-enum oci_seccomp_op { OCI_SCMP_CMP_NE, OCI_SCMP_CMP_LT, OCI_SCMP_CMP_LE, OCI_SCMP_CMP_EQ,
-		      OCI_SCMP_CMP_GE, OCI_SCMP_CMP_GT, OCI_SCMP_CMP_MASKED_EQ };
-struct oci_seccomp_arg { uint32_t index; uint64_t value, value_two; enum oci_seccomp_op op; };
+enum oci_seccomp_action {
+	OCI_SCMP_KILL,
+	OCI_SCMP_KILL_PROCESS,
+	OCI_SCMP_KILL_THREAD,
+	OCI_SCMP_TRAP,
+	OCI_SCMP_ERRNO,
+	OCI_SCMP_TRACE,
+	OCI_SCMP_ALLOW,
+	OCI_SCMP_LOG,
+	OCI_SCMP_NOTIFY
+};
+enum oci_seccomp_op {
+	OCI_SCMP_CMP_NE,
+	OCI_SCMP_CMP_LT,
+	OCI_SCMP_CMP_LE,
+	OCI_SCMP_CMP_EQ,
+	OCI_SCMP_CMP_GE,
+	OCI_SCMP_CMP_GT,
+	OCI_SCMP_CMP_MASKED_EQ
+};
+struct oci_seccomp_arg {
+	uint32_t index;
+	uint64_t value, value_two;
+	enum oci_seccomp_op op;
+};
 struct oci_seccomp_rule {
-	char **names; size_t n_names;
+	char **names;
+	size_t n_names;
 	enum oci_seccomp_action action;
-	opt_u64 errno_ret;           /* for ERRNO / TRACE */
-	struct oci_seccomp_arg *args; size_t n_args;
+	opt_u64 errno_ret; /* for ERRNO / TRACE */
+	struct oci_seccomp_arg *args;
+	size_t n_args;
 };
 struct oci_seccomp {
 	enum oci_seccomp_action default_action;
 	opt_u64 default_errno_ret;
-	char **architectures; size_t n_architectures;   /* "SCMP_ARCH_X86_64", ... */
-	char **flags; size_t n_flags;                   /* "SECCOMP_FILTER_FLAG_LOG", ... */
+	char **architectures;
+	size_t n_architectures; /* "SCMP_ARCH_X86_64", ... */
+	char **flags;
+	size_t n_flags; /* "SECCOMP_FILTER_FLAG_LOG", ... */
 	char *listener_path, *listener_metadata;
-	struct oci_seccomp_rule *syscalls; size_t n_syscalls;
+	struct oci_seccomp_rule *syscalls;
+	size_t n_syscalls;
 };
 
-struct oci_personality { bool set; unsigned long domain; /* PER_LINUX / PER_LINUX32 */ char **flags; size_t n_flags; };
+struct oci_personality {
+	bool set;
+	unsigned long domain; /* PER_LINUX / PER_LINUX32 */
+	char **flags;
+	size_t n_flags;
+};
 
 struct oci_linux {
 	struct oci_namespace namespaces[OCI_NS_MAX];
-	struct oci_idmap *uid_mappings; size_t n_uid_mappings;
-	struct oci_idmap *gid_mappings; size_t n_gid_mappings;
+	struct oci_idmap *uid_mappings;
+	size_t n_uid_mappings;
+	struct oci_idmap *gid_mappings;
+	size_t n_gid_mappings;
 	struct oci_time_offset time_monotonic, time_boottime;
-	struct oci_device *devices; size_t n_devices;
-	char *cgroups_path;          /* NULL: runtime default */
-	bool has_resources; struct oci_resources resources;
-	struct oci_kv *sysctl; size_t n_sysctl;
-	struct oci_seccomp *seccomp; /* NULL: no seccomp */
+	struct oci_device *devices;
+	size_t n_devices;
+	char *cgroups_path; /* NULL: runtime default */
+	bool has_resources;
+	struct oci_resources resources;
+	struct oci_kv *sysctl;
+	size_t n_sysctl;
+	struct oci_seccomp *seccomp;	  /* NULL: no seccomp */
 	unsigned long rootfs_propagation; /* MS_* flags, 0 when unset */
-	char **masked_paths; size_t n_masked_paths;
-	char **readonly_paths; size_t n_readonly_paths;
+	char **masked_paths;
+	size_t n_masked_paths;
+	char **readonly_paths;
+	size_t n_readonly_paths;
 	char *mount_label;
 	struct oci_personality personality;
 };
 
-struct oci_hook { char *path; char **args; size_t n_args; char **env; size_t n_env; opt_i64 timeout; };
-enum oci_hook_kind { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME, OCI_HOOK_CREATE_CONTAINER,
-		     OCI_HOOK_START_CONTAINER, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP, OCI_HOOK_MAX };
-struct oci_hooks { struct oci_hook *list[OCI_HOOK_MAX]; size_t n[OCI_HOOK_MAX]; };
+struct oci_hook {
+	char *path;
+	char **args;
+	size_t n_args;
+	char **env;
+	size_t n_env;
+	opt_i64 timeout;
+};
+enum oci_hook_kind {
+	OCI_HOOK_PRESTART,
+	OCI_HOOK_CREATE_RUNTIME,
+	OCI_HOOK_CREATE_CONTAINER,
+	OCI_HOOK_START_CONTAINER,
+	OCI_HOOK_POSTSTART,
+	OCI_HOOK_POSTSTOP,
+	OCI_HOOK_MAX
+};
+struct oci_hooks {
+	struct oci_hook *list[OCI_HOOK_MAX];
+	size_t n[OCI_HOOK_MAX];
+};
 
 struct oci_spec {
 	char *oci_version;
-	char *root_path;             /* as written (relative to the bundle or absolute) */
+	char *root_path; /* as written (relative to the bundle or absolute) */
 	bool root_readonly;
-	struct oci_mount *mounts; size_t n_mounts;
+	struct oci_mount *mounts;
+	size_t n_mounts;
 	struct oci_process *process; /* NULL when absent */
 	char *hostname, *domainname;
 	struct oci_hooks hooks;
-	struct oci_kv *annotations; size_t n_annotations;
-	bool has_linux; struct oci_linux lx; /* "linux" is a predefined macro in gnu11 */
+	struct oci_kv *annotations;
+	size_t n_annotations;
+	bool has_linux;
+	struct oci_linux lx; /* "linux" is a predefined macro in gnu11 */
 };
 
 /* Parse and validate a whole config.json text. Errors read
@@ -190,8 +324,8 @@ void oci_resources_free(struct oci_resources *r);
 
 /* Look-ups used all over. */
 const char *oci_annotation(const struct oci_spec *spec, const char *key); /* NULL if absent */
-const char *oci_ns_name(enum oci_ns_type t);   /* "pid", "network", ... */
-int oci_ns_clone_flag(enum oci_ns_type t);      /* CLONE_NEWPID, ... */
+const char *oci_ns_name(enum oci_ns_type t); /* "pid", "network", ... */
+int oci_ns_clone_flag(enum oci_ns_type t);   /* CLONE_NEWPID, ... */
 
 /* The default config (runc spec equivalent; rootless variant), as JSON text (malloc'ed). */
 char *oci_spec_default_json(bool rootless);

@@ -51,5 +51,7 @@ jq_edit() {
 # set_args DIR ARG...: the bundle's process.args
 set_args() {
 	local dir=$1; shift
-	jq_edit "$dir/config.json" --args '.process.args = $ARGS.positional' "$@"
+	local args
+	args=$(for a in "$@"; do printf '%s' "$a" | jq -Rs .; done | jq -cs .)
+	jq_edit "$dir/config.json" --argjson a "$args" '.process.args = $a'
 }

@@ -81,9 +81,10 @@ teardown_file() { vps_teardown_file; }
 }
 
 @test "readonly paths are read-only and keep nosuid/nodev/noexec" {
-	run rr -d -R /dev/shm "$WORK/b/rootfs" sh -c 'echo 1 >/proc/sysrq-trigger 2>&1; touch /dev/shm/x 2>&1; cat /proc/self/mountinfo'
+	run rr -d -R /dev/shm "$WORK/b/rootfs" sh -c 'echo x >/proc/sys/kernel/domainname 2>&1; touch /dev/shm/x 2>&1; cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"Read-only file system"* ]]
+	[[ "${lines[0]}" == *"/proc/sys/kernel/domainname: Read-only file system"* ]]
+	[[ "${lines[1]}" == *"/dev/shm/x: Read-only file system"* ]]
 	[[ "$(mnt_line /proc/sys)" == *" ro,"* ]]
 	[[ "$(mnt_line /dev/shm)" == *" ro,nosuid,nodev,noexec"* ]]
 }
@@ -224,4 +225,12 @@ teardown_file() { vps_teardown_file; }
 	[ "$status" -eq 0 ]
 	[[ "$(mnt_line /m)" == *" ro,nosuid"* ]]
 	[[ "$(mnt_line /t)" == *" ro,"*"size=2048k"* ]]
+}
+
+@test "idmapped mounts in a container with its own user namespace are refused clearly" {
+	[ -d "$WORK/bu" ] || { cp -a "$WORK/b" "$WORK/bu" && chown -R 100000:100000 "$WORK/bu" && chmod 755 "$WORK"; }
+	mkdir -p "$WORK/idm2"
+	run rr -d -U -i -m "/idm:bind:$WORK/idm2:bind,idmap" -u 0:100000:1 "$WORK/bu/rootfs" true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmapped mounts in a container with a user namespace are not supported yet"* ]]
 }

@@ -16,6 +16,11 @@ int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return vps_error(err, errno, "open %s", name);
+	return vps_read_fd(fd, name, max, out, len, err);
+}
+
+int vps_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, vps_err *err)
+{
 	size_t cap = 4096, n = 0;
 	_cleanup_free_ char *buf = malloc(cap + 1);
 	if (!buf)
@@ -63,11 +68,10 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-			uid_t uid, gid_t gid, vps_err *err)
+int vps_write_temp_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+		      uid_t uid, gid_t gid, char *tmp, size_t tmpsz, vps_err *err)
 {
-	char tmp[512];
-	if (strchr(name, '/') || snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", name) >= (int)sizeof(tmp))
+	if (strchr(name, '/') || snprintf(tmp, tmpsz, ".%s.XXXXXX", name) >= (int)tmpsz)
 		return vps_errorx(err, EINVAL, "write %s: not a plain file name", name);
 	size_t base = strlen(tmp) - 6;
 	int fd = -1;
@@ -93,11 +97,24 @@ int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno, step = "fsync";
 	close(fd);
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno, step = "rename";
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return vps_error(err, -r, "%s %s", step, name);
+	}
+	return 0;
+}
+
+int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, vps_err *err)
+{
+	char tmp[512];
+	int r = vps_write_temp_at(dirfd, name, buf, len, mode, uid, gid, tmp, sizeof(tmp), err);
+	if (r < 0)
+		return r;
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		r = vps_error(err, errno, "rename %s", name);
+		unlinkat(dirfd, tmp, 0);
+		return r;
 	}
 	if (dirfd != AT_FDCWD)
 		fsync(dirfd);

@@ -10,11 +10,20 @@
 int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len,
 		     vps_err *err);
 
+/* The same from an open fd (name only for messages). */
+int vps_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, vps_err *err);
+
 /* Atomically replace dirfd/name with buf: write dirfd/.name.XXXXXX, fchown
  * (uid/gid -1: keep unchanged), fchmod(mode), fsync, renameat, fsync(dirfd).
  * name must be a plain file name (no '/'). On failure nothing is left behind. */
 int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
 			uid_t uid, gid_t gid, vps_err *err);
+
+/* The first half of vps_write_atomic_at: write buf to a new temp file
+ * dirfd/.name.XXXXXX (name returned in tmp), chown, chmod, fsync; the caller
+ * renames it (several files can be staged, then renamed together). */
+int vps_write_temp_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+		      uid_t uid, gid_t gid, char *tmp, size_t tmpsz, vps_err *err);
 
 /* mkdir -p under AT_FDCWD with mode for created components. */
 int vps_mkdir_p(const char *path, mode_t mode, vps_err *err);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# timeout: 420
-# Pure cgroup v2 cannot be had on this (hybrid) host, so this suite boots a
-# small QEMU guest (TCG, Debian's kernel by PVH boot of the ELF vmlinux, a
+# timeout: 660
+# Pure cgroup v2 (and pure v1) cannot be had on this (hybrid) host, so this
+# suite boots a small QEMU guest twice (TCG, Debian's kernel by PVH boot of the ELF vmlinux, a
 # busybox initramfs) that shares the host's / read-only over 9p, mounts a pure
-# cgroup2 with every controller and runs tests/suites/cgroup-v2-vm.guest there
+# cgroup2 with every controller (then, second boot, pure v1 hierarchies) and
+# runs tests/suites/cgroup-v2-vm.guest there
 # against this worktree's vps. The guest prints PASS/FAIL/SKIP lines on the
 # serial console; this script relays them. Needs: qemu-system-x86, a Debian
 # linux-image (/boot/vmlinuz-*), busybox-static (mk/packages/cgroups.list).
@@ -52,9 +53,20 @@ for m in $MODS; do insmod /mods/\$m.ko || echo "FAIL cgroup-v2-vm boot: insmod \
 if mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /host; then
 	mount -t tmpfs tmpfs /host/tmp; mount -t tmpfs tmpfs /host/run
 	mount -t proc proc /host/proc; mount -t sysfs sys /host/sys; mount -t devtmpfs dev /host/dev
-	mount -t cgroup2 -o nsdelegate cgroup2 /host/sys/fs/cgroup
-	echo "# guest: \$(uname -r), cgroup2 controllers: \$(cat /host/sys/fs/cgroup/cgroup.controllers)"
-	chroot /host /bin/bash "$TOP/tests/suites/cgroup-v2-vm.guest" "$TOP" 2>&1
+	mode=v2; grep -q vpsmode=v1 /proc/cmdline && mode=v1
+	if [ \$mode = v2 ]; then
+		mount -t cgroup2 -o nsdelegate cgroup2 /host/sys/fs/cgroup
+		echo "# guest: \$(uname -r), cgroup2 controllers: \$(cat /host/sys/fs/cgroup/cgroup.controllers)"
+	else # pure v1: one hierarchy per controller set, as systemd-less hosts had them
+		mount -t tmpfs -o mode=755 cgroup /host/sys/fs/cgroup
+		for c in cpu,cpuacct cpuset memory devices freezer net_cls,net_prio blkio pids hugetlb rdma; do
+			mkdir /host/sys/fs/cgroup/\$c && mount -t cgroup -o \$c cgroup /host/sys/fs/cgroup/\$c ||
+				echo "FAIL v1 boot: mount cgroup \$c"
+		done
+		mkdir /host/sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /host/sys/fs/cgroup/systemd
+		echo "# guest: \$(uname -r), cgroup v1 hierarchies: \$(ls /host/sys/fs/cgroup | tr '\\n' ' ')"
+	fi
+	chroot /host /bin/bash "$TOP/tests/suites/cgroup-v2-vm.guest" "$TOP" \$mode 2>&1
 	echo "# guest script exited with \$?"
 else
 	echo "FAIL cgroup-v2-vm boot: cannot mount the host's / over 9p"
@@ -65,20 +77,27 @@ INIT
 chmod +x "$I/init"
 (cd "$I" && find . | cpio -o -H newc --quiet) >"$W/initrd" || fail_setup "cpio failed"
 
-# run; the guest's lines that look like results are relayed, everything is logged
-echo "# booting $KVER under TCG (guest log: $W/console while it runs)"
-timeout -k 5 360 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
-	-display none -no-reboot -monitor none -serial "file:$W/console" \
-	-kernel "$VMLINUX" -initrd "$W/initrd" \
-	-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init tsc=reliable no_timer_check mitigations=off 8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog cgroup_no_v1=all" \
-	-fsdev "local,id=hostroot,path=/,security_model=passthrough,readonly=on,multidevs=remap" \
-	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
-rc=$?
-tr -d '\r' <"$W/console" | grep -E '^(PASS|FAIL|SKIP|#|ok |not ok )'
-grep -q '^=== guest done' "$W/console" || {
-	echo "FAIL cgroup-v2-vm: the guest did not finish (qemu rc=$rc); last console lines:"
-	tr -d '\r' <"$W/console" | tail -n 15 | sed 's/^/#   /'
-	exit 1
+# boot MODE: run the guest with a pure MODE (v2 or v1) cgroup layout; relay its results
+boot() {
+	local mode=$1 extra=cgroup_no_v1=all rc
+	[ "$mode" = v1 ] && extra=vpsmode=v1
+	echo "# booting $KVER under TCG, pure cgroup $mode (guest log: $W/console-$mode while it runs)"
+	timeout -k 5 300 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
+		-display none -no-reboot -monitor none -serial "file:$W/console-$mode" \
+		-kernel "$VMLINUX" -initrd "$W/initrd" \
+		-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init tsc=reliable no_timer_check mitigations=off 8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog $extra" \
+		-fsdev "local,id=hostroot,path=/,security_model=passthrough,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	rc=$?
+	tr -d '\r' <"$W/console-$mode" | grep -E '^(PASS|FAIL|SKIP|#|ok |not ok )'
+	if ! grep -q '^=== guest done' "$W/console-$mode"; then
+		echo "FAIL cgroup-$mode-vm: the guest did not finish (qemu rc=$rc); last console lines:"
+		tr -d '\r' <"$W/console-$mode" | tail -n 15 | sed 's/^/#   /'
+		return 1
+	fi
+	grep -qE '^(PASS|ok )' "$W/console-$mode" || { echo "FAIL cgroup-$mode-vm: the guest reported no results"; return 1; }
 }
-grep -qE '^(PASS|ok )' "$W/console" || { echo "FAIL cgroup-v2-vm: the guest reported no results"; exit 1; }
-exit 0
+status=0
+boot v2 || status=1
+boot v1 || status=1
+exit $status

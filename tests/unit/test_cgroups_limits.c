@@ -275,12 +275,19 @@ static void test_unified_hugetlb(void)
 	vps_err err = {0};
 	struct oci_kv kv[] = {{"cgroup.max.depth", "5"}};
 	struct oci_resources res = {.unified = kv, .n_unified = 1};
-	struct vps_cgroup *cg = mk(&res, &err);
-	ok(cg, "unified cgroup.max.depth=5: %s", err.msg);
-	if (cg) {
-		uint64_t v = 0;
+	enum vps_cgroup_layout lay = VPS_CG_V2;
+	vps_cgroup_layout(&lay, &err);
+	struct vps_cgroup *cg = mk(lay == VPS_CG_V1 ? NULL : &res, &err);
+	ok(cg, "create: %s", err.msg);
+	if (!cg)
+		return;
+	uint64_t v = 0;
+	if (lay == VPS_CG_V1) {
+		ok(vps_cgroup_apply(cg, &res, &err) < 0 && strstr(err.msg, "no cgroup v2"),
+		   "pure v1: unified is a clear error: %s", err.msg);
+	} else {
 		ok(cg_read_u64(cg_hier_v2(cg), "cgroup.max.depth", &v, &err) == 0 && v == 5,
-		   "cgroup.max.depth reads 5");
+		   "unified cgroup.max.depth=5 reads 5");
 		struct oci_kv bad[] = {{"../memory.max", "1"}};
 		struct oci_resources b = {.unified = bad, .n_unified = 1};
 		ok(vps_cgroup_apply(cg, &b, &err) < 0 && strstr(err.msg, "../memory.max"),
@@ -289,17 +296,44 @@ static void test_unified_hugetlb(void)
 		b.unified = miss;
 		ok(vps_cgroup_apply(cg, &b, &err) < 0 && strstr(err.msg, "does not exist"),
 		   "a missing key is an error: %s", err.msg);
-		struct oci_hugepage_limit hl = {"2MB", 4 << 20};
-		struct oci_resources hr = {.hugepage_limits = &hl, .n_hugepage_limits = 1};
-		vps_err_clear(&err);
-		int r = vps_cgroup_apply(cg, &hr, &err);
-		struct cg_hier *h = cg_hier_for(cg, "hugetlb");
-		if (!h)
-			ok(r < 0 && strstr(err.msg, "hugetlb"), "no hugetlb: a clear error: %s", err.msg);
-		else
-			ok(r == 0 && cg_read_u64(h, h->v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes",
-						 &v, &err) == 0 && v == 4 << 20,
-			   "hugetlb 2MB limit 4M applied: %s", err.msg);
+	}
+	struct oci_hugepage_limit hl = {"2MB", 4 << 20};
+	struct oci_resources hr = {.hugepage_limits = &hl, .n_hugepage_limits = 1};
+	vps_err_clear(&err);
+	int r = vps_cgroup_apply(cg, &hr, &err);
+	struct cg_hier *h = cg_hier_for(cg, "hugetlb");
+	if (!h)
+		ok(r < 0 && strstr(err.msg, "hugetlb"), "no hugetlb: a clear error: %s", err.msg);
+	else
+		ok(r == 0 && cg_read_u64(h, h->v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes", &v,
+					 &err) == 0 && v == 4 << 20,
+		   "hugetlb 2MB limit 4M applied (%s): %s", h->v2 ? "v2" : "v1", err.msg);
+	done(cg);
+}
+
+static void test_net(void)
+{
+	vps_err err = {0};
+	struct vps_cgroup *cg = mk(NULL, &err);
+	ok(cg, "create: %s", err.msg);
+	if (!cg)
+		return;
+	struct oci_net_priority prio = {"lo", 5};
+	struct oci_resources res = {.net_class_id = {true, 0x100001}, .net_priorities = &prio,
+				    .n_net_priorities = 1};
+	int r = vps_cgroup_apply(cg, &res, &err);
+	struct cg_hier *cls = cg_hier_for(cg, "net_cls"), *pri = cg_hier_for(cg, "net_prio");
+	if (!cls || !pri) {
+		ok(r < 0 && strstr(err.msg, "net_"), "no net_cls/net_prio hierarchy: a clear error: %s",
+		   err.msg);
+	} else {
+		uint64_t v = 0;
+		char *txt = NULL;
+		ok(r == 0 && cg_read_u64(cls, "net_cls.classid", &v, &err) == 0 && v == 0x100001,
+		   "net_cls.classid set: %s", err.msg);
+		ok(cg_read(pri, "net_prio.ifpriomap", &txt, &err) == 0 && strstr(txt, "lo 5"),
+		   "net_prio.ifpriomap has lo 5");
+		free(txt);
 	}
 	done(cg);
 }
@@ -344,6 +378,7 @@ int main(void)
 	test_devices();
 	test_io();
 	test_unified_hugetlb();
+	test_net();
 	test_relative();
 	/* the parent dirs made by mk() */
 	struct vps_cgroup *p = NULL;

@@ -124,7 +124,8 @@ int main(void)
 		   v == 7,
 	   "apply changes pids.max live to 7");
 
-	ok(vps_cgroup_kill(cg2, SIGKILL, &err) == 0, "kill: %s", err.msg);
+	ok(vps_cgroup_freeze(cg2, true, &err) == 0, "pause again before kill: %s", err.msg);
+	ok(vps_cgroup_kill(cg2, SIGKILL, &err) == 0, "kill a paused cgroup: %s", err.msg);
 	int st = 0;
 	ok(waitpid(child, &st, 0) == child && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
 	   "the child died of SIGKILL");

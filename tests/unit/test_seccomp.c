@@ -196,6 +196,17 @@ static void test_names_arches_flags(void)
 	vps_err_clear(&e);
 	ok(vps_seccomp_prepare(&sc, NULL, &s, &e) < 0 && strstr(e.msg, "unknown flag"),
 	   "unknown flag: %s", e.msg);
+	sc.n_flags = 0;
+	sc.default_action = OCI_SCMP_NOTIFY;
+	vps_err_clear(&e);
+	ok(vps_seccomp_prepare(&sc, NULL, &s, &e) < 0 && strstr(e.msg, "cannot be the default"),
+	   "NOTIFY as the default action: %s", e.msg);
+	static char *wr[] = {"read", "write"};
+	struct oci_seccomp_rule w = {.names = wr, .n_names = 2, .action = OCI_SCMP_NOTIFY};
+	sc = profile(OCI_SCMP_ALLOW, &w, 1);
+	vps_err_clear(&e);
+	ok(vps_seccomp_prepare(&sc, NULL, &s, &e) < 0 && strstr(e.msg, "cannot be used for write"),
+	   "NOTIFY on write (runc refuses it too): %s", e.msg);
 	s = (struct vps_seccomp *)1;
 	ok(vps_seccomp_prepare(NULL, NULL, &s, &e) == 0 && s == NULL, "no profile: nothing");
 }
@@ -270,6 +281,14 @@ static void test_cache(void)
 	/* another profile: another entry */
 	r.errno_ret.v = EMLINK;
 	ok(EXITED(with(&sc, cache, do_mkdir), EMLINK), "changed profile compiles anew");
+	/* bounded: 64 entries or more and the next store starts afresh */
+	snprintf(cmd, sizeof(cmd), "cd %s && for i in $(seq 1 70); do echo x >old$i.bpf; done",
+		 cache);
+	ok(system(cmd) == 0, "fill the cache with 70 stale entries");
+	r.errno_ret.v = ENOTDIR;
+	ok(EXITED(with(&sc, cache, do_mkdir), ENOTDIR), "another profile compiles");
+	snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 1", cache);
+	ok(system(cmd) == 0, "the full cache was emptied before the new entry");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ok(system(cmd) == 0, "cleanup");
 }

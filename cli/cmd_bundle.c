@@ -1,0 +1,88 @@
+/* vps bundle: make a VPS bundle from a template. */
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "rootfs/template.h"
+#include "util/cleanup.h"
+
+enum { O_HOSTNAME = 256, O_MEMORY, O_PIDS, O_CPUS, O_IP, O_BRIDGE, O_GATEWAY, O_VM, O_CACHE, O_SETUID };
+
+int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"template", required_argument, NULL, 't'},
+					     {"name", required_argument, NULL, 'n'},
+					     {"hostname", required_argument, NULL, O_HOSTNAME},
+					     {"memory", required_argument, NULL, O_MEMORY},
+					     {"pids", required_argument, NULL, O_PIDS},
+					     {"cpus", required_argument, NULL, O_CPUS},
+					     {"ip", required_argument, NULL, O_IP},
+					     {"bridge", required_argument, NULL, O_BRIDGE},
+					     {"gateway", required_argument, NULL, O_GATEWAY},
+					     {"vm", no_argument, NULL, O_VM},
+					     {"cache-dir", required_argument, NULL, O_CACHE},
+					     {"allow-setuid", no_argument, NULL, O_SETUID},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
+	int opt, rc, r = 0;
+	while ((opt = getopt_long(argc, argv, "t:n:h", opts, NULL)) != -1 && r >= 0) {
+		switch (opt) {
+		case 't':
+			o.tmpl = optarg;
+			break;
+		case 'n':
+			o.name = optarg;
+			break;
+		case O_HOSTNAME:
+			o.hostname = optarg;
+			break;
+		case O_MEMORY:
+			r = vps_parse_size("--memory", optarg, &o.memory, &ctx->err);
+			break;
+		case O_PIDS:
+			r = vps_parse_size("--pids", optarg, &o.pids, &ctx->err);
+			break;
+		case O_CPUS:
+			r = vps_parse_cpus(optarg, &o.cpu_quota, &ctx->err);
+			break;
+		case O_IP:
+			o.ip = optarg;
+			break;
+		case O_BRIDGE:
+			o.bridge = optarg;
+			break;
+		case O_GATEWAY:
+			o.gateway = optarg;
+			break;
+		case O_VM:
+			o.vm = true;
+			break;
+		case O_SETUID:
+			o.allow_setuid = true;
+			break;
+		case O_CACHE:
+			o.cache_dir = optarg;
+			break;
+		default:
+			if ((rc = cli_opt_common(ctx, opt)) >= 0)
+				return rc;
+		}
+	}
+	if (r < 0)
+		return cli_fail(ctx);
+	if ((rc = cli_positional(ctx, argc, argv, 1)))
+		return rc;
+	o.dir = argv[optind];
+	_cleanup_free_ char *copy = strdup(o.dir);
+	if (!o.name && copy) {
+		size_t n = strlen(copy);
+		while (n > 1 && copy[n - 1] == '/')
+			copy[--n] = '\0';
+		o.name = basename(copy);
+	}
+	if (vps_bundle_make(&o, &ctx->err) < 0)
+		return cli_fail(ctx);
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* vps features: the OCI features JSON (what this vps and host support). */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "specs/features.h"
+
+int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+		if ((rc = cli_opt_common(ctx, opt)) >= 0)
+			return rc;
+	if ((rc = cli_positional(ctx, argc, argv, 0)))
+		return rc;
+	json_object *f = vps_features();
+	if (!f) {
+		vps_errorx(&ctx->err, ENOMEM, "out of memory");
+		return cli_fail(ctx);
+	}
+	json_object *ann = NULL;
+	if (json_object_object_get_ex(f, "annotations", &ann))
+		json_object_object_add(ann, "org.vps.version", json_object_new_string(VPS_VERSION));
+	puts(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(f);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* vps state ID: the container's state as runc prints it. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/state_view.h"
+#include "runtime/store.h"
+
+int cmd_state(struct vps_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+		if ((rc = cli_opt_common(ctx, opt)) >= 0)
+			return rc;
+	if ((rc = cli_positional(ctx, argc, argv, 1)))
+		return rc;
+	struct vps_state *st = NULL;
+	if (vps_state_load(ctx->root, ctx->id, &st, &ctx->err) < 0)
+		return cli_fail(ctx);
+	json_object *o = cli_state_view(ctx->root, st);
+	vps_state_free(st);
+	if (!o) {
+		vps_errorx(&ctx->err, ENOMEM, "out of memory");
+		return cli_fail(ctx);
+	}
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return 0;
+}

@@ -1,0 +1,170 @@
+/* vps stats [--json] [--interval DUR] ID...: live usage for people: CPU %
+ * (over the interval), memory use/limit, pids, block I/O, PSI (some avg10). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cgctl.h"
+
+struct row {
+	struct cli_cg c;
+	struct vps_cgroup_stats a, b;
+	double cpu_pct;
+};
+
+static void human(char *out, size_t sz, uint64_t v)
+{
+	static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double d = (double)v;
+	size_t i = 0;
+	while (d >= 1024 && i + 1 < sizeof(u) / sizeof(u[0])) {
+		d /= 1024;
+		i++;
+	}
+	snprintf(out, sz, i ? "%.1f%s" : "%.0f%s", d, u[i]);
+}
+
+static uint64_t io_sum(const struct vps_cgroup_stats *s, const char *op)
+{
+	uint64_t t = 0;
+	for (size_t i = 0; i < s->blkio.n_bytes; i++)
+		if (strcmp(s->blkio.bytes[i].op, op) == 0)
+			t += s->blkio.bytes[i].value;
+	return t;
+}
+
+static void print_table(struct row *rows, size_t n, char **ids)
+{
+	printf("%-20s %7s %21s %6s %6s %21s %17s\n", "ID", "CPU%", "MEM USAGE / LIMIT", "MEM%",
+	       "PIDS", "BLOCK I/O (R / W)", "PSI cpu/mem/io");
+	for (size_t i = 0; i < n; i++) {
+		const struct vps_cgroup_stats *s = &rows[i].b;
+		char use[16], lim[16], rd[16], wr[16], mem[40], io[40], pct[16] = "-", psi[40] = "-";
+		human(use, sizeof(use), s->memory.usage.usage);
+		if (s->memory.usage.limit >= (1ULL << 62))
+			snprintf(lim, sizeof(lim), "unlimited");
+		else {
+			human(lim, sizeof(lim), s->memory.usage.limit);
+			snprintf(pct, sizeof(pct), "%.1f",
+				 100.0 * (double)s->memory.usage.usage / (double)s->memory.usage.limit);
+		}
+		snprintf(mem, sizeof(mem), "%s / %s", use, lim);
+		human(rd, sizeof(rd), io_sum(s, "Read"));
+		human(wr, sizeof(wr), io_sum(s, "Write"));
+		snprintf(io, sizeof(io), "%s / %s", rd, wr);
+		if (s->cpu.psi.set)
+			snprintf(psi, sizeof(psi), "%.1f/%.1f/%.1f", s->cpu.psi.some.avg10,
+				 s->memory.psi.some.avg10, s->blkio.psi.some.avg10);
+		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s\n", ids[i], rows[i].cpu_pct, mem, pct,
+		       (unsigned long long)s->pids.current, io, psi);
+	}
+}
+
+static json_object *psi_avg(const struct vps_psi *p)
+{
+	if (!p->set)
+		return NULL;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "some_avg10", json_object_new_double(p->some.avg10));
+	json_object_object_add(o, "full_avg10", json_object_new_double(p->full.avg10));
+	return o;
+}
+
+static void print_json(struct row *rows, size_t n, char **ids)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct vps_cgroup_stats *s = &rows[i].b;
+		json_object *o = json_object_new_object(), *m = json_object_new_object(),
+			    *p = json_object_new_object(), *io = json_object_new_object(),
+			    *psi = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(ids[i]));
+		json_object_object_add(o, "cpu_percent", json_object_new_double(rows[i].cpu_pct));
+		json_object_object_add(m, "usage", json_object_new_uint64(s->memory.usage.usage));
+		json_object_object_add(m, "limit", json_object_new_uint64(s->memory.usage.limit));
+		json_object_object_add(m, "oom_kills", json_object_new_uint64(s->memory.oom_kills));
+		json_object_object_add(o, "memory", m);
+		json_object_object_add(p, "current", json_object_new_uint64(s->pids.current));
+		json_object_object_add(p, "limit", json_object_new_uint64(s->pids.limit));
+		json_object_object_add(o, "pids", p);
+		json_object_object_add(io, "read_bytes", json_object_new_uint64(io_sum(s, "Read")));
+		json_object_object_add(io, "write_bytes", json_object_new_uint64(io_sum(s, "Write")));
+		json_object_object_add(o, "io", io);
+		json_object_object_add(psi, "cpu", psi_avg(&s->cpu.psi));
+		json_object_object_add(psi, "memory", psi_avg(&s->memory.psi));
+		json_object_object_add(psi, "io", psi_avg(&s->blkio.psi));
+		json_object_object_add(o, "psi", psi);
+		json_object_array_add(a, o);
+	}
+	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	json_object_put(a);
+}
+
+static int sample(struct vps_ctx *ctx, struct row *rows, size_t n, bool second)
+{
+	for (size_t i = 0; i < n; i++) {
+		ctx->id = rows[i].c.st->id;
+		if (vps_cgroup_stats(rows[i].c.cg, second ? &rows[i].b : &rows[i].a, &ctx->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"interval", required_argument, NULL, 'i'},
+					     {0}};
+	bool json = false;
+	long interval = 1000;
+	int opt, r;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (opt == 'j')
+			json = true;
+		else if (opt == 'i' && cli_parse_duration_ms(optarg, &interval) < 0)
+			return cli_usage(ctx, "--interval: expected a duration like 1s or 500ms, "
+					      "got \"%s\"", optarg);
+		else if (opt != 'i' && (r = cli_opt_common(ctx, opt)) >= 0)
+			return r;
+	}
+	if ((r = cli_positional(ctx, argc, argv, -1)) != 0)
+		return r;
+	size_t n = (size_t)(argc - optind);
+	char **ids = argv + optind;
+	struct row *rows = calloc(n, sizeof(*rows));
+	if (!rows)
+		return vps_error(&ctx->err, ENOMEM, "stats"), cli_fail(ctx);
+	size_t opened = 0;
+	for (; opened < n; opened++) {
+		ctx->id = ids[opened];
+		if (cli_cg_open(ctx, ids[opened], false, &rows[opened].c) < 0)
+			break;
+	}
+	r = opened == n ? sample(ctx, rows, n, false) : -1;
+	struct timespec t0, t1, d = {interval / 1000, (interval % 1000) * 1000000L};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (r >= 0) {
+		nanosleep(&d, NULL);
+		r = sample(ctx, rows, n, true);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double wall = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		rows[i].cpu_pct = wall > 0 ? 100.0 * (double)(rows[i].b.cpu.total - rows[i].a.cpu.total) / wall
+					   : 0;
+	if (r >= 0) {
+		ctx->id = NULL;
+		json ? print_json(rows, n, ids) : print_table(rows, n, ids);
+	}
+	for (size_t i = 0; i < n; i++) {
+		vps_cgroup_stats_free(&rows[i].a);
+		vps_cgroup_stats_free(&rows[i].b);
+		if (i < opened)
+			cli_cg_close(&rows[i].c);
+	}
+	free(rows);
+	return r < 0 ? cli_fail(ctx) : 0;
+}

@@ -1,0 +1,151 @@
+/* vps update [FLAGS | -r FILE] ID: change a live container's resources
+ * (runc's flags; -r takes an OCI linux.resources object, "-" for stdin). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cgctl.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+enum { O_BLKIO = 256, O_PERIOD, O_QUOTA, O_SHARE, O_RTPERIOD, O_RTRUNTIME, O_CPUS, O_MEMS,
+       O_KMEM, O_KMEMTCP, O_MEM, O_MEMRES, O_SWAP, O_PIDS, O_L3, O_MEMBW };
+
+static const struct option opts[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"resources", required_argument, NULL, 'r'},
+	{"blkio-weight", required_argument, NULL, O_BLKIO},
+	{"cpu-period", required_argument, NULL, O_PERIOD},
+	{"cpu-quota", required_argument, NULL, O_QUOTA},
+	{"cpu-share", required_argument, NULL, O_SHARE},
+	{"cpu-rt-period", required_argument, NULL, O_RTPERIOD},
+	{"cpu-rt-runtime", required_argument, NULL, O_RTRUNTIME},
+	{"cpuset-cpus", required_argument, NULL, O_CPUS},
+	{"cpuset-mems", required_argument, NULL, O_MEMS},
+	{"kernel-memory", required_argument, NULL, O_KMEM},
+	{"kernel-memory-tcp", required_argument, NULL, O_KMEMTCP},
+	{"memory", required_argument, NULL, O_MEM},
+	{"memory-reservation", required_argument, NULL, O_MEMRES},
+	{"memory-swap", required_argument, NULL, O_SWAP},
+	{"pids-limit", required_argument, NULL, O_PIDS},
+	{"l3-cache-schema", required_argument, NULL, O_L3},
+	{"mem-bw-schema", required_argument, NULL, O_MEMBW},
+	{0},
+};
+
+static int num(struct vps_ctx *ctx, const char *flag, const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return cli_usage(ctx, "--%s: expected an integer, got \"%s\"", flag, s);
+	*out = v;
+	return 0;
+}
+
+static int bytes(struct vps_ctx *ctx, const char *flag, const char *s, opt_i64 *out)
+{
+	int64_t v;
+	if (cli_parse_bytes(s, &v) < 0)
+		return cli_usage(ctx, "--%s: expected a size like 64m or 1g (or -1), got \"%s\"", flag,
+				 s);
+	*out = (opt_i64){true, v};
+	return 0;
+}
+
+/* one flag into res; returns 0, or the exit status of a usage error */
+static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resources *res)
+{
+	const char *name = opts[0].name;
+	for (size_t i = 0; opts[i].name; i++)
+		if (opts[i].val == opt)
+			name = opts[i].name;
+	int64_t v = 0;
+	int r = 0;
+	switch (opt) {
+	case O_CPUS: res->has_cpu = true; res->cpu.cpus = (char *)arg; return 0;
+	case O_MEMS: res->has_cpu = true; res->cpu.mems = (char *)arg; return 0;
+	case O_KMEM: case O_KMEMTCP:
+		log_warn("--%s is ignored: kernel memory limits are deprecated", name);
+		return 0;
+	case O_MEM: res->has_memory = true; return bytes(ctx, name, arg, &res->memory.limit);
+	case O_MEMRES: res->has_memory = true; return bytes(ctx, name, arg, &res->memory.reservation);
+	case O_SWAP: res->has_memory = true; return bytes(ctx, name, arg, &res->memory.swap);
+	case O_L3: case O_MEMBW:
+		return cli_usage(ctx, "--%s: Intel RDT (resctrl) is not supported", name);
+	}
+	if ((r = num(ctx, name, arg, &v)) != 0)
+		return r;
+	if (opt != O_QUOTA && opt != O_PIDS && opt != O_RTRUNTIME && v < 0)
+		return cli_usage(ctx, "--%s: must not be negative", name);
+	switch (opt) {
+	case O_BLKIO: res->has_blockio = true; res->blockio.weight = (opt_u64){true, (uint64_t)v}; break;
+	case O_PERIOD: res->has_cpu = true; res->cpu.period = (opt_u64){true, (uint64_t)v}; break;
+	case O_QUOTA: res->has_cpu = true; res->cpu.quota = (opt_i64){true, v}; break;
+	case O_SHARE: res->has_cpu = true; res->cpu.shares = (opt_u64){true, (uint64_t)v}; break;
+	case O_RTPERIOD:
+		res->has_cpu = true;
+		res->cpu.realtime_period = (opt_u64){true, (uint64_t)v};
+		break;
+	case O_RTRUNTIME: res->has_cpu = true; res->cpu.realtime_runtime = (opt_i64){true, v}; break;
+	case O_PIDS: res->pids_limit = (opt_i64){true, v}; break;
+	}
+	return 0;
+}
+
+static int load_file(struct vps_ctx *ctx, const char *path, struct oci_resources **out)
+{
+	_cleanup_free_ char *txt = NULL;
+	size_t len = 0;
+	int r = vps_read_file_at(AT_FDCWD, strcmp(path, "-") ? path : "/dev/stdin", 1 << 20, &txt,
+				 &len, &ctx->err);
+	if (r >= 0)
+		r = oci_resources_parse(txt, len, out, &ctx->err);
+	if (r < 0)
+		vps_error_wrap(&ctx->err, "%s", strcmp(path, "-") ? path : "stdin");
+	return r;
+}
+
+int cmd_update(struct vps_ctx *ctx, int argc, char **argv)
+{
+	struct oci_resources flags = {0}, *file = NULL;
+	const char *rpath = NULL;
+	bool any_flag = false;
+	int opt, r;
+	while ((opt = getopt_long(argc, argv, "+hr:", opts, NULL)) != -1) {
+		if (opt == 'r') {
+			rpath = optarg;
+			continue;
+		}
+		if ((r = cli_opt_common(ctx, opt)) >= 0)
+			return r;
+		if ((r = flag(ctx, opt, optarg, &flags)) != 0)
+			return r;
+		any_flag = true;
+	}
+	if ((r = cli_positional(ctx, argc, argv, 1)) != 0)
+		return r;
+	if (rpath && any_flag)
+		return cli_usage(ctx, "-r and resource flags cannot be combined");
+	if (!rpath && !any_flag)
+		return cli_usage(ctx, "nothing to update: give resource flags or -r FILE");
+	if (rpath && load_file(ctx, rpath, &file) < 0)
+		return cli_fail(ctx);
+	struct cli_cg c;
+	if (cli_cg_open(ctx, ctx->id, true, &c) < 0) {
+		oci_resources_free(file);
+		return cli_fail(ctx);
+	}
+	if (c.status == VPS_STOPPED)
+		r = vps_errorx(&ctx->err, EINVAL, "container is stopped");
+	else
+		r = vps_cgroup_apply(c.cg, file ? file : &flags, &ctx->err);
+	cli_cg_close(&c);
+	oci_resources_free(file);
+	return r < 0 ? cli_fail(ctx) : 0;
+}

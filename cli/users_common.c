@@ -1,0 +1,165 @@
+/* Account commands: finding the VPS's rootfs, reading passwords. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/users_common.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#define PASSWORD_MAX 4096
+
+/* DIR/config.json's root.path, made absolute against DIR. */
+static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out)
+{
+	_cleanup_free_ char *text = NULL, *cfg = NULL;
+	if (asprintf(&cfg, "%s/config.json", bundle) < 0)
+		return vps_error(&ctx->err, ENOMEM, "bundle %s", bundle);
+	int r = vps_read_file_at(AT_FDCWD, cfg, 4 << 20, &text, NULL, &ctx->err);
+	if (r < 0)
+		return r;
+	json_object *o = json_tokener_parse(text), *root, *path;
+	const char *p = NULL;
+	if (o && json_object_object_get_ex(o, "root", &root) &&
+	    json_object_object_get_ex(root, "path", &path) &&
+	    json_object_is_type(path, json_type_string))
+		p = json_object_get_string(path);
+	if (!p) {
+		json_object_put(o);
+		return vps_errorx(&ctx->err, EINVAL, "%s: no .root.path", cfg);
+	}
+	r = p[0] == '/' ? asprintf(out, "%s", p) : asprintf(out, "%s/%s", bundle, p);
+	json_object_put(o);
+	return r < 0 ? vps_error(&ctx->err, ENOMEM, "bundle %s", bundle) : 0;
+}
+
+/* The rootfs recorded in the container's state (created or running). */
+static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out)
+{
+	struct vps_state *st = NULL;
+	int r = vps_state_load(ctx->root, id, &st, &ctx->err);
+	if (r == -ENOENT) {
+		char msg[sizeof(ctx->err.msg)];
+		snprintf(msg, sizeof(msg), "%s", ctx->err.msg);
+		vps_errorx(&ctx->err, ENOENT, "%.900s (for a stopped VPS, use --bundle DIR)", msg);
+	}
+	if (r >= 0 && !st->rootfs)
+		r = vps_errorx(&ctx->err, EINVAL, "state.json has no rootfs");
+	if (r >= 0 && !(*out = strdup(st->rootfs)))
+		r = vps_error(&ctx->err, ENOMEM, "state");
+	vps_state_free(st);
+	return r;
+}
+
+int cli_users_open(struct vps_ctx *ctx, const char *bundle, int argc, char **argv,
+		   struct vps_userdb **db)
+{
+	_cleanup_free_ char *rootfs = NULL;
+	int r;
+	if (bundle) {
+		ctx->id = bundle;
+		r = bundle_rootfs(ctx, bundle, &rootfs);
+	} else {
+		if (optind >= argc)
+			return vps_errorx(&ctx->err, EINVAL, "missing NAME (or --bundle DIR)");
+		ctx->id = argv[optind++];
+		r = state_rootfs(ctx, ctx->id, &rootfs);
+	}
+	if (r < 0)
+		return r;
+	return vps_userdb_open(rootfs, db, &ctx->err);
+}
+
+static int read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0 || c == '\n')
+			break;
+		if (n + 1 >= len)
+			return -E2BIG;
+		buf[n++] = c;
+	}
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int ask(int tty, const char *prompt, char *buf, size_t len)
+{
+	struct termios old, noecho;
+	if (write(tty, prompt, strlen(prompt)) < 0 || tcgetattr(tty, &old) < 0)
+		return -errno;
+	noecho = old;
+	noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	if (tcsetattr(tty, TCSAFLUSH, &noecho) < 0)
+		return -errno;
+	int r = read_line(tty, buf, len);
+	tcsetattr(tty, TCSAFLUSH, &old);
+	if (write(tty, "\n", 1) < 0)
+		return -errno;
+	return r;
+}
+
+int cli_read_password(struct vps_ctx *ctx, bool from_stdin, char **out)
+{
+	char *a = calloc(2, PASSWORD_MAX), *b = a ? a + PASSWORD_MAX : NULL;
+	if (!a)
+		return vps_error(&ctx->err, ENOMEM, "password");
+	int r;
+	if (from_stdin) {
+		r = read_line(STDIN_FILENO, a, PASSWORD_MAX);
+		if (r < 0)
+			vps_error(&ctx->err, -r, "read password from stdin");
+	} else {
+		_cleanup_close_ int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		r = tty < 0 ? -errno : ask(tty, "New password: ", a, PASSWORD_MAX);
+		if (r >= 0)
+			r = ask(tty, "Retype new password: ", b, PASSWORD_MAX);
+		if (r < 0)
+			vps_error(&ctx->err, -r,
+				  "read password from the terminal (or use --stdin)");
+		else if (strcmp(a, b) != 0)
+			r = vps_errorx(&ctx->err, EINVAL, "the passwords do not match");
+	}
+	if (r >= 0 && !a[0])
+		r = vps_errorx(&ctx->err, EINVAL, "empty password refused");
+	if (r < 0) {
+		explicit_bzero(a, 2 * PASSWORD_MAX);
+		free(a);
+		return r;
+	}
+	explicit_bzero(b, PASSWORD_MAX);
+	*out = a;
+	return 0;
+}
+
+void cli_password_free(char **pw)
+{
+	if (*pw) {
+		explicit_bzero(*pw, strlen(*pw));
+		free(*pw);
+		*pw = NULL;
+	}
+}
+
+int cli_hash_password(struct vps_ctx *ctx, struct vps_userdb *db, const char *pw,
+		      const char *method, char **hash)
+{
+	if (!method)
+		method = vps_userdb_default_method(db);
+	return vps_password_hash(pw, method ? method : "yescrypt", hash, &ctx->err);
+}

@@ -1,0 +1,51 @@
+/* Per-VPS names derived from the id, and the address summary for `vps list`. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "netns/net.h"
+#include "netns/setup.h"
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+void vps_net_veth_name(const char *id, char out[IFNAMSIZ])
+{
+	if (strlen(id) <= IFNAMSIZ - 4)
+		snprintf(out, IFNAMSIZ, "vh-%s", id);
+	else
+		snprintf(out, IFNAMSIZ, "vh%08x", (unsigned)(fnv1a(id) & 0xffffffffu));
+}
+
+void vps_net_table_name(const char *id, char *out, size_t size)
+{
+	/* nft identifiers take letters, digits and "/-_." but never '+' or quotes */
+	if (strlen(id) <= 64 && !strchr(id, '+'))
+		snprintf(out, size, "vps-%s", id);
+	else
+		snprintf(out, size, "vps/%016llx", (unsigned long long)fnv1a(id));
+}
+
+const char *vps_net_address(json_object *net, char *buf, size_t size)
+{
+	json_object *ip, *ip6;
+	if (!net || !json_object_object_get_ex(net, "ip", &ip))
+		return NULL;
+	char v4[VPS_IP_STRLEN];
+	snprintf(v4, sizeof(v4), "%s", json_object_get_string(ip));
+	v4[strcspn(v4, "/")] = 0;
+	if (json_object_object_get_ex(net, "ip6", &ip6)) {
+		char v6[VPS_IP_STRLEN];
+		snprintf(v6, sizeof(v6), "%s", json_object_get_string(ip6));
+		v6[strcspn(v6, "/")] = 0;
+		snprintf(buf, size, "%s,%s", v4, v6);
+	} else {
+		snprintf(buf, size, "%s", v4);
+	}
+	return buf;
+}

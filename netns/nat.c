@@ -1,0 +1,135 @@
+/* Outbound NAT and published ports with nftables through libnftables: the
+ * rules are text handed to the library in-process (one atomic transaction per
+ * call), no `nft` process is started. Each VPS owns one table, so removing the
+ * VPS's rules is deleting that table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netns/setup.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+static void ctx_freep(struct nft_ctx **c)
+{
+	if (*c)
+		nft_ctx_free(*c);
+}
+
+/* Run cmds as one transaction; on failure the library's message goes in err. */
+static int run(const char *cmds, char **output, vps_err *err)
+{
+	_cleanup_(ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!ctx)
+		return vps_errorx(err, ENOMEM, "nftables: cannot make a context");
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	if (nft_run_cmd_from_buffer(ctx, cmds) != 0) {
+		const char *e = nft_ctx_get_error_buffer(ctx);
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", e && *e ? e : "failed");
+		msg[strcspn(msg, "\n")] = 0;
+		return vps_errorx(err, EIO, "nftables: %s", msg);
+	}
+	if (output && !(*output = strdup(nft_ctx_get_output_buffer(ctx))))
+		return vps_error(err, ENOMEM, "nftables");
+	return 0;
+}
+
+bool vps_nat_wanted(const struct vps_net_cfg *cfg)
+{
+	return cfg->nat || cfg->n_ports > 0;
+}
+
+static int forwarding_on(vps_err *err)
+{
+	const char *p = "/proc/sys/net/ipv4/ip_forward";
+	_cleanup_close_ int fd = open(p, O_RDWR | O_CLOEXEC);
+	char c = 0;
+	if (fd < 0 || pread(fd, &c, 1, 0) != 1)
+		return vps_error(err, errno, "read %s", p);
+	if (c == '1')
+		return 0;
+	if (pwrite(fd, "1", 1, 0) != 1)
+		return vps_error(err, errno, "enable IPv4 forwarding (%s)", p);
+	log_info("enabled IPv4 forwarding (%s) for VPS NAT", p);
+	return 0;
+}
+
+int vps_nat_apply(const char *t, const struct vps_net_cfg *cfg, const struct vps_ip *ip,
+		  vps_err *err)
+{
+	char a[VPS_IP_STRLEN], net[VPS_IP_STRLEN];
+	struct vps_ip subnet;
+	vps_ip_host(&cfg->gw, 0, &subnet);
+	vps_ip_str(ip, false, a);
+	vps_ip_str(&subnet, true, net);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	if (!f)
+		return vps_error(err, errno, "nftables");
+	fprintf(f, "add table ip %s\n", t);
+	fprintf(f, "add chain ip %s post { type nat hook postrouting priority srcnat; }\n", t);
+	if (cfg->nat)
+		fprintf(f, "add rule ip %s post ip saddr %s ip daddr != %s masquerade\n", t, a,
+			net);
+	if (cfg->n_ports) {
+		/* another VPS reaching a published port through a host address: the
+		 * reply must come back through the host, so masquerade that too */
+		fprintf(f,
+			"add rule ip %s post ip saddr %s ip daddr %s ct status dnat masquerade\n",
+			t, net, a);
+		fprintf(f, "add chain ip %s pre { type nat hook prerouting priority dstnat; }\n",
+			t);
+		fprintf(f, "add chain ip %s out { type nat hook output priority -100; }\n", t);
+	}
+	for (unsigned i = 0; i < cfg->n_ports; i++) {
+		const struct vps_net_port *p = &cfg->ports[i];
+		const char *proto = p->udp ? "udp" : "tcp";
+		for (int c = 0; c < 2; c++)
+			fprintf(
+			    f, "add rule ip %s %s fib daddr type local %s dport %u dnat to %s:%u\n",
+			    t, c ? "out" : "pre", proto, p->host, a, p->vps);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return vps_error(err, ENOMEM, "nftables");
+	}
+	int r = run(buf, NULL, err);
+	free(buf);
+	if (r < 0)
+		return vps_error_wrap(err, "add table ip %s", t);
+	return forwarding_on(err);
+}
+
+int vps_nat_remove(const char *t, vps_err *err)
+{
+	char cmd[512];
+	/* "add" first makes the delete succeed when the table is already gone */
+	snprintf(cmd, sizeof(cmd), "add table ip %s\ndelete table ip %s\n", t, t);
+	int r = run(cmd, NULL, err);
+	return r < 0 ? vps_error_wrap(err, "delete table ip %s", t) : 0;
+}
+
+int vps_nat_tables(char **out, vps_err *err)
+{
+	_cleanup_free_ char *all = NULL;
+	int r = run("list tables ip\n", &all, err);
+	if (r < 0)
+		return r;
+	/* lines "table ip NAME" */
+	size_t n = 0;
+	char *res = calloc(1, strlen(all) + 1), *save = NULL;
+	if (!res)
+		return vps_error(err, ENOMEM, "nftables");
+	for (char *l = strtok_r(all, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (strncmp(l, "table ip vps", 12) == 0)
+			n += (size_t)sprintf(res + n, "%s\n", l + 9);
+	*out = res;
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* Internal to netns/: a libmnl rtnetlink socket (optionally opened inside another
+ * network namespace) and the one request/ack round trip everything else uses. */
+#pragma once
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct vps_nl {
+	struct mnl_socket *sk;
+	unsigned seq, portid;
+	char buf[32768]; /* the request being built / the replies read */
+};
+
+/* Open NETLINK_ROUTE in the netns netns_fd refers to (-1: the caller's own).
+ * A socket keeps the netns it was made in, so the caller's namespace is
+ * entered only for the socket() call and restored right after. */
+int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err);
+void vps_nl_close(struct vps_nl *nl);
+
+/* Start a request in nl->buf: header (type, NLM_F_REQUEST|NLM_F_ACK|flags, seq)
+ * plus a zeroed family header of hdrlen bytes (ifinfomsg, ifaddrmsg, ...). */
+struct nlmsghdr *vps_nl_req(struct vps_nl *nl, uint16_t type, uint16_t flags, size_t hdrlen);
+
+/* Send nlh and read until the ack (or the end of a dump), calling cb (may be
+ * NULL) for each data message. Returns 0 or the kernel's -errno; never sets
+ * an error message (callers know what they asked for). */
+int vps_nl_talk(struct vps_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);

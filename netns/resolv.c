@@ -1,0 +1,95 @@
+/* /etc/resolv.conf and /etc/hosts inside the VPS, written from the host through
+ * /proc/PID/root with every path resolved inside the VPS's root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netns/setup.h"
+#include "rootfs/rootfs.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+static int open_etc(pid_t pid, vps_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return vps_error(err, errno, "open %s", path);
+	return vps_open_in_root(root, "/etc", O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0, err);
+}
+
+/* The host's nameservers that a VPS can reach (not loopback ones). */
+static void host_dns(struct vps_net_cfg *cfg)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	vps_err e;
+	if (vps_read_file_at(AT_FDCWD, "/etc/resolv.conf", 1 << 16, &text, &len, &e) < 0)
+		return;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l && cfg->n_dns < VPS_NET_MAX_DNS;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char addr[VPS_IP_STRLEN];
+		struct vps_ip ip;
+		if (sscanf(l, " nameserver %63s", addr) != 1 ||
+		    vps_ip_parse(addr, 0, 128, &ip, "nameserver", &e) < 0)
+			continue;
+		bool loop = ip.family == AF_INET
+				? ip.a[0] == 127
+				: !memcmp(ip.a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+		if (!loop)
+			cfg->dns[cfg->n_dns++] = ip;
+	}
+}
+
+/* Replace etc/name; a read-only or bind-mounted file is left alone (warning). */
+static int put(int etc, const char *name, const char *text, vps_err *err)
+{
+	int r = vps_write_atomic_at(etc, name, text, strlen(text), 0644, (uid_t)-1, (gid_t)-1, err);
+	if (r == -EROFS || r == -EBUSY) {
+		log_warn("VPS /etc/%s not written: %s", name, err->msg);
+		vps_err_clear(err);
+		return 0;
+	}
+	return r < 0 ? vps_error_wrap(err, "write the VPS's /etc/%s", name) : 0;
+}
+
+int vps_net_write_etc(pid_t pid, const char *hostname, const struct vps_net_cfg *cfg_in,
+		      const struct vps_ip *ip, const struct vps_ip *ip6, vps_err *err)
+{
+	struct vps_net_cfg cfg = *cfg_in;
+	char a[VPS_IP_STRLEN], text[1024];
+	_cleanup_close_ int etc = open_etc(pid, err);
+	if (etc == -ENOENT) {
+		log_warn("VPS has no /etc: resolv.conf and hosts not written");
+		vps_err_clear(err);
+		return 0;
+	}
+	if (etc < 0)
+		return etc;
+	if (!cfg.dns_set)
+		host_dns(&cfg);
+	if (cfg.n_dns) {
+		size_t n = (size_t)snprintf(text, sizeof(text), "# written by vps\n");
+		for (unsigned i = 0; i < cfg.n_dns && n < sizeof(text); i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "nameserver %s\n",
+					      vps_ip_str(&cfg.dns[i], false, a));
+		int r = put(etc, "resolv.conf", text, err);
+		if (r < 0)
+			return r;
+	}
+	size_t n =
+	    (size_t)snprintf(text, sizeof(text),
+			     "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+			     "%s\t%s\n",
+			     vps_ip_str(ip, false, a), hostname);
+	if (ip6->family && n < sizeof(text))
+		snprintf(text + n, sizeof(text) - n, "%s\t%s\n", vps_ip_str(ip6, false, a),
+			 hostname);
+	return put(etc, "hosts", text, err);
+}

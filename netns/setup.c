@@ -1,0 +1,210 @@
+/* vps_net_setup / vps_net_teardown: the order of the steps and their undoing.
+ * Every step records what it made in the extra object before the next starts,
+ * so a failure at any point is undone by teardown of that same object. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "netns/lease.h"
+#include "netns/link.h"
+#include "netns/net.h"
+#include "netns/setup.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Fault injection for the tests: VPS_NET_FAIL_AFTER=STEP makes setup fail right
+ * after STEP (bridge, lease, veth, addr, route, nat, etc) succeeded. */
+static int fail_after(const char *step, vps_err *err)
+{
+	const char *f = getenv("VPS_NET_FAIL_AFTER");
+	if (f && strcmp(f, step) == 0)
+		return vps_errorx(err, EIO, "injected failure after step %s (VPS_NET_FAIL_AFTER)",
+				  step);
+	return 0;
+}
+
+static void put_str(json_object *x, const char *key, const char *val)
+{
+	json_object_object_add(x, key, json_object_new_string(val));
+}
+
+static void put_ip(json_object *x, const char *key, const struct vps_ip *ip)
+{
+	char a[VPS_IP_STRLEN];
+	put_str(x, key, vps_ip_str(ip, true, a));
+}
+
+int vps_net_validate(const struct oci_spec *spec, vps_err *err)
+{
+	struct vps_net_cfg cfg;
+	int r = vps_net_config(spec, &cfg, err);
+	if (r < 0 || !cfg.enabled)
+		return r;
+	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
+	if (!spec->has_linux || !ns->present || ns->path)
+		return vps_errorx(err, EINVAL,
+				  VPS_NET_IP
+				  " needs a new network namespace "
+				  "(.linux.namespaces: {\"type\": \"network\"} without a path)");
+	return 0;
+}
+
+/* Bridge and lease, under the lease lock (so concurrent creates agree on both). */
+static int host_side(const char *root, const char *id, struct vps_net_cfg *c, struct vps_nl *nl,
+		     json_object *x, int *br_index, vps_err *err)
+{
+	_cleanup_close_ int lock = vps_lease_lock(root, true, err);
+	if (lock < 0)
+		return lock;
+	bool created;
+	int r = *br_index = vps_bridge_ensure(nl, c->bridge, c->mtu, &created);
+	if (r < 0)
+		return vps_error(err, -r, "create bridge %s", c->bridge);
+	put_str(x, "bridge", c->bridge);
+	if (created)
+		json_object_object_add(x, "bridge_created", json_object_new_boolean(1));
+	if ((r = vps_addr_add(nl, *br_index, &c->gw, true)) < 0 ||
+	    (c->ip6.family || c->ip6_auto ? (r = vps_addr_add(nl, *br_index, &c->gw6, true)) : 0) <
+		0 ||
+	    (r = vps_link_set(nl, *br_index, true, 0, 0)) < 0)
+		return vps_error(err, -r, "configure bridge %s", c->bridge);
+	if ((r = fail_after("bridge", err)) < 0)
+		return r;
+	struct vps_ip want = c->ip_auto ? (struct vps_ip){0} : c->ip;
+	if ((r = vps_lease_take(root, id, c->bridge, &want, &c->gw, &c->ip, err)) < 0)
+		return vps_error_wrap(err, "lease an address on %s", c->bridge);
+	put_ip(x, "ip", &c->ip);
+	put_ip(x, "gateway", &c->gw);
+	if (c->ip6_auto && vps_ip_host(&c->gw6, vps_ip_hostnum(&c->ip), &c->ip6) < 0)
+		return vps_errorx(err, ERANGE,
+				  VPS_NET_IP6 ": auto: no room in the gateway6 prefix");
+	if (c->ip6.family) {
+		put_ip(x, "ip6", &c->ip6);
+		put_ip(x, "gateway6", &c->gw6);
+	}
+	return fail_after("lease", err);
+}
+
+/* Inside the VPS: lo and eth0 up, addresses, default routes. */
+static int vps_side(int nsfd, const struct vps_net_cfg *c, vps_err *err)
+{
+	struct vps_nl nl;
+	int r = vps_nl_open(&nl, nsfd, err);
+	if (r < 0)
+		return r;
+	const char *what = "eth0";
+	int eth0 = vps_link_index(&nl, "eth0"), lo = vps_link_index(&nl, "lo");
+	if ((r = eth0) < 0 || (r = lo) < 0 || (r = vps_link_set(&nl, lo, true, 0, 0)) < 0 ||
+	    (r = vps_link_set(&nl, eth0, true, 0, 0)) < 0)
+		goto out;
+	what = "addresses";
+	if ((r = vps_addr_add(&nl, eth0, &c->ip, false)) < 0 ||
+	    (c->ip6.family && (r = vps_addr_add(&nl, eth0, &c->ip6, false)) < 0) ||
+	    (r = fail_after("addr", err)) < 0)
+		goto out;
+	what = "default route";
+	if ((r = vps_route_default(&nl, eth0, &c->gw)) < 0 ||
+	    (c->ip6.family && (r = vps_route_default(&nl, eth0, &c->gw6)) < 0))
+		goto out;
+	r = fail_after("route", err);
+out:
+	vps_nl_close(&nl);
+	if (r < 0 && !err->code)
+		vps_error(err, -r, "in the VPS: %s", what);
+	return r;
+}
+
+static int open_netns(pid_t pid, vps_err *err)
+{
+	char p[64];
+	struct stat self, st;
+	snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vps_error(err, errno, "open %s", p);
+	if (fstat(fd, &st) < 0 || stat("/proc/self/ns/net", &self) < 0 ||
+	    st.st_ino == self.st_ino) {
+		close(fd);
+		return vps_errorx(err, EINVAL, "the VPS shares the host's network namespace");
+	}
+	return fd;
+}
+
+static int setup(const char *root, const char *id, const struct oci_spec *spec, pid_t pid,
+		 struct vps_net_cfg *c, json_object *x, vps_err *err)
+{
+	struct vps_nl nl;
+	int br, r;
+	_cleanup_close_ int nsfd = open_netns(pid, err);
+	if (nsfd < 0)
+		return nsfd;
+	if ((r = vps_nl_open(&nl, -1, err)) < 0)
+		return r;
+	if ((r = host_side(root, id, c, &nl, x, &br, err)) < 0)
+		goto out;
+	char veth[IFNAMSIZ];
+	vps_net_veth_name(id, veth);
+	if ((r = vps_veth_create(&nl, veth, "eth0", nsfd, c->mtu)) < 0) {
+		vps_error(err, -r, "create veth %s (VPS side eth0)", veth);
+		goto out;
+	}
+	put_str(x, "veth", veth);
+	int hidx = vps_link_index(&nl, veth);
+	if ((r = hidx) < 0 || (r = vps_link_set(&nl, hidx, true, 0, br)) < 0) {
+		vps_error(err, -r, "attach veth %s to bridge %s", veth, c->bridge);
+		goto out;
+	}
+	if ((r = fail_after("veth", err)) < 0 || (r = vps_side(nsfd, c, err)) < 0)
+		goto out;
+	if (vps_nat_wanted(c)) {
+		char table[96];
+		vps_net_table_name(id, table, sizeof(table));
+		put_str(x, "nft_table", table);
+		if ((r = vps_nat_apply(table, c, &c->ip, err)) < 0 ||
+		    (r = fail_after("nat", err)) < 0)
+			goto out;
+	}
+	if (c->n_ports) {
+		json_object *ports = json_object_new_array();
+		for (unsigned i = 0; i < c->n_ports; i++) {
+			char p[32];
+			vps_net_port_str(&c->ports[i], p, sizeof(p));
+			json_object_array_add(ports, json_object_new_string(p));
+		}
+		json_object_object_add(x, "publish", ports);
+	}
+	const char *host = spec->hostname && *spec->hostname ? spec->hostname : id;
+	if ((r = vps_net_write_etc(pid, host, c, &c->ip, &c->ip6, err)) < 0)
+		goto out;
+	r = fail_after("etc", err);
+out:
+	vps_nl_close(&nl);
+	return r;
+}
+
+int vps_net_setup(const char *root, const char *id, const struct oci_spec *spec, pid_t pid,
+		  json_object **extra, vps_err *err)
+{
+	struct vps_net_cfg c;
+	*extra = NULL;
+	int r = vps_net_validate(spec, err);
+	if (r < 0 || vps_net_config(spec, &c, err) < 0 || !c.enabled)
+		return r;
+	json_object *x = json_object_new_object();
+	if (!x)
+		return vps_error(err, ENOMEM, "network");
+	r = setup(root, id, spec, pid, &c, x, err);
+	if (r < 0) {
+		vps_err e2 = {0};
+		if (vps_net_teardown(root, id, x, &e2) < 0)
+			log_warn("undoing the network of %s: %s", id, e2.msg);
+		json_object_put(x);
+		return vps_error_wrap(err, "network");
+	}
+	json_object_object_del(x, "bridge_created"); /* only a failed create removes it */
+	*extra = x;
+	return 0;
+}

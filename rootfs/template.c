@@ -1,0 +1,162 @@
+/* vps_bundle_make: check the request, make DIR and DIR/rootfs, fill it from
+ * the template, write config.json; undo everything on failure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rootfs/template.h"
+#include "rootfs/users_internal.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
+
+int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = 0;
+	if (*end && !end[1]) {
+		const char *suf = strchr("KMGT", *end == 'k' ? 'K' : *end);
+		shift = suf ? 10 * (int)(suf - "KMGT" + 1) : -1;
+	} else if (*end) {
+		shift = -1;
+	}
+	if (end == s || shift < 0 || errno || s[0] == '-')
+		return vps_errorx(err, EINVAL, "%s \"%s\": expected a size like 512M or 2G", what,
+				  s);
+	if (v == 0 || v > (1ULL << (62 - shift)))
+		return vps_errorx(err, ERANGE, "%s %s: out of range", what, s);
+	*out = (int64_t)(v << shift);
+	return 0;
+}
+
+int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v < 0.01 || v > 4096)
+		return vps_errorx(err, EINVAL,
+				  "--cpus \"%s\": expected a number of CPUs, e.g. "
+				  "0.5 or 2",
+				  s);
+	*quota = (int64_t)(v * 100000.0 + 0.5);
+	return 0;
+}
+
+int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err)
+{
+	_cleanup_close_ int fd =
+	    vps_users_open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+	size_t len = strlen(text);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0)
+		return vps_error(err, errno, "write rootfs %s", path);
+	return 0;
+}
+
+int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
+{
+	char hosts[512];
+	const char *h = o->hostname ? o->hostname : o->name;
+	snprintf(hosts, sizeof(hosts),
+		 "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+		 h);
+	char hn[300];
+	snprintf(hn, sizeof(hn), "%s\n", h);
+	if (mkdirat(rootfd, "etc", 0755) < 0 && errno != EEXIST)
+		return vps_error(err, errno, "create rootfs/etc");
+	int r = vps_tmpl_write(rootfd, "/etc/hostname", hn, 0644, err);
+	return r < 0 ? r : vps_tmpl_write(rootfd, "/etc/hosts", hosts, 0644, err);
+}
+
+static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_err *err)
+{
+	int r = vps_id_validate(o->name, err);
+	if (r < 0)
+		return vps_error_wrap(err, "--name");
+	const char *h = o->hostname ? o->hostname : o->name;
+	if (strlen(h) > 64 ||
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789-.") != strlen(h) ||
+	    !*h || h[0] == '-')
+		return vps_errorx(err, EINVAL,
+				  "hostname \"%s\": expected 1-64 letters, digits, "
+				  "'-' or '.'",
+				  h);
+	if (mkdir(o->dir, 0755) == 0) {
+		*made_dir = true;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return vps_error(err, errno, "create %s", o->dir);
+	DIR *d = opendir(o->dir);
+	if (!d)
+		return vps_error(err, errno, "%s", o->dir);
+	struct dirent *de;
+	bool empty = true;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	closedir(d);
+	if (!empty)
+		return vps_errorx(err, EEXIST, "%s: exists and is not empty; not overwriting it",
+				  o->dir);
+	return 0;
+}
+
+static int fill(int bundlefd, const struct vps_bundle_opts *o, vps_err *err)
+{
+	const char *t = o->tmpl, *init = "/sbin/init";
+	if (mkdirat(bundlefd, "rootfs", 0755) < 0)
+		return vps_error(err, errno, "create %s/rootfs", o->dir);
+	_cleanup_close_ int rootfd = openat(bundlefd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *rootfs = NULL;
+	if (rootfd < 0 || asprintf(&rootfs, "%s/rootfs", o->dir) < 0)
+		return vps_error(err, errno, "open %s/rootfs", o->dir);
+	int r;
+	if (strcmp(t, "busybox") == 0)
+		r = vps_tmpl_busybox(rootfd, o, err);
+	else if (strcmp(t, "debian") == 0 || strncmp(t, "debian:", 7) == 0)
+		r = vps_tmpl_debian(rootfd, rootfs, t[6] ? t + 7 : "bookworm", o, err);
+	else if (strncmp(t, "dir:", 4) == 0)
+		r = vps_tmpl_dir(t + 4, rootfs, err);
+	else if (strncmp(t, "tar:", 4) == 0)
+		r = vps_tmpl_tar(t + 4, rootfs, err);
+	else
+		return vps_errorx(err, EINVAL,
+				  "--template %s: expected busybox, debian[:SUITE], "
+				  "dir:PATH or tar:FILE",
+				  t);
+	if (r < 0)
+		return vps_error_wrap(err, "template %s", t);
+	struct stat st;
+	if (fstatat(rootfd, "sbin/init", &st, 0) < 0 && fstatat(rootfd, "bin/sh", &st, 0) == 0)
+		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
+	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0)
+		return r;
+	return vps_tmpl_config(bundlefd, o, init, err);
+}
+
+int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
+{
+	bool made_dir = false;
+	int r = check_request(o, &made_dir, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int bundlefd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = bundlefd < 0 ? vps_error(err, errno, "open %s", o->dir) : fill(bundlefd, o, err);
+	if (r >= 0)
+		return 0;
+	if (made_dir) {
+		vps_rm_tree_at(AT_FDCWD, o->dir);
+	} else if (bundlefd >= 0) {
+		vps_rm_tree_at(bundlefd, "rootfs");
+		unlinkat(bundlefd, "config.json", 0);
+	}
+	return r;
+}

@@ -1,0 +1,65 @@
+/* VPS templates: `vps bundle DIR --template T` makes an ordinary OCI bundle
+ * (DIR/rootfs + DIR/config.json) that vps (or runc) runs as a VPS: the
+ * template's init as pid 1, hostname = name, a default seccomp profile and
+ * memory/pids limits. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+/* Annotations written for the networking and VM concerns. */
+#define VPS_ANN_NAME	  "org.vps.name"
+#define VPS_ANN_TEMPLATE  "org.vps.template"
+#define VPS_ANN_IP	  "org.vps.net.ip"
+#define VPS_ANN_BRIDGE	  "org.vps.net.bridge"
+#define VPS_ANN_GATEWAY	  "org.vps.net.gateway"
+#define VPS_ANN_ISOLATION "org.vps.isolation" /* "vm" */
+
+#define VPS_CACHE_DIR "/var/cache/vps"
+
+struct vps_bundle_opts {
+	const char *dir;      /* bundle dir: must not exist or be empty */
+	const char *tmpl;     /* busybox | debian[:SUITE] | dir:PATH | tar:FILE */
+	const char *name;     /* VPS name (an id: [A-Za-z0-9_+.-]) */
+	const char *hostname; /* NULL: name */
+	int64_t memory;	      /* bytes; 0: none */
+	int64_t pids;	      /* 0: none */
+	int64_t cpu_quota;    /* us per 100000 us period; 0: none */
+	const char *ip, *bridge, *gateway;
+	bool vm;
+	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
+	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
+};
+
+/* Make the bundle; on failure nothing is left (a DIR we made is removed, an
+ * empty one emptied again). */
+int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err);
+
+/* Parse "512M", "1G", "65536" (binary suffixes K M G T). */
+int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err);
+/* Parse "0.5", "2" CPUs into a CFS quota for a 100000 us period. */
+int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err);
+
+/* ---- internals shared by rootfs/template*.c ---- */
+/* Fill the rootfs (an empty dir fd) from each kind of template. */
+int vps_tmpl_busybox(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
+int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
+		    const struct vps_bundle_opts *o, vps_err *err);
+int vps_tmpl_dir(const char *src, const char *rootfs, vps_err *err);
+int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err);
+/* The VPS's identity files: /etc/hostname, /etc/hosts (in-root). */
+int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
+/* Write DIR/config.json for the VPS. */
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, vps_err *err);
+/* The default seccomp profile (OCI linux.seccomp JSON text). */
+extern const char vps_default_seccomp_json[];
+/* Run argv (PATH searched), stdout/stderr captured; the error names the
+ * command and quotes the end of its output. */
+int vps_tmpl_run(char *const argv[], vps_err *err);
+/* Write a small file under rootfd at path (made in-root, mode, owner root of rootfs). */
+int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err);
+
+/* rm -r dfd/name without following symlinks or crossing mounts (rmtree.c). */
+int vps_rm_tree_at(int dfd, const char *name);

@@ -1,0 +1,113 @@
+/* config.json for a VPS: `vps spec`'s default, edited with json-c into a
+ * long-running system: the template's init as pid 1, no terminal, writable
+ * root, hostname, a VPS capability set, limits, seccomp, annotations. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <string.h>
+
+#include "rootfs/template.h"
+#include "specs/spec.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+/* What a small system needs (login/su switch users, httpd binds port 80,
+ * init kills its children, chown/chmod of its own files): docker's default set. */
+static const char *const vps_caps[] = {
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",	       "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",	       "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",	   "CAP_AUDIT_WRITE"};
+
+static json_object *child(json_object *o, const char *key)
+{
+	json_object *c;
+	if (json_object_object_get_ex(o, key, &c))
+		return c;
+	c = json_object_new_object();
+	json_object_object_add(o, key, c);
+	return c;
+}
+
+static json_object *str_array(const char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static void edit_process(json_object *p, const char *init, bool allow_setuid)
+{
+	json_object_object_add(p, "terminal", json_object_new_boolean(0));
+	const char *args[] = {init};
+	json_object_object_add(p, "args", str_array(args, 1));
+	const char *env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			     "TERM=xterm", "container=vps"};
+	json_object_object_add(p, "env", str_array(env, ARRAY_SIZE(env)));
+	/* no_new_privs by default: setuid programs inside (su, passwd run by a
+	 * user) gain nothing; accounts are managed from the host (vps passwd,
+	 * vps useradd) and people log in as themselves (vps exec NAME login).
+	 * --allow-setuid makes a VPS whose users may use su/sudo. */
+	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(!allow_setuid));
+	json_object *caps = json_object_new_object();
+	const char *sets[] = {"bounding", "effective", "permitted"};
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+		json_object_object_add(caps, sets[i], str_array(vps_caps, ARRAY_SIZE(vps_caps)));
+	json_object_object_add(p, "capabilities", caps);
+}
+
+static void edit_resources(json_object *lx, const struct vps_bundle_opts *o)
+{
+	json_object *res = child(lx, "resources");
+	if (o->memory)
+		json_object_object_add(child(res, "memory"), "limit",
+				       json_object_new_int64(o->memory));
+	if (o->pids)
+		json_object_object_add(child(res, "pids"), "limit", json_object_new_int64(o->pids));
+	if (o->cpu_quota) {
+		json_object *cpu = child(res, "cpu");
+		json_object_object_add(cpu, "quota", json_object_new_int64(o->cpu_quota));
+		json_object_object_add(cpu, "period", json_object_new_int64(100000));
+	}
+}
+
+static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
+{
+	json_object *a = child(cfg, "annotations");
+	json_object_object_add(a, VPS_ANN_NAME, json_object_new_string(o->name));
+	json_object_object_add(a, VPS_ANN_TEMPLATE, json_object_new_string(o->tmpl));
+	if (o->ip)
+		json_object_object_add(a, VPS_ANN_IP, json_object_new_string(o->ip));
+	if (o->bridge)
+		json_object_object_add(a, VPS_ANN_BRIDGE, json_object_new_string(o->bridge));
+	if (o->gateway)
+		json_object_object_add(a, VPS_ANN_GATEWAY, json_object_new_string(o->gateway));
+	if (o->vm)
+		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
+}
+
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, vps_err *err)
+{
+	_cleanup_free_ char *text = oci_spec_default_json(false);
+	json_object *cfg = text ? json_tokener_parse(text) : NULL;
+	json_object *sc = json_tokener_parse(vps_default_seccomp_json);
+	if (!cfg || !sc) {
+		json_object_put(cfg);
+		json_object_put(sc);
+		return vps_errorx(err, EINVAL, "internal: default config or seccomp profile");
+	}
+	edit_process(child(cfg, "process"), init, o->allow_setuid);
+	json_object_object_add(child(cfg, "root"), "readonly", json_object_new_boolean(0));
+	json_object_object_add(cfg, "hostname",
+			       json_object_new_string(o->hostname ? o->hostname : o->name));
+	json_object *lx = child(cfg, "linux");
+	edit_resources(lx, o);
+	json_object_object_add(lx, "seccomp", sc);
+	annotate(cfg, o);
+	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
+	int r = vps_write_atomic_at(bundlefd, "config.json", out, strlen(out), 0644, (uid_t)-1,
+				    (gid_t)-1, err);
+	json_object_put(cfg);
+	return r;
+}

@@ -1,0 +1,82 @@
+/* The debian[:SUITE] template: debootstrap (minbase plus sysvinit as pid 1)
+ * from the Debian archive, cached as a tarball in /var/cache/vps so that the
+ * next bundle of the same suite is a local unpack. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "rootfs/template.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+#define DEBIAN_PKGS "sysvinit-core,procps,iproute2,login,passwd"
+
+/* Containers have no gettys on ttys: keep only the rc lines of the inittab. */
+static const char inittab[] =
+    "# sysvinit as pid 1 of this VPS (vps debian template): runlevel 2, no gettys.\n"
+    "id:2:initdefault:\n"
+    "si::sysinit:/etc/init.d/rcS\n"
+    "l0:0:wait:/etc/init.d/rc 0\n"
+    "l1:1:wait:/etc/init.d/rc 1\n"
+    "l2:2:wait:/etc/init.d/rc 2\n"
+    "l3:3:wait:/etc/init.d/rc 3\n"
+    "l6:6:wait:/etc/init.d/rc 6\n";
+
+static int valid_suite(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n < 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+static int debootstrap(const char *suite, const char *rootfs, const char *cache, vps_err *err)
+{
+	char *argv[] = {"debootstrap", "--variant=minbase", "--include=" DEBIAN_PKGS,
+			(char *)suite, (char *)rootfs,	    NULL};
+	log_info("debootstrap %s into %s (first time; later bundles use %s)", suite, rootfs, cache);
+	int r = vps_tmpl_run(argv, err);
+	if (r < 0)
+		return r;
+	/* Cache it: tar to a temp name, then rename (a crash leaves no half cache). */
+	_cleanup_free_ char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp.%d", cache, (int)getpid()) < 0)
+		return vps_error(err, ENOMEM, "cache");
+	char *tar[] = {"tar", "-c", "--numeric-owner", "--xattrs", "-f",
+		       tmp,   "-C", (char *)rootfs,    ".",	   NULL};
+	vps_err e = {0};
+	if (vps_tmpl_run(tar, &e) < 0 || rename(tmp, cache) < 0) {
+		log_warn("could not cache the %s tree in %s: %s", suite, cache, e.msg);
+		unlink(tmp);
+	}
+	return 0;
+}
+
+int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
+		    const struct vps_bundle_opts *o, vps_err *err)
+{
+	if (!valid_suite(suite))
+		return vps_errorx(err, EINVAL, "suite \"%s\": expected a name like bookworm",
+				  suite);
+	const char *dir = o->cache_dir ? o->cache_dir : VPS_CACHE_DIR;
+	int r = vps_mkdir_p(dir, 0755, err);
+	if (r < 0)
+		return r;
+	struct utsname u;
+	uname(&u);
+	_cleanup_free_ char *cache = NULL;
+	if (asprintf(&cache, "%s/debian-%s-%s.tar", dir, suite, u.machine) < 0)
+		return vps_error(err, ENOMEM, "cache");
+	if (access(cache, R_OK) == 0) {
+		log_info("using cached %s", cache);
+		r = vps_tmpl_tar(cache, rootfs, err);
+	} else {
+		r = debootstrap(suite, rootfs, cache, err);
+	}
+	if (r < 0)
+		return r;
+	return vps_tmpl_write(rootfd, "/etc/inittab", inittab, 0644, err);
+}

@@ -1,0 +1,281 @@
+/* The state store: ROOT/ID/ (0700) holds state.json and a .lock file that
+ * every change holds with flock(LOCK_EX). ROOT/ID is made with mkdirat, which
+ * is atomic, so of two concurrent creates of one id exactly one wins. */
+#include "runtime/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#define ID_MAX	     1024
+#define STATE_MAX    (4 << 20)
+#define REMOVE_DEPTH 16
+
+int vps_id_validate(const char *id, vps_err *err)
+{
+	size_t len = id ? strlen(id) : 0;
+	if (len == 0)
+		return vps_errorx(err, EINVAL, "container id must not be empty");
+	if (len > ID_MAX)
+		return vps_errorx(err, EINVAL, "container id is longer than %d bytes", ID_MAX);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return vps_errorx(err, EINVAL, "invalid container id \"%s\"", id);
+	for (const char *c = id; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("_+.-", *c)))
+			return vps_errorx(err, EINVAL,
+					  "invalid container id \"%s\": only letters, digits and "
+					  "_ + - . are allowed",
+					  id);
+	return 0;
+}
+
+static int open_root(const char *root, bool create, vps_err *err)
+{
+	if (create && vps_mkdir_p(root, 0700, err) < 0)
+		return -err->code;
+	int fd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vps_error(err, errno, "state root %s", root);
+	return fd;
+}
+
+/* Open ROOT/ID (no symlinks), mapping ENOENT to "does not exist". */
+static int open_dir(int rootfd, const char *id, vps_err *err)
+{
+	int fd = openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
+	if (fd < 0)
+		return vps_error(err, errno, "open container \"%s\"", id);
+	return fd;
+}
+
+static int take_lock(int dirfd, const char *id, vps_err *err)
+{
+	_cleanup_close_ int fd =
+	    openat(dirfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return vps_error(err, errno, "lock container \"%s\"", id);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return vps_error(err, errno, "lock container \"%s\"", id);
+	/* removed while we waited: the directory is gone */
+	struct stat st;
+	if (fstat(dirfd, &st) < 0 || st.st_nlink == 0)
+		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
+	return take_fd(fd);
+}
+
+int vps_store_create(const char *root, const char *id, int *dirfd, int *lockfd, vps_err *err)
+{
+	if (vps_id_validate(id, err) < 0)
+		return -EINVAL;
+	_cleanup_close_ int rootfd = open_root(root, true, err);
+	if (rootfd < 0)
+		return rootfd;
+	if (mkdirat(rootfd, id, 0700) < 0) {
+		if (errno == EEXIST)
+			return vps_errorx(err, EEXIST, "container \"%s\" already exists", id);
+		return vps_error(err, errno, "create container dir %s/%s", root, id);
+	}
+	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
+	int lfd = dfd < 0 ? dfd : take_lock(dfd, id, err);
+	if (lfd < 0) {
+		unlinkat(dfd, ".lock", 0);
+		unlinkat(rootfd, id, AT_REMOVEDIR);
+		return lfd;
+	}
+	*lockfd = lfd;
+	*dirfd = take_fd(dfd);
+	return 0;
+}
+
+int vps_store_lock(const char *root, const char *id, int *dirfd, int *lockfd, vps_err *err)
+{
+	if (vps_id_validate(id, err) < 0)
+		return -EINVAL;
+	_cleanup_close_ int rootfd = open_root(root, false, err);
+	if (rootfd < 0)
+		return rootfd == -ENOENT
+			   ? vps_errorx(err, ENOENT, "container \"%s\" does not exist", id)
+			   : rootfd;
+	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
+	if (dfd < 0)
+		return dfd;
+	int lfd = take_lock(dfd, id, err);
+	if (lfd < 0)
+		return lfd;
+	*lockfd = lfd;
+	*dirfd = take_fd(dfd);
+	return 0;
+}
+
+int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err)
+{
+	if (vps_id_validate(id, err) < 0)
+		return -EINVAL;
+	_cleanup_close_ int rootfd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (rootfd < 0 && errno == ENOENT)
+		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
+	if (rootfd < 0)
+		return vps_error(err, errno, "state root %s", root);
+	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
+	if (dfd < 0)
+		return dfd;
+	_cleanup_free_ char *json = NULL;
+	size_t len = 0;
+	int r = vps_read_file_at(dfd, "state.json", STATE_MAX, &json, &len, err);
+	if (r == -ENOENT) {
+		/* made but never saved (being created, or its creator died) */
+		struct vps_state *st = calloc(1, sizeof(*st));
+		if (!st || !(st->id = strdup(id))) {
+			free(st);
+			return vps_error(err, ENOMEM, "load container \"%s\"", id);
+		}
+		st->status = VPS_CREATING;
+		st->exit_status = -1;
+		*out = st;
+		return 0;
+	}
+	if (r < 0)
+		return vps_error_wrap(err, "container \"%s\"", id);
+	r = vps_state_from_json(json, len, out, err);
+	if (r < 0)
+		return vps_error_wrap(err, "container \"%s\"", id);
+	return 0;
+}
+
+int vps_state_save(const char *root, const struct vps_state *st, vps_err *err)
+{
+	if (vps_id_validate(st->id, err) < 0)
+		return -EINVAL;
+	_cleanup_close_ int rootfd = open_root(root, false, err);
+	if (rootfd < 0)
+		return rootfd;
+	_cleanup_close_ int dfd = open_dir(rootfd, st->id, err);
+	if (dfd < 0)
+		return dfd;
+	_cleanup_free_ char *json = vps_state_to_json(st);
+	if (!json)
+		return vps_error(err, ENOMEM, "save state of \"%s\"", st->id);
+	int r = vps_write_atomic_at(dfd, "state.json", json, strlen(json), 0600, (uid_t)-1,
+				    (gid_t)-1, err);
+	if (r < 0)
+		return vps_error_wrap(err, "save state of \"%s\"", st->id);
+	return 0;
+}
+
+/* Remove everything below dirfd (never following symlinks), bounded depth. */
+static int remove_contents(int dirfd, int depth)
+{
+	if (depth > REMOVE_DEPTH)
+		return -ELOOP;
+	int fd = dup(dirfd);
+	if (fd < 0)
+		return -errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	int r = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
+			r = -errno;
+			continue;
+		}
+		int sub = openat(dirfd, e->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub < 0) {
+			r = -errno;
+			continue;
+		}
+		int rs = remove_contents(sub, depth + 1);
+		close(sub);
+		if (rs < 0)
+			r = rs;
+		else if (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			r = -errno;
+	}
+	closedir(d);
+	return r;
+}
+
+int vps_store_remove(const char *root, const char *id, vps_err *err)
+{
+	if (vps_id_validate(id, err) < 0)
+		return -EINVAL;
+	_cleanup_close_ int rootfd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (rootfd < 0 && errno == ENOENT)
+		return 0;
+	if (rootfd < 0)
+		return vps_error(err, errno, "state root %s", root);
+	_cleanup_close_ int dfd =
+	    openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0 && errno == ENOENT)
+		return 0;
+	if (dfd < 0)
+		return vps_error(err, errno, "remove container dir %s/%s", root, id);
+	int r = remove_contents(dfd, 0);
+	if (r < 0)
+		return vps_error(err, -r, "remove container dir %s/%s", root, id);
+	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return vps_error(err, errno, "remove container dir %s/%s", root, id);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vps_store_list(const char *root, char ***ids, vps_err *err)
+{
+	size_t n = 0, cap = 16;
+	_cleanup_strv_ char **v = calloc(cap + 1, sizeof(*v));
+	if (!v)
+		return vps_error(err, ENOMEM, "list %s", root);
+	DIR *d = opendir(root);
+	if (!d && errno != ENOENT)
+		return vps_error(err, errno, "list %s", root);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		if (vps_id_validate(e->d_name, NULL) < 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if (n == cap) {
+			char **nv = realloc(v, (cap * 2 + 1) * sizeof(*v));
+			if (!nv) {
+				closedir(d);
+				return vps_error(err, ENOMEM, "list %s", root);
+			}
+			v = nv;
+			cap *= 2;
+		}
+		if (!(v[n] = strdup(e->d_name))) {
+			closedir(d);
+			return vps_error(err, ENOMEM, "list %s", root);
+		}
+		v[++n] = NULL;
+	}
+	if (d)
+		closedir(d);
+	qsort(v, n, sizeof(*v), cmp_str);
+	*ids = take_ptr(v);
+	return 0;
+}

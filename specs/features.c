@@ -1,0 +1,221 @@
+/* The OCI features document. Everything listed is what vps accepts AND acts
+ * on; lists come from the parsers' tables and probes of this host, never
+ * from a hard-coded "yes". */
+#include "specs/features.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rootfs/internal.h"
+#include "specs/parse_int.h"
+
+/* runc's mount option words plus idmap/ridmap/tmpcopyup; a word counts when
+ * the rootfs option parser takes it as an option, not as fs data. */
+static const char *const mount_words[] = {
+    "acl",
+    "async",
+    "atime",
+    "bind",
+    "defaults",
+    "dev",
+    "diratime",
+    "dirsync",
+    "exec",
+    "idmap",
+    "iversion",
+    "lazytime",
+    "loud",
+    "mand",
+    "noacl",
+    "noatime",
+    "nodev",
+    "nodiratime",
+    "noexec",
+    "noiversion",
+    "nolazytime",
+    "nomand",
+    "norelatime",
+    "nostrictatime",
+    "nosuid",
+    "nosymfollow",
+    "private",
+    "ratime",
+    "rbind",
+    "rdev",
+    "rdiratime",
+    "relatime",
+    "remount",
+    "rexec",
+    "ridmap",
+    "rnoatime",
+    "rnodev",
+    "rnodiratime",
+    "rnoexec",
+    "rnorelatime",
+    "rnostrictatime",
+    "rnosuid",
+    "rnosymfollow",
+    "ro",
+    "rprivate",
+    "rrelatime",
+    "rro",
+    "rrw",
+    "rshared",
+    "rslave",
+    "rstrictatime",
+    "rsuid",
+    "rsymfollow",
+    "runbindable",
+    "rw",
+    "shared",
+    "silent",
+    "slave",
+    "strictatime",
+    "suid",
+    "symfollow",
+    "sync",
+    "tmpcopyup",
+    "unbindable",
+};
+
+static bool mount_word_known(const char *w)
+{
+	struct vps_mntopts o = {0};
+	char *opts[] = {(char *)w};
+	bool ok = vps_mntopts_parse(opts, 1, &o, NULL) == 0 && !o.data;
+	vps_mntopts_free(&o);
+	return ok;
+}
+
+static json_object *strings(const char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (v[i])
+			json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static json_object *mount_options(void)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < sizeof(mount_words) / sizeof(mount_words[0]); i++)
+		if (mount_word_known(mount_words[i]))
+			json_object_array_add(a, json_object_new_string(mount_words[i]));
+	return a;
+}
+
+static json_object *capabilities(void)
+{
+	json_object *a = json_object_new_array();
+	for (cap_value_t c = 0; a && c < (cap_value_t)cap_max_bits() && c < 64; c++) {
+		char *n = cap_to_name(c), up[64];
+		size_t i = 0;
+		for (; n && n[i] && i < sizeof(up) - 1; i++)
+			up[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
+		up[i] = '\0';
+		if (n && strncmp(up, "CAP_", 4) == 0)
+			json_object_array_add(a, json_object_new_string(up));
+		cap_free(n);
+	}
+	return a;
+}
+
+/* A filter flag is supported when seccomp(2) gets past flag validation
+ * (EFAULT on the NULL program) instead of EINVAL. */
+static bool seccomp_flag_ok(unsigned long flag)
+{
+	if (flag & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+		flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+}
+
+static json_object *seccomp(void)
+{
+	static const unsigned long flag_bits[] = {
+	    SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV};
+	size_t n;
+	json_object *s = json_object_new_object();
+	json_object_object_add(s, "enabled", json_object_new_boolean(1));
+	const char *const *v = seccomp_names(SECCOMP_ACTIONS, &n);
+	json_object_object_add(s, "actions", strings(v, n));
+	v = seccomp_names(SECCOMP_OPS, &n);
+	json_object_object_add(s, "operators", strings(v, n));
+	v = seccomp_names(SECCOMP_ARCHES, &n);
+	json_object *arches = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		char lower[32];
+		size_t k = 0;
+		for (const char *c = v[i] + strlen("SCMP_ARCH_"); *c && k < sizeof(lower) - 1; c++)
+			lower[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		lower[k] = '\0';
+		if (seccomp_arch_resolve_name(lower))
+			json_object_array_add(arches, json_object_new_string(v[i]));
+	}
+	json_object_object_add(s, "archs", arches);
+	v = seccomp_names(SECCOMP_FLAGS, &n);
+	json_object_object_add(s, "knownFlags", strings(v, n));
+	json_object *sup = json_object_new_array();
+	for (size_t i = 0; i < n && i < sizeof(flag_bits) / sizeof(flag_bits[0]); i++)
+		if (seccomp_flag_ok(flag_bits[i]))
+			json_object_array_add(sup, json_object_new_string(v[i]));
+	json_object_object_add(s, "supportedFlags", sup);
+	return s;
+}
+
+static json_object *enabled(bool on)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "enabled", json_object_new_boolean(on));
+	return o;
+}
+
+static json_object *linux_features(void)
+{
+	const char *ns[OCI_NS_MAX];
+	for (int t = 0; t < OCI_NS_MAX; t++)
+		ns[t] = oci_ns_name(t);
+	json_object *lx = json_object_new_object();
+	json_object_object_add(lx, "namespaces", strings(ns, OCI_NS_MAX));
+	json_object_object_add(lx, "capabilities", capabilities());
+	json_object *cg = json_tokener_parse("{\"v1\": true, \"v2\": true, \"systemd\": false, "
+					     "\"systemdUser\": false, \"rdma\": false}");
+	json_object_object_add(lx, "cgroup", cg);
+	json_object_object_add(lx, "seccomp", seccomp());
+	json_object_object_add(lx, "apparmor", enabled(false));
+	json_object_object_add(lx, "selinux", enabled(false));
+	json_object_object_add(lx, "intelRdt", enabled(false));
+	json_object *ext = json_object_new_object();
+	json_object_object_add(ext, "idmap", enabled(mount_word_known("idmap")));
+	json_object_object_add(lx, "mountExtensions", ext);
+	return lx;
+}
+
+json_object *vps_features(void)
+{
+	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
+	json_object *f = json_object_new_object();
+	if (!f)
+		return NULL;
+	json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
+	json_object_object_add(f, "ociVersionMax", json_object_new_string("1.2.0"));
+	json_object_object_add(f, "hooks", strings(hooks, sizeof(hooks) / sizeof(hooks[0])));
+	json_object_object_add(f, "mountOptions", mount_options());
+	json_object_object_add(f, "linux", linux_features());
+	const struct scmp_version *sv = seccomp_version();
+	char ver[64];
+	snprintf(ver, sizeof(ver), "%u.%u.%u", sv->major, sv->minor, sv->micro);
+	json_object *ann = json_object_new_object();
+	json_object_object_add(ann, "io.github.seccomp.libseccomp.version",
+			       json_object_new_string(ver));
+	json_object_object_add(f, "annotations", ann);
+	return f;
+}

@@ -1,0 +1,326 @@
+/* Path-tracking typed access to json-c values (see jparse.h). */
+#include "specs/jparse.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+
+void jp_init(struct jp *p, const char *file, vps_err *err)
+{
+	p->err = err;
+	p->file = file;
+	p->path[0] = '\0';
+	p->len = 0;
+}
+
+static size_t push(struct jp *p, const char *piece)
+{
+	size_t mark = p->len;
+	size_t room = sizeof(p->path) - p->len;
+	int n = snprintf(p->path + p->len, room, "%s", piece);
+	if (n < 0 || (size_t)n >= room)
+		p->len = sizeof(p->path) - 1; /* truncated: stays readable */
+	else
+		p->len += (size_t)n;
+	return mark;
+}
+
+size_t jp_push_key(struct jp *p, const char *key)
+{
+	char buf[160];
+	snprintf(buf, sizeof(buf), ".%s", key);
+	return push(p, buf);
+}
+
+size_t jp_push_idx(struct jp *p, size_t i)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "[%zu]", i);
+	return push(p, buf);
+}
+
+size_t jp_push_mapkey(struct jp *p, const char *key)
+{
+	char buf[160];
+	size_t k = strnlen(key, 120);
+	snprintf(buf, sizeof(buf), "[\"%.*s%s\"]", (int)k, key, key[k] ? "..." : "");
+	return push(p, buf);
+}
+
+void jp_pop(struct jp *p, size_t mark)
+{
+	p->len = mark;
+	p->path[mark] = '\0';
+}
+
+int jp_fail(struct jp *p, const char *fmt, ...)
+{
+	char msg[VPS_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->len)
+		return vps_errorx(p->err, EINVAL, "%s: %s: %s", p->file, p->path, msg);
+	return vps_errorx(p->err, EINVAL, "%s: %s", p->file, msg);
+}
+
+int jp_fail_at(struct jp *p, const char *key, size_t idx, const char *fmt, ...)
+{
+	char msg[VPS_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	size_t m = jp_push_key(p, key);
+	if (idx != JP_NO_IDX)
+		jp_push_idx(p, idx);
+	int r = jp_fail(p, "%s", msg);
+	jp_pop(p, m);
+	return r;
+}
+
+const char *jp_desc(json_object *v, char *buf, size_t n)
+{
+	const char *s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(s);
+	if (len < n)
+		snprintf(buf, n, "%s", s);
+	else
+		snprintf(buf, n, "%.*s...", (int)(n > 4 ? n - 4 : 0), s);
+	return buf;
+}
+
+int jp_doc(struct jp *p, const char *json, size_t len, json_object **out)
+{
+	if (memchr(json, '\0', len))
+		return jp_fail(p, "invalid JSON: contains a NUL byte");
+	json_tokener *tok = json_tokener_new_ex(64);
+	if (!tok)
+		return vps_error(p->err, ENOMEM, "%s", p->file);
+	json_object *o = json_tokener_parse_ex(tok, json, (int)len);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	if (!o && e == json_tokener_continue) {
+		o = json_tokener_parse_ex(tok, "", 1); /* flush a trailing number */
+		e = json_tokener_get_error(tok);
+	}
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!o || e != json_tokener_success) {
+		json_object_put(o);
+		if (e == json_tokener_continue || e == json_tokener_success)
+			return jp_fail(p, "invalid JSON: unexpected end of input");
+		return jp_fail(p, "invalid JSON at byte %zu: %s", end, json_tokener_error_desc(e));
+	}
+	for (size_t i = end; i < len; i++)
+		if (!strchr(" \t\r\n", json[i])) {
+			json_object_put(o);
+			return jp_fail(p, "invalid JSON: trailing data at byte %zu", i);
+		}
+	if (!json_object_is_type(o, json_type_object)) {
+		char d[64];
+		int r = jp_fail(p, "expected a JSON object, got %s", jp_desc(o, d, sizeof(d)));
+		json_object_put(o);
+		return r;
+	}
+	*out = o;
+	return 0;
+}
+
+json_object *jp_get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v; /* NULL for a JSON null */
+}
+
+int jp_require(struct jp *p, json_object *o, const char *key)
+{
+	if (jp_get(o, key))
+		return 0;
+	size_t m = jp_push_key(p, key);
+	int r = jp_fail(p, "required");
+	jp_pop(p, m);
+	return r;
+}
+
+static const char *type_name(json_type t)
+{
+	switch (t) {
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_int:
+		return "an integer";
+	case json_type_string:
+		return "a string";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	default:
+		return "a value";
+	}
+}
+
+int jp_v_type(struct jp *p, json_object *v, json_type want)
+{
+	if (json_object_is_type(v, want))
+		return 0;
+	char d[64];
+	return jp_fail(p, "expected %s, got %s", type_name(want), jp_desc(v, d, sizeof(d)));
+}
+
+int jp_v_str(struct jp *p, json_object *v, char **out)
+{
+	if (jp_v_type(p, v, json_type_string) < 0)
+		return -EINVAL;
+	const char *s = json_object_get_string(v);
+	size_t len = (size_t)json_object_get_string_len(v);
+	if (strlen(s) != len)
+		return jp_fail(p, "string contains a NUL byte");
+	char *dup = strdup(s);
+	if (!dup)
+		return vps_error(p->err, ENOMEM, "%s", p->file);
+	free(*out);
+	*out = dup;
+	return 0;
+}
+
+int jp_v_abs_path(struct jp *p, json_object *v, char **out)
+{
+	_cleanup_free_ char *s = NULL;
+	int r = jp_v_str(p, v, &s);
+	if (r < 0)
+		return r;
+	if (s[0] != '/')
+		return jp_fail(p, "expected an absolute path, got \"%s\"", s);
+	free(*out);
+	*out = take_ptr(s);
+	return 0;
+}
+
+int jp_v_i64(struct jp *p, json_object *v, int64_t min, int64_t max, int64_t *out)
+{
+	char d[64];
+	if (!json_object_is_type(v, json_type_int))
+		return jp_fail(p, "expected an integer, got %s", jp_desc(v, d, sizeof(d)));
+	int64_t x = json_object_get_int64(v);
+	if (x > 0 && json_object_get_uint64(v) > (uint64_t)INT64_MAX)
+		return jp_fail(p, "integer %s out of range", jp_desc(v, d, sizeof(d)));
+	if (x < min || x > max)
+		return jp_fail(p, "integer %lld out of range [%lld, %lld]", (long long)x,
+			       (long long)min, (long long)max);
+	*out = x;
+	return 0;
+}
+
+int jp_v_u64(struct jp *p, json_object *v, uint64_t max, uint64_t *out)
+{
+	char d[64];
+	if (!json_object_is_type(v, json_type_int))
+		return jp_fail(p, "expected an integer, got %s", jp_desc(v, d, sizeof(d)));
+	if (json_object_get_int64(v) < 0)
+		return jp_fail(p, "expected a non-negative integer, got %s",
+			       jp_desc(v, d, sizeof(d)));
+	uint64_t x = json_object_get_uint64(v);
+	if (x > max)
+		return jp_fail(p, "integer %llu out of range [0, %llu]", (unsigned long long)x,
+			       (unsigned long long)max);
+	*out = x;
+	return 0;
+}
+
+int jp_v_bool(struct jp *p, json_object *v, bool *out)
+{
+	if (jp_v_type(p, v, json_type_boolean) < 0)
+		return -EINVAL;
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+/* Field getter boilerplate: look up, push the key, check, pop. */
+#define FIELD(call)                                                                                \
+	json_object *v = jp_get(o, key);                                                           \
+	if (!v)                                                                                    \
+		return 0;                                                                          \
+	size_t m = jp_push_key(p, key);                                                            \
+	int r = (call);                                                                            \
+	jp_pop(p, m);                                                                              \
+	return r < 0 ? r : 1
+
+int jp_str(struct jp *p, json_object *o, const char *key, char **out)
+{
+	FIELD(jp_v_str(p, v, out));
+}
+
+int jp_abs_path(struct jp *p, json_object *o, const char *key, char **out)
+{
+	FIELD(jp_v_abs_path(p, v, out));
+}
+
+int jp_bool(struct jp *p, json_object *o, const char *key, bool *out)
+{
+	FIELD(jp_v_bool(p, v, out));
+}
+
+int jp_i64(struct jp *p, json_object *o, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+	FIELD(jp_v_i64(p, v, min, max, out));
+}
+
+int jp_u64(struct jp *p, json_object *o, const char *key, uint64_t max, uint64_t *out)
+{
+	FIELD(jp_v_u64(p, v, max, out));
+}
+
+int jp_u32(struct jp *p, json_object *o, const char *key, uint32_t *out)
+{
+	uint64_t x = 0;
+	int r = jp_u64(p, o, key, UINT32_MAX, &x);
+	if (r > 0)
+		*out = (uint32_t)x;
+	return r;
+}
+
+int jp_opt_i64(struct jp *p, json_object *o, const char *key, int64_t min, int64_t max,
+	       opt_i64 *out)
+{
+	int r = jp_i64(p, o, key, min, max, &out->v);
+	if (r > 0)
+		out->set = true;
+	return r;
+}
+
+int jp_opt_u64(struct jp *p, json_object *o, const char *key, uint64_t max, opt_u64 *out)
+{
+	int r = jp_u64(p, o, key, max, &out->v);
+	if (r > 0)
+		out->set = true;
+	return r;
+}
+
+int jp_opt_bool(struct jp *p, json_object *o, const char *key, opt_bool *out)
+{
+	int r = jp_bool(p, o, key, &out->v);
+	if (r > 0)
+		out->set = true;
+	return r;
+}
+
+int jp_obj(struct jp *p, json_object *o, const char *key, json_object **out)
+{
+	FIELD((*out = v, jp_v_type(p, v, json_type_object)));
+}
+
+int jp_arr(struct jp *p, json_object *o, const char *key, json_object **out, size_t *n)
+{
+	FIELD((*out = v,
+	       *n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0,
+	       jp_v_type(p, v, json_type_array)));
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# rootfs/ through the real lifecycle: `vps run` of busybox bundles; what the
+# process inside sees of its mounts, /dev, masked and read-only paths.
+# timeout: 300
+load helpers
+load rootfs_helpers
+
+setup_file() {
+	vps_setup_file
+	make_rootfs "$WORK/b"
+	mkdir -p "$WORK/host"
+	echo hostdata >"$WORK/host/file"
+}
+teardown_file() { vps_teardown_file; }
+
+setup() { need_vps_run; }
+
+@test "vps run: the default spec's mounts, devices, masked and read-only paths" {
+	run_in "$WORK/b" rfs-1 sh -c 'cat /proc/self/mountinfo; wc -c </proc/kcore 2>/dev/null; stat -c "%t:%T" /dev/null /dev/zero /dev/urandom /dev/tty; readlink /dev/ptmx; echo x >/proc/sys/kernel/domainname'
+	[[ "$(mnt_line /proc)" == *" - proc "* ]]
+	[[ "$(mnt_line /dev/pts)" == *" - devpts "*"ptmxmode=666"* ]]
+	[[ "$(mnt_line /sys)" == *" ro,"*" - sysfs "* ]]
+	[[ "$(mnt_line /proc/sys)" == *" ro,"* ]]
+	[[ "$output" == *"1:3"*"1:5"*"1:9"*"5:0"*"pts/ptmx"* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+}
+
+@test "vps run: the host's mounts are gone after pivot_root" {
+	run_in "$WORK/b" rfs-2 sh -c 'cat /ROOTFS_MARKER; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *rootfs-marker* ]]
+	! printf '%s\n' "$output" | awk '{print $5}' | grep -qE '^/(work|run|mnt|boot|home)'
+}
+
+@test "vps run: root.readonly makes / read-only" {
+	cp -a "$WORK/b" "$WORK/ro"
+	jq_edit "$WORK/ro/config.json" '.root.readonly = true'
+	run_in "$WORK/ro" rfs-3 sh -c 'touch /x; echo rc=$?'
+	[[ "$output" == *"Read-only file system"*"rc=1"* ]]
+	[ ! -e "$WORK/ro/rootfs/x" ]
+}
+
+@test "vps run: bind mounts with ro, nosuid, noexec and a tmpfs with size/mode" {
+	cp -a "$WORK/b" "$WORK/m"
+	jq_edit "$WORK/m/config.json" --arg src "$WORK/host" '.mounts += [
+		{"destination": "/data", "type": "bind", "source": $src, "options": ["rbind", "ro", "nosuid", "noexec"]},
+		{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=700"]}]'
+	run_in "$WORK/m" rfs-4 sh -c 'cat /data/file; touch /data/x 2>&1; stat -c %a /scratch; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *hostdata*"Read-only file system"*700* ]]
+	[[ "$(mnt_line /data)" == *" ro,nosuid"*noexec* ]]
+	[[ "$(mnt_line /scratch)" == *"size=1024k"* ]]
+}
+
+@test "vps run: a bad mount fails with the mount named and leaves nothing behind" {
+	cp -a "$WORK/b" "$WORK/bad"
+	jq_edit "$WORK/bad/config.json" '.mounts += [{"destination": "/x", "type": "bind", "source": "/nonexistent-vps", "options": ["bind"]}]'
+	run_in "$WORK/bad" rfs-5 true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/nonexistent-vps"*"/x"* ]]
+	run "$VPS" --root "$ROOT" state rfs-5
+	[ "$status" -ne 0 ]
+}
+
+@test "vps run: /sys/fs/cgroup shows the container's own cgroup in every hierarchy, read-only" {
+	run_in "$WORK/b" rfs-6 sh -c 'cat /proc/self/cgroup; cat /proc/self/mountinfo; cat /sys/fs/cgroup/pids/pids.current; touch /sys/fs/cgroup/x 2>&1'
+	[ "$status" -ne 0 ] # the last touch fails
+	local mem
+	mem=$(printf '%s\n' "$output" | sed -n 's/^[0-9]*:memory://p')
+	[ -n "$mem" ] || skip "no cgroup v1 memory hierarchy on this host (hybrid or v1 hosts only)"
+	[[ "$(mnt_line /sys/fs/cgroup/memory)" == *" $mem /sys/fs/cgroup/memory ro,"* ]]
+	[[ "$(mnt_line /sys/fs/cgroup/pids)" == *" $mem /sys/fs/cgroup/pids ro,"* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# seccomp through `vps run`: the config's linux.seccomp is what the process
+# inside gets (Seccomp: 2 in /proc/self/status, denied calls fail or kill).
+# The per-action details are in tests/unit/test_seccomp.c.
+# timeout: 300
+load helpers
+load rootfs_helpers
+
+setup_file() {
+	vps_setup_file
+	make_rootfs "$WORK/b"
+}
+teardown_file() { vps_teardown_file; }
+
+setup() { need_vps_run; }
+
+# with_profile NAME JSON: a copy of the bundle with .linux.seccomp = JSON
+with_profile() {
+	rm -rf "$WORK/$1"
+	cp -a "$WORK/b" "$WORK/$1"
+	jq_edit "$WORK/$1/config.json" --argjson p "$2" '.linux.seccomp = $p'
+}
+
+@test "seccomp: SCMP_ACT_ERRNO with errnoRet, the filter shows in /proc/self/status" {
+	with_profile e '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":18}]}'
+	run_in "$WORK/e" sc-1 sh -c 'grep Seccomp: /proc/self/status; mkdir /tmp/x'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Seccomp:"*"2"* ]]
+	[[ "$output" == *"Invalid cross-device link"* ]]
+}
+
+@test "seccomp: SCMP_ACT_KILL_PROCESS kills the process with SIGSYS (exit 159)" {
+	with_profile k '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_KILL_PROCESS"}]}'
+	run_in "$WORK/k" sc-2 mkdir /tmp/x
+	[ "$status" -eq 159 ]
+}
+
+@test "seccomp: argument conditions (chmod to 0700 denied, to 0755 allowed)" {
+	with_profile a '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[
+		{"names":["chmod"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":448,"op":"SCMP_CMP_EQ"}]},
+		{"names":["fchmodat"],"action":"SCMP_ACT_ERRNO","args":[{"index":2,"value":448,"op":"SCMP_CMP_EQ"}]}]}'
+	run_in "$WORK/a" sc-3 sh -c 'touch /tmp/f; chmod 700 /tmp/f 2>&1; chmod 755 /tmp/f && stat -c %a /tmp/f'
+	[[ "$output" == *"Operation not permitted"*"755"* ]]
+}
+
+@test "seccomp: a docker-like allow-list profile (binary tree) runs a shell" {
+	local caps prof
+	caps=$(jq -c '.process.capabilities.bounding' "$WORK/b/config.json")
+	prof=$(jq -c -f "$VPS_TOP/bench/seccomp-oci.jq" --arg arch amd64 --argjson caps "$caps" "$VPS_TOP/bench/seccomp-default.json")
+	with_profile d "$prof"
+	run_in "$WORK/d" sc-4 sh -c 'echo hello; grep Seccomp: /proc/self/status; unshare -m true 2>&1 || echo unshare-denied'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *hello*"Seccomp:"*"2"*unshare-denied* ]]
+}
+
+@test "seccomp: an unknown action or architecture is refused before anything runs" {
+	with_profile bad '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_NOPE"],"syscalls":[]}'
+	run_in "$WORK/bad" sc-5 true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"SCMP_ARCH_NOPE"* ]]
+	run "$VPS" --root "$ROOT" state sc-5
+	[ "$status" -ne 0 ]
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# vps bundle: templates -> ordinary OCI bundles (config.json contents, rootfs
+# contents, refusal to overwrite, cleanup on bad input, runc can run them).
+# timeout: 900
+load helpers
+
+setup_file() { vps_setup_file; }
+teardown_file() { vps_teardown_file; }
+
+@test "vf- bundle --template busybox: a VPS rootfs and config.json" {
+	run v bundle "$WORK/web1"
+	[ "$status" -eq 0 ]
+	B=$WORK/web1 R=$WORK/web1/rootfs
+	cfg() { jq -r "$1" "$B/config.json"; }
+	[ "$(cfg '.process.args | join(" ")')" = /sbin/init ]
+	[ "$(cfg .process.terminal)" = false ]
+	[ "$(cfg .hostname)" = web1 ]
+	[ "$(cfg .root.path)" = rootfs ]
+	[ "$(cfg .root.readonly)" = false ]
+	[ "$(cfg .linux.resources.memory.limit)" = $((512 << 20)) ]
+	[ "$(cfg .linux.resources.pids.limit)" = 1024 ]
+	[ "$(cfg .linux.seccomp.defaultAction)" = SCMP_ACT_ALLOW ]
+	cfg '.linux.seccomp.syscalls[0].names' | grep -q '"kexec_load"'
+	[ "$(cfg '.annotations["org.vps.name"]')" = web1 ]
+	[ "$(cfg '.linux.namespaces | map(.type) | sort | join(",")')" = ipc,mount,network,pid,uts ]
+	cfg '.process.capabilities.bounding[]' | grep -qx CAP_SETUID
+	! cfg '.process.capabilities.bounding[]' | grep -qx CAP_SYS_ADMIN
+	[ -x "$R/bin/busybox" ]
+	[ "$(readlink "$R/sbin/init")" = /bin/busybox ]
+	[ "$(readlink "$R/bin/su")" = /bin/busybox ]
+	[ "$(readlink "$R/bin/login")" = /bin/busybox ]
+	[ "$(cat "$R/etc/hostname")" = web1 ]
+	grep -q 'web1' "$R/etc/hosts"
+	grep -q '^::respawn:/usr/sbin/httpd' "$R/etc/inittab"
+	[ "$(stat -c %a:%g "$R/etc/shadow")" = 640:42 ]
+	[ "$(stat -c %a:%g "$R/etc/gshadow")" = 640:42 ]
+	[ "$(stat -c %a "$R/tmp")" = 1777 ]
+	grep -q '^root:x:0:0:' "$R/etc/passwd"
+	grep -q '^root:!:' "$R/etc/shadow" # locked until vps passwd
+	grep -q '^shadow:x:42:' "$R/etc/group"
+	# busybox init is a real init: it runs rcS from a chroot of this rootfs
+	chroot "$R" /bin/sh -c '/etc/init.d/rcS && cat /var/log/boot.log' | grep -q 'web1 up'
+}
+
+@test "vf- bundle options: name, hostname, limits, network and vm annotations" {
+	v bundle "$WORK/b2" --name vf-b2 --hostname host-b2 --memory 64M --pids 99 --cpus 0.5 \
+		--ip 10.88.0.5/24 --bridge vpsbr0 --gateway 10.88.0.1 --vm
+	cfg() { jq -r "$1" "$WORK/b2/config.json"; }
+	[ "$(cfg .hostname)" = host-b2 ]
+	[ "$(cat "$WORK/b2/rootfs/etc/hostname")" = host-b2 ]
+	[ "$(cfg .linux.resources.memory.limit)" = $((64 << 20)) ]
+	[ "$(cfg .linux.resources.pids.limit)" = 99 ]
+	[ "$(cfg .linux.resources.cpu.quota):$(cfg .linux.resources.cpu.period)" = 50000:100000 ]
+	[ "$(cfg '.annotations["org.vps.name"]')" = vf-b2 ]
+	[ "$(cfg '.annotations["org.vps.net.ip"]')" = 10.88.0.5/24 ]
+	[ "$(cfg '.annotations["org.vps.net.bridge"]')" = vpsbr0 ]
+	[ "$(cfg '.annotations["org.vps.net.gateway"]')" = 10.88.0.1 ]
+	[ "$(cfg '.annotations["org.vps.isolation"]')" = vm ]
+}
+
+@test "vf- bundle refuses a non-empty DIR and leaves it alone" {
+	mkdir -p "$WORK/full" && echo keep >"$WORK/full/file"
+	run v bundle "$WORK/full"
+	[ "$status" -eq 1 ]
+	[[ $output == *"$WORK/full: exists and is not empty; not overwriting it"* ]]
+	[ "$(ls "$WORK/full")" = file ] && [ "$(cat "$WORK/full/file")" = keep ]
+	mkdir -p "$WORK/empty"
+	v bundle "$WORK/empty" --name vf-empty
+	[ -f "$WORK/empty/config.json" ]
+}
+
+@test "vf- bundle: bad options fail clearly and leave nothing behind" {
+	bad() {
+		run v bundle "$WORK/bad" "$@"
+		[ "$status" -ne 0 ] || { echo "accepted: $*"; return 1; }
+		[[ $output == *"$MSG"* ]] || { echo "message: $output"; return 1; }
+		[ ! -e "$WORK/bad" ] || { echo "left $WORK/bad behind"; return 1; }
+	}
+	MSG='--memory "12X": expected a size' bad --memory 12X
+	MSG='--memory "-5"' bad --memory -5
+	MSG='--cpus "abc"' bad --cpus abc
+	MSG='--pids 0: out of range' bad --pids 0
+	MSG='--template nope: expected busybox' bad --template nope
+	MSG='dir:/nonexistent' bad --template dir:/nonexistent
+	MSG="tar:$WORK/none.tar" bad --template "tar:$WORK/none.tar"
+	MSG='hostname "bad_host!"' bad --hostname 'bad_host!'
+	MSG='--name' bad --name 'a/b'
+	MSG='suite "Bad Suite"' bad --template 'debian:Bad Suite'
+	echo 'not a tarball' >"$WORK/junk.tar"
+	MSG='tar failed' bad --template "tar:$WORK/junk.tar"
+	mkdir -p "$WORK/keep"
+	run v bundle "$WORK/keep" --memory 1Q
+	[ "$status" -eq 1 ] && [ -d "$WORK/keep" ] && [ -z "$(ls -A "$WORK/keep")" ]
+	run v bundle "$WORK/keep" --template nope
+	[ "$status" -eq 1 ] && [ -d "$WORK/keep" ] && [ -z "$(ls -A "$WORK/keep")" ]
+}
+
+@test "vf- bundle --template dir:PATH and tar:FILE copy a tree as it is" {
+	v bundle "$WORK/src" --name vf-src
+	echo marker >"$WORK/src/rootfs/root/marker"
+	chown 1234:5678 "$WORK/src/rootfs/root/marker"
+	v bundle "$WORK/fromdir" --template "dir:$WORK/src/rootfs"
+	[ "$(cat "$WORK/fromdir/rootfs/root/marker")" = marker ]
+	[ "$(stat -c %u:%g "$WORK/fromdir/rootfs/root/marker")" = 1234:5678 ]
+	[ "$(cat "$WORK/fromdir/rootfs/etc/hostname")" = fromdir ]
+	[ "$(jq -r .hostname "$WORK/fromdir/config.json")" = fromdir ]
+	tar -C "$WORK/src/rootfs" -cf "$WORK/src.tar" .
+	v bundle "$WORK/fromtar" --template "tar:$WORK/src.tar" --name vf-fromtar
+	[ "$(stat -c %u:%g "$WORK/fromtar/rootfs/root/marker")" = 1234:5678 ]
+	[ "$(jq -r '.process.args[0]' "$WORK/fromtar/config.json")" = /sbin/init ]
+	# a tree without /sbin/init gets a shell as pid 1
+	mkdir -p "$WORK/mini/bin" && cp /bin/busybox "$WORK/mini/bin/sh"
+	v bundle "$WORK/frommini" --template "dir:$WORK/mini"
+	[ "$(jq -r '.process.args[0]' "$WORK/frommini/config.json")" = /bin/sh ]
+}
+
+@test "vf- a vps bundle is an ordinary OCI bundle: runc runs it" {
+	command -v runc >/dev/null || skip "runc not installed (apt-get install runc)"
+	v bundle "$WORK/vf-runc" --name vf-runc
+	set_args "$WORK/vf-runc" /bin/sh -c 'hostname; id -u; cat /etc/hostname'
+	run timeout 60 runc --root "$WORK/runc-state" run --bundle "$WORK/vf-runc" vf-runc1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = vf-runc ]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = vf-runc ]
+	# the default seccomp profile denies what it lists
+	set_args "$WORK/vf-runc" /bin/sh -c 'swapoff /x 2>&1; echo rc=$?'
+	run timeout 60 runc --root "$WORK/runc-state" run --bundle "$WORK/vf-runc" vf-runc2
+	[[ $output == *"Operation not permitted"* ]]
+}
+
+@test "vf- bundle --template debian: debootstrap once, then from the cache" {
+	command -v debootstrap >/dev/null || skip "debootstrap not installed (make deps installs it)"
+	cache=/var/cache/vps/debian-bookworm-$(uname -m).tar
+	if [ ! -e "$cache" ]; then
+		mkdir -p "$WORK/probe"
+		(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
+			skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
+	fi
+	run timeout 1200 "$VPS" --debug bundle "$WORK/deb1" --template debian --name vf-deb1
+	echo "$output" | tail -5
+	[ "$status" -eq 0 ]
+	[ -s "$cache" ]
+	R=$WORK/deb1/rootfs
+	grep -q '^12' "$R/etc/debian_version"
+	[ -x "$R/sbin/init" ]
+	[ "$(cat "$R/etc/hostname")" = vf-deb1 ]
+	! grep -q getty "$R/etc/inittab"
+	run timeout 600 "$VPS" --debug bundle "$WORK/deb2" --template debian:bookworm --name vf-deb2
+	[ "$status" -eq 0 ]
+	[[ $output == *"using cached $cache"* ]]
+	# accounts: Debian's login.defs asks for SHA512; Debian's su checks it
+	echo 'deb-pw' | v passwd --bundle "$WORK/deb2" --stdin
+	echo pw2 | v useradd --bundle "$WORK/deb2" --create-home --password-stdin dana
+	chroot "$WORK/deb2/rootfs" id dana | grep -q 'uid=1000(dana) gid=1000(dana)'
+	[ "$(stat -c %U "$WORK/deb2/rootfs/home/dana")" = 1000 ] || [ "$(stat -c %u "$WORK/deb2/rootfs/home/dana")" = 1000 ]
+	chroot "$WORK/deb2/rootfs" pwck -r -q
+	chroot "$WORK/deb2/rootfs" grpck -r
+}
