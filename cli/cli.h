@@ -11,13 +11,13 @@
 #define VPS_VERSION "0.1.0"
 
 struct vps_ctx {
-	const char *root;      /* --root (default /run/vps) */
-	const char *log_path;  /* --log */
-	bool log_json;         /* --log-format json */
-	bool debug;            /* --debug */
-	bool systemd_cgroup;   /* --systemd-cgroup */
-	const char *cmd;       /* command name, for error prefixes */
-	const char *id;        /* container id once known, for error prefixes */
+	const char *root;     /* --root (default /run/vps) */
+	const char *log_path; /* --log */
+	bool log_json;	      /* --log-format json */
+	bool debug;	      /* --debug */
+	bool systemd_cgroup;  /* --systemd-cgroup */
+	const char *cmd;      /* command name, for error prefixes */
+	const char *id;	      /* container id once known, for error prefixes */
 	vps_err err;
 };
 
