@@ -22,7 +22,11 @@ const struct vps_command vps_commands[] = {
 	 "      --ip ADDR/LEN   address for the VPS (annotation org.vps.net.ip)\n"
 	 "      --bridge BR     host bridge (annotation org.vps.net.bridge)\n"
 	 "      --gateway ADDR  default gateway (annotation org.vps.net.gateway)\n"
-	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"},
+	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"
+	 "      --allow-setuid  let setuid programs (su, sudo) work inside: no\n"
+	 "                      noNewPrivileges (default: set, log in with vps exec\n"
+	 "                      NAME login USER instead)\n"
+	 "      --cache-dir D   template cache (default /var/cache/vps)\n"},
 	{"events", cmd_events, "stream a container's stats and OOM events as JSON",
 	 "Usage: vps events [--stats] [--interval DUR] ID\n"
 	 "\n"

@@ -226,3 +226,11 @@ teardown_file() { vps_teardown_file; }
 	[[ "$(mnt_line /m)" == *" ro,nosuid"* ]]
 	[[ "$(mnt_line /t)" == *" ro,"*"size=2048k"* ]]
 }
+
+@test "idmapped mounts in a container with its own user namespace are refused clearly" {
+	[ -d "$WORK/bu" ] || { cp -a "$WORK/b" "$WORK/bu" && chown -R 100000:100000 "$WORK/bu" && chmod 755 "$WORK"; }
+	mkdir -p "$WORK/idm2"
+	run rr -d -U -i -m "/idm:bind:$WORK/idm2:bind,idmap" -u 0:100000:1 "$WORK/bu/rootfs" true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmapped mounts in a container with a user namespace are not supported yet"* ]]
+}
