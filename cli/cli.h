@@ -53,6 +53,7 @@ int cmd_features(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupadd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupdel(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_net(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv);

@@ -77,6 +77,20 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -f, --format FMT   table (default: ID PID STATUS BUNDLE CREATED OWNER) or json\n"
 	 "  -q, --quiet        print only the ids\n"},
+	{"net", cmd_net, "show or clean up the host side of VPS networking",
+	 "Usage: vps net ls [--json]\n"
+	 "       vps net rm BRIDGE\n"
+	 "\n"
+	 "ls: the VPS bridges in this network namespace (state, ports, addresses),\n"
+	 "the address leases under --root (VPS, bridge, address) and the nftables\n"
+	 "tables vps owns (one per VPS with NAT or published ports).\n"
+	 "rm: delete a bridge that no lease refers to and no link is attached to\n"
+	 "(vps creates the bridge on demand and leaves it when a VPS is deleted).\n"
+	 "\n"
+	 "  -j, --json   print ls as JSON\n"
+	 "\n"
+	 "A VPS gets networking from its bundle's org.vps.net.* annotations\n"
+	 "(vps bundle --ip ADDR/PREFIX|auto ...); see vps-net(8).\n"},
 	{"passwd", cmd_passwd, "set, lock or unlock a password inside a VPS",
 	 "Usage: vps passwd NAME [USER] [--stdin | --hash HASH | --lock | --unlock]\n"
 	 "       vps passwd --bundle DIR [USER] [...]\n"
