@@ -99,11 +99,17 @@ static int drive(struct ectx *c, vps_err *err)
 			return r; /* 0: closed on exec, the process runs */
 		if (m.type == VPS_SYNC_ERROR)
 			r = vps_errorx(err, m.code > 0 ? m.code : EINVAL, "%s", m.data);
-		else if (m.type == VPS_SYNC_PTY && !c->o->console_socket) {
-			c->pty = m.fd;
-			m.fd = -1;
-		} else if (m.type == VPS_SYNC_PTY)
-			r = vps_console_send(c->o->console_socket, m.fd, err);
+		else if (m.type == VPS_SYNC_PTY) {
+			if (c->o->console_socket)
+				r = vps_console_send(c->o->console_socket, m.fd, err);
+			else {
+				vps_console_copy_winsize(m.fd);
+				c->pty = take_fd(m.fd);
+			}
+			if (r >= 0 && (r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0,
+							 -1)) < 0)
+				r = vps_error(err, -r, "sync");
+		}
 		else if (m.type == VPS_SYNC_SECCOMP) {
 			char *js = vps_state_oci_json(c->st);
 			r = vps_seccomp_send_listener(c->spec->lx.seccomp, m.fd, js, err);
