@@ -115,7 +115,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 		return r;
 	/* nothing on the host is touched until the whole spec validated */
 	if ((r = load_bundle(&c, err)) < 0 || (r = validate(&c, keep_pty, err)) < 0 ||
-	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, NULL, &c.sc, err)) < 0 ||
+	    (r = vps_seccomp_prepare_cached(c.spec->lx.seccomp, o->root, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)

@@ -59,7 +59,7 @@ static int load(struct ectx *c, vps_err *err)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
-	return vps_seccomp_prepare(c->spec->lx.seccomp, NULL, &c->sc, err);
+	return vps_seccomp_prepare_cached(c->spec->lx.seccomp, c->o->root, &c->sc, err);
 }
 
 static int join_target(struct ectx *c, int *child_flags, vps_err *err)
