@@ -86,7 +86,8 @@ install: all
 		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 	install -D -m 0644 mk/vps.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vps
 
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+# FORMAT_SRCS=FILES... limits both to some files (e.g. your concern's).
+FORMAT_SRCS ?= $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:

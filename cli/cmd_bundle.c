@@ -7,7 +7,18 @@
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 
-enum { O_HOSTNAME = 256, O_MEMORY, O_PIDS, O_CPUS, O_IP, O_BRIDGE, O_GATEWAY, O_VM, O_CACHE, O_SETUID };
+enum {
+	O_HOSTNAME = 256,
+	O_MEMORY,
+	O_PIDS,
+	O_CPUS,
+	O_IP,
+	O_BRIDGE,
+	O_GATEWAY,
+	O_VM,
+	O_CACHE,
+	O_SETUID
+};
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 {

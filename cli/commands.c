@@ -1,6 +1,8 @@
 /* The dispatch table: one entry per command (keep it sorted by name). */
 #include "cli/cli.h"
 
+/* One hand-laid entry per command, usage text as written. */
+/* clang-format off */
 const struct vps_command vps_commands[] = {
 	{"bundle", cmd_bundle, "make a VPS bundle from a template",
 	 "Usage: vps bundle DIR [--template T] [--name NAME] [OPTIONS]\n"
@@ -285,4 +287,5 @@ const struct vps_command vps_commands[] = {
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
 };
+/* clang-format on */
 const unsigned vps_n_commands = sizeof(vps_commands) / sizeof(vps_commands[0]);
