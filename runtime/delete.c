@@ -63,7 +63,9 @@ int vps_delete(const char *root, const char *id, bool force, vps_err *err)
 	if ((r = vps_id_validate(id, err)) < 0)
 		return r;
 	if ((r = vps_store_lock(root, id, &dirfd, &lockfd, err)) < 0)
-		return r;
+		/* as runc: --force on a container that is already gone succeeds, so an
+		 * engine cleaning up after a failed create does not report a second error */
+		return r == -ENOENT && force ? 0 : r;
 	vps_err e;
 	if (vps_state_load(root, id, &st, &e) < 0) {
 		/* a create that died before its first state write: only the dir */

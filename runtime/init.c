@@ -73,14 +73,16 @@ static int setup_namespaces(struct vps_child *c, vps_err *err)
 	return 0;
 }
 
-/* Install the filter (if any); a notify listener goes to the parent. */
+/* Install the seccomp filter and hand a notify listener to the parent. Without
+ * no_new_privs the kernel only lets a process holding CAP_SYS_ADMIN install a
+ * filter, so then this runs before the identity switch drops capabilities (as
+ * runc does); with no_new_privs it runs as late as possible, right before exec. */
 static int install_seccomp(struct vps_child *c, vps_err *err)
 {
-	int listener = -1;
+	int listener = -1, r;
 	if (!c->seccomp)
 		return 0;
-	int r = vps_seccomp_install(c->seccomp, &listener, err);
-	if (r < 0)
+	if ((r = vps_seccomp_install(c->seccomp, &listener, err)) < 0)
 		return r;
 	if (listener >= 0) {
 		vps_sync_send(c->sync_fd, VPS_SYNC_SECCOMP, 0, NULL, 0, listener);
@@ -120,8 +122,6 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		return r;
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;
-	/* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it
-	 * before the capabilities are dropped (as runc does). */
 	if (!c->proc->no_new_privileges && (r = install_seccomp(c, err)) < 0)
 		return r;
 	if ((r = vps_child_identity(c->proc, err)) < 0)
