@@ -257,16 +257,6 @@ int vps_seccomp_prepare(const struct oci_seccomp *sc, const char *cache_dir,
 	return 0;
 }
 
-int vps_seccomp_prepare_cached(const struct oci_seccomp *sc, const char *state_root,
-			       struct vps_seccomp **out, vps_err *err)
-{
-	char dir[4096];
-	if (!state_root || snprintf(dir, sizeof(dir), "%s/%s", state_root,
-				    VPS_SECCOMP_CACHE_SUBDIR) >= (int)sizeof(dir))
-		return vps_seccomp_prepare(sc, NULL, out, err);
-	return vps_seccomp_prepare(sc, dir, out, err);
-}
-
 int vps_seccomp_install(const struct vps_seccomp *s, int *listener_fd, vps_err *err)
 {
 	*listener_fd = -1;

@@ -14,10 +14,6 @@ struct vps_seccomp; /* a compiled filter plus its flags */
 /* Compile sc (NULL: *out = NULL, nothing to install). cache_dir may be NULL. */
 int vps_seccomp_prepare(const struct oci_seccomp *sc, const char *cache_dir,
 			struct vps_seccomp **out, vps_err *err);
-/* The same with the cache under a state root (ROOT/@seccomp; state_root NULL:
- * no cache). */
-int vps_seccomp_prepare_cached(const struct oci_seccomp *sc, const char *state_root,
-			       struct vps_seccomp **out, vps_err *err);
 /* In the child, last step before exec (after no_new_privs / caps): install the
  * filter. Without no_new_privs the kernel demands CAP_SYS_ADMIN for this, so a
  * process.noNewPrivileges=false container must install before its capabilities
