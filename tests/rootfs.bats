@@ -205,6 +205,12 @@ teardown_file() { vps_teardown_file; }
 	run rr -d -m "/t:tmpfs:tmpfs:idmap" "$WORK/b/rootfs" true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"idmap is only supported on bind mounts"* ]]
+	run rr -d -m "/t:tmpfs:tmpfs:" -u 0:1000:1 "$WORK/b/rootfs" true # uidMappings alone
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmap is only supported on bind mounts"* ]]
+	run rr -d -m "/i:bind:$WORK/idm:bind" -u 0:1000:1 "$WORK/b/rootfs" stat -c %u /i/root-owned
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ] # uidMappings on a bind mount imply idmap
 }
 
 @test "rootfsPropagation: rshared, rprivate and runbindable apply to the container's /" {
