@@ -45,7 +45,8 @@ static int destroy(const char *root, const char *id, struct vps_state *st, vps_e
 	}
 	oci_spec_free(spec);
 	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
-	if (net && vps_net_teardown(root, id, net, &e) < 0)
+	/* without extra["net"] (a create that crashed mid-way) the lease still tells */
+	if (vps_net_teardown(root, id, net, &e) < 0)
 		log_warn("delete %s: network: %s", id, e.msg);
 	int r = 0;
 	if (cg && vps_cgroup_destroy(cg, err) < 0)
