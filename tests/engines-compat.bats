@@ -56,3 +56,26 @@ teardown_file() { vps_teardown_file; }
 	[ "$status" -eq 0 ]
 	[ "$output" = "character special file 666 a:e5" ]
 }
+
+@test "exec errors use the words engines map to 127/126, and --log-format json logs them as runc does" {
+	cp -a "$WORK/b" "$WORK/ex"
+	set_args "$WORK/ex" /nope
+	run v --log "$WORK/ex.log" --log-format json run --bundle "$WORK/ex" eng-ex1
+	[ "$status" -ne 0 ]
+	[[ "${output,,}" == *"no such file or directory"* ]]
+	run jq -r 'select(.level == "error") | .msg' "$WORK/ex.log"
+	[[ "$output" == *'exec "/nope": No such file or directory'* ]]
+	run jq -r '.time' "$WORK/ex.log"
+	[[ "$output" == 20*T*Z ]]
+	set_args "$WORK/ex" nosuchcmd
+	run v run --bundle "$WORK/ex" eng-ex2
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'executable file not found in $PATH'* ]]
+	printf 'x' >"$WORK/ex/rootfs/bin/notexec"
+	set_args "$WORK/ex" /bin/notexec
+	run v run --bundle "$WORK/ex" eng-ex3
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'exec "/bin/notexec": permission denied'* ]]
+	run v list -q
+	[[ "$output" != *eng-ex* ]]
+}
