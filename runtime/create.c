@@ -134,6 +134,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 			 .pty = -1};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c.ns_fds[t] = -1;
+	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
 	int r;
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
@@ -144,7 +145,6 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = load_bundle(&c, err)) < 0)
 		goto out;
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
-		*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			cleanup_failed(&c);
 		goto out;
