@@ -66,6 +66,7 @@ teardown_file() { vps_teardown_file; }
 		{\"type\": \"uts\", \"path\": \"/proc/$pid/ns/uts\"},
 		{\"type\": \"pid\", \"path\": \"/proc/$pid/ns/pid\"}] | del(.hostname)"
 	run v run --bundle "$b" core-nsb
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/net)" ]
 	[ "${lines[1]}" = "$(readlink /proc/$pid/ns/ipc)" ]

@@ -150,7 +150,7 @@ teardown_file() { vps_teardown_file; }
 	[[ "$output" == *"cannot delete container that is running"* ]]
 	pid=$(v state core-del1 | jq .pid)
 	v delete --force core-del1
-	[ ! -d /proc/$pid ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+	gone $pid
 	no_leftovers core-del1
 	vbg create --bundle "$b" core-del2          # created
 	v delete core-del2
@@ -181,7 +181,7 @@ teardown_file() { vps_teardown_file; }
 	[ -d "$ROOT/core-crash" ]
 	v delete --force core-crash
 	no_leftovers core-crash
-	[ ! -d /proc/$init ] || [ "$(awk '{print $3}' /proc/$init/stat)" = Z ]
+	gone $init
 }
 
 @test "core-ps: table and json list the container's processes" {

@@ -49,3 +49,10 @@ wait_status() {
 # running (create, run -d, exec -d): the container inherits our stdio and must
 # not hold a pipe of bats open. Our stderr is then in $WORK/bg.err.
 vbg() { v "$@" </dev/null >>"$WORK/bg.out" 2>"$WORK/bg.err"; }
+
+# gone PID: the process no longer runs (absent or a zombie awaiting its reaper)
+gone() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
