@@ -8,7 +8,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 # hooks_bundle NAME: a bundle whose six hooks append their name to tmp/hooks.log
 hooks_bundle() {

@@ -7,7 +7,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 @test "core-ns: user namespace with uid/gid maps written by the parent" {
 	chmod 755 "$WORK"   # the mapped root must reach the bundle

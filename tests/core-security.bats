@@ -12,7 +12,7 @@ setup_file() {
 	mkdir -p "$WORK/hostdir"
 	echo host-secret >"$WORK/hostdir/HOST_MARKER"
 }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 @test "core-security: no host fd survives into the init (non-CLOEXEC fds 5,7,9 held open)" {
 	b=$(core_bundle fd1 sleep 100000)
