@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "runtime/vm/vm.h"
 #include "specs/features.h"
 
 int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
@@ -22,6 +23,10 @@ int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 	json_object *ann = NULL;
 	if (json_object_object_get_ex(f, "annotations", &ann))
 		json_object_object_add(ann, "org.vps.version", json_object_new_string(VPS_VERSION));
+	char vm[PATH_MAX + 256]; /* the --vm guest kernel and accelerator (runtime/vm) */
+	vps_err e = {0};
+	if (ann && vps_vm_describe(ctx->root, false, vm, sizeof(vm), &e) == 0)
+		json_object_object_add(ann, "org.vps.vm", json_object_new_string(vm));
 	puts(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						   JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(f);

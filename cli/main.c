@@ -8,13 +8,14 @@
 
 #include "cli/cli.h"
 #include "runtime/store.h"
+#include "runtime/vm/vm.h"
 #include "util/log.h"
 
 #ifndef VPS_BUILD_LIBS
 #define VPS_BUILD_LIBS ""
 #endif
 
-static void print_version(void)
+static void print_version(const char *root)
 {
 	const struct scmp_version *sv = seccomp_version();
 	printf("vps version %s\n", VPS_VERSION);
@@ -22,6 +23,12 @@ static void print_version(void)
 	printf("libseccomp: %u.%u.%u\n", sv->major, sv->minor, sv->micro);
 	printf("json-c: %s\n", json_c_version());
 	printf("built with: %s\n", VPS_BUILD_LIBS);
+	char vm[PATH_MAX + 256];
+	vps_err e = {0};
+	if (vps_vm_describe(root, false, vm, sizeof(vm), &e) == 0)
+		printf("vm: %s\n", vm);
+	else
+		printf("vm: unavailable (%s)\n", e.msg);
 }
 
 static void print_help(void)
@@ -83,7 +90,7 @@ int main(int argc, char **argv)
 			print_help();
 			return 0;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
-			print_version();
+			print_version(ctx.root);
 			return 0;
 		} else {
 			fprintf(stderr, "vps: unknown global option '%s' (see 'vps --help')\n", a);

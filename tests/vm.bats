@@ -115,4 +115,8 @@ teardown_file() { vps_teardown_file; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"vps: create vm-err1: vm: process.terminal needs"* ]]
 	[ ! -e "$ROOT/vm-err1" ]
+	run v --version
+	[[ "$output" == *"vm: kernel "*", accelerator tcg"* || "$output" == *"accelerator kvm"* ]]
+	run v features
+	[[ "$(echo "$output" | jq -r '.annotations["org.vps.vm"]')" == "kernel "* ]]
 }

@@ -123,7 +123,7 @@ static void read_release(const char *path, char *rel, size_t cap)
 	}
 }
 
-int vps_vm_kernel_find(struct vps_vm_kernel *k, vps_err *err)
+int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 {
 	memset(k, 0, sizeof(*k));
 	const char *env = getenv("VPS_VM_KERNEL");
@@ -150,6 +150,14 @@ int vps_vm_kernel_find(struct vps_vm_kernel *k, vps_err *err)
 	snprintf(k->kind, sizeof(k->kind), "debian");
 	snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s/kernel", k->release);
 	snprintf(k->path, sizeof(k->path), "%s/vmlinux-%s", vps_vm_cache_dir(), k->release);
+	return 0;
+}
+
+int vps_vm_kernel_find(struct vps_vm_kernel *k, vps_err *err)
+{
+	int r = vps_vm_kernel_locate(k, err);
+	if (r < 0 || strcmp(k->kind, "debian") != 0)
+		return r;
 	char z[PATH_MAX];
 	snprintf(z, sizeof(z), "/boot/vmlinuz-%s", k->release);
 	struct stat sz, sx;

@@ -103,7 +103,7 @@ int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_
 int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err)
 {
 	struct vps_vm_kernel k;
-	int r = vps_vm_kernel_find(&k, err);
+	int r = probe ? vps_vm_kernel_find(&k, err) : vps_vm_kernel_locate(&k, err);
 	if (r < 0)
 		return r;
 	char acc[64] = "kvm if usable, else tcg (not probed yet)";

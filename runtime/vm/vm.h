@@ -28,6 +28,8 @@ struct vps_vm_kernel {
 };
 const char *vps_vm_cache_dir(void); /* $VPS_VM_CACHE or /var/cache/vps */
 int vps_vm_kernel_find(struct vps_vm_kernel *k, vps_err *err);
+/* The same without extracting a Debian vmlinux (for reports). */
+int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err);
 
 /* ---- accel.c ---- */
 enum vps_vm_accel { VPS_VM_TCG, VPS_VM_KVM };

@@ -28,3 +28,8 @@ test-tools: $(B)/tests/vm_run
 $(B)/tests/vm_run: tests/tools/vm_run.c $(LIBVPS)
 	@mkdir -p $(dir $@)
 	@$(CC) $(VPS_CFLAGS) $(CFLAGS) $(VPS_LDFLAGS) -o $@ $< $(LIBVPS) $(PKG_LIBS)
+
+.PHONY: bench-vm
+# Boot-to-exit of `vps run --vm` next to the container mode (bench/vm.sh).
+bench-vm: all test-tools bench-tools
+	@$(B)/tests/subreaper bash bench/vm.sh

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Boot-to-exit of `vps run --vm` (busybox /bin/true) next to the container
+# mode, same bundle. Prints medians of N runs (default 5) and writes
+# bench/out/vm.tsv. Run under the subreaper: `make bench-vm`.
+#   N=5  VPS=./vps
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+VPS=${VPS:-$TOP/vps}
+N=${N:-5}
+TIMEIT=$TOP/build/bench/timeit
+WORK=$(mktemp -d /tmp/vps-bench-vm.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+ROOT=$WORK/state
+r=$WORK/b/rootfs
+mkdir -p "$r"/{bin,proc,sys,dev,tmp,etc} "$ROOT"
+cp /bin/busybox "$r/bin/busybox"
+for a in true sh; do ln -s busybox "$r/bin/$a"; done
+echo 'root:x:0:0:root:/:/bin/sh' >"$r/etc/passwd"
+(cd "$WORK/b" && "$VPS" spec)
+jq '.process.terminal = false | .process.args = ["/bin/true"]' "$WORK/b/config.json" >"$WORK/c.json"
+mv "$WORK/c.json" "$WORK/b/config.json"
+
+# one-time costs (accelerator probe, vmlinux extraction) are not part of a boot
+"$VPS" --root "$ROOT" run --vm -b "$WORK/b" vm-warm >/dev/null 2>&1
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() { # measure MODE-FLAG... -> medians of wall ms and max RSS kB
+	local i out wall=() rss=()
+	for i in $(seq "$N"); do
+		out=$("$TIMEIT" -- "$VPS" --root "$ROOT" run "$@" -b "$WORK/b" "vm-bench-$i")
+		wall+=("$(sed -n 's/.*wall_us=\([0-9]*\).*/\1/p' <<<"$out")")
+		rss+=("$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' <<<"$out")")
+	done
+	printf '%s\t%s\n' "$(printf '%s\n' "${wall[@]}" | median | awk '{printf "%.1f", $1/1000}')" \
+		"$(printf '%s\n' "${rss[@]}" | median)"
+}
+accel=$("$VPS" --root "$ROOT" features | jq -r '.annotations["org.vps.vm"]')
+vm=$(measure --vm)
+ct=$(measure)
+mkdir -p "$TOP/bench/out"
+{
+	printf 'mode\tmedian_ms\tmaxrss_kb\truns\n'
+	printf "vm\t%s\t%s\n" "$vm" "$N"
+	printf 'container\t%s\t%s\n' "$ct" "$N"
+} | tee "$TOP/bench/out/vm.tsv"
+echo "# vm: $accel; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
