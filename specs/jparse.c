@@ -97,12 +97,54 @@ const char *jp_desc(json_object *v, char *buf, size_t n)
 	return buf;
 }
 
+/* json-c saturates integers beyond 64 bits silently; find such a literal
+ * (outside strings) so it is an error, not UINT64_MAX. Returns its offset
+ * or -1. */
+static long long find_huge_int(const char *s, size_t len, size_t *ndigits)
+{
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+			continue;
+		}
+		bool neg = c == '-';
+		if (!neg && (c < '0' || c > '9'))
+			continue;
+		size_t start = i + neg, end = start;
+		while (end < len && s[end] >= '0' && s[end] <= '9')
+			end++;
+		bool is_float = end < len && strchr(".eE", s[end]);
+		const char *limit = neg ? "9223372036854775808" : "18446744073709551615";
+		size_t n = end - start, ln = strlen(limit);
+		if (!is_float && (n > ln || (n == ln && strncmp(s + start, limit, ln) > 0))) {
+			*ndigits = end - i;
+			return (long long)i;
+		}
+		i = end > i ? end - 1 : i;
+	}
+	return -1;
+}
+
 int jp_doc(struct jp *p, const char *json, size_t len, json_object **out)
 {
 	if (len > (size_t)INT32_MAX - 1)
 		return jp_fail(p, "too large (%zu bytes)", len);
 	if (memchr(json, '\0', len))
 		return jp_fail(p, "invalid JSON: contains a NUL byte");
+	size_t nd = 0;
+	long long huge = find_huge_int(json, len, &nd);
+	if (huge >= 0)
+		return jp_fail(p, "integer %.*s%s at byte %lld does not fit in 64 bits",
+			       (int)(nd > 30 ? 30 : nd), json + huge, nd > 30 ? "..." : "", huge);
 	json_tokener *tok = json_tokener_new_ex(64);
 	if (!tok)
 		return vps_error(p->err, ENOMEM, "%s", p->file);
