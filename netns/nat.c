@@ -92,9 +92,10 @@ int vps_nat_apply(const char *t, const struct vps_net_cfg *cfg, const struct vps
 		const struct vps_net_port *p = &cfg->ports[i];
 		const char *proto = p->udp ? "udp" : "tcp";
 		for (int c = 0; c < 2; c++)
-			fprintf(
-			    f, "add rule ip %s %s fib daddr type local %s dport %u dnat to %s:%u\n",
-			    t, c ? "out" : "pre", proto, p->host, a, p->vps);
+			fprintf(f,
+				"add rule ip %s %s ip daddr != 127.0.0.0/8 fib daddr type local %s "
+				"dport %u dnat to %s:%u\n",
+				t, c ? "out" : "pre", proto, p->host, a, p->vps);
 	}
 	if (fclose(f) != 0) {
 		free(buf);
