@@ -136,9 +136,12 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	int r;
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
+	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
+	char sc_cache[PATH_MAX];
+	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, o->root);
 	/* nothing on the host is touched until the whole spec validated */
 	if ((r = load_bundle(&c, err)) < 0 || (r = validate(&c, keep_pty, err)) < 0 ||
-	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, NULL, &c.sc, err)) < 0 ||
+	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, sc_cache, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)
