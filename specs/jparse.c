@@ -18,38 +18,43 @@ void jp_init(struct jp *p, const char *file, vps_err *err)
 	p->len = 0;
 }
 
-static size_t push(struct jp *p, const char *piece)
+/* Append pre + piece (at most max bytes of it) + post; every field getter
+ * does this, so no printf here. A too-long path is truncated, stays valid. */
+static size_t push(struct jp *p, const char *pre, const char *piece, size_t max, const char *post)
 {
-	size_t mark = p->len;
-	size_t room = sizeof(p->path) - p->len;
-	int n = snprintf(p->path + p->len, room, "%s", piece);
-	if (n < 0 || (size_t)n >= room)
-		p->len = sizeof(p->path) - 1; /* truncated: stays readable */
-	else
-		p->len += (size_t)n;
+	size_t mark = p->len, room = sizeof(p->path) - 1 - p->len;
+	size_t a = strlen(pre), b = strnlen(piece, max), c = strlen(post);
+	if (a + b + c > room) {
+		p->len = sizeof(p->path) - 1;
+		p->path[p->len] = '\0';
+		return mark;
+	}
+	memcpy(p->path + p->len, pre, a);
+	memcpy(p->path + p->len + a, piece, b);
+	memcpy(p->path + p->len + a + b, post, c);
+	p->len += a + b + c;
+	p->path[p->len] = '\0';
 	return mark;
 }
 
 size_t jp_push_key(struct jp *p, const char *key)
 {
-	char buf[160];
-	snprintf(buf, sizeof(buf), ".%s", key);
-	return push(p, buf);
+	return push(p, ".", key, 128, "");
 }
 
 size_t jp_push_idx(struct jp *p, size_t i)
 {
-	char buf[32];
-	snprintf(buf, sizeof(buf), "[%zu]", i);
-	return push(p, buf);
+	char buf[24], *e = buf + sizeof(buf) - 1;
+	*e = '\0';
+	do
+		*--e = (char)('0' + i % 10);
+	while ((i /= 10) && e > buf);
+	return push(p, "[", e, sizeof(buf), "]");
 }
 
 size_t jp_push_mapkey(struct jp *p, const char *key)
 {
-	char buf[160];
-	size_t k = strnlen(key, 120);
-	snprintf(buf, sizeof(buf), "[\"%.*s%s\"]", (int)k, key, key[k] ? "..." : "");
-	return push(p, buf);
+	return push(p, "[\"", key, 120, strlen(key) > 120 ? "...\"]" : "\"]");
 }
 
 void jp_pop(struct jp *p, size_t mark)
