@@ -196,19 +196,17 @@ int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_
 	const char *type = m->type;
 	if (type && !strcmp(type, "bind"))
 		o.bind = true;
-	bool wants_idmap = o.idmap || m->n_uid_mappings || m->n_gid_mappings;
-	if (o.idmap && !o.bind) {
+	/* uidMappings/gidMappings on a bind mount ask for an idmapped mount. */
+	o.idmap |= o.bind && (m->n_uid_mappings || m->n_gid_mappings);
+	if ((o.idmap || m->n_uid_mappings || m->n_gid_mappings) && !o.bind) {
 		r = vps_errorx(err, EINVAL, "%s: idmap is only supported on bind mounts", what);
-	} else if (wants_idmap && c->in_userns) {
+	} else if (o.idmap && c->in_userns) {
 		/* The helper namespace would be a child of the container's, so the
 		 * maps' host ids would be read in the wrong namespace. */
 		r = vps_errorx(err, ENOTSUP,
 			       "%s: idmapped mounts in a container with a user namespace are not "
 			       "supported yet",
 			       what);
-	} else if ((m->n_uid_mappings || m->n_gid_mappings) && !o.idmap && o.bind) {
-		o.idmap = true; /* uidMappings on a bind mount ask for an idmapped mount */
-		r = bind_mount(c, m, &o, m->source, what, err);
 	} else if (o.remount) {
 		r = remount(c, m, &o, what, err);
 	} else if (o.bind) {
