@@ -18,6 +18,7 @@ teardown_file() { vps_teardown_file; }
 @test "vm-run: output and exit status come back (3, then 137 for SIGKILL)" {
 	set_args "$WORK/b" /bin/sh -c 'echo out; echo err >&2; exit 3'
 	run --separate-stderr v run --vm -b "$WORK/b" vm-run1
+	echo "status=$status output=$output stderr=$stderr"
 	[ "$status" -eq 3 ]
 	[ "$output" = out ]
 	[[ "$stderr" == *err* ]]
@@ -52,7 +53,7 @@ teardown_file() { vps_teardown_file; }
 
 @test "vm-lifecycle: create, state, exec, start, kill, delete" {
 	set_args "$WORK/b" /bin/sh -c 'echo started >/tmp/started; sleep 600'
-	v create --vm -b "$WORK/b" vm-life >"$WORK/create.out" 2>"$WORK/create.err"
+	v create --vm -b "$WORK/b" vm-life >"$WORK/create.out" 2>"$WORK/create.err" || { cat "$WORK/create.err"; false; }
 	run v state vm-life
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .status)" = created ]
@@ -66,7 +67,7 @@ teardown_file() { vps_teardown_file; }
 	[ "$(v state vm-life | jq -r .status)" = running ]
 	run v exec vm-life /bin/sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /tmp/started ] && break; sleep 0.2; done; cat /tmp/started'
 	[ "$output" = started ]
-	v kill vm-life KILL
+	v kill vm-life KILL || { cat "$WORK/create.out" "$WORK/create.err" "$ROOT/vm-life/vm-console.log"; false; }
 	for _ in $(seq 50); do [ "$(v state vm-life | jq -r .status)" = stopped ] && break; sleep 0.2; done
 	[ "$(v state vm-life | jq -r .status)" = stopped ]
 	v delete vm-life
@@ -93,6 +94,7 @@ teardown_file() { vps_teardown_file; }
 	ln -sfn "$WORK/host/target" "$r/etc/hostname"
 	set_args "$WORK/b" /bin/sh -c 'echo guest-wrote >/etc/hostname; cat /init 2>&1; exit 0'
 	run --separate-stderr v run --vm -b "$WORK/b" vm-sym1
+	echo "status=$status output=$output stderr=$stderr"
 	for p in init vps.conf newroot vm-initramfs etc/hostname; do rm -f "$r/$p"; done
 	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/host/target")" = host-original ]
