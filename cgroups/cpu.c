@@ -33,7 +33,8 @@ static int v1_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 				r = cg_writef(h, "cpu.cfs_period_us", err, "%llu",
 					      (unsigned long long)c->period.v);
 		} else if (r < 0) {
-			*err = e2;
+			if (err)
+				*err = e2;
 		}
 	}
 	if (r >= 0 && c->quota.set && c->quota.v)
