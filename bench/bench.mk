@@ -4,7 +4,7 @@
 BENCH_TOOLS := $(B)/bench/timeit $(B)/bench/floor $(B)/bench/sysloop
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
-.PHONY: bench bench-smoke bench-tools
+.PHONY: bench bench-smoke bench-tools bench-profile
 bench-tools: $(BENCH_TOOLS)
 
 $(B)/bench/timeit: bench/timeit.c
@@ -26,3 +26,7 @@ bench-smoke: all test-tools bench-tools
 
 # the smoke suite (tests/suites/bench-smoke.sh) needs the tools too
 test-tools: bench-tools
+# where the time goes: strace, perf, ltrace, callgrind per runtime -> bench/out/profile/
+bench-profile: all test-tools bench-tools
+	@bash mk/deps.sh mk/packages/bench.list
+	@$(B)/tests/subreaper bash bench/bench.sh profile

@@ -3,7 +3,7 @@
 # repetition measures every runtime, in a rotating order), medians and ratios to
 # crun. Run through `make bench` (full) or `make bench-smoke` (quick check).
 #
-#   bench/bench.sh [full|smoke]
+#   bench/bench.sh [full|smoke|profile]   (profile: see bench/profile.sh)
 #   RUNTIMES="vps crun runc"   which runtimes (default: those found; vps is left
 #                              out, with a note, when `vps run` does not work)
 #   VPS=PATH                   the vps binary (default ./vps)
@@ -44,15 +44,18 @@ if [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ]; then
 		if [ "$(stat -fc %T "$d")" != cgroupfs ]; then dropped+=" $n"; continue; fi
 		mkdir -p "$cgt/$n" && mount --bind "$d" "$cgt/$n" || exit 2
 	done
+	# detach the host's tree first so /proc/self/mountinfo shows only ours
+	umount -R -l /sys/fs/cgroup || exit 2
 	mount --move "$cgt" /sys/fs/cgroup || exit 2
 	rmdir "$cgt"
 	CG_NOTE="v1 hierarchies only (private mount namespace; left out:$dropped)"
 fi
 
 case $MODE in
+profile) REPS=1 BATCH=1 PAR=1 SYSLOOP_N=1000 ;;
 smoke) REPS=${REPS:-2} BATCH=${BATCH:-8} PAR=4 SYSLOOP_N=20000 ;;
 full) REPS=${REPS:-15} BATCH=${BATCH:-100} PAR=8 SYSLOOP_N=300000 ;;
-*) echo "usage: bench.sh [full|smoke]" >&2; exit 2 ;;
+*) echo "usage: bench.sh [full|smoke|profile]" >&2; exit 2 ;;
 esac
 OUT=${OUT:-$TOP/bench/out}
 ROWS=${ROWS:-.}
@@ -73,6 +76,10 @@ pick_runtimes
 echo "# bench $MODE: runtimes: ${RTS[*]}; reps $REPS, batch $BATCH; $CG_NOTE" | tee -a "$LOG"
 [ ${#NOTES[@]} -gt 0 ] && printf '# note: %s\n' "${NOTES[@]}" | tee -a "$LOG"
 
+if [ "$MODE" = profile ]; then
+	profile_runtimes
+	exit 0
+fi
 row_run run "$WORK/b-true"
 row_run run-seccomp "$WORK/b-seccomp"
 row_run run-limits "$WORK/b-limits"

@@ -24,7 +24,9 @@ bundle() {
 
 setup_bundles() {
 	local r=$WORK/rootfs a
-	mkdir -p "$r"/{bin,proc,sys,dev,tmp,etc} "$WORK/base"
+	mkdir -p "$r"/{bin,proc,sys,dev,tmp,etc} "$WORK/base" "$WORK/roots"
+	# state roots on a tmpfs, as /run (the runtimes' default) is on a real host
+	mount -t tmpfs -o mode=0700,size=64m vpsbench-roots "$WORK/roots" || exit 2
 	cp /bin/busybox "$r/bin/busybox"
 	for a in true sleep sh cat; do ln -s busybox "$r/bin/$a"; done
 	cp "$B/sysloop" "$r/sysloop"
@@ -46,7 +48,7 @@ setup_bundles() {
 # rt RUNTIME ARGS...: the runtime with its own state root
 rt() {
 	local r=$1; shift
-	"${BIN[$r]}" --root "$WORK/root-$r" "$@"
+	"${BIN[$r]}" --root "$WORK/roots/$r" "$@"
 }
 
 pick_runtimes() {
@@ -55,7 +57,7 @@ pick_runtimes() {
 		if [ "$r" = vps ]; then p=$VPS; else p=$(command -v "$r" || true); fi
 		if [ -z "$p" ] || [ ! -x "$p" ]; then NOTES+=("$r: not found, left out"); continue; fi
 		BIN[$r]=$p
-		mkdir -p "$WORK/root-$r"
+		mkdir -p "$WORK/roots/$r"
 		if ! err=$(rt "$r" run -b "$WORK/b-true" "$TAG-probe-$r" 2>&1 </dev/null); then
 			echo "$err" >>"$LOG"
 			NOTES+=("$r: \`$r run\` of /bin/true failed ($(tail -n 1 <<<"$err")), left out")
@@ -100,16 +102,20 @@ row_run() { # row_run NAME BUNDLE
 	echo "# row $name" >>"$LOG"
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for r in $(rotated "$rep"); do
-			measure "$name" "$r" "$rep" -- "${BIN[$r]}" --root "$WORK/root-$r" run \
+			measure "$name" "$r" "$rep" -- "${BIN[$r]}" --root "$WORK/roots/$r" run \
 				-b "$bundle" "$TAG-$name-$r-$rep"
 		done
 	done
 }
 
-wait_stopped() { # wait_stopped RUNTIME ID: until state says stopped (<= 5 s)
-	local i
-	for ((i = 0; i < 500; i++)); do
-		[ "$(rt "$1" state "$2" 2>/dev/null | jq -r .status 2>/dev/null)" = stopped ] && return 0
+wait_stopped() { # wait_stopped RUNTIME ID: until state says stopped (<= 5 s; 0.2 s if state fails)
+	local i out bad=0
+	for ((i = 0; i < 500 && bad < 20; i++)); do
+		if out=$(rt "$1" state "$2" 2>/dev/null); then
+			grep -qE '"status": *"stopped"' <<<"$out" && return 0
+		else
+			bad=$((bad + 1))
+		fi
 		sleep 0.01
 	done
 	return 1
@@ -122,7 +128,7 @@ row_lifecycle() {
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for r in $(rotated "$rep"); do
 			id=$TAG-l-$r-$rep
-			R=(-- "${BIN[$r]}" --root "$WORK/root-$r")
+			R=(-- "${BIN[$r]}" --root "$WORK/roots/$r")
 			measure create "$r" "$rep" "${R[@]}" create -b "$WORK/b-true" "$id"
 			measure start "$r" "$rep" "${R[@]}" start "$id"
 			wait_stopped "$r" "$id" || echo "bench: $r $id did not stop" >>"$LOG"
@@ -148,7 +154,7 @@ row_exec() {
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for r in $(rotated "$rep"); do
 			[[ " ${ok[*]} " == *" $r "* ]] || continue
-			measure exec "$r" "$rep" -- "${BIN[$r]}" --root "$WORK/root-$r" exec \
+			measure exec "$r" "$rep" -- "${BIN[$r]}" --root "$WORK/roots/$r" exec \
 				"$TAG-exec-$r" /bin/true
 		done
 	done
@@ -166,7 +172,7 @@ row_batch() { # row_batch NAME PARALLELISM: BATCH runs of /bin/true
 	for ((rep = 1; rep <= reps; rep++)); do
 		for r in $(rotated "$rep"); do
 			measure "$name" "$r" "$rep" -n "$BATCH" -j "$par" -- "${BIN[$r]}" \
-				--root "$WORK/root-$r" run -b "$WORK/b-true" "$TAG-$name-$r-$rep-{}"
+				--root "$WORK/roots/$r" run -b "$WORK/b-true" "$TAG-$name-$r-$rep-{}"
 		done
 	done
 }
@@ -178,9 +184,9 @@ row_syscalls() {
 	for ((rep = 1; rep <= reps; rep++)); do
 		measure syscall-native host "$rep" -o -- "$WORK/rootfs/sysloop" "$SYSLOOP_N"
 		for r in $(rotated "$rep"); do
-			measure syscall-seccomp "$r" "$rep" -o -- "${BIN[$r]}" --root "$WORK/root-$r" \
+			measure syscall-seccomp "$r" "$rep" -o -- "${BIN[$r]}" --root "$WORK/roots/$r" \
 				run -b "$WORK/b-sysloop" "$TAG-sc-$r-$rep"
-			measure syscall-noseccomp "$r" "$rep" -o -- "${BIN[$r]}" --root "$WORK/root-$r" \
+			measure syscall-noseccomp "$r" "$rep" -o -- "${BIN[$r]}" --root "$WORK/roots/$r" \
 				run -b "$WORK/b-sysloop-nosec" "$TAG-sn-$r-$rep"
 		done
 	done
@@ -195,7 +201,7 @@ row_floors() {
 	done
 }
 
-# size of the binary and of the shared libraries it needs that are not glibc's
+# size of the (stripped) binary and of the shared libraries it needs that are not glibc's
 row_sizes() {
 	local r bin libs l total
 	want_row size || return 0
@@ -209,14 +215,16 @@ row_sizes() {
 			total=$((total + $(stat -Lc %s "$l")))
 			libs+="${l##*/},"
 		done
-		record size "$r" "bin=$(stat -c %s "$bin") libs=$total names=${libs%,}"
+		# stripped, as a distribution ships it (Debian's crun and runc already are)
+		strip -o "$WORK/stripped-$r" "$bin" 2>/dev/null || cp "$bin" "$WORK/stripped-$r"
+		record size "$r" "bin=$(stat -c %s "$WORK/stripped-$r") libs=$total names=${libs%,}"
 	done
 }
 
 cleanup() {
 	local r id d
 	for r in "${!BIN[@]}"; do
-		for id in $(ls "$WORK/root-$r" 2>/dev/null); do
+		for id in $(ls "$WORK/roots/$r" 2>/dev/null); do
 			rt "$r" kill "$id" KILL >/dev/null 2>&1
 			rt "$r" delete --force "$id" >/dev/null 2>&1
 		done
@@ -230,3 +238,4 @@ cleanup() {
 }
 
 source "$TOP/bench/summary.sh"
+source "$TOP/bench/profile.sh"

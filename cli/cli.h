@@ -11,13 +11,13 @@
 #define VPS_VERSION "0.1.0"
 
 struct vps_ctx {
-	const char *root;      /* --root (default /run/vps) */
-	const char *log_path;  /* --log */
-	bool log_json;         /* --log-format json */
-	bool debug;            /* --debug */
-	bool systemd_cgroup;   /* --systemd-cgroup */
-	const char *cmd;       /* command name, for error prefixes */
-	const char *id;        /* container id once known, for error prefixes */
+	const char *root;     /* --root (default /run/vps) */
+	const char *log_path; /* --log */
+	bool log_json;	      /* --log-format json */
+	bool debug;	      /* --debug */
+	bool systemd_cgroup;  /* --systemd-cgroup */
+	const char *cmd;      /* command name, for error prefixes */
+	const char *id;	      /* container id once known, for error prefixes */
 	vps_err err;
 };
 
@@ -47,12 +47,26 @@ int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want);
 
 /* Command entry points: declare here, list in commands.c. */
 int cmd_spec(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_create(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_delete(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_exec(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_kill(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_ps(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_run(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_start(struct vps_ctx *ctx, int argc, char **argv);
+
+/* create/run option parsing (cmd_create.c); detach NULL for create. Returns
+ * -1 to go on, else the exit status. */
+struct vps_create_opts;
+int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_create_opts *o,
+		    bool *detach);
 int cmd_state(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_list(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_features(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupadd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_groupdel(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_net(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv);

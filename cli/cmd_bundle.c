@@ -7,7 +7,18 @@
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 
-enum { O_HOSTNAME = 256, O_MEMORY, O_PIDS, O_CPUS, O_IP, O_BRIDGE, O_GATEWAY, O_VM, O_CACHE };
+enum {
+	O_HOSTNAME = 256,
+	O_MEMORY,
+	O_PIDS,
+	O_CPUS,
+	O_IP,
+	O_BRIDGE,
+	O_GATEWAY,
+	O_VM,
+	O_CACHE,
+	O_SETUID
+};
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 {
@@ -22,6 +33,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"gateway", required_argument, NULL, O_GATEWAY},
 					     {"vm", no_argument, NULL, O_VM},
 					     {"cache-dir", required_argument, NULL, O_CACHE},
+					     {"allow-setuid", no_argument, NULL, O_SETUID},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
@@ -57,6 +69,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			break;
 		case O_VM:
 			o.vm = true;
+			break;
+		case O_SETUID:
+			o.allow_setuid = true;
 			break;
 		case O_CACHE:
 			o.cache_dir = optarg;

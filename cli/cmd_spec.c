@@ -35,11 +35,11 @@ int cmd_spec(struct vps_ctx *ctx, int argc, char **argv)
 	}
 	_cleanup_free_ char *json = oci_spec_default_json(rootless);
 	_cleanup_close_ int fd =
-		openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	    openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			vps_errorx(&ctx->err, EEXIST, "%s/config.json: file exists, not overwriting",
-				   bundle);
+			vps_errorx(&ctx->err, EEXIST,
+				   "%s/config.json: file exists, not overwriting", bundle);
 		else
 			vps_error(&ctx->err, errno, "create %s/config.json", bundle);
 		return cli_fail(ctx);

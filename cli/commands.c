@@ -1,6 +1,8 @@
 /* The dispatch table: one entry per command (keep it sorted by name). */
 #include "cli/cli.h"
 
+/* One hand-laid entry per command, usage text as written. */
+/* clang-format off */
 const struct vps_command vps_commands[] = {
 	{"bundle", cmd_bundle, "make a VPS bundle from a template",
 	 "Usage: vps bundle DIR [--template T] [--name NAME] [OPTIONS]\n"
@@ -20,7 +22,32 @@ const struct vps_command vps_commands[] = {
 	 "      --ip ADDR/LEN   address for the VPS (annotation org.vps.net.ip)\n"
 	 "      --bridge BR     host bridge (annotation org.vps.net.bridge)\n"
 	 "      --gateway ADDR  default gateway (annotation org.vps.net.gateway)\n"
-	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"},
+	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"
+	 "      --allow-setuid  let setuid programs (su, sudo) work inside: no\n"
+	 "                      noNewPrivileges (default: set, log in with vps exec\n"
+	 "                      NAME login USER instead)\n"
+	 "      --cache-dir D   template cache (default /var/cache/vps)\n"},
+	{"create", cmd_create, "create a container (its process waits for start)",
+	 "Usage: vps create [OPTIONS] ID\n"
+	 "\n"
+	 "Create the container ID from an OCI bundle: namespaces, cgroup, rootfs and the\n"
+	 "process are set up and the process waits until `vps start ID`.\n"
+	 "\n"
+	 "  -b, --bundle DIR          bundle directory (default .)\n"
+	 "      --console-socket PATH send the pty master there (process.terminal)\n"
+	 "      --pid-file FILE       write the container's host pid there\n"
+	 "      --no-pivot            MS_MOVE + chroot instead of pivot_root\n"
+	 "      --no-new-keyring      keep the caller's session keyring\n"
+	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"
+	 "      --vm                  run the bundle in a microVM (QEMU; also annotation\n"
+	 "                            org.vps.isolation=vm), see vps-vm(8)\n"},
+	{"delete", cmd_delete, "delete a container and everything it holds",
+	 "Usage: vps delete [--force] ID\n"
+	 "\n"
+	 "Remove a stopped or created container: processes, cgroup, network, state.\n"
+	 "Also cleans what a crashed create left behind.\n"
+	 "\n"
+	 "  -f, --force   kill a running container first\n"},
 	{"events", cmd_events, "stream a container's stats and OOM events as JSON",
 	 "Usage: vps events [--stats] [--interval DUR] ID\n"
 	 "\n"
@@ -30,6 +57,26 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "      --stats          print one stats event and exit\n"
 	 "      --interval DUR   time between stats events (default 5s; e.g. 500ms, 1m)\n"},
+	{"exec", cmd_exec, "run a process in a running container",
+	 "Usage: vps exec [OPTIONS] ID CMD [ARGS...]\n"
+	 "       vps exec [OPTIONS] -p process.json ID\n"
+	 "\n"
+	 "Run a new process inside container ID (its namespaces, cgroup, capabilities,\n"
+	 "seccomp) and return its exit status (128+N when killed by signal N).\n"
+	 "\n"
+	 "  -d, --detach               do not wait for the process\n"
+	 "  -t, --tty                  allocate a pty\n"
+	 "      --cwd DIR              working directory inside the container\n"
+	 "  -e, --env KEY=VALUE        set an environment variable (repeatable)\n"
+	 "  -u, --user UID[:GID]       run as this user\n"
+	 "  -g, --additional-gids GID  supplementary group (repeatable)\n"
+	 "      --cap CAP_X            add a capability (repeatable)\n"
+	 "      --no-new-privs         set no_new_privs\n"
+	 "  -p, --process FILE         the whole process object (JSON)\n"
+	 "      --console-socket PATH  send the pty master there\n"
+	 "      --pid-file FILE        write the process's host pid there\n"
+	 "      --preserve-fds N       pass fds 3..3+N-1 to the process\n"
+	 "      --ignore-paused        exec even if the container is paused\n"},
 	{"features", cmd_features, "print the OCI features this vps supports (JSON)",
 	 "Usage: vps features\n"
 	 "\n"
@@ -64,6 +111,13 @@ const struct vps_command vps_commands[] = {
 	 "the state under --root) or, for a stopped VPS, --bundle DIR (a bundle made by\n"
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
+	{"kill", cmd_kill, "send a signal to a container",
+	 "Usage: vps kill [--all] ID [SIGNAL]\n"
+	 "\n"
+	 "Send SIGNAL (a name like TERM/SIGKILL or a number; default TERM) to the\n"
+	 "container's init, verified by pid and start time.\n"
+	 "\n"
+	 "  -a, --all   signal every process in the container\n"},
 	{"list", cmd_list, "list containers",
 	 "Usage: vps list [--format table|json] [-q]\n"
 	 "\n"
@@ -71,6 +125,20 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -f, --format FMT   table (default: ID PID STATUS BUNDLE CREATED OWNER) or json\n"
 	 "  -q, --quiet        print only the ids\n"},
+	{"net", cmd_net, "show or clean up the host side of VPS networking",
+	 "Usage: vps net ls [--json]\n"
+	 "       vps net rm BRIDGE\n"
+	 "\n"
+	 "ls: the VPS bridges in this network namespace (state, ports, addresses),\n"
+	 "the address leases under --root (VPS, bridge, address) and the nftables\n"
+	 "tables vps owns (one per VPS with NAT or published ports).\n"
+	 "rm: delete a bridge that no lease refers to and no link is attached to\n"
+	 "(vps creates the bridge on demand and leaves it when a VPS is deleted).\n"
+	 "\n"
+	 "  -j, --json   print ls as JSON\n"
+	 "\n"
+	 "A VPS gets networking from its bundle's org.vps.net.* annotations\n"
+	 "(vps bundle --ip ADDR/PREFIX|auto ...); see vps-net(8).\n"},
 	{"passwd", cmd_passwd, "set, lock or unlock a password inside a VPS",
 	 "Usage: vps passwd NAME [USER] [--stdin | --hash HASH | --lock | --unlock]\n"
 	 "       vps passwd --bundle DIR [USER] [...]\n"
@@ -96,10 +164,33 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "Freeze every process of a running container (cgroup freezer); its status\n"
 	 "becomes \"paused\" until `vps resume ID`.\n"},
+	{"ps", cmd_ps, "list the processes of a container",
+	 "Usage: vps ps [-f table|json] ID [PS_ARGS...]\n"
+	 "\n"
+	 "Show the container's processes: ps(1) output (default `ps -ef`) limited to\n"
+	 "them, or with -f json a JSON array of their host pids.\n"
+	 "\n"
+	 "  -f, --format table|json   output format (default table)\n"},
 	{"resume", cmd_resume, "thaw a paused container",
 	 "Usage: vps resume ID\n"
 	 "\n"
 	 "Thaw a container frozen by `vps pause`; its status becomes \"running\".\n"},
+	{"run", cmd_run, "create and start a container",
+	 "Usage: vps run [OPTIONS] ID\n"
+	 "\n"
+	 "Create and start container ID. In the foreground, stdio (or the pty) is\n"
+	 "passed through, signals are forwarded, the container is deleted when its\n"
+	 "process exits and vps exits with its status (128+N for signal N).\n"
+	 "\n"
+	 "  -d, --detach              return once started\n"
+	 "  -b, --bundle DIR          bundle directory (default .)\n"
+	 "      --console-socket PATH send the pty master there (with -d)\n"
+	 "      --pid-file FILE       write the container's host pid there\n"
+	 "      --no-pivot            MS_MOVE + chroot instead of pivot_root\n"
+	 "      --no-new-keyring      keep the caller's session keyring\n"
+	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"
+	 "      --vm                  run the bundle in a microVM (QEMU; also annotation\n"
+	 "                            org.vps.isolation=vm), see vps-vm(8)\n"},
 	{"spec", cmd_spec, "write a default config.json into a bundle",
 	 "Usage: vps spec [--bundle DIR] [--rootless]\n"
 	 "\n"
@@ -108,6 +199,10 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -b, --bundle DIR   bundle directory\n"
 	 "      --rootless    a config for running without root (user namespace)\n"},
+	{"start", cmd_start, "start a created container",
+	 "Usage: vps start ID\n"
+	 "\n"
+	 "Let the created container's process exec; reports its exec error if any.\n"},
 	{"state", cmd_state, "print the state of a container (JSON)",
 	 "Usage: vps state ID\n"
 	 "\n"
@@ -196,4 +291,5 @@ const struct vps_command vps_commands[] = {
 	 "vps bundle or any OCI bundle). Files are edited from the host under the VPS's\n"
 	 "/etc/.pwd.lock; see vps-users(8).\n"},
 };
+/* clang-format on */
 const unsigned vps_n_commands = sizeof(vps_commands) / sizeof(vps_commands[0]);

@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 	if (strcmp(log_format, "json") == 0)
 		ctx.log_json = true;
 	else if (strcmp(log_format, "text") != 0) {
-		fprintf(stderr, "vps: --log-format: expected text or json, got \"%s\"\n", log_format);
+		fprintf(stderr, "vps: --log-format: expected text or json, got \"%s\"\n",
+			log_format);
 		return 2;
 	}
 	if (vps_log_init(ctx.log_path, ctx.log_json, ctx.debug) < 0) {

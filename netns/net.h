@@ -66,3 +66,11 @@ int vps_net_teardown(const char *state_root, const char *id, json_object *extra,
 /* The VPS's addresses for `vps list` ("10.88.0.5", plus ",fd00:88::5" with IPv6)
  * from extra["net"] written into buf, or NULL when there is none. */
 const char *vps_net_address(json_object *net_extra, char *buf, size_t size);
+
+/* `vps net ls`: what vps has on this host (the current netns) as JSON:
+ * {"bridges":[{"name","up","addresses":["10.88.0.1/16",..],"ports":N}],
+ *  "leases":[{"id","bridge","address"}], "nft_tables":["vps-ID",..]}.
+ * Bridges listed: the default one and every bridge a lease names, if present. */
+int vps_net_list(const char *state_root, json_object **out, vps_err *err);
+/* `vps net rm BRIDGE`: delete a bridge no lease refers to and no link uses. */
+int vps_net_bridge_remove(const char *state_root, const char *bridge, vps_err *err);

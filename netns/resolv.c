@@ -2,14 +2,13 @@
  * /proc/PID/root with every path resolved inside the VPS's root. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "netns/setup.h"
+#include "rootfs/rootfs.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/log.h"
@@ -21,12 +20,7 @@ static int open_etc(pid_t pid, vps_err *err)
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "open %s", path);
-	struct open_how how = {.flags = O_DIRECTORY | O_RDONLY | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	int fd = (int)syscall(SYS_openat2, root, "/etc", &how, sizeof(how));
-	if (fd < 0)
-		return vps_error(err, errno, "open the VPS's /etc");
-	return fd;
+	return vps_open_in_root(root, "/etc", O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0, err);
 }
 
 /* The host's nameservers that a VPS can reach (not loopback ones). */

@@ -60,6 +60,9 @@ int vps_mkdir_in_root(int rootfs_fd, const char *path, mode_t mode, vps_err *err
 	if (len >= sizeof(buf))
 		return vps_errorx(err, ENAMETOOLONG, "%s: path too long", path);
 	memcpy(buf, path, len + 1);
+	int have = openat2_in_root(rootfs_fd, buf, O_PATH | O_DIRECTORY, 0);
+	if (have >= 0)
+		return have; /* the common case: it is already there */
 
 	_cleanup_close_ int cur = openat2_in_root(rootfs_fd, "/", O_PATH | O_DIRECTORY, 0);
 	if (cur < 0)

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
@@ -49,6 +50,10 @@ static int enter_rootfs(const struct oci_spec *spec, const struct vps_rootfs_opt
 
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
 {
+	/* Filesystems are mounted on /proc/self/fd/N of the resolved target. */
+	if (access("/proc/self/fd", X_OK) < 0)
+		return vps_error(err, errno,
+				 "rootfs set-up needs a procfs at /proc (/proc/self/fd)");
 	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
 	/* pivot_root refuses a shared parent and an unbindable / cannot be bound:
 	 * those are applied to the new / after pivot_root only. */

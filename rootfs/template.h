@@ -29,6 +29,7 @@ struct vps_bundle_opts {
 	int64_t cpu_quota;    /* us per 100000 us period; 0: none */
 	const char *ip, *bridge, *gateway;
 	bool vm;
+	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
 };
 

@@ -52,8 +52,7 @@ static const struct {
      0644},
     {"/etc/init.d/rcS",
      "#!/bin/sh\n"
-     "# runs once at boot\n"
-     "hostname -F /etc/hostname\n"
+     "# runs once at boot (the runtime has set the hostname)\n"
      "mkdir -p /var/run /var/log /tmp\n"
      "echo \"$(date): $(hostname) up\" >/var/log/boot.log\n",
      0755},

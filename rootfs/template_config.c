@@ -36,7 +36,7 @@ static json_object *str_array(const char *const *v, size_t n)
 	return a;
 }
 
-static void edit_process(json_object *p, const char *init)
+static void edit_process(json_object *p, const char *init, bool allow_setuid)
 {
 	json_object_object_add(p, "terminal", json_object_new_boolean(0));
 	const char *args[] = {init};
@@ -44,10 +44,11 @@ static void edit_process(json_object *p, const char *init)
 	const char *env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			     "TERM=xterm", "container=vps"};
 	json_object_object_add(p, "env", str_array(env, ARRAY_SIZE(env)));
-	/* A VPS is a whole system whose users may run setuid tools (su, passwd):
-	 * no_new_privs would break them. Seccomp and the capability bounding set
-	 * still apply to everything inside. */
-	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(0));
+	/* no_new_privs by default: setuid programs inside (su, passwd run by a
+	 * user) gain nothing; accounts are managed from the host (vps passwd,
+	 * vps useradd) and people log in as themselves (vps exec NAME login).
+	 * --allow-setuid makes a VPS whose users may use su/sudo. */
+	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(!allow_setuid));
 	json_object *caps = json_object_new_object();
 	const char *sets[] = {"bounding", "effective", "permitted"};
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
@@ -95,7 +96,7 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 		json_object_put(sc);
 		return vps_errorx(err, EINVAL, "internal: default config or seccomp profile");
 	}
-	edit_process(child(cfg, "process"), init);
+	edit_process(child(cfg, "process"), init, o->allow_setuid);
 	json_object_object_add(child(cfg, "root"), "readonly", json_object_new_boolean(0));
 	json_object_object_add(cfg, "hostname",
 			       json_object_new_string(o->hostname ? o->hostname : o->name));

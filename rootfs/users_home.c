@@ -1,5 +1,6 @@
 /* Home directories inside the rootfs: made and removed only through fds
  * resolved inside it, never following a symlink out of it. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -11,6 +12,7 @@
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/log.h"
 
 /* Open the parent of path (made with 0755 dirs as needed); *base is its last part. */
@@ -48,6 +50,41 @@ static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_
 	return fd;
 }
 
+/* Copy the regular files at the top of the VPS's /etc/skel into the new home
+ * (like useradd -m; nested directories and symlinks are left out). */
+static int copy_skel(struct vps_userdb *db, int homefd, uid_t uid, gid_t gid, vps_err *err)
+{
+	int sfd = vps_users_open_in_root(db->rootfd, "/etc/skel", O_RDONLY | O_DIRECTORY, 0);
+	if (sfd < 0)
+		return 0;
+	DIR *d = fdopendir(sfd);
+	if (!d) {
+		close(sfd);
+		return vps_error(err, errno, "/etc/skel");
+	}
+	struct dirent *de;
+	int r = 0;
+	for (int n = 0; r == 0 && n < 256 && (de = readdir(d)); n++) {
+		struct stat st;
+		_cleanup_close_ int in =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (in < 0 || fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		_cleanup_close_ int out = -1;
+		r = vps_read_fd(in, de->d_name, 1 << 20, &buf, &len, err);
+		if (r == 0)
+			out = openat(homefd, de->d_name,
+				     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (r == 0 && (out < 0 || write(out, buf, len) != (ssize_t)len ||
+			       fchown(out, uid, gid) < 0 || fchmod(out, st.st_mode & 0777) < 0))
+			r = vps_error(err, errno, "copy /etc/skel/%s", de->d_name);
+	}
+	closedir(d);
+	return r;
+}
+
 int vps_home_create(struct vps_userdb *db, const char *home, uint32_t uid, uint32_t gid,
 		    vps_err *err)
 {
@@ -66,7 +103,7 @@ int vps_home_create(struct vps_userdb *db, const char *home, uint32_t uid, uint3
 	if (fd < 0 || fchown(fd, db->root_uid + uid, db->root_gid + gid) < 0 ||
 	    fchmod(fd, 0700) < 0)
 		return vps_error(err, errno, "set owner of home %s", home);
-	return 0;
+	return copy_skel(db, fd, db->root_uid + uid, db->root_gid + gid, err);
 }
 
 int vps_home_remove(struct vps_userdb *db, const char *home, uint32_t uid, vps_err *err)

@@ -15,8 +15,10 @@ struct vps_seccomp; /* a compiled filter plus its flags */
 int vps_seccomp_prepare(const struct oci_seccomp *sc, const char *cache_dir,
 			struct vps_seccomp **out, vps_err *err);
 /* In the child, last step before exec (after no_new_privs / caps): install the
- * filter. For SCMP_ACT_NOTIFY profiles *listener_fd receives the notify fd
- * (else -1). Async-signal-safe. */
+ * filter. Without no_new_privs the kernel demands CAP_SYS_ADMIN for this, so a
+ * process.noNewPrivileges=false container must install before its capabilities
+ * are dropped (runc does the same); with no_new_privs install as late as possible. For
+ * SCMP_ACT_NOTIFY profiles *listener_fd receives the notify fd (else -1). Async-signal-safe. */
 int vps_seccomp_install(const struct vps_seccomp *s, int *listener_fd, vps_err *err);
 /* Send the listener fd with the OCI state to sc->listener_path (SCM_RIGHTS). */
 int vps_seccomp_send_listener(const struct oci_seccomp *sc, int listener_fd, const char *state_json,

@@ -128,8 +128,11 @@ int oci_spec_load(const char *bundle_dir, struct oci_spec **out, vps_err *err)
 	_cleanup_free_ char *json = NULL;
 	size_t len = 0;
 	int r = vps_read_file_at(dfd, "config.json", CONFIG_MAX, &json, &len, err);
-	if (r < 0)
-		return vps_error(err, -r, "%s/config.json", bundle_dir);
+	if (r < 0) {
+		size_t bl = strlen(bundle_dir);
+		bool slash = bl && bundle_dir[bl - 1] == '/';
+		return vps_error(err, -r, "%s%sconfig.json", bundle_dir, slash ? "" : "/");
+	}
 	return oci_spec_parse(json, len, out, err);
 }
 

@@ -61,3 +61,14 @@ setup() { need_vps_run; }
 	run "$VPS" --root "$ROOT" state rfs-5
 	[ "$status" -ne 0 ]
 }
+
+@test "vps run: /sys/fs/cgroup shows the container's own cgroup in every hierarchy, read-only" {
+	run_in "$WORK/b" rfs-6 sh -c 'cat /proc/self/cgroup; cat /proc/self/mountinfo; cat /sys/fs/cgroup/pids/pids.current; touch /sys/fs/cgroup/x 2>&1'
+	[ "$status" -ne 0 ] # the last touch fails
+	local mem
+	mem=$(printf '%s\n' "$output" | sed -n 's/^[0-9]*:memory://p')
+	[ -n "$mem" ] || skip "no cgroup v1 memory hierarchy on this host (hybrid or v1 hosts only)"
+	[[ "$(mnt_line /sys/fs/cgroup/memory)" == *" $mem /sys/fs/cgroup/memory ro,"* ]]
+	[[ "$(mnt_line /sys/fs/cgroup/pids)" == *" $mem /sys/fs/cgroup/pids ro,"* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+}

@@ -35,12 +35,12 @@ with_profile() {
 	[ "$status" -eq 159 ]
 }
 
-@test "seccomp: argument conditions (mkdir with mode 0700 denied, 0755 allowed)" {
+@test "seccomp: argument conditions (chmod to 0700 denied, to 0755 allowed)" {
 	with_profile a '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[
-		{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":448,"op":"SCMP_CMP_EQ"}]},
-		{"names":["mkdirat"],"action":"SCMP_ACT_ERRNO","args":[{"index":2,"value":448,"op":"SCMP_CMP_EQ"}]}]}'
-	run_in "$WORK/a" sc-3 sh -c 'mkdir -m 700 /tmp/a 2>&1; mkdir -m 755 /tmp/b && echo b-ok'
-	[[ "$output" == *"Operation not permitted"*"b-ok"* ]]
+		{"names":["chmod"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":448,"op":"SCMP_CMP_EQ"}]},
+		{"names":["fchmodat"],"action":"SCMP_ACT_ERRNO","args":[{"index":2,"value":448,"op":"SCMP_CMP_EQ"}]}]}'
+	run_in "$WORK/a" sc-3 sh -c 'touch /tmp/f; chmod 700 /tmp/f 2>&1; chmod 755 /tmp/f && stat -c %a /tmp/f'
+	[[ "$output" == *"Operation not permitted"*"755"* ]]
 }
 
 @test "seccomp: a docker-like allow-list profile (binary tree) runs a shell" {
@@ -60,4 +60,47 @@ with_profile() {
 	[[ "$output" == *"SCMP_ARCH_NOPE"* ]]
 	run "$VPS" --root "$ROOT" state sc-5
 	[ "$status" -ne 0 ]
+}
+
+@test "seccomp: noNewPrivileges=false still installs the filter (before the caps drop)" {
+	with_profile n '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":18}]}'
+	jq_edit "$WORK/n/config.json" '.process.noNewPrivileges = false'
+	run_in "$WORK/n" sc-6 sh -c 'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; mkdir /tmp/x'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Seccomp:"*"2"* ]]
+	[[ "$output" == *"NoNewPrivs:"*"0"* ]]
+	[[ "$output" == *"Invalid cross-device link"* ]]
+}
+
+@test "seccomp: the compiled filter is cached under the state root (0700 dir, 0600 files) and reused" {
+	with_profile c '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":31}]}'
+	run_in "$WORK/c" sc-7 mkdir /tmp/x
+	[[ "$output" == *"Too many links"* ]]
+	[ "$(stat -c %a "$ROOT/@seccomp")" = 700 ]
+	local f
+	f=$(ls "$ROOT"/@seccomp/*.bpf | head -1)
+	[ -n "$f" ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	local before; before=$(ls "$ROOT/@seccomp" | wc -l)
+	run_in "$WORK/c" sc-8 mkdir /tmp/x
+	[[ "$output" == *"Too many links"* ]]
+	[ "$(ls "$ROOT/@seccomp" | wc -l)" = "$before" ]
+	# `vps list` does not take the cache for a container
+	run "$VPS" --root "$ROOT" list
+	[[ "$output" != *"@seccomp"* ]]
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener and the state to listenerPath; the agent answers" {
+	with_profile nt "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$WORK/agent.sock\",\"listenerMetadata\":\"meta1\",
+		\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+	"$VPS_TOP/build/tests/seccomp_agent" "$WORK/agent.sock" "$WORK/agent.out" 18 &
+	local ap=$!
+	for i in $(seq 50); do [ -S "$WORK/agent.sock" ] && break; sleep 0.1; done
+	run_in "$WORK/nt" sc-9 sh -c 'mkdir /tmp/x; echo rc=$?'
+	wait "$ap" || true
+	[[ "$output" == *"Invalid cross-device link"*"rc=1"* ]]
+	run cat "$WORK/agent.out"
+	[[ "$output" == *'"fds":["seccompFd"]'* ]]
+	[[ "$output" == *'"metadata":"meta1"'* ]]
+	[[ "$output" == *'"id":"sc-9"'* ]]
 }

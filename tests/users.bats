@@ -106,6 +106,8 @@ sums() { sha256sum "$E"/passwd "$E"/shadow "$E"/group "$E"/gshadow; }
 
 @test "vf- useradd writes all four files, groups and home; users --json shows it" {
 	fresh u1
+	mkdir -p "$E/skel/sub" && echo 'export X=1' >"$E/skel/.profile" && chmod 644 "$E/skel/.profile"
+	ln -s /etc/shadow "$E/skel/link"
 	v groupadd --bundle "$B" devs
 	echo 'alice-pw' | v useradd --bundle "$B" alice --groups users,devs --create-home \
 		--comment 'Alice A' --shell /bin/ash --password-stdin
@@ -117,6 +119,10 @@ sums() { sha256sum "$E"/passwd "$E"/shadow "$E"/group "$E"/gshadow; }
 	[ "$(field "$E/group" devs 4)" = alice ]
 	[ "$(field "$E/gshadow" devs 4)" = alice ]
 	[ "$(stat -c %a:%u:%g "$B/rootfs/home/alice")" = 700:1000:1001 ]
+	# /etc/skel's regular files are copied, owned by the user; links and dirs are not
+	[ "$(stat -c %a:%u:%g "$B/rootfs/home/alice/.profile")" = 644:1000:1001 ]
+	[ "$(cat "$B/rootfs/home/alice/.profile")" = 'export X=1' ]
+	[ ! -e "$B/rootfs/home/alice/link" ] && [ ! -e "$B/rootfs/home/alice/sub" ]
 	run v users --bundle "$B" --json
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '.[] | select(.name == "alice") |

@@ -35,11 +35,11 @@ static inline void vps_strv_freep(char ***v)
 	vps_strv_free(*v);
 }
 
-#define _cleanup_(f)     __attribute__((cleanup(f)))
-#define _cleanup_free_   _cleanup_(vps_freep)
-#define _cleanup_close_  _cleanup_(vps_closep)
+#define _cleanup_(f)	 __attribute__((cleanup(f)))
+#define _cleanup_free_	 _cleanup_(vps_freep)
+#define _cleanup_close_	 _cleanup_(vps_closep)
 #define _cleanup_fclose_ _cleanup_(vps_fclosep)
-#define _cleanup_strv_   _cleanup_(vps_strv_freep)
+#define _cleanup_strv_	 _cleanup_(vps_strv_freep)
 
 /* Move ownership out of a cleanup variable. */
 static inline int vps_take_fd(int *fd)
@@ -54,7 +54,7 @@ static inline void *vps_take_ptr_(void **p)
 	*p = NULL;
 	return r;
 }
-#define take_fd(fd)   vps_take_fd(&(fd))
-#define take_ptr(p)   vps_take_ptr_((void **)&(p))
+#define take_fd(fd) vps_take_fd(&(fd))
+#define take_ptr(p) vps_take_ptr_((void **)&(p))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -10,8 +10,7 @@
 
 #include "util/cleanup.h"
 
-int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len,
-		     vps_err *err)
+int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len, vps_err *err)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)

@@ -78,7 +78,9 @@ void vps_log(enum vps_log_level level, const char *fmt, ...)
 		snprintf(line, sizeof(line), "%s %s %s\n", ts, level_name(level), msg);
 	} else {
 		snprintf(line, sizeof(line), "vps: %s%s\n",
-			 level == VPS_LOG_ERROR ? "" : level == VPS_LOG_WARN ? "warning: " : "",
+			 level == VPS_LOG_ERROR	 ? ""
+			 : level == VPS_LOG_WARN ? "warning: "
+						 : "",
 			 msg);
 	}
 	ssize_t w = write(log_cfg.fd, line, strlen(line));

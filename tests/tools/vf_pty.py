@@ -5,6 +5,7 @@ usage: vf_pty.py [-t SECONDS] CMD... -- EXPECT SEND [EXPECT SEND ...]
 Each EXPECT is a substring awaited in the output (since the previous match);
 then SEND plus a newline is typed. After the last pair the output is read
 until the command exits. Everything the command printed is echoed to stdout.
+A SEND of @KILL kills the command instead (exit status 0 then).
 Exit status: the command's, or 124 when an EXPECT was not seen in time.
 """
 import os, pty, select, signal, sys, time
@@ -46,6 +47,9 @@ def main():
                     return 124
                 read_some(deadline)
             buf = buf[buf.index(want) + len(want):]
+            if send == b"@KILL":
+                os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0)
+                return 0
             time.sleep(0.05)
             os.write(fd, send + b"\n")
         deadline = time.time() + timeout

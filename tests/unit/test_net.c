@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -121,7 +122,7 @@ struct vps_child {
 	int hold;
 };
 
-static struct vps_child spawn(const char *dir)
+static struct vps_child spawn_exec(const char *dir, char *const *argv)
 {
 	int ready[2], hold[2];
 	struct vps_child c = {-1, -1};
@@ -137,6 +138,10 @@ static struct vps_child spawn(const char *dir)
 			_exit(1);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
+		if (argv) {
+			execv(argv[0], argv);
+			_exit(127);
+		}
 		if (read(hold[0], &b, 1) < 0)
 			_exit(1);
 		_exit(0);
@@ -149,6 +154,11 @@ static struct vps_child spawn(const char *dir)
 	close(ready[0]);
 	c.hold = hold[1];
 	return c;
+}
+
+static struct vps_child spawn(const char *dir)
+{
+	return spawn_exec(dir, NULL);
 }
 
 static void reap(struct vps_child *c)
@@ -207,7 +217,7 @@ static int file_has(const char *path, const char *needle)
 
 static void netns_tests(const char *tmp)
 {
-	char root[256], rootfs[256], etc[300], cmd[256];
+	char root[256], rootfs[256], etc[300], cmd[2048];
 	vps_err e = {0};
 	json_object *xa = NULL, *xb = NULL;
 	snprintf(root, sizeof(root), "%s/state", tmp);
@@ -274,6 +284,38 @@ static void netns_tests(const char *tmp)
 	}
 	unsetenv("VPS_NET_FAIL_AFTER");
 	reap(&c);
+
+	/* a TCP service in a VPS: at its address and through a published port */
+	char www[300], page[340];
+	snprintf(www, sizeof(www), "%s/www", rootfs);
+	snprintf(page, sizeof(page), "%s/index.html", www);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/bin %s && cp /bin/busybox %s/bin/ && echo hi-vps >%s", rootfs, www,
+		 rootfs, page);
+	is_int(system(cmd), 0, "busybox and a page in the VPS root");
+	char *httpd[] = {"/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/www", NULL};
+	struct vps_child w = spawn_exec(rootfs, httpd);
+	json_object *xw = NULL;
+	r = vps_net_setup(
+	    root, "net-w",
+	    spec_with(VPS_NET_IP, "10.88.0.80/16", VPS_NET_PUBLISH, "8080:80/tcp", NULL), w.pid,
+	    &xw, &e);
+	is_int(r, 0, "setup net-w with a published port: %s", e.msg);
+	const char *get = "timeout 5 busybox wget -qO- http://%s/ 2>&1 | grep -q hi-vps";
+	snprintf(cmd, sizeof(cmd), get, "10.88.0.80");
+	is_int(system(cmd), 0, "host reaches the VPS's httpd at its address");
+	snprintf(cmd, sizeof(cmd), get, "10.88.0.1:8080");
+	is_int(system(cmd), 0, "host reaches it through the published port 8080");
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n sh -c '%s'", b.pid, get);
+	char inner[2200];
+	snprintf(inner, sizeof(inner), cmd, "10.88.0.1:8080");
+	is_int(system(inner), 0, "another VPS reaches it through the published port (hairpin)");
+	is_int(vps_net_teardown(root, "net-w", xw, &e), 0, "teardown net-w");
+	snprintf(cmd, sizeof(cmd), get, "10.88.0.1:8080");
+	ok(system(cmd) != 0, "published port gone after teardown");
+	kill(w.pid, SIGKILL);
+	reap(&w);
+	json_object_put(xw);
 
 	is_int(vps_net_teardown(root, "net-a", xa, &e), 0, "teardown net-a: %s", e.msg);
 	ok(link_exists("vh-net-a") == 0 && leases_of(root, "net-a") == 0 &&

@@ -78,7 +78,7 @@ static void parse_errors(void)
 	    {"{\"id\":\"a\",\"status\":\"running\",\"pid\":-3}", ".pid: integer -3 out of range"},
 	    {"[1]", "state.json: expected a JSON object"},
 	    {"{\"id\":", "invalid JSON"},
-	    {"{} x", "trailing data"},
+	    {"{} x", "invalid JSON at byte 3"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		vps_err err = {0};
@@ -170,8 +170,39 @@ static void store(void)
 	rmdir(root);
 }
 
+/* N processes race to create one id: exactly one wins, the rest get EEXIST. */
+static void race(void)
+{
+	char root[] = "/tmp/vps-unit-race.XXXXXX";
+	ok(mkdtemp(root) != NULL, "tmp root");
+	enum { N = 8 };
+	pid_t kids[N];
+	for (int i = 0; i < N; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			int d = -1, l = -1;
+			vps_err e = {0};
+			int r = vps_store_create(root, "race", &d, &l, &e);
+			_exit(r == 0 ? 0 : r == -EEXIST ? 1 : 2);
+		}
+	}
+	int wins = 0, exists = 0;
+	for (int i = 0; i < N; i++) {
+		int status = 0;
+		waitpid(kids[i], &status, 0);
+		wins += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		exists += WIFEXITED(status) && WEXITSTATUS(status) == 1;
+	}
+	is_int(wins, 1, "exactly one of %d concurrent creates wins", N);
+	is_int(exists, N - 1, "the others get EEXIST");
+	vps_err err = {0};
+	vps_store_remove(root, "race", &err);
+	rmdir(root);
+}
+
 int main(void)
 {
+	race();
 	round_trip();
 	parse_errors();
 	store();

@@ -1,0 +1,169 @@
+/* process.terminal: the pty is allocated inside the container (its own devpts)
+ * by the child, whose stdio becomes the slave; the master goes to the parent
+ * over the sync socket and from there to --console-socket (SCM_RIGHTS, as runc
+ * does) or, for a foreground `run`, is relayed to our own terminal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "rootfs/rootfs.h"
+#include "runtime/internal.h"
+#include "util/cleanup.h"
+
+/* exec: a pty of the container's devpts, by fd only (TIOCGPTPEER). */
+static int open_pty(int *master, int *slave, vps_err *err)
+{
+	_cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		return vps_error(err, errno, "open /dev/ptmx in the container");
+	int unlock = 0;
+	if (ioctl(m, TIOCSPTLCK, &unlock) < 0)
+		return vps_error(err, errno, "unlock pty");
+	int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s < 0)
+		return vps_error(err, errno, "open pty slave");
+	*master = take_fd(m);
+	*slave = s;
+	return 0;
+}
+
+int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err)
+{
+	if (!p->terminal)
+		return 0;
+	int m = -1, s = -1;
+	/* the init's pty is also bound on /dev/console (rootfs does that safely) */
+	int r = init ? vps_rootfs_console(&m, &s, err) : open_pty(&m, &s, err);
+	if (r < 0)
+		return vps_error_wrap(err, "process.terminal");
+	_cleanup_close_ int master = m, slave = s;
+	if (p->has_console_size) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
+				     .ws_col = (unsigned short)p->console_width};
+		ioctl(master, TIOCSWINSZ, &ws);
+	}
+	r = vps_sync_send(sync_fd, VPS_SYNC_PTY, 0, "/dev/ptmx", 10, master);
+	if (r < 0)
+		return vps_error(err, -r, "process.terminal: send pty master");
+	struct vps_sync_msg ack;
+	if ((r = vps_sync_expect(sync_fd, VPS_SYNC_PTY_ACK, &ack, err)) < 0)
+		return r;
+	vps_sync_msg_clear(&ack);
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return vps_error(err, errno, "process.terminal: dup2");
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		return vps_error(err, errno, "process.terminal: set controlling terminal");
+	return 0;
+}
+
+int vps_console_send(const char *socket_path, int master, vps_err *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(socket_path) >= sizeof(sa.sun_path))
+		return vps_errorx(err, ENAMETOOLONG, "--console-socket %s: path too long",
+				  socket_path);
+	strcpy(sa.sun_path, socket_path);
+	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return vps_error(err, errno, "--console-socket %s", socket_path);
+	char name[] = "/dev/ptmx";
+	struct iovec iov = {name, sizeof(name) - 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
+		return vps_error(err, errno, "--console-socket %s: send", socket_path);
+	return 0;
+}
+
+struct relay {
+	int master;
+	bool raw;
+	struct termios saved;
+};
+
+void vps_console_copy_winsize(int master)
+{
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+int vps_console_relay_start(int master, void **handle, vps_err *err)
+{
+	struct relay *r = calloc(1, sizeof(*r));
+	if (!r)
+		return vps_error(err, ENOMEM, "console");
+	r->master = master;
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &r->saved) == 0) {
+		struct termios raw = r->saved;
+		cfmakeraw(&raw);
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+			r->raw = true;
+		vps_console_copy_winsize(master);
+	}
+	*handle = r;
+	return 0;
+}
+
+static int pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0; /* EOF, or EIO once the slave side is gone */
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(to, buf + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return 0;
+		off += w;
+	}
+	return 1;
+}
+
+/* fd_ready: STDIN_FILENO, the master, or -1 for SIGWINCH. 0: that side ended. */
+int vps_console_relay_io(void *handle, int fd_ready)
+{
+	struct relay *r = handle;
+	if (fd_ready < 0) {
+		vps_console_copy_winsize(r->master);
+		return 1;
+	}
+	if (fd_ready == r->master)
+		return pump(r->master, STDOUT_FILENO);
+	return pump(STDIN_FILENO, r->master);
+}
+
+void vps_console_relay_stop(void *handle)
+{
+	struct relay *r = handle;
+	if (!r)
+		return;
+	if (r->raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved);
+	free(r);
+}

@@ -1,0 +1,87 @@
+/* Per-container files next to state.json: a copy of config.json taken at
+ * create (so start/exec/delete use the spec the container was made from), the
+ * pid file, timestamps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/internal.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#define SPEC_COPY "config.json"
+#define SPEC_MAX  (16 * 1024 * 1024)
+
+int vps_container_save_spec(int dirfd, const char *bundle, vps_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	_cleanup_close_ int bfd = open(bundle, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (bfd < 0)
+		return vps_error(err, errno, "bundle %s", bundle);
+	int r = vps_read_file_at(bfd, "config.json", SPEC_MAX, &text, &len, err);
+	if (r < 0)
+		return r;
+	return vps_write_atomic_at(dirfd, SPEC_COPY, text, len, 0600, (uid_t)-1, (gid_t)-1, err);
+}
+
+int vps_container_spec(const char *root, const char *id, struct oci_spec **spec, vps_err *err)
+{
+	char path[4096];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	snprintf(path, sizeof(path), "%s/%s/%s", root, id, SPEC_COPY);
+	int r = vps_read_file_at(AT_FDCWD, path, SPEC_MAX, &text, &len, err);
+	if (r < 0)
+		return r;
+	return oci_spec_parse(text, len, spec, err);
+}
+
+int vps_write_pid_file(const char *path, pid_t pid, vps_err *err)
+{
+	char buf[32];
+	_cleanup_free_ char *d = strdup(path), *b = strdup(path);
+	if (!d || !b)
+		return vps_error(err, ENOMEM, "--pid-file");
+	_cleanup_close_ int dfd = open(dirname(d), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (dfd < 0)
+		return vps_error(err, errno, "--pid-file %s", path);
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int r =
+	    vps_write_atomic_at(dfd, basename(b), buf, (size_t)n, 0644, (uid_t)-1, (gid_t)-1, err);
+	return r < 0 ? vps_error_wrap(err, "--pid-file") : 0;
+}
+
+char *vps_now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char a[64], *out = NULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(a, sizeof(a), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (asprintf(&out, "%s.%09ldZ", a, ts.tv_nsec) < 0)
+		return NULL;
+	return out;
+}
+
+int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd,
+		       struct vps_state **st, vps_err *err)
+{
+	int r = vps_store_lock(root, id, dirfd, lockfd, err);
+	if (r < 0)
+		return r;
+	r = vps_state_load(root, id, st, err);
+	if (r < 0) {
+		close(*dirfd);
+		close(*lockfd);
+		*dirfd = *lockfd = -1;
+	}
+	return r;
+}

@@ -1,0 +1,182 @@
+/* create: validate everything, record state, make the cgroup, clone the init
+ * with all its namespaces, write its id maps, drive it through setup over the
+ * sync socket and leave it blocked on the exec barrier. Any failure undoes
+ * everything (init, cgroup, state dir). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "netns/net.h"
+#include "runtime/create.h"
+#include "runtime/store.h"
+#include "runtime/vm/vm_lifecycle.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+static int validate(struct cctx *c, bool keep_pty, vps_err *err)
+{
+	const struct oci_spec *s = c->spec;
+	const struct oci_linux *lx = &s->lx;
+	if (!s->process)
+		return vps_errorx(err, EINVAL, "config.json: .process: required to create");
+	if ((s->hostname || s->domainname) && !lx->namespaces[OCI_NS_UTS].present)
+		return vps_errorx(err, EINVAL,
+				  "config.json: .hostname: needs a uts namespace of its own");
+	if (lx->namespaces[OCI_NS_USER].present && !lx->namespaces[OCI_NS_USER].path &&
+	    (!lx->n_uid_mappings || !lx->n_gid_mappings))
+		return vps_errorx(err, EINVAL,
+				  "config.json: .linux.uidMappings/gidMappings: required with a "
+				  "new user namespace");
+	if (s->process->terminal && !keep_pty && !c->o->console_socket)
+		return vps_errorx(err, EINVAL,
+				  "process.terminal is true: --console-socket is required when "
+				  "detached");
+	if (!s->process->terminal && c->o->console_socket)
+		return vps_errorx(err, EINVAL,
+				  "--console-socket given but process.terminal is false");
+	if ((lx->time_monotonic.set || lx->time_boottime.set) &&
+	    !lx->namespaces[OCI_NS_TIME].present)
+		return vps_errorx(err, EINVAL,
+				  "config.json: .linux.timeOffsets: needs a time namespace");
+	int r = vps_sysctl_validate(s, err);
+	return r < 0 ? r : vps_net_validate(s, err);
+}
+
+static int load_bundle(struct cctx *c, vps_err *err)
+{
+	const char *b = c->o->bundle ? c->o->bundle : ".";
+	if (!realpath(b, c->bundle))
+		return vps_error(err, errno, "bundle %s", b);
+	int r = oci_spec_load(c->bundle, &c->spec, err);
+	if (r < 0)
+		return r;
+	const char *rp = c->spec->root_path ? c->spec->root_path : "rootfs";
+	char tmp[PATH_MAX * 2];
+	snprintf(tmp, sizeof(tmp), "%s%s%s", rp[0] == '/' ? "" : c->bundle, rp[0] == '/' ? "" : "/",
+		 rp);
+	struct stat sb;
+	if (!realpath(tmp, c->rootfs) || stat(c->rootfs, &sb) < 0)
+		return vps_error(err, errno, "config.json: .root.path: %s", tmp);
+	if (!S_ISDIR(sb.st_mode))
+		return vps_errorx(err, ENOTDIR, "config.json: .root.path: %s: not a directory",
+				  tmp);
+	return 0;
+}
+
+/* The VPS network (netns/), once the init waits at the barrier with its root in
+ * place (resolv.conf and hosts are written into it); recorded in extra["net"]. */
+static int create_net(struct cctx *c, vps_err *err)
+{
+	json_object *net = NULL;
+	int r = vps_net_setup(c->o->root, c->o->id, c->spec, c->pid, &net, err);
+	if (r < 0 || !net)
+		return r;
+	if (!c->st->extra && !(c->st->extra = json_object_new_object())) {
+		json_object_put(net);
+		return vps_error(err, ENOMEM, "network state");
+	}
+	json_object_object_add(c->st->extra, "net", net);
+	return 0;
+}
+
+static void cleanup_failed(struct cctx *c)
+{
+	vps_err ignore;
+	json_object *net =
+	    c->st && c->st->extra ? json_object_object_get(c->st->extra, "net") : NULL;
+	if (vps_net_teardown(c->o->root, c->o->id, net, &ignore) < 0)
+		log_warn("create %s: undoing the network: %s", c->o->id, ignore.msg);
+	if (c->pidfd >= 0) {
+		pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+		waitpid(c->pid, NULL, 0);
+	}
+	if (c->cg)
+		vps_cgroup_destroy(c->cg, &ignore);
+	if (c->stored)
+		vps_store_remove(c->o->root, c->o->id, &ignore);
+}
+
+static void release(struct cctx *c)
+{
+	vps_ns_close(c->ns_fds);
+	int *fds[] = {&c->dirfd, &c->lockfd, &c->barrier, &c->sync[0], &c->sync[1], &c->pty};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	vps_cgroup_free(c->cg);
+	vps_seccomp_free(c->sc);
+	vps_state_free(c->st);
+	oci_spec_free(c->spec);
+}
+
+int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,
+			vps_err *err)
+{
+	struct cctx c = {.o = o,
+			 .dirfd = -1,
+			 .lockfd = -1,
+			 .barrier = -1,
+			 .sync = {-1, -1},
+			 .pidfd = -1,
+			 .pty = -1};
+	for (int t = 0; t < OCI_NS_MAX; t++)
+		c.ns_fds[t] = -1;
+	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
+	int r;
+	if ((r = vps_id_validate(o->id, err)) < 0)
+		return r;
+	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
+	char sc_cache[PATH_MAX];
+	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, o->root);
+	/* nothing on the host is touched until the whole spec validated */
+	if ((r = load_bundle(&c, err)) < 0)
+		goto out;
+	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
+		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
+			cleanup_failed(&c);
+		goto out;
+	}
+	if ((r = validate(&c, keep_pty, err)) < 0 ||
+	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, sc_cache, &c.sc, err)) < 0 ||
+	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
+		goto out;
+	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)
+		goto out;
+	c.stored = true;
+	snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id);
+	if ((r = vps_create_record(&c, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
+	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||
+	    (r = vps_create_finish(&c, err)) < 0) {
+		cleanup_failed(&c);
+		goto out;
+	}
+	out->pid = c.pid;
+	out->pidfd = take_fd(c.pidfd);
+	out->pty = take_fd(c.pty);
+out:
+	release(&c);
+	return r;
+}
+
+int vps_create(const struct vps_create_opts *o, vps_err *err)
+{
+	struct vps_created cr;
+	int r = vps_create_internal(o, &cr, false, err);
+	if (r < 0)
+		return r;
+	close(cr.pidfd);
+	return 0;
+}

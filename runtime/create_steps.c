@@ -1,0 +1,232 @@
+/* The steps of create, parent side. See create.c for the order. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/create.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+static int save(struct cctx *c, enum vps_status status, vps_err *err)
+{
+	c->st->status = status;
+	return vps_state_save(c->o->root, c->st, err);
+}
+
+static int dup_kv(struct oci_kv **out, size_t *n, const struct oci_kv *in, size_t count)
+{
+	*n = 0;
+	*out = count ? calloc(count, sizeof(**out)) : NULL;
+	if (count && !*out)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++) {
+		(*out)[i].key = strdup(in[i].key);
+		(*out)[i].value = strdup(in[i].value);
+		*n = i + 1;
+		if (!(*out)[i].key || !(*out)[i].value)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int vps_create_record(struct cctx *c, vps_err *err)
+{
+	struct vps_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return vps_error(err, ENOMEM, "state");
+	c->st = st;
+	st->oci_version = strdup(c->spec->oci_version ? c->spec->oci_version : "1.2.0");
+	st->id = strdup(c->o->id);
+	st->bundle = strdup(c->bundle);
+	st->rootfs = strdup(c->rootfs);
+	st->created = vps_now_rfc3339();
+	st->owner = geteuid();
+	st->systemd_cgroup = c->o->systemd_cgroup;
+	st->exit_status = -1;
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs || !st->created ||
+	    dup_kv(&st->annotations, &st->n_annotations, c->spec->annotations,
+		   c->spec->n_annotations) < 0)
+		return vps_error(err, ENOMEM, "state");
+	int r;
+	if ((r = vps_container_save_spec(c->dirfd, c->bundle, err)) < 0 ||
+	    (r = save(c, VPS_CREATING, err)) < 0)
+		return r;
+	const struct oci_linux *lx = &c->spec->lx;
+	if ((r = vps_cgroup_create(lx->cgroups_path, c->o->id, c->o->systemd_cgroup,
+				   lx->has_resources ? &lx->resources : NULL, &c->cg, err)) < 0)
+		return vps_error_wrap(err, "cgroup");
+	st->cgroup_path = strdup(vps_cgroup_path(c->cg));
+	if (!st->cgroup_path)
+		return vps_error(err, ENOMEM, "state");
+	return save(c, VPS_CREATING, err);
+}
+
+/* pid namespace by path: the parent's pid_for_children, just around the clone. */
+static int enter_pidns(struct cctx *c, int *saved, vps_err *err)
+{
+	*saved = -1;
+	if (c->ns_fds[OCI_NS_PID] < 0)
+		return 0;
+	*saved = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0 || setns(c->ns_fds[OCI_NS_PID], CLONE_NEWPID) < 0)
+		return vps_error(err, errno, "join pid namespace %s",
+				 c->spec->lx.namespaces[OCI_NS_PID].path);
+	return 0;
+}
+
+int vps_create_spawn(struct cctx *c, vps_err *err)
+{
+	int r, cg_fd = vps_cgroup_v2_fd(c->cg);
+	if ((r = vps_barrier_create(c->dirfd, c->dir, &c->barrier, err)) < 0 ||
+	    (r = vps_sync_pair(c->sync, err)) < 0)
+		return r;
+	const struct oci_linux *lx = &c->spec->lx;
+	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
+	uint64_t flags = c->clone_flags;
+	struct vps_child ch = {
+	    .spec = c->spec,
+	    .proc = c->spec->process,
+	    .rootfs = c->rootfs,
+	    .no_pivot = c->o->no_pivot,
+	    .no_new_keyring = c->o->no_new_keyring,
+	    .new_userns = user->present && !user->path,
+	    .new_cgroupns = lx->namespaces[OCI_NS_CGROUP].present,
+	    .sync_fd = c->sync[1],
+	    .barrier_fd = c->barrier,
+	    .join_pidfd = -1,
+	    .root_fd = -1,
+	    .preserve_fds = c->o->preserve_fds,
+	    .seccomp = c->sc,
+	    .has_hooks_runtime =
+		c->spec->hooks.n[OCI_HOOK_PRESTART] || c->spec->hooks.n[OCI_HOOK_CREATE_RUNTIME],
+	};
+	memcpy(ch.ns_fds, c->ns_fds, sizeof(ch.ns_fds));
+	/* without a v2 fd the cgroup is entered after the clone: the cgroup
+	 * namespace must then be made after that, by the child */
+	if (cg_fd < 0 && (flags & CLONE_NEWCGROUP)) {
+		flags &= ~(uint64_t)CLONE_NEWCGROUP;
+		ch.unshare_cgroupns = true;
+	}
+	int saved_pid = -1, saved_time = -1;
+	if ((r = enter_pidns(c, &saved_pid, err)) < 0 ||
+	    (r = vps_timens_prepare(lx, &saved_time, err)) < 0)
+		goto restore;
+	r = vps_spawn(&ch, flags, cg_fd, &c->pid, &c->pidfd, err);
+restore:;
+	vps_err e2;
+	if (vps_timens_restore(saved_time, &e2) < 0 && r >= 0)
+		r = -(*err = e2).code;
+	if (saved_pid >= 0) {
+		if (setns(saved_pid, CLONE_NEWPID) < 0 && r >= 0)
+			r = vps_error(err, errno, "restore pid namespace");
+		close(saved_pid);
+	}
+	if (r < 0)
+		return r;
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	close(c->barrier);
+	c->barrier = -1;
+	return 0;
+}
+
+static int write_oom(pid_t pid, const struct oci_process *p, vps_err *err)
+{
+	if (!p->oom_score_adj.set)
+		return 0;
+	char path[64], v[32];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	int n = snprintf(v, sizeof(v), "%lld", (long long)p->oom_score_adj.v);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, v, (size_t)n) != n)
+		return vps_error(err, errno, "process.oomScoreAdj %s", v);
+	return 0;
+}
+
+static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err *err)
+{
+	int r = 0;
+	if (m->type == VPS_SYNC_HOOKS) {
+		_cleanup_free_ char *js = vps_state_oci_json(c->st);
+		if ((r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_PRESTART, js, err)) < 0 ||
+		    (r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_CREATE_RUNTIME, js, err)) < 0)
+			return r;
+		if ((r = vps_sync_send(c->sync[0], VPS_SYNC_HOOKS_DONE, 0, NULL, 0, -1)) < 0)
+			return vps_error(err, -r, "sync");
+	} else if (m->type == VPS_SYNC_PTY && m->fd >= 0) {
+		if (keep_pty) {
+			vps_console_copy_winsize(m->fd);
+			c->pty = m->fd;
+			m->fd = -1;
+		} else if ((r = vps_console_send(c->o->console_socket, m->fd, err)) < 0)
+			return r;
+		if ((r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0, -1)) < 0)
+			return vps_error(err, -r, "sync");
+	} else if (m->type == VPS_SYNC_SECCOMP && m->fd >= 0) {
+		_cleanup_free_ char *js = vps_state_oci_json(c->st);
+		return vps_seccomp_send_listener(c->spec->lx.seccomp, m->fd, js, err);
+	} else
+		return vps_errorx(err, EPROTO, "sync: unexpected message %u", m->type);
+	return r;
+}
+
+int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
+{
+	const struct oci_linux *lx = &c->spec->lx;
+	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
+	int r;
+	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
+		return r;
+	if (vps_cgroup_v2_fd(c->cg) < 0 && (r = vps_cgroup_enter(c->cg, c->pid, err)) < 0)
+		return vps_error_wrap(err, "cgroup");
+	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
+		return r;
+	c->st->pid = c->pid;
+	if (vps_proc_starttime(c->pid, &c->st->pid_start, NULL) < 0)
+		return vps_errorx(err, ESRCH, "container init exited during create");
+	if ((r = save(c, VPS_CREATING, err)) < 0)
+		return r;
+	_cleanup_free_ char *js = vps_state_oci_json(c->st);
+	if (!js)
+		return vps_error(err, ENOMEM, "state");
+	if ((r = vps_sync_send(c->sync[0], VPS_SYNC_GO, 0, js, strlen(js) + 1, -1)) < 0)
+		return vps_error(err, -r, "sync: container init");
+	for (int guard = 0; guard < 64; guard++) {
+		struct vps_sync_msg m;
+		r = vps_sync_recv(c->sync[0], &m, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return vps_errorx(err, ECHILD, "container init exited during setup");
+		if (m.type == VPS_SYNC_READY) {
+			vps_sync_msg_clear(&m);
+			return 0;
+		}
+		if (m.type == VPS_SYNC_ERROR) {
+			r = vps_errorx(err, m.code > 0 ? m.code : EINVAL, "%s", m.data);
+			vps_sync_msg_clear(&m);
+			return r;
+		}
+		r = handle(c, &m, keep_pty, err);
+		vps_sync_msg_clear(&m);
+		if (r < 0)
+			return r;
+	}
+	return vps_errorx(err, EPROTO, "sync: too many messages from the container init");
+}
+
+int vps_create_finish(struct cctx *c, vps_err *err)
+{
+	int r;
+	if ((r = save(c, VPS_CREATED, err)) < 0)
+		return r;
+	if (c->o->pid_file && (r = vps_write_pid_file(c->o->pid_file, c->pid, err)) < 0)
+		return r;
+	log_debug("created %s: init pid %d", c->o->id, (int)c->pid);
+	return 0;
+}

@@ -1,0 +1,95 @@
+/* delete: every step is idempotent and tolerates what a crashed create left
+ * (no pid, no cgroup, no config copy, even no state.json), so `delete --force`
+ * always ends with nothing left: processes, cgroup, network, state dir. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "netns/net.h"
+#include "runtime/internal.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Kill the init (and with a cgroup, everything in it); wait for the init. */
+static void kill_and_wait(const struct vps_state *st, struct vps_cgroup *cg)
+{
+	vps_err ignore;
+	int pidfd = -1;
+	if (vps_state_pidfd(st, &pidfd, &ignore) == 0) {
+		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		poll(&p, 1, 10000);
+		close(pidfd);
+	}
+	if (cg)
+		vps_cgroup_kill(cg, SIGKILL, &ignore);
+}
+
+static int destroy(const char *root, const char *id, struct vps_state *st, vps_err *err)
+{
+	struct vps_cgroup *cg = NULL;
+	vps_err e;
+	if (st->cgroup_path && vps_cgroup_open(st->cgroup_path, &cg, &e) < 0)
+		log_debug("delete %s: cgroup %s: %s", id, st->cgroup_path, e.msg);
+	kill_and_wait(st, cg);
+	struct oci_spec *spec = NULL;
+	if (vps_container_spec(root, id, &spec, &e) == 0) {
+		st->status = VPS_STOPPED;
+		_cleanup_free_ char *js = vps_state_oci_json(st);
+		vps_hooks_run_warn(&spec->hooks, OCI_HOOK_POSTSTOP, js);
+	}
+	oci_spec_free(spec);
+	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
+	/* without extra["net"] (a create that crashed mid-way) the lease still tells */
+	if (vps_net_teardown(root, id, net, &e) < 0)
+		log_warn("delete %s: network: %s", id, e.msg);
+	int r = 0;
+	if (cg && vps_cgroup_destroy(cg, err) < 0)
+		r = vps_error_wrap(err, "cgroup");
+	vps_cgroup_free(cg);
+	if (r < 0)
+		return r;
+	return vps_store_remove(root, id, err);
+}
+
+int vps_delete(const char *root, const char *id, bool force, vps_err *err)
+{
+	int dirfd = -1, lockfd = -1, r;
+	struct vps_state *st = NULL;
+	if ((r = vps_id_validate(id, err)) < 0)
+		return r;
+	if ((r = vps_store_lock(root, id, &dirfd, &lockfd, err)) < 0)
+		/* as runc: --force on a container that is already gone succeeds, so an
+		 * engine cleaning up after a failed create does not report a second error */
+		return r == -ENOENT && force ? 0 : r;
+	vps_err e;
+	if (vps_state_load(root, id, &st, &e) < 0) {
+		/* a create that died before its first state write: only the dir */
+		log_debug("delete %s: %s", id, e.msg);
+		r = vps_store_remove(root, id, err);
+		goto out;
+	}
+	/* NULL root: we hold the lock, so no create is in progress */
+	enum vps_status s = vps_status_live(NULL, st);
+	if ((s == VPS_RUNNING || s == VPS_PAUSED) && !force) {
+		r = vps_errorx(err, EBUSY, "cannot delete container that is %s (use --force)",
+			       vps_status_name(s));
+		goto out;
+	}
+	if (s == VPS_CREATING && !force) {
+		r = vps_errorx(err, EBUSY,
+			       "container is being created (use --force if that create died)");
+		goto out;
+	}
+	r = destroy(root, id, st, err);
+out:
+	vps_state_free(st);
+	close(dirfd);
+	close(lockfd);
+	return r;
+}

@@ -1,0 +1,174 @@
+/* The child's side of create and exec, in order: wait for the parent (id maps,
+ * cgroup), join/unshare namespaces, hostname and sysctls, the rootfs, console,
+ * limits, identity and capabilities, cwd, fds, seccomp, then the exec barrier
+ * (create) and exec. Any failure goes back to the parent as text. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/keyctl.h>
+
+#include "rootfs/rootfs.h"
+#include "runtime/internal.h"
+#include "util/log.h"
+
+/* The parent may block or ignore signals (run forwards them): start clean. */
+static void reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int set_names(const struct oci_spec *spec, vps_err *err)
+{
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return vps_error(err, errno, "sethostname %s", spec->hostname);
+	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return vps_error(err, errno, "setdomainname %s", spec->domainname);
+	return 0;
+}
+
+static int new_session_keyring(vps_err *err)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
+		return vps_error(err, errno, "new session keyring");
+	return 0;
+}
+
+/* Everything before the rootfs (create only). */
+static int setup_namespaces(struct vps_child *c, vps_err *err)
+{
+	struct vps_sync_msg m;
+	int r;
+	if (c->has_hooks_runtime) {
+		if ((r = vps_sync_send(c->sync_fd, VPS_SYNC_HOOKS, 0, NULL, 0, -1)) < 0)
+			return vps_error(err, -r, "sync");
+		if ((r = vps_sync_expect(c->sync_fd, VPS_SYNC_HOOKS_DONE, &m, err)) < 0)
+			return r;
+		vps_sync_msg_clear(&m);
+	}
+	if (!c->no_new_keyring && (r = new_session_keyring(err)) < 0)
+		return r;
+	if ((r = set_names(c->spec, err)) < 0)
+		return r;
+	if ((r = vps_child_sysctls(c->spec, err)) < 0)
+		return r;
+	struct vps_rootfs_opts ro = {
+	    .rootfs = c->rootfs,
+	    .no_pivot = c->no_pivot,
+	    .in_userns = c->new_userns || c->ns_fds[OCI_NS_USER] >= 0,
+	    .new_cgroupns = c->new_cgroupns,
+	};
+	if ((r = vps_rootfs_setup(c->spec, &ro, err)) < 0)
+		return vps_error_wrap(err, "rootfs");
+	return 0;
+}
+
+/* Install the seccomp filter and hand a notify listener to the parent. Without
+ * no_new_privs the kernel only lets a process holding CAP_SYS_ADMIN install a
+ * filter, so then this runs before the identity switch drops capabilities (as
+ * runc does); with no_new_privs it runs as late as possible, right before exec. */
+static int install_seccomp(struct vps_child *c, vps_err *err)
+{
+	int listener = -1, r;
+	if (!c->seccomp)
+		return 0;
+	if ((r = vps_seccomp_install(c->seccomp, &listener, err)) < 0)
+		return r;
+	if (listener >= 0) {
+		vps_sync_send(c->sync_fd, VPS_SYNC_SECCOMP, 0, NULL, 0, listener);
+		close(listener);
+	}
+	return 0;
+}
+
+static int child_setup(struct vps_child *c, const char **state_json, vps_err *err)
+{
+	struct vps_sync_msg go;
+	int r = vps_sync_expect(c->sync_fd, VPS_SYNC_GO, &go, err);
+	if (r < 0)
+		return r;
+	*state_json = go.data; /* kept for startContainer hooks */
+	if (c->new_userns) {
+		/* become the mapped root so the setup below is privileged in the ns */
+		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+			return vps_error(err, errno, "setresgid 0 in user namespace");
+		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+			return vps_error(err, errno, "setresuid 0 in user namespace");
+	}
+	if ((r = vps_child_join_ns(c, err)) < 0)
+		return r;
+	if (!c->exec_mode && (r = setup_namespaces(c, err)) < 0)
+		return r;
+	if (!c->exec_mode) {
+		if ((r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_CREATE_CONTAINER, *state_json,
+				       err)) < 0)
+			return r;
+	}
+	if ((c->proc->terminal || !c->exec_mode) && setsid() < 0)
+		return vps_error(err, errno, "setsid");
+	if ((r = vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err)) < 0)
+		return r;
+	if ((r = vps_child_limits(c->exec_mode ? NULL : c->spec, c->proc, err)) < 0)
+		return r;
+	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
+		return r;
+	if (!c->proc->no_new_privileges && (r = install_seccomp(c, err)) < 0)
+		return r;
+	if ((r = vps_child_identity(c->proc, err)) < 0)
+		return r;
+	if (c->proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return vps_error(err, errno, "no_new_privs");
+	return 0;
+}
+
+_Noreturn void vps_child_main(struct vps_child *c)
+{
+	vps_err err = {0};
+	const char *state_json = NULL;
+	char path[4096];
+	int r;
+	/* Until execve (which makes it dumpable again) this process is the vps
+	 * binary: nothing in the container may open /proc/PID/exe, fd or mem of it
+	 * (CVE-2019-5736 class). exec's parent set this already, before the clone. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	vps_log_close();
+	reset_signals();
+	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};
+	memcpy(keep + 4, c->ns_fds, sizeof(c->ns_fds));
+	if (vps_child_close_fds(3 + c->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0)
+		goto fail;
+	if ((r = child_setup(c, &state_json, &err)) < 0)
+		goto fail;
+	if ((r = vps_child_find_exec(c->proc, path, sizeof(path), &err)) < 0)
+		goto fail;
+	if ((r = vps_child_fds(c->preserve_fds, keep, ARRAY_SIZE(keep), &err)) < 0)
+		goto fail;
+	if (c->proc->no_new_privileges && (r = install_seccomp(c, &err)) < 0)
+		goto fail;
+	if (c->exec_mode)
+		vps_child_exec(path, c->proc, c->sync_fd, true);
+	vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1);
+	close(c->sync_fd);
+	int conn = vps_barrier_wait(c->barrier_fd, &err);
+	if (conn < 0)
+		_exit(1); /* nobody to tell: `start` never came */
+	close(c->barrier_fd);
+	if ((r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_START_CONTAINER, state_json, &err)) < 0) {
+		vps_sync_send_err(conn, &err);
+		_exit(1);
+	}
+	vps_child_exec(path, c->proc, conn, true);
+fail:
+	vps_sync_send_err(c->sync_fd, &err);
+	_exit(1);
+}

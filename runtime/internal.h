@@ -1,0 +1,152 @@
+/* Internals shared by the lifecycle files (runtime/): the parent/child sync
+ * protocol, the spawned child's description, and small helpers. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "runtime/runtime.h"
+#include "runtime/seccomp.h"
+#include "runtime/status.h"
+#include "specs/spec.h"
+#include "specs/state.h"
+#include "util/cleanup.h"
+#include "util/err.h"
+
+/* ---- sync socket (SOCK_SEQPACKET pair, one message per record) ---- */
+enum vps_sync_type {
+	VPS_SYNC_GO = 1,     /* parent -> child: maps written, cgroup entered; data: state JSON */
+	VPS_SYNC_HOOKS,	     /* child -> parent: namespaces exist, run prestart/createRuntime */
+	VPS_SYNC_HOOKS_DONE, /* parent -> child */
+	VPS_SYNC_PTY,	     /* child -> parent: the pty master (SCM_RIGHTS) */
+	VPS_SYNC_PTY_ACK,    /* parent -> child: master delivered, window size set */
+	VPS_SYNC_SECCOMP,    /* child -> parent: the seccomp notify fd (SCM_RIGHTS) */
+	VPS_SYNC_READY,	     /* child -> parent: set up, waiting on the exec barrier */
+	VPS_SYNC_ERROR,	     /* child -> parent: code + message */
+};
+#define VPS_SYNC_MAX (256 * 1024)
+
+struct vps_sync_msg {
+	uint32_t type;
+	int32_t code;
+	char *data; /* NUL-terminated (malloc'ed by recv) */
+	size_t len;
+	int fd; /* received fd or -1 */
+};
+int vps_sync_pair(int fds[2], vps_err *err);
+int vps_sync_send(int fd, uint32_t type, int32_t code, const void *data, size_t len, int pass_fd);
+/* Send err as VPS_SYNC_ERROR (child side). */
+void vps_sync_send_err(int fd, const vps_err *err);
+/* 1: a message; 0: EOF (peer closed); < 0: error. */
+int vps_sync_recv(int fd, struct vps_sync_msg *m, vps_err *err);
+void vps_sync_msg_clear(struct vps_sync_msg *m);
+/* Wait for one message of type want; a VPS_SYNC_ERROR becomes err. */
+int vps_sync_expect(int fd, uint32_t want, struct vps_sync_msg *m, vps_err *err);
+
+/* ---- the child (container init for create, the new process for exec) ---- */
+struct vps_child {
+	const struct oci_spec *spec; /* create: the whole config */
+	const struct oci_process *proc;
+	const char *rootfs;
+	bool exec_mode, no_pivot, no_new_keyring;
+	bool new_userns, unshare_cgroupns, new_cgroupns;
+	int sync_fd;		    /* child end */
+	int barrier_fd;		    /* create: listening socket; exec: -1 */
+	int join_pidfd, join_flags; /* exec: setns(pidfd, flags) */
+	int root_fd;		    /* exec: the init's root (O_PATH) */
+	int ns_fds[OCI_NS_MAX];	    /* create: namespaces joined by path, else -1 */
+	unsigned preserve_fds;
+	const struct vps_seccomp *seccomp;
+	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
+};
+/* clone3 (CLONE_PIDFD, CLONE_INTO_CGROUP when cgroup_fd >= 0) with the
+ * namespace flags; the child runs vps_child_main and never returns. */
+int vps_spawn(struct vps_child *c, uint64_t ns_flags, int cgroup_fd, pid_t *pid, int *pidfd,
+	      vps_err *err);
+_Noreturn void vps_child_main(struct vps_child *c);
+
+/* child steps (each returns < 0 with err filled) */
+int vps_child_join_ns(struct vps_child *c, vps_err *err);
+int vps_child_identity(const struct oci_process *p, vps_err *err); /* groups, gid, uid, caps */
+int vps_child_limits(const struct oci_spec *spec, const struct oci_process *p, vps_err *err);
+int vps_child_cwd(const char *cwd, vps_err *err);
+int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err);
+int vps_child_sysctls(const struct oci_spec *spec, vps_err *err);
+int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
+/* Close every fd >= from except keep[] (the child's first step: no lock,
+ * state dir or cgroup fd of the parent stays open in the container). */
+int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *err);
+int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err);
+int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err);
+_Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int report_fd,
+			      bool report_sync);
+
+/* ---- capabilities (libcap) ---- */
+int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err);
+int vps_caps_apply(const struct oci_caps *caps, vps_err *err);
+int vps_cap_from_name(const char *name, int *cap, vps_err *err);
+
+/* ---- namespaces ---- */
+/* Validate and open spec namespaces given by path (fds[i] = -1 otherwise) and
+ * compute the clone flags for the new ones. */
+int vps_ns_prepare(const struct oci_linux *lx, int fds[OCI_NS_MAX], uint64_t *clone_flags,
+		   vps_err *err);
+void vps_ns_close(int fds[OCI_NS_MAX]);
+/* Flags of the namespaces pid lives in that differ from ours. */
+int vps_ns_differing(pid_t pid, int *flags, vps_err *err);
+
+/* ---- id maps, written by the parent ---- */
+int vps_idmap_write(pid_t pid, const struct oci_linux *lx, vps_err *err);
+/* time namespace offsets: unshare(CLONE_NEWTIME) for our children and write offsets */
+int vps_timens_prepare(const struct oci_linux *lx, int *saved_fd, vps_err *err);
+int vps_timens_restore(int saved_fd, vps_err *err);
+
+/* ---- exec barrier (listening unix socket ROOT/ID/exec.sock) ---- */
+int vps_barrier_create(int dirfd, const char *dir, int *fd, vps_err *err);
+/* Child: wait for `start`; returns the connection fd (CLOEXEC) to report exec errors on. */
+int vps_barrier_wait(int listen_fd, vps_err *err);
+/* start: release; reads the exec result (EOF = exec happened). */
+int vps_barrier_release(const char *dir, vps_err *err);
+
+/* ---- processes ---- */
+/* pidfd for st->pid if it is still the same process; -ESRCH when gone. */
+int vps_state_pidfd(const struct vps_state *st, int *pidfd, vps_err *err);
+
+/* ---- hooks ---- */
+/* Run the hooks of one kind with state on stdin. Returns < 0 at the first failure. */
+int vps_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
+		  vps_err *err);
+/* The same, but only warns (poststart, poststop). */
+void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json);
+
+/* ---- console ---- */
+/* Send a pty master to a console socket the way runc does. */
+int vps_console_send(const char *socket_path, int master, vps_err *err);
+/* Give master our terminal's window size (when stdin is a terminal). */
+void vps_console_copy_winsize(int master);
+/* Relay our stdin/stdout to master until it closes (raw mode, window size). */
+int vps_console_relay_start(int master, void **handle, vps_err *err);
+int vps_console_relay_io(void *handle, int fd_ready);
+void vps_console_relay_stop(void *handle);
+
+/* ---- created containers, for run ---- */
+struct vps_created {
+	pid_t pid;
+	int pidfd;
+	int pty; /* pty master when kept (foreground run), else -1; VM: stdin/tty socket */
+	bool vm, tty; /* a VM container (runtime/vm) and its process.terminal */
+};
+int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,
+			vps_err *err);
+/* Foreground: forward signals to the process, relay the pty (or -1), reap it;
+ * *status is its exit status or 128+N. */
+int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err);
+
+/* ---- per-container files (container.c) ---- */
+int vps_container_save_spec(int dirfd, const char *bundle, vps_err *err);
+int vps_container_spec(const char *root, const char *id, struct oci_spec **spec, vps_err *err);
+int vps_write_pid_file(const char *path, pid_t pid, vps_err *err);
+char *vps_now_rfc3339(void);
+/* Lock ROOT/ID and load its state (fds -1 and *st NULL on failure). */
+int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd,
+		       struct vps_state **st, vps_err *err);

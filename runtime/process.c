@@ -1,0 +1,129 @@
+/* Child-side process details: the working directory (verified to be inside the
+ * container's root), the executable lookup, fd hygiene and the final exec. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/internal.h"
+
+int vps_child_cwd(const char *cwd, vps_err *err)
+{
+	char buf[4096];
+	if (!cwd || !*cwd)
+		cwd = "/";
+	if (chdir(cwd) < 0)
+		return vps_error(err, errno, "process.cwd %s", cwd);
+	/* A cwd reached through a leaked host fd (/proc/self/fd/N) lies outside
+	 * our root: getcwd() then fails or returns "(unreachable)/...". */
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return vps_errorx(err, EPERM, "process.cwd %s: resolves outside the container root",
+				  cwd);
+	return 0;
+}
+
+static const char *env_path(const struct oci_process *p)
+{
+	for (size_t i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			return p->env[i] + 5;
+	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+}
+
+int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err)
+{
+	if (!p->n_args || !p->args[0] || !*p->args[0])
+		return vps_errorx(err, EINVAL, "process.args: empty");
+	const char *a = p->args[0];
+	if (strchr(a, '/')) {
+		if (snprintf(out, outsz, "%s", a) >= (int)outsz)
+			return vps_errorx(err, ENAMETOOLONG, "exec %s: path too long", a);
+		struct stat sb;
+		if (stat(out, &sb) < 0)
+			return vps_error(err, errno, "exec \"%s\"", a);
+		if (!S_ISREG(sb.st_mode) || access(out, X_OK) < 0)
+			/* engines map "permission denied" to exit 126, as runc words it */
+			return vps_errorx(err, EACCES, "exec \"%s\": permission denied", a);
+		return 0;
+	}
+	const char *s = env_path(p);
+	for (int guard = 0; guard < 256 && s; guard++) {
+		const char *e = strchr(s, ':');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n && snprintf(out, outsz, "%.*s/%s", (int)n, s, a) < (int)outsz &&
+		    is_executable(out))
+			return 0;
+		s = e ? e + 1 : NULL;
+	}
+	return vps_errorx(err, ENOENT, "exec \"%s\": executable file not found in $PATH", a);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *err)
+{
+	int k[64];
+	size_t n = 0;
+	for (size_t i = 0; i < n_keep && n < ARRAY_SIZE(k); i++)
+		if (keep[i] >= (int)from)
+			k[n++] = keep[i];
+	qsort(k, n, sizeof(int), cmp_int);
+	unsigned lo = from;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned hi = i < n ? (unsigned)k[i] : ~0U;
+		if (hi > lo && close_range(lo, hi - 1, 0) < 0)
+			return vps_error(err, errno, "close_range");
+		if (i < n)
+			lo = (unsigned)k[i] + 1;
+	}
+	return 0;
+}
+
+int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err)
+{
+	/* Every fd above the preserved ones closes on exec, whatever opened it. */
+	if (close_range(3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return vps_error(err, errno, "close_range");
+	for (unsigned fd = 3; fd < 3 + preserve_fds; fd++) {
+		bool ours = false;
+		for (size_t k = 0; k < n_keep; k++)
+			ours |= keep[k] == (int)fd;
+		int fl = fcntl((int)fd, F_GETFD);
+		if (fl < 0)
+			continue;
+		fcntl((int)fd, F_SETFD, ours ? (fl | FD_CLOEXEC) : (fl & ~FD_CLOEXEC));
+	}
+	return 0;
+}
+
+_Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int report_fd,
+			      bool report_sync)
+{
+	vps_err err;
+	char **argv = calloc(p->n_args + 1, sizeof(char *));
+	char **envp = calloc(p->n_env + 1, sizeof(char *));
+	if (argv && envp) {
+		memcpy(argv, p->args, p->n_args * sizeof(char *));
+		if (p->n_env)
+			memcpy(envp, p->env, p->n_env * sizeof(char *));
+		execve(path, argv, envp);
+		vps_error(&err, errno, "exec \"%s\"", p->args[0]);
+	} else
+		vps_error(&err, ENOMEM, "exec \"%s\"", p->args[0]);
+	if (report_sync)
+		vps_sync_send_err(report_fd, &err);
+	_exit(127);
+}

@@ -1,0 +1,28 @@
+/* ps: the host pids of every process in the container's cgroup. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "runtime/internal.h"
+#include "runtime/store.h"
+
+int vps_ps_pids(const char *root, const char *id, pid_t **pids, size_t *n, vps_err *err)
+{
+	int dirfd = -1, lockfd = -1, r;
+	struct vps_state *st = NULL;
+	struct vps_cgroup *cg = NULL;
+	*pids = NULL;
+	*n = 0;
+	if ((r = vps_container_load(root, id, &dirfd, &lockfd, &st, err)) < 0)
+		return r;
+	if (!st->cgroup_path)
+		r = vps_errorx(err, ENOENT, "container has no cgroup recorded");
+	else if ((r = vps_cgroup_open(st->cgroup_path, &cg, err)) < 0 ||
+		 (r = vps_cgroup_pids(cg, pids, n, err)) < 0)
+		vps_error_wrap(err, "cgroup");
+	vps_cgroup_free(cg);
+	vps_state_free(st);
+	close(dirfd);
+	close(lockfd);
+	return r;
+}

@@ -1,0 +1,69 @@
+/* The container lifecycle API (runc's verbs). cli/ and the other faces (VPS
+ * face, VM mode, engines) call these; none of them prints or exits. Every call
+ * takes the state root (--root) and fills a caller-owned vps_err on failure. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "specs/spec.h"
+#include "util/err.h"
+
+struct vps_create_opts {
+	const char *root; /* state root (--root) */
+	const char *id;
+	const char *bundle;	    /* NULL: "." */
+	const char *console_socket; /* send the pty master here (process.terminal) */
+	const char *pid_file;	    /* written before create returns */
+	bool no_pivot;		    /* MS_MOVE + chroot instead of pivot_root */
+	bool no_new_keyring;	    /* keep the caller's session keyring */
+	unsigned preserve_fds;	    /* pass fds 3 .. 3+N-1 to the container */
+	bool systemd_cgroup;
+	bool vm;                    /* --vm: run the bundle in a microVM (runtime/vm) */
+};
+
+/* Create the container and leave its init blocked on the exec barrier. */
+int vps_create(const struct vps_create_opts *o, vps_err *err);
+/* Release the barrier; the init execs process.args. Reports exec failures. */
+int vps_start(const char *root, const char *id, vps_err *err);
+
+/* create + start. detach: return once started (like create, the container
+ * outlives us). Otherwise stay in the foreground: stdio passes through (or the
+ * pty is relayed when process.terminal), signals are forwarded, and on exit the
+ * container is deleted and *exit_status is its status (128+N for signal N). */
+int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err);
+
+struct vps_exec_opts {
+	const char *root, *id;
+	const char *process_json;  /* -p FILE: a whole process object */
+	char **args;		   /* CMD ARGS... (NULL-terminated), unless process_json */
+	bool detach, tty, tty_set; /* -d, -t (tty_set: -t given at all) */
+	const char *cwd;	   /* --cwd */
+	char **env;		   /* -e K=V..., NULL-terminated, added/overriding */
+	bool has_user;
+	uid_t uid;
+	gid_t gid;
+	bool has_gid; /* -u UID[:GID] */
+	gid_t *additional_gids;
+	size_t n_additional_gids; /* -g */
+	char **caps;		  /* --cap CAP_X..., added to all sets but ambient */
+	bool no_new_privs;	  /* --no-new-privs */
+	const char *console_socket, *pid_file;
+	unsigned preserve_fds;
+	bool ignore_paused;
+};
+/* Run a process in a running container; *exit_status as for run (0 with detach). */
+int vps_exec(const struct vps_exec_opts *o, int *exit_status, vps_err *err);
+
+/* SIGNAL as a name ("TERM", "SIGTERM", "sigkill") or a number ("9"). */
+int vps_signal_parse(const char *s, int *sig, vps_err *err);
+/* Signal the init (pid + start time verified, pidfd_send_signal) or, with all,
+ * every process in the container's cgroup. */
+int vps_kill(const char *root, const char *id, int sig, bool all, vps_err *err);
+
+/* Delete a stopped (or created) container; force kills a running one first.
+ * Idempotent for partially created containers. */
+int vps_delete(const char *root, const char *id, bool force, vps_err *err);
+
+/* The host pids of the container's processes (malloc'ed). */
+int vps_ps_pids(const char *root, const char *id, pid_t **pids, size_t *n, vps_err *err);

@@ -1,0 +1,142 @@
+/* Host side of the agent protocol: short ctl requests (start, kill, ping) and
+ * the guest's exit report. Sockets are reached through the state dir's fd
+ * (/proc/self/fd/N/NAME), so long --root paths fit sun_path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/vm/proto.h"
+#include "runtime/vm/vm.h"
+#include "runtime/vm/wire.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+int vps_vm_connect(const char *dir, const char *name, vps_err *err)
+{
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return vps_error(err, errno, "vm: state dir %s", dir);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dfd, name);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return vps_error(err, errno, "vm: socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return vps_error(err, errno, "vm: connect to the VM's %s (is it running?)", name);
+	return take_fd(fd);
+}
+
+/* Send one request on a fresh ctl connection; wait at most timeout_ms for the
+ * reply. ERROR replies become errors naming the request. */
+static int request(const char *dir, uint32_t type, const void *pl, size_t len, int timeout_ms,
+		   char *reply, size_t cap, vps_err *err)
+{
+	_cleanup_close_ int fd = vps_vm_connect(dir, "vm-ctl.sock", err);
+	if (fd < 0)
+		return fd;
+	if (vps_vm_send(fd, type, pl, len) < 0)
+		return vps_error(err, errno, "vm: send request");
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int n = poll(&p, 1, timeout_ms);
+	if (n == 0)
+		return vps_errorx(err, ETIMEDOUT, "vm: the guest agent did not answer");
+	struct vps_vm_hdr h;
+	_cleanup_free_ char *msg = NULL;
+	if (n < 0 || vps_vm_recv(fd, &h, &msg) <= 0)
+		return vps_errorx(err, EPIPE, "vm: the guest agent closed the channel");
+	if (h.type == VPS_VM_ERROR)
+		return vps_errorx(err, EIO, "vm: guest: %s", msg);
+	if (reply && cap)
+		snprintf(reply, cap, "%s", msg);
+	return 0;
+}
+
+int vps_vm_start(const char *dir, vps_err *err)
+{
+	return request(dir, VPS_VM_START, NULL, 0, 10000, NULL, 0, err);
+}
+
+int vps_vm_kill(const char *dir, int sig, vps_err *err)
+{
+	int32_t s = sig;
+	return request(dir, VPS_VM_KILL, &s, sizeof(s), 10000, NULL, 0, err);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The last lines of the guest's console: the reason a boot failed. */
+static void console_tail(const char *dir, char *out, size_t cap)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *s = NULL;
+	size_t len = 0;
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/vm-console.log", dir);
+	if (vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
+		return;
+	size_t start = len > cap - 1 ? len - (cap - 1) : 0;
+	snprintf(out, cap, "%s", s + start);
+	for (char *c = out; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+}
+
+int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err)
+{
+	const char *t = getenv("VPS_VM_BOOT_TIMEOUT");
+	long limit = (t && atol(t) > 0 ? atol(t) : 120) * 1000L, t0 = now_ms();
+	char reply[32];
+	while (now_ms() - t0 < limit) {
+		if (kill(qemu, 0) < 0 || waitpid(qemu, NULL, WNOHANG) == qemu) {
+			char tail[300];
+			console_tail(dir, tail, sizeof(tail));
+			return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s",
+					  tail[0] ? "; guest console: " : "", tail);
+		}
+		vps_err e = {0};
+		if (request(dir, VPS_VM_PING, NULL, 0, 250, reply, sizeof(reply), &e) == 0)
+			return 0;
+		if (e.code != ETIMEDOUT) {
+			struct timespec ts = {0, 20 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	return vps_errorx(err, ETIMEDOUT, "vm: the guest did not boot within %lds", limit / 1000);
+}
+
+int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *s = NULL;
+	snprintf(path, sizeof(path), "%s/vm-exit", dir);
+	if (vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
+		*status = atoi(s + 5);
+		return 0;
+	}
+	if (wstatus >= 0 && WIFSIGNALED(wstatus)) {
+		*status = 128 + WTERMSIG(wstatus);
+		return 0;
+	}
+	if (wstatus >= 0 && WIFEXITED(wstatus) && (WEXITSTATUS(wstatus) & 1)) {
+		*status = WEXITSTATUS(wstatus) >> 1; /* isa-debug-exit, 7 bits */
+		return 0;
+	}
+	char tail[300];
+	console_tail(dir, tail, sizeof(tail));
+	return vps_errorx(err, EIO, "vm: the guest stopped without reporting an exit status%s%s",
+			  tail[0] ? "; guest console: " : "", tail);
+}

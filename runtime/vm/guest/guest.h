@@ -1,0 +1,64 @@
+/* vps guest init: the static PID 1 of a `--vm` guest. Shared declarations.
+ * Built with musl (or glibc) -static by runtime/vm/vm.mk; no other libraries. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "runtime/vm/proto.h"
+#include "runtime/vm/wire.h"
+
+#define G_MAX_ITEMS 256
+
+/* A process description: the main process (from /vps.conf) or an exec request. */
+struct gconf {
+	char *args[G_MAX_ITEMS + 1];
+	size_t n_args;
+	char *env[G_MAX_ITEMS + 1];
+	size_t n_env;
+	const char *cwd;
+	uid_t uid;
+	gid_t gid;
+	gid_t gids[64];
+	size_t n_gids;
+	long umask; /* -1: unset */
+	bool tty, nnp, ro_root, debug;
+	unsigned rows, cols;
+	const char *hostname, *domainname;
+	struct { int res; unsigned long long soft, hard; } rlimits[32];
+	size_t n_rlimits;
+	const char *mounts[G_MAX_ITEMS]; /* "dest\x1ftype\x1fsource\x1fopt,opt" */
+	size_t n_mounts;
+	const char *masked[G_MAX_ITEMS], *readonly[G_MAX_ITEMS];
+	size_t n_masked, n_readonly;
+	const char *modules[32];
+	size_t n_modules;
+};
+
+/* conf.c: parse "key=value\0" records (buf must stay alive; it is modified). */
+int gconf_parse(char *buf, size_t len, struct gconf *c);
+
+/* util.c */
+void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define write_all vps_vm_write_all
+#define send_msg vps_vm_send
+#define recv_msg vps_vm_recv
+int read_file(const char *path, char **out, size_t *len);
+
+/* proc.c: in a forked child, become the container process and exec (never returns). */
+void proc_setup_rootfs(const struct gconf *c); /* init's process, once, before start */
+__attribute__((noreturn)) void proc_exec(const struct gconf *c, bool enter_pid, pid_t main_pid);
+/* The errno-ful message a failed child leaves, for the host. */
+__attribute__((noreturn)) void child_fail(const char *what);
+
+/* relay.c: copy between the exec socket and a process's pipes or pty until it exits. */
+int relay_exec(int port, const struct gconf *c, pid_t main_pid);
+int open_pty(int *master, int *slave, unsigned rows, unsigned cols);
+/* Copy a pty master <-> a raw port until the master closes. */
+void relay_tty(int master, int port);
+
+/* agent.c: serve ctl and exec until killed. go_fd: write a byte to start main. */
+__attribute__((noreturn)) void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port);
+
+int status_of(int wstatus); /* 128+sig for a signal */

@@ -1,0 +1,225 @@
+/* vps guest init (PID 1 of a `--vm` guest). Boot: devtmpfs/proc/sys, the
+ * modules the host listed, the 9p-shared rootfs on /newroot, the spec's mounts;
+ * then the main process waits for `start` while the agent serves the host; when
+ * the main process exits its status goes to the host and the VM powers off. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/vm/guest/guest.h"
+
+static void msleep(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+__attribute__((noreturn)) static void power_off(int status)
+{
+	sync();
+	if (ioperm(0xf4, 1, 1) == 0)
+		outb((unsigned char)(status & 0x7f), 0xf4); /* isa-debug-exit: QEMU exits (v<<1)|1 */
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
+
+__attribute__((noreturn)) static void fatal(const char *what)
+{
+	glog("%s: %s", what, strerror(errno));
+	power_off(126);
+}
+
+static void load_modules(const struct gconf *c)
+{
+	for (size_t i = 0; i < c->n_modules; i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "/modules/%s", c->modules[i]);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST))
+			glog("load module %s: %s", c->modules[i], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* /dev/vportNpM whose sysfs name is `name`; waits for the device (ports appear
+ * asynchronously after the driver probes). */
+static int open_port(const char *name)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		DIR *d = opendir("/sys/class/virtio-ports");
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char path[300], buf[64] = "";
+			snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", e->d_name);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			ssize_t n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			if (n > 0 && buf[n - 1] == '\n')
+				buf[n - 1] = '\0';
+			if (strcmp(buf, name) != 0)
+				continue;
+			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+			closedir(d);
+			fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+			for (int t = 0; fd < 0 && errno == ENOENT && t < 200; t++) {
+				msleep(5);
+				fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+			}
+			return fd;
+		}
+		if (d)
+			closedir(d);
+		msleep(10);
+	}
+	errno = ENODEV;
+	return -1;
+}
+
+static int must_port(const char *name)
+{
+	int fd = open_port(name);
+	if (fd < 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "virtio port %s", name);
+		fatal(what);
+	}
+	return fd;
+}
+
+static void early_mounts(void)
+{
+	mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL);
+	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mkdir("/dev/pts", 0755);
+	mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "ptmxmode=0666,mode=0620");
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd >= 0) {
+		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+static void mount_rootfs(void)
+{
+	mkdir("/newroot", 0755);
+	const char *opts = "trans=virtio,version=9p2000.L,msize=512000,access=client";
+	if (mount("vps-rootfs", "/newroot", "9p", 0, opts) < 0)
+		fatal("mount the 9p rootfs");
+}
+
+/* The main process: blocks until the agent relays `start`, then execs. */
+static pid_t spawn_main(const struct gconf *c, int go[2], int stdio[3], int slave)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	close(go[1]);
+	int go_r = go[0];
+	char b;
+	if (read(go_r, &b, 1) != 1)
+		_exit(0); /* deleted before start */
+	setsid();
+	if (slave >= 0) {
+		dup2(slave, 0), dup2(slave, 1), dup2(slave, 2);
+		ioctl(0, TIOCSCTTY, 0);
+	} else {
+		dup2(stdio[0], 0), dup2(stdio[1], 1), dup2(stdio[2], 2);
+	}
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	proc_exec(c, false, 0);
+}
+
+int main(void)
+{
+	early_mounts();
+	char *buf;
+	size_t len;
+	struct gconf c;
+	if (read_file("/vps.conf", &buf, &len) < 0 || gconf_parse(buf, len, &c) < 0)
+		fatal("read /vps.conf");
+	load_modules(&c);
+	mount_rootfs();
+	proc_setup_rootfs(&c);
+	int ctl = must_port(VPS_VM_PORT_CTL), ex = must_port(VPS_VM_PORT_EXEC);
+	int status_port = must_port(VPS_VM_PORT_STATUS);
+	int stdio[3] = {-1, -1, -1}, master = -1, slave = -1, tty_port = -1;
+	if (c.tty) {
+		tty_port = must_port(VPS_VM_PORT_TTY);
+		if (open_pty(&master, &slave, c.rows, c.cols) < 0)
+			fatal("allocate the terminal");
+	} else {
+		stdio[0] = must_port(VPS_VM_PORT_IN);
+		stdio[1] = must_port(VPS_VM_PORT_OUT);
+		stdio[2] = must_port(VPS_VM_PORT_ERR);
+	}
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0)
+		fatal("pipe");
+	pid_t main_pid = spawn_main(&c, go, stdio, slave);
+	if (main_pid < 0)
+		fatal("fork the main process");
+	close(go[0]);
+	pid_t agent = fork();
+	if (agent == 0) {
+		if (slave >= 0) /* the master reads EIO once the main process's side closes */
+			close(slave), close(master), close(tty_port);
+		agent_run(main_pid, go[1], ctl, ex);
+	}
+	close(go[1]);
+	pid_t relay = 0;
+	if (c.tty) {
+		close(slave);
+		relay = fork();
+		if (relay == 0) {
+			relay_tty(master, tty_port);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		if (stdio[i] >= 0)
+			close(stdio[i]);
+	int ws = 0, st = -1;
+	for (;;) {
+		int w;
+		pid_t p = waitpid(-1, &w, 0);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			break;
+		if (p == main_pid) {
+			ws = w;
+			st = status_of(ws);
+			break;
+		}
+	}
+	for (int t = 0; relay > 0 && t < 200; t++) { /* let the terminal drain */
+		if (waitpid(relay, NULL, WNOHANG) == relay)
+			break;
+		msleep(10);
+	}
+	char line[32];
+	int n = snprintf(line, sizeof(line), "exit %d\n", st);
+	write_all(status_port, line, (size_t)n);
+	kill(-1, SIGKILL);
+	power_off(st);
+}

@@ -1,0 +1,170 @@
+/* Stdio relays of the guest: an exec session (framed, over vps.exec) and the
+ * main process's terminal (raw, over vps.tty). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "runtime/vm/guest/guest.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
+
+/* A pty from the container's devpts (so `tty` names /dev/pts/N inside it),
+ * else from the init's own; the slave is opened from the master (TIOCGPTPEER),
+ * whose /dev/pts/N path does not exist in the init's root. */
+int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
+{
+	*master = open("/newroot/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		*master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0 || unlockpt(*master) < 0)
+		return -1;
+	*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		return -1;
+	if (rows && cols) {
+		struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+		ioctl(*master, TIOCSWINSZ, &ws);
+	}
+	return 0;
+}
+
+static pid_t spawn(const struct gconf *c, pid_t main_pid, int in, int out, int err, bool tty)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	setsid();
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(127);
+	if (tty)
+		ioctl(0, TIOCSCTTY, 0);
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	signal(SIGPIPE, SIG_DFL);
+	proc_exec(c, true, main_pid);
+}
+
+/* One frame from the host: stdin, EOF, window size. Returns -1 when the host left. */
+static int from_host(int port, int *in_w, int master)
+{
+	struct vps_vm_hdr h;
+	char *p;
+	if (recv_msg(port, &h, &p) != 1)
+		return -1;
+	if (h.type == VPS_VM_STDIN && *in_w >= 0) {
+		if (write_all(*in_w, p, h.len) < 0) {
+			close(*in_w);
+			*in_w = -1;
+		}
+	} else if (h.type == VPS_VM_STDIN_EOF && *in_w >= 0) {
+		if (master >= 0)
+			write_all(*in_w, "\x04", 1);
+		else {
+			close(*in_w);
+			*in_w = -1;
+		}
+	} else if (h.type == VPS_VM_WINSIZE && h.len >= 4 && master >= 0) {
+		uint16_t rc[2];
+		memcpy(rc, p, sizeof(rc));
+		struct winsize ws = {.ws_row = rc[0], .ws_col = rc[1]};
+		ioctl(master, TIOCSWINSZ, &ws);
+	}
+	free(p);
+	return 0;
+}
+
+int relay_exec(int port, const struct gconf *c, pid_t main_pid)
+{
+	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, master = -1, slave = -1;
+	pid_t pid;
+	if (c->tty) {
+		if (open_pty(&master, &slave, c->rows, c->cols) < 0)
+			return -1;
+		pid = spawn(c, main_pid, slave, slave, slave, true);
+		close(slave);
+		in[1] = master, out[0] = master;
+	} else {
+		if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+			return -1;
+		pid = spawn(c, main_pid, in[0], out[1], err[1], false);
+		close(in[0]), close(out[1]), close(err[1]);
+	}
+	if (pid < 0)
+		return -1;
+	char buf[65536];
+	int host_ok = 1;
+	for (int rounds = 0; out[0] >= 0 || err[0] >= 0; rounds++) {
+		struct pollfd p[3] = {{.fd = host_ok ? port : -1, .events = POLLIN},
+				      {.fd = out[0], .events = POLLIN},
+				      {.fd = err[0], .events = POLLIN}};
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR) && from_host(port, &in[1], master) < 0) {
+			host_ok = 0;
+			kill(-pid, SIGKILL); /* the host's `vps exec` is gone */
+		}
+		for (int i = 1; i < 3; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(p[i].fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(p[i].fd);
+				if (i == 1)
+					out[0] = -1;
+				else
+					err[0] = -1;
+				continue;
+			}
+			if (host_ok && send_msg(port, i == 1 ? VPS_VM_STDOUT : VPS_VM_STDERR, buf, (size_t)n) < 0)
+				host_ok = 0;
+		}
+	}
+	if (in[1] >= 0 && in[1] != master)
+		close(in[1]);
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	int32_t st = status_of(ws);
+	if (host_ok)
+		send_msg(port, VPS_VM_EXIT, &st, sizeof(st));
+	return 0;
+}
+
+void relay_tty(int master, int port)
+{
+	char buf[16384];
+	int port_ok = 1;
+	for (;;) {
+		struct pollfd p[2] = {{.fd = master, .events = POLLIN},
+				      {.fd = port_ok ? port : -1, .events = POLLIN}};
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return;
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = read(master, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0 || write_all(port, buf, (size_t)n) < 0)
+				return; /* EIO: every slave fd is closed */
+		}
+		if (p[1].revents & POLLIN) {
+			ssize_t n = read(port, buf, sizeof(buf));
+			if (n > 0)
+				write_all(master, buf, (size_t)n);
+			else if (n == 0)
+				port_ok = 0;
+		} else if (p[1].revents & (POLLHUP | POLLERR)) {
+			port_ok = 0;
+		}
+	}
+}

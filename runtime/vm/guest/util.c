@@ -1,0 +1,73 @@
+/* Small I/O helpers of the guest init. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/vm/guest/guest.h"
+
+void glog(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	int fd = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		write_all(fd, "vps-init: ", 10);
+		write_all(fd, buf, (size_t)n);
+		close(fd);
+	}
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf)
+			break;
+		if (n == cap) {
+			char *nb = cap < (64u << 20) ? realloc(buf, cap * 2 + 1) : NULL;
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		return -1;
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int status_of(int ws)
+{
+	if ((ws & 0x7f) == 0)
+		return (ws >> 8) & 0xff; /* exited */
+	return 128 + (ws & 0x7f);
+}

@@ -1,0 +1,120 @@
+/* The VM flows the lifecycle dispatches to: boot (create), wait in the
+ * foreground (run), and the one-line description for --version/features. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "runtime/vm/vm.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+/* The rootfs as a directory fd: a relative root.path is resolved beneath the
+ * bundle without following any symlink; an absolute one is taken as given,
+ * but its last component must not be a symlink. */
+static int open_rootfs(const char *bundle, const char *root_path, vps_err *err)
+{
+	struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+	int fd;
+	if (root_path[0] == '/') {
+		fd = open(root_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		_cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (bfd < 0)
+			return vps_error(err, errno, "bundle %s", bundle);
+		fd = (int)syscall(SYS_openat2, bfd, root_path, &how, sizeof(how));
+	}
+	if (fd < 0)
+		return vps_error(err, errno, "config.json: .root.path \"%s\"%s", root_path,
+				 errno == ELOOP ? " (a symlink; not followed)" : "");
+	return fd;
+}
+
+static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock,
+		vps_err *err)
+{
+	const struct oci_spec *spec = o->spec;
+	struct vps_vm_kernel k;
+	enum vps_vm_accel accel;
+	int r = vps_vm_kernel_find(&k, err);
+	if (r == 0)
+		r = vps_vm_accel(o->root, &k, &accel, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *conf = NULL;
+	size_t len = 0;
+	r = vps_vm_guestconf(spec, &k, o->debug, &conf, &len, err);
+	if (r == 0)
+		r = vps_vm_initramfs(o->dirfd, &k, conf, len, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int rootfs =
+		open_rootfs(o->bundle, spec->root_path ? spec->root_path : "rootfs", err);
+	if (rootfs < 0)
+		return rootfs;
+	struct vps_vm_launch l = {.dir = o->dir, .rootfs_fd = rootfs, .spec = spec, .kernel = &k,
+				  .accel = accel, .cg = o->cg, .stdin_sock = in_sock,
+				  .detach = o->detach, .debug = o->debug};
+	snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
+	snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
+	r = vps_vm_spawn(&l, &h->pid, err);
+	if (r < 0)
+		return r;
+	r = vps_vm_wait_ready(o->dir, h->pid, err);
+	if (r < 0) {
+		kill(h->pid, SIGKILL);
+		waitpid(h->pid, NULL, 0);
+		h->pid = 0;
+	}
+	return r;
+}
+
+int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err)
+{
+	const struct oci_process *p = o->spec->process;
+	*h = (struct vps_vm_handle){.in_fd = -1, .tty = p && p->terminal};
+	if (!p)
+		return vps_errorx(err, EINVAL, "config.json: .process: required");
+	if (h->tty && o->detach)
+		return vps_errorx(err, ENOTSUP, "vm: process.terminal needs `vps run` in the "
+						"foreground (no console socket for VMs yet)");
+	int sp[2] = {-1, -1};
+	if (!o->detach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return vps_error(err, errno, "vm: socketpair");
+	int r = boot(o, h, sp[1], err);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	if (r < 0 && sp[0] >= 0)
+		close(sp[0]);
+	if (r == 0)
+		h->in_fd = sp[0];
+	return r;
+}
+int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err)
+{
+	struct vps_vm_kernel k;
+	int r = vps_vm_kernel_find(&k, err);
+	if (r < 0)
+		return r;
+	char acc[64] = "kvm if usable, else tcg (not probed yet)";
+	_cleanup_free_ char *cached = NULL;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/vm-accel", root);
+	enum vps_vm_accel a;
+	if (probe && vps_vm_accel(root, &k, &a, err) == 0)
+		snprintf(acc, sizeof(acc), "%s", vps_vm_accel_name(a));
+	else if (vps_read_file_at(AT_FDCWD, path, 64, &cached, NULL, NULL) == 0)
+		snprintf(acc, sizeof(acc), "%.*s", (int)strcspn(cached, "\n"), cached);
+	snprintf(buf, cap, "kernel %s (%s, %s), accelerator %s", k.release, k.kind, k.path, acc);
+	return 0;
+}

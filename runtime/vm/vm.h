@@ -1,0 +1,113 @@
+/* Hardware-VM isolation (`--vm`, annotation org.vps.isolation=vm): the bundle's
+ * rootfs shared over virtio-9p into a QEMU microVM whose PID 1 is our static
+ * guest init (runtime/vm/guest). QEMU is the container's pid; the main
+ * process's stdio is QEMU's; start/kill/exec go over virtio-serial sockets in
+ * the container's state dir. Nothing is ever written into the bundle: the
+ * initramfs, sockets and logs live in the state dir (ROOT/ID). */
+#pragma once
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroup.h"
+#include "specs/spec.h"
+#include "util/err.h"
+
+#define VPS_VM_ANNOTATION "org.vps.isolation"
+
+/* The spec asks for VM isolation (annotation org.vps.isolation=vm). */
+bool vps_vm_requested(const struct oci_spec *spec);
+
+/* ---- kernel.c ---- */
+struct vps_vm_kernel {
+	char path[PATH_MAX];   /* ELF vmlinux, booted by PVH */
+	char release[128];     /* uname -r inside the guest */
+	char kind[16];         /* "vps" (make vm-kernel), "debian" (host package), "custom" */
+	char moddir[PATH_MAX]; /* /lib/modules/REL/kernel when modules are needed, else "" */
+};
+const char *vps_vm_cache_dir(void); /* $VPS_VM_CACHE or /var/cache/vps */
+int vps_vm_kernel_find(struct vps_vm_kernel *k, vps_err *err);
+
+/* ---- accel.c ---- */
+enum vps_vm_accel { VPS_VM_TCG, VPS_VM_KVM };
+/* KVM when a KVM guest actually boots (a probe boot, bounded in time), else
+ * TCG with a one-line notice. Cached in ROOT/vm-accel; $VPS_VM_ACCEL forces one. */
+int vps_vm_accel(const char *root, const struct vps_vm_kernel *k, enum vps_vm_accel *out,
+		 vps_err *err);
+const char *vps_vm_accel_name(enum vps_vm_accel a);
+const char *vps_vm_qemu_binary(void); /* $VPS_QEMU or qemu-system-x86_64 */
+
+/* ---- initramfs.c / guestconf.c ---- */
+/* The guest config records for the main process (see runtime/vm/proto.h). */
+int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool debug,
+		     char **buf, size_t *len, vps_err *err);
+/* Records for an exec'd process. */
+int vps_vm_procconf(const struct oci_process *p, char **buf, size_t *len, vps_err *err);
+/* Write dirfd/initramfs: the guest init, /vps.conf and the kernel's modules. */
+int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf, size_t conf_len,
+		     vps_err *err);
+/* The modules (file names under k->moddir, in load order) a Debian kernel needs. */
+const char *const *vps_vm_modules(const struct vps_vm_kernel *k, size_t *n);
+extern const unsigned char vps_vm_guest_init[];      /* embedded by runtime/vm/vm.mk */
+extern const unsigned char vps_vm_guest_init_end[];
+
+/* ---- qemu.c ---- */
+struct vps_vm_launch {
+	const char *dir;               /* state dir ROOT/ID (absolute) */
+	int rootfs_fd;                 /* the bundle's rootfs, opened without following symlinks */
+	const struct oci_spec *spec;
+	const struct vps_vm_kernel *kernel;
+	enum vps_vm_accel accel;
+	struct vps_cgroup *cg;         /* QEMU is moved here before it runs; may be NULL */
+	int stdin_sock;                /* QEMU's end of the stdin (or, with a terminal, the tty)
+					* socket that vps relays; -1: none */
+	bool detach;                   /* create: own session, outlives us */
+	bool debug;
+};
+/* Start QEMU; *pid is the container's pid. */
+int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pid, vps_err *err);
+uint64_t vps_vm_ram_mib(const struct oci_spec *spec);
+
+/* ---- ctl.c (host side of the agent protocol) ---- */
+/* Wait until the guest agent answers (the VM booted and waits for start). */
+int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err);
+int vps_vm_start(const char *dir, vps_err *err);
+int vps_vm_kill(const char *dir, int sig, vps_err *err);
+/* Run p inside the VM with our stdio relayed; *status as for run. */
+int vps_vm_exec(const char *dir, const struct oci_process *p, int *status, vps_err *err);
+/* The main process's status once QEMU is gone: the guest's report (DIR/exit),
+ * else QEMU's isa-debug-exit code, else 128+signal of QEMU. wstatus from waitpid
+ * or -1 when QEMU was not our child. */
+int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err);
+
+/* ---- run.c: the flows the lifecycle dispatches to ---- */
+struct vps_vm_run_opts {
+	const char *root, *id, *bundle; /* bundle absolute */
+	const struct oci_spec *spec;
+	struct vps_cgroup *cg;          /* may be NULL */
+	const char *dir;                /* state dir ROOT/ID, exists (0700) */
+	int dirfd;
+	bool detach, debug;
+};
+struct vps_vm_handle {
+	pid_t pid;   /* QEMU: the container's pid */
+	int in_fd;   /* foreground: our end of the stdin (or tty) socket, else -1 */
+	bool tty;
+	char kernel[160]; /* "RELEASE (KIND)" of the booted kernel */
+	char accel[8];
+};
+/* Boot the VM and wait until its agent is ready. */
+int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err);
+/* Foreground: relay stdin, forward signals to the guest (with a terminal, ours
+ * is raw meanwhile), wait for QEMU; *status = the main process's. Closes in_fd. */
+int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err);
+/* ---- lifecycle.c: what runtime/ (core) dispatches to for a VM container ---- */
+struct vps_state;
+/* The container is a VM (state.json extra["vm"]). */
+bool vps_vm_state(const struct vps_state *st);
+/* kill: through the agent; SIGKILL falls back to killing QEMU. */
+int vps_vm_signal(const char *root, const struct vps_state *st, int sig, vps_err *err);
+
+/* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg". */
+int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);

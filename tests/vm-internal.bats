@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# timeout: 400
+# VM internals without the lifecycle: build/tests/vm_run boots a busybox rootfs
+# in a QEMU microVM (TCG here) with a spec built in C, through the same
+# runtime/vm API the lifecycle uses. Each test boots once (a few seconds).
+load helpers
+bats_require_minimum_version 1.5.0
+
+VMRUN=$VPS_TOP/build/tests/vm_run
+
+setup_file() {
+	vps_setup_file
+	make_busybox_bundle "$WORK/b"
+	export RFS=$WORK/b/rootfs
+}
+teardown_file() { vps_teardown_file; }
+
+vmrun() { "$VMRUN" "$ROOT" "$RFS" "$@"; }
+
+@test "vm-internal: output and exit status (3) of the guest process come back" {
+	run --separate-stderr vmrun -- /bin/sh -c 'echo out; echo err >&2; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = out ]
+	[[ "$stderr" == *err* ]]
+}
+
+@test "vm-internal: a process killed by SIGKILL reports 137; stdin reaches it with EOF" {
+	run --separate-stderr vmrun -- /bin/sh -c 'cat; kill -9 $$' <<<"from-stdin"
+	[ "$status" -eq 137 ]
+	[ "$output" = from-stdin ]
+}
+
+@test "vm-internal: the guest runs its own kernel and memory, and sees no host process" {
+	(exec -a vm-internal-marker sleep 300) >/dev/null 2>&1 &
+	local marker=$!
+	run --separate-stderr vmrun -m 200 -- /bin/sh -c 'uname -r; grep MemTotal /proc/meminfo; ps -o args | grep -c [v]m-internal-marker; ps -o pid | wc -l'
+	kill $marker
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(uname -r)" ]
+	local want
+	want=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -1)
+	[ -e /var/cache/vps/vmlinux ] && want=$(cat /var/cache/vps/vmlinux.release)
+	[ "${lines[0]}" = "$want" ]
+	local kb
+	kb=$(echo "${lines[1]}" | awk '{print $2}')
+	[ "$kb" -gt $((120 * 1024)) ] && [ "$kb" -le $((200 * 1024)) ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" -lt 100 ]
+}
+
+@test "vm-internal: exec runs a second process in the booted VM with its own status" {
+	run --separate-stderr vmrun -x 'echo in-exec; cat /etc/passwd | head -1; exit 5' -- /bin/echo main
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = in-exec ]
+	[ "${lines[1]}" = root:x:0:0:root:/root:/bin/sh ]
+	[ "${lines[2]}" = main ]
+	[[ "$stderr" == *"exec status 5"* ]]
+}
+
+@test "vm-internal: -t gives the process a terminal" {
+	command -v script >/dev/null || skip "script(1) from bsdutils is needed for a pty"
+	run bash -c "(sleep 8) | script -qec '$VMRUN $ROOT $RFS -t -- /bin/sh -c \"tty; test -t 0 && echo is-a-tty; exit 4\"' $WORK/ty.log >/dev/null"
+	[ "$status" -eq 4 ]
+	grep -q '/dev/pts/0' "$WORK/ty.log"
+	grep -q 'is-a-tty' "$WORK/ty.log"
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# End to end: a busybox VPS from `vps bundle`, brought up with create/start,
+# accounts changed from the host while it runs, and a real login tool (busybox
+# login, driven through a pty) inside it accepting and refusing passwords.
+# timeout: 600
+load helpers
+
+PTY() { python3 "$VPS_TOP/tests/tools/vf_pty.py" -t 15 "$@"; }
+
+setup_file() {
+	vps_setup_file
+	"$VPS" create --help >/dev/null 2>&1 || return 0
+	"$VPS" bundle "$WORK/web1" --name vf-web1 >/dev/null
+	"$VPS" --root "$ROOT" create --bundle "$WORK/web1" vf-web1
+	"$VPS" --root "$ROOT" start vf-web1
+}
+teardown_file() { vps_teardown_file; }
+
+setup() {
+	"$VPS" create --help >/dev/null 2>&1 ||
+		skip "needs the container lifecycle (vps create/start/exec) on main"
+}
+
+# wait_for CMD...: retry up to 10 s (services start asynchronously under init)
+wait_for() {
+	local i
+	for i in $(seq 1 100); do "$@" && return 0; sleep 0.1; done
+	"$@"
+}
+
+@test "vf- e2e: the VPS runs busybox init as pid 1 with its services and hostname" {
+	[ "$(v exec vf-web1 hostname)" = vf-web1 ]
+	run v exec vf-web1 cat /proc/1/comm
+	[ "$output" = init ]
+	wait_for v exec vf-web1 sh -c 'ps | grep -q "[h]ttpd -f -p 80"'
+	wait_for v exec vf-web1 sh -c 'ps | grep -q "[s]yslogd -n"'
+	# httpd listens on port 80 (0050) in the VPS's own network namespace
+	wait_for v exec vf-web1 sh -c 'cat /proc/net/tcp /proc/net/tcp6 | grep -q ":0050 0*:0000 0A"'
+	v exec vf-web1 grep -q 'vf-web1 up' /var/log/boot.log # rcS ran at boot
+}
+
+@test "vf- e2e: init reaps orphans inside the VPS" {
+	v exec vf-web1 sh -c '(sleep 0.2 &) ; true'
+	sleep 1
+	run v exec vf-web1 sh -c 'ps -o pid,stat,comm | awk "\$2 ~ /Z/"'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "vf- e2e: vps passwd NAME --stdin; login inside accepts it and refuses a wrong one" {
+	echo 'Web1-pass' | v passwd vf-web1 --stdin
+	run PTY "$VPS" --root "$ROOT" exec vf-web1 /bin/login root -- \
+		'Password:' 'Web1-pass' '# ' 'id; exit'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"uid=0(root) gid=0(root)"* ]]
+	[[ $output != *Web1-pass* ]]
+	run PTY "$VPS" --root "$ROOT" exec vf-web1 /bin/login root -- \
+		'Password:' 'not-the-password' 'Login incorrect' @KILL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *"uid=0"* ]]
+	# locked: refused even with the right password
+	v passwd vf-web1 --lock
+	run PTY "$VPS" --root "$ROOT" exec vf-web1 /bin/login root -- \
+		'Password:' 'Web1-pass' 'Login incorrect' @KILL
+	[ "$status" -eq 0 ]
+	v passwd vf-web1 --unlock
+}
+
+@test "vf- e2e: useradd on the running VPS, the user logs in with the right ids; userdel" {
+	v groupadd vf-web1 --gid 2000 devs
+	echo 'alice-pw' | v useradd vf-web1 alice --uid 1500 --groups users,devs --create-home \
+		--password-stdin
+	run PTY "$VPS" --root "$ROOT" exec vf-web1 /bin/login alice -- \
+		'Password:' 'alice-pw' '$ ' 'id; pwd; exit'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"uid=1500(alice) gid=1500(alice) groups="* ]]
+	[[ $output == *"100(users)"* ]]
+	[[ $output == *"2000(devs)"* ]]
+	[[ $output == *"/home/alice"* ]]
+	v users vf-web1 --json | jq -e '.[] | select(.name == "alice") | .uid == 1500 and .password == "set"'
+	v userdel vf-web1 alice --remove-home
+	E=$WORK/web1/rootfs/etc
+	run grep -l alice "$E/passwd" "$E/shadow" "$E/group" "$E/gshadow"
+	[ "$status" -eq 1 ]
+	run v exec vf-web1 ls /home
+	[ -z "$output" ]
+	run PTY "$VPS" --root "$ROOT" exec vf-web1 /bin/login alice -- \
+		'Password:' 'alice-pw' 'Login incorrect' @KILL
+	[ "$status" -eq 0 ]
+}
+
+@test "vf- e2e: delete --force removes the VPS; its bundle stays usable by --bundle" {
+	v delete --force vf-web1
+	run v users vf-web1
+	[ "$status" -eq 1 ]
+	[[ $output == *"use --bundle DIR"* ]]
+	v users --bundle "$WORK/web1" | grep -q '^root '
+}
+
+@test "vf- e2e: a debian VPS (sysvinit as pid 1); passwd, then Debian's own login (PAM) accepts it" {
+	command -v debootstrap >/dev/null || skip "debootstrap not installed (make deps installs it)"
+	cache=/var/cache/vps/debian-bookworm-$(uname -m).tar
+	if [ ! -e "$cache" ]; then
+		mkdir -p "$WORK/probe"
+		(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
+			skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
+	fi
+	timeout 1200 "$VPS" bundle "$WORK/deb1" --template debian --name vf-deb1 --memory 256M
+	v create --bundle "$WORK/deb1" vf-deb1
+	v start vf-deb1
+	wait_for v exec vf-deb1 sh -c 'grep -q "^init" /proc/1/comm'
+	[ "$(v exec vf-deb1 hostname)" = vf-deb1 ]
+	echo 'Deb-pass1' | v passwd vf-deb1 --stdin
+	run PTY "$VPS" --root "$ROOT" exec vf-deb1 /bin/login root -- \
+		'Password:' 'Deb-pass1' '# ' 'id; exit'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"uid=0(root) gid=0(root)"* ]]
+	run PTY "$VPS" --root "$ROOT" exec vf-deb1 /bin/login root -- \
+		'Password:' 'wrong' 'Login incorrect' @KILL
+	[ "$status" -eq 0 ]
+	v delete --force vf-deb1
+}
