@@ -31,6 +31,25 @@ static int check_usage(struct cg_hier *h, const struct oci_memory *m, vps_err *e
 	return 0;
 }
 
+/* Only the limit changes: when the container has no swap (memsw == limit),
+ * keep it that way, moving memsw along (first when raising). */
+static int raise_limit(struct cg_hier *h, int64_t v, const char *lim, vps_err *err)
+{
+	uint64_t cur = 0, sw = 0;
+	vps_err e2;
+	int r = cg_write(h, "memory.limit_in_bytes", lim, &e2);
+	if (r != -EINVAL || !cg_has_file(h, "memory.memsw.limit_in_bytes"))
+		return r < 0 ? (*err = e2, r) : r;
+	if ((r = cg_read_u64(h, "memory.limit_in_bytes", &cur, err)) < 0 ||
+	    (r = cg_read_u64(h, "memory.memsw.limit_in_bytes", &sw, err)) < 0)
+		return r;
+	if (sw != cur || v < 0 || (uint64_t)v <= sw)
+		return *err = e2, -EINVAL;
+	if ((r = cg_write(h, "memory.memsw.limit_in_bytes", lim, err)) < 0)
+		return r;
+	return cg_write(h, "memory.limit_in_bytes", lim, err);
+}
+
 static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *err)
 {
 	char lim[32], sw[32];
@@ -65,7 +84,7 @@ static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *e
 		else if (r >= 0)
 			r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err);
 	} else if (m->limit.set) {
-		r = cg_write(h, "memory.limit_in_bytes", lim, err);
+		r = raise_limit(h, m->limit.v, lim, err);
 	} else if (m->swap.set) {
 		r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err);
 	}

@@ -93,6 +93,12 @@ static void test_oom(void)
 	   "stats: limit 32M, oom_kills %llu", (unsigned long long)s.memory.oom_kills);
 	vps_cgroup_stats_free(&s);
 	vps_cgroup_oom_unwatch(&w);
+	struct oci_resources up = {.has_memory = true};
+	up.memory.limit = (opt_i64){true, 64 << 20};
+	ok(vps_cgroup_apply(cg, &up, &err) == 0 && vps_cgroup_stats(cg, &s, &err) == 0 &&
+		   s.memory.usage.limit == 64 << 20,
+	   "raising only the limit of a swapless cgroup works: %s", err.msg);
+	vps_cgroup_stats_free(&s);
 	done(cg);
 }
 
