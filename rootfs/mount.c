@@ -127,9 +127,11 @@ static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, st
 	int r = vps_mount_fs_at(src, target, type, o->flags, o->data, what, err);
 	if (r == 0 && under >= 0) {
 		_cleanup_close_ int top = vps_path_in_root(c->rootfs_fd, m->destination, err);
-		_cleanup_close_ int dst = top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int dst =
+		    top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dst < 0)
-			return top < 0 ? top : vps_error(err, errno, "%s: open the new tmpfs", what);
+			return top < 0 ? top
+				       : vps_error(err, errno, "%s: open the new tmpfs", what);
 		if ((r = vps_copyup(under, dst, what, err)) < 0)
 			return r;
 	}
