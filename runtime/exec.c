@@ -62,7 +62,7 @@ static int load(struct ectx *c, vps_err *err)
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
 	char sc_cache[PATH_MAX]; /* the compiled filter cached by create */
-	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, c->o->root);
+	snprintf(sc_cache, sizeof(sc_cache), "%s", VPS_SECCOMP_CACHE_DIR);
 	return vps_seccomp_prepare(c->spec->lx.seccomp, sc_cache, &c->sc, err);
 }
 
