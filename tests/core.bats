@@ -167,6 +167,21 @@ teardown_file() { core_teardown_file; }
 	[[ "$output" == *'container "core-del3" does not exist'* ]]
 }
 
+@test "core-delete: --force on a paused container kills it at once" {
+	b=$(core_bundle pz sleep 1000)
+	vbg run -d --bundle "$b" core-pz
+	pid=$(v state core-pz | jq .pid)
+	v pause core-pz || skip "pause not available here: $(v pause core-pz 2>&1)"
+	[ "$(v state core-pz | jq -r .status)" = paused ]
+	SECONDS=0
+	v delete --force core-pz
+	gone $pid
+	no_leftovers core-pz
+	# (not a timing assertion: a frozen process that never got the SIGKILL
+	# would still be there; this only reports how long it took)
+	echo "delete took ${SECONDS}s"
+}
+
 @test "core-delete: --force cleans after a create killed half-way" {
 	b=$(core_bundle crash sleep 1000)
 	cfg "$b" '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "100"]}]'
