@@ -32,6 +32,15 @@ teardown_file() { core_teardown_file; }
 	no_leftovers core-run2
 }
 
+@test "core-run: --keep leaves the stopped container for state and delete" {
+	b=$(core_bundle keep sh -c 'exit 4')
+	run v run --keep --bundle "$b" core-keep
+	[ "$status" -eq 4 ]
+	[ "$(v state core-keep | jq -r .status)" = stopped ]
+	v delete core-keep
+	no_leftovers core-keep
+}
+
 @test "core-run: the foreground run forwards signals to the process" {
 	b=$(core_bundle run3 sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done')
 	"$VPS" --root "$ROOT" run --bundle "$b" core-run3 >"$WORK/run3.out" 2>&1 &
