@@ -16,6 +16,9 @@
 #define VPS_ANN_BRIDGE	  "org.vps.net.bridge"
 #define VPS_ANN_GATEWAY	  "org.vps.net.gateway"
 #define VPS_ANN_ISOLATION "org.vps.isolation" /* "vm" */
+#define VPS_ANN_IP6	  "org.vps.net.ip6"
+#define VPS_ANN_PUBLISH	  "org.vps.net.publish"
+#define VPS_ANN_DNS	  "org.vps.net.dns"
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -27,7 +30,7 @@ struct vps_bundle_opts {
 	int64_t memory;	      /* bytes; 0: none */
 	int64_t pids;	      /* 0: none */
 	int64_t cpu_quota;    /* us per 100000 us period; 0: none */
-	const char *ip, *bridge, *gateway;
+	const char *ip, *bridge, *gateway, *ip6, *publish, *dns;
 	bool vm;
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */

@@ -82,6 +82,12 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 		json_object_object_add(a, VPS_ANN_BRIDGE, json_object_new_string(o->bridge));
 	if (o->gateway)
 		json_object_object_add(a, VPS_ANN_GATEWAY, json_object_new_string(o->gateway));
+	if (o->ip6)
+		json_object_object_add(a, VPS_ANN_IP6, json_object_new_string(o->ip6));
+	if (o->publish)
+		json_object_object_add(a, VPS_ANN_PUBLISH, json_object_new_string(o->publish));
+	if (o->dns)
+		json_object_object_add(a, VPS_ANN_DNS, json_object_new_string(o->dns));
 	if (o->vm)
 		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
 }

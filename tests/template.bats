@@ -44,7 +44,8 @@ teardown_file() { vps_teardown_file; }
 
 @test "vf- bundle options: name, hostname, limits, network and vm annotations" {
 	v bundle "$WORK/b2" --name vf-b2 --hostname host-b2 --memory 64M --pids 99 --cpus 0.5 \
-		--ip 10.88.0.5/24 --bridge vpsbr0 --gateway 10.88.0.1 --vm
+		--ip 10.88.0.5/24 --bridge vpsbr0 --gateway 10.88.0.1 --vm \
+		--ip6 auto --publish 8080:80 --dns 192.0.2.53
 	cfg() { jq -r "$1" "$WORK/b2/config.json"; }
 	[ "$(cfg .hostname)" = host-b2 ]
 	[ "$(cat "$WORK/b2/rootfs/etc/hostname")" = host-b2 ]
@@ -56,6 +57,9 @@ teardown_file() { vps_teardown_file; }
 	[ "$(cfg '.annotations["org.vps.net.bridge"]')" = vpsbr0 ]
 	[ "$(cfg '.annotations["org.vps.net.gateway"]')" = 10.88.0.1 ]
 	[ "$(cfg '.annotations["org.vps.isolation"]')" = vm ]
+	[ "$(cfg '.annotations["org.vps.net.ip6"]')" = auto ]
+	[ "$(cfg '.annotations["org.vps.net.publish"]')" = 8080:80 ]
+	[ "$(cfg '.annotations["org.vps.net.dns"]')" = 192.0.2.53 ]
 }
 
 @test "vf- bundle refuses a non-empty DIR and leaves it alone" {
