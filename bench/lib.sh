@@ -108,10 +108,14 @@ row_run() { # row_run NAME BUNDLE
 	done
 }
 
-wait_stopped() { # wait_stopped RUNTIME ID: until state says stopped (<= 5 s)
-	local i
-	for ((i = 0; i < 500; i++)); do
-		[ "$(rt "$1" state "$2" 2>/dev/null | jq -r .status 2>/dev/null)" = stopped ] && return 0
+wait_stopped() { # wait_stopped RUNTIME ID: until state says stopped (<= 5 s; 0.2 s if state fails)
+	local i out bad=0
+	for ((i = 0; i < 500 && bad < 20; i++)); do
+		if out=$(rt "$1" state "$2" 2>/dev/null); then
+			grep -qE '"status": *"stopped"' <<<"$out" && return 0
+		else
+			bad=$((bad + 1))
+		fi
 		sleep 0.01
 	done
 	return 1

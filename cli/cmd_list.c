@@ -10,32 +10,41 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-#define N_COLS 6
-static const char *const cols[N_COLS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
-static const char *const keys[N_COLS] = {"id", "pid", "status", "bundle", "created", "owner"};
+/* ADDRESS (a vps addition) only shows when some container has vps networking. */
+#define MAX_COLS 7
+static const char *const cols[MAX_COLS] = {"ID",      "PID",   "STATUS", "BUNDLE",
+					   "CREATED", "OWNER", "ADDRESS"};
+static const char *const keys[MAX_COLS] = {"id",      "pid",   "status", "bundle",
+					   "created", "owner", "address"};
 
 /* Columns padded like runc's tabwriter (min width 12, padding 3). */
 static void print_table(json_object *all)
 {
-	size_t n = json_object_array_length(all), w[N_COLS];
-	for (int c = 0; c < N_COLS; c++) {
+	size_t n = json_object_array_length(all), w[MAX_COLS];
+	int ncols = MAX_COLS - 1;
+	for (size_t i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(all, i), "address", NULL))
+			ncols = MAX_COLS;
+	for (int c = 0; c < ncols; c++) {
 		w[c] = strlen(cols[c]);
 		for (size_t i = 0; i < n; i++) {
 			json_object *v = NULL;
 			json_object_object_get_ex(json_object_array_get_idx(all, i), keys[c], &v);
-			size_t l = strlen(json_object_get_string(v));
+			size_t l = v ? strlen(json_object_get_string(v)) : 1;
 			w[c] = l > w[c] ? l : w[c];
 		}
 		w[c] = w[c] + 3 < 12 ? 12 : w[c] + 3;
 	}
 	for (size_t i = 0; i <= n; i++) {
-		for (int c = 0; c < N_COLS; c++) {
+		for (int c = 0; c < ncols; c++) {
 			const char *s = cols[c];
 			json_object *v = NULL;
 			if (i > 0 && json_object_object_get_ex(
 					 json_object_array_get_idx(all, i - 1), keys[c], &v))
 				s = json_object_get_string(v);
-			if (c == N_COLS - 1)
+			else if (i > 0)
+				s = "-";
+			if (c == ncols - 1)
 				printf("%s\n", s);
 			else
 				printf("%-*s", (int)w[c], s);

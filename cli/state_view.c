@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "netns/net.h"
 #include "runtime/status.h"
 
 const char *cli_owner_name(uid_t uid, char *buf, size_t n)
@@ -44,5 +45,11 @@ json_object *cli_state_view(const char *root, const struct vps_state *st)
 		json_object_object_add(o, "annotations", a);
 	}
 	add_str(o, "owner", cli_owner_name(st->owner, owner, sizeof(owner)));
+	/* vps addition: the VPS's address(es) when it has vps networking */
+	json_object *net;
+	char addr[160];
+	if (st->extra && json_object_object_get_ex(st->extra, "net", &net) &&
+	    vps_net_address(net, addr, sizeof(addr)))
+		add_str(o, "address", addr);
 	return o;
 }

@@ -2,6 +2,7 @@
  * rules are text handed to the library in-process (one atomic transaction per
  * call), no `nft` process is started. Each VPS owns one table, so removing the
  * VPS's rules is deleting that table. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nftables/libnftables.h>
@@ -14,30 +15,79 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-static void ctx_freep(struct nft_ctx **c)
+/* libnftables is loaded when a rule is first needed, not linked: with its
+ * dependencies (libnftnl, libxtables, libjansson, libgmp) it is ~1.7 MiB that
+ * every other start of vps (create, start, exec, delete, state...) would map
+ * and relocate for nothing. The handle stays loaded (RTLD_NODELETE). */
+struct nft_api {
+	void *h;
+	__typeof__(nft_ctx_new) *ctx_new;
+	__typeof__(nft_ctx_free) *ctx_free;
+	__typeof__(nft_ctx_buffer_output) *buffer_output;
+	__typeof__(nft_ctx_buffer_error) *buffer_error;
+	__typeof__(nft_run_cmd_from_buffer) *run_cmd;
+	__typeof__(nft_ctx_get_output_buffer) *output_buffer;
+	__typeof__(nft_ctx_get_error_buffer) *error_buffer;
+};
+
+static int nft_load(struct nft_api *a, vps_err *err)
 {
-	if (*c)
-		nft_ctx_free(*c);
+	const char *lib = "libnftables.so.1";
+	a->h = dlopen(lib, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!a->h)
+		return vps_errorx(err, ENOENT, "nftables: cannot load %s: %s", lib, dlerror());
+	struct {
+		void **fn;
+		const char *name;
+	} syms[] = {
+	    {(void **)&a->ctx_new, "nft_ctx_new"},
+	    {(void **)&a->ctx_free, "nft_ctx_free"},
+	    {(void **)&a->buffer_output, "nft_ctx_buffer_output"},
+	    {(void **)&a->buffer_error, "nft_ctx_buffer_error"},
+	    {(void **)&a->run_cmd, "nft_run_cmd_from_buffer"},
+	    {(void **)&a->output_buffer, "nft_ctx_get_output_buffer"},
+	    {(void **)&a->error_buffer, "nft_ctx_get_error_buffer"},
+	};
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (!(*syms[i].fn = dlsym(a->h, syms[i].name)))
+			return vps_errorx(err, ENOENT, "nftables: %s: no %s", lib, syms[i].name);
+	return 0;
 }
 
-/* Run cmds as one transaction; on failure the library's message goes in err. */
-static int run(const char *cmds, char **output, vps_err *err)
+static int run_ctx(const struct nft_api *a, struct nft_ctx *ctx, const char *cmds, char **output,
+		   vps_err *err)
 {
-	_cleanup_(ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx)
-		return vps_errorx(err, ENOMEM, "nftables: cannot make a context");
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	if (nft_run_cmd_from_buffer(ctx, cmds) != 0) {
-		const char *e = nft_ctx_get_error_buffer(ctx);
+	a->buffer_output(ctx);
+	a->buffer_error(ctx);
+	if (a->run_cmd(ctx, cmds) != 0) {
+		const char *e = a->error_buffer(ctx);
 		char msg[512];
 		snprintf(msg, sizeof(msg), "%s", e && *e ? e : "failed");
 		msg[strcspn(msg, "\n")] = 0;
 		return vps_errorx(err, EIO, "nftables: %s", msg);
 	}
-	if (output && !(*output = strdup(nft_ctx_get_output_buffer(ctx))))
+	if (output && !(*output = strdup(a->output_buffer(ctx))))
 		return vps_error(err, ENOMEM, "nftables");
 	return 0;
+}
+
+/* Run cmds as one transaction; on failure the library's message goes in err. */
+static int run(const char *cmds, char **output, vps_err *err)
+{
+	struct nft_api a = {0};
+	int r = nft_load(&a, err);
+	if (r == 0) {
+		struct nft_ctx *ctx = a.ctx_new(NFT_CTX_DEFAULT);
+		if (!ctx) {
+			r = vps_errorx(err, ENOMEM, "nftables: cannot make a context");
+		} else {
+			r = run_ctx(&a, ctx, cmds, output, err);
+			a.ctx_free(ctx);
+		}
+	}
+	if (a.h)
+		dlclose(a.h);
+	return r;
 }
 
 bool vps_nat_wanted(const struct vps_net_cfg *cfg)
@@ -92,9 +142,10 @@ int vps_nat_apply(const char *t, const struct vps_net_cfg *cfg, const struct vps
 		const struct vps_net_port *p = &cfg->ports[i];
 		const char *proto = p->udp ? "udp" : "tcp";
 		for (int c = 0; c < 2; c++)
-			fprintf(
-			    f, "add rule ip %s %s fib daddr type local %s dport %u dnat to %s:%u\n",
-			    t, c ? "out" : "pre", proto, p->host, a, p->vps);
+			fprintf(f,
+				"add rule ip %s %s ip daddr != 127.0.0.0/8 fib daddr type local %s "
+				"dport %u dnat to %s:%u\n",
+				t, c ? "out" : "pre", proto, p->host, a, p->vps);
 	}
 	if (fclose(f) != 0) {
 		free(buf);

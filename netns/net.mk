@@ -1,2 +1,2 @@
 # netns/: nftables through libnftables (Debian libnftables-dev, in mk/packages/net.list).
-PKG_LIBS += $(shell pkg-config --libs libnftables 2>/dev/null || echo -lnftables)
+# netns/nat.c loads it with dlopen when a rule is needed, so it is not linked.

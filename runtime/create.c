@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "netns/net.h"
 #include "runtime/create.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 {
@@ -46,7 +48,8 @@ static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 	    !lx->namespaces[OCI_NS_TIME].present)
 		return vps_errorx(err, EINVAL,
 				  "config.json: .linux.timeOffsets: needs a time namespace");
-	return vps_sysctl_validate(s, err);
+	int r = vps_sysctl_validate(s, err);
+	return r < 0 ? r : vps_net_validate(s, err);
 }
 
 static int load_bundle(struct cctx *c, vps_err *err)
@@ -70,9 +73,29 @@ static int load_bundle(struct cctx *c, vps_err *err)
 	return 0;
 }
 
+/* The VPS network (netns/), once the init waits at the barrier with its root in
+ * place (resolv.conf and hosts are written into it); recorded in extra["net"]. */
+static int create_net(struct cctx *c, vps_err *err)
+{
+	json_object *net = NULL;
+	int r = vps_net_setup(c->o->root, c->o->id, c->spec, c->pid, &net, err);
+	if (r < 0 || !net)
+		return r;
+	if (!c->st->extra && !(c->st->extra = json_object_new_object())) {
+		json_object_put(net);
+		return vps_error(err, ENOMEM, "network state");
+	}
+	json_object_object_add(c->st->extra, "net", net);
+	return 0;
+}
+
 static void cleanup_failed(struct cctx *c)
 {
 	vps_err ignore;
+	json_object *net =
+	    c->st && c->st->extra ? json_object_object_get(c->st->extra, "net") : NULL;
+	if (vps_net_teardown(c->o->root, c->o->id, net, &ignore) < 0)
+		log_warn("create %s: undoing the network: %s", c->o->id, ignore.msg);
 	if (c->pidfd >= 0) {
 		pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
 		waitpid(c->pid, NULL, 0);
@@ -113,9 +136,12 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	int r;
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
+	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
+	char sc_cache[PATH_MAX];
+	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, o->root);
 	/* nothing on the host is touched until the whole spec validated */
 	if ((r = load_bundle(&c, err)) < 0 || (r = validate(&c, keep_pty, err)) < 0 ||
-	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, NULL, &c.sc, err)) < 0 ||
+	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, sc_cache, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)
@@ -123,7 +149,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	c.stored = true;
 	snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id);
 	if ((r = vps_create_record(&c, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
-	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = vps_create_finish(&c, err)) < 0) {
+	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||
+	    (r = vps_create_finish(&c, err)) < 0) {
 		cleanup_failed(&c);
 		goto out;
 	}

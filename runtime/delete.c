@@ -45,7 +45,8 @@ static int destroy(const char *root, const char *id, struct vps_state *st, vps_e
 	}
 	oci_spec_free(spec);
 	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
-	if (net && vps_net_teardown(root, id, net, &e) < 0)
+	/* without extra["net"] (a create that crashed mid-way) the lease still tells */
+	if (vps_net_teardown(root, id, net, &e) < 0)
 		log_warn("delete %s: network: %s", id, e.msg);
 	int r = 0;
 	if (cg && vps_cgroup_destroy(cg, err) < 0)
@@ -63,7 +64,9 @@ int vps_delete(const char *root, const char *id, bool force, vps_err *err)
 	if ((r = vps_id_validate(id, err)) < 0)
 		return r;
 	if ((r = vps_store_lock(root, id, &dirfd, &lockfd, err)) < 0)
-		return r;
+		/* as runc: --force on a container that is already gone succeeds, so an
+		 * engine cleaning up after a failed create does not report a second error */
+		return r == -ENOENT && force ? 0 : r;
 	vps_err e;
 	if (vps_state_load(root, id, &st, &e) < 0) {
 		/* a create that died before its first state write: only the dir */

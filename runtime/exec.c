@@ -7,6 +7,7 @@
  * and execs. The real exec error comes back over the sync socket. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,7 +60,9 @@ static int load(struct ectx *c, vps_err *err)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
-	return vps_seccomp_prepare(c->spec->lx.seccomp, NULL, &c->sc, err);
+	char sc_cache[PATH_MAX]; /* the compiled filter cached by create */
+	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, c->o->root);
+	return vps_seccomp_prepare(c->spec->lx.seccomp, sc_cache, &c->sc, err);
 }
 
 static int join_target(struct ectx *c, int *child_flags, vps_err *err)

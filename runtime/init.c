@@ -73,6 +73,24 @@ static int setup_namespaces(struct vps_child *c, vps_err *err)
 	return 0;
 }
 
+/* Install the seccomp filter and hand a notify listener to the parent. Without
+ * no_new_privs the kernel only lets a process holding CAP_SYS_ADMIN install a
+ * filter, so then this runs before the identity switch drops capabilities (as
+ * runc does); with no_new_privs it runs as late as possible, right before exec. */
+static int install_seccomp(struct vps_child *c, vps_err *err)
+{
+	int listener = -1, r;
+	if (!c->seccomp)
+		return 0;
+	if ((r = vps_seccomp_install(c->seccomp, &listener, err)) < 0)
+		return r;
+	if (listener >= 0) {
+		vps_sync_send(c->sync_fd, VPS_SYNC_SECCOMP, 0, NULL, 0, listener);
+		close(listener);
+	}
+	return 0;
+}
+
 static int child_setup(struct vps_child *c, const char **state_json, vps_err *err)
 {
 	struct vps_sync_msg go;
@@ -104,6 +122,8 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		return r;
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;
+	if (!c->proc->no_new_privileges && (r = install_seccomp(c, err)) < 0)
+		return r;
 	if ((r = vps_child_identity(c->proc, err)) < 0)
 		return r;
 	if (c->proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -129,15 +149,8 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		goto fail;
 	if ((r = vps_child_fds(c->preserve_fds, keep, ARRAY_SIZE(keep), &err)) < 0)
 		goto fail;
-	if (c->seccomp) {
-		int listener = -1;
-		if ((r = vps_seccomp_install(c->seccomp, &listener, &err)) < 0)
-			goto fail;
-		if (listener >= 0) {
-			vps_sync_send(c->sync_fd, VPS_SYNC_SECCOMP, 0, NULL, 0, listener);
-			close(listener);
-		}
-	}
+	if (c->proc->no_new_privileges && (r = install_seccomp(c, &err)) < 0)
+		goto fail;
 	if (c->exec_mode)
 		vps_child_exec(path, c->proc, c->sync_fd, true);
 	vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1);

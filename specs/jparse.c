@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +99,16 @@ const char *jp_desc(json_object *v, char *buf, size_t n)
 
 int jp_doc(struct jp *p, const char *json, size_t len, json_object **out)
 {
+	if (len > (size_t)INT32_MAX - 1)
+		return jp_fail(p, "too large (%zu bytes)", len);
 	if (memchr(json, '\0', len))
 		return jp_fail(p, "invalid JSON: contains a NUL byte");
 	json_tokener *tok = json_tokener_new_ex(64);
 	if (!tok)
 		return vps_error(p->err, ENOMEM, "%s", p->file);
+	/* strict: no trailing commas, leading zeros or raw control characters,
+	 * which Go's encoding/json (runc) rejects too */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	json_object *o = json_tokener_parse_ex(tok, json, (int)len);
 	enum json_tokener_error e = json_tokener_get_error(tok);
 	if (!o && e == json_tokener_continue) {

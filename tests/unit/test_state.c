@@ -78,7 +78,7 @@ static void parse_errors(void)
 	    {"{\"id\":\"a\",\"status\":\"running\",\"pid\":-3}", ".pid: integer -3 out of range"},
 	    {"[1]", "state.json: expected a JSON object"},
 	    {"{\"id\":", "invalid JSON"},
-	    {"{} x", "trailing data"},
+	    {"{} x", "invalid JSON at byte 3"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		vps_err err = {0};

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# timeout: 1800
+# The podman acceptance harness from ../shared/suites/clients, driving the freshly
+# built vps through a real podman, on this host's real cgroup layout (CG_FIX=0).
+# It installs what it needs (apt-get) and prints PASS/FAIL lines, then "N passed, M failed".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+harness=${VPS_SHARED:-$top/../shared}/suites/clients/podman.sh
+if [ ! -f "$harness" ]; then
+	echo "FAIL podman-harness: $harness not found (the shared/ folder must sit beside the repo; set VPS_SHARED)"
+	exit 1
+fi
+export CG_FIX=0
+exec bash "$harness" "${VPS:-$top/vps}"
