@@ -20,7 +20,8 @@ enum {
 	O_SETUID,
 	O_IP6,
 	O_PUBLISH,
-	O_DNS
+	O_DNS,
+	O_SECCOMP
 };
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
@@ -40,6 +41,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"ip6", required_argument, NULL, O_IP6},
 					     {"publish", required_argument, NULL, O_PUBLISH},
 					     {"dns", required_argument, NULL, O_DNS},
+					     {"seccomp", required_argument, NULL, O_SECCOMP},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
@@ -81,6 +83,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			break;
 		case O_PUBLISH:
 			o.publish = optarg;
+			break;
+		case O_SECCOMP:
+			o.seccomp = optarg;
 			break;
 		case O_DNS:
 			o.dns = optarg;

@@ -30,6 +30,9 @@ const struct vps_command vps_commands[] = {
 	 "      --allow-setuid  let setuid programs (su, sudo) work inside: no\n"
 	 "                      noNewPrivileges (default: set, log in with vps exec\n"
 	 "                      NAME login USER instead)\n"
+	 "      --seccomp P     seccomp profile: a file holding an OCI linux.seccomp\n"
+	 "                      object, or none\n"
+	 "                      (default: vps's deny-list of dangerous syscalls)\n"
 	 "      --cache-dir D   template cache (default /var/cache/vps)\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"

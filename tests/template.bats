@@ -62,6 +62,14 @@ teardown_file() { vps_teardown_file; }
 	[ "$(cfg '.annotations["org.vps.net.dns"]')" = 192.0.2.53 ]
 }
 
+@test "vf- bundle --seccomp FILE|none" {
+	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chroot"],"action":"SCMP_ACT_ERRNO"}]}' >"$WORK/p.json"
+	v bundle "$WORK/sc1" --seccomp "$WORK/p.json"
+	[ "$(jq -c .linux.seccomp "$WORK/sc1/config.json")" = "$(jq -c . "$WORK/p.json")" ]
+	v bundle "$WORK/sc2" --seccomp none
+	[ "$(jq -r '.linux.seccomp' "$WORK/sc2/config.json")" = null ]
+}
+
 @test "vf- bundle refuses a non-empty DIR and leaves it alone" {
 	mkdir -p "$WORK/full" && echo keep >"$WORK/full/file"
 	run v bundle "$WORK/full"
@@ -90,6 +98,9 @@ teardown_file() { vps_teardown_file; }
 	MSG='hostname "bad_host!"' bad --hostname 'bad_host!'
 	MSG='--name' bad --name 'a/b'
 	MSG='suite "Bad Suite"' bad --template 'debian:Bad Suite'
+	MSG="--seccomp: open $WORK/nope.json" bad --seccomp "$WORK/nope.json"
+	echo '[1]' >"$WORK/notprofile.json"
+	MSG='not an OCI seccomp profile' bad --seccomp "$WORK/notprofile.json"
 	echo 'not a tarball' >"$WORK/junk.tar"
 	MSG='tar failed' bad --template "tar:$WORK/junk.tar"
 	mkdir -p "$WORK/keep"
