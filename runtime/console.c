@@ -53,6 +53,10 @@ int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_e
 	r = vps_sync_send(sync_fd, VPS_SYNC_PTY, 0, "/dev/ptmx", 10, master);
 	if (r < 0)
 		return vps_error(err, -r, "process.terminal: send pty master");
+	struct vps_sync_msg ack;
+	if ((r = vps_sync_expect(sync_fd, VPS_SYNC_PTY_ACK, &ack, err)) < 0)
+		return r;
+	vps_sync_msg_clear(&ack);
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
 			return vps_error(err, errno, "process.terminal: dup2");
@@ -98,7 +102,7 @@ struct relay {
 	struct termios saved;
 };
 
-static void copy_winsize(int master)
+void vps_console_copy_winsize(int master)
 {
 	struct winsize ws;
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
@@ -116,7 +120,7 @@ int vps_console_relay_start(int master, void **handle, vps_err *err)
 		cfmakeraw(&raw);
 		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
 			r->raw = true;
-		copy_winsize(master);
+		vps_console_copy_winsize(master);
 	}
 	*handle = r;
 	return 0;
@@ -146,7 +150,7 @@ int vps_console_relay_io(void *handle, int fd_ready)
 {
 	struct relay *r = handle;
 	if (fd_ready < 0) {
-		copy_winsize(r->master);
+		vps_console_copy_winsize(r->master);
 		return 1;
 	}
 	if (fd_ready == r->master)

@@ -160,10 +160,13 @@ static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err
 			return vps_error(err, -r, "sync");
 	} else if (m->type == VPS_SYNC_PTY && m->fd >= 0) {
 		if (keep_pty) {
+			vps_console_copy_winsize(m->fd);
 			c->pty = m->fd;
 			m->fd = -1;
 		} else if ((r = vps_console_send(c->o->console_socket, m->fd, err)) < 0)
 			return r;
+		if ((r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0, -1)) < 0)
+			return vps_error(err, -r, "sync");
 	} else if (m->type == VPS_SYNC_SECCOMP && m->fd >= 0) {
 		_cleanup_free_ char *js = vps_state_oci_json(c->st);
 		return vps_seccomp_send_listener(c->spec->lx.seccomp, m->fd, js, err);

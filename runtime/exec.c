@@ -34,6 +34,7 @@ struct ectx {
 	struct vps_exec_process ep;
 	int pidfd, root_fd, sync[2], pty, child_pidfd;
 	pid_t pid;
+	bool paused; /* --ignore-paused on a paused container: it runs on resume */
 };
 
 static int load(struct ectx *c, vps_err *err)
@@ -45,17 +46,16 @@ static int load(struct ectx *c, vps_err *err)
 	close(dirfd);
 	close(lockfd);
 	enum vps_status s = vps_status_live(c->o->root, c->st);
-	if (s != VPS_RUNNING && s != VPS_CREATED)
+	c->paused = s == VPS_PAUSED;
+	if (s == VPS_PAUSED && !c->o->ignore_paused)
+		return vps_errorx(err, EBUSY, "container is paused (see --ignore-paused)");
+	if (s != VPS_RUNNING && s != VPS_CREATED && s != VPS_PAUSED)
 		return vps_errorx(err, EINVAL, "cannot exec in a container that is %s",
 				  vps_status_name(s));
 	if ((r = vps_container_spec(c->o->root, c->o->id, &c->spec, err)) < 0)
 		return r;
 	if (c->st->cgroup_path && (r = vps_cgroup_open(c->st->cgroup_path, &c->cg, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
-	bool frozen = false;
-	if (c->cg && !c->o->ignore_paused && vps_cgroup_is_frozen(c->cg, &frozen, err) == 0 &&
-	    frozen)
-		return vps_errorx(err, EBUSY, "container is paused (see --ignore-paused)");
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
@@ -94,17 +94,25 @@ static int drive(struct ectx *c, vps_err *err)
 		return vps_error_wrap(err, "cgroup");
 	if ((r = vps_sync_send(c->sync[0], VPS_SYNC_GO, 0, NULL, 0, -1)) < 0)
 		return vps_error(err, -r, "sync");
+	if (c->paused)
+		return 0; /* frozen until resume: its exec result cannot be awaited */
 	for (int guard = 0; guard < 16; guard++) {
 		struct vps_sync_msg m;
 		if ((r = vps_sync_recv(c->sync[0], &m, err)) <= 0)
 			return r; /* 0: closed on exec, the process runs */
 		if (m.type == VPS_SYNC_ERROR)
 			r = vps_errorx(err, m.code > 0 ? m.code : EINVAL, "%s", m.data);
-		else if (m.type == VPS_SYNC_PTY && !c->o->console_socket) {
-			c->pty = m.fd;
-			m.fd = -1;
-		} else if (m.type == VPS_SYNC_PTY)
-			r = vps_console_send(c->o->console_socket, m.fd, err);
+		else if (m.type == VPS_SYNC_PTY) {
+			if (c->o->console_socket)
+				r = vps_console_send(c->o->console_socket, m.fd, err);
+			else {
+				vps_console_copy_winsize(m.fd);
+				c->pty = take_fd(m.fd);
+			}
+			if (r >= 0 && (r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0,
+							 -1)) < 0)
+				r = vps_error(err, -r, "sync");
+		}
 		else if (m.type == VPS_SYNC_SECCOMP) {
 			char *js = vps_state_oci_json(c->st);
 			r = vps_seccomp_send_listener(c->spec->lx.seccomp, m.fd, js, err);

@@ -19,6 +19,7 @@ enum vps_sync_type {
 	VPS_SYNC_HOOKS,	     /* child -> parent: namespaces exist, run prestart/createRuntime */
 	VPS_SYNC_HOOKS_DONE, /* parent -> child */
 	VPS_SYNC_PTY,	     /* child -> parent: the pty master (SCM_RIGHTS) */
+	VPS_SYNC_PTY_ACK,    /* parent -> child: master delivered, window size set */
 	VPS_SYNC_SECCOMP,    /* child -> parent: the seccomp notify fd (SCM_RIGHTS) */
 	VPS_SYNC_READY,	     /* child -> parent: set up, waiting on the exec barrier */
 	VPS_SYNC_ERROR,	     /* child -> parent: code + message */
@@ -121,6 +122,8 @@ void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, cons
 /* ---- console ---- */
 /* Send a pty master to a console socket the way runc does. */
 int vps_console_send(const char *socket_path, int master, vps_err *err);
+/* Give master our terminal's window size (when stdin is a terminal). */
+void vps_console_copy_winsize(int master);
 /* Relay our stdin/stdout to master until it closes (raw mode, window size). */
 int vps_console_relay_start(int master, void **handle, vps_err *err);
 int vps_console_relay_io(void *handle, int fd_ready);

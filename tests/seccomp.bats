@@ -61,3 +61,31 @@ with_profile() {
 	run "$VPS" --root "$ROOT" state sc-5
 	[ "$status" -ne 0 ]
 }
+
+@test "seccomp: noNewPrivileges=false still installs the filter (before the caps drop)" {
+	with_profile n '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":18}]}'
+	jq_edit "$WORK/n/config.json" '.process.noNewPrivileges = false'
+	run_in "$WORK/n" sc-6 sh -c 'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; mkdir /tmp/x'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Seccomp:"*"2"* ]]
+	[[ "$output" == *"NoNewPrivs:"*"0"* ]]
+	[[ "$output" == *"Invalid cross-device link"* ]]
+}
+
+@test "seccomp: the compiled filter is cached under the state root (0700 dir, 0600 files) and reused" {
+	with_profile c '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":31}]}'
+	run_in "$WORK/c" sc-7 mkdir /tmp/x
+	[[ "$output" == *"Too many links"* ]]
+	[ "$(stat -c %a "$ROOT/@seccomp")" = 700 ]
+	local f
+	f=$(ls "$ROOT"/@seccomp/*.bpf | head -1)
+	[ -n "$f" ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	local before; before=$(ls "$ROOT/@seccomp" | wc -l)
+	run_in "$WORK/c" sc-8 mkdir /tmp/x
+	[[ "$output" == *"Too many links"* ]]
+	[ "$(ls "$ROOT/@seccomp" | wc -l)" = "$before" ]
+	# `vps list` does not take the cache for a container
+	run "$VPS" --root "$ROOT" list
+	[[ "$output" != *"@seccomp"* ]]
+}

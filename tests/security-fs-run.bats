@@ -44,3 +44,30 @@ setup() { need_vps_run; }
 	[[ "$output" != *TOPSECRET* ]]
 	[[ "$output" == *"not the null device"* ]]
 }
+
+@test "vps run -t: /dev/console planted as a symlink to a host file gets the pty, the host file is untouched" {
+	make_rootfs "$WORK/t"
+	local d=$WORK/devdir-t
+	mkdir -p "$d/pts"
+	mknod "$d/null" c 1 3
+	ln -s pts/ptmx "$d/ptmx"
+	echo HOSTFILE >"$WORK/hostconsole"
+	ln -s "$WORK/hostconsole" "$d/console"
+	jq_edit "$WORK/t/config.json" --arg d "$d" '.process.terminal = true
+		| .mounts |= map(select(.destination | startswith("/dev") | not))
+		| .mounts += [{"destination": "/dev", "type": "bind", "source": $d, "options": ["rbind"]},
+			{"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666"]}]'
+	set_args "$WORK/t" sh -c 'stat -c "console=%t %F" /dev/console; echo "tty=$(readlink /proc/self/fd/0)"'
+	"$VPS_TOP/build/tests/recvtty" "$WORK/t.sock" "$WORK/t.out" &
+	local rp=$!
+	for i in $(seq 50); do [ -S "$WORK/t.sock" ] && break; sleep 0.1; done
+	run "$VPS" --root "$ROOT" run -d --console-socket "$WORK/t.sock" --bundle "$WORK/t" sfs-4 </dev/null
+	[ "$status" -eq 0 ]
+	wait "$rp" || true
+	run cat "$WORK/t.out"
+	[[ "$output" == *"console=88 character special file"* ]]
+	[[ "$output" == *"tty=/dev/pts/"* ]]
+	[ "$(cat "$WORK/hostconsole")" = HOSTFILE ]
+	[ ! -L "$WORK/hostconsole" ]
+	"$VPS" --root "$ROOT" delete --force sfs-4 >/dev/null 2>&1 || true
+}

@@ -133,7 +133,7 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 	arg(a, "-chardev"), arg(a, "file,id=status,path=exit");
 	port(a, "status", VPS_VM_PORT_STATUS);
 	if (p && p->terminal) {
-		arg(a, "-chardev"), arg(a, "pipe,id=tty,path=/proc/self/fd/0");
+		arg(a, "-chardev"), arg(a, "socket,id=tty,fd=%d", QFD(0)); /* vps relays it */
 		port(a, "tty", VPS_VM_PORT_TTY);
 	} else {
 		arg(a, "-chardev");

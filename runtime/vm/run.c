@@ -83,11 +83,11 @@ int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_
 	*h = (struct vps_vm_handle){.in_fd = -1, .tty = p && p->terminal};
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required");
-	if (h->tty && (o->detach || !isatty(STDIN_FILENO)))
+	if (h->tty && o->detach)
 		return vps_errorx(err, ENOTSUP, "vm: process.terminal needs `vps run` in the "
-						"foreground with a terminal on stdin");
+						"foreground (no console socket for VMs yet)");
 	int sp[2] = {-1, -1};
-	if (!o->detach && !h->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+	if (!o->detach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
 		return vps_error(err, errno, "vm: socketpair");
 	int r = boot(o, h, sp[1], err);
 	if (sp[1] >= 0)

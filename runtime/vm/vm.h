@@ -60,7 +60,8 @@ struct vps_vm_launch {
 	const struct vps_vm_kernel *kernel;
 	enum vps_vm_accel accel;
 	struct vps_cgroup *cg;         /* QEMU is moved here before it runs; may be NULL */
-	int stdin_sock;                /* socket end QEMU reads the main process's stdin from, or -1 */
+	int stdin_sock;                /* QEMU's end of the stdin (or, with a terminal, the tty)
+					* socket that vps relays; -1: none */
 	bool detach;                   /* create: own session, outlives us */
 	bool debug;
 };
@@ -91,7 +92,7 @@ struct vps_vm_run_opts {
 };
 struct vps_vm_handle {
 	pid_t pid;   /* QEMU: the container's pid */
-	int in_fd;   /* foreground: where vps_vm_wait relays our stdin to (else -1) */
+	int in_fd;   /* foreground: our end of the stdin (or tty) socket, else -1 */
 	bool tty;
 };
 /* Boot the VM and wait until its agent is ready. */

@@ -180,8 +180,11 @@ int main(void)
 		fatal("fork the main process");
 	close(go[0]);
 	pid_t agent = fork();
-	if (agent == 0)
+	if (agent == 0) {
+		if (slave >= 0) /* the master reads EIO once the main process's side closes */
+			close(slave), close(master), close(tty_port);
 		agent_run(main_pid, go[1], ctl, ex);
+	}
 	close(go[1]);
 	pid_t relay = 0;
 	if (c.tty) {

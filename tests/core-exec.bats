@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# core: `vps exec` with runc's flags, observed from inside the running container.
+# timeout: 300
+load helpers
+load core_helpers
+
+setup_file() {
+	core_setup_file
+	b=$(core_bundle ex sleep 100000)
+	cfg "$b" '.process.env += ["BASE=1"]'
+	vbg run -d --bundle "$b" core-ex
+}
+teardown_file() { vps_teardown_file; }
+
+@test "core-exec: joins every namespace of the init, returns the exit status" {
+	pid=$(v state core-ex | jq .pid)
+	run v exec core-ex sh -c 'for n in pid net ipc uts mnt; do readlink /proc/self/ns/$n; done; exit 7'
+	[ "$status" -eq 7 ]
+	i=0
+	for n in pid net ipc uts mnt; do
+		[ "${lines[$i]}" = "$(readlink /proc/$pid/ns/$n)" ]
+		i=$((i + 1))
+	done
+}
+
+@test "core-exec: exec'd process is in the container's cgroup, sees the init as pid 1" {
+	run v exec core-ex sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; cat /proc/self/cgroup'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sleep 100000 " ]
+	printf '%s\n' "$output" | grep -q 'memory:/vps/core-ex$'
+}
+
+@test "core-exec: -e, --cwd, -u UID:GID, -g, env from the config" {
+	run v exec -e FOO=bar -e BASE=2 --cwd /tmp -u 1000:1001 -g 44 core-ex sh -c 'echo $FOO $BASE; pwd; id -u; id -g; id -G'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "bar 2" ]
+	[ "${lines[1]}" = /tmp ]
+	[ "${lines[2]}" = 1000 ]
+	[ "${lines[3]}" = 1001 ]
+	[ "${lines[4]}" = "1001 44" ]
+}
+
+@test "core-exec: capabilities of the config, --cap adds, --no-new-privs" {
+	run v exec core-ex grep -E '^(CapEff|NoNewPrivs)' /proc/self/status
+	[ "$(echo ${lines[0]})" = "CapEff: 0000000020000420" ]
+	run v exec --cap CAP_NET_RAW core-ex grep CapEff /proc/self/status
+	[ "$(echo $output)" = "CapEff: 0000000020002420" ]
+	run v exec --cap CAP_BOGUS core-ex true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'unknown capability "CAP_BOGUS"'* ]]
+	b=$(core_bundle nnp sleep 100000)
+	cfg "$b" '.process.noNewPrivileges = false'
+	vbg run -d --bundle "$b" core-nnp
+	run v exec core-nnp grep NoNewPrivs /proc/self/status
+	[ "$(echo $output)" = "NoNewPrivs: 0" ]
+	run v exec --no-new-privs core-nnp grep NoNewPrivs /proc/self/status
+	[ "$(echo $output)" = "NoNewPrivs: 1" ]
+	v delete --force core-nnp
+}
+
+@test "core-exec: -p process.json" {
+	cat >"$WORK/proc.json" <<-'J'
+	{"args": ["sh", "-c", "echo $X; id -u; pwd"], "env": ["X=from-json", "PATH=/bin"],
+	 "cwd": "/etc", "user": {"uid": 5, "gid": 5}}
+	J
+	run v exec -p "$WORK/proc.json" core-ex
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = from-json ]
+	[ "${lines[1]}" = 5 ]
+	[ "${lines[2]}" = /etc ]
+}
+
+@test "core-exec: -d with --pid-file; the process runs detached" {
+	vbg exec -d --pid-file "$WORK/ex.pid" core-ex sleep 777
+	pid=$(cat "$WORK/ex.pid")
+	[ "$(tr '\0' ' ' </proc/$pid/cmdline)" = "sleep 777 " ]
+	v ps -f json core-ex | jq -e "index($pid)"
+	kill $pid
+}
+
+@test "core-exec: errors are the real ones" {
+	run v exec core-ex /nope
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'exec "/nope": No such file or directory'* ]]
+	run v exec --cwd /nope core-ex true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.cwd /nope: No such file or directory"* ]]
+	run v exec core-none true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'container "core-none" does not exist'* ]]
+	b=$(core_bundle exstop true)
+	vbg run -d --bundle "$b" core-exstop
+	wait_status core-exstop stopped
+	run v exec core-exstop true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot exec in a container that is stopped"* ]]
+}
+
+@test "core-exec: a paused container refuses exec unless --ignore-paused" {
+	v pause core-ex || skip "pause not available: $(v pause core-ex 2>&1)"
+	run v exec core-ex true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"paused"* ]]
+	v exec -d --ignore-paused core-ex true
+	v resume core-ex
+	run v exec core-ex echo ok
+	[ "$output" = ok ]
+}

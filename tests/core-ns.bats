@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# core: namespaces, observed from inside: a new user namespace with the maps
+# the parent wrote, cgroup and time namespaces (timeOffsets), joining existing
+# namespaces by path, and clear errors for bad paths.
+# timeout: 300
+load helpers
+load core_helpers
+
+setup_file() { core_setup_file; }
+teardown_file() { vps_teardown_file; }
+
+@test "core-ns: user namespace with uid/gid maps written by the parent" {
+	chmod 755 "$WORK"   # the mapped root must reach the bundle
+	b=$(core_bundle userns sh -c 'cat /proc/self/uid_map; cat /proc/self/gid_map; id -u; readlink /proc/self/ns/user; cat /proc/self/setgroups')
+	cfg "$b" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	run v run --bundle "$b" core-userns
+	[ "$status" -eq 0 ]
+	[ "$(echo ${lines[0]})" = "0 100000 65536" ]
+	[ "$(echo ${lines[1]})" = "0 100000 65536" ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" != "$(host_ns user)" ]
+	[ "${lines[4]}" = allow ]   # we are root on the host: no need to deny setgroups
+}
+
+@test "core-ns: a new user namespace without maps is refused before anything is made" {
+	b=$(core_bundle usernomap true)
+	cfg "$b" '.linux.namespaces += [{"type": "user"}] | del(.linux.uidMappings, .linux.gidMappings)'
+	run v run --bundle "$b" core-usernomap
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"uidMappings"* ]]
+	no_leftovers core-usernomap
+}
+
+@test "core-ns: cgroup namespace: the container sees its cgroup as /" {
+	b=$(core_bundle cgns sh -c 'readlink /proc/self/ns/cgroup; cat /proc/self/cgroup')
+	cfg "$b" '.linux.namespaces += [{"type": "cgroup"}]'
+	run v run --bundle "$b" core-cgns
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(host_ns cgroup)" ]
+	# every hierarchy's path is the namespace root
+	! printf '%s\n' "${lines[@]:1}" | grep -v ':/$'
+}
+
+@test "core-ns: time namespace with timeOffsets" {
+	b=$(core_bundle timens sh -c 'readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime')
+	cfg "$b" '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}, "monotonic": {"secs": 3600}}'
+	run v run --bundle "$b" core-timens
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(host_ns time)" ]
+	host_up=$(cut -d. -f1 /proc/uptime)
+	[ "${lines[1]}" -ge $((host_up + 864000 - 5)) ]
+	[ "${lines[1]}" -le $((host_up + 864000 + 5)) ]
+}
+
+@test "core-ns: joining another container's namespaces by path" {
+	a=$(core_bundle nsa sleep 1000)
+	vbg run -d --bundle "$a" core-nsa
+	pid=$(v state core-nsa | jq .pid)
+	b=$(core_bundle nsb sh -c 'for n in net ipc uts pid; do readlink /proc/self/ns/$n; done')
+	cfg "$b" ".linux.namespaces = [{\"type\": \"mount\"},
+		{\"type\": \"network\", \"path\": \"/proc/$pid/ns/net\"},
+		{\"type\": \"ipc\", \"path\": \"/proc/$pid/ns/ipc\"},
+		{\"type\": \"uts\", \"path\": \"/proc/$pid/ns/uts\"},
+		{\"type\": \"pid\", \"path\": \"/proc/$pid/ns/pid\"}] | del(.hostname)"
+	run v run --bundle "$b" core-nsb
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/net)" ]
+	[ "${lines[1]}" = "$(readlink /proc/$pid/ns/ipc)" ]
+	[ "${lines[2]}" = "$(readlink /proc/$pid/ns/uts)" ]
+	[ "${lines[3]}" = "$(readlink /proc/$pid/ns/pid)" ]
+	# our own pid namespace is untouched for our later children
+	[ "$(readlink /proc/self/ns/pid)" = "$(host_ns pid)" ]
+	v delete --force core-nsa
+}
+
+@test "core-ns: missing or wrong-type namespace paths fail clearly" {
+	b=$(core_bundle nsbad true)
+	cfg "$b" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/nope" else . end)'
+	run v run --bundle "$b" core-nsbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"network namespace path /proc/self/ns/nope: No such file or directory"* ]]
+	cfg "$b" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/ipc" else . end)'
+	run v run --bundle "$b" core-nsbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"network namespace path /proc/self/ns/ipc: is a ipc namespace"* ]]
+	cfg "$b" '.linux.namespaces |= map(if .type == "network" then .path = "/etc/hostname" else . end)'
+	run v run --bundle "$b" core-nsbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"network namespace path /etc/hostname: not a namespace file"* ]]
+	no_leftovers core-nsbad
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# core: what the config asks of the process, observed from inside: user, groups,
+# umask, capabilities (all five sets), no_new_privs, rlimits, env, cwd,
+# oomScoreAdj, hostname/domainname, sysctls.
+# timeout: 300
+load helpers
+load core_helpers
+
+setup_file() { core_setup_file; }
+teardown_file() { vps_teardown_file; }
+
+# field NAME: the value of NAME: in $output (a /proc/self/status dump)
+field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
+
+@test "core-process: uid, gid, additionalGids and umask" {
+	b=$(core_bundle user sh -c 'id -u; id -g; id -G; umask')
+	cfg "$b" '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [10, 20], "umask": 23}'
+	run v run --bundle "$b" core-user
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = 1001 ]
+	[ "${lines[2]}" = "1001 10 20" ]
+	[ "${lines[3]}" = 0027 ]
+}
+
+@test "core-process: default capabilities: exactly the config's sets, inheritable empty" {
+	b=$(core_bundle caps1 cat /proc/self/status)
+	run v run --bundle "$b" core-caps1
+	[ "$status" -eq 0 ]
+	# CAP_AUDIT_WRITE(29) CAP_KILL(5) CAP_NET_BIND_SERVICE(10)
+	[ "$(field CapEff)" = 0000000020000420 ]
+	[ "$(field CapPrm)" = 0000000020000420 ]
+	[ "$(field CapBnd)" = 0000000020000420 ]
+	[ "$(field CapInh)" = 0000000000000000 ]
+	[ "$(field NoNewPrivs)" = 1 ]
+}
+
+@test "core-process: custom capability sets incl. inheritable+ambient, no_new_privs off" {
+	b=$(core_bundle caps2 cat /proc/self/status)
+	cfg "$b" '.process.noNewPrivileges = false | .process.capabilities = {
+		"bounding": ["CAP_NET_RAW", "CAP_CHOWN", "CAP_SYS_ADMIN"],
+		"permitted": ["CAP_NET_RAW", "CAP_CHOWN"], "effective": ["CAP_CHOWN"],
+		"inheritable": ["CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]}'
+	run v run --bundle "$b" core-caps2
+	[ "$status" -eq 0 ]
+	# CHOWN=0 NET_RAW=13 SYS_ADMIN=21; cat runs with the ambient set only
+	[ "$(field CapBnd)" = 0000000000202001 ]
+	[ "$(field CapInh)" = 0000000000002000 ]
+	[ "$(field CapAmb)" = 0000000000002000 ]
+	# root execs: the kernel makes permitted = bounding | inheritable
+	[ "$(field CapPrm)" = 0000000000202001 ]
+	[ "$(field NoNewPrivs)" = 0 ]
+}
+
+@test "core-process: a non-root user keeps exactly the configured capabilities" {
+	b=$(core_bundle caps3 cat /proc/self/status)
+	cfg "$b" '.process.user = {"uid": 1000, "gid": 1000} | .process.capabilities = {
+		"bounding": ["CAP_NET_BIND_SERVICE"], "permitted": ["CAP_NET_BIND_SERVICE"],
+		"effective": ["CAP_NET_BIND_SERVICE"], "inheritable": ["CAP_NET_BIND_SERVICE"],
+		"ambient": ["CAP_NET_BIND_SERVICE"]}'
+	run v run --bundle "$b" core-caps3
+	[ "$status" -eq 0 ]
+	[ "$(field CapEff)" = 0000000000000400 ]
+	[ "$(field CapAmb)" = 0000000000000400 ]
+	[ "$(field Uid | head -1)" = 1000 ]
+}
+
+@test "core-process: rlimits, env, cwd, oomScoreAdj" {
+	b=$(core_bundle misc sh -c 'ulimit -Sn; ulimit -Hn; echo $FOO; pwd; cat /proc/self/oom_score_adj')
+	cfg "$b" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]
+		| .process.env += ["FOO=bar baz"] | .process.cwd = "/tmp" | .process.oomScoreAdj = 500'
+	run v run --bundle "$b" core-misc
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 123 ]
+	[ "${lines[1]}" = 456 ]
+	[ "${lines[2]}" = "bar baz" ]
+	[ "${lines[3]}" = /tmp ]
+	[ "${lines[4]}" = 500 ]
+}
+
+@test "core-process: an rlimit above what the host allows fails with the real error" {
+	b=$(core_bundle rlbad true)
+	cfg "$b" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1073741816}]'
+	run v run --bundle "$b" core-rlbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.rlimits: RLIMIT_NOFILE soft 1024 hard 1073741816: Operation not permitted"* ]]
+	no_leftovers core-rlbad
+}
+
+@test "core-process: hostname and domainname; sysctls in the container's namespaces" {
+	host=$(hostname)
+	b=$(core_bundle names sh -c 'hostname; cat /proc/sys/kernel/domainname; cat /proc/sys/net/ipv4/ip_forward; cat /proc/sys/kernel/shmmni')
+	cfg "$b" '.hostname = "core-web1" | .domainname = "example.org"
+		| .linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmni": "1234"}'
+	run v run --bundle "$b" core-names
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = core-web1 ]
+	[ "${lines[1]}" = example.org ]
+	[ "${lines[2]}" = 1 ]
+	[ "${lines[3]}" = 1234 ]
+	[ "$(hostname)" = "$host" ]
+	[ "$(cat /proc/sys/kernel/shmmni)" != 1234 ]
+}
+
+@test "core-process: sysctls outside the container's namespaces are refused up front" {
+	b=$(core_bundle sysbad true)
+	cfg "$b" '.linux.sysctl = {"kernel.panic": "5"}'
+	run v run --bundle "$b" core-sysbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.sysctl'*'kernel.panic'*'namespace'* ]]
+	cfg "$b" '.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))'
+	run v run --bundle "$b" core-sysbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.sysctl'*'net.ipv4.ip_forward'*'network namespace'* ]]
+	cfg "$b" '.linux.sysctl = {} | .linux.namespaces |= map(select(.type != "uts"))'
+	run v run --bundle "$b" core-sysbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".hostname: "*"uts namespace"* ]]
+	no_leftovers core-sysbad
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# core: process.terminal. A foreground `run`/`exec -t` relays the pty (raw mode,
+# window size, terminal restored: observed through script(1)); create/exec -d
+# send the pty master to --console-socket the way runc does (tests/tools/recvtty).
+# timeout: 300
+load helpers
+load core_helpers
+
+setup_file() { core_setup_file; }
+teardown_file() { vps_teardown_file; }
+
+# in_pty CMD: run CMD (a shell string) on a fresh pty made by script(1); its
+# output (CRLF cleaned) in $WORK/pty.out
+in_pty() {
+	script -qec "$1" /dev/null </dev/null | tr -d '\r' >"$WORK/pty.out"
+}
+
+@test "core-tty: run relays a pty: tty, window size, exit status, terminal restored" {
+	b=$(core_bundle tty1 sh -c 'tty; stty size; exit 5')
+	cfg "$b" '.process.terminal = true'
+	in_pty "stty rows 33 cols 91; before=\$(stty -g); $VPS --root $ROOT run --bundle $b core-tty1; echo rc=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo restored"
+	run cat "$WORK/pty.out"
+	[[ "$output" == */dev/pts/0* ]]
+	[[ "$output" == *"33 91"* ]]
+	[[ "$output" == *rc=5* ]]
+	[[ "$output" == *restored* ]]
+	no_leftovers core-tty1
+}
+
+@test "core-tty: --console-socket gets the master (SCM_RIGHTS), /dev/console is the pty" {
+	b=$(core_bundle tty2 sh -c 'tty; read line; echo "got:$line"; ls -l /dev/console')
+	cfg "$b" '.process.terminal = true'
+	"$RECVTTY" "$WORK/tty2.sock" "$WORK/tty2.out" $'hello\n' &
+	rpid=$!
+	for i in $(seq 50); do [ -S "$WORK/tty2.sock" ] && break; sleep 0.1; done
+	vbg create --bundle "$b" --console-socket "$WORK/tty2.sock" core-tty2
+	vbg start core-tty2
+	wait $rpid
+	run cat "$WORK/tty2.out"
+	[ "${lines[0]}" = "name=/dev/ptmx tty=1" ]
+	[[ "$output" == */dev/pts/0* ]]
+	[[ "$output" == *got:hello* ]]
+	[[ "$output" == *"crw--w----"*"136,"*"/dev/console"* ]]
+	v delete --force core-tty2
+}
+
+@test "core-tty: exec -t relays a pty; exec -t -d sends it to --console-socket" {
+	b=$(core_bundle tty3 sleep 100000)
+	vbg run -d --bundle "$b" core-tty3
+	in_pty "$VPS --root $ROOT exec -t core-tty3 sh -c 'tty; exit 4'; echo rc=\$?"
+	run cat "$WORK/pty.out"
+	[[ "$output" == */dev/pts/* ]]
+	[[ "$output" == *rc=4* ]]
+	"$RECVTTY" "$WORK/tty3.sock" "$WORK/tty3.out" &
+	rpid=$!
+	for i in $(seq 50); do [ -S "$WORK/tty3.sock" ] && break; sleep 0.1; done
+	vbg exec -t -d --console-socket "$WORK/tty3.sock" core-tty3 sh -c 'tty; echo exec-tty'
+	wait $rpid
+	run cat "$WORK/tty3.out"
+	[ "${lines[0]}" = "name=/dev/ptmx tty=1" ]
+	[[ "$output" == *exec-tty* ]]
+	v delete --force core-tty3
+}
+
+@test "core-tty: terminal without a console socket (detached) and the reverse are refused" {
+	b=$(core_bundle tty4 true)
+	cfg "$b" '.process.terminal = true'
+	run v create --bundle "$b" core-tty4
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--console-socket is required"* ]]
+	cfg "$b" '.process.terminal = false'
+	run v create --bundle "$b" --console-socket "$WORK/none.sock" core-tty4
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.terminal is false"* ]]
+	no_leftovers core-tty4
+}
