@@ -92,6 +92,23 @@ wait_for() {
 	[ "$status" -eq 0 ]
 }
 
+@test "vf- e2e: bundle --ip auto: the host reaches the VPS's web service at its address" {
+	v bundle "$WORK/net1" --name vf-net1 --ip auto
+	v create --bundle "$WORK/net1" vf-net1
+	v start vf-net1
+	ip=$(v exec vf-net1 ip -4 -o addr show eth0 | awk '{ split($4, a, "/"); print a[1] }')
+	[[ $ip == 10.88.* ]] || { echo "no address: '$ip'"; false; }
+	get() {
+		exec 5<>"/dev/tcp/$ip/80" || return 1
+		printf 'GET / HTTP/1.0\r\n\r\n' >&5
+		timeout 5 cat <&5
+		exec 5<&-
+	}
+	run wait_for get
+	[[ $output == *"<h1>vf-net1: a vps busybox VPS</h1>"* ]]
+	v delete --force vf-net1
+}
+
 @test "vf- e2e: delete --force removes the VPS; its bundle stays usable by --bundle" {
 	v delete --force vf-web1
 	run v users vf-web1
