@@ -33,7 +33,7 @@ profile_runtimes() {
 			ltrace -c -o "$P/$r.ltrace-c.txt" "${cmd[@]}" "$TAG-pl-$r" >/dev/null 2>>"$LOG" ||
 				echo "ltrace failed" >>"$P/$r.ltrace-c.txt"
 		fi
-		if command -v valgrind >/dev/null && [ "$r" = vps ]; then # crun cannot re-exec under it
+		if command -v valgrind >/dev/null && [ "$r" = vps ]; then # crun cannot re-exec under it; parent only
 			valgrind -q --tool=callgrind --callgrind-out-file="$P/$r.callgrind.out" \
 				"${cmd[@]}" "$TAG-pg-$r" >/dev/null 2>>"$LOG" &&
 				callgrind_annotate --inclusive=no "$P/$r.callgrind.out" 2>/dev/null |

@@ -3,6 +3,7 @@
  * so a failure at any point is undone by teardown of that same object. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,14 @@
 #include "util/log.h"
 
 /* Fault injection for the tests: VPS_NET_FAIL_AFTER=STEP makes setup fail right
- * after STEP (bridge, lease, veth, addr, route, nat, etc) succeeded. */
+ * after STEP (bridge, lease, veth, addr, route, nat, etc) succeeded;
+ * VPS_NET_CRASH_AFTER=STEP kills the vps process there (SIGKILL), as a crash
+ * would, so the tests can check that `delete --force` still cleans up. */
 static int fail_after(const char *step, vps_err *err)
 {
+	const char *k = getenv("VPS_NET_CRASH_AFTER");
+	if (k && strcmp(k, step) == 0)
+		raise(SIGKILL);
 	const char *f = getenv("VPS_NET_FAIL_AFTER");
 	if (f && strcmp(f, step) == 0)
 		return vps_errorx(err, EIO, "injected failure after step %s (VPS_NET_FAIL_AFTER)",

@@ -96,7 +96,9 @@ static int bind_host_node(int rootfs_fd, const struct dev *d, vps_err *err)
 
 static int make_node(int rootfs_fd, const struct dev *d, bool in_userns, vps_err *err)
 {
-	if (in_userns)
+	/* FIFOs need no privilege; device nodes need CAP_MKNOD in the initial
+	 * user namespace. */
+	if (in_userns && d->type != 'p')
 		return bind_host_node(rootfs_fd, d, err);
 	const char *base;
 	_cleanup_close_ int parent = vps_parent_in_root(rootfs_fd, d->path, &base, err);
@@ -120,6 +122,8 @@ static int make_node(int rootfs_fd, const struct dev *d, bool in_userns, vps_err
 		e = errno;
 		umask(old);
 	}
+	if (r < 0 && e == EPERM && d->type != 'p')
+		return bind_host_node(rootfs_fd, d, err); /* no CAP_MKNOD after all */
 	if (r < 0)
 		return vps_error(err, e, "device %s: mknod", d->path);
 	if (fchownat(parent, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)

@@ -32,11 +32,14 @@ struct vps_mntopts {
 	uint64_t rattr_set, rattr_clr; /* MOUNT_ATTR_* applied with AT_RECURSIVE */
 	unsigned long prop[8];	       /* propagation changes in order (MS_SHARED [|MS_REC]...) */
 	int n_prop;
-	bool bind, rec, remount, idmap, ridmap;
+	bool bind, rec, remount, idmap, ridmap, tmpcopyup;
 	char *data; /* unknown options joined by ',' (malloc'ed, may be NULL) */
 };
 int vps_mntopts_parse(char *const *opts, size_t n, struct vps_mntopts *out, vps_err *err);
 void vps_mntopts_free(struct vps_mntopts *o);
+
+/* copyup.c: copy the tree under src_dir (an fd of any kind on a directory) into dst_dir. */
+int vps_copyup(int src_dir, int dst_dir, const char *what, vps_err *err);
 
 /* mount.c */
 struct vps_mount_ctx {

@@ -119,7 +119,20 @@ static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, st
 	_cleanup_close_ int target = vps_mkpath_in_root(c->rootfs_fd, m->destination, true, err);
 	if (target < 0)
 		return vps_error_wrap(err, "%s", what);
+	/* the directory the tmpfs will cover, still reachable through this fd */
+	_cleanup_close_ int under = -1;
+	if (o->tmpcopyup && !strcmp(type, "tmpfs") &&
+	    (under = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return vps_error(err, errno, "%s: tmpcopyup: open the directory", what);
 	int r = vps_mount_fs_at(src, target, type, o->flags, o->data, what, err);
+	if (r == 0 && under >= 0) {
+		_cleanup_close_ int top = vps_path_in_root(c->rootfs_fd, m->destination, err);
+		_cleanup_close_ int dst = top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dst < 0)
+			return top < 0 ? top : vps_error(err, errno, "%s: open the new tmpfs", what);
+		if ((r = vps_copyup(under, dst, what, err)) < 0)
+			return r;
+	}
 	if (r < 0 && c->in_userns && !strcmp(type, "devpts") && o->data &&
 	    strstr(o->data, "gid=")) {
 		drop_opt(o->data, "gid=");
@@ -183,19 +196,17 @@ int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_
 	const char *type = m->type;
 	if (type && !strcmp(type, "bind"))
 		o.bind = true;
-	bool wants_idmap = o.idmap || m->n_uid_mappings || m->n_gid_mappings;
-	if (o.idmap && !o.bind) {
+	/* uidMappings/gidMappings on a bind mount ask for an idmapped mount. */
+	o.idmap |= o.bind && (m->n_uid_mappings || m->n_gid_mappings);
+	if ((o.idmap || m->n_uid_mappings || m->n_gid_mappings) && !o.bind) {
 		r = vps_errorx(err, EINVAL, "%s: idmap is only supported on bind mounts", what);
-	} else if (wants_idmap && c->in_userns) {
+	} else if (o.idmap && c->in_userns) {
 		/* The helper namespace would be a child of the container's, so the
 		 * maps' host ids would be read in the wrong namespace. */
 		r = vps_errorx(err, ENOTSUP,
 			       "%s: idmapped mounts in a container with a user namespace are not "
 			       "supported yet",
 			       what);
-	} else if ((m->n_uid_mappings || m->n_gid_mappings) && !o.idmap && o.bind) {
-		o.idmap = true; /* uidMappings on a bind mount ask for an idmapped mount */
-		r = bind_mount(c, m, &o, m->source, what, err);
 	} else if (o.remount) {
 		r = remount(c, m, &o, what, err);
 	} else if (o.bind) {

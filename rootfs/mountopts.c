@@ -86,6 +86,7 @@ static const struct opt table[] = {
     {"remount", SPECIAL, false, 0, 0},
     {"idmap", SPECIAL, false, 0, 0},
     {"ridmap", SPECIAL, false, 0, 0},
+    {"tmpcopyup", SPECIAL, false, 0, 0},
 };
 
 /* atime is one 3-valued field in mount_setattr: setting one of its values means
@@ -122,6 +123,8 @@ static int special(struct vps_mntopts *o, const char *w)
 		o->idmap = true;
 	else if (!strcmp(w, "ridmap"))
 		o->idmap = o->ridmap = true;
+	else if (!strcmp(w, "tmpcopyup"))
+		o->tmpcopyup = true;
 	return 0;
 }
 

@@ -52,7 +52,8 @@ int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vp
 		if (stat(out, &sb) < 0)
 			return vps_error(err, errno, "exec \"%s\"", a);
 		if (!S_ISREG(sb.st_mode) || access(out, X_OK) < 0)
-			return vps_errorx(err, EACCES, "exec \"%s\": not an executable file", a);
+			/* engines map "permission denied" to exit 126, as runc words it */
+			return vps_errorx(err, EACCES, "exec \"%s\": permission denied", a);
 		return 0;
 	}
 	const char *s = env_path(p);

@@ -89,10 +89,12 @@ static int parse_device(struct jp *p, json_object *o, void *elem, void *ctx)
 		return -EINVAL;
 	if (jp_i64(p, o, "major", 0, UINT32_MAX, &d->major) < 0 ||
 	    jp_i64(p, o, "minor", 0, UINT32_MAX, &d->minor) < 0 ||
-	    jp_opt_u64(p, o, "fileMode", 07777, &d->file_mode) < 0 ||
+	    /* engines (podman) send the whole st_mode, type bits included, as runc accepts */
+	    jp_opt_u64(p, o, "fileMode", 0177777, &d->file_mode) < 0 ||
 	    jp_opt_u64(p, o, "uid", UINT32_MAX, &d->uid) < 0 ||
 	    jp_opt_u64(p, o, "gid", UINT32_MAX, &d->gid) < 0)
 		return -EINVAL;
+	d->file_mode.v &= 07777;
 	return 0;
 }
 

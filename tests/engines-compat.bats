@@ -28,3 +28,54 @@ teardown_file() { vps_teardown_file; }
 	[[ "$output" == *"NoNewPrivs:	0"* ]]
 	[[ "$output" == *"CapEff:	0000000000000001"* ]]
 }
+
+@test "tmpcopyup: a tmpfs over a directory starts with a copy of its contents (podman --read-only, --tmpfs)" {
+	cp -a "$WORK/b" "$WORK/cu"
+	mkdir -p "$WORK/cu/rootfs/data/sub"
+	echo seed >"$WORK/cu/rootfs/data/sub/f"
+	chmod 0640 "$WORK/cu/rootfs/data/sub/f"
+	ln -s sub/f "$WORK/cu/rootfs/data/link"
+	jq_edit "$WORK/cu/config.json" '.root.readonly = true
+		| .mounts += [{destination:"/data", type:"tmpfs", source:"tmpfs", options:["rw","nosuid","tmpcopyup","size=1m"]}]'
+	set_args "$WORK/cu" sh -c 'cat /data/link; stat -c %a /data/sub/f; grep " /data " /proc/mounts | cut -d" " -f3; echo new > /data/x && echo writable'
+	run v run --bundle "$WORK/cu" eng-cu
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = seed ]
+	[ "${lines[1]}" = 640 ]
+	[ "${lines[2]}" = tmpfs ]
+	[ "${lines[3]}" = writable ]
+	[ ! -e "$WORK/cu/rootfs/data/x" ]
+}
+
+@test "devices: fileMode with the file-type bits (as podman sends it) is accepted" {
+	cp -a "$WORK/b" "$WORK/dv"
+	# 8630 = S_IFCHR | 0666
+	jq_edit "$WORK/dv/config.json" '.linux.devices = [{path:"/dev/fuse", type:"c", major:10, minor:229, fileMode:8630, uid:0, gid:0}]'
+	set_args "$WORK/dv" stat -c '%F %a %t:%T' /dev/fuse
+	run v run --bundle "$WORK/dv" eng-dv
+	[ "$status" -eq 0 ]
+	[ "$output" = "character special file 666 a:e5" ]
+}
+
+@test "exec errors use the words engines map to 127/126, and --log-format json logs them as runc does" {
+	cp -a "$WORK/b" "$WORK/ex"
+	set_args "$WORK/ex" /nope
+	run v --log "$WORK/ex.log" --log-format json run --bundle "$WORK/ex" eng-ex1
+	[ "$status" -ne 0 ]
+	[[ "${output,,}" == *"no such file or directory"* ]]
+	run jq -r 'select(.level == "error") | .msg' "$WORK/ex.log"
+	[[ "$output" == *'exec "/nope": No such file or directory'* ]]
+	run jq -r '.time' "$WORK/ex.log"
+	[[ "$output" == 20*T*Z ]]
+	set_args "$WORK/ex" nosuchcmd
+	run v run --bundle "$WORK/ex" eng-ex2
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'executable file not found in $PATH'* ]]
+	printf 'x' >"$WORK/ex/rootfs/bin/notexec"
+	set_args "$WORK/ex" /bin/notexec
+	run v run --bundle "$WORK/ex" eng-ex3
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'exec "/bin/notexec": permission denied'* ]]
+	run v list -q
+	[[ "$output" != *eng-ex* ]]
+}

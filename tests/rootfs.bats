@@ -179,8 +179,9 @@ teardown_file() { vps_teardown_file; }
 	cp -a "$WORK/b" "$WORK/bu"
 	chown -R 100000:100000 "$WORK/bu"
 	chmod 755 "$WORK" # the namespace's root (host uid 100000) must reach the rootfs
-	run rr -d -U -i "$WORK/bu/rootfs" sh -c 'cat /proc/self/uid_map; stat -c "%n %t:%T" /dev/null /dev/zero; echo x >/dev/null && echo ok'
+	run rr -d -U -i -D p:0:0:/dev/myfifo "$WORK/bu/rootfs" sh -c 'cat /proc/self/uid_map; stat -c "%n %t:%T" /dev/null /dev/zero; stat -c "%n %F" /dev/myfifo; echo x >/dev/null && echo ok'
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/myfifo fifo"* ]] # made with mknod even in a user namespace
 	[[ "$output" == *"100000"* ]]
 	[[ "$output" == *"/dev/null 1:3"* ]]
 	[[ "$output" == *ok* ]]
@@ -205,6 +206,12 @@ teardown_file() { vps_teardown_file; }
 	run rr -d -m "/t:tmpfs:tmpfs:idmap" "$WORK/b/rootfs" true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"idmap is only supported on bind mounts"* ]]
+	run rr -d -m "/t:tmpfs:tmpfs:" -u 0:1000:1 "$WORK/b/rootfs" true # uidMappings alone
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"idmap is only supported on bind mounts"* ]]
+	run rr -d -m "/i:bind:$WORK/idm:bind" -u 0:1000:1 "$WORK/b/rootfs" stat -c %u /i/root-owned
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ] # uidMappings on a bind mount imply idmap
 }
 
 @test "rootfsPropagation: rshared, rprivate and runbindable apply to the container's /" {

@@ -9,3 +9,8 @@ test-tools: $(B)/tests/chroot_escape
 $(B)/tests/chroot_escape: tests/tools/chroot_escape.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
+
+test-tools: $(B)/tests/seccomp_agent
+$(B)/tests/seccomp_agent: tests/tools/seccomp_agent.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VPS_CFLAGS) $(CFLAGS) -o $@ $<

@@ -89,3 +89,18 @@ with_profile() {
 	run "$VPS" --root "$ROOT" list
 	[[ "$output" != *"@seccomp"* ]]
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener and the state to listenerPath; the agent answers" {
+	with_profile nt "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$WORK/agent.sock\",\"listenerMetadata\":\"meta1\",
+		\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+	"$VPS_TOP/build/tests/seccomp_agent" "$WORK/agent.sock" "$WORK/agent.out" 18 &
+	local ap=$!
+	for i in $(seq 50); do [ -S "$WORK/agent.sock" ] && break; sleep 0.1; done
+	run_in "$WORK/nt" sc-9 sh -c 'mkdir /tmp/x; echo rc=$?'
+	wait "$ap" || true
+	[[ "$output" == *"Invalid cross-device link"*"rc=1"* ]]
+	run cat "$WORK/agent.out"
+	[[ "$output" == *'"fds":["seccompFd"]'* ]]
+	[[ "$output" == *'"metadata":"meta1"'* ]]
+	[[ "$output" == *'"id":"sc-9"'* ]]
+}
