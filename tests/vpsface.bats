@@ -109,6 +109,19 @@ wait_for() {
 	v delete --force vf-net1
 }
 
+@test "vf- e2e: kill NAME TERM shuts the VPS down through its init (shutdown actions run)" {
+	v bundle "$WORK/stop1" --name vf-stop1
+	echo '::shutdown:/bin/sh -c "echo bye >/var/log/shutdown.log"' >>"$WORK/stop1/rootfs/etc/inittab"
+	v create --bundle "$WORK/stop1" vf-stop1
+	v start vf-stop1
+	wait_for v exec vf-stop1 sh -c 'ps | grep -q "[h]ttpd"'
+	v kill vf-stop1 TERM
+	stopped() { [ "$(v state vf-stop1 | jq -r .status)" = stopped ]; }
+	wait_for stopped
+	[ "$(cat "$WORK/stop1/rootfs/var/log/shutdown.log")" = bye ]
+	v delete vf-stop1
+}
+
 @test "vf- e2e: delete --force removes the VPS; its bundle stays usable by --bundle" {
 	v delete --force vf-web1
 	run v users vf-web1
