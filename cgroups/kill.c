@@ -118,8 +118,14 @@ static int signal_round(struct vps_cgroup *cg, int sig, size_t *left, vps_err *e
 	_cleanup_free_ pid_t *pids = NULL;
 	bool was_frozen = false;
 	vps_err e;
+	/* An empty cgroup has nobody to fork away: skip the freeze/thaw round trip
+	 * (the common case of `run` and `delete` after the init exited). */
+	int r = vps_cgroup_pids(cg, &pids, left, err);
+	if (r < 0 || *left == 0)
+		return r;
+	free(pids);
+	pids = NULL;
 	bool freezer = vps_cgroup_is_frozen(cg, &was_frozen, &e) >= 0; /* else just signal */
-	int r = 0;
 	if (freezer && !was_frozen && (r = vps_cgroup_freeze(cg, true, err)) < 0)
 		return r;
 	r = vps_cgroup_pids(cg, &pids, left, err);

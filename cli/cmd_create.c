@@ -28,6 +28,7 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 					     {"preserve-fds", required_argument, NULL, 'f'},
 					     {"detach", no_argument, NULL, 'd'},
 					     {"keep", no_argument, NULL, 'k'},
+					     {"vm", no_argument, NULL, 'V'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	int opt, rc;
@@ -51,6 +52,9 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 			break;
 		case 'K':
 			o->no_new_keyring = true;
+			break;
+		case 'V':
+			o->vm = true;
 			break;
 		case 'f':
 			if (parse_uint(optarg, &o->preserve_fds) < 0)

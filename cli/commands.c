@@ -45,7 +45,9 @@ const struct vps_command vps_commands[] = {
 	 "      --pid-file FILE       write the container's host pid there\n"
 	 "      --no-pivot            MS_MOVE + chroot instead of pivot_root\n"
 	 "      --no-new-keyring      keep the caller's session keyring\n"
-	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"},
+	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"
+	 "      --vm                  run the bundle in a microVM (QEMU; also annotation\n"
+	 "                            org.vps.isolation=vm), see vps-vm(8)\n"},
 	{"delete", cmd_delete, "delete a container and everything it holds",
 	 "Usage: vps delete [--force] ID\n"
 	 "\n"
@@ -193,7 +195,9 @@ const struct vps_command vps_commands[] = {
 	 "      --pid-file FILE       write the container's host pid there\n"
 	 "      --no-pivot            MS_MOVE + chroot instead of pivot_root\n"
 	 "      --no-new-keyring      keep the caller's session keyring\n"
-	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"},
+	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"
+	 "      --vm                  run the bundle in a microVM (QEMU; also annotation\n"
+	 "                            org.vps.isolation=vm), see vps-vm(8)\n"},
 	{"spec", cmd_spec, "write a default config.json into a bundle",
 	 "Usage: vps spec [--bundle DIR] [--rootless]\n"
 	 "\n"

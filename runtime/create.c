@@ -20,6 +20,7 @@
 #include "netns/net.h"
 #include "runtime/create.h"
 #include "runtime/store.h"
+#include "runtime/vm/vm_lifecycle.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -133,6 +134,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 			 .pty = -1};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c.ns_fds[t] = -1;
+	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
 	int r;
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
@@ -140,7 +142,14 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	char sc_cache[PATH_MAX];
 	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, o->root);
 	/* nothing on the host is touched until the whole spec validated */
-	if ((r = load_bundle(&c, err)) < 0 || (r = validate(&c, keep_pty, err)) < 0 ||
+	if ((r = load_bundle(&c, err)) < 0)
+		goto out;
+	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
+		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
+			cleanup_failed(&c);
+		goto out;
+	}
+	if ((r = validate(&c, keep_pty, err)) < 0 ||
 	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, sc_cache, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;

@@ -74,7 +74,8 @@ int vps_delete(const char *root, const char *id, bool force, vps_err *err)
 		r = vps_store_remove(root, id, err);
 		goto out;
 	}
-	enum vps_status s = vps_status_live(root, st);
+	/* NULL root: we hold the lock, so no create is in progress */
+	enum vps_status s = vps_status_live(NULL, st);
 	if ((s == VPS_RUNNING || s == VPS_PAUSED) && !force) {
 		r = vps_errorx(err, EBUSY, "cannot delete container that is %s (use --force)",
 			       vps_status_name(s));

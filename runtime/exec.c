@@ -20,6 +20,7 @@
 #include "cgroups/cgroup.h"
 #include "runtime/exec_process.h"
 #include "runtime/store.h"
+#include "runtime/vm/vm_lifecycle.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -162,7 +163,13 @@ int vps_exec(const struct vps_exec_opts *o, int *exit_status, vps_err *err)
 	    .o = o, .pidfd = -1, .root_fd = -1, .sync = {-1, -1}, .pty = -1, .child_pidfd = -1};
 	int r, child_flags = 0;
 	*exit_status = 0;
-	if ((r = load(&c, err)) < 0 || (r = join_target(&c, &child_flags, err)) < 0 ||
+	if ((r = load(&c, err)) < 0)
+		goto out;
+	if (vps_vm_state(c.st)) { /* through the VM's agent */
+		r = vps_vm_exec_process(o->root, o->id, &c.ep.proc, o->detach, exit_status, err);
+		goto out;
+	}
+	if ((r = join_target(&c, &child_flags, err)) < 0 ||
 	    (r = spawn(&c, child_flags, err)) < 0)
 		goto out;
 	if (o->pid_file && (r = vps_write_pid_file(o->pid_file, c.pid, err)) < 0)

@@ -137,6 +137,10 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	const char *state_json = NULL;
 	char path[4096];
 	int r;
+	/* Until execve (which makes it dumpable again) this process is the vps
+	 * binary: nothing in the container may open /proc/PID/exe, fd or mem of it
+	 * (CVE-2019-5736 class). exec's parent set this already, before the clone. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	vps_log_close();
 	reset_signals();
 	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};

@@ -8,6 +8,7 @@
 #include "cgroups/cgroup.h"
 #include "runtime/internal.h"
 #include "runtime/store.h"
+#include "runtime/vm/vm.h"
 
 static int kill_all(const struct vps_state *st, int sig, vps_err *err)
 {
@@ -31,6 +32,10 @@ int vps_kill(const char *root, const char *id, int sig, bool all, vps_err *err)
 	enum vps_status s = vps_status_live(root, st);
 	if (s != VPS_CREATED && s != VPS_RUNNING && s != VPS_PAUSED) {
 		r = vps_errorx(err, ESRCH, "container not running (%s)", vps_status_name(s));
+		goto out;
+	}
+	if (vps_vm_state(st)) { /* the guest's process, through the VM's agent */
+		r = vps_vm_signal(root, st, sig, err);
 		goto out;
 	}
 	if (all) {

@@ -112,6 +112,10 @@ int vps_child_join_ns(struct vps_child *c, vps_err *err)
 		/* the init's root, also right for --no-pivot containers */
 		if (fchdir(c->root_fd) < 0 || chroot(".") < 0)
 			return vps_error(err, errno, "enter the container's root");
+		/* no fd of ours may be a way out or in (cwd via /proc/self/fd) */
+		close(c->root_fd);
+		close(c->join_pidfd);
+		c->root_fd = c->join_pidfd = -1;
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
@@ -123,6 +127,7 @@ int vps_child_join_ns(struct vps_child *c, vps_err *err)
 					 oci_ns_name((enum oci_ns_type)t),
 					 c->spec->lx.namespaces[t].path);
 	}
+	vps_ns_close(c->ns_fds);
 	if (c->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return vps_error(err, errno, "unshare cgroup namespace");
 	return 0;

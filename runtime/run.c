@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/internal.h"
+#include "runtime/vm/vm_lifecycle.h"
 #include "util/log.h"
 
 static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,  SIGALRM,
@@ -114,7 +115,8 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	*exit_status = 0;
 	if (detach)
 		goto close;
-	r = vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, err);
+	r = cr.vm ? vps_vm_wait_created(o->root, o->id, &cr, exit_status, err)
+		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, err);
 	vps_err e;
 	if (vps_delete(o->root, o->id, true, &e) < 0)
 		log_warn("run %s: delete: %s", o->id, e.msg);

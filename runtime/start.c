@@ -7,6 +7,7 @@
 
 #include "runtime/internal.h"
 #include "runtime/store.h"
+#include "runtime/vm/vm.h"
 #include "util/cleanup.h"
 
 int vps_start(const char *root, const char *id, vps_err *err)
@@ -26,7 +27,7 @@ int vps_start(const char *root, const char *id, vps_err *err)
 		goto out;
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s/%s", root, id);
-	if ((r = vps_barrier_release(dir, err)) < 0)
+	if ((r = vps_vm_state(st) ? vps_vm_start(dir, err) : vps_barrier_release(dir, err)) < 0)
 		goto out;
 	unlinkat(dirfd, "exec.sock", 0);
 	st->status = VPS_RUNNING;

@@ -19,5 +19,7 @@ bool vps_pid_matches(pid_t pid, uint64_t start_time);
  * `creating` while its creator holds the lock, else stopped. root is the
  * state root (for the lock check). Running vs. paused comes from the
  * cgroup freezer (cgroups/ vps_cgroup_is_frozen), the recorded status if
- * the cgroup cannot be read. */
+ * the cgroup cannot be read. A caller that holds the container's lock itself
+ * passes root NULL: then nobody else can be creating it, so a container
+ * without state.json is stopped (its creator died). */
 enum vps_status vps_status_live(const char *root, const struct vps_state *st);

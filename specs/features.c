@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "rootfs/internal.h"
 #include "specs/parse_int.h"
 
@@ -177,6 +178,33 @@ static json_object *enabled(bool on)
 	return o;
 }
 
+/* The cgroups/ drivers handle v1, v2 and hybrid hosts; report the layout
+ * this host has, and rdma when its controller exists. No systemd driver. */
+static json_object *cgroup_features(void)
+{
+	enum vps_cgroup_layout l = VPS_CG_V2;
+	bool known = vps_cgroup_layout(&l, NULL) == 0;
+	bool rdma = access("/sys/fs/cgroup/rdma", F_OK) == 0;
+	static const char *const ctl[] = {"/sys/fs/cgroup/cgroup.controllers",
+					  "/sys/fs/cgroup/unified/cgroup.controllers"};
+	for (size_t i = 0; !rdma && i < sizeof(ctl) / sizeof(ctl[0]); i++) {
+		char buf[512] = "";
+		FILE *f = fopen(ctl[i], "re");
+		if (f) {
+			if (fgets(buf, sizeof(buf), f))
+				rdma = strstr(buf, "rdma") != NULL;
+			fclose(f);
+		}
+	}
+	json_object *cg = json_object_new_object();
+	json_object_object_add(cg, "v1", json_object_new_boolean(known && l != VPS_CG_V2));
+	json_object_object_add(cg, "v2", json_object_new_boolean(known && l != VPS_CG_V1));
+	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+	json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
+	json_object_object_add(cg, "rdma", json_object_new_boolean(rdma));
+	return cg;
+}
+
 static json_object *linux_features(void)
 {
 	const char *ns[OCI_NS_MAX];
@@ -185,9 +213,7 @@ static json_object *linux_features(void)
 	json_object *lx = json_object_new_object();
 	json_object_object_add(lx, "namespaces", strings(ns, OCI_NS_MAX));
 	json_object_object_add(lx, "capabilities", capabilities());
-	json_object *cg = json_tokener_parse("{\"v1\": true, \"v2\": true, \"systemd\": false, "
-					     "\"systemdUser\": false, \"rdma\": false}");
-	json_object_object_add(lx, "cgroup", cg);
+	json_object_object_add(lx, "cgroup", cgroup_features());
 	json_object_object_add(lx, "seccomp", seccomp());
 	json_object_object_add(lx, "apparmor", enabled(false));
 	json_object_object_add(lx, "selinux", enabled(false));

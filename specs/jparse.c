@@ -18,38 +18,43 @@ void jp_init(struct jp *p, const char *file, vps_err *err)
 	p->len = 0;
 }
 
-static size_t push(struct jp *p, const char *piece)
+/* Append pre + piece (at most max bytes of it) + post; every field getter
+ * does this, so no printf here. A too-long path is truncated, stays valid. */
+static size_t push(struct jp *p, const char *pre, const char *piece, size_t max, const char *post)
 {
-	size_t mark = p->len;
-	size_t room = sizeof(p->path) - p->len;
-	int n = snprintf(p->path + p->len, room, "%s", piece);
-	if (n < 0 || (size_t)n >= room)
-		p->len = sizeof(p->path) - 1; /* truncated: stays readable */
-	else
-		p->len += (size_t)n;
+	size_t mark = p->len, room = sizeof(p->path) - 1 - p->len;
+	size_t a = strlen(pre), b = strnlen(piece, max), c = strlen(post);
+	if (a + b + c > room) {
+		p->len = sizeof(p->path) - 1;
+		p->path[p->len] = '\0';
+		return mark;
+	}
+	memcpy(p->path + p->len, pre, a);
+	memcpy(p->path + p->len + a, piece, b);
+	memcpy(p->path + p->len + a + b, post, c);
+	p->len += a + b + c;
+	p->path[p->len] = '\0';
 	return mark;
 }
 
 size_t jp_push_key(struct jp *p, const char *key)
 {
-	char buf[160];
-	snprintf(buf, sizeof(buf), ".%s", key);
-	return push(p, buf);
+	return push(p, ".", key, 128, "");
 }
 
 size_t jp_push_idx(struct jp *p, size_t i)
 {
-	char buf[32];
-	snprintf(buf, sizeof(buf), "[%zu]", i);
-	return push(p, buf);
+	char buf[24], *e = buf + sizeof(buf) - 1;
+	*e = '\0';
+	do
+		*--e = (char)('0' + i % 10);
+	while ((i /= 10) && e > buf);
+	return push(p, "[", e, sizeof(buf), "]");
 }
 
 size_t jp_push_mapkey(struct jp *p, const char *key)
 {
-	char buf[160];
-	size_t k = strnlen(key, 120);
-	snprintf(buf, sizeof(buf), "[\"%.*s%s\"]", (int)k, key, key[k] ? "..." : "");
-	return push(p, buf);
+	return push(p, "[\"", key, 120, strlen(key) > 120 ? "...\"]" : "\"]");
 }
 
 void jp_pop(struct jp *p, size_t mark)
@@ -97,12 +102,54 @@ const char *jp_desc(json_object *v, char *buf, size_t n)
 	return buf;
 }
 
+/* json-c saturates integers beyond 64 bits silently; find such a literal
+ * (outside strings) so it is an error, not UINT64_MAX. Returns its offset
+ * or -1. */
+static long long find_huge_int(const char *s, size_t len, size_t *ndigits)
+{
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+			continue;
+		}
+		bool neg = c == '-';
+		if (!neg && (c < '0' || c > '9'))
+			continue;
+		size_t start = i + neg, end = start;
+		while (end < len && s[end] >= '0' && s[end] <= '9')
+			end++;
+		bool is_float = end < len && strchr(".eE", s[end]);
+		const char *limit = neg ? "9223372036854775808" : "18446744073709551615";
+		size_t n = end - start, ln = strlen(limit);
+		if (!is_float && (n > ln || (n == ln && strncmp(s + start, limit, ln) > 0))) {
+			*ndigits = end - i;
+			return (long long)i;
+		}
+		i = end > i ? end - 1 : i;
+	}
+	return -1;
+}
+
 int jp_doc(struct jp *p, const char *json, size_t len, json_object **out)
 {
 	if (len > (size_t)INT32_MAX - 1)
 		return jp_fail(p, "too large (%zu bytes)", len);
 	if (memchr(json, '\0', len))
 		return jp_fail(p, "invalid JSON: contains a NUL byte");
+	size_t nd = 0;
+	long long huge = find_huge_int(json, len, &nd);
+	if (huge >= 0)
+		return jp_fail(p, "integer %.*s%s at byte %lld does not fit in 64 bits",
+			       (int)(nd > 30 ? 30 : nd), json + huge, nd > 30 ? "..." : "", huge);
 	json_tokener *tok = json_tokener_new_ex(64);
 	if (!tok)
 		return vps_error(p->err, ENOMEM, "%s", p->file);

@@ -22,6 +22,9 @@ int parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx);
 enum seccomp_table { SECCOMP_ACTIONS, SECCOMP_OPS, SECCOMP_ARCHES, SECCOMP_FLAGS };
 const char *const *seccomp_names(enum seccomp_table t, size_t *n);
 
+/* Every entry of v (at .key) is KEY=VALUE with a non-empty KEY. */
+int check_env(struct jp *p, const char *key, char **v, size_t n);
+
 /* Checks across sections (namespaces vs. id maps, hostname, sysctl, ...). */
 int validate_spec(struct jp *p, const struct oci_spec *spec);
 

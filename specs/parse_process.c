@@ -82,7 +82,7 @@ static int parse_console(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-static int check_env(struct jp *p, const char *key, char **v, size_t n)
+int check_env(struct jp *p, const char *key, char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *eq = strchr(v[i], '=');

@@ -32,6 +32,9 @@ static int check_userns(struct jp *p, const struct oci_spec *s)
 				  "id mappings given but no user namespace in .linux.namespaces");
 		return 0;
 	}
+	if (lx->n_uid_mappings > 340 || lx->n_gid_mappings > 340)
+		return at(p, "linux", lx->n_uid_mappings > 340 ? "uidMappings" : "gidMappings",
+			  "more than 340 mappings (the kernel's limit)");
 	if (lx->namespaces[OCI_NS_USER].path)
 		return 0;
 	if (!lx->n_uid_mappings || !lx->n_gid_mappings)

@@ -10,7 +10,7 @@ setup_file() {
 	cfg "$b" '.process.env += ["BASE=1"]'
 	vbg run -d --bundle "$b" core-ex
 }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 @test "core-exec: joins every namespace of the init, returns the exit status" {
 	pid=$(v state core-ex | jq .pid)
@@ -27,7 +27,7 @@ teardown_file() { vps_teardown_file; }
 	run v exec core-ex sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; cat /proc/self/cgroup'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "sleep 100000 " ]
-	printf '%s\n' "$output" | grep -q 'memory:/vps/core-ex$'
+	printf '%s\n' "$output" | grep -q "memory:/$(cg_parent)/core-ex$"
 }
 
 @test "core-exec: -e, --cwd, -u UID:GID, -g, env from the config" {

@@ -7,7 +7,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 @test "core-ns: user namespace with uid/gid maps written by the parent" {
 	chmod 755 "$WORK"   # the mapped root must reach the bundle
@@ -66,6 +66,7 @@ teardown_file() { vps_teardown_file; }
 		{\"type\": \"uts\", \"path\": \"/proc/$pid/ns/uts\"},
 		{\"type\": \"pid\", \"path\": \"/proc/$pid/ns/pid\"}] | del(.hostname)"
 	run v run --bundle "$b" core-nsb
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/net)" ]
 	[ "${lines[1]}" = "$(readlink /proc/$pid/ns/ipc)" ]

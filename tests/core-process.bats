@@ -7,7 +7,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 # field NAME: the value of NAME: in $output (a /proc/self/status dump)
 field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }

@@ -7,7 +7,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 # in_pty CMD: run CMD (a shell string) on a fresh pty made by script(1); its
 # output (CRLF cleaned) in $WORK/pty.out

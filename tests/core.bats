@@ -6,7 +6,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 @test "core-run: busybox runs isolated, output passes through, exit status returned" {
 	b=$(core_bundle run1 sh -c 'echo hello; hostname; for n in pid net ipc uts mnt; do readlink /proc/1/ns/$n; done; echo pid=$$; exit 3')
@@ -143,18 +143,20 @@ teardown_file() { vps_teardown_file; }
 }
 
 @test "core-delete: refuses a running container, --force cleans every state" {
-	b=$(core_bundle del sleep 1000)
+	b=$(core_bundle del1 sleep 1000)
 	vbg run -d --bundle "$b" core-del1
 	run v delete core-del1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot delete container that is running"* ]]
 	pid=$(v state core-del1 | jq .pid)
 	v delete --force core-del1
-	[ ! -d /proc/$pid ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+	gone $pid
 	no_leftovers core-del1
+	b=$(core_bundle del2 sleep 1000)
 	vbg create --bundle "$b" core-del2          # created
 	v delete core-del2
 	no_leftovers core-del2
+	b=$(core_bundle del3 sleep 1000)
 	vbg create --bundle "$b" core-del3
 	v kill core-del3 KILL                     # stopped
 	wait_status core-del3 stopped
@@ -181,7 +183,7 @@ teardown_file() { vps_teardown_file; }
 	[ -d "$ROOT/core-crash" ]
 	v delete --force core-crash
 	no_leftovers core-crash
-	[ ! -d /proc/$init ] || [ "$(awk '{print $3}' /proc/$init/stat)" = Z ]
+	gone $init
 }
 
 @test "core-ps: table and json list the container's processes" {

@@ -11,7 +11,18 @@ core_bundle() {
 	cp -a "$WORK/tpl/rootfs" "$d/rootfs"
 	cp "$WORK/tpl/config.json" "$d/config.json"
 	[ $# -gt 0 ] && set_args "$d" "$@"
+	# a cgroup parent of this run's own: teammates may run these suites at the
+	# same time, and two containers of one id would share /vps/ID
+	jq_edit "$d/config.json" ".linux.cgroupsPath = \"/$(cg_parent)/core-$name\""
 	echo "$d"
+}
+
+# cg_parent: the cgroup parent of this file's containers
+cg_parent() { echo "vps-test-${WORK##*.}"; }
+
+core_teardown_file() {
+	vps_teardown_file
+	rmdir /sys/fs/cgroup/*/"$(cg_parent)" /sys/fs/cgroup/"$(cg_parent)" 2>/dev/null || true
 }
 
 core_setup_file() {
@@ -29,7 +40,7 @@ host_ns() { readlink "/proc/self/ns/$1"; }
 no_leftovers() {
 	[ ! -e "$ROOT/$1" ] || { echo "state dir $ROOT/$1 left"; return 1; }
 	local d
-	for d in /sys/fs/cgroup/*/vps/"$1" /sys/fs/cgroup/vps/"$1"; do
+	for d in /sys/fs/cgroup/*/vps/"$1" /sys/fs/cgroup/*/"$(cg_parent)/$1"; do
 		[ ! -e "$d" ] || { echo "cgroup $d left"; return 1; }
 	done
 }
@@ -49,3 +60,10 @@ wait_status() {
 # running (create, run -d, exec -d): the container inherits our stdio and must
 # not hold a pipe of bats open. Our stderr is then in $WORK/bg.err.
 vbg() { v "$@" </dev/null >>"$WORK/bg.out" 2>"$WORK/bg.err"; }
+
+# gone PID: the process no longer runs (absent or a zombie awaiting its reaper)
+gone() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)
+	[ -z "$st" ] || [ "$st" = Z ]
+}

@@ -53,3 +53,27 @@ teardown_file() { vps_teardown_file; }
 	[[ "$output" == *'config.json: .linux.resources.memory.limit: expected an integer, got "1G"'* ]]
 	no_leftovers spec-bad
 }
+
+@test "state and list look like runc's for the same bundle" {
+	command -v runc >/dev/null || skip "runc not installed (apt-get install runc to compare)"
+	b=$(core_bundle cmp sleep 1000)
+	runc --root "$WORK/runc" run -d --bundle "$b" spec-cmp-runc </dev/null >/dev/null 2>&1 ||
+		skip "runc cannot run containers here"
+	vbg create --bundle "$b" spec-cmp
+	vbg start spec-cmp
+	r=$(runc --root "$WORK/runc" state spec-cmp-runc)
+	s=$(v state spec-cmp)
+	runc_list=$(runc --root "$WORK/runc" list)
+	vps_list=$(v list)
+	runc --root "$WORK/runc" delete -f spec-cmp-runc >/dev/null 2>&1 || true
+	v delete -f spec-cmp
+	# same keys in the same order, same values but id, pid, created, version, owner
+	[ "$(jq -c 'keys_unsorted' <<<"$r")" = "$(jq -c 'keys_unsorted' <<<"$s")" ]
+	[ "$(jq -c '[.status, .bundle, .rootfs]' <<<"$r")" = "$(jq -c '[.status, .bundle, .rootfs]' <<<"$s")" ]
+	# created: RFC 3339 with nanoseconds, UTC, like runc's
+	[[ "$(jq -r .created <<<"$s")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z$ ]]
+	# same columns; each padded like runc's tabwriter (width = longest + 3, at least 12)
+	[ "$(head -1 <<<"$runc_list" | tr -s ' ')" = "$(head -1 <<<"$vps_list" | tr -s ' ')" ]
+	[[ "$(head -1 <<<"$vps_list")" == "ID          PID "* ]]
+	[[ "$(sed -n 2p <<<"$vps_list")" =~ ^spec-cmp\ {4}[0-9]+\ +running\ {5}$b\ {3} ]]
+}

@@ -130,3 +130,11 @@ teardown() { kill "$SLEEPER" 2>/dev/null || true; wait "$SLEEPER" 2>/dev/null ||
 	[ "$status" -eq 2 ]
 	[[ "$output" == *'--format: expected table or json, got "yaml"'* ]]
 }
+
+@test "a creator that died before saving state: delete cleans it without --force" {
+	mkdir -m 700 "$ROOT/spec-dead-create"
+	touch "$ROOT/spec-dead-create/.lock"
+	run v delete spec-dead-create
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ ! -e "$ROOT/spec-dead-create" ]
+}

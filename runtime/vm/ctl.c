@@ -40,7 +40,7 @@ int vps_vm_connect(const char *dir, const char *name, vps_err *err)
 static int request(const char *dir, uint32_t type, const void *pl, size_t len, int timeout_ms,
 		   char *reply, size_t cap, vps_err *err)
 {
-	_cleanup_close_ int fd = vps_vm_connect(dir, "ctl.sock", err);
+	_cleanup_close_ int fd = vps_vm_connect(dir, "vm-ctl.sock", err);
 	if (fd < 0)
 		return fd;
 	if (vps_vm_send(fd, type, pl, len) < 0)
@@ -85,7 +85,7 @@ static void console_tail(const char *dir, char *out, size_t cap)
 	_cleanup_free_ char *s = NULL;
 	size_t len = 0;
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/console.log", dir);
+	snprintf(path, sizeof(path), "%s/vm-console.log", dir);
 	if (vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
 		return;
 	size_t start = len > cap - 1 ? len - (cap - 1) : 0;
@@ -122,7 +122,7 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *s = NULL;
-	snprintf(path, sizeof(path), "%s/exit", dir);
+	snprintf(path, sizeof(path), "%s/vm-exit", dir);
 	if (vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
 		*status = atoi(s + 5);
 		return 0;

@@ -98,7 +98,7 @@ int vps_vm_exec(const char *dir, const struct oci_process *proc, int *status, vp
 	int r = vps_vm_procconf(proc, &conf, &len, err);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int sock = vps_vm_connect(dir, "exec.sock", err);
+	_cleanup_close_ int sock = vps_vm_connect(dir, "vm-exec.sock", err);
 	if (sock < 0)
 		return sock;
 	if (vps_vm_send(sock, VPS_VM_EXEC, conf, len) < 0)

@@ -55,7 +55,7 @@ static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, vps_er
 int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf, size_t conf_len,
 		     vps_err *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, "initramfs",
+	_cleanup_close_ int fd = openat(dirfd, "vm-initramfs",
 					O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return vps_error(err, errno, "vm: create initramfs");

@@ -3,11 +3,11 @@
  * <stdint.h>, so the musl-built guest can include it.
  *
  * Channels (virtio-serial ports, found in the guest by name):
- *   vps.ctl     host socket ROOT/ID/ctl.sock: one request, one reply (start, kill, ping)
- *   vps.exec    host socket ROOT/ID/exec.sock: one exec session at a time (framed stdio)
+ *   vps.ctl     host socket ROOT/ID/vm-ctl.sock: one request, one reply (start, kill, ping)
+ *   vps.exec    host socket ROOT/ID/vm-exec.sock: one exec session at a time (framed stdio)
  *   vps.in/out/err  the main process's stdin/stdout/stderr (raw bytes, QEMU's own stdio)
  *   vps.tty     the main process's terminal when process.terminal is set (raw bytes)
- *   vps.status  the main process's exit status, "exit N\n", written to ROOT/ID/exit
+ *   vps.status  the main process's exit status, "exit N\n", written to ROOT/ID/vm-exit
  *
  * Framed messages: struct vps_vm_hdr then len payload bytes. Configurations
  * (the main process in the initramfs's /vps.conf, an exec request's payload)

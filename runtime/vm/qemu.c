@@ -114,23 +114,23 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 	arg(a, "-nodefaults"), arg(a, "-no-reboot"), arg(a, "-no-user-config");
 	arg(a, "-display"), arg(a, "none");
 	arg(a, "-kernel"), arg(a, "%s", l->kernel->path);
-	arg(a, "-initrd"), arg(a, "initramfs");
+	arg(a, "-initrd"), arg(a, "vm-initramfs");
 	if (khz > 0)
 		arg(a, "-append"), arg(a, CMDLINE " tsc_early_khz=%ld lpj=%ld", khz, khz * 4);
 	else
 		arg(a, "-append"), arg(a, CMDLINE);
-	arg(a, "-serial"), arg(a, "file:console.log");
+	arg(a, "-serial"), arg(a, "file:vm-console.log");
 	arg(a, "-device"), arg(a, "isa-debug-exit,iobase=0xf4,iosize=0x01");
 	arg(a, "-fsdev");
 	arg(a, "local,id=root,path=/proc/self/fd/3,security_model=passthrough%s",
 	    l->spec->root_readonly ? ",readonly=on" : "");
 	arg(a, "-device"), arg(a, "virtio-9p-pci,fsdev=root,mount_tag=vps-rootfs");
 	arg(a, "-device"), arg(a, "virtio-serial-pci,max_ports=8");
-	arg(a, "-chardev"), arg(a, "socket,id=ctl,path=ctl.sock,server=on,wait=off");
+	arg(a, "-chardev"), arg(a, "socket,id=ctl,path=vm-ctl.sock,server=on,wait=off");
 	port(a, "ctl", VPS_VM_PORT_CTL);
-	arg(a, "-chardev"), arg(a, "socket,id=exec,path=exec.sock,server=on,wait=off");
+	arg(a, "-chardev"), arg(a, "socket,id=exec,path=vm-exec.sock,server=on,wait=off");
 	port(a, "exec", VPS_VM_PORT_EXEC);
-	arg(a, "-chardev"), arg(a, "file,id=status,path=exit");
+	arg(a, "-chardev"), arg(a, "file,id=status,path=vm-exit");
 	port(a, "status", VPS_VM_PORT_STATUS);
 	if (p && p->terminal) {
 		arg(a, "-chardev"), arg(a, "socket,id=tty,fd=%d", QFD(0)); /* vps relays it */

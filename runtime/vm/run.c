@@ -65,6 +65,8 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 	struct vps_vm_launch l = {.dir = o->dir, .rootfs_fd = rootfs, .spec = spec, .kernel = &k,
 				  .accel = accel, .cg = o->cg, .stdin_sock = in_sock,
 				  .detach = o->detach, .debug = o->debug};
+	snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
+	snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
 	r = vps_vm_spawn(&l, &h->pid, err);
 	if (r < 0)
 		return r;

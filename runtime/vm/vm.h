@@ -94,11 +94,20 @@ struct vps_vm_handle {
 	pid_t pid;   /* QEMU: the container's pid */
 	int in_fd;   /* foreground: our end of the stdin (or tty) socket, else -1 */
 	bool tty;
+	char kernel[160]; /* "RELEASE (KIND)" of the booted kernel */
+	char accel[8];
 };
 /* Boot the VM and wait until its agent is ready. */
 int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err);
 /* Foreground: relay stdin, forward signals to the guest (with a terminal, ours
  * is raw meanwhile), wait for QEMU; *status = the main process's. Closes in_fd. */
 int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err);
+/* ---- lifecycle.c: what runtime/ (core) dispatches to for a VM container ---- */
+struct vps_state;
+/* The container is a VM (state.json extra["vm"]). */
+bool vps_vm_state(const struct vps_state *st);
+/* kill: through the agent; SIGKILL falls back to killing QEMU. */
+int vps_vm_signal(const char *root, const struct vps_state *st, int sig, vps_err *err);
+
 /* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg". */
 int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);

@@ -19,7 +19,7 @@
 
 struct relay {
 	int sock;
-	bool tty, in_eof;
+	bool tty, in_eof, shut;
 	char buf[65536];
 	size_t off, len;
 };
@@ -40,9 +40,11 @@ static void to_guest(struct relay *r, short in_ev, short out_ev)
 		else if (w < 0 && errno != EAGAIN && errno != EINTR)
 			r->in_eof = true, r->len = 0;
 	}
-	if (r->in_eof && r->len == 0 && !r->tty && r->sock >= 0) {
-		close(r->sock); /* the guest's stdin reads EOF */
-		r->sock = -1;
+	if (r->in_eof && r->len == 0 && !r->tty && !r->shut) {
+		/* half-close: QEMU reads what is buffered, then EOF (a full close would
+		 * hang up the chardev and drop data the guest has not read yet) */
+		shutdown(r->sock, SHUT_WR);
+		r->shut = true;
 	}
 }
 
@@ -94,8 +96,8 @@ int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *
 		struct pollfd p[4] = {{.fd = pfd, .events = POLLIN},
 				      {.fd = sfd, .events = POLLIN},
 				      {.fd = want_in ? STDIN_FILENO : -1, .events = POLLIN},
-				      {.fd = r.sock, .events = (short)((r.len ? POLLOUT : 0) |
-								       (r.tty ? POLLIN : 0))}};
+				      {.fd = r.len || r.tty ? r.sock : -1,
+				       .events = (short)((r.len ? POLLOUT : 0) | (r.tty ? POLLIN : 0))}};
 		if (pfd >= 0 && poll(p, 4, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd < 0 || p[0].revents) {

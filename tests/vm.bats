@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# timeout: 600
+# --vm: the same OCI bundle in a QEMU microVM (TCG on this machine: each boot
+# costs seconds, so the tests are few and each checks several things).
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	vps_setup_file
+	make_busybox_bundle "$WORK/b"
+	# boot once up front so the one-time accelerator probe and the extraction of
+	# the guest kernel do not count against any single test
+	set_args "$WORK/b" /bin/true
+	(cd "$WORK/b" && "$VPS" --root "$ROOT" run --vm vm-warmup) >"$WORK/warmup.log" 2>&1 || true
+}
+teardown_file() { vps_teardown_file; }
+
+@test "vm-run: output and exit status come back (3, then 137 for SIGKILL)" {
+	set_args "$WORK/b" /bin/sh -c 'echo out; echo err >&2; exit 3'
+	run --separate-stderr v run --vm -b "$WORK/b" vm-run1
+	[ "$status" -eq 3 ]
+	[ "$output" = out ]
+	[[ "$stderr" == *err* ]]
+	[ ! -e "$ROOT/vm-run1" ] # run deleted it
+	set_args "$WORK/b" /bin/sh -c 'read line; echo "got $line"; kill -9 $$'
+	run --separate-stderr v run --vm -b "$WORK/b" vm-run2 <<<"stdin-line"
+	[ "$status" -eq 137 ]
+	[ "$output" = "got stdin-line" ]
+}
+
+@test "vm-guest: own kernel, own memory size, no host process visible (annotation, no --vm)" {
+	jq_edit "$WORK/b/config.json" '.annotations["org.vps.isolation"] = "vm" | .linux.resources.memory.limit = 209715200'
+	set_args "$WORK/b" /bin/sh -c 'uname -r; grep MemTotal /proc/meminfo; ps -o args | grep -c "[v]m-guest-marker"; ps -o pid | wc -l'
+	(exec -a vm-guest-marker sleep 300) >/dev/null 2>&1 &
+	local marker=$!
+	run --separate-stderr v run -b "$WORK/b" vm-guest
+	kill $marker
+	jq_edit "$WORK/b/config.json" 'del(.annotations["org.vps.isolation"]) | del(.linux.resources.memory)'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(uname -r)" ]
+	local want
+	want=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -1)
+	[ -e /var/cache/vps/vmlinux ] && want=$(cat /var/cache/vps/vmlinux.release)
+	[ "${lines[0]}" = "$want" ]
+	local kb
+	kb=$(echo "${lines[1]}" | awk '{print $2}')
+	echo "MemTotal $kb kB for 200 MiB"
+	[ "$kb" -gt $((120 * 1024)) ] && [ "$kb" -le $((200 * 1024)) ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" -lt 100 ]
+}
+
+@test "vm-lifecycle: create, state, exec, start, kill, delete" {
+	set_args "$WORK/b" /bin/sh -c 'echo started >/tmp/started; sleep 600'
+	v create --vm -b "$WORK/b" vm-life >"$WORK/create.out" 2>"$WORK/create.err"
+	run v state vm-life
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .status)" = created ]
+	local pid
+	pid=$(echo "$output" | jq -r .pid)
+	[[ "$(cat /proc/$pid/comm)" == qemu* ]]
+	run --separate-stderr v exec vm-life /bin/sh -c 'echo exec-out; hostname; exit 5'
+	[ "$status" -eq 5 ]
+	[ "${lines[0]}" = exec-out ]
+	v start vm-life
+	[ "$(v state vm-life | jq -r .status)" = running ]
+	run v exec vm-life /bin/sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /tmp/started ] && break; sleep 0.2; done; cat /tmp/started'
+	[ "$output" = started ]
+	v kill vm-life KILL
+	for _ in $(seq 50); do [ "$(v state vm-life | jq -r .status)" = stopped ] && break; sleep 0.2; done
+	[ "$(v state vm-life | jq -r .status)" = stopped ]
+	v delete vm-life
+	[ ! -e "$ROOT/vm-life" ]
+	! kill -0 "$pid" 2>/dev/null
+}
+
+@test "vm-tty: run -t gives the process a terminal" {
+	command -v script >/dev/null || skip "script(1) (bsdutils) is needed to provide a pty"
+	jq_edit "$WORK/b/config.json" '.process.terminal = true'
+	set_args "$WORK/b" /bin/sh -c 'tty; test -t 0 && echo is-a-tty; exit 4'
+	run bash -c "(sleep 8) | script -qec '$VPS --root $ROOT run --vm -b $WORK/b vm-tty' $WORK/ty.log >/dev/null"
+	jq_edit "$WORK/b/config.json" '.process.terminal = false'
+	[ "$status" -eq 4 ]
+	grep -q '/dev/pts/0' "$WORK/ty.log"
+	grep -q 'is-a-tty' "$WORK/ty.log"
+}
+
+@test "vm-symlinks: nothing is written through symlinks in the rootfs; a symlinked root.path is refused" {
+	mkdir -p "$WORK/host"
+	echo host-original >"$WORK/host/target"
+	local r=$WORK/b/rootfs
+	for p in init vps.conf newroot vm-initramfs; do ln -sfn "$WORK/host/target" "$r/$p"; done
+	ln -sfn "$WORK/host/target" "$r/etc/hostname"
+	set_args "$WORK/b" /bin/sh -c 'echo guest-wrote >/etc/hostname; cat /init 2>&1; exit 0'
+	run --separate-stderr v run --vm -b "$WORK/b" vm-sym1
+	for p in init vps.conf newroot vm-initramfs etc/hostname; do rm -f "$r/$p"; done
+	[ "$status" -eq 0 ]
+	[ "$(cat "$WORK/host/target")" = host-original ]
+	[[ "$output" != *host-original* ]] # the guest resolved /init inside its own tree
+	# a bundle whose root.path is a symlink to elsewhere is refused, nothing left behind
+	ln -s "$r" "$WORK/b/rootlink"
+	jq_edit "$WORK/b/config.json" '.root.path = "rootlink"'
+	run v run --vm -b "$WORK/b" vm-sym2
+	jq_edit "$WORK/b/config.json" '.root.path = "rootfs"'
+	rm "$WORK/b/rootlink"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"root.path"*"symlink"* ]]
+	[ ! -e "$ROOT/vm-sym2" ]
+}
+
+@test "vm-errors: a detached VM with a terminal is refused, nothing left behind" {
+	jq_edit "$WORK/b/config.json" '.process.terminal = true'
+	run v create --vm -b "$WORK/b" vm-err1
+	jq_edit "$WORK/b/config.json" '.process.terminal = false'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"vps: create vm-err1: vm: process.terminal needs"* ]]
+	[ ! -e "$ROOT/vm-err1" ]
+}
