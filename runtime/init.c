@@ -157,7 +157,9 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		goto fail;
 	if (c->exec_mode)
 		vps_child_exec(path, c->proc, c->sync_fd, true);
-	vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1);
+	/* a creator that died (create was killed) cannot record us: do not linger */
+	if (vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1) < 0)
+		_exit(1);
 	close(c->sync_fd);
 	int conn = vps_barrier_wait(c->barrier_fd, &err);
 	if (conn < 0)

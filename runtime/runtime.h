@@ -19,7 +19,7 @@ struct vps_create_opts {
 	bool no_new_keyring;	    /* keep the caller's session keyring */
 	unsigned preserve_fds;	    /* pass fds 3 .. 3+N-1 to the container */
 	bool systemd_cgroup;
-	bool vm;                    /* --vm: run the bundle in a microVM (runtime/vm) */
+	bool vm; /* --vm: run the bundle in a microVM (runtime/vm) */
 };
 
 /* Create the container and leave its init blocked on the exec barrier. */
