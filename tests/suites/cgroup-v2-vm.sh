@@ -53,6 +53,11 @@ for m in $MODS; do insmod /mods/\$m.ko || echo "FAIL cgroup-v2-vm boot: insmod \
 if mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /host; then
 	mount -t tmpfs tmpfs /host/tmp; mount -t tmpfs tmpfs /host/run
 	mount -t proc proc /host/proc; mount -t sysfs sys /host/sys; mount -t devtmpfs dev /host/dev
+	# the checkout under test has its own share: the tmpfs mounts above would
+	# hide it when it lives under /tmp or /run (CI clones anywhere)
+	mkdir -p "/host$TOP" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro vpstop "/host$TOP" ||
+		echo "FAIL cgroup-v2-vm boot: cannot mount the checkout $TOP over 9p"
 	mode=v2; grep -q vpsmode=v1 /proc/cmdline && mode=v1
 	if [ \$mode = v2 ]; then
 		mount -t cgroup2 -o nsdelegate cgroup2 /host/sys/fs/cgroup
@@ -87,7 +92,9 @@ boot() {
 		-kernel "$VMLINUX" -initrd "$W/initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init tsc=reliable no_timer_check mitigations=off 8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog $extra" \
 		-fsdev "local,id=hostroot,path=/,security_model=passthrough,readonly=on,multidevs=remap" \
-		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+		-fsdev "local,id=vpstop,path=$TOP,security_model=passthrough,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=vpstop,mount_tag=vpstop
 	rc=$?
 	tr -d '\r' <"$W/console-$mode" | grep -E '^(PASS|FAIL|SKIP|#|ok |not ok )'
 	if ! grep -q '^=== guest done' "$W/console-$mode"; then
