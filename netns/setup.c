@@ -67,6 +67,8 @@ static int host_side(const char *root, const char *id, struct vps_net_cfg *c, st
 		return lock;
 	bool created;
 	int r = *br_index = vps_bridge_ensure(nl, c->bridge, c->mtu, &created);
+	if (r == -EMEDIUMTYPE)
+		return vps_errorx(err, EEXIST, "%s exists and is not a bridge", c->bridge);
 	if (r < 0)
 		return vps_error(err, -r, "create bridge %s", c->bridge);
 	put_str(x, "bridge", c->bridge);
