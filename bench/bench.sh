@@ -64,8 +64,10 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/vpsbench.XXXXXX)
 TAG=vb$$ # container id prefix (also names their cgroups)
 LOG=$OUT/bench.log
+[ "$MODE" = profile ] && LOG=$OUT/profile.log
 : >"$LOG"
 SAMPLES=$OUT/samples.tsv
+[ "$MODE" = profile ] && SAMPLES=$WORK/samples.tsv # keep the last measured run's files
 printf 'row\truntime\trep\twall_us\tuser_us\tsys_us\tmaxrss_kb\tfailed\textra\n' >"$SAMPLES"
 source "$TOP/bench/lib.sh"
 
