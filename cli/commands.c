@@ -190,6 +190,7 @@ const struct vps_command vps_commands[] = {
 	 "process exits and vps exits with its status (128+N for signal N).\n"
 	 "\n"
 	 "  -d, --detach              return once started\n"
+	 "      --keep                do not delete the container when it exits\n"
 	 "  -b, --bundle DIR          bundle directory (default .)\n"
 	 "      --console-socket PATH send the pty master there (with -d)\n"
 	 "      --pid-file FILE       write the container's host pid there\n"

@@ -32,6 +32,15 @@ teardown_file() { core_teardown_file; }
 	no_leftovers core-run2
 }
 
+@test "core-run: --keep leaves the stopped container for state and delete" {
+	b=$(core_bundle keep sh -c 'exit 4')
+	run v run --keep --bundle "$b" core-keep
+	[ "$status" -eq 4 ]
+	[ "$(v state core-keep | jq -r .status)" = stopped ]
+	v delete core-keep
+	no_leftovers core-keep
+}
+
 @test "core-run: the foreground run forwards signals to the process" {
 	b=$(core_bundle run3 sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done')
 	"$VPS" --root "$ROOT" run --bundle "$b" core-run3 >"$WORK/run3.out" 2>&1 &
@@ -165,6 +174,21 @@ teardown_file() { core_teardown_file; }
 	run v delete core-del3                    # gone
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'container "core-del3" does not exist'* ]]
+}
+
+@test "core-delete: --force on a paused container kills it at once" {
+	b=$(core_bundle pz sleep 1000)
+	vbg run -d --bundle "$b" core-pz
+	pid=$(v state core-pz | jq .pid)
+	v pause core-pz || skip "pause not available here: $(v pause core-pz 2>&1)"
+	[ "$(v state core-pz | jq -r .status)" = paused ]
+	SECONDS=0
+	v delete --force core-pz
+	gone $pid
+	no_leftovers core-pz
+	# (not a timing assertion: a frozen process that never got the SIGKILL
+	# would still be there; this only reports how long it took)
+	echo "delete took ${SECONDS}s"
 }
 
 @test "core-delete: --force cleans after a create killed half-way" {
