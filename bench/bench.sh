@@ -11,6 +11,7 @@
 #   BATCH=N                    containers in the back-to-back/parallel rows
 #   OUT=DIR                    results (default bench/out)
 #   ROWS=REGEX                 only rows whose name matches
+#   ROOTS_ON_DISK=1            state roots on /tmp's filesystem instead of a tmpfs
 #
 # Writes $OUT/samples.tsv (every measurement), $OUT/results.tsv (medians,
 # ratios) and $OUT/table.md. Needs root; runs in a private mount namespace whose
