@@ -212,9 +212,12 @@ teardown_file() { core_teardown_file; }
 	cfg "$b" '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "100"]}]'
 	"$VPS" --root "$ROOT" create --bundle "$b" core-crash </dev/null >/dev/null 2>&1 &
 	cpid=$!
-	for i in $(seq 50); do [ "$(v state core-crash 2>/dev/null | jq -r .pid)" -gt 0 ] 2>/dev/null && break; sleep 0.1; done
-	init=$(jq .pid "$ROOT/core-crash/state.json")
-	hook=$(pgrep -P $cpid sleep)
+	hook=
+	for i in $(seq 50); do hook=$(pgrep -P $cpid sleep) && break; sleep 0.1; done
+	[ -n "$hook" ]
+	init=$(pgrep -P $cpid -x vps)
+	[ -n "$init" ]
+	[ "$(v state core-crash | jq -r .status)" = creating ]
 	kill -9 $cpid
 	wait $cpid || true
 	kill -9 $hook
