@@ -22,10 +22,17 @@ const struct vps_command vps_commands[] = {
 	 "      --ip ADDR/LEN   address for the VPS (annotation org.vps.net.ip)\n"
 	 "      --bridge BR     host bridge (annotation org.vps.net.bridge)\n"
 	 "      --gateway ADDR  default gateway (annotation org.vps.net.gateway)\n"
+	 "      --ip6 ADDR/LEN  IPv6 address or auto (annotation org.vps.net.ip6)\n"
+	 "      --publish H:V   publish host port H as the VPS's port V, comma-separated\n"
+	 "                      (annotation org.vps.net.publish)\n"
+	 "      --dns A,B       nameservers for /etc/resolv.conf (org.vps.net.dns)\n"
 	 "      --vm            run in a microVM (annotation org.vps.isolation=vm)\n"
 	 "      --allow-setuid  let setuid programs (su, sudo) work inside: no\n"
 	 "                      noNewPrivileges (default: set, log in with vps exec\n"
 	 "                      NAME login USER instead)\n"
+	 "      --seccomp P     seccomp profile: a file holding an OCI linux.seccomp\n"
+	 "                      object, or none\n"
+	 "                      (default: vps's deny-list of dangerous syscalls)\n"
 	 "      --cache-dir D   template cache (default /var/cache/vps)\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"

@@ -129,10 +129,26 @@ teardown_file() { core_teardown_file; }
 	[ "$(v ps -f json core-kill1 | jq length)" -eq 3 ]
 	v kill --all core-kill1 KILL
 	wait_status core-kill1 stopped
-	run v kill core-kill1 KILL
+	v delete core-kill1
+	# without a pid namespace a process can outlive the init: --all still
+	# reaches it through the cgroup (as in runc)
+	b=$(core_bundle kill2 sleep 100000)
+	cfg "$b" '.linux.namespaces |= map(select(.type != "pid"))'
+	vbg run -d --bundle "$b" core-kill2
+	vbg exec -d core-kill2 sleep 2000
+	orphan=$(v ps -f json core-kill2 | jq '.[]' | while read -r p; do
+		[ "$(tr '\0' ' ' </proc/$p/cmdline)" = "sleep 2000 " ] && echo $p; done)
+	[ -n "$orphan" ]
+	v kill core-kill2 KILL
+	wait_status core-kill2 stopped
+	! gone $orphan
+	run v kill core-kill2 KILL
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not running"* ]]
-	v delete core-kill1
+	v kill --all core-kill2 KILL
+	for i in $(seq 50); do gone $orphan && break; sleep 0.1; done
+	gone $orphan
+	v delete core-kill2
 }
 
 @test "core-kill: a recycled pid is never signalled" {
@@ -196,9 +212,12 @@ teardown_file() { core_teardown_file; }
 	cfg "$b" '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "100"]}]'
 	"$VPS" --root "$ROOT" create --bundle "$b" core-crash </dev/null >/dev/null 2>&1 &
 	cpid=$!
-	for i in $(seq 50); do [ "$(v state core-crash 2>/dev/null | jq -r .pid)" -gt 0 ] 2>/dev/null && break; sleep 0.1; done
-	init=$(jq .pid "$ROOT/core-crash/state.json")
-	hook=$(pgrep -P $cpid sleep)
+	hook=
+	for i in $(seq 50); do hook=$(pgrep -P $cpid sleep) && break; sleep 0.1; done
+	[ -n "$hook" ]
+	init=$(pgrep -P $cpid -x vps)
+	[ -n "$init" ]
+	[ "$(v state core-crash | jq -r .status)" = creating ]
 	kill -9 $cpid
 	wait $cpid || true
 	kill -9 $hook
