@@ -57,8 +57,7 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	    (r = save(c, VPS_CREATING, err)) < 0)
 		return r;
 	const struct oci_linux *lx = &c->spec->lx;
-	if ((r = vps_cgroup_create(lx->cgroups_path, c->o->id, c->o->systemd_cgroup,
-				   lx->has_resources ? &lx->resources : NULL, &c->cg, err)) < 0)
+	if ((r = vps_cgroup_create_for_spec(lx, c->o->id, c->o->systemd_cgroup, &c->cg, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
 	st->cgroup_path = strdup(vps_cgroup_path(c->cg));
 	if (!st->cgroup_path)
