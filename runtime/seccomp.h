@@ -13,7 +13,7 @@ struct vps_seccomp; /* a compiled filter plus its flags */
  * its containers are deleted, as with runc. '@' is not allowed in container
  * ids, so under /run/vps it never collides with or lists as a container. */
 #define VPS_SECCOMP_CACHE_SUBDIR "@seccomp"
-#define VPS_SECCOMP_CACHE_DIR    "/run/vps/" VPS_SECCOMP_CACHE_SUBDIR
+#define VPS_SECCOMP_CACHE_DIR	 "/run/vps/" VPS_SECCOMP_CACHE_SUBDIR
 
 /* Compile sc (NULL: *out = NULL, nothing to install). cache_dir may be NULL. */
 int vps_seccomp_prepare(const struct oci_seccomp *sc, const char *cache_dir,

@@ -38,8 +38,11 @@ teardown_file() { vps_teardown_file; }
 	grep -q '^root:x:0:0:' "$R/etc/passwd"
 	grep -q '^root:!:' "$R/etc/shadow" # locked until vps passwd
 	grep -q '^shadow:x:42:' "$R/etc/group"
-	# busybox init is a real init: it runs rcS from a chroot of this rootfs
-	chroot "$R" /bin/sh -c '/etc/init.d/rcS && cat /var/log/boot.log' | grep -q 'web1 up'
+	# busybox init is a real init: it runs rcS from a chroot of this rootfs, in
+	# namespaces of its own with the hostname the runtime would set (the host's
+	# own hostname and mounts are never touched)
+	unshare --uts --mount --ipc --fork chroot "$R" /bin/sh -c \
+		'hostname "$(cat /etc/hostname)" && /etc/init.d/rcS && cat /var/log/boot.log' | grep -q 'web1 up'
 }
 
 @test "vf- bundle options: name, hostname, limits, network and vm annotations" {
