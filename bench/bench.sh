@@ -11,6 +11,7 @@
 #   BATCH=N                    containers in the back-to-back/parallel rows
 #   OUT=DIR                    results (default bench/out)
 #   ROWS=REGEX                 only rows whose name matches
+#   ROOTS_ON_DISK=1            state roots on /tmp's filesystem instead of a tmpfs
 #
 # Writes $OUT/samples.tsv (every measurement), $OUT/results.tsv (medians,
 # ratios) and $OUT/table.md. Needs root; runs in a private mount namespace whose
@@ -64,8 +65,10 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/vpsbench.XXXXXX)
 TAG=vb$$ # container id prefix (also names their cgroups)
 LOG=$OUT/bench.log
+[ "$MODE" = profile ] && LOG=$OUT/profile.log
 : >"$LOG"
 SAMPLES=$OUT/samples.tsv
+[ "$MODE" = profile ] && SAMPLES=$WORK/samples.tsv # keep the last measured run's files
 printf 'row\truntime\trep\twall_us\tuser_us\tsys_us\tmaxrss_kb\tfailed\textra\n' >"$SAMPLES"
 source "$TOP/bench/lib.sh"
 

@@ -26,7 +26,9 @@ setup_bundles() {
 	local r=$WORK/rootfs a
 	mkdir -p "$r"/{bin,proc,sys,dev,tmp,etc} "$WORK/base" "$WORK/roots"
 	# state roots on a tmpfs, as /run (the runtimes' default) is on a real host
-	mount -t tmpfs -o mode=0700,size=64m vpsbench-roots "$WORK/roots" || exit 2
+	# (ROOTS_ON_DISK=1: leave them on /tmp's filesystem, to see what fsync costs)
+	[ "${ROOTS_ON_DISK:-0}" = 1 ] ||
+		mount -t tmpfs -o mode=0700,size=64m vpsbench-roots "$WORK/roots" || exit 2
 	cp /bin/busybox "$r/bin/busybox"
 	for a in true sleep sh cat; do ln -s busybox "$r/bin/$a"; done
 	cp "$B/sysloop" "$r/sysloop"

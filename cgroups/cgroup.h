@@ -39,7 +39,7 @@ int vps_cgroup_enter(struct vps_cgroup *cg, pid_t pid, vps_err *err);
 int vps_cgroup_apply(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 int vps_cgroup_freeze(struct vps_cgroup *cg, bool frozen, vps_err *err);
 int vps_cgroup_is_frozen(struct vps_cgroup *cg, bool *frozen, vps_err *err);
-int vps_cgroup_kill(struct vps_cgroup *cg, int sig, vps_err *err);  /* every process */
+int vps_cgroup_kill(struct vps_cgroup *cg, int sig, vps_err *err); /* every process */
 int vps_cgroup_pids(struct vps_cgroup *cg, pid_t **pids, size_t *n, vps_err *err);
 /* Remove every directory (kills leftovers first); idempotent. */
 int vps_cgroup_destroy(struct vps_cgroup *cg, vps_err *err);
@@ -52,18 +52,38 @@ int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
 const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hybrid" */
 
 /* ---- statistics (runc's `events --stats` shape; `vps stats`) ---- */
-struct vps_psi_line { bool set; double avg10, avg60, avg300; uint64_t total; /* us */ };
-struct vps_psi { bool set; struct vps_psi_line some, full; };
-struct vps_blkio_entry { uint64_t major, minor; char op[8]; /* "Read", "Write", ... */ uint64_t value; };
-struct vps_hugetlb_stat { char page_size[16]; uint64_t usage, max, failcnt; };
-struct vps_mem_entry { uint64_t usage, max, limit, failcnt; };
-struct vps_stat_kv { char name[48]; uint64_t value; };
+struct vps_psi_line {
+	bool set;
+	double avg10, avg60, avg300;
+	uint64_t total; /* us */
+};
+struct vps_psi {
+	bool set;
+	struct vps_psi_line some, full;
+};
+struct vps_blkio_entry {
+	uint64_t major, minor;
+	char op[8]; /* "Read", "Write", ... */
+	uint64_t value;
+};
+struct vps_hugetlb_stat {
+	char page_size[16];
+	uint64_t usage, max, failcnt;
+};
+struct vps_mem_entry {
+	uint64_t usage, max, limit, failcnt;
+};
+struct vps_stat_kv {
+	char name[48];
+	uint64_t value;
+};
 
 struct vps_cgroup_stats {
 	struct {
 		bool set;
 		uint64_t total, user, kernel; /* ns */
-		uint64_t *percpu; size_t n_percpu;
+		uint64_t *percpu;
+		size_t n_percpu;
 		uint64_t periods, throttled_periods, throttled_time; /* time in ns */
 		struct vps_psi psi;
 	} cpu;
@@ -71,17 +91,23 @@ struct vps_cgroup_stats {
 		bool set;
 		uint64_t cache;
 		struct vps_mem_entry usage, swap, kernel; /* limit UINT64_MAX: none */
-		struct vps_stat_kv *raw; size_t n_raw;   /* memory.stat */
+		struct vps_stat_kv *raw;
+		size_t n_raw; /* memory.stat */
 		uint64_t oom_kills;
 		struct vps_psi psi;
 	} memory;
-	struct { bool set; uint64_t current, limit; /* limit 0: none */ } pids;
 	struct {
 		bool set;
-		struct vps_blkio_entry *bytes, *ios; size_t n_bytes, n_ios; /* *_recursive */
+		uint64_t current, limit; /* limit 0: none */
+	} pids;
+	struct {
+		bool set;
+		struct vps_blkio_entry *bytes, *ios;
+		size_t n_bytes, n_ios; /* *_recursive */
 		struct vps_psi psi;
 	} blkio;
-	struct vps_hugetlb_stat *hugetlb; size_t n_hugetlb;
+	struct vps_hugetlb_stat *hugetlb;
+	size_t n_hugetlb;
 };
 /* Whatever the host's controllers report (a missing controller leaves its part
  * unset). Free with vps_cgroup_stats_free. */
@@ -91,7 +117,10 @@ void vps_cgroup_stats_free(struct vps_cgroup_stats *st);
 /* ---- OOM notification: poll(fd, POLLIN|POLLPRI), then vps_cgroup_oom_ack and
  * compare vps_cgroup_oom_kills with the last value. v2: memory.events; v1: an
  * eventfd registered on memory.oom_control. ---- */
-struct vps_oom_watch { int fd, aux; bool v2; };
+struct vps_oom_watch {
+	int fd, aux;
+	bool v2;
+};
 int vps_cgroup_oom_watch(struct vps_cgroup *cg, struct vps_oom_watch *w, vps_err *err);
 void vps_cgroup_oom_ack(struct vps_oom_watch *w);
 void vps_cgroup_oom_unwatch(struct vps_oom_watch *w);

@@ -33,7 +33,8 @@ static int v1_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 				r = cg_writef(h, "cpu.cfs_period_us", err, "%llu",
 					      (unsigned long long)c->period.v);
 		} else if (r < 0) {
-			*err = e2;
+			if (err)
+				*err = e2;
 		}
 	}
 	if (r >= 0 && c->quota.set && c->quota.v)
@@ -56,8 +57,10 @@ static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 	int r = 0;
 	if ((c->realtime_period.set && c->realtime_period.v) ||
 	    (c->realtime_runtime.set && c->realtime_runtime.v))
-		return vps_errorx(err, EOPNOTSUPP, "cpu.realtimePeriod/realtimeRuntime: cgroup v2 "
-						   "has no realtime group scheduling (%s)", h->dir);
+		return vps_errorx(err, EOPNOTSUPP,
+				  "cpu.realtimePeriod/realtimeRuntime: cgroup v2 "
+				  "has no realtime group scheduling (%s)",
+				  h->dir);
 	if (c->idle.set && (r = cg_writef(h, "cpu.idle", err, "%lld", (long long)c->idle.v)) < 0)
 		return r;
 	if (c->shares.set && c->shares.v &&

@@ -56,7 +56,8 @@ int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
 	int r = refuse_systemd(systemd, err);
 	if (r < 0 || (r = new_cg(&cg, err)) < 0)
 		return r;
-	if ((r = cg_discover(cg, err)) < 0 || (r = cg_resolve_paths(cg, cgroups_path, id, err)) < 0 ||
+	if ((r = cg_discover(cg, err)) < 0 ||
+	    (r = cg_resolve_paths(cg, cgroups_path, id, err)) < 0 ||
 	    (r = cg_encode_saved(cg, err)) < 0) {
 		vps_cgroup_free(cg);
 		return r;
@@ -124,8 +125,8 @@ static void enable_controllers(const char *parent)
 	    cg_read(&p, "cgroup.subtree_control", &on, &e) >= 0) {
 		char *save = NULL;
 		for (char *c = strtok_r(avail, " \n", &save); c; c = strtok_r(NULL, " \n", &save))
-			if (!cg_list_has(on, c) && cg_writef(&p, "cgroup.subtree_control", &e,
-							     "+%s", c) < 0)
+			if (!cg_list_has(on, c) &&
+			    cg_writef(&p, "cgroup.subtree_control", &e, "+%s", c) < 0)
 				log_debug("cgroup: %s", e.msg);
 	}
 	if (p.dirfd >= 0)

@@ -11,10 +11,10 @@
 #include "util/cleanup.h"
 
 const struct oci_device_rule cg_default_devices[] = {
-	{true, 'c', -1, -1, "m"},  {true, 'b', -1, -1, "m"},  {true, 'c', 1, 3, "rwm"},
-	{true, 'c', 1, 8, "rwm"},  {true, 'c', 1, 7, "rwm"},  {true, 'c', 5, 0, "rwm"},
-	{true, 'c', 1, 5, "rwm"},  {true, 'c', 1, 9, "rwm"},  {true, 'c', 136, -1, "rwm"},
-	{true, 'c', 5, 2, "rwm"},  {true, 'c', 10, 200, "rwm"},
+    {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},	   {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 8, "rwm"}, {true, 'c', 1, 7, "rwm"},	   {true, 'c', 5, 0, "rwm"},
+    {true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 9, "rwm"},	   {true, 'c', 136, -1, "rwm"},
+    {true, 'c', 5, 2, "rwm"}, {true, 'c', 10, 200, "rwm"},
 };
 const size_t cg_n_default_devices = ARRAY_SIZE(cg_default_devices);
 
@@ -71,8 +71,9 @@ int cg_apply_devices(struct vps_cgroup *cg, const struct oci_resources *res, vps
 	if (!h || h->v2) {
 		h = cg_hier_v2(cg);
 		if (!h)
-			return vps_errorx(err, EOPNOTSUPP, "devices: the host has neither a v1 devices "
-							   "hierarchy nor cgroup v2");
+			return vps_errorx(err, EOPNOTSUPP,
+					  "devices: the host has neither a v1 devices "
+					  "hierarchy nor cgroup v2");
 		return cg_devices_bpf_attach(h, res->devices, res->n_devices, err);
 	}
 	for (size_t i = 0; i < res->n_devices; i++) {

@@ -13,7 +13,7 @@
 #include "cgroups/devices.h"
 #include "util/cleanup.h"
 
-#define INSN(c, d, s, o, i) \
+#define INSN(c, d, s, o, i)                                                                        \
 	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 static int emit(struct bpf_insn *p, size_t max, size_t *n, struct bpf_insn in)
@@ -28,8 +28,9 @@ static int access_bits(const char *a)
 {
 	int b = 0;
 	for (; *a; a++)
-		b |= *a == 'm' ? BPF_DEVCG_ACC_MKNOD : *a == 'r' ? BPF_DEVCG_ACC_READ
-							  : BPF_DEVCG_ACC_WRITE;
+		b |= *a == 'm'	 ? BPF_DEVCG_ACC_MKNOD
+		     : *a == 'r' ? BPF_DEVCG_ACC_READ
+				 : BPF_DEVCG_ACC_WRITE;
 	return b;
 }
 
@@ -38,8 +39,8 @@ static int rule_block(const struct oci_device_rule *d, struct bpf_insn *p, size_
 {
 	struct bpf_insn blk[8];
 	size_t k = 0;
-	int acc = access_bits(d->access), all = BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ |
-						BPF_DEVCG_ACC_WRITE;
+	int acc = access_bits(d->access),
+	    all = BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE;
 	if (d->type != 'a') {
 		int t = d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR;
 		blk[k++] = INSN(BPF_JMP | BPF_JNE | BPF_K, 2, 0, 0, t);
@@ -82,7 +83,7 @@ int cg_devices_bpf_build(const struct oci_device_rule *rules, size_t n, struct b
 	bool end = false;
 	for (size_t i = cg_n_default_devices + n; r == 0 && !end && i > 0; i--) {
 		const struct oci_device_rule *d =
-			i > n ? &cg_default_devices[i - 1 - n] : &rules[i - 1];
+		    i > n ? &cg_default_devices[i - 1 - n] : &rules[i - 1];
 		r = rule_block(d, p, max, &k);
 		end = d->type == 'a';
 	}
@@ -182,7 +183,8 @@ int cg_devices_bpf_attach(struct cg_hier *h, const struct oci_device_rule *rules
 	a.attach_type = BPF_CGROUP_DEVICE;
 	a.attach_flags = BPF_F_ALLOW_MULTI;
 	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0)
-		return vps_error(err, errno, "devices: attach the BPF device program to %s", h->dir);
+		return vps_error(err, errno, "devices: attach the BPF device program to %s",
+				 h->dir);
 	/* then drop what was there before (update), so the new rules alone decide */
 	for (uint32_t i = 0; i < n_old; i++) {
 		memset(&a, 0, sizeof(a));
@@ -195,8 +197,10 @@ int cg_devices_bpf_attach(struct cg_hier *h, const struct oci_device_rule *rules
 		a.attach_bpf_fd = (uint32_t)ofd;
 		a.attach_type = BPF_CGROUP_DEVICE;
 		if (sys_bpf(BPF_PROG_DETACH, &a) < 0)
-			return vps_error(err, errno, "devices: detach the previous device program "
-						     "from %s", h->dir);
+			return vps_error(err, errno,
+					 "devices: detach the previous device program "
+					 "from %s",
+					 h->dir);
 	}
 	return 0;
 }

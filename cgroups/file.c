@@ -35,9 +35,10 @@ int cg_write(struct cg_hier *h, const char *file, const char *val, vps_err *err)
 		return dfd;
 	_cleanup_close_ int fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && h->v2 && strchr(file, '.'))
-		return vps_errorx(err, ENOENT, "%s/%s does not exist: the %.*s controller is not "
-					       "enabled for this cgroup (the parent's "
-					       "cgroup.subtree_control lacks it, or the kernel has no %.*s)",
+		return vps_errorx(err, ENOENT,
+				  "%s/%s does not exist: the %.*s controller is not "
+				  "enabled for this cgroup (the parent's "
+				  "cgroup.subtree_control lacks it, or the kernel has no %.*s)",
 				  h->dir, file, (int)strcspn(file, "."), file,
 				  (int)strcspn(file, "."), file);
 	if (fd < 0)
@@ -92,8 +93,7 @@ int cg_read_u64(struct cg_hier *h, const char *file, uint64_t *v, vps_err *err)
 	errno = 0;
 	unsigned long long x = strtoull(txt, &end, 10);
 	if (errno || end == txt)
-		return vps_errorx(err, EINVAL, "%s/%s: not a number: \"%.40s\"", h->dir, file,
-				  txt);
+		return vps_errorx(err, EINVAL, "%s/%s: not a number: \"%.40s\"", h->dir, file, txt);
 	*v = x;
 	return 0;
 }

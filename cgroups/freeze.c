@@ -60,8 +60,10 @@ static int v2_events_frozen(struct cg_hier *h, bool *frozen, vps_err *err)
 	if (r < 0)
 		return r;
 	if (cg_keyed_u64(ev, "frozen", &v) < 0)
-		return vps_errorx(err, EOPNOTSUPP, "%s/cgroup.events: no \"frozen\" key (kernel "
-						   "without the cgroup2 freezer)", h->dir);
+		return vps_errorx(err, EOPNOTSUPP,
+				  "%s/cgroup.events: no \"frozen\" key (kernel "
+				  "without the cgroup2 freezer)",
+				  h->dir);
 	*frozen = v == 1;
 	return 0;
 }
@@ -89,8 +91,9 @@ int vps_cgroup_freeze(struct vps_cgroup *cg, bool frozen, vps_err *err)
 {
 	struct cg_hier *h = freeze_hier(cg);
 	if (!h)
-		return vps_errorx(err, EOPNOTSUPP, "freeze: the host has neither a v1 freezer "
-						   "hierarchy nor cgroup2");
+		return vps_errorx(err, EOPNOTSUPP,
+				  "freeze: the host has neither a v1 freezer "
+				  "hierarchy nor cgroup2");
 	return h->v2 ? v2_freeze(h, frozen, err) : v1_freeze(h, frozen, err);
 }
 

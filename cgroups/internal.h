@@ -11,17 +11,17 @@
 
 /* One mounted hierarchy (a v1 controller set, name=systemd, or the cgroup2). */
 struct cg_hier {
-	char *mount;  /* "/sys/fs/cgroup/memory" */
-	char *ctrls;  /* v1: "cpu,cpuacct" or "name=systemd"; v2: the controllers it holds */
+	char *mount; /* "/sys/fs/cgroup/memory" */
+	char *ctrls; /* v1: "cpu,cpuacct" or "name=systemd"; v2: the controllers it holds */
 	bool v2;
-	char *rel;    /* the container's cgroup in this hierarchy: "/vps/ID" */
-	char *dir;    /* mount + rel */
-	int dirfd;    /* O_DIRECTORY of dir, -1 until opened */
+	char *rel; /* the container's cgroup in this hierarchy: "/vps/ID" */
+	char *dir; /* mount + rel */
+	int dirfd; /* O_DIRECTORY of dir, -1 until opened */
 };
 
 struct vps_cgroup {
 	enum vps_cgroup_layout layout;
-	char *saved;  /* what vps_cgroup_path() returns */
+	char *saved; /* what vps_cgroup_path() returns */
 	struct cg_hier h[CG_MAX_HIER];
 	size_t n;
 };
@@ -38,8 +38,7 @@ bool cg_list_has(const char *list, const char *word);
 
 /* path.c: resolve cgroupsPath (relative/absolute/NULL) into each hierarchy's rel,
  * and encode/decode the saved string. */
-int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char *id,
-		     vps_err *err);
+int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char *id, vps_err *err);
 int cg_encode_saved(struct vps_cgroup *cg, vps_err *err);
 int cg_decode_saved(struct vps_cgroup *cg, const char *saved, vps_err *err);
 /* Canonical form of a path: leading '/', no empty/'.' parts, '..' cannot climb above '/'. */
@@ -48,7 +47,7 @@ int cg_clean_path(const char *in, char *out, size_t outsz);
 /* file.c: cgroup file I/O with errors naming the full path. */
 int cg_write(struct cg_hier *h, const char *file, const char *val, vps_err *err);
 int cg_writef(struct cg_hier *h, const char *file, vps_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 int cg_read(struct cg_hier *h, const char *file, char **out, vps_err *err); /* malloc'ed */
 int cg_read_u64(struct cg_hier *h, const char *file, uint64_t *v, vps_err *err);
 bool cg_has_file(struct cg_hier *h, const char *file);

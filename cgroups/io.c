@@ -41,27 +41,33 @@ static int weight(struct cg_hier *h, const struct oci_blockio *b, vps_err *err)
 		bool conv = false;
 		f = h->v2 ? v2_weight_file(h, &conv) : pick(h, "blkio.weight", "blkio.bfq.weight");
 		if (!f)
-			return vps_errorx(err, EOPNOTSUPP, "blockIO.weight: %s has no %s (no "
-							   "proportional I/O scheduler, e.g. bfq)",
-					  h->dir, h->v2 ? "io.weight/io.bfq.weight"
-							: "blkio.weight/blkio.bfq.weight");
+			return vps_errorx(err, EOPNOTSUPP,
+					  "blockIO.weight: %s has no %s (no "
+					  "proportional I/O scheduler, e.g. bfq)",
+					  h->dir,
+					  h->v2 ? "io.weight/io.bfq.weight"
+						: "blkio.weight/blkio.bfq.weight");
 		uint64_t w = conv ? cg_blkio_to_io_weight(b->weight.v) : b->weight.v;
 		if ((r = cg_writef(h, f, err, "%llu", (unsigned long long)w)) < 0)
 			return r;
 	}
 	if (b->leaf_weight.set && b->leaf_weight.v) {
 		if (h->v2 || !cg_has_file(h, "blkio.leaf_weight"))
-			return vps_errorx(err, EOPNOTSUPP, "blockIO.leafWeight: %s has no "
-							   "blkio.leaf_weight (CFQ only, gone from "
-							   "current kernels)", h->dir);
+			return vps_errorx(err, EOPNOTSUPP,
+					  "blockIO.leafWeight: %s has no "
+					  "blkio.leaf_weight (CFQ only, gone from "
+					  "current kernels)",
+					  h->dir);
 		r = cg_writef(h, "blkio.leaf_weight", err, "%llu",
 			      (unsigned long long)b->leaf_weight.v);
 	}
 	for (size_t i = 0; r >= 0 && i < b->n_weight_device; i++) {
 		const struct oci_weight_device *d = &b->weight_device[i];
 		if (d->leaf_weight.set)
-			return vps_errorx(err, EOPNOTSUPP, "blockIO.weightDevice[%zu].leafWeight: "
-							   "not supported by current kernels", i);
+			return vps_errorx(err, EOPNOTSUPP,
+					  "blockIO.weightDevice[%zu].leafWeight: "
+					  "not supported by current kernels",
+					  i);
 		if (!d->weight.set)
 			continue;
 		bool conv = false;
@@ -73,8 +79,10 @@ static int weight(struct cg_hier *h, const struct oci_blockio *b, vps_err *err)
 				f = "blkio.bfq.weight"; /* accepts "MAJ:MIN W" too */
 		}
 		if (!f)
-			return vps_errorx(err, EOPNOTSUPP, "blockIO.weightDevice[%zu]: %s has no "
-							   "per-device weight file", i, h->dir);
+			return vps_errorx(err, EOPNOTSUPP,
+					  "blockIO.weightDevice[%zu]: %s has no "
+					  "per-device weight file",
+					  i, h->dir);
 		uint64_t w = conv ? cg_blkio_to_io_weight(d->weight.v) : d->weight.v;
 		r = cg_writef(h, f, err, "%lld:%lld %llu", (long long)d->major, (long long)d->minor,
 			      (unsigned long long)w);

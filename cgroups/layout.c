@@ -10,9 +10,9 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
-static const char *const v1_ctrls[] = {"cpu",	   "cpuacct",	"cpuset", "memory",  "devices",
-				       "freezer",  "net_cls",	"blkio",  "perf_event", "net_prio",
-				       "hugetlb",  "pids",	"rdma",	  "misc",    "debug"};
+static const char *const v1_ctrls[] = {"cpu",	  "cpuacct", "cpuset", "memory",     "devices",
+				       "freezer", "net_cls", "blkio",  "perf_event", "net_prio",
+				       "hugetlb", "pids",    "rdma",   "misc",	     "debug"};
 
 bool cg_list_has(const char *list, const char *word)
 {
@@ -72,9 +72,8 @@ struct cand {
 	int score;
 };
 
-static int add_mount(struct vps_cgroup *cg, struct cand *cands, const char *devid,
-		     const char *root, const char *mnt, bool v2, const char *superopts,
-		     vps_err *err)
+static int add_mount(struct vps_cgroup *cg, struct cand *cands, const char *devid, const char *root,
+		     const char *mnt, bool v2, const char *superopts, vps_err *err)
 {
 	int score = (strcmp(root, "/") == 0 ? 2 : 0) + (strncmp(mnt, "/sys/fs/cgroup", 14) == 0);
 	size_t i;
@@ -162,8 +161,9 @@ int cg_discover(struct vps_cgroup *cg, vps_err *err)
 		}
 	}
 	if (!have_v1 && !have_v2)
-		return vps_errorx(err, ENOENT, "no cgroup filesystem is mounted "
-					       "(/proc/self/mountinfo has neither cgroup nor cgroup2)");
+		return vps_errorx(err, ENOENT,
+				  "no cgroup filesystem is mounted "
+				  "(/proc/self/mountinfo has neither cgroup nor cgroup2)");
 	cg->layout = have_v1 && have_v2 ? VPS_CG_HYBRID : have_v2 ? VPS_CG_V2 : VPS_CG_V1;
 	return 0;
 }

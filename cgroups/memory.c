@@ -25,10 +25,30 @@ static int check_usage(struct cg_hier *h, const struct oci_memory *m, vps_err *e
 	if (r < 0)
 		return r;
 	if ((uint64_t)m->limit.v < use)
-		return vps_errorx(err, EBUSY, "memory.limit %lld is below the current usage %llu "
-					      "(checkBeforeUpdate)",
+		return vps_errorx(err, EBUSY,
+				  "memory.limit %lld is below the current usage %llu "
+				  "(checkBeforeUpdate)",
 				  (long long)m->limit.v, (unsigned long long)use);
 	return 0;
+}
+
+/* Only the limit changes: when the container has no swap (memsw == limit),
+ * keep it that way, moving memsw along (first when raising). */
+static int raise_limit(struct cg_hier *h, int64_t v, const char *lim, vps_err *err)
+{
+	uint64_t cur = 0, sw = 0;
+	vps_err e2;
+	int r = cg_write(h, "memory.limit_in_bytes", lim, &e2);
+	if (r != -EINVAL || !cg_has_file(h, "memory.memsw.limit_in_bytes"))
+		return r < 0 ? (*err = e2, r) : r;
+	if ((r = cg_read_u64(h, "memory.limit_in_bytes", &cur, err)) < 0 ||
+	    (r = cg_read_u64(h, "memory.memsw.limit_in_bytes", &sw, err)) < 0)
+		return r;
+	if (sw != cur || v < 0 || (uint64_t)v <= sw)
+		return *err = e2, -EINVAL;
+	if ((r = cg_write(h, "memory.memsw.limit_in_bytes", lim, err)) < 0)
+		return r;
+	return cg_write(h, "memory.limit_in_bytes", lim, err);
 }
 
 static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *err)
@@ -49,12 +69,14 @@ static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *e
 		if ((r = cg_read_u64(h, "memory.use_hierarchy", &cur, err)) < 0)
 			return r;
 		if (cur != (uint64_t)m->use_hierarchy.v &&
-		    (r = cg_write(h, "memory.use_hierarchy", m->use_hierarchy.v ? "1" : "0", err)) < 0)
+		    (r = cg_write(h, "memory.use_hierarchy", m->use_hierarchy.v ? "1" : "0", err)) <
+			0)
 			return r;
 	}
 	if (m->swap.set && !cg_has_file(h, "memory.memsw.limit_in_bytes"))
-		return vps_errorx(err, EOPNOTSUPP, "memory.swap: %s/memory.memsw.limit_in_bytes is "
-						   "missing (kernel without swap accounting)",
+		return vps_errorx(err, EOPNOTSUPP,
+				  "memory.swap: %s/memory.memsw.limit_in_bytes is "
+				  "missing (kernel without swap accounting)",
 				  h->dir);
 	/* limit <= memsw always holds: raising both needs memsw first, lowering limit first */
 	if (m->limit.set && m->swap.set) {
@@ -65,7 +87,7 @@ static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *e
 		else if (r >= 0)
 			r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err);
 	} else if (m->limit.set) {
-		r = cg_write(h, "memory.limit_in_bytes", lim, err);
+		r = raise_limit(h, m->limit.v, lim, err);
 	} else if (m->swap.set) {
 		r = cg_write(h, "memory.memsw.limit_in_bytes", sw, err);
 	}
@@ -93,9 +115,10 @@ static int v2_swap(const struct oci_memory *m, char *out, size_t sz, vps_err *er
 		return 0;
 	}
 	if (swap < lim)
-		return vps_errorx(err, EINVAL,
-				  "memory.swap %lld is below memory.limit %lld (swap is memory+swap)",
-				  (long long)swap, (long long)lim);
+		return vps_errorx(
+		    err, EINVAL,
+		    "memory.swap %lld is below memory.limit %lld (swap is memory+swap)",
+		    (long long)swap, (long long)lim);
 	snprintf(out, sz, "%lld", (long long)(swap - lim));
 	return 0;
 }
@@ -107,20 +130,27 @@ static int v2_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err
 	if (r < 0)
 		return r;
 	if (m->swappiness.set)
-		return vps_errorx(err, EOPNOTSUPP, "memory.swappiness: cgroup v2 has no per-cgroup "
-						   "swappiness (%s)", h->dir);
+		return vps_errorx(err, EOPNOTSUPP,
+				  "memory.swappiness: cgroup v2 has no per-cgroup "
+				  "swappiness (%s)",
+				  h->dir);
 	if (m->disable_oom_killer.set && m->disable_oom_killer.v)
-		return vps_errorx(err, EOPNOTSUPP, "memory.disableOOMKiller: cgroup v2 cannot "
-						   "disable the OOM killer (%s)", h->dir);
+		return vps_errorx(err, EOPNOTSUPP,
+				  "memory.disableOOMKiller: cgroup v2 cannot "
+				  "disable the OOM killer (%s)",
+				  h->dir);
 	if (m->use_hierarchy.set && !m->use_hierarchy.v)
-		return vps_errorx(err, EOPNOTSUPP, "memory.useHierarchy=false: cgroup v2 is always "
-						   "hierarchical (%s)", h->dir);
+		return vps_errorx(err, EOPNOTSUPP,
+				  "memory.useHierarchy=false: cgroup v2 is always "
+				  "hierarchical (%s)",
+				  h->dir);
 	if (m->swap.set) {
 		if ((r = v2_swap(m, buf, sizeof(buf), err)) < 0)
 			return r;
 		if (!cg_has_file(h, "memory.swap.max"))
-			return vps_errorx(err, EOPNOTSUPP, "memory.swap: %s/memory.swap.max is "
-							   "missing (kernel without swap accounting)",
+			return vps_errorx(err, EOPNOTSUPP,
+					  "memory.swap: %s/memory.swap.max is "
+					  "missing (kernel without swap accounting)",
 					  h->dir);
 		/* swap.max is independent of memory.max: order does not matter */
 		if ((r = cg_write(h, "memory.swap.max", buf, err)) < 0)

@@ -24,16 +24,19 @@ int cg_apply_hugetlb(struct vps_cgroup *cg, const struct oci_resources *res, vps
 		const struct oci_hugepage_limit *l = &res->hugepage_limits[i];
 		char f[128], rsvd[128];
 		if (!valid_page_size(l->page_size))
-			return vps_errorx(err, EINVAL, "hugepageLimits[%zu].pageSize \"%s\": expected "
-						       "a size like 2MB or 1GB", i, l->page_size);
+			return vps_errorx(err, EINVAL,
+					  "hugepageLimits[%zu].pageSize \"%s\": expected "
+					  "a size like 2MB or 1GB",
+					  i, l->page_size);
 		snprintf(f, sizeof(f), "hugetlb.%s.%s", l->page_size,
 			 h->v2 ? "max" : "limit_in_bytes");
 		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", l->page_size,
 			 h->v2 ? "max" : "limit_in_bytes");
 		if (!cg_has_file(h, f))
-			return vps_errorx(err, EOPNOTSUPP, "hugepageLimits[%zu]: %s/%s is missing "
-							   "(no %s huge pages on this host, or hugetlb "
-							   "not enabled for this cgroup)",
+			return vps_errorx(err, EOPNOTSUPP,
+					  "hugepageLimits[%zu]: %s/%s is missing "
+					  "(no %s huge pages on this host, or hugetlb "
+					  "not enabled for this cgroup)",
 					  i, h->dir, f, l->page_size);
 		if ((r = cg_writef(h, f, err, "%llu", (unsigned long long)l->limit)) < 0)
 			return r;
@@ -56,14 +59,18 @@ int cg_apply_net(struct vps_cgroup *cg, const struct oci_resources *res, vps_err
 				   (unsigned long long)res->net_class_id.v)) < 0)
 			return r;
 	}
-	if (res->n_net_priorities && (r = cg_need(cg, "net_prio", "network.priorities", &h, err)) < 0)
+	if (res->n_net_priorities &&
+	    (r = cg_need(cg, "net_prio", "network.priorities", &h, err)) < 0)
 		return r;
 	for (size_t i = 0; i < res->n_net_priorities; i++) {
 		const struct oci_net_priority *p = &res->net_priorities[i];
 		if (!*p->name || strpbrk(p->name, " \n/"))
-			return vps_errorx(err, EINVAL, "network.priorities[%zu].name \"%s\": not an "
-						       "interface name", i, p->name);
-		if ((r = cg_writef(h, "net_prio.ifpriomap", err, "%s %u", p->name, p->priority)) < 0)
+			return vps_errorx(err, EINVAL,
+					  "network.priorities[%zu].name \"%s\": not an "
+					  "interface name",
+					  i, p->name);
+		if ((r = cg_writef(h, "net_prio.ifpriomap", err, "%s %u", p->name, p->priority)) <
+		    0)
 			return r;
 	}
 	return 0;
@@ -118,8 +125,9 @@ int cg_apply_unified(struct vps_cgroup *cg, const struct oci_resources *res, vps
 		return 0;
 	struct cg_hier *h = cg_hier_v2(cg);
 	if (!h)
-		return vps_errorx(err, EOPNOTSUPP, "unified: the host has no cgroup v2 hierarchy "
-						   "(set v1 resources instead)");
+		return vps_errorx(err, EOPNOTSUPP,
+				  "unified: the host has no cgroup v2 hierarchy "
+				  "(set v1 resources instead)");
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const struct oci_kv *kv = &res->unified[i];
 		char why[96];
@@ -127,8 +135,9 @@ int cg_apply_unified(struct vps_cgroup *cg, const struct oci_resources *res, vps
 		if (r < 0)
 			return vps_errorx(err, -r, "unified[\"%s\"]: %s", kv->key, why);
 		if (!cg_has_file(h, kv->key))
-			return vps_errorx(err, ENOENT, "unified[\"%s\"]: %s/%s does not exist "
-						       "(controller not available or not enabled)",
+			return vps_errorx(err, ENOENT,
+					  "unified[\"%s\"]: %s/%s does not exist "
+					  "(controller not available or not enabled)",
 					  kv->key, h->dir, kv->key);
 		if ((r = cg_write(h, kv->key, kv->value, err)) < 0)
 			return r;

@@ -30,7 +30,8 @@ int vps_cgroup_oom_watch(struct vps_cgroup *cg, struct vps_oom_watch *w, vps_err
 	_cleanup_close_ int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	_cleanup_close_ int ofd = openat(h->dirfd, "memory.oom_control", O_RDONLY | O_CLOEXEC);
 	if (efd < 0 || ofd < 0)
-		return vps_error(err, errno, "OOM events: %s", efd < 0 ? "eventfd" : "open memory.oom_control");
+		return vps_error(err, errno, "OOM events: %s",
+				 efd < 0 ? "eventfd" : "open memory.oom_control");
 	if ((r = cg_writef(h, "cgroup.event_control", err, "%d %d", efd, ofd)) < 0)
 		return r;
 	w->fd = take_fd(efd);
@@ -68,7 +69,8 @@ int vps_cgroup_oom_kills(struct vps_cgroup *cg, uint64_t *kills, vps_err *err)
 	struct cg_hier *h;
 	_cleanup_free_ char *txt = NULL;
 	int r = cg_need(cg, "memory", "OOM events", &h, err);
-	if (r < 0 || (r = cg_read(h, h->v2 ? "memory.events" : "memory.oom_control", &txt, err)) < 0)
+	if (r < 0 ||
+	    (r = cg_read(h, h->v2 ? "memory.events" : "memory.oom_control", &txt, err)) < 0)
 		return r;
 	*kills = 0;
 	if (cg_keyed_u64(txt, "oom_kill", kills) < 0)

@@ -87,8 +87,7 @@ static int set_rel(struct cg_hier *h, const char *rel, vps_err *err)
 	return 0;
 }
 
-int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char *id,
-		     vps_err *err)
+int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char *id, vps_err *err)
 {
 	char clean[CG_MAX_PATH], buf[CG_MAX_PATH * 2];
 	if (!cgroups_path || !*cgroups_path) {
@@ -155,8 +154,7 @@ int cg_encode_saved(struct vps_cgroup *cg, vps_err *err)
 			char key[64];
 			hier_key(&cg->h[i], key, sizeof(key));
 			size_t l = strlen(cg->saved);
-			snprintf(cg->saved + l, sz - l, "%s%s:%s", i ? ";" : "", key,
-				 cg->h[i].rel);
+			snprintf(cg->saved + l, sz - l, "%s%s:%s", i ? ";" : "", key, cg->h[i].rel);
 		}
 	}
 	return cg->saved ? 0 : vps_error(err, ENOMEM, "cgroup path");
@@ -177,13 +175,16 @@ int cg_decode_saved(struct vps_cgroup *cg, const char *saved, vps_err *err)
 		for (char *e = strtok_r(copy, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
 			char *colon = strchr(e, ':');
 			if (!colon || colon[1] != '/')
-				return vps_errorx(err, EINVAL, "saved cgroup path \"%s\": bad entry "
-							       "\"%s\"", saved, e);
+				return vps_errorx(err, EINVAL,
+						  "saved cgroup path \"%s\": bad entry "
+						  "\"%s\"",
+						  saved, e);
 			*colon = '\0';
 			for (size_t i = 0; i < cg->n; i++) {
 				char key[64];
 				hier_key(&cg->h[i], key, sizeof(key));
-				if (strcmp(key, e) == 0 && (r = set_rel(&cg->h[i], colon + 1, err)) < 0)
+				if (strcmp(key, e) == 0 &&
+				    (r = set_rel(&cg->h[i], colon + 1, err)) < 0)
 					return r;
 			}
 		}

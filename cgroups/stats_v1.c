@@ -102,12 +102,14 @@ int cg_stats_io_v1(struct cg_hier *h, struct vps_cgroup_stats *st)
 	_cleanup_free_ char *bytes = NULL, *ios = NULL;
 	st->blkio.set = true;
 	/* BFQ's counters when it is in use, else the throttle layer's (always there) */
-	const char *fb = "blkio.bfq.io_service_bytes_recursive", *fi = "blkio.bfq.io_serviced_recursive";
+	const char *fb = "blkio.bfq.io_service_bytes_recursive",
+		   *fi = "blkio.bfq.io_serviced_recursive";
 	if (!cg_has_file(h, fb)) {
 		fb = "blkio.throttle.io_service_bytes_recursive";
 		fi = "blkio.throttle.io_serviced_recursive";
 	}
-	if (read_text(h, fb, &bytes) > 0 && blkio_lines(bytes, &st->blkio.bytes, &st->blkio.n_bytes) < 0)
+	if (read_text(h, fb, &bytes) > 0 &&
+	    blkio_lines(bytes, &st->blkio.bytes, &st->blkio.n_bytes) < 0)
 		return -ENOMEM;
 	if (read_text(h, fi, &ios) > 0 && blkio_lines(ios, &st->blkio.ios, &st->blkio.n_ios) < 0)
 		return -ENOMEM;

@@ -50,7 +50,8 @@ int cg_stats_memory_v2(struct cg_hier *h, struct vps_cgroup_stats *st)
 			st->memory.oom_kills = v;
 	}
 	/* runc reports swap as memory+swap, like v1's memsw */
-	uint64_t sw = cg_u64_or(h, "memory.swap.current", 0), swmax = cg_u64_or(h, "memory.swap.max", 0);
+	uint64_t sw = cg_u64_or(h, "memory.swap.current", 0),
+		 swmax = cg_u64_or(h, "memory.swap.max", 0);
 	s->usage = sw + u->usage;
 	s->max = cg_u64_or(h, "memory.swap.peak", 0);
 	s->limit = swmax == UINT64_MAX || u->limit == UINT64_MAX ? UINT64_MAX : swmax + u->limit;
@@ -70,9 +71,12 @@ int cg_stats_io_v2(struct cg_hier *h, struct vps_cgroup_stats *st)
 	st->blkio.set = true;
 	if (cg_read(h, "io.stat", &txt, &e) < 0)
 		return 0;
-	static const struct { const char *key, *op; bool bytes; } map[] = {
-		{"rbytes", "Read", true}, {"wbytes", "Write", true}, {"dbytes", "Discard", true},
-		{"rios", "Read", false},  {"wios", "Write", false},  {"dios", "Discard", false},
+	static const struct {
+		const char *key, *op;
+		bool bytes;
+	} map[] = {
+	    {"rbytes", "Read", true}, {"wbytes", "Write", true}, {"dbytes", "Discard", true},
+	    {"rios", "Read", false},  {"wios", "Write", false},	 {"dios", "Discard", false},
 	};
 	/* "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" */
 	for (char *line = txt, *next; line && *line; line = next) {
@@ -91,12 +95,12 @@ int cg_stats_io_v2(struct cg_hier *h, struct vps_cgroup_stats *st)
 			for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
 				if (strcmp(tok, map[i].key) != 0)
 					continue;
-				int r = map[i].bytes ? cg_blkio_add(&st->blkio.bytes, &st->blkio.n_bytes,
-								    maj, min, map[i].op,
-								    strtoull(eq + 1, NULL, 10))
-						     : cg_blkio_add(&st->blkio.ios, &st->blkio.n_ios, maj,
-								    min, map[i].op,
-								    strtoull(eq + 1, NULL, 10));
+				int r =
+				    map[i].bytes
+					? cg_blkio_add(&st->blkio.bytes, &st->blkio.n_bytes, maj,
+						       min, map[i].op, strtoull(eq + 1, NULL, 10))
+					: cg_blkio_add(&st->blkio.ios, &st->blkio.n_ios, maj, min,
+						       map[i].op, strtoull(eq + 1, NULL, 10));
 				if (r < 0)
 					return r;
 			}

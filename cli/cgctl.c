@@ -61,13 +61,26 @@ int cli_parse_bytes(const char *s, int64_t *out)
 		return -EINVAL;
 	double mul = 1;
 	switch (tolower((unsigned char)*end)) {
-	case 'k': mul = 1024.0; break;
-	case 'm': mul = 1024.0 * 1024; break;
-	case 'g': mul = 1024.0 * 1024 * 1024; break;
-	case 't': mul = 1024.0 * 1024 * 1024 * 1024; break;
-	case 'p': mul = 1024.0 * 1024 * 1024 * 1024 * 1024; break;
-	case 'b': case '\0': break;
-	default: return -EINVAL;
+	case 'k':
+		mul = 1024.0;
+		break;
+	case 'm':
+		mul = 1024.0 * 1024;
+		break;
+	case 'g':
+		mul = 1024.0 * 1024 * 1024;
+		break;
+	case 't':
+		mul = 1024.0 * 1024 * 1024 * 1024;
+		break;
+	case 'p':
+		mul = 1024.0 * 1024 * 1024 * 1024 * 1024;
+		break;
+	case 'b':
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (*end && tolower((unsigned char)*end) != 'b') {
 		end++;

@@ -13,7 +13,7 @@ struct cli_cg {
 	struct vps_state *st;
 	struct vps_cgroup *cg;
 	enum vps_status status; /* live */
-	int dirfd, lockfd;      /* -1 unless locked */
+	int dirfd, lockfd;	/* -1 unless locked */
 };
 
 /* Load ID's state (holding its lock when lock) and open its cgroup. On error

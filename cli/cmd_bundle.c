@@ -17,7 +17,11 @@ enum {
 	O_GATEWAY,
 	O_VM,
 	O_CACHE,
-	O_SETUID
+	O_SETUID,
+	O_IP6,
+	O_PUBLISH,
+	O_DNS,
+	O_SECCOMP
 };
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
@@ -34,6 +38,10 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"vm", no_argument, NULL, O_VM},
 					     {"cache-dir", required_argument, NULL, O_CACHE},
 					     {"allow-setuid", no_argument, NULL, O_SETUID},
+					     {"ip6", required_argument, NULL, O_IP6},
+					     {"publish", required_argument, NULL, O_PUBLISH},
+					     {"dns", required_argument, NULL, O_DNS},
+					     {"seccomp", required_argument, NULL, O_SECCOMP},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
@@ -69,6 +77,18 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			break;
 		case O_VM:
 			o.vm = true;
+			break;
+		case O_IP6:
+			o.ip6 = optarg;
+			break;
+		case O_PUBLISH:
+			o.publish = optarg;
+			break;
+		case O_SECCOMP:
+			o.seccomp = optarg;
+			break;
+		case O_DNS:
+			o.dns = optarg;
 			break;
 		case O_SETUID:
 			o.allow_setuid = true;

@@ -67,6 +67,8 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 				return cli_usage(ctx, "invalid option");
 			if (opt == 'd')
 				*detach = true;
+			else
+				o->keep = true;
 			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)

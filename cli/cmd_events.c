@@ -94,8 +94,10 @@ int cmd_events(struct vps_ctx *ctx, int argc, char **argv)
 		if (opt == 's')
 			once = true;
 		else if (opt == 'i' && cli_parse_duration_ms(optarg, &interval) < 0)
-			return cli_usage(ctx, "--interval: expected a duration like 5s or 500ms, "
-					      "got \"%s\"", optarg);
+			return cli_usage(ctx,
+					 "--interval: expected a duration like 5s or 500ms, "
+					 "got \"%s\"",
+					 optarg);
 		else if (opt != 'i' && (r = cli_opt_common(ctx, opt)) >= 0)
 			return r;
 	}

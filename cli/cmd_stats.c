@@ -41,14 +41,16 @@ static void print_table(struct row *rows, size_t n, char **ids)
 	       "PIDS", "BLOCK I/O (R / W)", "PSI cpu/mem/io");
 	for (size_t i = 0; i < n; i++) {
 		const struct vps_cgroup_stats *s = &rows[i].b;
-		char use[16], lim[16], rd[16], wr[16], mem[40], io[40], pct[16] = "-", psi[40] = "-";
+		char use[16], lim[16], rd[16], wr[16], mem[40], io[40], pct[16] = "-",
+									psi[40] = "-";
 		human(use, sizeof(use), s->memory.usage.usage);
 		if (s->memory.usage.limit >= (1ULL << 62))
 			snprintf(lim, sizeof(lim), "unlimited");
 		else {
 			human(lim, sizeof(lim), s->memory.usage.limit);
 			snprintf(pct, sizeof(pct), "%.1f",
-				 100.0 * (double)s->memory.usage.usage / (double)s->memory.usage.limit);
+				 100.0 * (double)s->memory.usage.usage /
+				     (double)s->memory.usage.limit);
 		}
 		snprintf(mem, sizeof(mem), "%s / %s", use, lim);
 		human(rd, sizeof(rd), io_sum(s, "Read"));
@@ -57,8 +59,8 @@ static void print_table(struct row *rows, size_t n, char **ids)
 		if (s->cpu.psi.set)
 			snprintf(psi, sizeof(psi), "%.1f/%.1f/%.1f", s->cpu.psi.some.avg10,
 				 s->memory.psi.some.avg10, s->blkio.psi.some.avg10);
-		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s\n", ids[i], rows[i].cpu_pct, mem, pct,
-		       (unsigned long long)s->pids.current, io, psi);
+		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s\n", ids[i], rows[i].cpu_pct, mem,
+		       pct, (unsigned long long)s->pids.current, io, psi);
 	}
 }
 
@@ -90,7 +92,8 @@ static void print_json(struct row *rows, size_t n, char **ids)
 		json_object_object_add(p, "limit", json_object_new_uint64(s->pids.limit));
 		json_object_object_add(o, "pids", p);
 		json_object_object_add(io, "read_bytes", json_object_new_uint64(io_sum(s, "Read")));
-		json_object_object_add(io, "write_bytes", json_object_new_uint64(io_sum(s, "Write")));
+		json_object_object_add(io, "write_bytes",
+				       json_object_new_uint64(io_sum(s, "Write")));
 		json_object_object_add(o, "io", io);
 		json_object_object_add(psi, "cpu", psi_avg(&s->cpu.psi));
 		json_object_object_add(psi, "memory", psi_avg(&s->memory.psi));
@@ -125,8 +128,10 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 		if (opt == 'j')
 			json = true;
 		else if (opt == 'i' && cli_parse_duration_ms(optarg, &interval) < 0)
-			return cli_usage(ctx, "--interval: expected a duration like 1s or 500ms, "
-					      "got \"%s\"", optarg);
+			return cli_usage(ctx,
+					 "--interval: expected a duration like 1s or 500ms, "
+					 "got \"%s\"",
+					 optarg);
 		else if (opt != 'i' && (r = cli_opt_common(ctx, opt)) >= 0)
 			return r;
 	}
@@ -153,8 +158,9 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
 	for (size_t i = 0; r >= 0 && i < n; i++)
-		rows[i].cpu_pct = wall > 0 ? 100.0 * (double)(rows[i].b.cpu.total - rows[i].a.cpu.total) / wall
-					   : 0;
+		rows[i].cpu_pct =
+		    wall > 0 ? 100.0 * (double)(rows[i].b.cpu.total - rows[i].a.cpu.total) / wall
+			     : 0;
 	if (r >= 0) {
 		ctx->id = NULL;
 		json ? print_json(rows, n, ids) : print_table(rows, n, ids);

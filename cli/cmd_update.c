@@ -12,29 +12,45 @@
 #include "util/fileio.h"
 #include "util/log.h"
 
-enum { O_BLKIO = 256, O_PERIOD, O_QUOTA, O_SHARE, O_RTPERIOD, O_RTRUNTIME, O_CPUS, O_MEMS,
-       O_KMEM, O_KMEMTCP, O_MEM, O_MEMRES, O_SWAP, O_PIDS, O_L3, O_MEMBW };
+enum {
+	O_BLKIO = 256,
+	O_PERIOD,
+	O_QUOTA,
+	O_SHARE,
+	O_RTPERIOD,
+	O_RTRUNTIME,
+	O_CPUS,
+	O_MEMS,
+	O_KMEM,
+	O_KMEMTCP,
+	O_MEM,
+	O_MEMRES,
+	O_SWAP,
+	O_PIDS,
+	O_L3,
+	O_MEMBW
+};
 
 static const struct option opts[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"resources", required_argument, NULL, 'r'},
-	{"blkio-weight", required_argument, NULL, O_BLKIO},
-	{"cpu-period", required_argument, NULL, O_PERIOD},
-	{"cpu-quota", required_argument, NULL, O_QUOTA},
-	{"cpu-share", required_argument, NULL, O_SHARE},
-	{"cpu-rt-period", required_argument, NULL, O_RTPERIOD},
-	{"cpu-rt-runtime", required_argument, NULL, O_RTRUNTIME},
-	{"cpuset-cpus", required_argument, NULL, O_CPUS},
-	{"cpuset-mems", required_argument, NULL, O_MEMS},
-	{"kernel-memory", required_argument, NULL, O_KMEM},
-	{"kernel-memory-tcp", required_argument, NULL, O_KMEMTCP},
-	{"memory", required_argument, NULL, O_MEM},
-	{"memory-reservation", required_argument, NULL, O_MEMRES},
-	{"memory-swap", required_argument, NULL, O_SWAP},
-	{"pids-limit", required_argument, NULL, O_PIDS},
-	{"l3-cache-schema", required_argument, NULL, O_L3},
-	{"mem-bw-schema", required_argument, NULL, O_MEMBW},
-	{0},
+    {"help", no_argument, NULL, 'h'},
+    {"resources", required_argument, NULL, 'r'},
+    {"blkio-weight", required_argument, NULL, O_BLKIO},
+    {"cpu-period", required_argument, NULL, O_PERIOD},
+    {"cpu-quota", required_argument, NULL, O_QUOTA},
+    {"cpu-share", required_argument, NULL, O_SHARE},
+    {"cpu-rt-period", required_argument, NULL, O_RTPERIOD},
+    {"cpu-rt-runtime", required_argument, NULL, O_RTRUNTIME},
+    {"cpuset-cpus", required_argument, NULL, O_CPUS},
+    {"cpuset-mems", required_argument, NULL, O_MEMS},
+    {"kernel-memory", required_argument, NULL, O_KMEM},
+    {"kernel-memory-tcp", required_argument, NULL, O_KMEMTCP},
+    {"memory", required_argument, NULL, O_MEM},
+    {"memory-reservation", required_argument, NULL, O_MEMRES},
+    {"memory-swap", required_argument, NULL, O_SWAP},
+    {"pids-limit", required_argument, NULL, O_PIDS},
+    {"l3-cache-schema", required_argument, NULL, O_L3},
+    {"mem-bw-schema", required_argument, NULL, O_MEMBW},
+    {0},
 };
 
 static int num(struct vps_ctx *ctx, const char *flag, const char *s, int64_t *out)
@@ -52,8 +68,8 @@ static int bytes(struct vps_ctx *ctx, const char *flag, const char *s, opt_i64 *
 {
 	int64_t v;
 	if (cli_parse_bytes(s, &v) < 0)
-		return cli_usage(ctx, "--%s: expected a size like 64m or 1g (or -1), got \"%s\"", flag,
-				 s);
+		return cli_usage(ctx, "--%s: expected a size like 64m or 1g (or -1), got \"%s\"",
+				 flag, s);
 	*out = (opt_i64){true, v};
 	return 0;
 }
@@ -68,15 +84,29 @@ static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resour
 	int64_t v = 0;
 	int r = 0;
 	switch (opt) {
-	case O_CPUS: res->has_cpu = true; res->cpu.cpus = (char *)arg; return 0;
-	case O_MEMS: res->has_cpu = true; res->cpu.mems = (char *)arg; return 0;
-	case O_KMEM: case O_KMEMTCP:
+	case O_CPUS:
+		res->has_cpu = true;
+		res->cpu.cpus = (char *)arg;
+		return 0;
+	case O_MEMS:
+		res->has_cpu = true;
+		res->cpu.mems = (char *)arg;
+		return 0;
+	case O_KMEM:
+	case O_KMEMTCP:
 		log_warn("--%s is ignored: kernel memory limits are deprecated", name);
 		return 0;
-	case O_MEM: res->has_memory = true; return bytes(ctx, name, arg, &res->memory.limit);
-	case O_MEMRES: res->has_memory = true; return bytes(ctx, name, arg, &res->memory.reservation);
-	case O_SWAP: res->has_memory = true; return bytes(ctx, name, arg, &res->memory.swap);
-	case O_L3: case O_MEMBW:
+	case O_MEM:
+		res->has_memory = true;
+		return bytes(ctx, name, arg, &res->memory.limit);
+	case O_MEMRES:
+		res->has_memory = true;
+		return bytes(ctx, name, arg, &res->memory.reservation);
+	case O_SWAP:
+		res->has_memory = true;
+		return bytes(ctx, name, arg, &res->memory.swap);
+	case O_L3:
+	case O_MEMBW:
 		return cli_usage(ctx, "--%s: Intel RDT (resctrl) is not supported", name);
 	}
 	if ((r = num(ctx, name, arg, &v)) != 0)
@@ -84,16 +114,33 @@ static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resour
 	if (opt != O_QUOTA && opt != O_PIDS && opt != O_RTRUNTIME && v < 0)
 		return cli_usage(ctx, "--%s: must not be negative", name);
 	switch (opt) {
-	case O_BLKIO: res->has_blockio = true; res->blockio.weight = (opt_u64){true, (uint64_t)v}; break;
-	case O_PERIOD: res->has_cpu = true; res->cpu.period = (opt_u64){true, (uint64_t)v}; break;
-	case O_QUOTA: res->has_cpu = true; res->cpu.quota = (opt_i64){true, v}; break;
-	case O_SHARE: res->has_cpu = true; res->cpu.shares = (opt_u64){true, (uint64_t)v}; break;
+	case O_BLKIO:
+		res->has_blockio = true;
+		res->blockio.weight = (opt_u64){true, (uint64_t)v};
+		break;
+	case O_PERIOD:
+		res->has_cpu = true;
+		res->cpu.period = (opt_u64){true, (uint64_t)v};
+		break;
+	case O_QUOTA:
+		res->has_cpu = true;
+		res->cpu.quota = (opt_i64){true, v};
+		break;
+	case O_SHARE:
+		res->has_cpu = true;
+		res->cpu.shares = (opt_u64){true, (uint64_t)v};
+		break;
 	case O_RTPERIOD:
 		res->has_cpu = true;
 		res->cpu.realtime_period = (opt_u64){true, (uint64_t)v};
 		break;
-	case O_RTRUNTIME: res->has_cpu = true; res->cpu.realtime_runtime = (opt_i64){true, v}; break;
-	case O_PIDS: res->pids_limit = (opt_i64){true, v}; break;
+	case O_RTRUNTIME:
+		res->has_cpu = true;
+		res->cpu.realtime_runtime = (opt_i64){true, v};
+		break;
+	case O_PIDS:
+		res->pids_limit = (opt_i64){true, v};
+		break;
 	}
 	return 0;
 }

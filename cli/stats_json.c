@@ -96,7 +96,8 @@ json_object *cli_stats_json(const struct vps_cgroup_stats *st)
 	json_object *b = json_object_new_object();
 	json_object_object_add(b, "ioServiceBytesRecursive",
 			       blkio_list(st->blkio.bytes, st->blkio.n_bytes));
-	json_object_object_add(b, "ioServicedRecursive", blkio_list(st->blkio.ios, st->blkio.n_ios));
+	json_object_object_add(b, "ioServicedRecursive",
+			       blkio_list(st->blkio.ios, st->blkio.n_ios));
 	add_psi(b, &st->blkio.psi);
 	json_object_object_add(d, "blkio", b);
 	json_object *h = json_object_new_object();

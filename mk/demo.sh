@@ -25,7 +25,7 @@ ROOT=$WORK/state
 NAME=demo-web1-$$
 v() { "$VPS" --root "$ROOT" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-show() { printf '$'; printf ' %q' "$@"; echo; "$@"; }
+show() { printf '$ %s\n' "$*"; "$@"; }
 cleanup() {
 	v delete --force "$NAME" >/dev/null 2>&1 || true
 	rm -rf "$WORK"

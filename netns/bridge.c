@@ -5,10 +5,33 @@
 
 #include "netns/link.h"
 
+struct find {
+	const char *name;
+	int ifindex;
+};
+
+static void find_cb(int ifindex, const char *name, bool up, void *data)
+{
+	(void)up;
+	struct find *f = data;
+	if (strcmp(name, f->name) == 0)
+		f->ifindex = ifindex;
+}
+
+int vps_bridge_find(struct vps_nl *nl, const char *name)
+{
+	int idx = vps_link_index(nl, name);
+	if (idx < 0)
+		return idx;
+	struct find f = {.name = name, .ifindex = -EMEDIUMTYPE};
+	int r = vps_bridge_list(nl, find_cb, &f);
+	return r < 0 ? r : f.ifindex;
+}
+
 int vps_bridge_ensure(struct vps_nl *nl, const char *name, unsigned mtu, bool *created)
 {
 	*created = false;
-	int idx = vps_link_index(nl, name);
+	int idx = vps_bridge_find(nl, name);
 	if (idx != -ENODEV)
 		return idx;
 	struct nlmsghdr *nlh =

@@ -19,7 +19,8 @@ int vps_veth_create(struct vps_nl *nl, const char *host_name, const char *peer_n
 		    int peer_netns_fd, unsigned mtu);
 
 /* Create bridge NAME (if missing): returns its ifindex, *created tells whether
- * this call made it (a concurrent creator's EEXIST counts as reuse). */
+ * this call made it (a concurrent creator's EEXIST counts as reuse).
+ * -EMEDIUMTYPE when NAME exists but is not a bridge. */
 int vps_bridge_ensure(struct vps_nl *nl, const char *name, unsigned mtu, bool *created);
 
 /* Add ip (with its prefix) to ifindex; EEXIST counts as success when
@@ -35,5 +36,8 @@ int vps_route_default(struct vps_nl *nl, int ifindex, const struct vps_ip *gw);
 /* Every link of kind "bridge": cb(ifindex, name, up, number of ports). */
 typedef void (*vps_bridge_cb)(int ifindex, const char *name, bool up, void *data);
 int vps_bridge_list(struct vps_nl *nl, vps_bridge_cb cb, void *data);
+/* ifindex of bridge NAME, -EMEDIUMTYPE when NAME is another kind of link,
+ * -ENODEV when there is no such link. */
+int vps_bridge_find(struct vps_nl *nl, const char *name);
 /* Number of links enslaved to the bridge ifindex. */
 int vps_bridge_ports(struct vps_nl *nl, int ifindex);

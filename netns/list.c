@@ -115,19 +115,6 @@ out:
 	return r;
 }
 
-struct find {
-	const char *name;
-	int ifindex;
-};
-
-static void find_cb(int ifindex, const char *name, bool up, void *data)
-{
-	(void)up;
-	struct find *f = data;
-	if (strcmp(name, f->name) == 0)
-		f->ifindex = ifindex;
-}
-
 int vps_net_bridge_remove(const char *root, const char *bridge, vps_err *err)
 {
 	struct vps_leases l = {0};
@@ -144,12 +131,11 @@ int vps_net_bridge_remove(const char *root, const char *bridge, vps_err *err)
 	vps_leases_free(&l);
 	if (r < 0 || (r = vps_nl_open(&nl, -1, err)) < 0)
 		return r;
-	struct find f = {.name = bridge, .ifindex = -ENODEV};
-	if ((r = vps_bridge_list(&nl, find_cb, &f)) < 0)
-		vps_error(err, -r, "list bridges");
-	else if (f.ifindex == -ENODEV)
-		r = vps_errorx(err, ENODEV, "bridge %s does not exist", bridge);
-	else if ((r = vps_bridge_ports(&nl, f.ifindex)) < 0)
+	int idx = vps_bridge_find(&nl, bridge);
+	if (idx == -ENODEV || idx == -EMEDIUMTYPE)
+		r = vps_errorx(err, ENODEV, "bridge %s does not exist%s", bridge,
+			       idx == -EMEDIUMTYPE ? " (that link is not a bridge)" : "");
+	else if ((r = idx) < 0 || (r = vps_bridge_ports(&nl, idx)) < 0)
 		vps_error(err, -r, "bridge %s", bridge);
 	else if (r > 0)
 		r = vps_errorx(err, EBUSY, "bridge %s still has %d port%s", bridge, r,

@@ -68,15 +68,18 @@ static int copy_tree(int src, int dst, int depth, const char **failed)
 				r = -errno;
 				break;
 			}
-			_cleanup_close_ int s2 = openat(src, n, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int d2 = openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int s2 =
+			    openat(src, n, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int d2 =
+			    openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (s2 < 0 || d2 < 0) {
 				r = -errno;
 				break;
 			}
 			if ((r = copy_tree(s2, d2, depth + 1, failed)) < 0)
 				break;
-			if (fchown(d2, st.st_uid, st.st_gid) < 0 || fchmod(d2, st.st_mode & 07777) < 0)
+			if (fchown(d2, st.st_uid, st.st_gid) < 0 ||
+			    fchmod(d2, st.st_mode & 07777) < 0)
 				r = -errno;
 		} else if (S_ISREG(st.st_mode)) {
 			r = copy_file(src, dst, n, &st);

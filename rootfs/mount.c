@@ -111,6 +111,34 @@ static int bind_mount(const struct vps_mount_ctx *c, const struct oci_mount *m,
 	return vps_attach_tree(tree, target, o, what, err);
 }
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x1000U
+#endif
+
+static uint64_t mnt_id(int fd)
+{
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return sx.stx_mnt_id;
+}
+
+/* The root of the mount just made on TARGET, looked up again by path: it must
+ * be another mount than the one TARGET is on, else the path changed under us. */
+static int reopen_new_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, int target,
+			    const char *what, vps_err *err)
+{
+	int fd = vps_path_in_root(c->rootfs_fd, m->destination, err);
+	if (fd < 0)
+		return fd;
+	uint64_t under = mnt_id(target), now = mnt_id(fd);
+	if (under && under == now) {
+		close(fd);
+		return vps_errorx(err, EAGAIN, "%s: the mount point changed during set-up", what);
+	}
+	return fd;
+}
+
 static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, struct vps_mntopts *o,
 		    const char *what, vps_err *err)
 {
@@ -126,10 +154,12 @@ static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, st
 		return vps_error(err, errno, "%s: tmpcopyup: open the directory", what);
 	int r = vps_mount_fs_at(src, target, type, o->flags, o->data, what, err);
 	if (r == 0 && under >= 0) {
-		_cleanup_close_ int top = vps_path_in_root(c->rootfs_fd, m->destination, err);
-		_cleanup_close_ int dst = top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int top = reopen_new_mount(c, m, target, what, err);
+		_cleanup_close_ int dst =
+		    top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dst < 0)
-			return top < 0 ? top : vps_error(err, errno, "%s: open the new tmpfs", what);
+			return top < 0 ? top
+				       : vps_error(err, errno, "%s: open the new tmpfs", what);
 		if ((r = vps_copyup(under, dst, what, err)) < 0)
 			return r;
 	}
@@ -158,7 +188,7 @@ static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, st
 		return r;
 	if (!o->rattr_set && !o->rattr_clr && !o->n_prop)
 		return 0;
-	_cleanup_close_ int root = vps_path_in_root(c->rootfs_fd, m->destination, err);
+	_cleanup_close_ int root = reopen_new_mount(c, m, target, what, err);
 	if (root < 0)
 		return root;
 	return vps_mount_apply_attrs(root, o, what, err);

@@ -13,6 +13,11 @@ struct vps_rootfs_opts {
 	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool in_userns;	    /* devices are bind-mounted, not mknod'ed */
 	bool new_cgroupns;  /* for the cgroup mount */
+	/* Called after the mounts, before pivot_root, when set: the runtime runs
+	 * the prestart/createRuntime (via its parent) and createContainer hooks
+	 * there, as the OCI spec orders them. */
+	int (*before_pivot)(void *arg, vps_err *err);
+	void *before_pivot_arg;
 };
 
 /* Make the mount tree: rootfs propagation, the spec's mounts, /dev (default

@@ -88,6 +88,8 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 			r = vps_readonly_paths(rootfs_fd, spec->lx.readonly_paths,
 					       spec->lx.n_readonly_paths, err);
 	}
+	if (r == 0 && o->before_pivot)
+		r = o->before_pivot(o->before_pivot_arg, err);
 	if (r < 0)
 		return r;
 	return enter_rootfs(spec, o, rootfs_fd, err);

@@ -1,6 +1,7 @@
 /* vps_bundle_make: check the request, make DIR and DIR/rootfs, fill it from
  * the template, write config.json; undo everything on failure. */
 #include <errno.h>
+#include <json-c/json.h>
 #include <fcntl.h>
 #include <math.h>
 #include <dirent.h>
@@ -109,7 +110,7 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 	return 0;
 }
 
-static int fill(int bundlefd, const struct vps_bundle_opts *o, vps_err *err)
+static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc, vps_err *err)
 {
 	const char *t = o->tmpl, *init = "/sbin/init";
 	if (mkdirat(bundlefd, "rootfs", 0755) < 0)
@@ -139,17 +140,23 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, vps_err *err)
 		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
 	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0)
 		return r;
-	return vps_tmpl_config(bundlefd, o, init, err);
+	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), err);
 }
 
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 {
 	bool made_dir = false;
-	int r = check_request(o, &made_dir, err);
-	if (r < 0)
+	json_object *sc = NULL;
+	int r = vps_tmpl_seccomp(o->seccomp, &sc, err);
+	if (r >= 0)
+		r = check_request(o, &made_dir, err);
+	if (r < 0) {
+		json_object_put(sc);
 		return r;
+	}
 	_cleanup_close_ int bundlefd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = bundlefd < 0 ? vps_error(err, errno, "open %s", o->dir) : fill(bundlefd, o, err);
+	r = bundlefd < 0 ? vps_error(err, errno, "open %s", o->dir) : fill(bundlefd, o, &sc, err);
+	json_object_put(sc);
 	if (r >= 0)
 		return 0;
 	if (made_dir) {

@@ -16,6 +16,9 @@
 #define VPS_ANN_BRIDGE	  "org.vps.net.bridge"
 #define VPS_ANN_GATEWAY	  "org.vps.net.gateway"
 #define VPS_ANN_ISOLATION "org.vps.isolation" /* "vm" */
+#define VPS_ANN_IP6	  "org.vps.net.ip6"
+#define VPS_ANN_PUBLISH	  "org.vps.net.publish"
+#define VPS_ANN_DNS	  "org.vps.net.dns"
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -27,8 +30,9 @@ struct vps_bundle_opts {
 	int64_t memory;	      /* bytes; 0: none */
 	int64_t pids;	      /* 0: none */
 	int64_t cpu_quota;    /* us per 100000 us period; 0: none */
-	const char *ip, *bridge, *gateway;
+	const char *ip, *bridge, *gateway, *ip6, *publish, *dns;
 	bool vm;
+	const char *seccomp;   /* NULL: the default profile; "none"; or a JSON file */
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
 };
@@ -51,8 +55,12 @@ int vps_tmpl_dir(const char *src, const char *rootfs, vps_err *err);
 int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err);
 /* The VPS's identity files: /etc/hostname, /etc/hosts (in-root). */
 int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
-/* Write DIR/config.json for the VPS. */
-int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, vps_err *err);
+/* linux.seccomp from --seccomp (NULL: the default profile; "none": *out NULL). */
+struct json_object;
+int vps_tmpl_seccomp(const char *which, struct json_object **out, vps_err *err);
+/* Write DIR/config.json for the VPS (takes sc). */
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
+		    struct json_object *sc, vps_err *err);
 /* The default seccomp profile (OCI linux.seccomp JSON text). */
 extern const char vps_default_seccomp_json[];
 /* Run argv (PATH searched), stdout/stderr captured; the error names the

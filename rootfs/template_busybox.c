@@ -1,6 +1,7 @@
 /* The busybox template: a small but complete system from the host's
  * busybox-static: accounts (passwd, shadow, group, gshadow), busybox init as
  * pid 1 with an inittab that runs syslogd and an httpd, a shell, login/su. */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -67,12 +68,37 @@ static const struct {
     {"/var/www/index.html", "<h1>vps busybox VPS</h1>\n", 0644},
 };
 
+/* A dynamically linked busybox (Debian's "busybox" package) would not run in
+ * a rootfs without its libraries: require an ELF without PT_INTERP. */
+static int check_static(int fd, vps_err *err)
+{
+	Elf64_Ehdr eh;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 64)
+		return vps_errorx(err, ENOEXEC, "%s: not a 64-bit ELF executable", BUSYBOX);
+	for (int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		off_t off = (off_t)eh.e_phoff + (off_t)i * (off_t)sizeof(ph);
+		if (pread(fd, &ph, sizeof(ph), off) != (ssize_t)sizeof(ph))
+			return vps_errorx(err, ENOEXEC, "%s: truncated ELF", BUSYBOX);
+		if (ph.p_type == PT_INTERP)
+			return vps_errorx(err, ENOEXEC,
+					  "%s is dynamically linked; install busybox-static",
+					  BUSYBOX);
+	}
+	return 0;
+}
+
 static int copy_busybox(int rootfd, vps_err *err)
 {
 	_cleanup_close_ int in = open(BUSYBOX, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (in < 0 || fstat(in, &st) < 0)
 		return vps_error(err, errno, "%s (install busybox-static)", BUSYBOX);
+	int r = check_static(in, err);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int out =
 	    openat(rootfd, "bin/busybox", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
 	if (out < 0)

@@ -2,6 +2,7 @@
  * long-running system: the template's init as pid 1, no terminal, writable
  * root, hostname, a VPS capability set, limits, seccomp, annotations. */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <string.h>
 
@@ -82,19 +83,49 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 		json_object_object_add(a, VPS_ANN_BRIDGE, json_object_new_string(o->bridge));
 	if (o->gateway)
 		json_object_object_add(a, VPS_ANN_GATEWAY, json_object_new_string(o->gateway));
+	if (o->ip6)
+		json_object_object_add(a, VPS_ANN_IP6, json_object_new_string(o->ip6));
+	if (o->publish)
+		json_object_object_add(a, VPS_ANN_PUBLISH, json_object_new_string(o->publish));
+	if (o->dns)
+		json_object_object_add(a, VPS_ANN_DNS, json_object_new_string(o->dns));
 	if (o->vm)
 		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
 }
 
-int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, vps_err *err)
+/* linux.seccomp: the default profile, none, or an OCI profile from a file. */
+int vps_tmpl_seccomp(const char *which, json_object **out, vps_err *err)
+{
+	*out = NULL;
+	if (which && strcmp(which, "none") == 0)
+		return 0;
+	_cleanup_free_ char *text = NULL;
+	if (which) {
+		int r = vps_read_file_at(AT_FDCWD, which, 4 << 20, &text, NULL, err);
+		if (r < 0)
+			return vps_error_wrap(err, "--seccomp");
+	}
+	json_object *sc = json_tokener_parse(text ? text : vps_default_seccomp_json), *da;
+	if (!sc || !json_object_is_type(sc, json_type_object) ||
+	    !json_object_object_get_ex(sc, "defaultAction", &da)) {
+		json_object_put(sc);
+		return vps_errorx(err, EINVAL,
+				  "--seccomp %s: not an OCI seccomp profile (JSON "
+				  "object with defaultAction)",
+				  which ? which : "(default)");
+	}
+	*out = sc;
+	return 0;
+}
+
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
+		    json_object *sc, vps_err *err)
 {
 	_cleanup_free_ char *text = oci_spec_default_json(false);
 	json_object *cfg = text ? json_tokener_parse(text) : NULL;
-	json_object *sc = json_tokener_parse(vps_default_seccomp_json);
-	if (!cfg || !sc) {
-		json_object_put(cfg);
+	if (!cfg) {
 		json_object_put(sc);
-		return vps_errorx(err, EINVAL, "internal: default config or seccomp profile");
+		return vps_errorx(err, EINVAL, "internal: default config");
 	}
 	edit_process(child(cfg, "process"), init, o->allow_setuid);
 	json_object_object_add(child(cfg, "root"), "readonly", json_object_new_boolean(0));
@@ -102,7 +133,10 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 			       json_object_new_string(o->hostname ? o->hostname : o->name));
 	json_object *lx = child(cfg, "linux");
 	edit_resources(lx, o);
-	json_object_object_add(lx, "seccomp", sc);
+	if (sc)
+		json_object_object_add(lx, "seccomp", sc);
+	else
+		json_object_object_del(lx, "seccomp");
 	annotate(cfg, o);
 	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE);

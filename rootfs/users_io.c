@@ -110,7 +110,13 @@ static int remove_strays(struct vps_userdb *db, vps_err *err)
 
 static int take_lock(struct vps_userdb *db, vps_err *err)
 {
-	db->lockfd = vps_users_open_in_root(db->rootfd, "/etc/.pwd.lock", O_WRONLY | O_CREAT, 0600);
+	/* A lock file we create belongs to the VPS's root (a user namespace's too). */
+	db->lockfd =
+	    vps_users_open_in_root(db->rootfd, "/etc/.pwd.lock", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (db->lockfd >= 0 && fchown(db->lockfd, db->root_uid, db->root_gid) < 0)
+		log_warn("chown /etc/.pwd.lock: %m");
+	if (db->lockfd < 0 && errno == EEXIST)
+		db->lockfd = vps_users_open_in_root(db->rootfd, "/etc/.pwd.lock", O_WRONLY, 0);
 	if (db->lockfd < 0)
 		return vps_error(err, errno, "/etc/.pwd.lock");
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};

@@ -17,6 +17,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/sendfd.h"
 
 /* exec: a pty of the container's devpts, by fd only (TIOCGPTPEER). */
 static int open_pty(int *master, int *slave, vps_err *err)
@@ -67,33 +68,8 @@ int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_e
 
 int vps_console_send(const char *socket_path, int master, vps_err *err)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(socket_path) >= sizeof(sa.sun_path))
-		return vps_errorx(err, ENAMETOOLONG, "--console-socket %s: path too long",
-				  socket_path);
-	strcpy(sa.sun_path, socket_path);
-	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return vps_error(err, errno, "--console-socket %s", socket_path);
-	char name[] = "/dev/ptmx";
-	struct iovec iov = {name, sizeof(name) - 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
-		return vps_error(err, errno, "--console-socket %s: send", socket_path);
-	return 0;
+	static const char name[] = "/dev/ptmx"; /* what runc sends with the master */
+	return vps_send_fd_to(socket_path, name, sizeof(name) - 1, master, "--console-socket", err);
 }
 
 struct relay {

@@ -140,7 +140,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 		return r;
 	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
 	char sc_cache[PATH_MAX];
-	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, o->root);
+	snprintf(sc_cache, sizeof(sc_cache), "%s", VPS_SECCOMP_CACHE_DIR);
 	/* nothing on the host is touched until the whole spec validated */
 	if ((r = load_bundle(&c, err)) < 0)
 		goto out;

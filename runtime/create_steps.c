@@ -57,8 +57,7 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	    (r = save(c, VPS_CREATING, err)) < 0)
 		return r;
 	const struct oci_linux *lx = &c->spec->lx;
-	if ((r = vps_cgroup_create(lx->cgroups_path, c->o->id, c->o->systemd_cgroup,
-				   lx->has_resources ? &lx->resources : NULL, &c->cg, err)) < 0)
+	if ((r = vps_cgroup_create_for_spec(lx, c->o->id, c->o->systemd_cgroup, &c->cg, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
 	st->cgroup_path = strdup(vps_cgroup_path(c->cg));
 	if (!st->cgroup_path)
@@ -186,11 +185,11 @@ int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
 		return vps_error_wrap(err, "cgroup");
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;
+	/* recorded with the final save: until READY the init dies with us (its
+	 * sync socket closes) and delete reaches leftovers through the cgroup */
 	c->st->pid = c->pid;
 	if (vps_proc_starttime(c->pid, &c->st->pid_start, NULL) < 0)
 		return vps_errorx(err, ESRCH, "container init exited during create");
-	if ((r = save(c, VPS_CREATING, err)) < 0)
-		return r;
 	_cleanup_free_ char *js = vps_state_oci_json(c->st);
 	if (!js)
 		return vps_error(err, ENOMEM, "state");

@@ -15,19 +15,24 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-/* Kill the init (and with a cgroup, everything in it); wait for the init. */
+/* Kill the init (and with a cgroup, everything in it, thawed so a paused
+ * container dies now); wait for the init. */
 static void kill_and_wait(const struct vps_state *st, struct vps_cgroup *cg)
 {
 	vps_err ignore;
 	int pidfd = -1;
-	if (vps_state_pidfd(st, &pidfd, &ignore) == 0) {
+	bool have = vps_state_pidfd(st, &pidfd, &ignore) == 0;
+	if (have)
 		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+	if (cg) {
+		vps_cgroup_kill(cg, SIGKILL, &ignore);
+		vps_cgroup_freeze(cg, false, &ignore);
+	}
+	if (have) {
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 		poll(&p, 1, 10000);
 		close(pidfd);
 	}
-	if (cg)
-		vps_cgroup_kill(cg, SIGKILL, &ignore);
 }
 
 static int destroy(const char *root, const char *id, struct vps_state *st, vps_err *err)

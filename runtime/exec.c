@@ -62,7 +62,7 @@ static int load(struct ectx *c, vps_err *err)
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
 	char sc_cache[PATH_MAX]; /* the compiled filter cached by create */
-	snprintf(sc_cache, sizeof(sc_cache), "%s/" VPS_SECCOMP_CACHE_SUBDIR, c->o->root);
+	snprintf(sc_cache, sizeof(sc_cache), "%s", VPS_SECCOMP_CACHE_DIR);
 	return vps_seccomp_prepare(c->spec->lx.seccomp, sc_cache, &c->sc, err);
 }
 
@@ -110,11 +110,10 @@ static int drive(struct ectx *c, vps_err *err)
 				vps_console_copy_winsize(m.fd);
 				c->pty = take_fd(m.fd);
 			}
-			if (r >= 0 && (r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0,
-							 -1)) < 0)
+			if (r >= 0 &&
+			    (r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0, -1)) < 0)
 				r = vps_error(err, -r, "sync");
-		}
-		else if (m.type == VPS_SYNC_SECCOMP) {
+		} else if (m.type == VPS_SYNC_SECCOMP) {
 			char *js = vps_state_oci_json(c->st);
 			r = vps_seccomp_send_listener(c->spec->lx.seccomp, m.fd, js, err);
 			free(js);
@@ -169,8 +168,7 @@ int vps_exec(const struct vps_exec_opts *o, int *exit_status, vps_err *err)
 		r = vps_vm_exec_process(o->root, o->id, &c.ep.proc, o->detach, exit_status, err);
 		goto out;
 	}
-	if ((r = join_target(&c, &child_flags, err)) < 0 ||
-	    (r = spawn(&c, child_flags, err)) < 0)
+	if ((r = join_target(&c, &child_flags, err)) < 0 || (r = spawn(&c, child_flags, err)) < 0)
 		goto out;
 	if (o->pid_file && (r = vps_write_pid_file(o->pid_file, c.pid, err)) < 0)
 		goto out;

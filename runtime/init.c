@@ -44,32 +44,54 @@ static int new_session_keyring(vps_err *err)
 	return 0;
 }
 
-/* Everything before the rootfs (create only). */
-static int setup_namespaces(struct vps_child *c, vps_err *err)
+struct pivot_hooks {
+	struct vps_child *c;
+	const char *state_json;
+	bool failed;
+};
+
+/* After the mounts, before pivot_root (the OCI order): prestart and
+ * createRuntime by the parent in the runtime's namespaces, then createContainer
+ * here in the container's namespaces. */
+static int hooks_before_pivot(void *arg, vps_err *err)
 {
+	struct pivot_hooks *h = arg;
 	struct vps_sync_msg m;
 	int r;
-	if (c->has_hooks_runtime) {
-		if ((r = vps_sync_send(c->sync_fd, VPS_SYNC_HOOKS, 0, NULL, 0, -1)) < 0)
+	h->failed = true;
+	if (h->c->has_hooks_runtime) {
+		if ((r = vps_sync_send(h->c->sync_fd, VPS_SYNC_HOOKS, 0, NULL, 0, -1)) < 0)
 			return vps_error(err, -r, "sync");
-		if ((r = vps_sync_expect(c->sync_fd, VPS_SYNC_HOOKS_DONE, &m, err)) < 0)
+		if ((r = vps_sync_expect(h->c->sync_fd, VPS_SYNC_HOOKS_DONE, &m, err)) < 0)
 			return r;
 		vps_sync_msg_clear(&m);
 	}
+	r = vps_hooks_run(&h->c->spec->hooks, OCI_HOOK_CREATE_CONTAINER, h->state_json, err);
+	h->failed = r < 0;
+	return r;
+}
+
+/* Everything up to the new root (create only). */
+static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err *err)
+{
+	int r;
 	if (!c->no_new_keyring && (r = new_session_keyring(err)) < 0)
 		return r;
 	if ((r = set_names(c->spec, err)) < 0)
 		return r;
 	if ((r = vps_child_sysctls(c->spec, err)) < 0)
 		return r;
+	struct pivot_hooks h = {.c = c, .state_json = state_json};
 	struct vps_rootfs_opts ro = {
 	    .rootfs = c->rootfs,
 	    .no_pivot = c->no_pivot,
 	    .in_userns = c->new_userns || c->ns_fds[OCI_NS_USER] >= 0,
 	    .new_cgroupns = c->new_cgroupns,
+	    .before_pivot = hooks_before_pivot,
+	    .before_pivot_arg = &h,
 	};
 	if ((r = vps_rootfs_setup(c->spec, &ro, err)) < 0)
-		return vps_error_wrap(err, "rootfs");
+		return h.failed ? r : vps_error_wrap(err, "rootfs");
 	return 0;
 }
 
@@ -107,13 +129,8 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 	}
 	if ((r = vps_child_join_ns(c, err)) < 0)
 		return r;
-	if (!c->exec_mode && (r = setup_namespaces(c, err)) < 0)
+	if (!c->exec_mode && (r = setup_namespaces(c, *state_json, err)) < 0)
 		return r;
-	if (!c->exec_mode) {
-		if ((r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_CREATE_CONTAINER, *state_json,
-				       err)) < 0)
-			return r;
-	}
 	if ((c->proc->terminal || !c->exec_mode) && setsid() < 0)
 		return vps_error(err, errno, "setsid");
 	if ((r = vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err)) < 0)
@@ -157,7 +174,9 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		goto fail;
 	if (c->exec_mode)
 		vps_child_exec(path, c->proc, c->sync_fd, true);
-	vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1);
+	/* a creator that died (create was killed) cannot record us: do not linger */
+	if (vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1) < 0)
+		_exit(1);
 	close(c->sync_fd);
 	int conn = vps_barrier_wait(c->barrier_fd, &err);
 	if (conn < 0)

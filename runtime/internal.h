@@ -133,7 +133,7 @@ void vps_console_relay_stop(void *handle);
 struct vps_created {
 	pid_t pid;
 	int pidfd;
-	int pty; /* pty master when kept (foreground run), else -1; VM: stdin/tty socket */
+	int pty;      /* pty master when kept (foreground run), else -1; VM: stdin/tty socket */
 	bool vm, tty; /* a VM container (runtime/vm) and its process.terminal */
 };
 int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,

@@ -30,7 +30,9 @@ int vps_kill(const char *root, const char *id, int sig, bool all, vps_err *err)
 	if ((r = vps_container_load(root, id, &dirfd, &lockfd, &st, err)) < 0)
 		return r;
 	enum vps_status s = vps_status_live(root, st);
-	if (s != VPS_CREATED && s != VPS_RUNNING && s != VPS_PAUSED) {
+	/* --all also reaches what outlived a stopped init (as runc allows) */
+	bool stopped_all = all && s == VPS_STOPPED && !vps_vm_state(st);
+	if (s != VPS_CREATED && s != VPS_RUNNING && s != VPS_PAUSED && !stopped_all) {
 		r = vps_errorx(err, ESRCH, "container not running (%s)", vps_status_name(s));
 		goto out;
 	}

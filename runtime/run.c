@@ -118,7 +118,7 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	r = cr.vm ? vps_vm_wait_created(o->root, o->id, &cr, exit_status, err)
 		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, err);
 	vps_err e;
-	if (vps_delete(o->root, o->id, true, &e) < 0)
+	if (!o->keep && vps_delete(o->root, o->id, true, &e) < 0)
 		log_warn("run %s: delete: %s", o->id, e.msg);
 close:
 	close(cr.pidfd);

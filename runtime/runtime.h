@@ -17,9 +17,10 @@ struct vps_create_opts {
 	const char *pid_file;	    /* written before create returns */
 	bool no_pivot;		    /* MS_MOVE + chroot instead of pivot_root */
 	bool no_new_keyring;	    /* keep the caller's session keyring */
+	bool keep;		    /* run: do not delete the container when it exits */
 	unsigned preserve_fds;	    /* pass fds 3 .. 3+N-1 to the container */
 	bool systemd_cgroup;
-	bool vm;                    /* --vm: run the bundle in a microVM (runtime/vm) */
+	bool vm; /* --vm: run the bundle in a microVM (runtime/vm) */
 };
 
 /* Create the container and leave its init blocked on the exec barrier. */

@@ -7,9 +7,13 @@
 
 struct vps_seccomp; /* a compiled filter plus its flags */
 
-/* The cache directory to use under a state root: ROOT/@seccomp ('@' is not
- * allowed in container ids, so it never collides with or lists as one). */
+/* Where compiled filters are cached: one host-wide directory under the default
+ * state root, whatever --root a caller uses, so an engine's own state root
+ * (containerd's /run/containerd/runc/NS, podman's) holds nothing of ours once
+ * its containers are deleted, as with runc. '@' is not allowed in container
+ * ids, so under /run/vps it never collides with or lists as a container. */
 #define VPS_SECCOMP_CACHE_SUBDIR "@seccomp"
+#define VPS_SECCOMP_CACHE_DIR	 "/run/vps/" VPS_SECCOMP_CACHE_SUBDIR
 
 /* Compile sc (NULL: *out = NULL, nothing to install). cache_dir may be NULL. */
 int vps_seccomp_prepare(const struct oci_seccomp *sc, const char *cache_dir,

@@ -88,7 +88,8 @@ static void file_name(const struct vps_buf *key, char name[32])
 /* The cache directory, created 0700 if missing; -1 if it is not safe to use. */
 static int open_dir(const char *dir)
 {
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	vps_err e;
+	if (vps_mkdir_p(dir, 0700, &e) < 0)
 		return -1;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;

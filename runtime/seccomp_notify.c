@@ -4,12 +4,10 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "runtime/seccomp_internal.h"
 #include "util/cleanup.h"
+#include "util/sendfd.h"
 
 static char *process_state(const struct oci_seccomp *sc, const char *state_json, vps_err *err)
 {
@@ -47,38 +45,9 @@ int vps_seccomp_send_listener(const struct oci_seccomp *sc, int listener_fd, con
 {
 	if (!sc->listener_path)
 		return vps_errorx(err, EINVAL, "seccomp: SCMP_ACT_NOTIFY needs a listenerPath");
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(sc->listener_path) >= sizeof(sa.sun_path))
-		return vps_errorx(err, ENAMETOOLONG, "seccomp listener %s: path too long",
-				  sc->listener_path);
-	strcpy(sa.sun_path, sc->listener_path);
 	_cleanup_free_ char *msg = process_state(sc, state_json, err);
 	if (!msg)
 		return -err->code;
-	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return vps_error(err, errno, "seccomp listener: socket");
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return vps_error(err, errno, "seccomp listener %s: connect", sc->listener_path);
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct iovec iov = {.iov_base = msg, .iov_len = strlen(msg)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener_fd, sizeof(int));
-	ssize_t n = sendmsg(s, &mh, MSG_NOSIGNAL);
-	if (n < 0)
-		return vps_error(err, errno, "seccomp listener %s: send", sc->listener_path);
-	if ((size_t)n != iov.iov_len)
-		return vps_errorx(err, EIO, "seccomp listener %s: short write", sc->listener_path);
-	return 0;
+	return vps_send_fd_to(sc->listener_path, msg, strlen(msg), listener_fd, "seccomp listener",
+			      err);
 }

@@ -106,3 +106,17 @@ teardown_file() { core_teardown_file; }
 	run v exec core-ex echo ok
 	[ "$output" = ok ]
 }
+
+@test "core-exec: the foreground exec forwards signals; 128+N when the process dies of N" {
+	"$VPS" --root "$ROOT" exec core-ex sh -c 'trap "exit 42" TERM; echo ready >/tmp/ex-ready; while :; do sleep 0.1; done' &
+	pid=$!
+	b=$WORK/ex
+	for i in $(seq 50); do [ -e "$b/rootfs/tmp/ex-ready" ] && break; sleep 0.1; done
+	kill -TERM $pid
+	for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -9 $pid 2>/dev/null && { echo "exec did not exit after SIGTERM"; false; }
+	wait $pid && st=0 || st=$?
+	[ "$st" -eq 42 ]
+	run v exec core-ex sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # core: OCI hooks, all six: order, the state on stdin, args and env, timeouts,
 # and the spec's failure semantics (fatal before the process runs, warnings
-# after). Host hooks log to the rootfs through its host path; container hooks
-# (createContainer, startContainer) run inside and log to /tmp.
+# after). Hooks log to the rootfs through its host path; createContainer runs
+# in the container's namespaces before pivot_root (it sees the container's
+# hostname), startContainer inside the container (it logs to /tmp).
 # timeout: 300
 load helpers
 load core_helpers
@@ -19,7 +20,7 @@ hooks_bundle() {
 	cfg "$b" "
 	  .hooks.prestart = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat >$st/prestart.json; echo prestart >>$log\"]}]
 	| .hooks.createRuntime = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo createRuntime:\$HOOKVAR >>$log\"], \"env\": [\"HOOKVAR=x1\"]}]
-	| .hooks.createContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo createContainer >>/tmp/hooks.log\"]}]
+	| .hooks.createContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo createContainer:\$(hostname) >>$log\"]}]
 	| .hooks.startContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat >/tmp/start.json; echo startContainer >>/tmp/hooks.log\"]}]
 	| .hooks.poststart = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat >$st/poststart.json; echo poststart >>$log\"]}]
 	| .hooks.poststop = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat >$st/poststop.json; echo poststop >>$WORK/$1-poststop.log\"]}]"
@@ -31,12 +32,12 @@ hooks_bundle() {
 	vbg create --bundle "$b" core-hk1
 	pid=$(v state core-hk1 | jq .pid)
 	run cat "$b/rootfs/tmp/hooks.log"
-	[ "$output" = "$(printf 'prestart\ncreateRuntime:x1\ncreateContainer')" ]
+	[ "$output" = "$(printf 'prestart\ncreateRuntime:x1\ncreateContainer:vps')" ]
 	vbg start core-hk1
 	sleep 0.5
 	run cat "$b/rootfs/tmp/hooks.log"
-	[ "$output" = "$(printf 'prestart\ncreateRuntime:x1\ncreateContainer\nstartContainer\nprocess\npoststart')" ] ||
-		[ "$output" = "$(printf 'prestart\ncreateRuntime:x1\ncreateContainer\nstartContainer\npoststart\nprocess')" ]
+	[ "$output" = "$(printf 'prestart\ncreateRuntime:x1\ncreateContainer:vps\nstartContainer\nprocess\npoststart')" ] ||
+		[ "$output" = "$(printf 'prestart\ncreateRuntime:x1\ncreateContainer:vps\nstartContainer\npoststart\nprocess')" ]
 	st=$WORK/hk1-state
 	[ "$(jq -r .id "$st/prestart.json")" = core-hk1 ]
 	[ "$(jq -r .pid "$st/prestart.json")" = "$pid" ]

@@ -24,6 +24,22 @@ teardown_file() { core_teardown_file; }
 	[ "${lines[4]}" = allow ]   # we are root on the host: no need to deny setgroups
 }
 
+@test "core-ns: exec joins the container's user namespace" {
+	chmod 755 "$WORK"
+	b=$(core_bundle userex sleep 100000)
+	cfg "$b" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	vbg run -d --bundle "$b" core-userex
+	pid=$(v state core-userex | jq .pid)
+	run v exec -u 1000 core-userex sh -c 'readlink /proc/self/ns/user; id -u; echo $$ >/tmp/p; cat /proc/self/uid_map'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/user)" ]
+	[ "${lines[1]}" = 1000 ]
+	[ "$(echo ${lines[2]})" = "0 200000 65536" ]
+	v delete --force core-userex
+}
+
 @test "core-ns: a new user namespace without maps is refused before anything is made" {
 	b=$(core_bundle usernomap true)
 	cfg "$b" '.linux.namespaces += [{"type": "user"}] | del(.linux.uidMappings, .linux.gidMappings)'

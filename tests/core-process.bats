@@ -118,3 +118,26 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	[[ "$output" == *".hostname: "*"uts namespace"* ]]
 	no_leftovers core-sysbad
 }
+
+@test "core-process: personality, scheduler and ioPriority" {
+	b=$(core_bundle sched sh -c 'uname -m; grep -E "^policy" /proc/self/sched | tr -d " "; grep -E "^prio" /proc/self/sched | tr -d " "; ionice')
+	cfg "$b" '.linux.personality = {"domain": "LINUX32"}
+		| .process.scheduler = {"policy": "SCHED_BATCH", "nice": 7}
+		| .process.ioPriority = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}'
+	run v run --bundle "$b" core-sched
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = i686 ]
+	[ "${lines[1]}" = policy:3 ]
+	[ "${lines[2]}" = prio:127 ]    # 120 + nice 7
+	[[ "${lines[3]}" == idle* ]]
+}
+
+@test "core-process: --no-pivot runs with MS_MOVE + chroot; --preserve-fds on create" {
+	b=$(core_bundle nopivot sh -c 'cat <&3; ls /proc/self/fd | tr "\n" " "')
+	run v run --no-pivot --preserve-fds 1 --bundle "$b" core-nopivot 3<"$WORK/tpl/rootfs/etc/passwd"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "root:x:0:0:root:/root:/bin/sh" ]
+	[ "${lines[1]}" = "0 1 2 3 4 " ]
+	no_leftovers core-nopivot
+}

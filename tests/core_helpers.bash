@@ -22,7 +22,13 @@ cg_parent() { echo "vps-test-${WORK##*.}"; }
 
 core_teardown_file() {
 	vps_teardown_file
-	rmdir /sys/fs/cgroup/*/"$(cg_parent)" /sys/fs/cgroup/"$(cg_parent)" 2>/dev/null || true
+	# a just-emptied cgroup can refuse rmdir for a moment (EBUSY): retry
+	local i p=$(cg_parent)
+	for i in $(seq 30); do
+		rmdir /sys/fs/cgroup/*/"$p" /sys/fs/cgroup/"$p" 2>/dev/null || true
+		compgen -G "/sys/fs/cgroup/*/$p" >/dev/null || break
+		sleep 0.1
+	done
 }
 
 core_setup_file() {

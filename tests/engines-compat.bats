@@ -79,3 +79,12 @@ teardown_file() { vps_teardown_file; }
 	run v list -q
 	[[ "$output" != *eng-ex* ]]
 }
+
+@test "a new network namespace has its loopback up (as runc and crun), reachable on 127.0.0.1" {
+	cp -a "$WORK/b" "$WORK/lo"
+	set_args "$WORK/lo" sh -c 'ip link show lo | head -1; (nc -l -p 7777 -e echo pong &) ; sleep 0.3; echo ping | nc 127.0.0.1 7777'
+	run v run --bundle "$WORK/lo" eng-lo
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+	[ "${lines[1]}" = pong ]
+}

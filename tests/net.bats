@@ -117,8 +117,8 @@ assert_clean() {
 	[ "$output" = "hello from the vps" ]
 	# published: from another namespace routed through the host (prerouting DNAT)
 	ip netns add "$CLIENT"
-	ip link add vpsnet-cl type veth peer name vpsnet-h netns "$NS"
-	ip link set vpsnet-cl netns "$CLIENT"
+	# made inside $NS, the peer going straight to $CLIENT: nothing in the host's netns
+	ip -n "$NS" link add vpsnet-h type veth peer name vpsnet-cl netns "$CLIENT"
 	ip -n "$CLIENT" addr add 192.0.2.2/24 dev vpsnet-cl
 	ip -n "$CLIENT" link set vpsnet-cl up
 	ip -n "$NS" addr add 192.0.2.1/24 dev vpsnet-h

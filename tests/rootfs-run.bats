@@ -72,3 +72,21 @@ setup() { need_vps_run; }
 	[[ "$(mnt_line /sys/fs/cgroup/pids)" == *" $mem /sys/fs/cgroup/pids ro,"* ]]
 	[[ "$output" == *"Read-only file system"* ]]
 }
+
+@test "vps run with a user namespace: host device nodes bound in, sysfs and mqueue mounted, rootfs writable" {
+	chmod 755 "$WORK" # the namespace's root (host uid 100000) must reach the rootfs
+	make_rootfs "$WORK/u"
+	chown -R 100000:100000 "$WORK/u/rootfs"
+	jq_edit "$WORK/u/config.json" '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+	run_in "$WORK/u" rfs-7 sh -c 'cat /proc/self/uid_map; stat -c "%n %t:%T" /dev/null /dev/zero; cat /proc/self/mountinfo; touch /x && echo rootfs-writable'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"100000"* ]]
+	[[ "$output" == *"/dev/null 1:3"*"/dev/zero 1:5"* ]]
+	[[ "$(mnt_line /sys)" == *" ro,"*" - sysfs "* ]]
+	[[ "$(mnt_line /dev/mqueue)" == *" - mqueue "* ]]
+	[[ "$(mnt_line /dev/null)" == *" /null /dev/null "* ]] # a bind of the host's node
+	[[ "$output" == *rootfs-writable* ]]
+	[ "$(stat -c %u "$WORK/u/rootfs/x")" = 100000 ]
+}

@@ -38,13 +38,17 @@ teardown_file() { vps_teardown_file; }
 	grep -q '^root:x:0:0:' "$R/etc/passwd"
 	grep -q '^root:!:' "$R/etc/shadow" # locked until vps passwd
 	grep -q '^shadow:x:42:' "$R/etc/group"
-	# busybox init is a real init: it runs rcS from a chroot of this rootfs
-	chroot "$R" /bin/sh -c '/etc/init.d/rcS && cat /var/log/boot.log' | grep -q 'web1 up'
+	# busybox init is a real init: it runs rcS from a chroot of this rootfs, in
+	# namespaces of its own with the hostname the runtime would set (the host's
+	# own hostname and mounts are never touched)
+	unshare --uts --mount --ipc --fork chroot "$R" /bin/sh -c \
+		'hostname "$(cat /etc/hostname)" && /etc/init.d/rcS && cat /var/log/boot.log' | grep -q 'web1 up'
 }
 
 @test "vf- bundle options: name, hostname, limits, network and vm annotations" {
 	v bundle "$WORK/b2" --name vf-b2 --hostname host-b2 --memory 64M --pids 99 --cpus 0.5 \
-		--ip 10.88.0.5/24 --bridge vpsbr0 --gateway 10.88.0.1 --vm
+		--ip 10.88.0.5/24 --bridge vpsbr0 --gateway 10.88.0.1 --vm \
+		--ip6 auto --publish 8080:80 --dns 192.0.2.53
 	cfg() { jq -r "$1" "$WORK/b2/config.json"; }
 	[ "$(cfg .hostname)" = host-b2 ]
 	[ "$(cat "$WORK/b2/rootfs/etc/hostname")" = host-b2 ]
@@ -56,6 +60,17 @@ teardown_file() { vps_teardown_file; }
 	[ "$(cfg '.annotations["org.vps.net.bridge"]')" = vpsbr0 ]
 	[ "$(cfg '.annotations["org.vps.net.gateway"]')" = 10.88.0.1 ]
 	[ "$(cfg '.annotations["org.vps.isolation"]')" = vm ]
+	[ "$(cfg '.annotations["org.vps.net.ip6"]')" = auto ]
+	[ "$(cfg '.annotations["org.vps.net.publish"]')" = 8080:80 ]
+	[ "$(cfg '.annotations["org.vps.net.dns"]')" = 192.0.2.53 ]
+}
+
+@test "vf- bundle --seccomp FILE|none" {
+	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chroot"],"action":"SCMP_ACT_ERRNO"}]}' >"$WORK/p.json"
+	v bundle "$WORK/sc1" --seccomp "$WORK/p.json"
+	[ "$(jq -c .linux.seccomp "$WORK/sc1/config.json")" = "$(jq -c . "$WORK/p.json")" ]
+	v bundle "$WORK/sc2" --seccomp none
+	[ "$(jq -r '.linux.seccomp' "$WORK/sc2/config.json")" = null ]
 }
 
 @test "vf- bundle refuses a non-empty DIR and leaves it alone" {
@@ -86,6 +101,9 @@ teardown_file() { vps_teardown_file; }
 	MSG='hostname "bad_host!"' bad --hostname 'bad_host!'
 	MSG='--name' bad --name 'a/b'
 	MSG='suite "Bad Suite"' bad --template 'debian:Bad Suite'
+	MSG="--seccomp: open $WORK/nope.json" bad --seccomp "$WORK/nope.json"
+	echo '[1]' >"$WORK/notprofile.json"
+	MSG='not an OCI seccomp profile' bad --seccomp "$WORK/notprofile.json"
 	echo 'not a tarball' >"$WORK/junk.tar"
 	MSG='tar failed' bad --template "tar:$WORK/junk.tar"
 	mkdir -p "$WORK/keep"

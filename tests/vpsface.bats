@@ -92,6 +92,36 @@ wait_for() {
 	[ "$status" -eq 0 ]
 }
 
+@test "vf- e2e: bundle --ip auto: the host reaches the VPS's web service at its address" {
+	v bundle "$WORK/net1" --name vf-net1 --ip auto
+	v create --bundle "$WORK/net1" vf-net1
+	v start vf-net1
+	ip=$(v exec vf-net1 ip -4 -o addr show eth0 | awk '{ split($4, a, "/"); print a[1] }')
+	[[ $ip == 10.88.* ]] || { echo "no address: '$ip'"; false; }
+	get() {
+		exec 5<>"/dev/tcp/$ip/80" || return 1
+		printf 'GET / HTTP/1.0\r\n\r\n' >&5
+		timeout 5 cat <&5
+		exec 5<&-
+	}
+	run wait_for get
+	[[ $output == *"<h1>vf-net1: a vps busybox VPS</h1>"* ]]
+	v delete --force vf-net1
+}
+
+@test "vf- e2e: kill NAME TERM shuts the VPS down through its init (shutdown actions run)" {
+	v bundle "$WORK/stop1" --name vf-stop1
+	echo '::shutdown:/bin/sh -c "echo bye >/var/log/shutdown.log"' >>"$WORK/stop1/rootfs/etc/inittab"
+	v create --bundle "$WORK/stop1" vf-stop1
+	v start vf-stop1
+	wait_for v exec vf-stop1 sh -c 'ps | grep -q "[h]ttpd"'
+	v kill vf-stop1 TERM
+	stopped() { [ "$(v state vf-stop1 | jq -r .status)" = stopped ]; }
+	wait_for stopped
+	[ "$(cat "$WORK/stop1/rootfs/var/log/shutdown.log")" = bye ]
+	v delete vf-stop1
+}
+
 @test "vf- e2e: delete --force removes the VPS; its bundle stays usable by --bundle" {
 	v delete --force vf-web1
 	run v users vf-web1

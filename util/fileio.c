@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +68,8 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int vps_write_temp_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-		      uid_t uid, gid_t gid, char *tmp, size_t tmpsz, vps_err *err)
+static int write_temp(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+		      uid_t uid, gid_t gid, bool sync, char *tmp, size_t tmpsz, vps_err *err)
 {
 	if (strchr(name, '/') || snprintf(tmp, tmpsz, ".%s.XXXXXX", name) >= (int)tmpsz)
 		return vps_errorx(err, EINVAL, "write %s: not a plain file name", name);
@@ -93,7 +94,7 @@ int vps_write_temp_at(int dirfd, const char *name, const void *buf, size_t len, 
 		r = -errno, step = "chown";
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno, step = "chmod";
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno, step = "fsync";
 	close(fd);
 	if (r < 0) {
@@ -103,11 +104,17 @@ int vps_write_temp_at(int dirfd, const char *name, const void *buf, size_t len, 
 	return 0;
 }
 
-int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-			uid_t uid, gid_t gid, vps_err *err)
+int vps_write_temp_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+		      uid_t uid, gid_t gid, char *tmp, size_t tmpsz, vps_err *err)
+{
+	return write_temp(dirfd, name, buf, len, mode, uid, gid, true, tmp, tmpsz, err);
+}
+
+static int write_atomic(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, bool sync, vps_err *err)
 {
 	char tmp[512];
-	int r = vps_write_temp_at(dirfd, name, buf, len, mode, uid, gid, tmp, sizeof(tmp), err);
+	int r = write_temp(dirfd, name, buf, len, mode, uid, gid, sync, tmp, sizeof(tmp), err);
 	if (r < 0)
 		return r;
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
@@ -115,9 +122,21 @@ int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len
 		unlinkat(dirfd, tmp, 0);
 		return r;
 	}
-	if (dirfd != AT_FDCWD)
+	if (sync && dirfd != AT_FDCWD)
 		fsync(dirfd);
 	return 0;
+}
+
+int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, vps_err *err)
+{
+	return write_atomic(dirfd, name, buf, len, mode, uid, gid, true, err);
+}
+
+int vps_write_volatile_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			  uid_t uid, gid_t gid, vps_err *err)
+{
+	return write_atomic(dirfd, name, buf, len, mode, uid, gid, false, err);
 }
 
 int vps_mkdir_p(const char *path, mode_t mode, vps_err *err)

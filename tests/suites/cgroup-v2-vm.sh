@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# timeout: 660
+# timeout: 1300
 # Pure cgroup v2 (and pure v1) cannot be had on this (hybrid) host, so this
 # suite boots a small QEMU guest twice (TCG, Debian's kernel by PVH boot of the ELF vmlinux, a
 # busybox initramfs) that shares the host's / read-only over 9p, mounts a pure
@@ -23,7 +23,7 @@ KVER=$(ls /lib/modules 2>/dev/null | while read -r v; do [ -e "/boot/vmlinuz-$v"
 CACHE=$TOP/build/cgroup-vm
 mkdir -p "$CACHE"
 W=$(mktemp -d /tmp/vps-cgvm.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$W"' EXIT   # KEEP=1: keep the consoles
 
 # the ELF vmlinux inside vmlinuz (xz payload): PVH boot saves seconds over bzImage
 VMLINUX=$CACHE/vmlinux-$KVER
@@ -53,6 +53,13 @@ for m in $MODS; do insmod /mods/\$m.ko || echo "FAIL cgroup-v2-vm boot: insmod \
 if mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /host; then
 	mount -t tmpfs tmpfs /host/tmp; mount -t tmpfs tmpfs /host/run
 	mount -t proc proc /host/proc; mount -t sysfs sys /host/sys; mount -t devtmpfs dev /host/dev
+	mkdir -p /host/dev/pts /host/dev/shm; mount -t devpts devpts /host/dev/pts; mount -t tmpfs shm /host/dev/shm
+	ln -s /proc/self/fd /host/dev/fd; ln -s fd/0 /host/dev/stdin; ln -s fd/1 /host/dev/stdout; ln -s fd/2 /host/dev/stderr
+	# the checkout under test has its own share: the tmpfs mounts above would
+	# hide it when it lives under /tmp or /run (CI clones anywhere)
+	mkdir -p "/host$TOP" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro vpstop "/host$TOP" ||
+		echo "FAIL cgroup-v2-vm boot: cannot mount the checkout $TOP over 9p"
 	mode=v2; grep -q vpsmode=v1 /proc/cmdline && mode=v1
 	if [ \$mode = v2 ]; then
 		mount -t cgroup2 -o nsdelegate cgroup2 /host/sys/fs/cgroup
@@ -82,12 +89,14 @@ boot() {
 	local mode=$1 extra=cgroup_no_v1=all rc
 	[ "$mode" = v1 ] && extra=vpsmode=v1
 	echo "# booting $KVER under TCG, pure cgroup $mode (guest log: $W/console-$mode while it runs)"
-	timeout -k 5 300 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
+	timeout -k 5 600 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
 		-display none -no-reboot -monitor none -serial "file:$W/console-$mode" \
 		-kernel "$VMLINUX" -initrd "$W/initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init tsc=reliable no_timer_check mitigations=off 8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog $extra" \
 		-fsdev "local,id=hostroot,path=/,security_model=passthrough,readonly=on,multidevs=remap" \
-		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+		-fsdev "local,id=vpstop,path=$TOP,security_model=passthrough,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=vpstop,mount_tag=vpstop
 	rc=$?
 	tr -d '\r' <"$W/console-$mode" | grep -E '^(PASS|FAIL|SKIP|#|ok |not ok )'
 	if ! grep -q '^=== guest done' "$W/console-$mode"; then

@@ -31,7 +31,9 @@ int main(int argc, char **argv)
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {name, sizeof(name) - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf)};
 	if (c < 0 || recvmsg(c, &mh, 0) < 0) {
 		perror("recvtty: receive");

@@ -174,8 +174,8 @@ int main(int argc, char **argv)
 			long ma, mi;
 			unsigned mode, uid, gid;
 			d->path = calloc(1, 4096);
-			int n = sscanf(optarg, "%c:%ld:%ld:%4095[^:]:%o:%u:%u", &t, &ma, &mi, d->path,
-				       &mode, &uid, &gid);
+			int n = sscanf(optarg, "%c:%ld:%ld:%4095[^:]:%o:%u:%u", &t, &ma, &mi,
+				       d->path, &mode, &uid, &gid);
 			if (n != 4 && n != 7)
 				return 2;
 			d->type = t, d->major = ma, d->minor = mi;

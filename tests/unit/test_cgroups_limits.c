@@ -58,7 +58,8 @@ static int hog(void *arg)
 {
 	(void)arg;
 	for (int i = 0; i < 400; i++) { /* up to 400 MiB, touched */
-		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p =
+		    mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return 2;
 		memset(p, 1, 1 << 20);
@@ -81,7 +82,8 @@ static void test_oom(void)
 	int st = 0;
 	pid_t p = spawn(cg, hog, NULL);
 	waitpid(p, &st, 0);
-	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "a 400M hog under 32M is OOM-killed (status %#x)", st);
+	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	   "a 400M hog under 32M is OOM-killed (status %#x)", st);
 	struct pollfd pfd = {.fd = w.fd, .events = POLLIN | POLLPRI};
 	ok(poll(&pfd, 1, 10000) == 1, "the OOM notification fd wakes up");
 	uint64_t kills = 0;
@@ -89,10 +91,16 @@ static void test_oom(void)
 	   (unsigned long long)kills);
 	struct vps_cgroup_stats s;
 	ok(vps_cgroup_stats(cg, &s, &err) == 0 && s.memory.set && s.memory.oom_kills >= 1 &&
-		   s.memory.usage.limit == 32 << 20,
+	       s.memory.usage.limit == 32 << 20,
 	   "stats: limit 32M, oom_kills %llu", (unsigned long long)s.memory.oom_kills);
 	vps_cgroup_stats_free(&s);
 	vps_cgroup_oom_unwatch(&w);
+	struct oci_resources up = {.has_memory = true};
+	up.memory.limit = (opt_i64){true, 64 << 20};
+	ok(vps_cgroup_apply(cg, &up, &err) == 0 && vps_cgroup_stats(cg, &s, &err) == 0 &&
+	       s.memory.usage.limit == 64 << 20,
+	   "raising only the limit of a swapless cgroup works: %s", err.msg);
+	vps_cgroup_stats_free(&s);
 	done(cg);
 }
 
@@ -175,10 +183,12 @@ static void test_cpu(void)
 		   "cpu.max reads 5000 100000");
 		free(txt);
 		uint64_t w = 0;
-		ok(cg_read_u64(h, "cpu.weight", &w, &err) == 0 && w == 20, "cpu.weight 20 for shares 512");
+		ok(cg_read_u64(h, "cpu.weight", &w, &err) == 0 && w == 20,
+		   "cpu.weight 20 for shares 512");
 	} else {
 		uint64_t q = 0, s = 0;
-		ok(cg_read_u64(h, "cpu.cfs_quota_us", &q, &err) == 0 && q == 5000, "cfs_quota_us 5000");
+		ok(cg_read_u64(h, "cpu.cfs_quota_us", &q, &err) == 0 && q == 5000,
+		   "cfs_quota_us 5000");
 		ok(cg_read_u64(h, "cpu.shares", &s, &err) == 0 && s == 512, "cpu.shares 512");
 	}
 	pid_t p = spawn(cg, spin, NULL);
@@ -261,7 +271,7 @@ static void test_io(void)
 	snprintf(want, sizeof(want), h->v2 ? "%u:%u rbps=1048576 " : "%u:%u 1048576",
 		 major(sb.st_rdev), minor(sb.st_rdev));
 	ok(cg_read(h, h->v2 ? "io.max" : "blkio.throttle.read_bps_device", &txt, &err) == 0 &&
-		   strstr(txt, want),
+	       strstr(txt, want),
 	   "the throttle file holds \"%s\"", want);
 	free(txt);
 	struct vps_cgroup_stats s;
@@ -305,8 +315,10 @@ static void test_unified_hugetlb(void)
 	if (!h)
 		ok(r < 0 && strstr(err.msg, "hugetlb"), "no hugetlb: a clear error: %s", err.msg);
 	else
-		ok(r == 0 && cg_read_u64(h, h->v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes", &v,
-					 &err) == 0 && v == 4 << 20,
+		ok(r == 0 &&
+		       cg_read_u64(h, h->v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes", &v,
+				   &err) == 0 &&
+		       v == 4 << 20,
 		   "hugetlb 2MB limit 4M applied (%s): %s", h->v2 ? "v2" : "v1", err.msg);
 	done(cg);
 }
@@ -319,13 +331,13 @@ static void test_net(void)
 	if (!cg)
 		return;
 	struct oci_net_priority prio = {"lo", 5};
-	struct oci_resources res = {.net_class_id = {true, 0x100001}, .net_priorities = &prio,
-				    .n_net_priorities = 1};
+	struct oci_resources res = {
+	    .net_class_id = {true, 0x100001}, .net_priorities = &prio, .n_net_priorities = 1};
 	int r = vps_cgroup_apply(cg, &res, &err);
 	struct cg_hier *cls = cg_hier_for(cg, "net_cls"), *pri = cg_hier_for(cg, "net_prio");
 	if (!cls || !pri) {
-		ok(r < 0 && strstr(err.msg, "net_"), "no net_cls/net_prio hierarchy: a clear error: %s",
-		   err.msg);
+		ok(r < 0 && strstr(err.msg, "net_"),
+		   "no net_cls/net_prio hierarchy: a clear error: %s", err.msg);
 	} else {
 		uint64_t v = 0;
 		char *txt = NULL;

@@ -72,8 +72,9 @@ int main(void)
 	is_str(vps_cgroup_path(cg), path, "saved path is the absolute cgroupsPath");
 	struct cg_hier *mem = cg_hier_for(cg, "memory"), *pids = cg_hier_for(cg, "pids");
 	uint64_t v = 0;
-	ok(mem && cg_read_u64(mem, mem->v2 ? "memory.max" : "memory.limit_in_bytes", &v, &err) == 0 &&
-		   v == 64 << 20,
+	ok(mem &&
+	       cg_read_u64(mem, mem->v2 ? "memory.max" : "memory.limit_in_bytes", &v, &err) == 0 &&
+	       v == 64 << 20,
 	   "memory limit is 64 MiB in the host's file (%llu)", (unsigned long long)v);
 	ok(pids && cg_read_u64(pids, "pids.max", &v, &err) == 0 && v == 20, "pids.max is 20");
 
@@ -121,7 +122,7 @@ int main(void)
 	struct oci_resources upd = {0};
 	upd.pids_limit = (opt_i64){true, 7};
 	ok(vps_cgroup_apply(cg2, &upd, &err) == 0 && cg_read_u64(pids, "pids.max", &v, &err) == 0 &&
-		   v == 7,
+	       v == 7,
 	   "apply changes pids.max live to 7");
 
 	ok(vps_cgroup_freeze(cg2, true, &err) == 0, "pause again before kill: %s", err.msg);
@@ -145,8 +146,7 @@ int main(void)
 	struct vps_cgroup *look = NULL;
 	ok(vps_cgroup_lookup(path, "c2", false, &look, &err) == 0 && !any_dir_left(look),
 	   "a failed create leaves nothing");
-	ok(vps_cgroup_create(path, "c2", true, NULL, &cg3, &err) < 0 &&
-		   strstr(err.msg, "systemd"),
+	ok(vps_cgroup_create(path, "c2", true, NULL, &cg3, &err) < 0 && strstr(err.msg, "systemd"),
 	   "--systemd-cgroup is refused clearly: %s", err.msg);
 
 	/* remove the parents this test made */

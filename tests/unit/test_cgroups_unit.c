@@ -28,16 +28,27 @@ static int run(const struct bpf_insn *p, size_t n, uint32_t ctx[3], int *bad)
 		case BPF_LDX | BPF_MEM | BPF_W:
 			r[i->dst_reg] = ctx[i->off / 4];
 			break;
-		case BPF_ALU64 | BPF_AND | BPF_K: r[i->dst_reg] &= (uint64_t)(int64_t)i->imm; break;
-		case BPF_ALU64 | BPF_RSH | BPF_K: r[i->dst_reg] >>= i->imm; break;
-		case BPF_ALU64 | BPF_MOV | BPF_K: r[i->dst_reg] = (uint64_t)(int64_t)i->imm; break;
-		case BPF_ALU64 | BPF_MOV | BPF_X: r[i->dst_reg] = r[i->src_reg]; break;
+		case BPF_ALU64 | BPF_AND | BPF_K:
+			r[i->dst_reg] &= (uint64_t)(int64_t)i->imm;
+			break;
+		case BPF_ALU64 | BPF_RSH | BPF_K:
+			r[i->dst_reg] >>= i->imm;
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			r[i->dst_reg] = (uint64_t)(int64_t)i->imm;
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+			r[i->dst_reg] = r[i->src_reg];
+			break;
 		case BPF_JMP | BPF_JNE | BPF_K:
 			if (r[i->dst_reg] != (uint64_t)(int64_t)i->imm)
 				pc += i->off;
 			break;
-		case BPF_JMP | BPF_EXIT: return (int)r[0];
-		default: *bad = 1; return -1;
+		case BPF_JMP | BPF_EXIT:
+			return (int)r[0];
+		default:
+			*bad = 1;
+			return -1;
 		}
 	}
 	*bad = 1;
@@ -53,7 +64,7 @@ static int check(const struct oci_device_rule *rules, size_t n, char type, uint3
 	if (cg_devices_bpf_build(rules, n, prog, 512, &len) < 0)
 		return -2;
 	uint32_t ctx[3] = {(uint32_t)(acc << 16) |
-				   (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
+			       (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
 			   maj, min};
 	int v = run(prog, len, ctx, &bad);
 	return bad ? -1 : v;
@@ -82,18 +93,21 @@ int main(void)
 
 	struct vps_psi psi;
 	ok(cg_parse_psi("some avg10=1.50 avg60=0.20 avg300=0.00 total=12345\n"
-			"full avg10=0.00 avg60=0.00 avg300=0.00 total=7\n", &psi) == 0 &&
-		   psi.some.avg10 > 1.49 && psi.some.avg10 < 1.51 && psi.some.total == 12345 &&
-		   psi.full.set && psi.full.total == 7,
+			"full avg10=0.00 avg60=0.00 avg300=0.00 total=7\n",
+			&psi) == 0 &&
+	       psi.some.avg10 > 1.49 && psi.some.avg10 < 1.51 && psi.some.total == 12345 &&
+	       psi.full.set && psi.full.total == 7,
 	   "PSI parsed");
 
 	/* device program semantics */
 	const int R = BPF_DEVCG_ACC_READ, W = BPF_DEVCG_ACC_WRITE, M = BPF_DEVCG_ACC_MKNOD;
 	struct oci_device_rule deny_all[] = {{false, 'a', -1, -1, "rwm"}};
-	is_int(check(deny_all, 1, 'c', 1, 3, R | W), 1, "deny all: /dev/null still allowed (default)");
+	is_int(check(deny_all, 1, 'c', 1, 3, R | W), 1,
+	       "deny all: /dev/null still allowed (default)");
 	is_int(check(deny_all, 1, 'c', 1, 11, R), 0, "deny all: c 1:11 denied");
 	is_int(check(deny_all, 1, 'b', 8, 0, R), 0, "deny all: b 8:0 denied");
-	is_int(check(deny_all, 1, 'b', 8, 0, M), 1, "deny all: mknod of a block device allowed (default)");
+	is_int(check(deny_all, 1, 'b', 8, 0, M), 1,
+	       "deny all: mknod of a block device allowed (default)");
 	is_int(check(deny_all, 1, 'c', 136, 7, R | W), 1, "deny all: pts (136:*) allowed");
 	struct oci_device_rule r2[] = {{false, 'a', -1, -1, "rwm"}, {true, 'b', 8, -1, "r"}};
 	is_int(check(r2, 2, 'b', 8, 16, R), 1, "allow b 8:* r: read 8:16 allowed");
@@ -101,9 +115,11 @@ int main(void)
 	is_int(check(r2, 2, 'c', 8, 16, R), 0, "allow b 8:* r: char 8:16 denied");
 	struct oci_device_rule r3[] = {{true, 'a', -1, -1, "rwm"}, {false, 'c', 1, 3, "rwm"}};
 	is_int(check(r3, 2, 'c', 10, 1, R), 1, "allow all: c 10:1 allowed");
-	is_int(check(r3, 2, 'c', 1, 3, R), 1, "allow all, deny null: the default list (later) allows it again");
+	is_int(check(r3, 2, 'c', 1, 3, R), 1,
+	       "allow all, deny null: the default list (later) allows it again");
 	struct oci_device_rule r4[] = {{true, 'c', 1, 11, "r"}, {false, 'a', -1, -1, "rwm"}};
-	is_int(check(r4, 2, 'c', 1, 11, R), 0, "a later deny all wipes the earlier allow (as on v1)");
+	is_int(check(r4, 2, 'c', 1, 11, R), 0,
+	       "a later deny all wipes the earlier allow (as on v1)");
 	is_int(check(r4, 2, 'c', 1, 3, W), 1, "... but not the defaults, which come after");
 	is_int(check(NULL, 0, 'c', 4, 1, R), 0, "no rules: only the defaults, c 4:1 denied");
 	struct bpf_insn tiny[4];
@@ -121,8 +137,8 @@ int main(void)
 			ok(1, "# SKIP loading BPF programs needs root");
 			continue;
 		}
-		ok(cg_devices_bpf_load(sets[i].r, sets[i].n, &fd, &err) == 0, "verifier accepts rule set %zu: %s",
-		   i, err.msg);
+		ok(cg_devices_bpf_load(sets[i].r, sets[i].n, &fd, &err) == 0,
+		   "verifier accepts rule set %zu: %s", i, err.msg);
 		if (fd >= 0)
 			close(fd);
 	}

@@ -267,6 +267,17 @@ static void netns_tests(const char *tmp)
 	   e.msg);
 	ok(leases_of(root, "net-c") == 0 && link_exists("vh-net-c") == 0, "nothing left by net-c");
 
+	r = vps_net_setup(root, "net-c", spec_with(VPS_NET_IP, "auto", VPS_NET_BRIDGE, "lo", NULL),
+			  c.pid, &xc, &e);
+	ok(r < 0 && strstr(e.msg, "lo exists and is not a bridge"), "non-bridge refused: %s",
+	   e.msg);
+	ok(leases_of(root, "net-c") == 0 && link_exists("vh-net-c") == 0, "nothing left by net-c");
+	vps_err_clear(&e);
+	ok(vps_net_bridge_remove(root, "lo", &e) < 0 && strstr(e.msg, "is not a bridge"),
+	   "net rm refuses a non-bridge: %s", e.msg);
+	ok(vps_net_bridge_remove(root, "vps0", &e) < 0 && strstr(e.msg, "still has a lease"),
+	   "net rm refuses a bridge in use: %s", e.msg);
+
 	/* every step failing leaves nothing (a fresh bridge so its removal is seen too) */
 	const char *steps[] = {"bridge", "lease", "veth", "addr", "route", "nat", "etc"};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
