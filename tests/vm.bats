@@ -110,6 +110,20 @@ teardown_file() { vps_teardown_file; }
 	[ ! -e "$ROOT/vm-sym2" ]
 }
 
+@test "vm-passwd: vps passwd on a VM bundle sets the password the guest sees" {
+	echo 'root:*:19000:0:99999:7:::' >"$WORK/b/rootfs/etc/shadow"
+	echo 'vm-secret-1' | v passwd --bundle "$WORK/b" --stdin
+	local host
+	host=$(grep '^root:' "$WORK/b/rootfs/etc/shadow")
+	[[ "$host" == 'root:$'* ]]
+	set_args "$WORK/b" /bin/sh -c 'grep "^root:" /etc/shadow'
+	run --separate-stderr v run --vm -b "$WORK/b" vm-passwd
+	echo "status=$status output=$output stderr=$stderr"
+	rm -f "$WORK/b/rootfs/etc/shadow"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$host" ]
+}
+
 @test "vm-errors: a detached VM with a terminal is refused, nothing left behind" {
 	jq_edit "$WORK/b/config.json" '.process.terminal = true'
 	run v create --vm -b "$WORK/b" vm-err1

@@ -18,7 +18,7 @@
 #include "util/fileio.h"
 #include "util/log.h"
 
-#define PROBE_MS 6000
+#define PROBE_MS   6000
 #define CACHE_NAME "vm-accel"
 
 const char *vps_vm_accel_name(enum vps_vm_accel a)
@@ -36,10 +36,26 @@ static bool kvm_boots(const struct vps_vm_kernel *k)
 {
 	if (access("/dev/kvm", R_OK | W_OK) < 0)
 		return false;
-	char *argv[] = {(char *)vps_vm_qemu_binary(), "-M", "microvm", "-accel", "kvm", "-cpu",
-			"host", "-m", "128M", "-smp", "1", "-nodefaults", "-no-reboot",
-			"-display", "none", "-kernel", (char *)k->path, "-append",
-			"panic=-1 quiet loglevel=0 console=none", NULL};
+	char *argv[] = {(char *)vps_vm_qemu_binary(),
+			"-M",
+			"microvm",
+			"-accel",
+			"kvm",
+			"-cpu",
+			"host",
+			"-m",
+			"128M",
+			"-smp",
+			"1",
+			"-nodefaults",
+			"-no-reboot",
+			"-display",
+			"none",
+			"-kernel",
+			(char *)k->path,
+			"-append",
+			"panic=-1 quiet loglevel=0 console=none",
+			NULL};
 	pid_t pid = fork();
 	if (pid < 0)
 		return false;
@@ -70,8 +86,8 @@ int vps_vm_accel(const char *root, const struct vps_vm_kernel *k, enum vps_vm_ac
 	const char *force = getenv("VPS_VM_ACCEL");
 	if (force && *force) {
 		if (strcmp(force, "kvm") && strcmp(force, "tcg"))
-			return vps_errorx(err, EINVAL, "VPS_VM_ACCEL: expected kvm or tcg, got \"%s\"",
-					  force);
+			return vps_errorx(err, EINVAL,
+					  "VPS_VM_ACCEL: expected kvm or tcg, got \"%s\"", force);
 		*out = strcmp(force, "kvm") == 0 ? VPS_VM_KVM : VPS_VM_TCG;
 		return 0;
 	}

@@ -8,6 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${CACHE:-/var/cache/vps}
 JOBS=${JOBS:-2}
+bash "$here/../../mk/deps.sh" "$here/kernel-build.list"
 src_tar=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$src_tar" ]; then
 	echo "vm-kernel: no /usr/src/linux-source-*.tar.xz (apt-get install linux-source)" >&2

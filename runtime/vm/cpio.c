@@ -48,10 +48,9 @@ static int header(struct vps_cpio *c, const char *name, mode_t mode, size_t size
 	size_t namesize = strlen(name) + 1;
 	if (size > 0xffffffffu)
 		return vps_errorx(err, EFBIG, "initramfs: %s: too large for cpio", name);
-	snprintf(h, sizeof(h),
-		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", c->ino++,
-		 (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned)size, 0u, 0u, maj,
-		 min, (unsigned)namesize, 0u);
+	snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		 c->ino++, (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned)size, 0u,
+		 0u, maj, min, (unsigned)namesize, 0u);
 	int r = put(c, h, 110, err);
 	if (r == 0)
 		r = put(c, name, namesize, err);
@@ -72,8 +71,8 @@ int vps_cpio_dir(struct vps_cpio *c, const char *name, mode_t mode, vps_err *err
 	return header(c, name, S_IFDIR | (mode & 07777), 0, 0, 0, err);
 }
 
-int vps_cpio_node(struct vps_cpio *c, const char *name, mode_t mode, unsigned major,
-		  unsigned minor, vps_err *err)
+int vps_cpio_node(struct vps_cpio *c, const char *name, mode_t mode, unsigned major, unsigned minor,
+		  vps_err *err)
 {
 	return header(c, name, mode, 0, major, minor, err);
 }

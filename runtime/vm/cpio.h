@@ -17,8 +17,8 @@ void vps_cpio_init(struct vps_cpio *c, int fd);
 int vps_cpio_file(struct vps_cpio *c, const char *name, mode_t mode, const void *data, size_t len,
 		  vps_err *err);
 int vps_cpio_dir(struct vps_cpio *c, const char *name, mode_t mode, vps_err *err);
-int vps_cpio_node(struct vps_cpio *c, const char *name, mode_t mode, unsigned major,
-		  unsigned minor, vps_err *err);
+int vps_cpio_node(struct vps_cpio *c, const char *name, mode_t mode, unsigned major, unsigned minor,
+		  vps_err *err);
 /* Copy a host file (opened by the caller) into the archive as name. */
 int vps_cpio_copy_fd(struct vps_cpio *c, const char *name, mode_t mode, int src, vps_err *err);
 /* The TRAILER!!! entry. */

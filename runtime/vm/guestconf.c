@@ -20,7 +20,7 @@ struct rec {
 };
 
 static void add(struct rec *r, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void add(struct rec *r, const char *key, const char *fmt, ...)
 {
 	char val[8192];
@@ -105,8 +105,10 @@ static int mounts(struct rec *r, const struct oci_spec *spec, vps_err *err)
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct oci_mount *m = &spec->mounts[i];
 		if (is_bind(m) || !m->type) {
-			log_warn("vm: mounts[%zu] (%s): bind mounts of host paths are not available "
-				 "in a VM; skipped", i, m->destination);
+			log_warn(
+			    "vm: mounts[%zu] (%s): bind mounts of host paths are not available "
+			    "in a VM; skipped",
+			    i, m->destination);
 			continue;
 		}
 		char opts[2048] = "";
@@ -117,7 +119,8 @@ static int mounts(struct rec *r, const struct oci_spec *spec, vps_err *err)
 		const char *type = strcmp(m->type, "cgroup") == 0 ? "cgroup2" : m->type;
 		const char *src = m->source ? m->source : type;
 		if (strchr(m->destination, '\x1f') || strchr(src, '\x1f') || strchr(opts, '\x1f'))
-			return vps_errorx(err, EINVAL, "mounts[%zu]: control character in the mount", i);
+			return vps_errorx(err, EINVAL,
+					  "mounts[%zu]: control character in the mount", i);
 		add(r, "mount", "%s\x1f%s\x1f%s\x1f%s", m->destination, type, src, opts);
 	}
 	return 0;

@@ -15,18 +15,18 @@
 #include "util/cleanup.h"
 
 static const char *const debian_modules[] = {
-	"drivers/virtio/virtio_ring.ko",
-	"drivers/virtio/virtio.ko",
-	"drivers/virtio/virtio_pci_legacy_dev.ko",
-	"drivers/virtio/virtio_pci_modern_dev.ko",
-	"drivers/virtio/virtio_pci.ko",
-	"drivers/virtio/virtio_mmio.ko",
-	"net/9p/9pnet.ko",
-	"net/9p/9pnet_virtio.ko",
-	"fs/netfs/netfs.ko",
-	"fs/fscache/fscache.ko",
-	"fs/9p/9p.ko",
-	"drivers/char/virtio_console.ko",
+    "drivers/virtio/virtio_ring.ko",
+    "drivers/virtio/virtio.ko",
+    "drivers/virtio/virtio_pci_legacy_dev.ko",
+    "drivers/virtio/virtio_pci_modern_dev.ko",
+    "drivers/virtio/virtio_pci.ko",
+    "drivers/virtio/virtio_mmio.ko",
+    "net/9p/9pnet.ko",
+    "net/9p/9pnet_virtio.ko",
+    "fs/netfs/netfs.ko",
+    "fs/fscache/fscache.ko",
+    "fs/9p/9p.ko",
+    "drivers/char/virtio_console.ko",
 };
 
 const char *const *vps_vm_modules(const struct vps_vm_kernel *k, size_t *n)
@@ -55,8 +55,8 @@ static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, vps_er
 int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf, size_t conf_len,
 		     vps_err *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, "vm-initramfs",
-					O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	_cleanup_close_ int fd = openat(
+	    dirfd, "vm-initramfs", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return vps_error(err, errno, "vm: create initramfs");
 	struct vps_cpio c;

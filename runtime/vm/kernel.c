@@ -59,7 +59,8 @@ static int unxz(const uint8_t *in, size_t len, int out_fd, vps_err *err)
 	static const uint8_t magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
 	const uint8_t *p = memmem(in, len, magic, sizeof(magic));
 	if (!p)
-		return vps_errorx(err, ENOEXEC, "no xz payload (only xz-compressed kernels are supported)");
+		return vps_errorx(err, ENOEXEC,
+				  "no xz payload (only xz-compressed kernels are supported)");
 	lzma_stream s = LZMA_STREAM_INIT;
 	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
 		return vps_errorx(err, ENOMEM, "xz decoder");
@@ -129,7 +130,8 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 	const char *env = getenv("VPS_VM_KERNEL");
 	if (env && *env) {
 		if (!is_elf(env))
-			return vps_errorx(err, ENOEXEC, "VPS_VM_KERNEL=%s: not an ELF vmlinux", env);
+			return vps_errorx(err, ENOEXEC, "VPS_VM_KERNEL=%s: not an ELF vmlinux",
+					  env);
 		snprintf(k->path, sizeof(k->path), "%s", env);
 		snprintf(k->kind, sizeof(k->kind), "custom");
 		snprintf(k->release, sizeof(k->release), "unknown");
@@ -144,9 +146,10 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		return 0;
 	}
 	if (newest_debian(k->release, sizeof(k->release)) < 0)
-		return vps_errorx(err, ENOENT,
-				  "no guest kernel: run `make vm-kernel`, or install linux-image-amd64 "
-				  "(a /boot/vmlinuz-* with its modules)");
+		return vps_errorx(
+		    err, ENOENT,
+		    "no guest kernel: run `make vm-kernel`, or install linux-image-amd64 "
+		    "(a /boot/vmlinuz-* with its modules)");
 	snprintf(k->kind, sizeof(k->kind), "debian");
 	snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s/kernel", k->release);
 	snprintf(k->path, sizeof(k->path), "%s/vmlinux-%s", vps_vm_cache_dir(), k->release);

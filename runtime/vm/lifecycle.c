@@ -36,15 +36,15 @@ static int record_vm(struct cctx *c, const struct vps_vm_handle *h, vps_err *err
 	return 0;
 }
 
-int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created *out,
-			    vps_err *err)
+int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created *out, vps_err *err)
 {
 	const struct oci_process *p = c->spec->process;
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required to create");
 	if (p->terminal && !foreground)
-		return vps_errorx(err, ENOTSUP, "vm: process.terminal needs `vps run -t` in the "
-						"foreground (no --console-socket for VMs yet)");
+		return vps_errorx(err, ENOTSUP,
+				  "vm: process.terminal needs `vps run -t` in the "
+				  "foreground (no --console-socket for VMs yet)");
 	int r = vps_store_create(c->o->root, c->o->id, &c->dirfd, &c->lockfd, err);
 	if (r < 0)
 		return r;
@@ -53,9 +53,14 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 	if ((r = vps_create_record(c, err)) < 0)
 		return r;
 	struct vps_vm_handle h;
-	struct vps_vm_run_opts vo = {.root = c->o->root, .id = c->o->id, .bundle = c->bundle,
-				     .spec = c->spec, .cg = c->cg, .dir = c->dir,
-				     .dirfd = c->dirfd, .detach = !foreground,
+	struct vps_vm_run_opts vo = {.root = c->o->root,
+				     .id = c->o->id,
+				     .bundle = c->bundle,
+				     .spec = c->spec,
+				     .cg = c->cg,
+				     .dir = c->dir,
+				     .dirfd = c->dirfd,
+				     .detach = !foreground,
 				     .debug = getenv("VPS_VM_DEBUG") != NULL};
 	if ((r = vps_vm_create(&vo, &h, err)) < 0)
 		return r;
@@ -108,8 +113,8 @@ int vps_vm_wait_created(const char *root, const char *id, struct vps_created *cr
 	return vps_vm_wait(dir, &h, status, err);
 }
 
-int vps_vm_exec_process(const char *root, const char *id, const struct oci_process *p,
-			bool detach, int *status, vps_err *err)
+int vps_vm_exec_process(const char *root, const char *id, const struct oci_process *p, bool detach,
+			int *status, vps_err *err)
 {
 	if (detach)
 		return vps_errorx(err, ENOTSUP, "vm: exec -d is not supported in a VM yet");

@@ -24,25 +24,25 @@ struct vps_vm_hdr {
 
 enum {
 	/* host -> guest */
-	VPS_VM_START = 'S',   /* ctl: release the main process */
-	VPS_VM_KILL = 'K',    /* ctl: payload int32 signal for the main process */
-	VPS_VM_PING = 'P',    /* ctl: is the agent there */
-	VPS_VM_EXEC = 'X',    /* exec: payload = conf records for the process */
-	VPS_VM_STDIN = 'I',   /* exec: stdin bytes */
+	VPS_VM_START = 'S', /* ctl: release the main process */
+	VPS_VM_KILL = 'K',  /* ctl: payload int32 signal for the main process */
+	VPS_VM_PING = 'P',  /* ctl: is the agent there */
+	VPS_VM_EXEC = 'X',  /* exec: payload = conf records for the process */
+	VPS_VM_STDIN = 'I', /* exec: stdin bytes */
 	VPS_VM_STDIN_EOF = 'i',
 	VPS_VM_WINSIZE = 'W', /* exec: payload uint16 rows, uint16 cols */
 	/* guest -> host */
-	VPS_VM_OK = 'O',      /* ctl reply */
-	VPS_VM_ERROR = 'E',   /* reply or exec failure: payload is the message */
+	VPS_VM_OK = 'O',    /* ctl reply */
+	VPS_VM_ERROR = 'E', /* reply or exec failure: payload is the message */
 	VPS_VM_STDOUT = 'o',
 	VPS_VM_STDERR = 'e',
-	VPS_VM_EXIT = 'x',    /* exec: payload int32 exit status (128+sig for a signal) */
+	VPS_VM_EXIT = 'x', /* exec: payload int32 exit status (128+sig for a signal) */
 };
 
-#define VPS_VM_PORT_CTL    "vps.ctl"
+#define VPS_VM_PORT_CTL	   "vps.ctl"
 #define VPS_VM_PORT_EXEC   "vps.exec"
-#define VPS_VM_PORT_IN     "vps.in"
-#define VPS_VM_PORT_OUT    "vps.out"
-#define VPS_VM_PORT_ERR    "vps.err"
-#define VPS_VM_PORT_TTY    "vps.tty"
+#define VPS_VM_PORT_IN	   "vps.in"
+#define VPS_VM_PORT_OUT	   "vps.out"
+#define VPS_VM_PORT_ERR	   "vps.err"
+#define VPS_VM_PORT_TTY	   "vps.tty"
 #define VPS_VM_PORT_STATUS "vps.status"

@@ -21,8 +21,8 @@
 #include "util/fileio.h"
 
 #define MAX_ARGS 96
-#define CMDLINE                                                                                \
-	"console=ttyS0 quiet loglevel=0 panic=-1 tsc=reliable no_timer_check mitigations=off " \
+#define CMDLINE                                                                                    \
+	"console=ttyS0 quiet loglevel=0 panic=-1 tsc=reliable no_timer_check mitigations=off "     \
 	"8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog rdinit=/init"
 
 struct argv {
@@ -52,7 +52,8 @@ static void argv_free(struct argv *a)
 
 uint64_t vps_vm_ram_mib(const struct oci_spec *spec)
 {
-	const struct oci_resources *r = spec->has_linux && spec->lx.has_resources ? &spec->lx.resources : NULL;
+	const struct oci_resources *r =
+	    spec->has_linux && spec->lx.has_resources ? &spec->lx.resources : NULL;
 	if (r && r->has_memory && r->memory.limit.set && r->memory.limit.v > 0) {
 		uint64_t mib = (uint64_t)r->memory.limit.v >> 20;
 		return mib < 64 ? 64 : mib;
@@ -154,13 +155,16 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 static int find_binary(const char *name, char *out, size_t cap)
 {
 	if (strchr(name, '/'))
-		return snprintf(out, cap, "%s", name) < (int)cap && access(out, X_OK) == 0 ? 0 : -ENOENT;
+		return snprintf(out, cap, "%s", name) < (int)cap && access(out, X_OK) == 0
+			   ? 0
+			   : -ENOENT;
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
 		size_t n = strcspn(path, ":");
-		if (snprintf(out, cap, "%.*s/%s", (int)n, path, name) < (int)cap && access(out, X_OK) == 0)
+		if (snprintf(out, cap, "%.*s/%s", (int)n, path, name) < (int)cap &&
+		    access(out, X_OK) == 0)
 			return 0;
 		path += n + (path[n] == ':');
 	}
@@ -201,7 +205,8 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		for (int n = 1; n < 3 && !e; n++)
 			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
 				e = errno;
-		if (!e && (syscall(SYS_close_range, QFD(3), ~0U, 0) < 0 || fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
+		if (!e && (syscall(SYS_close_range, QFD(3), ~0U, 0) < 0 ||
+			   fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
 			e = errno;
 		if (!e && read(4, &b, 1) != 1)
 			_exit(1); /* the parent gave up */

@@ -40,8 +40,7 @@ static int open_rootfs(const char *bundle, const char *root_path, vps_err *err)
 	return fd;
 }
 
-static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock,
-		vps_err *err)
+static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock, vps_err *err)
 {
 	const struct oci_spec *spec = o->spec;
 	struct vps_vm_kernel k;
@@ -59,12 +58,18 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 	if (r < 0)
 		return r;
 	_cleanup_close_ int rootfs =
-		open_rootfs(o->bundle, spec->root_path ? spec->root_path : "rootfs", err);
+	    open_rootfs(o->bundle, spec->root_path ? spec->root_path : "rootfs", err);
 	if (rootfs < 0)
 		return rootfs;
-	struct vps_vm_launch l = {.dir = o->dir, .rootfs_fd = rootfs, .spec = spec, .kernel = &k,
-				  .accel = accel, .cg = o->cg, .stdin_sock = in_sock,
-				  .detach = o->detach, .debug = o->debug};
+	struct vps_vm_launch l = {.dir = o->dir,
+				  .rootfs_fd = rootfs,
+				  .spec = spec,
+				  .kernel = &k,
+				  .accel = accel,
+				  .cg = o->cg,
+				  .stdin_sock = in_sock,
+				  .detach = o->detach,
+				  .debug = o->debug};
 	snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
 	snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
 	r = vps_vm_spawn(&l, &h->pid, err);
@@ -86,8 +91,9 @@ int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required");
 	if (h->tty && o->detach)
-		return vps_errorx(err, ENOTSUP, "vm: process.terminal needs `vps run` in the "
-						"foreground (no console socket for VMs yet)");
+		return vps_errorx(err, ENOTSUP,
+				  "vm: process.terminal needs `vps run` in the "
+				  "foreground (no console socket for VMs yet)");
 	int sp[2] = {-1, -1};
 	if (!o->detach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
 		return vps_error(err, errno, "vm: socketpair");

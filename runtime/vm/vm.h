@@ -23,7 +23,7 @@ bool vps_vm_requested(const struct oci_spec *spec);
 struct vps_vm_kernel {
 	char path[PATH_MAX];   /* ELF vmlinux, booted by PVH */
 	char release[128];     /* uname -r inside the guest */
-	char kind[16];         /* "vps" (make vm-kernel), "debian" (host package), "custom" */
+	char kind[16];	       /* "vps" (make vm-kernel), "debian" (host package), "custom" */
 	char moddir[PATH_MAX]; /* /lib/modules/REL/kernel when modules are needed, else "" */
 };
 const char *vps_vm_cache_dir(void); /* $VPS_VM_CACHE or /var/cache/vps */
@@ -51,20 +51,20 @@ int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf,
 		     vps_err *err);
 /* The modules (file names under k->moddir, in load order) a Debian kernel needs. */
 const char *const *vps_vm_modules(const struct vps_vm_kernel *k, size_t *n);
-extern const unsigned char vps_vm_guest_init[];      /* embedded by runtime/vm/vm.mk */
+extern const unsigned char vps_vm_guest_init[]; /* embedded by runtime/vm/vm.mk */
 extern const unsigned char vps_vm_guest_init_end[];
 
 /* ---- qemu.c ---- */
 struct vps_vm_launch {
-	const char *dir;               /* state dir ROOT/ID (absolute) */
-	int rootfs_fd;                 /* the bundle's rootfs, opened without following symlinks */
+	const char *dir; /* state dir ROOT/ID (absolute) */
+	int rootfs_fd;	 /* the bundle's rootfs, opened without following symlinks */
 	const struct oci_spec *spec;
 	const struct vps_vm_kernel *kernel;
 	enum vps_vm_accel accel;
-	struct vps_cgroup *cg;         /* QEMU is moved here before it runs; may be NULL */
-	int stdin_sock;                /* QEMU's end of the stdin (or, with a terminal, the tty)
-					* socket that vps relays; -1: none */
-	bool detach;                   /* create: own session, outlives us */
+	struct vps_cgroup *cg; /* QEMU is moved here before it runs; may be NULL */
+	int stdin_sock;	       /* QEMU's end of the stdin (or, with a terminal, the tty)
+				* socket that vps relays; -1: none */
+	bool detach;	       /* create: own session, outlives us */
 	bool debug;
 };
 /* Start QEMU; *pid is the container's pid. */
@@ -87,14 +87,14 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err);
 struct vps_vm_run_opts {
 	const char *root, *id, *bundle; /* bundle absolute */
 	const struct oci_spec *spec;
-	struct vps_cgroup *cg;          /* may be NULL */
-	const char *dir;                /* state dir ROOT/ID, exists (0700) */
+	struct vps_cgroup *cg; /* may be NULL */
+	const char *dir;       /* state dir ROOT/ID, exists (0700) */
 	int dirfd;
 	bool detach, debug;
 };
 struct vps_vm_handle {
-	pid_t pid;   /* QEMU: the container's pid */
-	int in_fd;   /* foreground: our end of the stdin (or tty) socket, else -1 */
+	pid_t pid; /* QEMU: the container's pid */
+	int in_fd; /* foreground: our end of the stdin (or tty) socket, else -1 */
 	bool tty;
 	char kernel[160]; /* "RELEASE (KIND)" of the booted kernel */
 	char accel[8];
@@ -111,5 +111,6 @@ bool vps_vm_state(const struct vps_state *st);
 /* kill: through the agent; SIGKILL falls back to killing QEMU. */
 int vps_vm_signal(const char *root, const struct vps_state *st, int sig, vps_err *err);
 
-/* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg". */
+/* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg".
+ */
 int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);

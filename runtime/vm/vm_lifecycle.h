@@ -6,11 +6,10 @@
 /* create/run: boot the VM for a loaded, validated bundle (c->spec, c->bundle):
  * state dir, state.json and cgroup as for a container, QEMU as the pid.
  * foreground (run): out->pty is the stdin/tty socket for vps_vm_wait_created. */
-int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created *out,
-			    vps_err *err);
+int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created *out, vps_err *err);
 /* run in the foreground: relay, forward signals, the guest process's status. */
 int vps_vm_wait_created(const char *root, const char *id, struct vps_created *cr, int *status,
 			vps_err *err);
 /* exec in a running VM. */
-int vps_vm_exec_process(const char *root, const char *id, const struct oci_process *p,
-			bool detach, int *status, vps_err *err);
+int vps_vm_exec_process(const char *root, const char *id, const struct oci_process *p, bool detach,
+			int *status, vps_err *err);

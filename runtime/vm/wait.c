@@ -93,11 +93,12 @@ int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *
 	int ws = -1;
 	for (;;) {
 		bool want_in = r.sock >= 0 && r.len == 0 && !r.in_eof;
-		struct pollfd p[4] = {{.fd = pfd, .events = POLLIN},
-				      {.fd = sfd, .events = POLLIN},
-				      {.fd = want_in ? STDIN_FILENO : -1, .events = POLLIN},
-				      {.fd = r.len || r.tty ? r.sock : -1,
-				       .events = (short)((r.len ? POLLOUT : 0) | (r.tty ? POLLIN : 0))}};
+		struct pollfd p[4] = {
+		    {.fd = pfd, .events = POLLIN},
+		    {.fd = sfd, .events = POLLIN},
+		    {.fd = want_in ? STDIN_FILENO : -1, .events = POLLIN},
+		    {.fd = r.len || r.tty ? r.sock : -1,
+		     .events = (short)((r.len ? POLLOUT : 0) | (r.tty ? POLLIN : 0))}};
 		if (pfd >= 0 && poll(p, 4, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd < 0 || p[0].revents) {

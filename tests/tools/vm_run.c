@@ -16,20 +16,34 @@
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: vm_run STATE_ROOT ROOTFS [-t] [-m MIB] [-x CMD] -- ARGS...\n");
+		fprintf(stderr,
+			"usage: vm_run STATE_ROOT ROOTFS [-t] [-m MIB] [-x CMD] -- ARGS...\n");
 		return 2;
 	}
 	const char *root = argv[1], *rootfs = argv[2], *xcmd = NULL;
 	struct oci_process proc = {.cwd = "/"};
-	struct oci_spec spec = {.root_path = (char *)rootfs, .process = &proc, .hostname = "vmtest"};
+	struct oci_spec spec = {
+	    .root_path = (char *)rootfs, .process = &proc, .hostname = "vmtest"};
 	char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL};
 	proc.env = env, proc.n_env = 2;
 	char *o_proc[] = {"nosuid", "noexec", "nodev"}, *o_dev[] = {"nosuid", "mode=755"};
 	char *o_pts[] = {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"};
 	struct oci_mount mounts[] = {
-		{.destination = "/proc", .type = "proc", .source = "proc", .options = o_proc, .n_options = 3},
-		{.destination = "/dev", .type = "tmpfs", .source = "tmpfs", .options = o_dev, .n_options = 2},
-		{.destination = "/dev/pts", .type = "devpts", .source = "devpts", .options = o_pts, .n_options = 5},
+	    {.destination = "/proc",
+	     .type = "proc",
+	     .source = "proc",
+	     .options = o_proc,
+	     .n_options = 3},
+	    {.destination = "/dev",
+	     .type = "tmpfs",
+	     .source = "tmpfs",
+	     .options = o_dev,
+	     .n_options = 2},
+	    {.destination = "/dev/pts",
+	     .type = "devpts",
+	     .source = "devpts",
+	     .options = o_pts,
+	     .n_options = 5},
 	};
 	spec.mounts = mounts, spec.n_mounts = 3;
 	int i = 3;
@@ -37,7 +51,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-t"))
 			proc.terminal = true;
 		else if (!strcmp(argv[i], "-m") && i + 1 < argc) {
-			spec.has_linux = spec.lx.has_resources = spec.lx.resources.has_memory = true;
+			spec.has_linux = spec.lx.has_resources = spec.lx.resources.has_memory =
+			    true;
 			spec.lx.resources.memory.limit.set = true;
 			spec.lx.resources.memory.limit.v = atoll(argv[++i]) << 20;
 		} else if (!strcmp(argv[i], "-x") && i + 1 < argc)
@@ -55,13 +70,14 @@ int main(int argc, char **argv)
 	vps_err err = {0};
 	struct vps_vm_handle h;
 	int st = -1;
-	struct vps_vm_run_opts o = {.root = root, .id = "vmtest", .bundle = "/", .spec = &spec,
-				    .dir = dir, .dirfd = dirfd};
+	struct vps_vm_run_opts o = {
+	    .root = root, .id = "vmtest", .bundle = "/", .spec = &spec, .dir = dir, .dirfd = dirfd};
 	if (vps_vm_create(&o, &h, &err) < 0)
 		goto fail;
 	if (xcmd) {
 		char *xa[] = {"/bin/sh", "-c", (char *)xcmd, NULL};
-		struct oci_process xp = {.args = xa, .n_args = 3, .env = env, .n_env = 2, .cwd = "/"};
+		struct oci_process xp = {
+		    .args = xa, .n_args = 3, .env = env, .n_env = 2, .cwd = "/"};
 		int xs = -1;
 		if (vps_vm_exec(dir, &xp, &xs, &err) < 0)
 			goto fail;

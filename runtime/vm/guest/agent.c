@@ -80,8 +80,9 @@ void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port)
 	pid_t runner = 0;
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
-		struct pollfd p[2] = {{.fd = ctl_live ? ctl : -1, .events = POLLIN},
-				      {.fd = exec_live && !runner ? exec_port : -1, .events = POLLIN}};
+		struct pollfd p[2] = {
+		    {.fd = ctl_live ? ctl : -1, .events = POLLIN},
+		    {.fd = exec_live && !runner ? exec_port : -1, .events = POLLIN}};
 		int n = poll(p, 2, TICK_MS);
 		if (n == 0) {
 			ctl_live = exec_live = 1;

@@ -26,7 +26,10 @@ struct gconf {
 	bool tty, nnp, ro_root, debug;
 	unsigned rows, cols;
 	const char *hostname, *domainname;
-	struct { int res; unsigned long long soft, hard; } rlimits[32];
+	struct {
+		int res;
+		unsigned long long soft, hard;
+	} rlimits[32];
 	size_t n_rlimits;
 	const char *mounts[G_MAX_ITEMS]; /* "dest\x1ftype\x1fsource\x1fopt,opt" */
 	size_t n_mounts;
@@ -42,8 +45,8 @@ int gconf_parse(char *buf, size_t len, struct gconf *c);
 /* util.c */
 void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define write_all vps_vm_write_all
-#define send_msg vps_vm_send
-#define recv_msg vps_vm_recv
+#define send_msg  vps_vm_send
+#define recv_msg  vps_vm_recv
 int read_file(const char *path, char **out, size_t *len);
 
 /* proc.c: in a forked child, become the container process and exec (never returns). */

@@ -31,7 +31,8 @@ __attribute__((noreturn)) static void power_off(int status)
 {
 	sync();
 	if (ioperm(0xf4, 1, 1) == 0)
-		outb((unsigned char)(status & 0x7f), 0xf4); /* isa-debug-exit: QEMU exits (v<<1)|1 */
+		outb((unsigned char)(status & 0x7f),
+		     0xf4); /* isa-debug-exit: QEMU exits (v<<1)|1 */
 	reboot(RB_POWER_OFF);
 	for (;;)
 		pause();

@@ -26,19 +26,33 @@ __attribute__((noreturn)) void child_fail(const char *what)
 	_exit(127);
 }
 
-static const struct { const char *name; unsigned long set, clear; } flag_tab[] = {
-	{"ro", MS_RDONLY, 0}, {"rw", 0, MS_RDONLY}, {"nosuid", MS_NOSUID, 0},
-	{"suid", 0, MS_NOSUID}, {"nodev", MS_NODEV, 0}, {"dev", 0, MS_NODEV},
-	{"noexec", MS_NOEXEC, 0}, {"exec", 0, MS_NOEXEC}, {"sync", MS_SYNCHRONOUS, 0},
-	{"async", 0, MS_SYNCHRONOUS}, {"noatime", MS_NOATIME, 0}, {"relatime", MS_RELATIME, 0},
-	{"strictatime", MS_STRICTATIME, 0}, {"nodiratime", MS_NODIRATIME, 0},
-	{"bind", MS_BIND, 0}, {"rbind", MS_BIND | MS_REC, 0},
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} flag_tab[] = {
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},
+    {"async", 0, MS_SYNCHRONOUS},
+    {"noatime", MS_NOATIME, 0},
+    {"relatime", MS_RELATIME, 0},
+    {"strictatime", MS_STRICTATIME, 0},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"bind", MS_BIND, 0},
+    {"rbind", MS_BIND | MS_REC, 0},
 };
 
 static void mount_opts(char *opts, unsigned long *flags, char *data, size_t cap)
 {
 	data[0] = '\0';
-	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
 		size_t i;
 		for (i = 0; i < sizeof(flag_tab) / sizeof(flag_tab[0]); i++)
 			if (!strcmp(o, flag_tab[i].name))

@@ -31,7 +31,8 @@ int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
 	if (*slave < 0)
 		return -1;
 	if (rows && cols) {
-		struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+		struct winsize ws = {.ws_row = (unsigned short)rows,
+				     .ws_col = (unsigned short)cols};
 		ioctl(*master, TIOCSWINSZ, &ws);
 	}
 	return 0;
@@ -93,7 +94,8 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 		close(slave);
 		in[1] = master, out[0] = master;
 	} else {
-		if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+		    pipe2(err, O_CLOEXEC) < 0)
 			return -1;
 		pid = spawn(c, main_pid, in[0], out[1], err[1], false);
 		close(in[0]), close(out[1]), close(err[1]);
@@ -108,7 +110,8 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 				      {.fd = err[0], .events = POLLIN}};
 		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR) && from_host(port, &in[1], master) < 0) {
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    from_host(port, &in[1], master) < 0) {
 			host_ok = 0;
 			kill(-pid, SIGKILL); /* the host's `vps exec` is gone */
 		}
@@ -126,7 +129,8 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 					err[0] = -1;
 				continue;
 			}
-			if (host_ok && send_msg(port, i == 1 ? VPS_VM_STDOUT : VPS_VM_STDERR, buf, (size_t)n) < 0)
+			if (host_ok && send_msg(port, i == 1 ? VPS_VM_STDOUT : VPS_VM_STDERR, buf,
+						(size_t)n) < 0)
 				host_ok = 0;
 		}
 	}
