@@ -40,8 +40,8 @@ teardown_file() { vps_teardown_file; }
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" != "$(uname -r)" ]
 	local want
-	want=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -1)
-	[ -e /var/cache/vps/vmlinux ] && want=$(cat /var/cache/vps/vmlinux.release)
+	want=$("$VPS" --root "$ROOT" --version | sed -n 's/^vm: kernel \([^ ]*\) .*/\1/p')
+	[ -n "$want" ]
 	[ "${lines[0]}" = "$want" ]
 	local kb
 	kb=$(echo "${lines[1]}" | awk '{print $2}')
