@@ -101,10 +101,15 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err)
 	long limit = (t && atol(t) > 0 ? atol(t) : 120) * 1000L, t0 = now_ms();
 	char reply[32];
 	while (now_ms() - t0 < limit) {
-		if (kill(qemu, 0) < 0 || waitpid(qemu, NULL, WNOHANG) == qemu) {
-			char tail[300];
+		int ws = 0;
+		if (kill(qemu, 0) < 0 || waitpid(qemu, &ws, WNOHANG) == qemu) {
+			char tail[300], how[64] = "";
 			console_tail(dir, tail, sizeof(tail));
-			return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s",
+			if (WIFEXITED(ws))
+				snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
+			else if (WIFSIGNALED(ws))
+				snprintf(how, sizeof(how), " (killed by signal %d)", WTERMSIG(ws));
+			return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
 					  tail[0] ? "; guest console: " : "", tail);
 		}
 		vps_err e = {0};
