@@ -102,12 +102,13 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err)
 	char reply[32];
 	while (now_ms() - t0 < limit) {
 		int ws = 0;
-		if (kill(qemu, 0) < 0 || waitpid(qemu, &ws, WNOHANG) == qemu) {
+		pid_t w = waitpid(qemu, &ws, WNOHANG);
+		if (w == qemu || kill(qemu, 0) < 0) {
 			char tail[300], how[64] = "";
 			console_tail(dir, tail, sizeof(tail));
-			if (WIFEXITED(ws))
+			if (w == qemu && WIFEXITED(ws))
 				snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
-			else if (WIFSIGNALED(ws))
+			else if (w == qemu && WIFSIGNALED(ws))
 				snprintf(how, sizeof(how), " (killed by signal %d)", WTERMSIG(ws));
 			return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
 					  tail[0] ? "; guest console: " : "", tail);
