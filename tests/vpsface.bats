@@ -9,16 +9,17 @@ PTY() { python3 "$VPS_TOP/tests/tools/vf_pty.py" -t 15 "$@"; }
 
 setup_file() {
 	vps_setup_file
-	"$VPS" create --help >/dev/null 2>&1 || return 0
+	export VF_NETNS=vf-net-$$
 	"$VPS" bundle "$WORK/web1" --name vf-web1 >/dev/null
 	"$VPS" --root "$ROOT" create --bundle "$WORK/web1" vf-web1
 	"$VPS" --root "$ROOT" start vf-web1
 }
-teardown_file() { vps_teardown_file; }
-
-setup() {
-	"$VPS" create --help >/dev/null 2>&1 ||
-		skip "needs the container lifecycle (vps create/start/exec) on main"
+teardown_file() {
+	if [ -e "/run/netns/$VF_NETNS" ]; then
+		nsenter "--net=/run/netns/$VF_NETNS" "$VPS" --root "$ROOT" delete --force vf-net1 >/dev/null 2>&1
+		ip netns del "$VF_NETNS"
+	fi
+	vps_teardown_file
 }
 
 # wait_for CMD...: retry up to 10 s (services start asynchronously under init)
@@ -92,21 +93,26 @@ wait_for() {
 	[ "$status" -eq 0 ]
 }
 
-@test "vf- e2e: bundle --ip auto: the host reaches the VPS's web service at its address" {
+@test "vf- e2e: bundle --ip auto: a host reaches the VPS's web service at its address" {
+	# The bridge, veth, lease and NAT live in a network namespace this test
+	# makes (the test's "host"); the machine's own network is never touched.
+	ip netns add "$VF_NETNS"
+	local in_ns=(nsenter "--net=/run/netns/$VF_NETNS")
 	v bundle "$WORK/net1" --name vf-net1 --ip auto
-	v create --bundle "$WORK/net1" vf-net1
-	v start vf-net1
+	"${in_ns[@]}" "$VPS" --root "$ROOT" create --bundle "$WORK/net1" vf-net1
+	"${in_ns[@]}" "$VPS" --root "$ROOT" start vf-net1
 	ip=$(v exec vf-net1 ip -4 -o addr show eth0 | awk '{ split($4, a, "/"); print a[1] }')
 	[[ $ip == 10.88.* ]] || { echo "no address: '$ip'"; false; }
 	get() {
-		exec 5<>"/dev/tcp/$ip/80" || return 1
-		printf 'GET / HTTP/1.0\r\n\r\n' >&5
-		timeout 5 cat <&5
-		exec 5<&-
+		"${in_ns[@]}" bash -c 'exec 5<>"/dev/tcp/$1/80" || exit 1
+			printf "GET / HTTP/1.0\r\n\r\n" >&5; timeout 5 cat <&5' _ "$ip"
 	}
 	run wait_for get
 	[[ $output == *"<h1>vf-net1: a vps busybox VPS</h1>"* ]]
-	v delete --force vf-net1
+	"${in_ns[@]}" "$VPS" --root "$ROOT" delete --force vf-net1
+	# nothing of the VPS's network is left in the test's host namespace
+	run "${in_ns[@]}" ip -o link
+	[[ $output != *vps-* && $output != *veth* ]] || { echo "$output"; false; }
 }
 
 @test "vf- e2e: kill NAME TERM shuts the VPS down through its init (shutdown actions run)" {
