@@ -28,7 +28,7 @@ int vps_container_save_spec(int dirfd, const char *bundle, vps_err *err)
 	int r = vps_read_file_at(bfd, "config.json", SPEC_MAX, &text, &len, err);
 	if (r < 0)
 		return r;
-	return vps_write_volatile_at(dirfd, SPEC_COPY, text, len, 0600, (uid_t)-1, (gid_t)-1, err);
+	return vps_write_state_at(dirfd, SPEC_COPY, text, len, 0600, (uid_t)-1, (gid_t)-1, err);
 }
 
 int vps_container_spec(const char *root, const char *id, struct oci_spec **spec, vps_err *err)

@@ -167,8 +167,8 @@ int vps_state_save(const char *root, const struct vps_state *st, vps_err *err)
 	_cleanup_free_ char *json = vps_state_to_json(st);
 	if (!json)
 		return vps_error(err, ENOMEM, "save state of \"%s\"", st->id);
-	int r = vps_write_volatile_at(dfd, "state.json", json, strlen(json), 0600, (uid_t)-1,
-				      (gid_t)-1, err);
+	int r = vps_write_state_at(dfd, "state.json", json, strlen(json), 0600, (uid_t)-1,
+				   (gid_t)-1, err);
 	if (r < 0)
 		return vps_error_wrap(err, "save state of \"%s\"", st->id);
 	return 0;

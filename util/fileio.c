@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -133,10 +135,16 @@ int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len
 	return write_atomic(dirfd, name, buf, len, mode, uid, gid, true, err);
 }
 
-int vps_write_volatile_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-			  uid_t uid, gid_t gid, vps_err *err)
+static bool in_memory_fs(int dirfd)
 {
-	return write_atomic(dirfd, name, buf, len, mode, uid, gid, false, err);
+	struct statfs sf;
+	return fstatfs(dirfd, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
+}
+
+int vps_write_state_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+		       uid_t uid, gid_t gid, vps_err *err)
+{
+	return write_atomic(dirfd, name, buf, len, mode, uid, gid, !in_memory_fs(dirfd), err);
 }
 
 int vps_mkdir_p(const char *path, mode_t mode, vps_err *err)

@@ -19,12 +19,13 @@ int vps_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, v
 int vps_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
 			uid_t uid, gid_t gid, vps_err *err);
 
-/* vps_write_atomic_at without the fsyncs: atomic against a crash or SIGKILL of
- * the writer (rename over a complete file), not against a machine crash. For
- * state that a reboot makes meaningless anyway (a container's state.json and
- * config copy): 12 fsyncs per `vps run` cost ~17 ms on a disk-backed /run. */
-int vps_write_volatile_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-			  uid_t uid, gid_t gid, vps_err *err);
+/* vps_write_atomic_at for runtime state (a container's state.json and config
+ * copy): the fsyncs are skipped when dirfd is on tmpfs or ramfs, where they are
+ * no-ops that still cost a syscall each, and kept on disk-backed storage (12 of
+ * them per `vps run` cost ~17 ms on this project's test machines, whose /run is
+ * ext4). Either way the rename makes it atomic against a crash of the writer. */
+int vps_write_state_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+		       uid_t uid, gid_t gid, vps_err *err);
 
 /* The first half of vps_write_atomic_at: write buf to a new temp file
  * dirfd/.name.XXXXXX (name returned in tmp), chown, chmod, fsync; the caller
