@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,7 +40,9 @@ static int copy_file(int src_dir, int dst_dir, const char *name, const struct st
 	return 0;
 }
 
-static int copy_tree(int src, int dst, int depth, const char **failed)
+/* failed: the name being copied when an error happened (a copy: readdir's
+ * buffer is gone once the directory is closed) */
+static int copy_tree(int src, int dst, int depth, char *failed, size_t failed_sz)
 {
 	if (depth > COPYUP_MAX_DEPTH)
 		return -ELOOP;
@@ -58,7 +61,7 @@ static int copy_tree(int src, int dst, int depth, const char **failed)
 		struct stat st;
 		if (!strcmp(n, ".") || !strcmp(n, ".."))
 			continue;
-		*failed = n;
+		snprintf(failed, failed_sz, "%s", n);
 		if (fstatat(src, n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			r = -errno;
 			break;
@@ -76,7 +79,7 @@ static int copy_tree(int src, int dst, int depth, const char **failed)
 				r = -errno;
 				break;
 			}
-			if ((r = copy_tree(s2, d2, depth + 1, failed)) < 0)
+			if ((r = copy_tree(s2, d2, depth + 1, failed, failed_sz)) < 0)
 				break;
 			if (fchown(d2, st.st_uid, st.st_gid) < 0 ||
 			    fchmod(d2, st.st_mode & 07777) < 0)
@@ -106,8 +109,8 @@ static int copy_tree(int src, int dst, int depth, const char **failed)
 
 int vps_copyup(int src_dir, int dst_dir, const char *what, vps_err *err)
 {
-	const char *failed = "";
-	int r = copy_tree(src_dir, dst_dir, 0, &failed);
+	char failed[256] = "";
+	int r = copy_tree(src_dir, dst_dir, 0, failed, sizeof(failed));
 	if (r < 0)
 		return vps_error(err, -r, "%s: tmpcopyup of %s", what, failed);
 	return 0;
