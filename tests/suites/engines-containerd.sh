@@ -11,4 +11,10 @@ if [ ! -f "$harness" ]; then
 	exit 1
 fi
 export CG_FIX=0
+# The harness runs its -t cases as `script -qec "timeout ... CLIENT ..."`, and
+# script runs that line with $SHELL. dash (/bin/sh, used when SHELL is unset, as
+# in CI) does not exec the line's only command, so timeout makes itself a new,
+# background process group on the pty and the client's first tcsetattr stops it
+# with SIGTTOU until the timeout kills it (runc fails the same way). bash execs.
+export SHELL=/bin/bash
 exec bash "$harness" "${VPS:-$top/vps}"
