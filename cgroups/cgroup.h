@@ -31,10 +31,20 @@ int vps_cgroup_open(const char *saved, struct vps_cgroup **out, vps_err *err);
 const char *vps_cgroup_path(const struct vps_cgroup *cg);
 void vps_cgroup_free(struct vps_cgroup *cg);
 
-/* fd of the v2 directory for clone3(CLONE_INTO_CGROUP), or -1 if not usable
- * (then call vps_cgroup_enter after the clone). The fd stays owned by cg. */
+/* fd of the cgroup2 directory (pure v2, or a hybrid host's unified hierarchy)
+ * for clone3(CLONE_INTO_CGROUP), or -1. The fd stays owned by cg. */
 int vps_cgroup_v2_fd(struct vps_cgroup *cg);
+/* Whether some hierarchy is v1: CLONE_INTO_CGROUP cannot place a process there. */
+bool vps_cgroup_has_v1(const struct vps_cgroup *cg);
+/* Move process pid into every hierarchy (cgroup.procs). */
 int vps_cgroup_enter(struct vps_cgroup *cg, pid_t pid, vps_err *err);
+/* The calling process, which must be single-threaded (a fresh clone), joins
+ * every v1 hierarchy by writing 0 to its tasks file; v2 ones are left to
+ * CLONE_INTO_CGROUP. Moving just the calling thread spares the kernel's global
+ * threadgroup lock, whose first taker waits for an RCU grace period (7-23 ms
+ * on this host per create, where the parent writing the pid to cgroup.procs
+ * costs that every time). Uses the directory fds opened by create. */
+int vps_cgroup_enter_self(struct vps_cgroup *cg, vps_err *err);
 
 int vps_cgroup_apply(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 int vps_cgroup_freeze(struct vps_cgroup *cg, bool frozen, vps_err *err);

@@ -198,10 +198,26 @@ int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 int vps_cgroup_v2_fd(struct vps_cgroup *cg)
 {
 	struct cg_hier *h = cg_hier_v2(cg);
-	if (cg->layout != VPS_CG_V2 || !h)
-		return -1;
 	vps_err e;
-	return cg_open_dir(h, &e) < 0 ? -1 : h->dirfd;
+	return !h || cg_open_dir(h, &e) < 0 ? -1 : h->dirfd;
+}
+
+bool vps_cgroup_has_v1(const struct vps_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (!cg->h[i].v2)
+			return true;
+	return false;
+}
+
+int vps_cgroup_enter_self(struct vps_cgroup *cg, vps_err *err)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		int r = cg->h[i].v2 ? 0 : cg_write(&cg->h[i], "tasks", "0", err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int vps_cgroup_enter(struct vps_cgroup *cg, pid_t pid, vps_err *err)

@@ -101,13 +101,14 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .root_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,
+	    .cgroup = c->cg,
 	    .has_hooks_runtime =
 		c->spec->hooks.n[OCI_HOOK_PRESTART] || c->spec->hooks.n[OCI_HOOK_CREATE_RUNTIME],
 	};
 	memcpy(ch.ns_fds, c->ns_fds, sizeof(ch.ns_fds));
-	/* without a v2 fd the cgroup is entered after the clone: the cgroup
+	/* v1 hierarchies are entered by the child after the clone: the cgroup
 	 * namespace must then be made after that, by the child */
-	if (cg_fd < 0 && (flags & CLONE_NEWCGROUP)) {
+	if ((cg_fd < 0 || vps_cgroup_has_v1(c->cg)) && (flags & CLONE_NEWCGROUP)) {
 		flags &= ~(uint64_t)CLONE_NEWCGROUP;
 		ch.unshare_cgroupns = true;
 	}
@@ -181,8 +182,6 @@ int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
 	int r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
 		return r;
-	if (vps_cgroup_v2_fd(c->cg) < 0 && (r = vps_cgroup_enter(c->cg, c->pid, err)) < 0)
-		return vps_error_wrap(err, "cgroup");
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;
 	/* recorded with the final save: until READY the init dies with us (its
@@ -193,8 +192,8 @@ int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
 	_cleanup_free_ char *js = vps_state_oci_json(c->st);
 	if (!js)
 		return vps_error(err, ENOMEM, "state");
-	if ((r = vps_sync_send(c->sync[0], VPS_SYNC_GO, 0, js, strlen(js) + 1, -1)) < 0)
-		return vps_error(err, -r, "sync: container init");
+	if ((r = vps_sync_go(c->sync[0], js, strlen(js) + 1, err)) < 0)
+		return r;
 	for (int guard = 0; guard < 64; guard++) {
 		struct vps_sync_msg m;
 		r = vps_sync_recv(c->sync[0], &m, err);

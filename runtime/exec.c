@@ -91,10 +91,8 @@ static int join_target(struct ectx *c, int *child_flags, vps_err *err)
 static int drive(struct ectx *c, vps_err *err)
 {
 	int r;
-	if (vps_cgroup_v2_fd(c->cg) < 0 && c->cg && (r = vps_cgroup_enter(c->cg, c->pid, err)) < 0)
-		return vps_error_wrap(err, "cgroup");
-	if ((r = vps_sync_send(c->sync[0], VPS_SYNC_GO, 0, NULL, 0, -1)) < 0)
-		return vps_error(err, -r, "sync");
+	if ((r = vps_sync_go(c->sync[0], NULL, 0, err)) < 0)
+		return r;
 	if (c->paused)
 		return 0; /* frozen until resume: its exec result cannot be awaited */
 	for (int guard = 0; guard < 16; guard++) {
@@ -141,6 +139,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .root_fd = c->root_fd,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,
+	    .cgroup = c->cg,
 	};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		ch.ns_fds[t] = -1;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/keyctl.h>
 
+#include "cgroups/cgroup.h"
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
 #include "util/log.h"
@@ -158,6 +159,10 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	 * binary: nothing in the container may open /proc/PID/exe, fd or mem of it
 	 * (CVE-2019-5736 class). exec's parent set this already, before the clone. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (c->cgroup && vps_cgroup_enter_self(c->cgroup, &err) < 0) {
+		vps_error_wrap(&err, "cgroup");
+		goto fail;
+	}
 	vps_log_close();
 	reset_signals();
 	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};

@@ -35,6 +35,9 @@ struct vps_sync_msg {
 };
 int vps_sync_pair(int fds[2], vps_err *err);
 int vps_sync_send(int fd, uint32_t type, int32_t code, const void *data, size_t len, int pass_fd);
+/* Parent: send VPS_SYNC_GO; when the child is gone already, the error it left
+ * queued is the one reported. */
+int vps_sync_go(int fd, const void *data, size_t len, vps_err *err);
 /* Send err as VPS_SYNC_ERROR (child side). */
 void vps_sync_send_err(int fd, const vps_err *err);
 /* 1: a message; 0: EOF (peer closed); < 0: error. */
@@ -42,6 +45,8 @@ int vps_sync_recv(int fd, struct vps_sync_msg *m, vps_err *err);
 void vps_sync_msg_clear(struct vps_sync_msg *m);
 /* Wait for one message of type want; a VPS_SYNC_ERROR becomes err. */
 int vps_sync_expect(int fd, uint32_t want, struct vps_sync_msg *m, vps_err *err);
+
+struct vps_cgroup;
 
 /* ---- the child (container init for create, the new process for exec) ---- */
 struct vps_child {
@@ -58,6 +63,9 @@ struct vps_child {
 	unsigned preserve_fds;
 	const struct vps_seccomp *seccomp;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
+	/* joined by the child itself, first thing (vps_cgroup_enter_self), in
+	 * the hierarchies CLONE_INTO_CGROUP cannot reach; NULL: none */
+	struct vps_cgroup *cgroup;
 };
 /* clone3 (CLONE_PIDFD, CLONE_INTO_CGROUP when cgroup_fd >= 0) with the
  * namespace flags; the child runs vps_child_main and never returns. */

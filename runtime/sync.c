@@ -2,6 +2,7 @@
  * optionally carrying one fd (SCM_RIGHTS). The child reports its real error
  * text here instead of just exiting 1. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +22,23 @@ int vps_sync_pair(int fds[2], vps_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
 		return vps_error(err, errno, "sync socketpair");
 	return 0;
+}
+
+int vps_sync_go(int fd, const void *data, size_t len, vps_err *err)
+{
+	int r = vps_sync_send(fd, VPS_SYNC_GO, 0, data, len, -1);
+	if (r >= 0)
+		return 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct vps_sync_msg m;
+	vps_err ignore;
+	int child = 0;
+	if (poll(&p, 1, 0) == 1 && vps_sync_recv(fd, &m, &ignore) > 0) {
+		if (m.type == VPS_SYNC_ERROR)
+			child = vps_errorx(err, m.code > 0 ? m.code : EINVAL, "%s", m.data);
+		vps_sync_msg_clear(&m);
+	}
+	return child < 0 ? child : vps_error(err, -r, "sync: the child");
 }
 
 int vps_sync_send(int fd, uint32_t type, int32_t code, const void *data, size_t len, int pass_fd)

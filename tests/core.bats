@@ -154,7 +154,9 @@ teardown_file() { core_teardown_file; }
 @test "core-kill: a recycled pid is never signalled" {
 	b=$(core_bundle reuse sleep 1000)
 	vbg run -d --bundle "$b" core-reuse
-	# pretend the init's pid now belongs to someone else: our own sleep
+	# pretend the init's pid now belongs to someone else: our own sleep, started
+	# a clock tick later (a recycled pid cannot share the init's start time)
+	sleep 0.05
 	sleep 1000 &
 	other=$!
 	st=$ROOT/core-reuse/state.json
