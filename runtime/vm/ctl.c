@@ -114,7 +114,7 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err)
 					  tail[0] ? "; guest console: " : "", tail);
 		}
 		vps_err e = {0};
-		if (request(dir, VPS_VM_PING, NULL, 0, 250, reply, sizeof(reply), &e) == 0)
+		if (request(dir, VPS_VM_PING, NULL, 0, 1000, reply, sizeof(reply), &e) == 0)
 			return 0;
 		if (e.code != ETIMEDOUT) {
 			struct timespec ts = {0, 20 * 1000000L};

@@ -15,7 +15,9 @@
 
 static void reply(int fd, int ok, const char *msg)
 {
-	send_msg(fd, ok ? VPS_VM_OK : VPS_VM_ERROR, msg, msg ? strlen(msg) : 0);
+	/* a client that gave up waiting is not answered: writing to it would
+	 * block the agent (and every exec) until the next client connects */
+	send_to_host(fd, ok ? VPS_VM_OK : VPS_VM_ERROR, msg, msg ? strlen(msg) : 0);
 }
 
 /* One ctl request. Returns 0, or -1 when the host is gone. */
@@ -65,7 +67,7 @@ static pid_t exec_request(int port, pid_t main_pid)
 		struct gconf c;
 		if (gconf_parse(p, h.len, &c) < 0) {
 			const char *m = "bad exec request";
-			send_msg(port, VPS_VM_ERROR, m, strlen(m));
+			send_to_host(port, VPS_VM_ERROR, m, strlen(m));
 			_exit(1);
 		}
 		_exit(relay_exec(port, &c, main_pid) < 0 ? 1 : 0);

@@ -46,7 +46,12 @@ int gconf_parse(char *buf, size_t len, struct gconf *c);
 void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define write_all vps_vm_write_all
 #define send_msg  vps_vm_send
-#define recv_msg  vps_vm_recv
+/* send_msg to a host client that is there: a virtio-serial port blocks writers
+ * while no host client is connected (until the next one connects, which would
+ * then read an answer meant for another). Waits up to 1 s for the port to be
+ * writable; -1 (nothing sent) if it does not become so. */
+int send_to_host(int fd, uint32_t type, const void *data, size_t len);
+#define recv_msg vps_vm_recv
 int read_file(const char *path, char **out, size_t *len);
 
 /* proc.c: in a forked child, become the container process and exec (never returns). */

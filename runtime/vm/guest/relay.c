@@ -129,8 +129,8 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 					err[0] = -1;
 				continue;
 			}
-			if (host_ok && send_msg(port, i == 1 ? VPS_VM_STDOUT : VPS_VM_STDERR, buf,
-						(size_t)n) < 0)
+			if (host_ok && send_to_host(port, i == 1 ? VPS_VM_STDOUT : VPS_VM_STDERR,
+						    buf, (size_t)n) < 0)
 				host_ok = 0;
 		}
 	}
@@ -141,7 +141,7 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 		;
 	int32_t st = status_of(ws);
 	if (host_ok)
-		send_msg(port, VPS_VM_EXIT, &st, sizeof(st));
+		send_to_host(port, VPS_VM_EXIT, &st, sizeof(st));
 	return 0;
 }
 

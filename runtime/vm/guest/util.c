@@ -1,6 +1,7 @@
 /* Small I/O helpers of the guest init. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,17 @@ void glog(const char *fmt, ...)
 		write_all(fd, buf, (size_t)n);
 		close(fd);
 	}
+}
+
+int send_to_host(int fd, uint32_t type, const void *data, size_t len)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	int n;
+	while ((n = poll(&p, 1, 1000)) < 0 && errno == EINTR)
+		;
+	if (n != 1 || !(p.revents & POLLOUT))
+		return -1;
+	return send_msg(fd, type, data, len);
 }
 
 int read_file(const char *path, char **out, size_t *len)
