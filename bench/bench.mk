@@ -16,7 +16,7 @@ $(B)/bench/floor: bench/floor.c
 # static, so it runs unchanged in the busybox rootfs
 $(B)/bench/sysloop: bench/sysloop.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) -static -o $@ $<
+	$(CC) $(BENCH_CFLAGS) -static -o $@ $< -lseccomp
 
 bench: all test-tools bench-tools
 	@bash mk/deps.sh mk/packages/bench.list

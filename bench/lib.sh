@@ -185,6 +185,7 @@ row_syscalls() {
 	echo "# row syscalls" >>"$LOG"
 	for ((rep = 1; rep <= reps; rep++)); do
 		measure syscall-native host "$rep" -o -- "$WORK/rootfs/sysloop" "$SYSLOOP_N"
+		measure syscall-allowall host "$rep" -o -- "$WORK/rootfs/sysloop" "$SYSLOOP_N" --allow-all
 		for r in $(rotated "$rep"); do
 			measure syscall-seccomp "$r" "$rep" -o -- "${BIN[$r]}" --root "$WORK/roots/$r" \
 				run -b "$WORK/b-sysloop" "$TAG-sc-$r-$rep"

@@ -83,6 +83,15 @@ summarize() {
 				line = line " " (((o, c[i]) in val) && nat[sc " ns/call"] > 0 ? sprintf("%.3fx", val[o, c[i]] / nat[sc " ns/call"]) : "-") " |"
 			print line
 		}
+		# the kernel floor: the smallest filter there is, on the host
+		for (o = 1; o <= nm; o++) {
+			if (key[o] !~ /ns\/call, allowall$/ || !((o, "host") in val)) continue
+			sc = substr(key[o], 1, index(key[o], " ") - 1)
+			line = "| " sc " | empty allow-all filter, on the host (the floor) |"
+			for (i = 1; i <= nc; i++) if (c[i] != "host")
+				line = line " " (nat[sc " ns/call"] > 0 ? sprintf("%.3fx", val[o, "host"] / nat[sc " ns/call"]) : "-") " |"
+			print line
+		}
 		# the filter alone: seccomp vs no seccomp, both inside the container
 		for (o = 1; o <= nm; o++) {
 			if (key[o] !~ /ns\/call, seccomp$/) continue
