@@ -55,6 +55,24 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	return 1
 }
 
+@test "cg-member: the init and an exec'd process are in the container's cgroup in every hierarchy" {
+	# on v1 and hybrid hosts the process moves itself into each v1 hierarchy
+	# (runtime/init.c); a hybrid host's cgroup2 part is CLONE_INTO_CGROUP
+	b=$(bundle mem sh -c 'cat /proc/self/cgroup; sleep 1000')
+	up cg-mem "$b"
+	local want
+	want=$(grep -c . /proc/self/cgroup)
+	for _ in $(seq 50); do [ -s "$WORK/cg-mem.out" ] && break; sleep 0.1; done
+	run v exec cg-mem cat /proc/self/cgroup
+	v delete --force cg-mem
+	for out in "$(cat "$WORK/cg-mem.out")" "$output"; do
+		echo "$out"
+		[ "$(printf '%s\n' "$out" | grep -c .)" -eq "$want" ]
+		# every hierarchy, v1 or v2, names the container's own cgroup
+		! printf '%s\n' "$out" | grep -v '/cg-mem$'
+	done
+}
+
 @test "cg-limits: memory and pids limits reach the host's files and the VPS sees them" {
 	b=$(bundle lim sh -c 'sleep 1000')
 	jq_edit "$b/config.json" '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 50}'
