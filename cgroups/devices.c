@@ -3,8 +3,10 @@
  * urandom, tty, ptmx, pts). v1 writes devices.allow/devices.deny; v2 attaches
  * a BPF_PROG_TYPE_CGROUP_DEVICE program (devices_bpf.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroups/internal.h"
 #include "cgroups/devices.h"
@@ -50,11 +52,40 @@ void cg_device_rule_str(const struct oci_device_rule *d, char *out, size_t sz)
 		snprintf(out, sz, "%c %s:%s %s", d->type, maj, min, d->access);
 }
 
-static int v1_rule(struct cg_hier *h, const struct oci_device_rule *d, vps_err *err)
+/* v1 takes one rule per write; devices.allow and devices.deny stay open across
+ * the rules (fd[0] deny, fd[1] allow; -1 until first needed) */
+static int v1_rule(struct cg_hier *h, int fd[2], const struct oci_device_rule *d, vps_err *err)
 {
+	const char *file = d->allow ? "devices.allow" : "devices.deny";
+	int *f = &fd[d->allow];
 	char line[96];
 	cg_device_rule_str(d, line, sizeof(line));
-	return cg_write(h, d->allow ? "devices.allow" : "devices.deny", line, err);
+	if (*f < 0) {
+		int r = cg_open_dir(h, err);
+		if (r < 0)
+			return r;
+		if ((*f = openat(h->dirfd, file, O_WRONLY | O_CLOEXEC)) < 0)
+			return vps_error(err, errno, "open %s/%s", h->dir, file);
+	}
+	size_t len = strlen(line);
+	if (write(*f, line, len) != (ssize_t)len)
+		return vps_error(err, errno, "write \"%s\" to %s/%s", line, h->dir, file);
+	return 0;
+}
+
+static int v1_rules(struct cg_hier *h, const struct oci_resources *res, vps_err *err)
+{
+	int fd[2] = {-1, -1}, r = 0;
+	for (size_t i = 0; i < res->n_devices && r >= 0; i++)
+		if ((r = v1_rule(h, fd, &res->devices[i], err)) < 0)
+			vps_error_wrap(err, "devices[%zu]", i);
+	for (size_t i = 0; i < cg_n_default_devices && r >= 0; i++)
+		if ((r = v1_rule(h, fd, &cg_default_devices[i], err)) < 0)
+			vps_error_wrap(err, "default device rule");
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return r;
 }
 
 int cg_apply_devices(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err)
@@ -76,15 +107,5 @@ int cg_apply_devices(struct vps_cgroup *cg, const struct oci_resources *res, vps
 					  "hierarchy nor cgroup v2");
 		return cg_devices_bpf_attach(h, res->devices, res->n_devices, err);
 	}
-	for (size_t i = 0; i < res->n_devices; i++) {
-		int r = v1_rule(h, &res->devices[i], err);
-		if (r < 0)
-			return vps_error_wrap(err, "devices[%zu]", i);
-	}
-	for (size_t i = 0; i < cg_n_default_devices; i++) {
-		int r = v1_rule(h, &cg_default_devices[i], err);
-		if (r < 0)
-			return vps_error_wrap(err, "default device rule");
-	}
-	return 0;
+	return v1_rules(h, res, err);
 }

@@ -59,6 +59,9 @@ int vps_net_validate(const struct oci_spec *spec, vps_err *err);
  * On failure everything done so far is undone before returning. */
 int vps_net_setup(const char *state_root, const char *id, const struct oci_spec *spec,
 		  pid_t init_pid, json_object **extra, vps_err *err);
+/* In the container init, in the network namespace it created: set lo up. */
+int vps_net_loopback_up(vps_err *err);
+
 /* Undo everything setup did (idempotent; extra may be NULL: then what the
  * lease file and the id-derived names say is undone). The bridge stays. */
 int vps_net_teardown(const char *state_root, const char *id, json_object *extra, vps_err *err);

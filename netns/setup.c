@@ -193,30 +193,6 @@ out:
 	return r;
 }
 
-/* A network namespace vps creates gets its loopback up even without vps
- * networking, as runc and crun do (services listening on 127.0.0.1 work). */
-static bool new_netns(const struct oci_spec *spec)
-{
-	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
-	return spec->has_linux && ns->present && !ns->path;
-}
-
-static int loopback_up(pid_t pid, vps_err *err)
-{
-	struct vps_nl nl;
-	_cleanup_close_ int nsfd = open_netns(pid, err);
-	if (nsfd < 0)
-		return nsfd;
-	int r = vps_nl_open(&nl, nsfd, err);
-	if (r < 0)
-		return r;
-	int lo = vps_link_index(&nl, "lo");
-	if ((r = lo) < 0 || (r = vps_link_set(&nl, lo, true, 0, 0)) < 0)
-		vps_error(err, -r, "network: bring up lo in the new network namespace");
-	vps_nl_close(&nl);
-	return r < 0 ? r : 0;
-}
-
 int vps_net_setup(const char *root, const char *id, const struct oci_spec *spec, pid_t pid,
 		  json_object **extra, vps_err *err)
 {
@@ -225,8 +201,8 @@ int vps_net_setup(const char *root, const char *id, const struct oci_spec *spec,
 	int r = vps_net_validate(spec, err);
 	if (r < 0 || (r = vps_net_config(spec, &c, err)) < 0)
 		return r;
-	if (!c.enabled)
-		return new_netns(spec) ? loopback_up(pid, err) : 0;
+	if (!c.enabled) /* a new netns's lo: the init brings it up (vps_net_loopback_up) */
+		return 0;
 	json_object *x = json_object_new_object();
 	if (!x)
 		return vps_error(err, ENOMEM, "network");

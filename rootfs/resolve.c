@@ -53,6 +53,24 @@ const char *vps_fdpath(struct vps_fdpath *p, int fd)
 	return p->s;
 }
 
+/* Usually only the last component is missing (/dev/pts, /sys/fs/cgroup/cpu):
+ * one lookup of the parent, not a walk from the root. < 0 (anything odd: no
+ * parent, "..", an error): the caller walks, which also names what failed. */
+static int mkdir_leaf(int rootfs_fd, char *buf, mode_t mode)
+{
+	char *slash = strrchr(buf, '/');
+	if (!slash || !slash[1])
+		return -ENOENT;
+	*slash = '\0';
+	int parent = openat2_in_root(rootfs_fd, slash == buf ? "/" : buf, O_PATH | O_DIRECTORY, 0);
+	*slash = '/';
+	if (parent < 0)
+		return parent;
+	int r = mkdirat(parent, slash + 1, mode) < 0 && errno != EEXIST ? -errno : 0;
+	close(parent);
+	return r < 0 ? r : openat2_in_root(rootfs_fd, buf, O_PATH | O_DIRECTORY, 0);
+}
+
 int vps_mkdir_in_root(int rootfs_fd, const char *path, mode_t mode, vps_err *err)
 {
 	char buf[PATH_MAX];
@@ -63,6 +81,8 @@ int vps_mkdir_in_root(int rootfs_fd, const char *path, mode_t mode, vps_err *err
 	int have = openat2_in_root(rootfs_fd, buf, O_PATH | O_DIRECTORY, 0);
 	if (have >= 0)
 		return have; /* the common case: it is already there */
+	if (have == -ENOENT && (have = mkdir_leaf(rootfs_fd, buf, mode)) >= 0)
+		return have;
 
 	_cleanup_close_ int cur = openat2_in_root(rootfs_fd, "/", O_PATH | O_DIRECTORY, 0);
 	if (cur < 0)

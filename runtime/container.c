@@ -58,17 +58,29 @@ int vps_write_pid_file(const char *path, pid_t pid, vps_err *err)
 	return r < 0 ? vps_error_wrap(err, "--pid-file") : 0;
 }
 
+/* RFC 3339 UTC with nanoseconds, as runc writes "created". The date comes from
+ * the days since the epoch (H. Hinnant's civil_from_days), not gmtime_r: glibc's
+ * reads /etc/localtime on first use, and this runs on every create. TS: at or after the epoch. */
+char *vps_rfc3339(struct timespec ts)
+{
+	long long t = ts.tv_sec, z = t / 86400 + 719468, secs = t % 86400;
+	long long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	long long y = yoe + era * 400 + (m <= 2);
+	char *out = NULL;
+	if (asprintf(&out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+		     secs / 60 % 60, secs % 60, ts.tv_nsec) < 0)
+		return NULL;
+	return out;
+}
+
 char *vps_now_rfc3339(void)
 {
 	struct timespec ts;
-	struct tm tm;
-	char a[64], *out = NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(a, sizeof(a), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (asprintf(&out, "%s.%09ldZ", a, ts.tv_nsec) < 0)
-		return NULL;
-	return out;
+	return vps_rfc3339(ts);
 }
 
 int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd,

@@ -122,8 +122,33 @@ static void release(struct cctx *c)
 	oci_spec_free(c->spec);
 }
 
+/* Move what run keeps out of the context (release then leaves it alone). */
+static void hand_over(struct cctx *c, struct vps_held *h)
+{
+	*h = (struct vps_held){.st = c->st,
+			       .spec = c->spec,
+			       .cg = c->cg,
+			       .dirfd = take_fd(c->dirfd),
+			       .lockfd = take_fd(c->lockfd)};
+	c->st = NULL;
+	c->spec = NULL;
+	c->cg = NULL;
+}
+
+void vps_held_free(struct vps_held *h)
+{
+	vps_state_free(h->st);
+	oci_spec_free(h->spec);
+	vps_cgroup_free(h->cg);
+	if (h->dirfd >= 0)
+		close(h->dirfd);
+	if (h->lockfd >= 0)
+		close(h->lockfd);
+	*h = (struct vps_held){.dirfd = -1, .lockfd = -1};
+}
+
 int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,
-			vps_err *err)
+			struct vps_held *hold, vps_err *err)
 {
 	struct cctx c = {.o = o,
 			 .dirfd = -1,
@@ -135,6 +160,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c.ns_fds[t] = -1;
 	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
+	if (hold)
+		*hold = (struct vps_held){.dirfd = -1, .lockfd = -1};
 	int r;
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
@@ -166,6 +193,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	out->pid = c.pid;
 	out->pidfd = take_fd(c.pidfd);
 	out->pty = take_fd(c.pty);
+	if (hold)
+		hand_over(&c, hold);
 out:
 	release(&c);
 	return r;
@@ -174,7 +203,7 @@ out:
 int vps_create(const struct vps_create_opts *o, vps_err *err)
 {
 	struct vps_created cr;
-	int r = vps_create_internal(o, &cr, false, err);
+	int r = vps_create_internal(o, &cr, false, NULL, err);
 	if (r < 0)
 		return r;
 	close(cr.pidfd);

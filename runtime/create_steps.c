@@ -95,6 +95,8 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .no_new_keyring = c->o->no_new_keyring,
 	    .new_userns = user->present && !user->path,
 	    .new_cgroupns = lx->namespaces[OCI_NS_CGROUP].present,
+	    .new_netns =
+		lx->namespaces[OCI_NS_NETWORK].present && !lx->namespaces[OCI_NS_NETWORK].path,
 	    .sync_fd = c->sync[1],
 	    .barrier_fd = c->barrier,
 	    .join_pidfd = -1,

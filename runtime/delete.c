@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
@@ -35,20 +36,26 @@ static void kill_and_wait(const struct vps_state *st, struct vps_cgroup *cg)
 	}
 }
 
-static int destroy(const char *root, const char *id, struct vps_state *st, vps_err *err)
+/* cg and spec: what the caller has in memory (run), else NULL: opened here */
+static int destroy(const char *root, const char *id, struct vps_state *st, struct vps_cgroup *cg,
+		   const struct oci_spec *spec, vps_err *err)
 {
-	struct vps_cgroup *cg = NULL;
+	struct vps_cgroup *own_cg = NULL;
+	struct oci_spec *own_spec = NULL;
 	vps_err e;
-	if (st->cgroup_path && vps_cgroup_open(st->cgroup_path, &cg, &e) < 0)
+	if (!cg && st->cgroup_path && vps_cgroup_open(st->cgroup_path, &own_cg, &e) < 0)
 		log_debug("delete %s: cgroup %s: %s", id, st->cgroup_path, e.msg);
+	if (!cg)
+		cg = own_cg;
 	kill_and_wait(st, cg);
-	struct oci_spec *spec = NULL;
-	if (vps_container_spec(root, id, &spec, &e) == 0) {
+	if (!spec && vps_container_spec(root, id, &own_spec, &e) == 0)
+		spec = own_spec;
+	if (spec) {
 		st->status = VPS_STOPPED;
 		_cleanup_free_ char *js = vps_state_oci_json(st);
 		vps_hooks_run_warn(&spec->hooks, OCI_HOOK_POSTSTOP, js);
 	}
-	oci_spec_free(spec);
+	oci_spec_free(own_spec);
 	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
 	/* without extra["net"] (a create that crashed mid-way) the lease still tells */
 	if (vps_net_teardown(root, id, net, &e) < 0)
@@ -56,7 +63,7 @@ static int destroy(const char *root, const char *id, struct vps_state *st, vps_e
 	int r = 0;
 	if (cg && vps_cgroup_destroy(cg, err) < 0)
 		r = vps_error_wrap(err, "cgroup");
-	vps_cgroup_free(cg);
+	vps_cgroup_free(own_cg);
 	if (r < 0)
 		return r;
 	return vps_store_remove(root, id, err);
@@ -91,9 +98,29 @@ int vps_delete(const char *root, const char *id, bool force, vps_err *err)
 			       "container is being created (use --force if that create died)");
 		goto out;
 	}
-	r = destroy(root, id, st, err);
+	r = destroy(root, id, st, NULL, NULL, err);
 out:
 	vps_state_free(st);
+	close(dirfd);
+	close(lockfd);
+	return r;
+}
+
+/* run's final delete: what create held, unless the container is gone (deleted
+ * by someone else) or its state dir is no longer the one create made */
+int vps_delete_held(const char *root, struct vps_held *h, vps_err *err)
+{
+	int dirfd = -1, lockfd = -1;
+	int r = vps_store_lock(root, h->st->id, &dirfd, &lockfd, err);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	struct stat a, b;
+	if (fstat(dirfd, &a) == 0 && fstat(h->dirfd, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		r = destroy(root, h->st->id, h->st, h->cg, h->spec, err);
+	else
+		log_debug("delete %s: replaced by another container since run created it",
+			  h->st->id);
 	close(dirfd);
 	close(lockfd);
 	return r;

@@ -14,6 +14,7 @@
 #include <linux/keyctl.h>
 
 #include "cgroups/cgroup.h"
+#include "netns/net.h"
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
 #include "util/log.h"
@@ -128,6 +129,10 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
 			return vps_error(err, errno, "setresuid 0 in user namespace");
 	}
+	/* before joining namespaces by path: a joined user namespace would not own
+	 * the network namespace the clone made */
+	if (c->new_netns && (r = vps_net_loopback_up(err)) < 0)
+		return r;
 	if ((r = vps_child_join_ns(c, err)) < 0)
 		return r;
 	if (!c->exec_mode && (r = setup_namespaces(c, *state_json, err)) < 0)

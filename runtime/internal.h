@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "runtime/runtime.h"
 #include "runtime/seccomp.h"
@@ -55,6 +56,7 @@ struct vps_child {
 	const char *rootfs;
 	bool exec_mode, no_pivot, no_new_keyring;
 	bool new_userns, unshare_cgroupns, new_cgroupns;
+	bool new_netns;		    /* create: the clone made it; the init sets its lo up */
 	int sync_fd;		    /* child end */
 	int barrier_fd;		    /* create: listening socket; exec: -1 */
 	int join_pidfd, join_flags; /* exec: setns(pidfd, flags) */
@@ -144,8 +146,23 @@ struct vps_created {
 	int pty;      /* pty master when kept (foreground run), else -1; VM: stdin/tty socket */
 	bool vm, tty; /* a VM container (runtime/vm) and its process.terminal */
 };
+/* What create hands on to run (container mode): the state, spec and cgroup it
+ * has in memory, the state dir and the lock it still holds, so that start and
+ * the final delete need not read them back (start releases the lock). */
+struct vps_held {
+	struct vps_state *st;
+	struct oci_spec *spec;
+	struct vps_cgroup *cg;
+	int dirfd, lockfd;
+};
+/* hold: NULL, or filled for a container-mode create (VM mode leaves it empty:
+ * st NULL); free it with vps_held_free */
 int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,
-			vps_err *err);
+			struct vps_held *hold, vps_err *err);
+void vps_held_free(struct vps_held *h);
+/* start / delete --force of what create held (see vps_start, vps_delete) */
+int vps_start_held(const char *root, struct vps_held *h, vps_err *err);
+int vps_delete_held(const char *root, struct vps_held *h, vps_err *err);
 /* Foreground: forward signals to the process, relay the pty (or -1), reap it;
  * *status is its exit status or 128+N. */
 int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err);
@@ -155,6 +172,7 @@ int vps_container_save_spec(int dirfd, const char *bundle, vps_err *err);
 int vps_container_spec(const char *root, const char *id, struct oci_spec **spec, vps_err *err);
 int vps_write_pid_file(const char *path, pid_t pid, vps_err *err);
 char *vps_now_rfc3339(void);
+char *vps_rfc3339(struct timespec ts); /* 2026-11-21T18:00:00.123456789Z */
 /* Lock ROOT/ID and load its state (fds -1 and *st NULL on failure). */
 int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd,
 		       struct vps_state **st, vps_err *err);

@@ -99,16 +99,22 @@ int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err)
 {
 	struct vps_created cr;
+	struct vps_held h;
 	sigset_t set, old;
 	forward_set(&set);
 	/* held from before create so an early ^C is forwarded, not lost */
 	sigprocmask(SIG_BLOCK, &set, &old);
-	int r = vps_create_internal(o, &cr, !detach, err);
+	int r = vps_create_internal(o, &cr, !detach, &h, err);
 	if (r < 0)
 		goto out;
-	if ((r = vps_start(o->root, o->id, err)) < 0) {
+	/* container mode: start and delete use what create has in memory */
+	r = h.st ? vps_start_held(o->root, &h, err) : vps_start(o->root, o->id, err);
+	if (r < 0) {
 		vps_err e;
-		vps_delete(o->root, o->id, true, &e);
+		if (h.st)
+			vps_delete_held(o->root, &h, &e);
+		else
+			vps_delete(o->root, o->id, true, &e);
 		waitpid(cr.pid, NULL, 0);
 		goto close;
 	}
@@ -118,9 +124,11 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	r = cr.vm ? vps_vm_wait_created(o->root, o->id, &cr, exit_status, err)
 		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, err);
 	vps_err e;
-	if (!o->keep && vps_delete(o->root, o->id, true, &e) < 0)
+	if (!o->keep &&
+	    (h.st ? vps_delete_held(o->root, &h, &e) : vps_delete(o->root, o->id, true, &e)) < 0)
 		log_warn("run %s: delete: %s", o->id, e.msg);
 close:
+	vps_held_free(&h);
 	close(cr.pidfd);
 	if (cr.pty >= 0)
 		close(cr.pty);

@@ -10,6 +10,25 @@
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
 
+/* The container's lock is held and it is created. */
+static int start_locked(const char *root, int dirfd, struct vps_state *st,
+			const struct oci_spec *spec, vps_err *err)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/%s", root, st->id);
+	int r = vps_vm_state(st) ? vps_vm_start(dir, err) : vps_barrier_release(dir, err);
+	if (r < 0)
+		return r;
+	unlinkat(dirfd, "exec.sock", 0);
+	st->status = VPS_RUNNING;
+	if ((r = vps_state_save(root, st, err)) < 0)
+		return r;
+	char *js = vps_state_oci_json(st);
+	vps_hooks_run_warn(&spec->hooks, OCI_HOOK_POSTSTART, js);
+	free(js);
+	return 0;
+}
+
 int vps_start(const char *root, const char *id, vps_err *err)
 {
 	int dirfd = -1, lockfd = -1, r;
@@ -25,21 +44,20 @@ int vps_start(const char *root, const char *id, vps_err *err)
 	}
 	if ((r = vps_container_spec(root, id, &spec, err)) < 0)
 		goto out;
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/%s", root, id);
-	if ((r = vps_vm_state(st) ? vps_vm_start(dir, err) : vps_barrier_release(dir, err)) < 0)
-		goto out;
-	unlinkat(dirfd, "exec.sock", 0);
-	st->status = VPS_RUNNING;
-	if ((r = vps_state_save(root, st, err)) < 0)
-		goto out;
-	char *js = vps_state_oci_json(st);
-	vps_hooks_run_warn(&spec->hooks, OCI_HOOK_POSTSTART, js);
-	free(js);
+	r = start_locked(root, dirfd, st, spec, err);
 out:
 	oci_spec_free(spec);
 	vps_state_free(st);
 	close(dirfd);
 	close(lockfd);
+	return r;
+}
+
+/* run: create still holds the lock, so nobody acted on the container since */
+int vps_start_held(const char *root, struct vps_held *h, vps_err *err)
+{
+	int r = start_locked(root, h->dirfd, h->st, h->spec, err);
+	close(h->lockfd);
+	h->lockfd = -1;
 	return r;
 }

@@ -54,6 +54,21 @@ teardown_file() { core_teardown_file; }
 	grep -q got-term "$WORK/run3.out"
 }
 
+@test "core-run: the final delete of a run leaves alone a container that took its id meanwhile" {
+	b=$(core_bundle rep sleep 1000)
+	"$VPS" --root "$ROOT" run --bundle "$b" core-rep </dev/null >"$WORK/rep.out" 2>&1 &
+	pid=$!
+	wait_status core-rep running
+	kill -STOP $pid # run cannot react until the replacement exists
+	v delete --force core-rep
+	vbg create --bundle "$b" core-rep
+	kill -CONT $pid
+	wait $pid || true
+	[ "$(v state core-rep | jq -r .status)" = created ]
+	v delete --force core-rep
+	no_leftovers core-rep
+}
+
 @test "core-create: created -> running -> stopped; pid file before create returns" {
 	b=$(core_bundle life sh -c 'read x </dev/null; sleep 1000')
 	vbg create --bundle "$b" --pid-file "$WORK/life.pid" core-life

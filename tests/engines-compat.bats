@@ -88,3 +88,17 @@ teardown_file() { vps_teardown_file; }
 	[[ "${lines[0]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
 	[ "${lines[1]}" = pong ]
 }
+
+@test "the loopback is up in a new network namespace owned by a new user namespace too (the init sets it up)" {
+	chmod 755 "$WORK" # the mapped root must reach the bundle
+	cp -a "$WORK/b" "$WORK/lou"
+	jq_edit "$WORK/lou/config.json" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))'
+	set_args "$WORK/lou" sh -c 'ip link show lo | head -1; cat /proc/self/uid_map'
+	run v run --bundle "$WORK/lou" eng-lou
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+	[[ "${lines[1]}" == *"100000"* ]]
+}

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/internal.h"
 #include "runtime/status.h"
 #include "runtime/store.h"
 #include "specs/state.h"
@@ -200,8 +201,38 @@ static void race(void)
 	rmdir(root);
 }
 
+/* "created": the hand-made civil date agrees with gmtime_r over leap years,
+ * century rules (2100 is not a leap year, 2000 and 2400 are) and month ends */
+static void rfc3339(void)
+{
+	const long long days[] = {0,	 59,	60,    365,   10957,  11016,  11017,  11322,
+				  20413, 47482, 47541, 47542, 157857, 157916, 157917, 2932896};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++)
+		for (long long sec = 0; sec < 86400; sec += 86399 / 3) {
+			struct timespec ts = {.tv_sec = (time_t)(days[i] * 86400 + sec),
+					      .tv_nsec = 5};
+			struct tm tm;
+			char want[80];
+			gmtime_r(&ts.tv_sec, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S.000000005Z", &tm);
+			char *got = vps_rfc3339(ts);
+			if (!got || strcmp(got, want)) {
+				printf("# day %lld sec %lld: got %s, want %s\n", days[i], sec, got,
+				       want);
+				bad++;
+			}
+			free(got);
+		}
+	is_int(bad, 0, "rfc3339 matches gmtime_r on %zu days", sizeof(days) / sizeof(days[0]));
+	char *now = vps_now_rfc3339();
+	ok(now && strlen(now) == 30 && now[29] == 'Z', "now: %s", now ? now : "(null)");
+	free(now);
+}
+
 int main(void)
 {
+	rfc3339();
 	race();
 	round_trip();
 	parse_errors();
