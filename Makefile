@@ -23,7 +23,7 @@ VPS_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 # vps itself links the small libraries statically when Debian ships their archive
 # (binary + non-libc shared libraries stay well under 1 MiB, and each start maps
 # fewer objects); libmnl has no static archive in Debian and stays shared.
-STATIC_LIBS := $(foreach l,seccomp cap json-c crypt lzma,$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
+STATIC_LIBS := $(foreach l,seccomp cap json-c crypt,$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
 VPS_LIBS = -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(filter-out $(STATIC_LIBS),$(PKG_LIBS)) -lm
 
 LIB_DIRS := util specs runtime cgroups netns rootfs runtime/vm

@@ -94,23 +94,22 @@ const char *vps_cgroup_path(const struct vps_cgroup *cg)
 static int cpuset_inherit(const char *parent, const char *child, vps_err *err)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		struct cg_hier p = {.dir = (char *)parent, .dirfd = -1};
-		struct cg_hier c = {.dir = (char *)child, .dirfd = -1};
+	struct cg_hier p = {.dir = (char *)parent, .dirfd = -1};
+	struct cg_hier c = {.dir = (char *)child, .dirfd = -1};
+	int r = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(files) && r >= 0; i++) {
 		_cleanup_free_ char *cur = NULL, *val = NULL;
-		int r = cg_read(&c, files[i], &cur, err);
+		r = cg_read(&c, files[i], &cur, err);
 		if (r >= 0 && strspn(cur, " \n") == strlen(cur))
 			r = cg_read(&p, files[i], &val, err);
 		if (r >= 0 && val)
 			r = cg_write(&c, files[i], val, err);
-		if (p.dirfd >= 0)
-			close(p.dirfd);
-		if (c.dirfd >= 0)
-			close(c.dirfd);
-		if (r < 0)
-			return r;
 	}
-	return 0;
+	if (p.dirfd >= 0)
+		close(p.dirfd);
+	if (c.dirfd >= 0)
+		close(c.dirfd);
+	return r;
 }
 
 /* Enable every controller the cgroup2 offers in parent's subtree_control.

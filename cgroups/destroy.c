@@ -46,6 +46,11 @@ static int rm_children(int dfd, int depth)
 
 static int rm_tree(const char *dir)
 {
+	/* the usual case, no sub-cgroups: one rmdir, no directory read */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return -errno;
 	int dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : -errno;

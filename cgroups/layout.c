@@ -132,6 +132,10 @@ int cg_discover(struct vps_cgroup *cg, vps_err *err)
 	int r;
 	cg->n = 0;
 	while (getline(&line, &cap, f) > 0) {
+		/* cheap test first: most mounts are not cgroups */
+		const char *t = strstr(line, " - cgroup");
+		if (!t || (t[9] != ' ' && t[9] != '2'))
+			continue;
 		char devid[32], root[CG_MAX_PATH], mnt[CG_MAX_PATH];
 		if (sscanf(line, "%*s %*s %31s %4095s %4095s", devid, root, mnt) != 3)
 			continue;

@@ -2,7 +2,6 @@
  * rules are text handed to the library in-process (one atomic transaction per
  * call), no `nft` process is started. Each VPS owns one table, so removing the
  * VPS's rules is deleting that table. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nftables/libnftables.h>
@@ -13,14 +12,13 @@
 
 #include "netns/setup.h"
 #include "util/cleanup.h"
+#include "util/dl.h"
 #include "util/log.h"
 
-/* libnftables is loaded when a rule is first needed, not linked: with its
- * dependencies (libnftnl, libxtables, libjansson, libgmp) it is ~1.7 MiB that
- * every other start of vps (create, start, exec, delete, state...) would map
- * and relocate for nothing. The handle stays loaded (RTLD_NODELETE). */
+/* libnftables is loaded when a rule is first needed, not linked (util/dl.h):
+ * with its dependencies (libnftnl, libxtables, libjansson, libgmp) it is
+ * ~1.7 MiB that every other start of vps would map and relocate for nothing. */
 struct nft_api {
-	void *h;
 	__typeof__(nft_ctx_new) *ctx_new;
 	__typeof__(nft_ctx_free) *ctx_free;
 	__typeof__(nft_ctx_buffer_output) *buffer_output;
@@ -32,14 +30,7 @@ struct nft_api {
 
 static int nft_load(struct nft_api *a, vps_err *err)
 {
-	const char *lib = "libnftables.so.1";
-	a->h = dlopen(lib, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-	if (!a->h)
-		return vps_errorx(err, ENOENT, "nftables: cannot load %s: %s", lib, dlerror());
-	struct {
-		void **fn;
-		const char *name;
-	} syms[] = {
+	const struct vps_dl_sym syms[] = {
 	    {(void **)&a->ctx_new, "nft_ctx_new"},
 	    {(void **)&a->ctx_free, "nft_ctx_free"},
 	    {(void **)&a->buffer_output, "nft_ctx_buffer_output"},
@@ -48,10 +39,8 @@ static int nft_load(struct nft_api *a, vps_err *err)
 	    {(void **)&a->output_buffer, "nft_ctx_get_output_buffer"},
 	    {(void **)&a->error_buffer, "nft_ctx_get_error_buffer"},
 	};
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (!(*syms[i].fn = dlsym(a->h, syms[i].name)))
-			return vps_errorx(err, ENOENT, "nftables: %s: no %s", lib, syms[i].name);
-	return 0;
+	return vps_dl_load("libnftables.so.1", syms, sizeof(syms) / sizeof(syms[0]), "nftables",
+			   err);
 }
 
 static int run_ctx(const struct nft_api *a, struct nft_ctx *ctx, const char *cmds, char **output,
@@ -85,8 +74,6 @@ static int run(const char *cmds, char **output, vps_err *err)
 			a.ctx_free(ctx);
 		}
 	}
-	if (a.h)
-		dlclose(a.h);
 	return r;
 }
 

@@ -70,9 +70,15 @@ static void find_mount(const char *mountinfo, struct hier *h)
 	for (const char *l = mountinfo; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		char line[4096], mp[PATH_MAX], fstype[64], super[1024];
-		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		const char *cur = l;
 		l = nl ? nl + 1 : NULL;
+		/* most lines are not cgroup mounts: skip them before any copy or scanf
+		 * (this runs for every hierarchy over the whole table) */
+		const char *t = memmem(cur, len, " - cgroup", 9);
+		if (!t || (t[9] != ' ' && t[9] != '2'))
+			continue;
+		char line[4096], mp[PATH_MAX], fstype[64], super[1024];
+		snprintf(line, sizeof(line), "%.*s", (int)len, cur);
 		const char *dash = strstr(line, " - ");
 		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
 		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)

@@ -15,7 +15,7 @@
 static int save(struct cctx *c, enum vps_status status, vps_err *err)
 {
 	c->st->status = status;
-	return vps_state_save(c->o->root, c->st, err);
+	return vps_state_save_at(c->dirfd, c->st, err);
 }
 
 static int dup_kv(struct oci_kv **out, size_t *n, const struct oci_kv *in, size_t count)

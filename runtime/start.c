@@ -21,7 +21,7 @@ static int start_locked(const char *root, int dirfd, struct vps_state *st,
 		return r;
 	unlinkat(dirfd, "exec.sock", 0);
 	st->status = VPS_RUNNING;
-	if ((r = vps_state_save(root, st, err)) < 0)
+	if ((r = vps_state_save_at(dirfd, st, err)) < 0)
 		return r;
 	char *js = vps_state_oci_json(st);
 	vps_hooks_run_warn(&spec->hooks, OCI_HOOK_POSTSTART, js);

@@ -164,6 +164,11 @@ int vps_state_save(const char *root, const struct vps_state *st, vps_err *err)
 	_cleanup_close_ int dfd = open_dir(rootfd, st->id, err);
 	if (dfd < 0)
 		return dfd;
+	return vps_state_save_at(dfd, st, err);
+}
+
+int vps_state_save_at(int dfd, const struct vps_state *st, vps_err *err)
+{
 	_cleanup_free_ char *json = vps_state_to_json(st);
 	if (!json)
 		return vps_error(err, ENOMEM, "save state of \"%s\"", st->id);

@@ -22,6 +22,8 @@ int vps_store_lock(const char *root, const char *id, int *dirfd, int *lockfd, vp
 
 int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
 int vps_state_save(const char *root, const struct vps_state *st, vps_err *err); /* atomic */
+/* the same into the container's dir, already open (create, start) */
+int vps_state_save_at(int dirfd, const struct vps_state *st, vps_err *err);
 
 /* Remove ROOT/ID and everything in it (idempotent: ENOENT is success). */
 int vps_store_remove(const char *root, const char *id, vps_err *err);

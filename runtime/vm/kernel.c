@@ -15,6 +15,7 @@
 
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/dl.h"
 #include "util/fileio.h"
 
 static void vps_closedirp(DIR **d)
@@ -53,6 +54,25 @@ static int newest_debian(char *rel, size_t cap)
 	return rel[0] ? 0 : -ENOENT;
 }
 
+/* liblzma, loaded only here (util/dl.h): linked in, its start-up code (CRC
+ * function selection) would run on every vps start for this rare extraction. */
+struct xz_api {
+	__typeof__(lzma_stream_decoder) *stream_decoder;
+	__typeof__(lzma_code) *code;
+	__typeof__(lzma_end) *end;
+};
+
+static int xz_load(struct xz_api *a, vps_err *err)
+{
+	const struct vps_dl_sym syms[] = {
+	    {(void **)&a->stream_decoder, "lzma_stream_decoder"},
+	    {(void **)&a->code, "lzma_code"},
+	    {(void **)&a->end, "lzma_end"},
+	};
+	return vps_dl_load("liblzma.so.5", syms, sizeof(syms) / sizeof(syms[0]),
+			   "extract the kernel", err);
+}
+
 /* Decode the xz stream starting at the magic inside vmlinuz into out_fd. */
 static int unxz(const uint8_t *in, size_t len, int out_fd, vps_err *err)
 {
@@ -61,12 +81,16 @@ static int unxz(const uint8_t *in, size_t len, int out_fd, vps_err *err)
 	if (!p)
 		return vps_errorx(err, ENOEXEC,
 				  "no xz payload (only xz-compressed kernels are supported)");
+	struct xz_api x;
+	int lr = xz_load(&x, err);
+	if (lr < 0)
+		return lr;
 	lzma_stream s = LZMA_STREAM_INIT;
-	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
+	if (x.stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
 		return vps_errorx(err, ENOMEM, "xz decoder");
 	_cleanup_free_ uint8_t *buf = malloc(1 << 20);
 	if (!buf) {
-		lzma_end(&s);
+		x.end(&s);
 		return vps_error(err, ENOMEM, "xz decoder");
 	}
 	s.next_in = p;
@@ -75,14 +99,14 @@ static int unxz(const uint8_t *in, size_t len, int out_fd, vps_err *err)
 	while (r == LZMA_OK) {
 		s.next_out = buf;
 		s.avail_out = 1 << 20;
-		r = lzma_code(&s, LZMA_FINISH);
+		r = x.code(&s, LZMA_FINISH);
 		size_t n = (1 << 20) - s.avail_out;
 		if (n && write(out_fd, buf, n) != (ssize_t)n) {
-			lzma_end(&s);
+			x.end(&s);
 			return vps_error(err, errno ? errno : EIO, "write vmlinux");
 		}
 	}
-	lzma_end(&s);
+	x.end(&s);
 	if (r != LZMA_STREAM_END)
 		return vps_errorx(err, EIO, "xz payload is corrupt (lzma error %d)", (int)r);
 	return 0;

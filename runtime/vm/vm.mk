@@ -1,5 +1,5 @@
 # runtime/vm: the static guest init (musl if available, else glibc -static),
-# embedded into libvps; liblzma for extracting a Debian vmlinux; `make vm-kernel`.
+# embedded into libvps; liblzma (dlopen) for extracting a Debian vmlinux; `make vm-kernel`.
 GUEST_CC   := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
 GUEST_SRCS := $(wildcard runtime/vm/guest/*.c) runtime/vm/wire.c
 GUEST_INIT := $(B)/runtime/vm/vps-init
@@ -16,7 +16,6 @@ $(VM_BLOB): runtime/vm/guest_blob.S $(GUEST_INIT)
 	@$(CC) -c -DGUEST_INIT='"$(GUEST_INIT)"' $< -o $@
 
 $(LIBVPS): $(VM_BLOB)
-PKG_LIBS += -llzma
 
 .PHONY: vm-kernel
 # The small guest kernel (slow: build once; `make check` never needs it).

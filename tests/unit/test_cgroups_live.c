@@ -3,6 +3,7 @@
  * kill, destroy; nothing may be left behind. Needs root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,17 @@ int main(void)
 	int st = 0;
 	ok(waitpid(child, &st, 0) == child && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
 	   "the child died of SIGKILL");
+	/* sub-cgroups a container made (two levels) go too: the first rmdir of
+	 * the container's dir fails then, and destroy walks the tree */
+	int subs = 0;
+	for (size_t i = 0; i < cg2->n; i++) {
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof(sub), "%s/sub", cg2->h[i].dir);
+		subs += mkdir(sub, 0755) == 0;
+		snprintf(sub, sizeof(sub), "%s/sub/deeper", cg2->h[i].dir);
+		subs += mkdir(sub, 0755) == 0;
+	}
+	ok(subs == (int)(2 * cg2->n), "made 2 sub-cgroups in each of %zu hierarchies", cg2->n);
 	ok(vps_cgroup_destroy(cg2, &err) == 0, "destroy: %s", err.msg);
 	ok(!any_dir_left(cg2), "no cgroup dir left in any hierarchy");
 	ok(vps_cgroup_destroy(cg2, &err) == 0, "destroy again is fine (idempotent)");
