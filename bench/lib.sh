@@ -168,7 +168,7 @@ row_exec() {
 }
 
 row_batch() { # row_batch NAME PARALLELISM: BATCH runs of /bin/true
-	local name=$1 par=$2 rep r reps=$((REPS >= 15 ? 3 : 1))
+	local name=$1 par=$2 rep r reps=$((REPS >= 15 ? 5 : 1))
 	want_row "$name" || return 0
 	echo "# row $name" >>"$LOG"
 	for ((rep = 1; rep <= reps; rep++)); do
