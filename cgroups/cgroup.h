@@ -22,10 +22,16 @@ int vps_cgroup_layout(enum vps_cgroup_layout *out, vps_err *err);
  * res->devices (when there are any rules). */
 int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 		      const struct oci_resources *res, struct vps_cgroup **out, vps_err *err);
+/* vps_cgroup_create in two steps: lookup (paths known, nothing made; see
+ * vps_cgroup_lookup below) then make (directories, res; on failure the
+ * directories it made are removed, cg stays the caller's). */
+int vps_cgroup_make(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 /* The same from a spec: lx->cgroups_path, lx->resources, plus an allow rule
- * per lx->devices node (what core's create should call). */
-int vps_cgroup_create_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
+ * per lx->devices node (what core's create calls, after recording the path). */
+int vps_cgroup_lookup_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
 			       struct vps_cgroup **out, vps_err *err);
+int vps_cgroup_make_for_spec(struct vps_cgroup *cg, const struct oci_linux *lx, const char *id,
+			     vps_err *err);
 /* Re-open from the string saved in state.json (vps_cgroup_path()). */
 int vps_cgroup_open(const char *saved, struct vps_cgroup **out, vps_err *err);
 const char *vps_cgroup_path(const struct vps_cgroup *cg);

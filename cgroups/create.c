@@ -170,6 +170,29 @@ static int make_dirs(struct cg_hier *h, bool *made, vps_err *err)
 	return cg_open_dir(h, err);
 }
 
+int vps_cgroup_make(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err)
+{
+	bool made[CG_MAX_HIER] = {0};
+	int r = 0;
+	for (size_t i = 0; i < cg->n && r >= 0; i++)
+		r = make_dirs(&cg->h[i], &made[i], err);
+	if (r >= 0 && res)
+		r = vps_cgroup_apply(cg, res, err);
+	if (r < 0) {
+		for (size_t i = 0; i < cg->n; i++) {
+			if (cg->h[i].dirfd >= 0) {
+				close(cg->h[i].dirfd);
+				cg->h[i].dirfd = -1;
+			}
+			if (made[i] && rmdir(cg->h[i].dir) < 0 && errno != ENOENT)
+				log_warn("cgroup: cannot remove %s: %s", cg->h[i].dir,
+					 strerror(errno));
+		}
+		return r;
+	}
+	return 0;
+}
+
 int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 		      const struct oci_resources *res, struct vps_cgroup **out, vps_err *err)
 {
@@ -177,16 +200,7 @@ int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
 	int r = vps_cgroup_lookup(cgroups_path, id, systemd, &cg, err);
 	if (r < 0)
 		return r;
-	bool made[CG_MAX_HIER] = {0};
-	for (size_t i = 0; i < cg->n && r >= 0; i++)
-		r = make_dirs(&cg->h[i], &made[i], err);
-	if (r >= 0 && res)
-		r = vps_cgroup_apply(cg, res, err);
-	if (r < 0) {
-		for (size_t i = 0; i < cg->n; i++)
-			if (made[i] && rmdir(cg->h[i].dir) < 0 && errno != ENOENT)
-				log_warn("cgroup: cannot remove %s: %s", cg->h[i].dir,
-					 strerror(errno));
+	if ((r = vps_cgroup_make(cg, res, err)) < 0) {
 		vps_cgroup_free(cg);
 		return vps_error_wrap(err, "cgroup %s", cgroups_path ? cgroups_path : id);
 	}

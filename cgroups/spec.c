@@ -8,8 +8,16 @@
 #include "cgroups/cgroup.h"
 #include "util/cleanup.h"
 
-int vps_cgroup_create_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
+int vps_cgroup_lookup_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
 			       struct vps_cgroup **out, vps_err *err)
+{
+	int r = vps_cgroup_lookup(lx->cgroups_path, id, systemd, out, err);
+	return r < 0 ? vps_error_wrap(err, "cgroup %s", lx->cgroups_path ? lx->cgroups_path : id)
+		     : r;
+}
+
+int vps_cgroup_make_for_spec(struct vps_cgroup *cg, const struct oci_linux *lx, const char *id,
+			     vps_err *err)
 {
 	struct oci_resources res = {0};
 	if (lx->has_resources)
@@ -35,5 +43,7 @@ int vps_cgroup_create_for_spec(const struct oci_linux *lx, const char *id, bool 
 		res.devices = rules;
 		res.n_devices = k;
 	}
-	return vps_cgroup_create(lx->cgroups_path, id, systemd, &res, out, err);
+	int r = vps_cgroup_make(cg, &res, err);
+	return r < 0 ? vps_error_wrap(err, "cgroup %s", lx->cgroups_path ? lx->cgroups_path : id)
+		     : r;
 }

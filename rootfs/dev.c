@@ -106,21 +106,18 @@ static int make_node(int rootfs_fd, const struct dev *d, bool in_userns, vps_err
 		return vps_error_wrap(err, "device %s", d->path);
 	if (strchr(base, '/'))
 		return vps_errorx(err, EINVAL, "device %s: bad path", d->path);
-	mode_t old = umask(0);
+	/* the caller cleared the umask: the mode is exactly the one asked for */
 	int r =
 	    mknodat(parent, base, type_bits(d->type) | (d->mode & 07777), makedev(d->maj, d->min));
 	int e = errno;
-	umask(old);
 	if (r < 0 && e == EEXIST) {
 		/* Replace whatever the rootfs has there (never follow it). */
 		if (unlinkat(parent, base, 0) < 0)
 			return vps_error(err, errno, "device %s: remove the existing file",
 					 d->path);
-		old = umask(0);
 		r = mknodat(parent, base, type_bits(d->type) | (d->mode & 07777),
 			    makedev(d->maj, d->min));
 		e = errno;
-		umask(old);
 	}
 	if (r < 0 && e == EPERM && d->type != 'p')
 		return bind_host_node(rootfs_fd, d, err); /* no CAP_MKNOD after all */
@@ -169,7 +166,7 @@ static int symlinks(int rootfs_fd, vps_err *err)
 	return 0;
 }
 
-int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err)
+static int populate(const struct vps_mount_ctx *c, vps_err *err)
 {
 	int r;
 	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
@@ -195,4 +192,14 @@ int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err)
 			return r;
 	}
 	return symlinks(c->rootfs_fd, err);
+}
+
+/* One umask(0) around every node (device modes are exact; directories made on
+ * the way get 0755 whatever umask vps inherited), not a pair per node. */
+int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err)
+{
+	mode_t old = umask(0);
+	int r = populate(c, err);
+	umask(old);
+	return r;
 }

@@ -176,6 +176,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 			cleanup_failed(&c);
 		goto out;
 	}
+	c.for_run = hold != NULL; /* container mode only: VM run starts through state */
 	if ((r = validate(&c, keep_pty, err)) < 0 ||
 	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, sc_cache, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)

@@ -15,6 +15,7 @@ struct cctx {
 	int dirfd, lockfd, barrier, sync[2], ns_fds[OCI_NS_MAX];
 	uint64_t clone_flags;
 	bool stored;
+	bool for_run; /* run starts it at once: no "created" save (start saves "running") */
 	pid_t pid;
 	int pidfd, pty;
 };

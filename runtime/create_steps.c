@@ -52,17 +52,20 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	    dup_kv(&st->annotations, &st->n_annotations, c->spec->annotations,
 		   c->spec->n_annotations) < 0)
 		return vps_error(err, ENOMEM, "state");
-	int r;
+	/* the cgroup path is recorded before any directory exists: a create that
+	 * dies half-way leaves nothing `delete --force` cannot find */
+	const struct oci_linux *lx = &c->spec->lx;
+	int r = vps_cgroup_lookup_for_spec(lx, c->o->id, c->o->systemd_cgroup, &c->cg, err);
+	if (r < 0)
+		return r;
+	if (!(st->cgroup_path = strdup(vps_cgroup_path(c->cg))))
+		return vps_error(err, ENOMEM, "state");
 	if ((r = vps_container_save_spec(c->dirfd, c->bundle, err)) < 0 ||
 	    (r = save(c, VPS_CREATING, err)) < 0)
 		return r;
-	const struct oci_linux *lx = &c->spec->lx;
-	if ((r = vps_cgroup_create_for_spec(lx, c->o->id, c->o->systemd_cgroup, &c->cg, err)) < 0)
+	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
-	st->cgroup_path = strdup(vps_cgroup_path(c->cg));
-	if (!st->cgroup_path)
-		return vps_error(err, ENOMEM, "state");
-	return save(c, VPS_CREATING, err);
+	return 0;
 }
 
 /* pid namespace by path: the parent's pid_for_children, just around the clone. */
@@ -223,7 +226,7 @@ int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
 int vps_create_finish(struct cctx *c, vps_err *err)
 {
 	int r;
-	if ((r = save(c, VPS_CREATED, err)) < 0)
+	if (!c->for_run && (r = save(c, VPS_CREATED, err)) < 0)
 		return r;
 	if (c->o->pid_file && (r = vps_write_pid_file(c->o->pid_file, c->pid, err)) < 0)
 		return r;
