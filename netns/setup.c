@@ -96,7 +96,8 @@ static int host_side(const char *root, const char *id, struct vps_net_cfg *c, st
 	return fail_after("lease", err);
 }
 
-/* Inside the VPS: lo and eth0 up, addresses, default routes. */
+/* Inside the VPS: eth0 up, addresses, default routes (lo is up already: the
+ * init brings it up in the netns it made, vps_net_loopback_up). */
 static int vps_side(int nsfd, const struct vps_net_cfg *c, vps_err *err)
 {
 	struct vps_nl nl;
@@ -104,9 +105,8 @@ static int vps_side(int nsfd, const struct vps_net_cfg *c, vps_err *err)
 	if (r < 0)
 		return r;
 	const char *what = "eth0";
-	int eth0 = vps_link_index(&nl, "eth0"), lo = vps_link_index(&nl, "lo");
-	if ((r = eth0) < 0 || (r = lo) < 0 || (r = vps_link_set(&nl, lo, true, 0, 0)) < 0 ||
-	    (r = vps_link_set(&nl, eth0, true, 0, 0)) < 0)
+	int eth0 = vps_link_index(&nl, "eth0");
+	if ((r = eth0) < 0 || (r = vps_link_set(&nl, eth0, true, 0, 0)) < 0)
 		goto out;
 	what = "addresses";
 	if ((r = vps_addr_add(&nl, eth0, &c->ip, false)) < 0 ||

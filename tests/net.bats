@@ -85,6 +85,8 @@ assert_clean() {
 	nsenter -t "$pa" -n busybox ping -c1 -W3 10.88.0.50
 	nsenter -t "$pa" -n busybox ping -c1 -W3 10.88.0.1
 	nsenter -t "$pa" -n busybox ping -c1 -W3 fd00:88::1
+	# lo is up too (the init brings it up; networking only adds eth0)
+	nsenter -t "$pa" -n busybox ping -c1 -W3 127.0.0.1
 	# /etc/hosts inside the VPS names it (by the spec's hostname)
 	local h
 	h=$(jq -r .hostname "$WORK/net-a/config.json")
