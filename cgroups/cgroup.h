@@ -26,10 +26,9 @@ int vps_cgroup_create(const char *cgroups_path, const char *id, bool systemd,
  * vps_cgroup_lookup below) then make (directories, res; on failure the
  * directories it made are removed, cg stays the caller's). */
 int vps_cgroup_make(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
-/* The same from a spec: lx->cgroups_path, lx->resources, plus an allow rule
- * per lx->devices node (what core's create calls, after recording the path). */
-int vps_cgroup_lookup_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
-			       struct vps_cgroup **out, vps_err *err);
+/* make from a spec: lx->resources plus an allow rule per lx->devices node
+ * (what core's create calls, after vps_cgroup_lookup of lx->cgroups_path and
+ * recording the path). */
 int vps_cgroup_make_for_spec(struct vps_cgroup *cg, const struct oci_linux *lx, const char *id,
 			     vps_err *err);
 /* Re-open from the string saved in state.json (vps_cgroup_path()). */

@@ -1,20 +1,12 @@
-/* Create a container's cgroup straight from its spec: linux.cgroupsPath,
- * linux.resources, and an allow rule (rwm) per linux.devices node, as runc
- * does, so the devices the runtime creates stay usable under a deny-all. */
+/* Make a container's cgroup from its spec: linux.resources, and an allow rule
+ * (rwm) per linux.devices node, as runc does, so the devices the runtime
+ * creates stay usable under a deny-all. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroups/cgroup.h"
 #include "util/cleanup.h"
-
-int vps_cgroup_lookup_for_spec(const struct oci_linux *lx, const char *id, bool systemd,
-			       struct vps_cgroup **out, vps_err *err)
-{
-	int r = vps_cgroup_lookup(lx->cgroups_path, id, systemd, out, err);
-	return r < 0 ? vps_error_wrap(err, "cgroup %s", lx->cgroups_path ? lx->cgroups_path : id)
-		     : r;
-}
 
 int vps_cgroup_make_for_spec(struct vps_cgroup *cg, const struct oci_linux *lx, const char *id,
 			     vps_err *err)

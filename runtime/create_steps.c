@@ -55,9 +55,9 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	/* the cgroup path is recorded before any directory exists: a create that
 	 * dies half-way leaves nothing `delete --force` cannot find */
 	const struct oci_linux *lx = &c->spec->lx;
-	int r = vps_cgroup_lookup_for_spec(lx, c->o->id, c->o->systemd_cgroup, &c->cg, err);
+	int r = vps_cgroup_lookup(lx->cgroups_path, c->o->id, c->o->systemd_cgroup, &c->cg, err);
 	if (r < 0)
-		return r;
+		return vps_error_wrap(err, "cgroup");
 	if (!(st->cgroup_path = strdup(vps_cgroup_path(c->cg))))
 		return vps_error(err, ENOMEM, "state");
 	if ((r = vps_container_save_spec(c->dirfd, c->bundle, err)) < 0 ||

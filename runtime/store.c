@@ -154,19 +154,6 @@ int vps_state_load(const char *root, const char *id, struct vps_state **out, vps
 	return 0;
 }
 
-int vps_state_save(const char *root, const struct vps_state *st, vps_err *err)
-{
-	if (vps_id_validate(st->id, err) < 0)
-		return -EINVAL;
-	_cleanup_close_ int rootfd = open_root(root, false, err);
-	if (rootfd < 0)
-		return rootfd;
-	_cleanup_close_ int dfd = open_dir(rootfd, st->id, err);
-	if (dfd < 0)
-		return dfd;
-	return vps_state_save_at(dfd, st, err);
-}
-
 int vps_state_save_at(int dfd, const struct vps_state *st, vps_err *err)
 {
 	_cleanup_free_ char *json = vps_state_to_json(st);

@@ -21,8 +21,7 @@ int vps_store_create(const char *root, const char *id, int *dirfd, int *lockfd, 
 int vps_store_lock(const char *root, const char *id, int *dirfd, int *lockfd, vps_err *err);
 
 int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
-int vps_state_save(const char *root, const struct vps_state *st, vps_err *err); /* atomic */
-/* the same into the container's dir, already open (create, start) */
+/* into the container's dir, already open (create, start); atomic */
 int vps_state_save_at(int dirfd, const struct vps_state *st, vps_err *err);
 
 /* Remove ROOT/ID and everything in it (idempotent: ENOENT is success). */

@@ -130,7 +130,7 @@ static void store(void)
 			      .bundle = "/b",
 			      .exit_status = -1};
 	vps_proc_starttime(getpid(), &w.pid_start, &err);
-	is_int(vps_state_save(sub, &w, &err), 0, "save: %s", err.msg);
+	is_int(vps_state_save_at(dfd, &w, &err), 0, "save: %s", err.msg);
 	close(lfd);
 	close(dfd);
 	is_int(waitpid(pid, &status, 0), pid, "locker got the lock after release");
