@@ -110,6 +110,41 @@ teardown_file() { vps_teardown_file; }
 	[ ! -e "$ROOT/vm-sym2" ]
 }
 
+@test "vm-host-safe: nothing the guest writes is setuid, setgid, a device or a capability on the host; QEMU runs confined" {
+	local r=$WORK/b/rootfs
+	touch "$WORK/marker"
+	set_args "$WORK/b" /bin/sh -c 'cp /bin/busybox /suid; chown 0:0 /suid; chmod 4755 /suid; echo "chmod-suid=$?"
+		cp /bin/busybox /sgid; chown 0:6 /sgid; chmod 2755 /sgid; echo "chmod-sgid=$?"
+		install -m 4755 /bin/busybox /suid2; mknod /cdev c 1 3; mknod /bdev b 7 0
+		echo "guest-root=$(id -u)"; exit 0'
+	run --separate-stderr v run --vm -b "$WORK/b" vm-safe1
+	echo "status=$status output=$output stderr=$stderr"
+	local bad
+	bad=$(find "$r" -xdev -newer "$WORK/marker" ! -type d \( -perm /6000 -o -type b -o -type c \))
+	getcap -r "$r" 2>/dev/null | tee "$WORK/caps"
+	rm -f "$r/suid" "$r/sgid" "$r/suid2" "$r/cdev" "$r/bdev"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *guest-root=0* ]]
+	[[ "$output" == *chmod-suid=1* ]] # the guest is told no
+	[ -z "$bad" ] || { echo "set-id or device files on the host: $bad"; false; }
+	[ ! -s "$WORK/caps" ]
+	# QEMU itself: no new privileges, seccomp, and a bounding set without
+	# CAP_SYS_ADMIN, CAP_MKNOD, CAP_FSETID, CAP_SETUID, CAP_SETGID or CAP_SETFCAP
+	set_args "$WORK/b" /bin/sleep 60
+	v create --vm -b "$WORK/b" vm-safe2
+	local pid bnd nnp sec
+	pid=$(v state vm-safe2 | jq -r .pid)
+	grep -E '^(NoNewPrivs|Seccomp|CapBnd):' /proc/$pid/status
+	nnp=$(awk '/^NoNewPrivs:/ {print $2}' /proc/$pid/status)
+	sec=$(awk '/^Seccomp:/ {print $2}' /proc/$pid/status)
+	bnd=$((16#$(awk '/^CapBnd:/ {print $2}' /proc/$pid/status)))
+	v delete --force vm-safe2
+	[ "$nnp" = 1 ] && [ "$sec" = 2 ]
+	for c in 21 27 4 7 6 31; do
+		[ $(((bnd >> c) & 1)) -eq 0 ]
+	done
+}
+
 @test "vm-passwd: vps passwd on a VM bundle sets the password the guest sees" {
 	echo 'root:*:19000:0:99999:7:::' >"$WORK/b/rootfs/etc/shadow"
 	echo 'vm-secret-1' | v passwd --bundle "$WORK/b" --stdin

@@ -113,6 +113,8 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 	arg(a, "-smp"), arg(a, "1");
 	arg(a, "-m"), arg(a, "%lluM", (unsigned long long)vps_vm_ram_mib(l->spec));
 	arg(a, "-nodefaults"), arg(a, "-no-reboot"), arg(a, "-no-user-config");
+	arg(a, "-sandbox"), arg(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+				   "resourcecontrol=deny");
 	arg(a, "-display"), arg(a, "none");
 	arg(a, "-kernel"), arg(a, "%s", l->kernel->path);
 	arg(a, "-initrd"), arg(a, "vm-initramfs");
@@ -190,11 +192,15 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
-		int e = 0;
+		int e = 0, r;
 		char b;
 		if (l->detach)
 			setsid();
-		int rf = fcntl(l->rootfs_fd, F_DUPFD, 10), g = fcntl(go[0], F_DUPFD, 10);
+		int share = vps_vm_share_fd(l->rootfs_fd, l->spec->root_readonly);
+		int rf = share < 0 ? share : fcntl(share, F_DUPFD, 10),
+		    g = fcntl(go[0], F_DUPFD, 10);
+		if (share < 0)
+			errno = -share;
 		int rp = fcntl(rep[1], F_DUPFD, 10);
 		int in = l->stdin_sock >= 0 ? fcntl(l->stdin_sock, F_DUPFD, 10) : 0;
 		if (rf < 0 || g < 0 || rp < 0 || in < 0 || chdir(l->dir) < 0 || dup2(rf, 3) < 0 ||
@@ -208,6 +214,8 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		if (!e && (syscall(SYS_close_range, QFD(3), ~0U, 0) < 0 ||
 			   fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
 			e = errno;
+		if (!e && (r = vps_vm_drop_privs()) < 0)
+			e = -r;
 		if (!e && read(4, &b, 1) != 1)
 			_exit(1); /* the parent gave up */
 		close(4);

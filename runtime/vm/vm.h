@@ -69,6 +69,11 @@ struct vps_vm_launch {
 };
 /* Start QEMU; *pid is the container's pid. */
 int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pid, vps_err *err);
+/* confine.c: the nosuid,nodev detached clone of the rootfs QEMU shares with the
+ * guest (an fd, or -errno); QEMU's reduced bounding set, no_new_privs and a
+ * seccomp filter against set-id modes (0 or -errno; run in QEMU's child). */
+int vps_vm_share_fd(int rootfs_fd, bool readonly);
+int vps_vm_drop_privs(void);
 uint64_t vps_vm_ram_mib(const struct oci_spec *spec);
 
 /* ---- ctl.c (host side of the agent protocol) ---- */
