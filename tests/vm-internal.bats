@@ -33,7 +33,7 @@ vmrun() { "$VMRUN" "$ROOT" "$RFS" "$@"; }
 @test "vm-internal: the guest runs its own kernel and memory, and sees no host process" {
 	(exec -a vm-internal-marker sleep 300) >/dev/null 2>&1 &
 	local marker=$!
-	run --separate-stderr vmrun -m 200 -- /bin/sh -c 'uname -r; grep MemTotal /proc/meminfo; ps -o args | grep -c [v]m-internal-marker; ps -o pid | wc -l'
+	run --separate-stderr vmrun -m 300 -- /bin/sh -c 'uname -r; grep MemTotal /proc/meminfo; ps -o args | grep -c [v]m-internal-marker; ps -o pid | wc -l'
 	kill $marker
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" != "$(uname -r)" ]
@@ -43,7 +43,7 @@ vmrun() { "$VMRUN" "$ROOT" "$RFS" "$@"; }
 	[ "${lines[0]}" = "$want" ]
 	local kb
 	kb=$(echo "${lines[1]}" | awk '{print $2}')
-	[ "$kb" -gt $((120 * 1024)) ] && [ "$kb" -le $((200 * 1024)) ]
+	[ "$kb" -gt $((120 * 1024)) ] && [ "$kb" -le $((172 * 1024)) ]
 	[ "${lines[2]}" = 0 ]
 	[ "${lines[3]}" -lt 100 ]
 }

@@ -142,6 +142,7 @@ int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k,
 	if (spec->domainname)
 		add(&r, "domainname", "%s", spec->domainname);
 	add(&r, "ro_root", "%d", spec->root_readonly ? 1 : 0);
+	add(&r, "pidns", "%d", spec->has_linux && spec->lx.namespaces[OCI_NS_PID].present ? 1 : 0);
 	add(&r, "debug", "%d", debug ? 1 : 0);
 	int ret = mounts(&r, spec, err);
 	if (ret < 0) {

@@ -50,17 +50,6 @@ static void argv_free(struct argv *a)
 		free(a->v[i]);
 }
 
-uint64_t vps_vm_ram_mib(const struct oci_spec *spec)
-{
-	const struct oci_resources *r =
-	    spec->has_linux && spec->lx.has_resources ? &spec->lx.resources : NULL;
-	if (r && r->has_memory && r->memory.limit.set && r->memory.limit.v > 0) {
-		uint64_t mib = (uint64_t)r->memory.limit.v >> 20;
-		return mib < 64 ? 64 : mib;
-	}
-	return 256;
-}
-
 /* microvm under TCG hangs calibrating the clock without tsc_early_khz and lpj. */
 static long host_tsc_khz(void)
 {
@@ -111,7 +100,7 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 	arg(a, "-accel"), arg(a, kvm ? "kvm" : "tcg");
 	arg(a, "-cpu"), arg(a, kvm ? "host" : "max");
 	arg(a, "-smp"), arg(a, "1");
-	arg(a, "-m"), arg(a, "%lluM", (unsigned long long)vps_vm_ram_mib(l->spec));
+	arg(a, "-m"), arg(a, "%lluM", (unsigned long long)l->ram_mib);
 	arg(a, "-nodefaults"), arg(a, "-no-reboot"), arg(a, "-no-user-config");
 	arg(a, "-sandbox"), arg(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
 				   "resourcecontrol=deny");

@@ -43,8 +43,11 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 	struct vps_vm_kernel k;
 	enum vps_vm_accel accel;
 	int r = vps_vm_kernel_find(&k, err);
+	uint64_t ram = 0;
 	if (r == 0)
 		r = vps_vm_accel(o->root, &k, &accel, err);
+	if (r == 0)
+		r = vps_vm_ram_mib(spec, accel, &ram, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *conf = NULL;
@@ -63,6 +66,7 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 				  .spec = spec,
 				  .kernel = &k,
 				  .accel = accel,
+				  .ram_mib = ram,
 				  .cg = o->cg,
 				  .stdin_sock = in_sock,
 				  .detach = o->detach,
@@ -77,6 +81,7 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 		kill(h->pid, SIGKILL);
 		waitpid(h->pid, NULL, 0);
 		h->pid = 0;
+		vps_vm_oom_explain(o->cg, spec, accel, err);
 	}
 	return r;
 }

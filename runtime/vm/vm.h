@@ -61,6 +61,7 @@ struct vps_vm_launch {
 	const struct oci_spec *spec;
 	const struct vps_vm_kernel *kernel;
 	enum vps_vm_accel accel;
+	uint64_t ram_mib;      /* vps_vm_ram_mib */
 	struct vps_cgroup *cg; /* QEMU is moved here before it runs; may be NULL */
 	int stdin_sock;	       /* QEMU's end of the stdin (or, with a terminal, the tty)
 				* socket that vps relays; -1: none */
@@ -74,7 +75,13 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pid, vps_err *err);
  * seccomp filter against set-id modes (0 or -errno; run in QEMU's child). */
 int vps_vm_share_fd(int rootfs_fd, bool readonly);
 int vps_vm_drop_privs(void);
-uint64_t vps_vm_ram_mib(const struct oci_spec *spec);
+/* memory.c: the guest's RAM for the spec's memory limit (which also holds
+ * QEMU), or a clear error when the limit is too small; the error for a QEMU the
+ * OOM killer ended (0 when it was not the OOM killer). */
+uint64_t vps_vm_min_limit_mib(enum vps_vm_accel a);
+int vps_vm_ram_mib(const struct oci_spec *spec, enum vps_vm_accel a, uint64_t *mib, vps_err *err);
+int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum vps_vm_accel a,
+		       vps_err *err);
 
 /* ---- ctl.c (host side of the agent protocol) ---- */
 /* Wait until the guest agent answers (the VM booted and waits for start). */

@@ -53,6 +53,8 @@ static void one(struct gconf *c, char *k, char *v)
 		c->tty = *v == '1';
 	else if (!strcmp(k, "nnp"))
 		c->nnp = *v == '1';
+	else if (!strcmp(k, "pidns"))
+		c->pidns = *v == '1';
 	else if (!strcmp(k, "ro_root"))
 		c->ro_root = *v == '1';
 	else if (!strcmp(k, "debug"))

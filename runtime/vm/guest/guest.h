@@ -23,7 +23,7 @@ struct gconf {
 	gid_t gids[64];
 	size_t n_gids;
 	long umask; /* -1: unset */
-	bool tty, nnp, ro_root, debug;
+	bool tty, nnp, ro_root, debug, pidns;
 	unsigned rows, cols;
 	const char *hostname, *domainname;
 	struct {

@@ -14,12 +14,16 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sched.h>
 
 #include "runtime/vm/guest/guest.h"
+
+#define PROC_SUPER_MAGIC 0x9fa0 /* linux/magic.h: the guest builds with musl alone */
 
 static void msleep(long ms)
 {
@@ -127,12 +131,23 @@ static void mount_rootfs(void)
 		fatal("mount the 9p rootfs");
 }
 
-/* The main process: blocks until the agent relays `start`, then execs. */
+/* The main process. When the spec asks for a pid namespace, as in container
+ * mode it is PID 1 of its own (a template's init, e.g. busybox init, insists on
+ * being PID 1; our init stays the VM's real PID 1 to relay exec, signals and
+ * the exit status, and signal rules are those of a container's init). /proc in
+ * the rootfs is remounted for that namespace, so the container's view and every
+ * exec'd process (which joins it, relay.c) see only the container's processes.
+ * Blocks until the agent relays `start`, then execs. */
 static pid_t spawn_main(const struct gconf *c, int go[2], int stdio[3], int slave)
 {
-	pid_t pid = fork();
+	unsigned long fl = SIGCHLD | (c->pidns ? CLONE_NEWPID : 0);
+	pid_t pid = (pid_t)syscall(SYS_clone, fl, NULL, NULL, NULL, NULL);
 	if (pid != 0)
 		return pid;
+	struct statfs sf;
+	if (c->pidns && statfs("/newroot/proc", &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC &&
+	    mount("proc", "/newroot/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		glog("mount /proc for the container's pid namespace: %s", strerror(errno));
 	close(go[1]);
 	int go_r = go[0];
 	char b;

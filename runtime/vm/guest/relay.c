@@ -1,6 +1,8 @@
 /* Stdio relays of the guest: an exec session (framed, over vps.exec) and the
  * main process's terminal (raw, over vps.tty). */
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -38,8 +40,24 @@ int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
 	return 0;
 }
 
+/* Join the main process's pid namespace (init.c), so the forked process is
+ * one of the container's (without one, that is our own: a no-op). */
+static int join_main(pid_t main_pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int r = setns(fd, CLONE_NEWPID);
+	close(fd);
+	return r;
+}
+
 static pid_t spawn(const struct gconf *c, pid_t main_pid, int in, int out, int err, bool tty)
 {
+	if (join_main(main_pid) < 0)
+		return -1;
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;
@@ -100,8 +118,13 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 		pid = spawn(c, main_pid, in[0], out[1], err[1], false);
 		close(in[0]), close(out[1]), close(err[1]);
 	}
-	if (pid < 0)
+	if (pid < 0) {
+		char m[160];
+		int n =
+		    snprintf(m, sizeof(m), "join the container's processes: %s", strerror(errno));
+		send_to_host(port, VPS_VM_ERROR, m, (size_t)n);
 		return -1;
+	}
 	char buf[65536];
 	int host_ok = 1;
 	for (int rounds = 0; out[0] >= 0 || err[0] >= 0; rounds++) {
