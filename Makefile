@@ -16,7 +16,10 @@ BUILD_LIBS := $(foreach p,$(PKGS),$(p) $(shell pkg-config --modversion $(p)))
 endif
 
 CFLAGS   ?= -O2 -g
-VPS_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
+# No function frame over 16 KiB (big buffers go static or to the heap). The sanitized
+# build leaves the check out: ASan's redzones make every frame bigger.
+STACK_CHECK := $(if $(filter 1,$(SANITIZE)),,-Wstack-usage=16384)
+VPS_CFLAGS := -std=gnu11 -Wall -Wextra -Werror $(STACK_CHECK) -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
 	-fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2 -fno-strict-aliasing \
 	-DVPS_BUILD_LIBS='"$(BUILD_LIBS)"' -MMD -MP
 VPS_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
