@@ -145,11 +145,11 @@ static json_object *seccomp(void)
 	size_t n;
 	json_object *s = json_object_new_object();
 	json_object_object_add(s, "enabled", json_object_new_boolean(1));
-	const char *const *v = seccomp_names(SECCOMP_ACTIONS, &n);
+	const char *const *v = oci_seccomp_names(SECCOMP_ACTIONS, &n);
 	json_object_object_add(s, "actions", strings(v, n));
-	v = seccomp_names(SECCOMP_OPS, &n);
+	v = oci_seccomp_names(SECCOMP_OPS, &n);
 	json_object_object_add(s, "operators", strings(v, n));
-	v = seccomp_names(SECCOMP_ARCHES, &n);
+	v = oci_seccomp_names(SECCOMP_ARCHES, &n);
 	json_object *arches = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		char lower[32];
@@ -161,7 +161,7 @@ static json_object *seccomp(void)
 			json_object_array_add(arches, json_object_new_string(v[i]));
 	}
 	json_object_object_add(s, "archs", arches);
-	v = seccomp_names(SECCOMP_FLAGS, &n);
+	v = oci_seccomp_names(SECCOMP_FLAGS, &n);
 	json_object_object_add(s, "knownFlags", strings(v, n));
 	json_object *sup = json_object_new_array();
 	for (size_t i = 0; i < n && i < sizeof(flag_bits) / sizeof(flag_bits[0]); i++)

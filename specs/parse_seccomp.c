@@ -57,7 +57,7 @@ static int check_names(struct jp *p, const char *key, char **v, size_t n, const 
 	return 0;
 }
 
-const char *const *seccomp_names(enum seccomp_table t, size_t *n)
+const char *const *oci_seccomp_names(enum seccomp_table t, size_t *n)
 {
 	switch (t) {
 	case SECCOMP_ACTIONS:
@@ -127,7 +127,7 @@ static int parse_rule(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-int parse_seccomp(struct jp *p, json_object *o, void *elem, void *ctx)
+int oci_parse_seccomp(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_seccomp *s = elem;
 	int act = 0;
