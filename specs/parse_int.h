@@ -18,9 +18,6 @@ int oci_parse_blockio(struct jp *p, json_object *o, void *bio, void *ctx);
 int oci_parse_resources_more(struct jp *p, json_object *o, struct oci_resources *res);
 int oci_parse_seccomp(struct jp *p, json_object *o, void *seccomp, void *ctx);
 int oci_parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx);
-/* The names oci_parse_seccomp accepts (for `vps features`). */
-enum seccomp_table { SECCOMP_ACTIONS, SECCOMP_OPS, SECCOMP_ARCHES, SECCOMP_FLAGS };
-const char *const *oci_seccomp_names(enum seccomp_table t, size_t *n);
 
 /* Every entry of v (at .key) is KEY=VALUE with a non-empty KEY. */
 int oci_check_env(struct jp *p, const char *key, char **v, size_t n);

@@ -57,16 +57,16 @@ static int check_names(struct jp *p, const char *key, char **v, size_t n, const 
 	return 0;
 }
 
-const char *const *oci_seccomp_names(enum seccomp_table t, size_t *n)
+const char *const *oci_seccomp_names(enum oci_seccomp_table t, size_t *n)
 {
 	switch (t) {
-	case SECCOMP_ACTIONS:
+	case OCI_SECCOMP_ACTIONS:
 		*n = ARRAY_SIZE(actions);
 		return actions;
-	case SECCOMP_OPS:
+	case OCI_SECCOMP_OPS:
 		*n = ARRAY_SIZE(ops);
 		return ops;
-	case SECCOMP_ARCHES:
+	case OCI_SECCOMP_ARCHES:
 		*n = ARRAY_SIZE(arches);
 		return arches;
 	default:
