@@ -12,14 +12,19 @@
 #   VERBOSE=1           echo every line of every suite
 #   TEST_SUITES="F..."  run these files instead of the tree's suites (*.bats
 #                       through bats, *.sh through bash, others as programs)
-#   TEST_LOGS=DIR       where the per-suite logs go (default build/test-logs)
+#   TEST_LOGS=DIR       where the per-suite logs go (default BUILD/test-logs)
+#   VPS_BUILD=DIR       the build dir whose unit tests, subreaper and vps run
+#                       (default build, vps at the top; build-san: DIR/vps)
+#   SAN_LOGS=DIR        sanitized build: ASan/UBSan reports go to DIR/SUITE/,
+#                       and a suite that leaves one fails
 set -u -o pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
-LOGS=${TEST_LOGS:-$TOP/build/test-logs}
+BUILD=${VPS_BUILD:-build}
+LOGS=${TEST_LOGS:-$TOP/$BUILD/test-logs}
 mkdir -p "$LOGS"
-REAPER=$TOP/build/tests/subreaper
-export VPS=$TOP/vps
+REAPER=$TOP/$BUILD/tests/subreaper
+if [ -n "${VPS_BUILD:-}" ]; then export VPS=$TOP/$BUILD/vps; else export VPS=$TOP/vps; fi
 export VPS_TOP=$TOP
 FILTER=${TESTS:-.}
 pass=0 fail=0 skip=0
@@ -28,7 +33,13 @@ pass=0 fail=0 skip=0
 run_suite() {
 	local name=$1 tmo=$2; shift 2
 	[[ $name =~ $FILTER ]] || return 0
-	local log="$LOGS/${name//\//_}.log" t0=$SECONDS rc
+	local log="$LOGS/${name//\//_}.log" t0=$SECONDS rc san=
+	if [ -n "${SAN_LOGS:-}" ]; then
+		san=$SAN_LOGS/${name//\//_}
+		rm -rf "$san" && mkdir -p "$san"
+		export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=1:strict_string_checks=1"
+		export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1:halt_on_error=1"
+	fi
 	if [ "${VERBOSE:-0}" = 1 ]; then
 		timeout -k 10 "$tmo" "$REAPER" "$@" </dev/null 2>&1 | tee "$log"
 	else
@@ -50,12 +61,17 @@ run_suite() {
 	elif [ "$p" = 0 ] && [ "$f" = 0 ]; then
 		why="ran no test ($s skipped): a suite that tests nothing fails"
 	fi
+	if [ -n "$san" ] && [ -n "$(ls -A "$san")" ]; then
+		f=$((f + 1))
+		echo "not ok - $name: sanitizer reports in $san" >>"$log"
+		head -n 30 "$san"/* | sed 's/^/# /' >>"$log"
+	fi
 	if [ -n "$why" ]; then
 		f=$((f + 1))
 		echo "not ok - $name $why" >>"$log"
 	fi
 	printf '== %-28s %3d passed, %d failed, %d skipped (%ds)\n' "$name" "$p" "$f" "$s" $((SECONDS - t0))
-	grep -E '^(not ok [0-9]+|FAIL )' "$log" | sed 's/^/   /' | head -40
+	grep -E '^(not ok [0-9]+|FAIL )|^not ok - .*sanitizer' "$log" | sed 's/^/   /' | head -40
 	[ -n "$why" ] && echo "   not ok - $name $why"
 	grep -A3 -E '^not ok ' "$log" | grep -E '^#' | sed 's/^/   /' | head -60
 	grep -E '^(ok [0-9]+ .*# ?(skip|SKIP)|SKIP |1\.\.0 *# *(skip|SKIP))' "$log" | sed 's/^/   /' | head -20
@@ -84,7 +100,7 @@ run_file() {
 if [ -n "${TEST_SUITES:-}" ]; then
 	for t in $TEST_SUITES; do run_file "$t"; done
 else
-	for t in build/tests/unit/test_* tests/*.bats tests/suites/*.sh; do run_file "$t"; done
+	for t in "$BUILD"/tests/unit/test_* tests/*.bats tests/suites/*.sh; do run_file "$t"; done
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
