@@ -135,7 +135,7 @@ static void enable_controllers(const char *parent)
 /* mkdir every component of h->rel under h->mount; *made: the leaf is new. */
 static int make_dirs(struct cg_hier *h, bool *made, vps_err *err)
 {
-	char path[CG_MAX_PATH * 2];
+	char path[CG_MAX_PATH]; /* the kernel's PATH_MAX: mkdir refuses longer ones */
 	size_t len = (size_t)snprintf(path, sizeof(path), "%s", h->mount);
 	*made = false;
 	for (const char *p = h->rel; *p;) {
@@ -145,7 +145,7 @@ static int make_dirs(struct cg_hier *h, bool *made, vps_err *err)
 			break;
 		if (len + l + 2 > sizeof(path))
 			return vps_errorx(err, ENAMETOOLONG, "cgroup %s: path too long", h->dir);
-		char parent[CG_MAX_PATH * 2];
+		char parent[CG_MAX_PATH];
 		memcpy(parent, path, len + 1);
 		if (h->v2)
 			enable_controllers(parent);

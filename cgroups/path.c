@@ -89,10 +89,12 @@ static int set_rel(struct cg_hier *h, const char *rel, vps_err *err)
 
 int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char *id, vps_err *err)
 {
-	char clean[CG_MAX_PATH], buf[CG_MAX_PATH * 2];
+	char clean[CG_MAX_PATH];
+	_cleanup_free_ char *dflt = NULL;
 	if (!cgroups_path || !*cgroups_path) {
-		snprintf(buf, sizeof(buf), "/vps/%s", id);
-		cgroups_path = buf;
+		if (asprintf(&dflt, "/vps/%s", id) < 0)
+			return vps_error(err, ENOMEM, "cgroupsPath for %s", id);
+		cgroups_path = dflt;
 	}
 	bool rel = cgroups_path[0] != '/';
 	if (cg_clean_path(cgroups_path, clean, sizeof(clean)) < 0)
@@ -104,7 +106,7 @@ int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char
 				  cgroups_path);
 	for (size_t i = 0; i < cg->n; i++) {
 		struct cg_hier *h = &cg->h[i];
-		char own[CG_MAX_PATH], joined[CG_MAX_PATH * 2], final[CG_MAX_PATH];
+		char own[CG_MAX_PATH], final[CG_MAX_PATH]; /* own, then own/clean */
 		const char *p = clean;
 		if (rel) {
 			int r = own_cgroup(h, own, sizeof(own), err);
@@ -115,8 +117,9 @@ int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char
 				if (slash)
 					slash[slash == own ? 1 : 0] = '\0';
 			}
-			snprintf(joined, sizeof(joined), "%s/%s", own, clean);
-			if (cg_clean_path(joined, final, sizeof(final)) < 0)
+			size_t ol = strlen(own), room = sizeof(own) - ol;
+			if ((size_t)snprintf(own + ol, room, "/%s", clean) >= room ||
+			    cg_clean_path(own, final, sizeof(final)) < 0)
 				return vps_errorx(err, ENAMETOOLONG, "cgroupsPath %s: too long",
 						  cgroups_path);
 			p = final;

@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "runtime/vm/vm.h"
-#include "specs/features.h"
+#include "runtime/features.h"
 
 int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 {

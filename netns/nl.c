@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,6 +36,10 @@ int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err)
 		vps_nl_close(nl);
 		return vps_error(err, saved, "bind a netlink socket");
 	}
+	if (!(nl->buf = malloc(VPS_NL_BUF_SIZE))) {
+		vps_nl_close(nl);
+		return vps_error(err, ENOMEM, "allocate a netlink buffer");
+	}
 	nl->portid = mnl_socket_get_portid(nl->sk);
 	nl->seq = (unsigned)time(NULL);
 	return 0;
@@ -45,6 +50,8 @@ void vps_nl_close(struct vps_nl *nl)
 	if (nl->sk)
 		mnl_socket_close(nl->sk);
 	nl->sk = NULL;
+	free(nl->buf);
+	nl->buf = NULL;
 }
 
 struct nlmsghdr *vps_nl_req(struct vps_nl *nl, uint16_t type, uint16_t flags, size_t hdrlen)
@@ -66,7 +73,7 @@ int vps_nl_talk(struct vps_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	/* A dump ends with NLMSG_DONE (mnl_cb_run returns 0), a request with
 	 * its ack; at most a bounded number of reads either way. */
 	for (int i = 0; i < 100000; i++) {
-		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->buf, sizeof(nl->buf));
+		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->buf, VPS_NL_BUF_SIZE);
 		if (n < 0)
 			return -errno;
 		int r = mnl_cb_run(nl->buf, (size_t)n, seq, nl->portid, cb, data);

@@ -7,15 +7,19 @@
 
 #include "util/err.h"
 
+/* libmnl's MNL_SOCKET_DUMP_SIZE: a dump reply never needs more */
+#define VPS_NL_BUF_SIZE 32768
+
 struct vps_nl {
 	struct mnl_socket *sk;
 	unsigned seq, portid;
-	char buf[32768]; /* the request being built / the replies read */
+	char *buf; /* VPS_NL_BUF_SIZE bytes: the request being built / the replies read */
 };
 
 /* Open NETLINK_ROUTE in the netns netns_fd refers to (-1: the caller's own).
  * A socket keeps the netns it was made in, so the caller's namespace is
- * entered only for the socket() call and restored right after. */
+ * entered only for the socket() call and restored right after. On failure
+ * nothing is held (vps_nl_close is then harmless but not needed). */
 int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err);
 void vps_nl_close(struct vps_nl *nl);
 

@@ -24,7 +24,7 @@ static int copy_file(int src_dir, int dst_dir, const char *name, const struct st
 	    openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return -errno;
-	char buf[65536];
+	static char buf[65536]; /* off the stack: vps is single-threaded */
 	ssize_t n;
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		for (ssize_t off = 0; off < n;) {

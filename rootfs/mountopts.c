@@ -188,3 +188,12 @@ void vps_mntopts_free(struct vps_mntopts *o)
 	free(o->data);
 	o->data = NULL;
 }
+
+bool vps_mount_option_known(const char *word)
+{
+	struct vps_mntopts o = {0};
+	char *opts[] = {(char *)word};
+	bool ok = vps_mntopts_parse(opts, 1, &o, NULL) == 0 && !o.data;
+	vps_mntopts_free(&o);
+	return ok;
+}

@@ -26,6 +26,10 @@ struct vps_rootfs_opts {
  * root and cwd are the container's "/". */
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err);
 
+/* True when word is a mount option the mount code acts on (a flag, propagation,
+ * attribute or special word), not fs data passed through (`vps features`). */
+bool vps_mount_option_known(const char *word);
+
 /* Open PATH (absolute, as seen inside the container) relative to rootfs_fd
  * without ever leaving it (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). */
 int vps_open_in_root(int rootfs_fd, const char *path, int flags, mode_t mode, vps_err *err);

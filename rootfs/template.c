@@ -13,7 +13,7 @@
 
 #include "rootfs/template.h"
 #include "rootfs/users_internal.h"
-#include "runtime/store.h"
+#include "specs/state.h"
 #include "util/cleanup.h"
 
 int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err)

@@ -62,9 +62,10 @@ static int load_bundle(struct cctx *c, vps_err *err)
 	if (r < 0)
 		return r;
 	const char *rp = c->spec->root_path ? c->spec->root_path : "rootfs";
-	char tmp[PATH_MAX * 2];
-	snprintf(tmp, sizeof(tmp), "%s%s%s", rp[0] == '/' ? "" : c->bundle, rp[0] == '/' ? "" : "/",
-		 rp);
+	_cleanup_free_ char *tmp = NULL;
+	const char *dir = rp[0] == '/' ? "" : c->bundle, *sep = rp[0] == '/' ? "" : "/";
+	if (asprintf(&tmp, "%s%s%s", dir, sep, rp) < 0)
+		return vps_error(err, ENOMEM, "config.json: .root.path");
 	struct stat sb;
 	if (!realpath(tmp, c->rootfs) || stat(c->rootfs, &sb) < 0)
 		return vps_error(err, errno, "config.json: .root.path: %s", tmp);
@@ -165,9 +166,6 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	int r;
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
-	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
-	char sc_cache[PATH_MAX];
-	snprintf(sc_cache, sizeof(sc_cache), "%s", VPS_SECCOMP_CACHE_DIR);
 	/* nothing on the host is touched until the whole spec validated */
 	if ((r = load_bundle(&c, err)) < 0)
 		goto out;
@@ -177,8 +175,9 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 		goto out;
 	}
 	c.for_run = hold != NULL; /* container mode only: VM run starts through state */
+	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
 	if ((r = validate(&c, keep_pty, err)) < 0 ||
-	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, sc_cache, &c.sc, err)) < 0 ||
+	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, VPS_SECCOMP_CACHE_DIR, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)

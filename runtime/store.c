@@ -15,28 +15,8 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
-#define ID_MAX	     1024
 #define STATE_MAX    (4 << 20)
 #define REMOVE_DEPTH 16
-
-int vps_id_validate(const char *id, vps_err *err)
-{
-	size_t len = id ? strlen(id) : 0;
-	if (len == 0)
-		return vps_errorx(err, EINVAL, "container id must not be empty");
-	if (len > ID_MAX)
-		return vps_errorx(err, EINVAL, "container id is longer than %d bytes", ID_MAX);
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return vps_errorx(err, EINVAL, "invalid container id \"%s\"", id);
-	for (const char *c = id; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || strchr("_+.-", *c)))
-			return vps_errorx(err, EINVAL,
-					  "invalid container id \"%s\": only letters, digits and "
-					  "_ + - . are allowed",
-					  id);
-	return 0;
-}
 
 static int open_root(const char *root, bool create, vps_err *err)
 {

@@ -9,9 +9,6 @@
 
 #define VPS_DEFAULT_ROOT "/run/vps"
 
-/* runc's rules: [A-Za-z0-9_+.-]+, not "." or "..", at most 1024 bytes. */
-int vps_id_validate(const char *id, vps_err *err);
-
 /* Make ROOT/ID exclusively (0700) and lock it. Fails with
  * `container "ID" already exists` (EEXIST) when it is there, even half-made.
  * Returns the container dir fd in *dirfd and the held lock fd in *lockfd. */

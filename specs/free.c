@@ -3,7 +3,7 @@
 
 #include "specs/parse_int.h"
 
-void free_strv(char **v, size_t n)
+void oci_free_strv(char **v, size_t n)
 {
 	if (!v)
 		return;
@@ -12,7 +12,7 @@ void free_strv(char **v, size_t n)
 	free(v);
 }
 
-void free_kv(struct oci_kv *kv, size_t n)
+void oci_free_kv(struct oci_kv *kv, size_t n)
 {
 	if (!kv)
 		return;
@@ -23,12 +23,12 @@ void free_kv(struct oci_kv *kv, size_t n)
 	free(kv);
 }
 
-void free_process(struct oci_process *proc)
+void oci_free_process(struct oci_process *proc)
 {
 	free(proc->user.additional_gids);
 	free(proc->user.username);
-	free_strv(proc->args, proc->n_args);
-	free_strv(proc->env, proc->n_env);
+	oci_free_strv(proc->args, proc->n_args);
+	oci_free_strv(proc->env, proc->n_env);
 	free(proc->cwd);
 	for (size_t i = 0; proc->rlimits && i < proc->n_rlimits; i++)
 		free(proc->rlimits[i].type);
@@ -41,11 +41,11 @@ void oci_process_free(struct oci_process *p)
 {
 	if (!p)
 		return;
-	free_process(p);
+	oci_free_process(p);
 	free(p);
 }
 
-void free_resources(struct oci_resources *r)
+void oci_free_resources(struct oci_resources *r)
 {
 	struct oci_blockio *b = &r->blockio;
 	free(r->devices);
@@ -65,34 +65,34 @@ void free_resources(struct oci_resources *r)
 	for (size_t i = 0; r->rdma && i < r->n_rdma; i++)
 		free(r->rdma[i].device);
 	free(r->rdma);
-	free_kv(r->unified, r->n_unified);
+	oci_free_kv(r->unified, r->n_unified);
 }
 
 void oci_resources_free(struct oci_resources *r)
 {
 	if (!r)
 		return;
-	free_resources(r);
+	oci_free_resources(r);
 	free(r);
 }
 
-void free_seccomp(struct oci_seccomp *s)
+void oci_free_seccomp(struct oci_seccomp *s)
 {
 	if (!s)
 		return;
-	free_strv(s->architectures, s->n_architectures);
-	free_strv(s->flags, s->n_flags);
+	oci_free_strv(s->architectures, s->n_architectures);
+	oci_free_strv(s->flags, s->n_flags);
 	free(s->listener_path);
 	free(s->listener_metadata);
 	for (size_t i = 0; s->syscalls && i < s->n_syscalls; i++) {
-		free_strv(s->syscalls[i].names, s->syscalls[i].n_names);
+		oci_free_strv(s->syscalls[i].names, s->syscalls[i].n_names);
 		free(s->syscalls[i].args);
 	}
 	free(s->syscalls);
 	free(s);
 }
 
-void free_linux(struct oci_linux *lx)
+void oci_free_linux(struct oci_linux *lx)
 {
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		free(lx->namespaces[t].path);
@@ -102,13 +102,13 @@ void free_linux(struct oci_linux *lx)
 		free(lx->devices[i].path);
 	free(lx->devices);
 	free(lx->cgroups_path);
-	free_resources(&lx->resources);
-	free_kv(lx->sysctl, lx->n_sysctl);
-	free_seccomp(lx->seccomp);
-	free_strv(lx->masked_paths, lx->n_masked_paths);
-	free_strv(lx->readonly_paths, lx->n_readonly_paths);
+	oci_free_resources(&lx->resources);
+	oci_free_kv(lx->sysctl, lx->n_sysctl);
+	oci_free_seccomp(lx->seccomp);
+	oci_free_strv(lx->masked_paths, lx->n_masked_paths);
+	oci_free_strv(lx->readonly_paths, lx->n_readonly_paths);
 	free(lx->mount_label);
-	free_strv(lx->personality.flags, lx->personality.n_flags);
+	oci_free_strv(lx->personality.flags, lx->personality.n_flags);
 }
 
 static void free_hooks(struct oci_hooks *h)
@@ -116,8 +116,8 @@ static void free_hooks(struct oci_hooks *h)
 	for (int k = 0; k < OCI_HOOK_MAX; k++) {
 		for (size_t i = 0; h->list[k] && i < h->n[k]; i++) {
 			free(h->list[k][i].path);
-			free_strv(h->list[k][i].args, h->list[k][i].n_args);
-			free_strv(h->list[k][i].env, h->list[k][i].n_env);
+			oci_free_strv(h->list[k][i].args, h->list[k][i].n_args);
+			oci_free_strv(h->list[k][i].env, h->list[k][i].n_env);
 		}
 		free(h->list[k]);
 	}
@@ -134,7 +134,7 @@ void oci_spec_free(struct oci_spec *s)
 		free(m->destination);
 		free(m->source);
 		free(m->type);
-		free_strv(m->options, m->n_options);
+		oci_free_strv(m->options, m->n_options);
 		free(m->uid_mappings);
 		free(m->gid_mappings);
 	}
@@ -144,7 +144,7 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->hostname);
 	free(s->domainname);
 	free_hooks(&s->hooks);
-	free_kv(s->annotations, s->n_annotations);
-	free_linux(&s->lx);
+	oci_free_kv(s->annotations, s->n_annotations);
+	oci_free_linux(&s->lx);
 	free(s);
 }

@@ -11,7 +11,7 @@
 
 #define CONFIG_MAX (16 << 20)
 
-int parse_idmap(struct jp *p, json_object *o, void *map, void *ctx)
+int oci_parse_idmap(struct jp *p, json_object *o, void *map, void *ctx)
 {
 	struct oci_idmap *m = map;
 	(void)ctx;
@@ -28,7 +28,7 @@ int parse_idmap(struct jp *p, json_object *o, void *map, void *ctx)
 	return 0;
 }
 
-int parse_mount(struct jp *p, json_object *o, void *mount, void *ctx)
+int oci_parse_mount(struct jp *p, json_object *o, void *mount, void *ctx)
 {
 	struct oci_mount *m = mount;
 	(void)ctx;
@@ -37,9 +37,9 @@ int parse_mount(struct jp *p, json_object *o, void *mount, void *ctx)
 	    jp_str(p, o, "source", &m->source) < 0 || jp_str(p, o, "type", &m->type) < 0 ||
 	    jp_strv(p, o, "options", false, &m->options, &m->n_options) < 0 ||
 	    jp_objv(p, o, "uidMappings", sizeof(struct oci_idmap), &m->uid_mappings,
-		    &m->n_uid_mappings, parse_idmap, NULL) < 0 ||
+		    &m->n_uid_mappings, oci_parse_idmap, NULL) < 0 ||
 	    jp_objv(p, o, "gidMappings", sizeof(struct oci_idmap), &m->gid_mappings,
-		    &m->n_gid_mappings, parse_idmap, NULL) < 0)
+		    &m->n_gid_mappings, oci_parse_idmap, NULL) < 0)
 		return -EINVAL;
 	if (!m->n_uid_mappings != !m->n_gid_mappings)
 		return jp_fail(p, "uidMappings and gidMappings must be given together");
@@ -87,26 +87,26 @@ static int parse_top(struct jp *p, json_object *o, void *spec, void *ctx)
 		return -EINVAL;
 	if (jp_require(p, o, "root") < 0 || jp_sub(p, o, "root", parse_root, s, NULL) < 0)
 		return -EINVAL;
-	if (jp_objv(p, o, "mounts", sizeof(struct oci_mount), &s->mounts, &s->n_mounts, parse_mount,
-		    NULL) < 0)
+	if (jp_objv(p, o, "mounts", sizeof(struct oci_mount), &s->mounts, &s->n_mounts,
+		    oci_parse_mount, NULL) < 0)
 		return -EINVAL;
 	if (jp_get(o, "process")) {
 		s->process = calloc(1, sizeof(*s->process));
 		if (!s->process)
 			return vps_error(p->err, ENOMEM, "%s", p->file);
-		if (jp_sub(p, o, "process", parse_process, s->process, NULL) < 0)
+		if (jp_sub(p, o, "process", oci_parse_process, s->process, NULL) < 0)
 			return -EINVAL;
 	}
 	if (jp_str(p, o, "hostname", &s->hostname) < 0 ||
 	    jp_str(p, o, "domainname", &s->domainname) < 0 ||
-	    jp_sub(p, o, "hooks", parse_hooks, &s->hooks, NULL) < 0 ||
+	    jp_sub(p, o, "hooks", oci_parse_hooks, &s->hooks, NULL) < 0 ||
 	    jp_kv(p, o, "annotations", &s->annotations, &s->n_annotations) < 0)
 		return -EINVAL;
-	int r = jp_sub(p, o, "linux", parse_linux, &s->lx, NULL);
+	int r = jp_sub(p, o, "linux", oci_parse_linux, &s->lx, NULL);
 	if (r < 0)
 		return r;
 	s->has_linux = r > 0;
-	return validate_spec(p, s);
+	return oci_validate_spec(p, s);
 }
 
 static void free_spec(void *s)

@@ -57,7 +57,7 @@ static int parse_set(struct jp *p, json_object *o, const char *key, uint64_t *ma
 	return 1;
 }
 
-int parse_caps(struct jp *p, json_object *o, void *caps, void *ctx)
+int oci_parse_caps(struct jp *p, json_object *o, void *caps, void *ctx)
 {
 	struct oci_caps *c = caps;
 	(void)ctx;

@@ -11,13 +11,13 @@ static int parse_hook(struct jp *p, json_object *o, void *elem, void *ctx)
 	if (jp_require(p, o, "path") < 0 || jp_abs_path(p, o, "path", &h->path) < 0 ||
 	    jp_strv(p, o, "args", false, &h->args, &h->n_args) < 0 ||
 	    jp_strv(p, o, "env", false, &h->env, &h->n_env) < 0 ||
-	    check_env(p, "env", h->env, h->n_env) < 0 ||
+	    oci_check_env(p, "env", h->env, h->n_env) < 0 ||
 	    jp_opt_i64(p, o, "timeout", 1, INT32_MAX, &h->timeout) < 0)
 		return -EINVAL;
 	return 0;
 }
 
-int parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx)
+int oci_parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx)
 {
 	static const char *const names[OCI_HOOK_MAX] = {
 	    [OCI_HOOK_PRESTART] = "prestart",

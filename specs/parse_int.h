@@ -6,31 +6,28 @@
 #include "specs/jparse.h"
 #include "specs/spec.h"
 
-int parse_process(struct jp *p, json_object *o, void *process, void *ctx);
-int parse_caps(struct jp *p, json_object *o, void *caps, void *ctx);
-int parse_sched_io(struct jp *p, json_object *o, struct oci_process *proc);
-int parse_idmap(struct jp *p, json_object *o, void *map, void *ctx);
-int parse_mount(struct jp *p, json_object *o, void *mount, void *ctx);
-int parse_linux(struct jp *p, json_object *o, void *lx, void *ctx);
-int parse_linux_misc(struct jp *p, json_object *o, struct oci_linux *lx);
-int parse_resources(struct jp *p, json_object *o, void *res, void *ctx);
-int parse_blockio(struct jp *p, json_object *o, void *bio, void *ctx);
-int parse_resources_more(struct jp *p, json_object *o, struct oci_resources *res);
-int parse_seccomp(struct jp *p, json_object *o, void *seccomp, void *ctx);
-int parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx);
-/* The names parse_seccomp accepts (for `vps features`). */
-enum seccomp_table { SECCOMP_ACTIONS, SECCOMP_OPS, SECCOMP_ARCHES, SECCOMP_FLAGS };
-const char *const *seccomp_names(enum seccomp_table t, size_t *n);
+int oci_parse_process(struct jp *p, json_object *o, void *process, void *ctx);
+int oci_parse_caps(struct jp *p, json_object *o, void *caps, void *ctx);
+int oci_parse_sched_io(struct jp *p, json_object *o, struct oci_process *proc);
+int oci_parse_idmap(struct jp *p, json_object *o, void *map, void *ctx);
+int oci_parse_mount(struct jp *p, json_object *o, void *mount, void *ctx);
+int oci_parse_linux(struct jp *p, json_object *o, void *lx, void *ctx);
+int oci_parse_linux_misc(struct jp *p, json_object *o, struct oci_linux *lx);
+int oci_parse_resources(struct jp *p, json_object *o, void *res, void *ctx);
+int oci_parse_blockio(struct jp *p, json_object *o, void *bio, void *ctx);
+int oci_parse_resources_more(struct jp *p, json_object *o, struct oci_resources *res);
+int oci_parse_seccomp(struct jp *p, json_object *o, void *seccomp, void *ctx);
+int oci_parse_hooks(struct jp *p, json_object *o, void *hooks, void *ctx);
 
 /* Every entry of v (at .key) is KEY=VALUE with a non-empty KEY. */
-int check_env(struct jp *p, const char *key, char **v, size_t n);
+int oci_check_env(struct jp *p, const char *key, char **v, size_t n);
 
 /* Checks across sections (namespaces vs. id maps, hostname, sysctl, ...). */
-int validate_spec(struct jp *p, const struct oci_spec *spec);
+int oci_validate_spec(struct jp *p, const struct oci_spec *spec);
 
-void free_process(struct oci_process *proc);
-void free_linux(struct oci_linux *lx);
-void free_resources(struct oci_resources *res);
-void free_seccomp(struct oci_seccomp *s);
-void free_kv(struct oci_kv *kv, size_t n);
-void free_strv(char **v, size_t n);
+void oci_free_process(struct oci_process *proc);
+void oci_free_linux(struct oci_linux *lx);
+void oci_free_resources(struct oci_resources *res);
+void oci_free_seccomp(struct oci_seccomp *s);
+void oci_free_kv(struct oci_kv *kv, size_t n);
+void oci_free_strv(char **v, size_t n);

@@ -1,5 +1,5 @@
 /* config.json .linux: namespaces, id maps, time offsets, devices, and the
- * sections parsed elsewhere (resources, seccomp, parse_linux_misc). */
+ * sections parsed elsewhere (resources, seccomp, oci_parse_linux_misc). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,26 +105,26 @@ static int parse_seccomp_ptr(struct jp *p, json_object *o, struct oci_linux *lx)
 	lx->seccomp = calloc(1, sizeof(*lx->seccomp));
 	if (!lx->seccomp)
 		return vps_error(p->err, ENOMEM, "%s", p->file);
-	return jp_sub(p, o, "seccomp", parse_seccomp, lx->seccomp, NULL);
+	return jp_sub(p, o, "seccomp", oci_parse_seccomp, lx->seccomp, NULL);
 }
 
-int parse_linux(struct jp *p, json_object *o, void *linux_, void *ctx)
+int oci_parse_linux(struct jp *p, json_object *o, void *linux_, void *ctx)
 {
 	struct oci_linux *lx = linux_;
 	(void)ctx;
 	int r;
 	if (parse_namespaces(p, o, lx) < 0 ||
 	    jp_objv(p, o, "uidMappings", sizeof(struct oci_idmap), &lx->uid_mappings,
-		    &lx->n_uid_mappings, parse_idmap, NULL) < 0 ||
+		    &lx->n_uid_mappings, oci_parse_idmap, NULL) < 0 ||
 	    jp_objv(p, o, "gidMappings", sizeof(struct oci_idmap), &lx->gid_mappings,
-		    &lx->n_gid_mappings, parse_idmap, NULL) < 0 ||
+		    &lx->n_gid_mappings, oci_parse_idmap, NULL) < 0 ||
 	    jp_sub(p, o, "timeOffsets", parse_time_offsets, lx, NULL) < 0 ||
 	    jp_objv(p, o, "devices", sizeof(struct oci_device), &lx->devices, &lx->n_devices,
 		    parse_device, NULL) < 0 ||
-	    (r = jp_sub(p, o, "resources", parse_resources, &lx->resources, NULL)) < 0)
+	    (r = jp_sub(p, o, "resources", oci_parse_resources, &lx->resources, NULL)) < 0)
 		return -EINVAL;
 	lx->has_resources = r > 0;
 	if (parse_seccomp_ptr(p, o, lx) < 0)
 		return -EINVAL;
-	return parse_linux_misc(p, o, lx);
+	return oci_parse_linux_misc(p, o, lx);
 }

@@ -93,7 +93,7 @@ static int parse_personality(struct jp *p, json_object *o, void *elem, void *ctx
 	return 0;
 }
 
-int parse_linux_misc(struct jp *p, json_object *o, struct oci_linux *lx)
+int oci_parse_linux_misc(struct jp *p, json_object *o, struct oci_linux *lx)
 {
 	if (parse_cgroups_path(p, o, lx) < 0 || parse_sysctl(p, o, lx) < 0 ||
 	    parse_propagation(p, o, lx) < 0 ||

@@ -1,6 +1,6 @@
 /* config.json .process (also `exec --process FILE`): user, args, env, cwd,
  * console size, rlimits, and the scalar fields. Capabilities, scheduler and
- * ioPriority live in parse_caps.c and parse_sched.c. */
+ * ioPriority live in oci_parse_caps.c and parse_sched.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +82,7 @@ static int parse_console(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-int check_env(struct jp *p, const char *key, char **v, size_t n)
+int oci_check_env(struct jp *p, const char *key, char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *eq = strchr(v[i], '=');
@@ -108,7 +108,7 @@ static int check_rlimits_unique(struct jp *p, const struct oci_process *proc)
 	return 0;
 }
 
-int parse_process(struct jp *p, json_object *o, void *process, void *ctx)
+int oci_parse_process(struct jp *p, json_object *o, void *process, void *ctx)
 {
 	struct oci_process *proc = process;
 	(void)ctx;
@@ -125,9 +125,9 @@ int parse_process(struct jp *p, json_object *o, void *process, void *ctx)
 		return jp_fail_at(p, "args", JP_NO_IDX, "must not be empty");
 	}
 	if (jp_strv(p, o, "env", false, &proc->env, &proc->n_env) < 0 ||
-	    check_env(p, "env", proc->env, proc->n_env) < 0 || jp_require(p, o, "cwd") < 0 ||
+	    oci_check_env(p, "env", proc->env, proc->n_env) < 0 || jp_require(p, o, "cwd") < 0 ||
 	    jp_abs_path(p, o, "cwd", &proc->cwd) < 0 ||
-	    (r = jp_sub(p, o, "capabilities", parse_caps, &proc->caps, NULL)) < 0)
+	    (r = jp_sub(p, o, "capabilities", oci_parse_caps, &proc->caps, NULL)) < 0)
 		return -EINVAL;
 	proc->has_caps = r > 0;
 	if (jp_objv(p, o, "rlimits", sizeof(struct oci_rlimit), &proc->rlimits, &proc->n_rlimits,
@@ -138,7 +138,7 @@ int parse_process(struct jp *p, json_object *o, void *process, void *ctx)
 	    jp_str(p, o, "selinuxLabel", &proc->selinux_label) < 0 ||
 	    jp_opt_i64(p, o, "oomScoreAdj", -1000, 1000, &proc->oom_score_adj) < 0)
 		return -EINVAL;
-	return parse_sched_io(p, o, proc);
+	return oci_parse_sched_io(p, o, proc);
 }
 
 static void free_proc(void *p)
@@ -148,6 +148,6 @@ static void free_proc(void *p)
 
 int oci_process_parse(const char *json, size_t len, struct oci_process **out, vps_err *err)
 {
-	return jp_parse_as("process.json", json, len, sizeof(**out), parse_process, free_proc,
+	return jp_parse_as("process.json", json, len, sizeof(**out), oci_parse_process, free_proc,
 			   (void **)out, err);
 }

@@ -1,6 +1,6 @@
 /* config.json .linux.resources (also `update -r FILE`): devices, memory,
  * cpu, pids here; blockIO, hugepages, network, rdma, unified in
- * parse_resources_more.c. */
+ * oci_parse_resources_more.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +115,7 @@ static int parse_pids(struct jp *p, json_object *o, void *elem, void *ctx)
 	return jp_opt_i64(p, o, "limit", -1, INT64_MAX, elem) < 0 ? -EINVAL : 0;
 }
 
-int parse_resources(struct jp *p, json_object *o, void *elem, void *ctx)
+int oci_parse_resources(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_resources *res = elem;
 	int r;
@@ -130,7 +130,7 @@ int parse_resources(struct jp *p, json_object *o, void *elem, void *ctx)
 	res->has_cpu = r > 0;
 	if (jp_sub(p, o, "pids", parse_pids, &res->pids_limit, NULL) < 0)
 		return -EINVAL;
-	return parse_resources_more(p, o, res);
+	return oci_parse_resources_more(p, o, res);
 }
 
 static void free_res(void *r)
@@ -140,6 +140,6 @@ static void free_res(void *r)
 
 int oci_resources_parse(const char *json, size_t len, struct oci_resources **out, vps_err *err)
 {
-	return jp_parse_as("resources.json", json, len, sizeof(**out), parse_resources, free_res,
-			   (void **)out, err);
+	return jp_parse_as("resources.json", json, len, sizeof(**out), oci_parse_resources,
+			   free_res, (void **)out, err);
 }

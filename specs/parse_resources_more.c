@@ -48,7 +48,7 @@ static int parse_throttle(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-int parse_blockio(struct jp *p, json_object *o, void *elem, void *ctx)
+int oci_parse_blockio(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_blockio *b = elem;
 	const size_t ts = sizeof(struct oci_throttle_device);
@@ -160,9 +160,9 @@ static int check_unified(struct jp *p, const struct oci_resources *res)
 	return 0;
 }
 
-int parse_resources_more(struct jp *p, json_object *o, struct oci_resources *res)
+int oci_parse_resources_more(struct jp *p, json_object *o, struct oci_resources *res)
 {
-	int r = jp_sub(p, o, "blockIO", parse_blockio, &res->blockio, NULL);
+	int r = jp_sub(p, o, "blockIO", oci_parse_blockio, &res->blockio, NULL);
 	if (r < 0)
 		return r;
 	res->has_blockio = r > 0;

@@ -93,7 +93,7 @@ static int parse_io(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-int parse_sched_io(struct jp *p, json_object *o, struct oci_process *proc)
+int oci_parse_sched_io(struct jp *p, json_object *o, struct oci_process *proc)
 {
 	if (jp_sub(p, o, "scheduler", parse_scheduler, &proc->scheduler, NULL) < 0 ||
 	    jp_sub(p, o, "ioPriority", parse_io, &proc->io_priority, NULL) < 0)

@@ -57,16 +57,16 @@ static int check_names(struct jp *p, const char *key, char **v, size_t n, const 
 	return 0;
 }
 
-const char *const *seccomp_names(enum seccomp_table t, size_t *n)
+const char *const *oci_seccomp_names(enum oci_seccomp_table t, size_t *n)
 {
 	switch (t) {
-	case SECCOMP_ACTIONS:
+	case OCI_SECCOMP_ACTIONS:
 		*n = ARRAY_SIZE(actions);
 		return actions;
-	case SECCOMP_OPS:
+	case OCI_SECCOMP_OPS:
 		*n = ARRAY_SIZE(ops);
 		return ops;
-	case SECCOMP_ARCHES:
+	case OCI_SECCOMP_ARCHES:
 		*n = ARRAY_SIZE(arches);
 		return arches;
 	default:
@@ -127,7 +127,7 @@ static int parse_rule(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-int parse_seccomp(struct jp *p, json_object *o, void *elem, void *ctx)
+int oci_parse_seccomp(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_seccomp *s = elem;
 	int act = 0;

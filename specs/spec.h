@@ -326,6 +326,14 @@ void oci_resources_free(struct oci_resources *r);
 const char *oci_annotation(const struct oci_spec *spec, const char *key); /* NULL if absent */
 const char *oci_ns_name(enum oci_ns_type t); /* "pid", "network", ... */
 int oci_ns_clone_flag(enum oci_ns_type t);   /* CLONE_NEWPID, ... */
+/* The names the linux.seccomp parser accepts, per table (for `vps features`). */
+enum oci_seccomp_table {
+	OCI_SECCOMP_ACTIONS,
+	OCI_SECCOMP_OPS,
+	OCI_SECCOMP_ARCHES,
+	OCI_SECCOMP_FLAGS
+};
+const char *const *oci_seccomp_names(enum oci_seccomp_table t, size_t *n);
 
 /* The default config (runc spec equivalent; rootless variant), as JSON text (malloc'ed). */
 char *oci_spec_default_json(bool rootless);

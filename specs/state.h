@@ -10,6 +10,10 @@
 
 #include "specs/spec.h"
 
+/* The container id grammar (runc's): [A-Za-z0-9_+.-]+, not "." or "..", at most
+ * 1024 bytes (specs/id.c). */
+int vps_id_validate(const char *id, vps_err *err);
+
 enum vps_status { VPS_CREATING, VPS_CREATED, VPS_RUNNING, VPS_PAUSED, VPS_STOPPED };
 
 struct vps_state {

@@ -86,7 +86,7 @@ static int check_sysctl(struct jp *p, const struct oci_spec *s)
 	return 0;
 }
 
-int validate_spec(struct jp *p, const struct oci_spec *s)
+int oci_validate_spec(struct jp *p, const struct oci_spec *s)
 {
 	if (check_userns(p, s) < 0 || check_sysctl(p, s) < 0)
 		return -EINVAL;

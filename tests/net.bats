@@ -30,11 +30,6 @@ teardown_file() {
 in_ns() { nsenter --net="/run/netns/$NS" "$@"; }
 n() { in_ns "$VPS" --root "$ROOT" "$@"; }
 
-need_create() {
-	"$VPS" create --help >/dev/null 2>&1 ||
-		skip "vps create is not on main yet (core concern); netlink is covered by unit/test_net"
-}
-
 # bundle ID ANNOTATION=VALUE... : a copy of the base bundle with network annotations
 bundle() {
 	local id=$1; shift
@@ -69,7 +64,6 @@ assert_clean() {
 }
 
 @test "net-ping: two VPSes ping each other and the gateway (IPv4 and IPv6)" {
-	need_create
 	bundle net-a org.vps.net.ip=auto org.vps.net.ip6=auto
 	bundle net-b org.vps.net.ip=10.88.0.50/16
 	set_args "$WORK/net-a" sleep 600
@@ -104,7 +98,6 @@ assert_clean() {
 }
 
 @test "net-tcp: a VPS's httpd is reachable at its address and through the published port" {
-	need_create
 	bundle net-web org.vps.net.ip=auto org.vps.net.publish=8080:80/tcp
 	set_args "$WORK/net-web" httpd -f -p 80 -h /www
 	n create --bundle "$WORK/net-web" net-web
@@ -137,7 +130,6 @@ assert_clean() {
 }
 
 @test "net-fail: a create failing at each network step leaves nothing behind" {
-	need_create
 	bundle net-f org.vps.net.ip=auto org.vps.net.bridge=vpsf0 \
 		org.vps.net.gateway=10.77.0.1/24 org.vps.net.publish=81:80
 	set_args "$WORK/net-f" sleep 600
@@ -152,7 +144,6 @@ assert_clean() {
 }
 
 @test "net-conflict: an address leased to another VPS is refused and nothing leaks" {
-	need_create
 	bundle net-c1 org.vps.net.ip=10.88.0.60/16
 	bundle net-c2 org.vps.net.ip=10.88.0.60/16
 	set_args "$WORK/net-c1" sleep 600
@@ -167,7 +158,6 @@ assert_clean() {
 }
 
 @test "net-bad: bad network annotations fail before anything is made" {
-	need_create
 	bundle net-bad org.vps.net.ip=10.88.0.5/16 org.vps.net.publish=80
 	run n create --bundle "$WORK/net-bad" net-bad
 	[ "$status" -eq 1 ]
@@ -176,7 +166,6 @@ assert_clean() {
 }
 
 @test "net-list: vps list shows each VPS's address" {
-	need_create
 	bundle net-l org.vps.net.ip=10.88.0.70/16
 	set_args "$WORK/net-l" sleep 600
 	n create --bundle "$WORK/net-l" net-l
@@ -187,7 +176,6 @@ assert_clean() {
 }
 
 @test "net-crash: delete --force cleans up after a create killed in the middle of networking" {
-	need_create
 	bundle net-k org.vps.net.ip=auto org.vps.net.publish=82:80
 	set_args "$WORK/net-k" sleep 600
 	local step
@@ -205,7 +193,6 @@ assert_clean() {
 }
 
 @test "net-concurrent: parallel creates with --ip auto never get the same address" {
-	need_create
 	local i pids=()
 	for i in 1 2 3 4; do
 		bundle "net-p$i" org.vps.net.ip=auto org.vps.net.nat=false
@@ -223,7 +210,6 @@ assert_clean() {
 }
 
 @test "net-bundle: vps bundle --ip auto gives the VPS an address; mtu annotation applies" {
-	need_create
 	"$VPS" bundle "$WORK/net-bt" --template busybox --ip auto >/dev/null
 	jq_edit "$WORK/net-bt/config.json" '.annotations["org.vps.net.mtu"] = "1400"'
 	n create --bundle "$WORK/net-bt" net-bt

@@ -13,8 +13,6 @@ setup_file() {
 }
 teardown_file() { vps_teardown_file; }
 
-setup() { need_vps_run; }
-
 @test "vps run: the default spec's mounts, devices, masked and read-only paths" {
 	run_in "$WORK/b" rfs-1 sh -c 'cat /proc/self/mountinfo; wc -c </proc/kcore 2>/dev/null; stat -c "%t:%T" /dev/null /dev/zero /dev/urandom /dev/tty; readlink /dev/ptmx; echo x >/proc/sys/kernel/domainname'
 	[[ "$(mnt_line /proc)" == *" - proc "* ]]

@@ -17,12 +17,6 @@ mnt_line() {
 	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -1
 }
 
-# need_vps_run: skip (saying why) until `vps run` exists on this build.
-need_vps_run() {
-	"$VPS" run --help >/dev/null 2>&1 ||
-		skip "vps run is not available in this build yet (the core lifecycle enables it)"
-}
-
 # run_in BUNDLE ID CMD...: `vps run` CMD in the bundle (foreground), output in $output.
 run_in() {
 	local b=$1 id=$2; shift 2

@@ -12,8 +12,6 @@ setup_file() {
 }
 teardown_file() { vps_teardown_file; }
 
-setup() { need_vps_run; }
-
 # with_profile NAME JSON: a copy of the bundle with .linux.seccomp = JSON
 with_profile() {
 	rm -rf "$WORK/$1"

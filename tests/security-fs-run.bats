@@ -12,8 +12,6 @@ setup_file() {
 }
 teardown_file() { vps_teardown_file; }
 
-setup() { need_vps_run; }
-
 @test "vps run: chroot escape with CAP_SYS_CHROOT does not reach the host" {
 	make_rootfs "$WORK/c"
 	cp "$VPS_TOP/build/tests/chroot_escape" "$WORK/c/rootfs/bin/"

@@ -23,15 +23,11 @@ teardown_file() { vps_teardown_file; }
 	wait_status spec-live running
 	run v list
 	[[ "${lines[1]}" =~ ^spec-live\ +$pid\ +running\ +$b\  ]]
-	run v pause spec-live
-	if [ "$status" -eq 0 ]; then
-		wait_status spec-live paused
-		[ "$(v list -f json | jq -r '.[] | select(.id == "spec-live") | .status')" = paused ]
-		v resume spec-live
-		wait_status spec-live running
-	else
-		echo "# pause unavailable here: $output" >&3
-	fi
+	v pause spec-live
+	wait_status spec-live paused
+	[ "$(v list -f json | jq -r '.[] | select(.id == "spec-live") | .status')" = paused ]
+	v resume spec-live
+	wait_status spec-live running
 	kill -9 "$pid"
 	wait_status spec-live stopped
 	[ "$(v state spec-live | jq -r .pid)" = 0 ]

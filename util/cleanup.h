@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Each helper releases what the variable holds and resets the variable (NULL, -1),
+ * so it can also be called by hand to release early: the scope's cleanup then
+ * finds nothing left to release. errno is kept across close and fclose. */
 static inline void vps_freep(void *p)
 {
 	free(*(void **)p);
+	*(void **)p = NULL;
 }
 static inline void vps_closep(int *fd)
 {
@@ -16,11 +20,16 @@ static inline void vps_closep(int *fd)
 		close(*fd);
 		errno = saved;
 	}
+	*fd = -1;
 }
 static inline void vps_fclosep(FILE **f)
 {
-	if (*f)
+	if (*f) {
+		int saved = errno;
 		fclose(*f);
+		errno = saved;
+	}
+	*f = NULL;
 }
 static inline void vps_strv_free(char **v)
 {
@@ -33,6 +42,7 @@ static inline void vps_strv_free(char **v)
 static inline void vps_strv_freep(char ***v)
 {
 	vps_strv_free(*v);
+	*v = NULL;
 }
 
 #define _cleanup_(f)	 __attribute__((cleanup(f)))

@@ -87,7 +87,7 @@ int vps_cpio_copy_fd(struct vps_cpio *c, const char *name, mode_t mode, int src,
 	int r = header(c, name, S_IFREG | (mode & 07777), (size_t)st.st_size, 0, 0, err);
 	if (r < 0)
 		return r;
-	char buf[65536];
+	static char buf[65536]; /* off the stack: vps is single-threaded */
 	size_t left = (size_t)st.st_size;
 	while (left) {
 		ssize_t n = read(src, buf, left < sizeof(buf) ? left : sizeof(buf));

@@ -58,7 +58,7 @@ static int session(int sock, bool tty, int *status, vps_err *err)
 	if (tty)
 		send_winsize(sock);
 	bool in_open = true;
-	char buf[65536];
+	static char buf[65536]; /* off the stack: vps is single-threaded */
 	for (;;) {
 		struct pollfd p[3] = {{.fd = sock, .events = POLLIN},
 				      {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},

@@ -17,17 +17,19 @@
 #include "runtime/vm/wire.h"
 #include "util/cleanup.h"
 
+#define RELAY_BUF 65536
+
 struct relay {
 	int sock;
 	bool tty, in_eof, shut;
-	char buf[65536];
+	char *buf; /* RELAY_BUF bytes, static: off the stack (vps is single-threaded) */
 	size_t off, len;
 };
 
 static void to_guest(struct relay *r, short in_ev, short out_ev)
 {
 	if (r->len == 0 && (in_ev & (POLLIN | POLLHUP | POLLERR))) {
-		ssize_t n = read(STDIN_FILENO, r->buf, sizeof(r->buf));
+		ssize_t n = read(STDIN_FILENO, r->buf, RELAY_BUF);
 		if (n > 0)
 			r->off = 0, r->len = (size_t)n;
 		else if (n == 0 || errno != EINTR)
@@ -51,7 +53,7 @@ static void to_guest(struct relay *r, short in_ev, short out_ev)
 /* Copy what the guest's terminal wrote to our stdout; drain: until EOF. */
 static void from_guest(struct relay *r, bool drain)
 {
-	char buf[16384];
+	static char buf[16384];
 	for (int i = 0; r->tty && r->sock >= 0 && i < 4096; i++) {
 		ssize_t n = read(r->sock, buf, sizeof(buf));
 		if (n > 0)
@@ -79,7 +81,8 @@ int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	_cleanup_close_ int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
-	struct relay r = {.sock = h->in_fd, .tty = h->tty};
+	static char relay_buf[RELAY_BUF];
+	struct relay r = {.sock = h->in_fd, .tty = h->tty, .buf = relay_buf};
 	h->in_fd = -1;
 	if (r.sock >= 0)
 		fcntl(r.sock, F_SETFL, O_NONBLOCK);

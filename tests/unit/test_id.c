@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runtime/store.h"
+#include "specs/state.h"
 #include "tap.h"
 
 int main(void)

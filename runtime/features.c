@@ -1,7 +1,7 @@
 /* The OCI features document. Everything listed is what vps accepts AND acts
  * on; lists come from the parsers' tables and probes of this host, never
  * from a hard-coded "yes". */
-#include "specs/features.h"
+#include "runtime/features.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
-#include "rootfs/internal.h"
-#include "specs/parse_int.h"
+#include "rootfs/rootfs.h"
+#include "specs/spec.h"
 
 /* runc's mount option words plus idmap/ridmap/tmpcopyup; a word counts when
  * the rootfs option parser takes it as an option, not as fs data. */
@@ -85,15 +85,6 @@ static const char *const mount_words[] = {
     "unbindable",
 };
 
-static bool mount_word_known(const char *w)
-{
-	struct vps_mntopts o = {0};
-	char *opts[] = {(char *)w};
-	bool ok = vps_mntopts_parse(opts, 1, &o, NULL) == 0 && !o.data;
-	vps_mntopts_free(&o);
-	return ok;
-}
-
 static json_object *strings(const char *const *v, size_t n)
 {
 	json_object *a = json_object_new_array();
@@ -107,7 +98,7 @@ static json_object *mount_options(void)
 {
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; a && i < sizeof(mount_words) / sizeof(mount_words[0]); i++)
-		if (mount_word_known(mount_words[i]))
+		if (vps_mount_option_known(mount_words[i]))
 			json_object_array_add(a, json_object_new_string(mount_words[i]));
 	return a;
 }
@@ -145,11 +136,11 @@ static json_object *seccomp(void)
 	size_t n;
 	json_object *s = json_object_new_object();
 	json_object_object_add(s, "enabled", json_object_new_boolean(1));
-	const char *const *v = seccomp_names(SECCOMP_ACTIONS, &n);
+	const char *const *v = oci_seccomp_names(OCI_SECCOMP_ACTIONS, &n);
 	json_object_object_add(s, "actions", strings(v, n));
-	v = seccomp_names(SECCOMP_OPS, &n);
+	v = oci_seccomp_names(OCI_SECCOMP_OPS, &n);
 	json_object_object_add(s, "operators", strings(v, n));
-	v = seccomp_names(SECCOMP_ARCHES, &n);
+	v = oci_seccomp_names(OCI_SECCOMP_ARCHES, &n);
 	json_object *arches = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		char lower[32];
@@ -161,7 +152,7 @@ static json_object *seccomp(void)
 			json_object_array_add(arches, json_object_new_string(v[i]));
 	}
 	json_object_object_add(s, "archs", arches);
-	v = seccomp_names(SECCOMP_FLAGS, &n);
+	v = oci_seccomp_names(OCI_SECCOMP_FLAGS, &n);
 	json_object_object_add(s, "knownFlags", strings(v, n));
 	json_object *sup = json_object_new_array();
 	for (size_t i = 0; i < n && i < sizeof(flag_bits) / sizeof(flag_bits[0]); i++)
@@ -219,7 +210,7 @@ static json_object *linux_features(void)
 	json_object_object_add(lx, "selinux", enabled(false));
 	json_object_object_add(lx, "intelRdt", enabled(false));
 	json_object *ext = json_object_new_object();
-	json_object_object_add(ext, "idmap", enabled(mount_word_known("idmap")));
+	json_object_object_add(ext, "idmap", enabled(vps_mount_option_known("idmap")));
 	json_object_object_add(lx, "mountExtensions", ext);
 	return lx;
 }
