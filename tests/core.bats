@@ -166,6 +166,21 @@ teardown_file() { core_teardown_file; }
 	v delete core-kill2
 }
 
+@test "core-kill0: signal 0 asks whether the container is alive" {
+	b=$(core_bundle kill0 sleep 1000)
+	vbg run -d --bundle "$b" core-kill0
+	v kill core-kill0 0
+	# signal 0 delivers nothing: the init still runs
+	[ "$(v state core-kill0 | jq -r .status)" = running ]
+	v kill core-kill0 KILL
+	wait_status core-kill0 stopped
+	run v kill core-kill0 0
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not running (stopped)"* ]]
+	v delete core-kill0
+	no_leftovers core-kill0
+}
+
 @test "core-kill: a recycled pid is never signalled" {
 	b=$(core_bundle reuse sleep 1000)
 	vbg run -d --bundle "$b" core-reuse
