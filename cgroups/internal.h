@@ -56,6 +56,10 @@ bool cg_has_file(struct cg_hier *h, const char *file);
 /* "key value" lines (memory.stat, cgroup.events): value of key, or -ENOENT. */
 int cg_keyed_u64(const char *text, const char *key, uint64_t *v);
 void cg_sleep_ms(long ms);
+/* make.c: a v1 cpuset cgroup with empty cpus/mems (new ones start so, unless
+ * clone_children; one someone else made may have stayed so) cannot take
+ * tasks (ENOSPC): give child the parent's. */
+int cg_cpuset_inherit(const char *parent, const char *child, vps_err *err);
 /* make.c: remove h->dir and the parents this process's make created (those
  * past h->made_at), stopping at one still in use. */
 void cg_rmdir_made(struct cg_hier *h);

@@ -14,10 +14,7 @@
 
 #define MAKE_TRIES 3
 
-/* A v1 cpuset cgroup with empty cpus/mems (new ones start so, unless
- * clone_children; a parent someone else made may have stayed so) cannot take
- * tasks (ENOSPC): copy the parent's. */
-static int cpuset_inherit(const char *parent, const char *child, vps_err *err)
+int cg_cpuset_inherit(const char *parent, const char *child, vps_err *err)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 	struct cg_hier p = {.dir = (char *)parent, .dirfd = -1};
@@ -87,7 +84,7 @@ static int make_once(struct cg_hier *h, bool *made, vps_err *err)
 			return vps_error(err, errno, "mkdir cgroup %s", path);
 		if (*made && !h->made_at)
 			h->made_at = strlen(parent);
-		int r = cpuset ? cpuset_inherit(parent, path, err) : 0;
+		int r = cpuset ? cg_cpuset_inherit(parent, path, err) : 0;
 		if (r < 0)
 			return r;
 	}

@@ -43,6 +43,32 @@ static bool wants(const struct cg_hier *h, const char *ctrls)
 	return false;
 }
 
+/* v1 cpuset: sub-cgroups someone made (empty cpus/mems) take the parent's
+ * values on the way down from the container's cgroup, as create's make does. */
+static int cpuset_down(const char *top, const char *sub, vps_err *err)
+{
+	char parent[CG_MAX_PATH * 2], path[CG_MAX_PATH * 2];
+	size_t len = (size_t)snprintf(path, sizeof(path), "%s", top);
+	int r = 0;
+	for (const char *p = sub; *p && r >= 0;) {
+		p += strspn(p, "/");
+		size_t l = strcspn(p, "/");
+		if (l == 0)
+			break;
+		if (len + l + 2 > sizeof(path))
+			return vps_errorx(err, ENAMETOOLONG, "cgroup %s%s: path too long", top,
+					  sub);
+		memcpy(parent, path, len + 1);
+		path[len++] = '/';
+		memcpy(path + len, p, l);
+		len += l;
+		path[len] = '\0';
+		p += l;
+		r = cg_cpuset_inherit(parent, path, err);
+	}
+	return r;
+}
+
 static int point_at(struct cg_hier *h, const char *sub, const char *arg, vps_err *err)
 {
 	_cleanup_free_ char *rel = NULL, *dir = NULL;
@@ -53,6 +79,9 @@ static int point_at(struct cg_hier *h, const char *sub, const char *arg, vps_err
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return vps_errorx(err, ENOENT, "--cgroup %s: sub-cgroup %s does not exist", arg,
 				  dir);
+	int r = !h->v2 && cg_list_has(h->ctrls, "cpuset") ? cpuset_down(h->dir, sub, err) : 0;
+	if (r < 0)
+		return r;
 	if (h->dirfd >= 0)
 		close(h->dirfd);
 	h->dirfd = -1;
