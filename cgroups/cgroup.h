@@ -51,6 +51,11 @@ int vps_cgroup_enter(struct vps_cgroup *cg, pid_t pid, vps_err *err);
  * costs that every time). Uses the directory fds opened by create. */
 int vps_cgroup_enter_self(struct vps_cgroup *cg, vps_err *err);
 
+/* exec --cgroup ARG: move cg (as opened) to a sub-cgroup of the container's:
+ * ARG "PATH" in every hierarchy, "CTRL[,CTRL]:PATH" in the v1 hierarchies of
+ * those controllers. The sub-cgroup must exist; ".." may not leave cg. */
+int vps_cgroup_sub(struct vps_cgroup *cg, const char *arg, vps_err *err);
+
 int vps_cgroup_apply(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 int vps_cgroup_freeze(struct vps_cgroup *cg, bool frozen, vps_err *err);
 int vps_cgroup_is_frozen(struct vps_cgroup *cg, bool *frozen, vps_err *err);

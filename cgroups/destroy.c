@@ -10,8 +10,6 @@
 #include "cgroups/internal.h"
 #include "util/log.h"
 
-#define CG_MAX_DEPTH 32
-
 /* rmdir every sub-cgroup of dfd, deepest first. */
 static int rm_children(int dfd, int depth)
 {
@@ -86,6 +84,8 @@ int vps_cgroup_destroy(struct vps_cgroup *cg, vps_err *err)
 		}
 		if (rr < 0 && r == 0)
 			r = vps_error(err, -rr, "remove cgroup %s", h->dir);
+		if (rr == 0) /* a failed create: the parents it made too */
+			cg_rmdir_made(h);
 	}
 	return r;
 }

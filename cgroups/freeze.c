@@ -7,6 +7,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 static struct cg_hier *freeze_hier(struct vps_cgroup *cg)
 {
@@ -117,4 +118,18 @@ int vps_cgroup_is_frozen(struct vps_cgroup *cg, bool *frozen, vps_err *err)
 		return r;
 	*frozen = strcmp(st, "FROZEN") == 0;
 	return 0;
+}
+
+/* A kernel without the state to read cannot have frozen it: false then. */
+bool cg_frozen_effective(struct vps_cgroup *cg)
+{
+	struct cg_hier *h = freeze_hier(cg);
+	char st[32] = "THAWED";
+	bool frozen = false;
+	vps_err e;
+	if (h && h->v2 && v2_events_frozen(h, &frozen, &e) < 0)
+		log_debug("cgroup: %s", e.msg);
+	else if (h && !h->v2 && v1_state(h, st, sizeof(st), &e) < 0)
+		log_debug("cgroup: %s", e.msg);
+	return frozen || strcmp(st, "THAWED") != 0;
 }

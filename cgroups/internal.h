@@ -6,17 +6,19 @@
 
 #include "cgroups/cgroup.h"
 
-#define CG_MAX_HIER 32
-#define CG_MAX_PATH 4096
+#define CG_MAX_HIER  32
+#define CG_MAX_PATH  4096
+#define CG_MAX_DEPTH 32
 
 /* One mounted hierarchy (a v1 controller set, name=systemd, or the cgroup2). */
 struct cg_hier {
 	char *mount; /* "/sys/fs/cgroup/memory" */
 	char *ctrls; /* v1: "cpu,cpuacct" or "name=systemd"; v2: the controllers it holds */
 	bool v2;
-	char *rel; /* the container's cgroup in this hierarchy: "/vps/ID" */
-	char *dir; /* mount + rel */
-	int dirfd; /* O_DIRECTORY of dir, -1 until opened */
+	char *rel;	/* the container's cgroup in this hierarchy: "/vps/ID" */
+	char *dir;	/* mount + rel */
+	int dirfd;	/* O_DIRECTORY of dir, -1 until opened */
+	size_t made_at; /* make: length of the part of dir that existed before (0: made nothing) */
 };
 
 struct vps_cgroup {
@@ -54,6 +56,15 @@ bool cg_has_file(struct cg_hier *h, const char *file);
 /* "key value" lines (memory.stat, cgroup.events): value of key, or -ENOENT. */
 int cg_keyed_u64(const char *text, const char *key, uint64_t *v);
 void cg_sleep_ms(long ms);
+/* make.c: a v1 cpuset cgroup with empty cpus/mems (new ones start so, unless
+ * clone_children; one someone else made may have stayed so) cannot take
+ * tasks (ENOSPC): give child the parent's. */
+int cg_cpuset_inherit(const char *parent, const char *child, vps_err *err);
+/* make.c: remove h->dir and the parents this process's make created (those
+ * past h->made_at), stopping at one still in use. */
+void cg_rmdir_made(struct cg_hier *h);
+/* freeze.c: frozen by itself or by a parent (v2 cgroup.events, v1 freezer.state). */
+bool cg_frozen_effective(struct vps_cgroup *cg);
 /* Open h->dir into h->dirfd (idempotent). */
 int cg_open_dir(struct cg_hier *h, vps_err *err);
 

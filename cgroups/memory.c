@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cgroups/internal.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 static void fmt_limit(char *buf, size_t sz, int64_t v, bool v2)
@@ -169,9 +170,21 @@ static int v2_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err
 	return 0;
 }
 
-int cg_apply_memory(struct vps_cgroup *cg, const struct oci_memory *m, vps_err *err)
+/* runc: 0 means "leave alone" for limit, reservation and swap (docker's
+ * update sends zeros for what it does not change), as for cpu and pids. */
+static void drop_zeros(struct oci_memory *m)
+{
+	opt_i64 *v[] = {&m->limit, &m->reservation, &m->swap, &m->kernel, &m->kernel_tcp};
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		if (v[i]->set && v[i]->v == 0)
+			v[i]->set = false;
+}
+
+int cg_apply_memory(struct vps_cgroup *cg, const struct oci_memory *mem, vps_err *err)
 {
 	struct cg_hier *h;
+	struct oci_memory copy = *mem, *m = &copy;
+	drop_zeros(m);
 	if (m->kernel.set)
 		log_warn("memory.kernel is deprecated and ignored (the kernel accounts kernel "
 			 "memory with the rest)");

@@ -1,15 +1,56 @@
 /* hugepageLimits, network (net_cls/net_prio, v1 only), rdma, and unified
  * (raw cgroup2 key/values). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroups/internal.h"
 
-static bool valid_page_size(const char *s)
+#define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
+
+/* "2MB" -> 2048 (kB), as canonical page sizes are (specs/: KB, MB or GB). */
+static unsigned long long page_kb(const char *s)
 {
-	size_t d = strspn(s, "0123456789");
-	return d > 0 && strchr("KMGT", s[d]) && s[d + 1] == 'B' && s[d + 2] == '\0';
+	char *end;
+	unsigned long long n = strtoull(s, &end, 10);
+	int shift = !strcmp(end, "KB") ? 0 : !strcmp(end, "MB") ? 10 : !strcmp(end, "GB") ? 20 : -1;
+	return end == s || shift < 0 ? 0 : n << shift;
+}
+
+/* The host's huge page sizes in the kernel's names ("2MB 1GB"). */
+static void host_page_sizes(char *out, size_t outsz)
+{
+	DIR *d = opendir(HUGEPAGES_DIR);
+	size_t o = 0;
+	out[0] = '\0';
+	for (struct dirent *e; d && (e = readdir(d)) && o + 24 < outsz;) {
+		unsigned long long kb;
+		if (sscanf(e->d_name, "hugepages-%llukB", &kb) != 1)
+			continue;
+		const char *u = kb >= 1ULL << 20 ? "GB" : kb >= 1024 ? "MB" : "KB";
+		unsigned long long v = kb >> (kb >= 1ULL << 20 ? 20 : kb >= 1024 ? 10 : 0);
+		o += (size_t)snprintf(out + o, outsz - o, "%s%llu%s", o ? " " : "", v, u);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The size must be one the host has (its hugepages-NkB directory). */
+static int check_page_size(size_t i, const char *size, vps_err *err)
+{
+	char path[128], have[256];
+	unsigned long long kb = page_kb(size);
+	snprintf(path, sizeof(path), HUGEPAGES_DIR "/hugepages-%llukB", kb);
+	if (kb && access(path, F_OK) == 0)
+		return 0;
+	host_page_sizes(have, sizeof(have));
+	return vps_errorx(err, EINVAL,
+			  "hugepageLimits[%zu].pageSize \"%s\": the host has no huge pages of that "
+			  "size (" HUGEPAGES_DIR " has: %s)",
+			  i, size, *have ? have : "none");
 }
 
 int cg_apply_hugetlb(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err)
@@ -23,11 +64,8 @@ int cg_apply_hugetlb(struct vps_cgroup *cg, const struct oci_resources *res, vps
 	for (size_t i = 0; i < res->n_hugepage_limits; i++) {
 		const struct oci_hugepage_limit *l = &res->hugepage_limits[i];
 		char f[128], rsvd[128];
-		if (!valid_page_size(l->page_size))
-			return vps_errorx(err, EINVAL,
-					  "hugepageLimits[%zu].pageSize \"%s\": expected "
-					  "a size like 2MB or 1GB",
-					  i, l->page_size);
+		if ((r = check_page_size(i, l->page_size, err)) < 0)
+			return r;
 		snprintf(f, sizeof(f), "hugetlb.%s.%s", l->page_size,
 			 h->v2 ? "max" : "limit_in_bytes");
 		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", l->page_size,
@@ -35,9 +73,8 @@ int cg_apply_hugetlb(struct vps_cgroup *cg, const struct oci_resources *res, vps
 		if (!cg_has_file(h, f))
 			return vps_errorx(err, EOPNOTSUPP,
 					  "hugepageLimits[%zu]: %s/%s is missing "
-					  "(no %s huge pages on this host, or hugetlb "
-					  "not enabled for this cgroup)",
-					  i, h->dir, f, l->page_size);
+					  "(hugetlb not enabled for this cgroup)",
+					  i, h->dir, f);
 		if ((r = cg_writef(h, f, err, "%llu", (unsigned long long)l->limit)) < 0)
 			return r;
 		/* reservations too, so a mapping cannot reserve past the limit */

@@ -63,12 +63,13 @@ int cmd_exec(struct vps_ctx *ctx, int argc, char **argv)
 					     {"pid-file", required_argument, NULL, 'P'},
 					     {"preserve-fds", required_argument, NULL, 'f'},
 					     {"ignore-paused", no_argument, NULL, 'I'},
+					     {"cgroup", required_argument, NULL, 'G'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_exec_opts o = {.root = ctx->root};
-	_cleanup_free_ char **env = NULL, **caps = NULL;
+	_cleanup_free_ char **env = NULL, **caps = NULL, **cgroups = NULL;
 	_cleanup_free_ gid_t *gids = NULL;
-	size_t n_env = 0, n_caps = 0;
+	size_t n_env = 0, n_caps = 0, n_cgroups = 0;
 	int opt, rc, status = 0;
 	unsigned v;
 	while ((opt = getopt_long(argc, argv, "+dtu:e:g:p:h", opts, NULL)) != -1) {
@@ -130,6 +131,10 @@ int cmd_exec(struct vps_ctx *ctx, int argc, char **argv)
 		case 'I':
 			o.ignore_paused = true;
 			break;
+		case 'G':
+			if (push(&cgroups, &n_cgroups, optarg) < 0)
+				return cli_usage(ctx, "out of memory");
+			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)
 				return rc;
@@ -141,6 +146,7 @@ int cmd_exec(struct vps_ctx *ctx, int argc, char **argv)
 	o.args = argv + optind + 1;
 	o.env = env;
 	o.caps = caps;
+	o.cgroups = cgroups;
 	o.additional_gids = gids;
 	if (vps_exec(&o, &status, &ctx->err) < 0)
 		return cli_fail(ctx);

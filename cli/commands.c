@@ -83,7 +83,8 @@ const struct vps_command vps_commands[] = {
 	 "      --console-socket PATH  send the pty master there\n"
 	 "      --pid-file FILE        write the process's host pid there\n"
 	 "      --preserve-fds N       pass fds 3..3+N-1 to the process\n"
-	 "      --ignore-paused        exec even if the container is paused\n"},
+	 "      --ignore-paused        exec even if the container is paused\n"
+	 "      --cgroup [CTRL:]PATH   join this sub-cgroup of the container's (repeatable)\n"},
 	{"features", cmd_features, "print the OCI features this vps supports (JSON)",
 	 "Usage: vps features\n"
 	 "\n"

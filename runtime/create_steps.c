@@ -1,6 +1,7 @@
 /* The steps of create, parent side. See create.c for the order. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +56,27 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	/* the cgroup path is recorded before any directory exists: a create that
 	 * dies half-way leaves nothing `delete --force` cannot find */
 	const struct oci_linux *lx = &c->spec->lx;
-	int r = vps_cgroup_lookup(lx->cgroups_path, c->o->id, c->o->systemd_cgroup, &c->cg, err);
-	if (r < 0)
+	const char *path = lx->cgroups_path;
+	char def[PATH_MAX];
+	int r;
+	if ((!path || !*path) && !c->o->systemd_cgroup) {
+		if ((r = vps_store_cgroup_default(c->o->root, c->o->id, def, sizeof(def), err)) < 0)
+			return r;
+		path = def;
+	}
+	if ((r = vps_cgroup_lookup(path, c->o->id, c->o->systemd_cgroup, &c->cg, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
 	if (!(st->cgroup_path = strdup(vps_cgroup_path(c->cg))))
 		return vps_error(err, ENOMEM, "state");
 	if ((r = vps_container_save_spec(c->dirfd, c->bundle, err)) < 0 ||
 	    (r = save(c, VPS_CREATING, err)) < 0)
 		return r;
-	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0)
+	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0) {
+		/* make removed what it made; the rest may be another container's */
+		vps_cgroup_free(c->cg);
+		c->cg = NULL;
 		return vps_error_wrap(err, "cgroup");
+	}
 	return 0;
 }
 

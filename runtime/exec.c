@@ -57,6 +57,12 @@ static int load(struct ectx *c, vps_err *err)
 		return r;
 	if (c->st->cgroup_path && (r = vps_cgroup_open(c->st->cgroup_path, &c->cg, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
+	for (char **g = c->o->cgroups; g && *g; g++)
+		if (!c->cg)
+			return vps_errorx(err, ENOENT, "--cgroup %s: the container has no cgroup",
+					  *g);
+		else if ((r = vps_cgroup_sub(c->cg, *g, err)) < 0)
+			return r;
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)

@@ -52,6 +52,7 @@ struct vps_exec_opts {
 	const char *console_socket, *pid_file;
 	unsigned preserve_fds;
 	bool ignore_paused;
+	char **cgroups; /* --cgroup [CTRL:]SUBPATH..., NULL-terminated (NULL: none) */
 };
 /* Run a process in a running container; *exit_status as for run (0 with detach). */
 int vps_exec(const struct vps_exec_opts *o, int *exit_status, vps_err *err);

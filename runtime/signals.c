@@ -40,7 +40,7 @@ int vps_signal_parse(const char *s, int *sig, vps_err *err)
 	const char *n = s;
 	int v;
 	if (isdigit((unsigned char)*s)) {
-		if (parse_num(s, &v) == 0 && v > 0 && v <= SIGRTMAX) {
+		if (parse_num(s, &v) == 0 && v >= 0 && v <= SIGRTMAX) { /* 0: alive? */
 			*sig = v;
 			return 0;
 		}

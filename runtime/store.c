@@ -186,6 +186,24 @@ static int remove_contents(int dirfd, int depth)
 	return r;
 }
 
+int vps_store_cgroup_default(const char *root, const char *id, char *out, size_t outsz,
+			     vps_err *err)
+{
+	struct stat r, d;
+	int n;
+	if (stat(root, &r) < 0)
+		return vps_error(err, errno, "state root %s", root);
+	if (stat(VPS_DEFAULT_ROOT, &d) == 0 && d.st_dev == r.st_dev && d.st_ino == r.st_ino)
+		n = snprintf(out, outsz, "/vps/%s", id);
+	else
+		n = snprintf(out, outsz, "/vps/%s@%llu-%llu", id, (unsigned long long)r.st_dev,
+			     (unsigned long long)r.st_ino);
+	if (n < 0 || (size_t)n >= outsz)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup path for container \"%s\": too long",
+				  id);
+	return 0;
+}
+
 int vps_store_remove(const char *root, const char *id, vps_err *err)
 {
 	if (vps_id_validate(id, err) < 0)

@@ -3,6 +3,7 @@
  * change happens under the container's lock (flock on ROOT/ID/.lock... see store.c). */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "specs/state.h"
 #include "util/err.h"
@@ -23,6 +24,13 @@ int vps_state_save_at(int dirfd, const struct vps_state *st, vps_err *err);
 
 /* Remove ROOT/ID and everything in it (idempotent: ENOENT is success). */
 int vps_store_remove(const char *root, const char *id, vps_err *err);
+
+/* The cgroupsPath of a container whose config.json names none: /vps/ID under
+ * the default root, /vps/ID@DEV-INO (the root directory's st_dev and st_ino,
+ * as `stat -c %d-%i ROOT` prints them) under any other, so containers of one
+ * id in two state roots never share a cgroup ('@' is never part of an id). */
+int vps_store_cgroup_default(const char *root, const char *id, char *out, size_t outsz,
+			     vps_err *err);
 
 /* NULL-terminated, sorted list of ids (malloc'ed strv). */
 int vps_store_list(const char *root, char ***ids, vps_err *err);

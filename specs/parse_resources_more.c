@@ -1,5 +1,8 @@
 /* config.json .linux.resources: blockIO, hugepageLimits, network, rdma, unified. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,33 +72,68 @@ int oci_parse_blockio(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
-/* "2MB", "1GB", "64KB": a power of two with a unit. */
-static bool page_size_ok(const char *s)
+/* The kernel's name of a huge page size, which hugetlb's cgroup files carry
+ * ("2MB", "1GB", "64KB"), from any case of the unit and any equal size ("2mb",
+ * "2048KB"), as runc takes them; -EINVAL unless a power of two >= 1 KB. */
+static int page_size_canon(const char *s, char *out, size_t outsz)
 {
+	static const char *const units[] = {"KB", "MB", "GB", "TB", "PB"};
 	char *end;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (end == s || s[0] < '0' || s[0] > '9' || n == 0 || (n & (n - 1)) != 0)
-		return false;
-	return strcmp(end, "KB") == 0 || strcmp(end, "MB") == 0 || strcmp(end, "GB") == 0 ||
-	       strcmp(end, "TB") == 0 || strcmp(end, "PB") == 0;
+	errno = 0;
+	unsigned long long kb = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] < '0' || s[0] > '9' || kb == 0)
+		return -EINVAL;
+	size_t u = 0;
+	while (u < ARRAY_SIZE(units) && strcasecmp(end, units[u]) != 0)
+		u++;
+	if (u == ARRAY_SIZE(units))
+		return -EINVAL;
+	for (size_t i = 0; i < u; i++) {
+		if (kb > ULLONG_MAX / 1024)
+			return -EINVAL;
+		kb *= 1024;
+	}
+	if (kb & (kb - 1))
+		return -EINVAL;
+	/* the kernel's mem_fmt(): GB from 1 GB up, MB from 1 MB, else KB */
+	size_t k = kb >= 1ULL << 20 ? 2 : kb >= 1024 ? 1 : 0;
+	snprintf(out, outsz, "%llu%s", kb >> (10 * k), units[k]);
+	return 0;
+}
+
+/* runc (Go's encoding/json) matches keys case-insensitively when no key
+ * matches exactly: "pagesize" is its pageSize too. */
+static const char *key_nocase(json_object *o, const char *key)
+{
+	if (jp_get(o, key))
+		return key;
+	json_object_object_foreach(o, k, v)
+	{
+		(void)v;
+		if (strcasecmp(k, key) == 0)
+			return k;
+	}
+	return key;
 }
 
 static int parse_hugepage(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_hugepage_limit *h = elem;
+	const char *ps = key_nocase(o, "pageSize"), *lim = key_nocase(o, "limit");
+	char canon[32];
 	(void)ctx;
-	if (jp_require(p, o, "pageSize") < 0 || jp_require(p, o, "limit") < 0 ||
-	    jp_str(p, o, "pageSize", &h->page_size) < 0 ||
-	    jp_u64(p, o, "limit", UINT64_MAX, &h->limit) < 0)
+	if (jp_require(p, o, ps) < 0 || jp_require(p, o, lim) < 0 ||
+	    jp_str(p, o, ps, &h->page_size) < 0 || jp_u64(p, o, lim, UINT64_MAX, &h->limit) < 0)
 		return -EINVAL;
-	if (!page_size_ok(h->page_size)) {
-		size_t k = jp_push_key(p, "pageSize");
+	if (page_size_canon(h->page_size, canon, sizeof(canon)) < 0) {
+		size_t k = jp_push_key(p, ps);
 		int r =
 		    jp_fail(p, "invalid page size \"%s\" (e.g. \"2MB\", \"1GB\")", h->page_size);
 		jp_pop(p, k);
 		return r;
 	}
-	return 0;
+	free(h->page_size);
+	return (h->page_size = strdup(canon)) ? 0 : jp_fail(p, "out of memory");
 }
 
 static int parse_prio(struct jp *p, json_object *o, void *elem, void *ctx)

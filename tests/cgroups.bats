@@ -32,20 +32,24 @@ up() {
 cgdirs() {
 	local m
 	for m in $(awk '$9 == "cgroup" || $9 == "cgroup2" {print $5}' /proc/self/mountinfo | sort -u); do
-		[ -d "$m/vps/$1" ] && echo "$m/vps/$1"
+		[ -d "$m$(cgrel "$1")" ] && echo "$m$(cgrel "$1")"
 	done
 	return 0
 }
 
 # hostfile ID CTRL V1FILE V2FILE: the host's view of a cgroup file
 hostfile() {
-	local id=$1 ctrl=$2 f1=$3 f2=$4 m
-	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then cat "/sys/fs/cgroup/vps/$id/$f2"; return; fi
+	local id=$1 ctrl=$2 f1=$3 f2=$4 m rel
+	rel=$(cgrel "$id")
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then cat "/sys/fs/cgroup$rel/$f2"; return; fi
 	for m in /sys/fs/cgroup/*; do
 		case ",$(awk -v m="$m" '$5 == m {print $NF}' /proc/self/mountinfo)," in
-		*",$ctrl,"*) cat "$m/vps/$id/$f1"; return ;;
+		*",$ctrl,"*) cat "$m$rel/$f1"; return ;;
 		esac
 	done
+	# hybrid: a controller only the unified cgroup2 holds (hugetlb here)
+	m=/sys/fs/cgroup/unified
+	if grep -qw "$ctrl" "$m/cgroup.controllers" 2>/dev/null; then cat "$m$rel/$f2"; return; fi
 	return 1
 }
 
@@ -69,7 +73,7 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 		echo "$out"
 		[ "$(printf '%s\n' "$out" | grep -c .)" -eq "$want" ]
 		# every hierarchy, v1 or v2, names the container's own cgroup
-		! printf '%s\n' "$out" | grep -v '/cg-mem$'
+		! printf '%s\n' "$out" | grep -v "$(cgrel cg-mem)\$"
 	done
 }
 
@@ -146,6 +150,42 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	v delete --force cg-upd
 }
 
+@test "cg-update-zeros: docker's zeros (memory, swap, reservation, pids, cpu quota, shares) leave those limits alone" {
+	b=$(bundle upz sh -c 'sleep 1000')
+	jq_edit "$b/config.json" '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432}
+		| .linux.resources.pids = {"limit": 50}
+		| .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000}'
+	up cg-upz "$b"
+	# a used memory cgroup refuses a limit of 0 (EBUSY): it must not be written
+	v exec cg-upz sh -c 'dd if=/dev/zero of=/dev/shm/f bs=1M count=8 2>/dev/null'
+	limits() {
+		echo "$(hostfile cg-upz memory memory.limit_in_bytes memory.max)" \
+			"$(hostfile cg-upz memory memory.soft_limit_in_bytes memory.low)" \
+			"$(hostfile cg-upz pids pids.max pids.max)" \
+			"$(hostfile cg-upz cpu cpu.shares cpu.weight)" \
+			"$(hostfile cg-upz cpu cpu.cfs_quota_us cpu.max | cut -d' ' -f1)"
+	}
+	before=$(limits)
+	echo "before: $before"
+	v update --memory 0 --memory-swap 0 --memory-reservation 0 --pids-limit 0 \
+		--cpu-quota 0 --cpu-share 0 cg-upz
+	[ "$(limits)" = "$before" ]
+	# what `docker update --cpus 0.5` sends through containerd: only the quota changes
+	echo '{"memory": {"limit": 0, "reservation": 0, "swap": 0, "kernel": 0, "kernelTCP": 0},
+		"cpu": {"shares": 0, "quota": 50000, "period": 100000, "realtimePeriod": 0,
+			"realtimeRuntime": 0, "cpus": "", "mems": ""},
+		"pids": {"limit": 0}, "blockIO": {"weight": 0}}' >"$WORK/zeros.json"
+	v update -r "$WORK/zeros.json" cg-upz
+	[ "$(limits)" = "$before" ]
+	sed -i 's/"quota": 50000/"quota": 25000/' "$WORK/zeros.json"
+	v update -r - cg-upz <"$WORK/zeros.json"
+	after=$(limits)
+	echo "after: $after"
+	[ "${after% *}" = "${before% *}" ]
+	[ "${after##* }" = 25000 ]
+	v delete --force cg-upz
+}
+
 @test "cg-pause: pause freezes (a counter stops), resume continues" {
 	b=$(bundle pz sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.05; done')
 	up cg-pz "$b"
@@ -209,4 +249,172 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	[ "$status" -eq 0 ]
 	[[ "$output" == *read-ok* ]]
 	[[ "$output" == *"not permitted"* ]]
+}
+
+@test "cg-hugetlb: pageSize in runc's forms (\"2mb\", key \"pagesize\") sets hugetlb.2MB; a size the host lacks is refused" {
+	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "the host has no 2MB huge pages"
+	b=$(bundle huge sleep 1000)
+	jq_edit "$b/config.json" '.linux.resources.hugepageLimits = [{"pagesize": "2mb", "limit": 4194304}]'
+	up cg-huge "$b"
+	[ "$(hostfile cg-huge hugetlb hugetlb.2MB.limit_in_bytes hugetlb.2MB.max)" = 4194304 ]
+	v delete --force cg-huge
+	# 4MB is a valid power of two but no size this host has
+	[ ! -d /sys/kernel/mm/hugepages/hugepages-4096kB ]
+	jq_edit "$b/config.json" '.linux.resources.hugepageLimits = [{"pageSize": "4MB", "limit": 4194304}]'
+	run v create --bundle "$b" cg-huge
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'pageSize "4MB": the host has no huge pages of that size (/sys/kernel/mm/hugepages has: '*2MB* ]]
+	[ -z "$(cgdirs cg-huge)" ]
+	[ ! -e "$ROOT/cg-huge" ]
+}
+
+# v1mount CTRL: the v1 hierarchy holding CTRL, if any
+v1mount() { awk -v c="$1" '$9 == "cgroup" && ("," $NF ",") ~ ("," c ",") {print $5; exit}' /proc/self/mountinfo; }
+# cgmounts: every cgroup mount point
+cgmounts() { awk '$9 == "cgroup" || $9 == "cgroup2" {print $5}' /proc/self/mountinfo | sort -u; }
+# rm_cg REL: thaw, kill and remove cgroup REL (and its children) in every hierarchy
+rm_cg() {
+	local m d
+	for m in $(cgmounts); do
+		[ -d "$m$1" ] || continue
+		[ -f "$m$1/freezer.state" ] && echo THAWED >"$m$1/freezer.state"
+		[ -f "$m$1/cgroup.freeze" ] && echo 0 >"$m$1/cgroup.freeze"
+		for d in $(find "$m$1" -depth -type d); do
+			xargs -r kill -9 <"$d/cgroup.procs" 2>/dev/null
+			for _ in $(seq 50); do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
+		done
+	done
+	return 0
+}
+
+@test "cg-frozen: create into an already frozen cgroup fails clearly instead of hanging" {
+	local p=/vps-test-frozen-$$ m
+	b=$(bundle frz sleep 1000)
+	jq_edit "$b/config.json" ".linux.cgroupsPath = \"$p/frz\""
+	if m=$(v1mount freezer) && [ -n "$m" ]; then
+		mkdir -p "$m$p/frz"; echo FROZEN >"$m$p/frz/freezer.state"
+	else
+		m=/sys/fs/cgroup; mkdir -p "$m$p/frz"; echo 1 >"$m$p/frz/cgroup.freeze"
+	fi
+	# output to a file: a frozen init holding a pipe of bats would hang the test
+	rc=0
+	timeout -k 2 20 "$VPS" --root "$ROOT" run -d --bundle "$b" cg-frz </dev/null \
+		>"$WORK/frz.out" 2>&1 || rc=$?
+	output=$(cat "$WORK/frz.out")
+	echo "$output"
+	[ -e "$ROOT/cg-frz" ] && left=yes || left=no
+	[ -d "$m$p/frz" ] && kept=yes || kept=no
+	rm_cg "$p"
+	v delete --force cg-frz 2>/dev/null || true
+	[ $rc -eq 1 ]
+	[[ "$output" == *"$p/frz is frozen (it or a parent): the container would hang in it; thaw it first"* ]]
+	[ $left = no ]
+	[ $kept = yes ]   # not ours: left as it was
+}
+
+@test "cg-cpuset: a v1 cpuset parent with empty cpus/mems is filled in; a failed create leaves no cgroup it made" {
+	local m p=/vps-test-cpuset-$$
+	m=$(v1mount cpuset)
+	[ -n "$m" ] || skip "no v1 cpuset hierarchy on this host"
+	mkdir "$m$p"
+	[ -z "$(tr -d '\n' <"$m$p/cpuset.cpus")" ]   # a new v1 cpuset starts empty
+	b=$(bundle cps sh -c 'echo ran')
+	jq_edit "$b/config.json" ".linux.cgroupsPath = \"$p/cps\""
+	run v run --bundle "$b" cg-cps
+	echo "$output"
+	filled=$(tr -d '\n' <"$m$p/cpuset.cpus")
+	rm_cg "$p"
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+	[ -n "$filled" ]
+	# a create that fails (a cpuset this host lacks) under parents it made itself
+	jq_edit "$b/config.json" ".linux.cgroupsPath = \"$p/a/cps\" | .linux.resources.cpu.cpus = \"1000\""
+	run v run --bundle "$b" cg-cps
+	echo "$output"
+	local left=
+	for mm in $(cgmounts); do [ -e "$mm$p" ] && left="$left $mm$p"; done
+	rm_cg "$p"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *cpuset.cpus* ]]
+	[ -z "$left" ]
+	[ ! -e "$ROOT/cg-cps" ]
+}
+
+# memcg PID: the memory cgroup directory of process PID
+memcg() {
+	local rel
+	rel=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' "/proc/$1/cgroup")
+	[ -n "$rel" ] && echo "$(v1mount memory)$rel" && return
+	echo "/sys/fs/cgroup$(awk -F: '$1 == "0" {print $3}' "/proc/$1/cgroup")"
+}
+memlimit() { cat "$1/memory.limit_in_bytes" 2>/dev/null || cat "$1/memory.max"; }
+
+@test "cg-roots: one id in two state roots: two cgroups, limits and delete stay apart; an explicit shared cgroupsPath is refused" {
+	local R2=$WORK/root2
+	mkdir -p "$R2"
+	b=$(bundle two sleep 1000)
+	jq_edit "$b/config.json" '.linux.resources.memory = {"limit": 67108864}'
+	b2=$(bundle two2 sleep 1000)
+	jq_edit "$b2/config.json" '.linux.resources.memory = {"limit": 33554432}'
+	up cg-two "$b"
+	pa=$(v state cg-two | jq .pid)
+	cga=$(memcg $pa)
+	[ "$(memlimit "$cga")" = 67108864 ]
+	"$VPS" --root "$R2" create --bundle "$b2" cg-two </dev/null >"$WORK/two2.out" 2>&1
+	"$VPS" --root "$R2" start cg-two
+	pb=$("$VPS" --root "$R2" state cg-two | jq .pid)
+	cgb=$(memcg $pb)
+	echo "A: $cga B: $cgb"
+	[ "$cga" != "$cgb" ]
+	[ "$(memlimit "$cga")" = 67108864 ]   # B's create left A's limit alone
+	[ "$(memlimit "$cgb")" = 33554432 ]
+	"$VPS" --root "$R2" delete --force cg-two
+	[ "$(v state cg-two | jq -r .status)" = running ]
+	kill -0 $pa
+	[ -d "$cga" ]
+	# an explicit cgroupsPath naming A's cgroup: refused, A untouched
+	rel=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' "/proc/$pa/cgroup")
+	[ -n "$rel" ] || rel=$(awk -F: '$1 == "0" {print $3}' "/proc/$pa/cgroup")
+	jq_edit "$b2/config.json" ".linux.cgroupsPath = \"$rel\""
+	run "$VPS" --root "$R2" create --bundle "$b2" cg-share </dev/null
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already holds 1 process(es) (pid $pa): another container's"* ]]
+	[ ! -e "$R2/cg-share" ]
+	[ "$(v state cg-two | jq -r .status)" = running ]
+	[ "$(memlimit "$cga")" = 67108864 ]
+	v delete --force cg-two
+	[ -z "$(cgdirs cg-two)" ]
+}
+
+@test "cg-exec-sub: exec --cgroup joins a sub-cgroup (CTRL:PATH on v1); .. out of the container's cgroup is refused" {
+	b=$(bundle sub sleep 1000)
+	up cg-sub "$b"
+	local rel d mem
+	rel=$(cgrel cg-sub)
+	for d in $(cgdirs cg-sub); do mkdir -p "$d/s1/s2"; done
+	run v exec --cgroup s1/s2 cg-sub cat /proc/self/cgroup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# every hierarchy (v1, cgroup2, name=systemd) names the sub-cgroup
+	[ "$(printf '%s\n' "$output" | grep -c .)" -eq "$(grep -c . /proc/self/cgroup)" ]
+	! printf '%s\n' "$output" | grep -v "$rel/s1/s2\$"
+	mem=$(v1mount memory)
+	if [ -n "$mem" ]; then
+		run v exec --cgroup memory:s1 cg-sub cat /proc/self/cgroup
+		echo "$output"
+		[ "$status" -eq 0 ]
+		printf '%s\n' "$output" | grep -q ":memory:$rel/s1\$"
+		printf '%s\n' "$output" | grep -q ":pids:$rel\$"
+	fi
+	run v exec --cgroup ../../x cg-sub true
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'--cgroup ../../x: ".." leaves the container'* ]]
+	run v exec --cgroup nope cg-sub true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"sub-cgroup"*"/nope does not exist"* ]]
+	v delete --force cg-sub
+	[ -z "$(cgdirs cg-sub)" ]
 }

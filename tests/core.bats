@@ -166,6 +166,21 @@ teardown_file() { core_teardown_file; }
 	v delete core-kill2
 }
 
+@test "core-kill0: signal 0 asks whether the container is alive" {
+	b=$(core_bundle kill0 sleep 1000)
+	vbg run -d --bundle "$b" core-kill0
+	v kill core-kill0 0
+	# signal 0 delivers nothing: the init still runs
+	[ "$(v state core-kill0 | jq -r .status)" = running ]
+	v kill core-kill0 KILL
+	wait_status core-kill0 stopped
+	run v kill core-kill0 0
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not running (stopped)"* ]]
+	v delete core-kill0
+	no_leftovers core-kill0
+}
+
 @test "core-kill: a recycled pid is never signalled" {
 	b=$(core_bundle reuse sleep 1000)
 	vbg run -d --bundle "$b" core-reuse
@@ -207,6 +222,37 @@ teardown_file() { core_teardown_file; }
 	run v delete core-del3                    # gone
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'container "core-del3" does not exist'* ]]
+}
+
+@test "core-delete-race: a created container raced by start and delete: one wins cleanly" {
+	# runc deletes a created container without --force (engines rely on it);
+	# under the container's lock exactly one of the two acts on it
+	b=$(core_bundle race sleep 1000)
+	local i srv drv starts=0 deletes=0
+	for i in $(seq 15); do
+		vbg create --bundle "$b" core-race
+		pid=$(v state core-race | jq .pid)
+		v start core-race >"$WORK/race.s" 2>&1 & srv=$!
+		v delete core-race >"$WORK/race.d" 2>&1 & drv=$!
+		src=0 drc=0
+		wait $srv || src=$?
+		wait $drv || drc=$?
+		cat "$WORK/race.s" "$WORK/race.d"
+		if [ $src = 0 ]; then   # start won: delete saw it running
+			[ $drc = 1 ]
+			grep -q 'cannot delete container that is running' "$WORK/race.d"
+			[ "$(v state core-race | jq -r .status)" = running ]
+			v delete --force core-race
+			starts=$((starts + 1))
+		else                    # delete won: start found nothing
+			[ $drc = 0 ]
+			grep -q 'does not exist' "$WORK/race.s"
+			deletes=$((deletes + 1))
+		fi
+		gone $pid
+		no_leftovers core-race
+	done
+	echo "start won $starts, delete won $deletes"
 }
 
 @test "core-delete: --force on a paused container kills it at once" {

@@ -46,7 +46,8 @@ host_ns() { readlink "/proc/self/ns/$1"; }
 no_leftovers() {
 	[ ! -e "$ROOT/$1" ] || { echo "state dir $ROOT/$1 left"; return 1; }
 	local d
-	for d in /sys/fs/cgroup/*/vps/"$1" /sys/fs/cgroup/*/"$(cg_parent)/$1"; do
+	for d in /sys/fs/cgroup/*/vps/"$1" /sys/fs/cgroup/*"$(cgrel "$1")" \
+		/sys/fs/cgroup/*/"$(cg_parent)/$1"; do
 		[ ! -e "$d" ] || { echo "cgroup $d left"; return 1; }
 	done
 }

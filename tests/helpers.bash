@@ -25,6 +25,10 @@ vps_teardown_file() {
 # vps with this file's state root.
 v() { "$VPS" --root "$ROOT" "$@"; }
 
+# cgrel ID [ROOT]: the cgroup of container ID when config.json names none:
+# /vps/ID under the default root, /vps/ID@DEV-INO of the root under any other
+cgrel() { echo "/vps/$1@$(stat -c %d-%i "${2:-$ROOT}")"; }
+
 # make_busybox_bundle DIR: a rootfs from Debian's busybox-static and the default
 # config (process.terminal off so tests need no tty).
 make_busybox_bundle() {

@@ -26,7 +26,7 @@ int main(void)
 	is_int(sig("RTMIN"), SIGRTMIN, "RTMIN");
 	is_int(sig("RTMIN+3"), SIGRTMIN + 3, "RTMIN+3");
 	is_int(sig("SIGRTMAX-1"), SIGRTMAX - 1, "SIGRTMAX-1");
-	is_int(sig("0"), -1, "0 is not a signal");
+	is_int(sig("0"), 0, "0 (kill ID 0: is it alive?)");
 	is_int(sig("65"), -1, "past SIGRTMAX");
 	is_int(sig("9x"), -1, "trailing garbage");
 	is_int(sig("NOPE"), -1, "unknown name");

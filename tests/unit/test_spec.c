@@ -150,6 +150,36 @@ static void other_parsers(void)
 	       "message");
 }
 
+/* hugepageLimits[].pageSize: runc's any-case key and unit, the kernel's name. */
+static void hugepage_sizes(void)
+{
+	static const struct {
+		const char *json, *want;
+	} cases[] = {
+	    {"{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}", "2MB"},
+	    {"{\"hugepageLimits\":[{\"pageSize\":\"2mb\",\"limit\":1}]}", "2MB"},
+	    {"{\"hugepageLimits\":[{\"pagesize\":\"1gb\",\"Limit\":1}]}", "1GB"},
+	    {"{\"hugepageLimits\":[{\"pageSize\":\"2048kB\",\"limit\":1}]}", "2MB"},
+	    {"{\"hugepageLimits\":[{\"pageSize\":\"64KB\",\"limit\":1}]}", "64KB"},
+	    {"{\"hugepageLimits\":[{\"pageSize\":\"3MB\",\"limit\":1}]}", NULL},
+	    {"{\"hugepageLimits\":[{\"pageSize\":\"2XB\",\"limit\":1}]}", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct oci_resources *r = NULL;
+		vps_err err = {0};
+		int rc = oci_resources_parse(cases[i].json, strlen(cases[i].json), &r, &err);
+		if (cases[i].want)
+			ok(rc == 0 && r->n_hugepage_limits == 1 &&
+			       !strcmp(r->hugepage_limits[0].page_size, cases[i].want) &&
+			       r->hugepage_limits[0].limit == 1,
+			   "%s -> %s %s", cases[i].json, cases[i].want, err.msg);
+		else
+			ok(rc == -EINVAL && strstr(err.msg, "invalid page size"), "%s refused: %s",
+			   cases[i].json, err.msg);
+		oci_resources_free(r);
+	}
+}
+
 static void defaults_and_names(void)
 {
 	for (int rootless = 0; rootless < 2; rootless++) {
@@ -185,6 +215,7 @@ int main(void)
 	}
 	oci_spec_free(s);
 	other_parsers();
+	hugepage_sizes();
 	defaults_and_names();
 	return done_testing();
 }
