@@ -1,8 +1,9 @@
 /* vps_rootfs_setup: the order of the container's filesystem set-up.
  *   / rslave (or rootfsPropagation) -> bind the rootfs onto itself -> /dev tmpfs
  *   (unless the spec mounts /dev) -> the spec's mounts in order -> pts/shm/mqueue
- *   -> devices and /dev symlinks -> masked and read-only paths -> pivot_root ->
- *   rootfsPropagation on the new / -> read-only root. */
+ *   -> devices and /dev symlinks -> read-only tmpfs and /dev mounts -> masked
+ *   and read-only paths -> pivot_root -> rootfsPropagation on the new / ->
+ *   read-only root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -82,6 +83,8 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 		r = vps_dev_mount_extra(&c, err);
 	if (r == 0 && (!devm || !is_bind(devm)))
 		r = vps_dev_populate(&c, err);
+	if (r == 0)
+		r = vps_mount_finish_ro(&c, err);
 	if (r == 0 && spec->has_linux) {
 		r = vps_mask_paths(rootfs_fd, spec->lx.masked_paths, spec->lx.n_masked_paths, err);
 		if (r == 0)
