@@ -82,5 +82,11 @@ int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err);
 int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
 int vps_readonly_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
 
+/* The id of the mount fd is on (statx STATX_MNT_ID; 0 if unknown). */
+uint64_t vps_mnt_id(int fd);
+
 /* pivot.c */
 int vps_pivot_root(const char *rootfs, int rootfs_fd, bool no_pivot, vps_err *err);
+/* Make the mount that holds PATH private (only that one): pivot_root refuses a
+ * shared parent, and the rootfs bound there must not propagate to the host. */
+int vps_pivot_private_parent(const char *path, vps_err *err);
