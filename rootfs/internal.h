@@ -37,6 +37,8 @@ struct vps_mntopts {
 };
 int vps_mntopts_parse(char *const *opts, size_t n, struct vps_mntopts *out, vps_err *err);
 void vps_mntopts_free(struct vps_mntopts *o);
+/* Append one filesystem option (w) to o->data. */
+int vps_mntopts_add_data(struct vps_mntopts *o, const char *w, vps_err *err);
 
 /* copyup.c: copy the tree under src_dir (an fd of any kind on a directory) into dst_dir. */
 int vps_copyup(int src_dir, int dst_dir, const char *what, vps_err *err);
@@ -48,6 +50,9 @@ struct vps_mount_ctx {
 	bool in_userns, new_cgroupns;
 };
 int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_err *err);
+/* The read-only flag of the spec's tmpfs and /dev mounts, which vps_mount_one
+ * left out so that what goes under them could be made first (runc). */
+int vps_mount_finish_ro(const struct vps_mount_ctx *c, vps_err *err);
 /* Attach the detached/cloned tree TREE on TARGET_FD (both fds), applying o. */
 int vps_attach_tree(int tree, int target_fd, const struct vps_mntopts *o, const char *what,
 		    vps_err *err);
@@ -77,5 +82,11 @@ int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err);
 int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
 int vps_readonly_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
 
+/* The id of the mount fd is on (statx STATX_MNT_ID; 0 if unknown). */
+uint64_t vps_mnt_id(int fd);
+
 /* pivot.c */
 int vps_pivot_root(const char *rootfs, int rootfs_fd, bool no_pivot, vps_err *err);
+/* Make the mount that holds PATH private (only that one): pivot_root refuses a
+ * shared parent, and the rootfs bound there must not propagate to the host. */
+int vps_pivot_private_parent(const char *path, vps_err *err);

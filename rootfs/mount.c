@@ -5,12 +5,14 @@
  * the rootfs can never redirect a mount onto the host. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "rootfs/internal.h"
+#include "rootfs/rootfs.h"
 #include "util/cleanup.h"
 
 static int setattr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t prop,
@@ -115,7 +117,7 @@ static int bind_mount(const struct vps_mount_ctx *c, const struct oci_mount *m,
 #define STATX_MNT_ID 0x1000U
 #endif
 
-static uint64_t mnt_id(int fd)
+uint64_t vps_mnt_id(int fd)
 {
 	struct statx sx;
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
@@ -131,7 +133,7 @@ static int reopen_new_mount(const struct vps_mount_ctx *c, const struct oci_moun
 	int fd = vps_path_in_root(c->rootfs_fd, m->destination, err);
 	if (fd < 0)
 		return fd;
-	uint64_t under = mnt_id(target), now = mnt_id(fd);
+	uint64_t under = vps_mnt_id(target), now = vps_mnt_id(fd);
 	if (under && under == now) {
 		close(fd);
 		return vps_errorx(err, EAGAIN, "%s: the mount point changed during set-up", what);
@@ -139,11 +141,69 @@ static int reopen_new_mount(const struct vps_mount_ctx *c, const struct oci_moun
 	return fd;
 }
 
+static bool has_mode_opt(const char *data)
+{
+	return data && (!strncmp(data, "mode=", 5) || strstr(data, ",mode="));
+}
+
+/* A tmpfs over a directory that is already there keeps that directory's mode
+ * unless the options give one, as in runc (a directory made for it gets the
+ * tmpfs default, 1777). As an option, so a read-only tmpfs gets it too. */
+static int tmpfs_keep_mode(const struct vps_mount_ctx *c, const struct oci_mount *m,
+			   struct vps_mntopts *o, vps_err *err)
+{
+	if (strcmp(m->type, "tmpfs") || has_mode_opt(o->data))
+		return 0;
+	vps_err missing = {0}; /* not there yet: made below, or the error named there */
+	_cleanup_close_ int fd =
+	    vps_open_in_root(c->rootfs_fd, m->destination, O_PATH | O_DIRECTORY, 0, &missing);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return 0;
+	char w[16];
+	snprintf(w, sizeof(w), "mode=%o", (unsigned)(st.st_mode & 07777));
+	return vps_mntopts_add_data(o, w, err);
+}
+
+/* runc mounts a tmpfs and /dev read-write and makes them read-only at the end
+ * of the set-up (vps_mount_finish_ro): mount points, device nodes and
+ * tmpcopyup content under them come first. */
+static bool delays_ro(const struct oci_mount *m)
+{
+	return (m->type && !strcmp(m->type, "tmpfs")) || !strcmp(m->destination, "/dev") ||
+	       !strcmp(m->destination, "/dev/");
+}
+
+int vps_mount_finish_ro(const struct vps_mount_ctx *c, vps_err *err)
+{
+	for (size_t i = 0; i < c->spec->n_mounts; i++) {
+		const struct oci_mount *m = &c->spec->mounts[i];
+		if (!delays_ro(m))
+			continue;
+		struct vps_mntopts o;
+		int r = vps_mntopts_parse(m->options, m->n_options, &o, err);
+		bool ro = r == 0 && (o.flags & MS_RDONLY) && !o.bind && !o.remount &&
+			  (!m->type || strcmp(m->type, "bind"));
+		vps_mntopts_free(&o);
+		if (r < 0 || !ro)
+			continue; /* a parse error was reported when it was mounted */
+		_cleanup_close_ int fd = vps_path_in_root(c->rootfs_fd, m->destination, err);
+		if (fd < 0 ||
+		    (r = setattr(fd, 0, MOUNT_ATTR_RDONLY, 0, 0, m->destination, err)) < 0)
+			return vps_error_wrap(err, "make %s read-only", m->destination);
+	}
+	return 0;
+}
+
 static int fs_mount(const struct vps_mount_ctx *c, const struct oci_mount *m, struct vps_mntopts *o,
 		    const char *what, vps_err *err)
 {
 	const char *type = m->type;
 	const char *src = m->source ? m->source : type;
+	if (delays_ro(m))
+		o->flags &= ~(unsigned long)MS_RDONLY;
+	if (tmpfs_keep_mode(c, m, o, err) < 0)
+		return vps_error_wrap(err, "%s", what);
 	_cleanup_close_ int target = vps_mkpath_in_root(c->rootfs_fd, m->destination, true, err);
 	if (target < 0)
 		return vps_error_wrap(err, "%s", what);

@@ -128,7 +128,7 @@ static int special(struct vps_mntopts *o, const char *w)
 	return 0;
 }
 
-static int append_data(struct vps_mntopts *o, const char *w, vps_err *err)
+int vps_mntopts_add_data(struct vps_mntopts *o, const char *w, vps_err *err)
 {
 	size_t old = o->data ? strlen(o->data) : 0, n = strlen(w);
 	char *d = realloc(o->data, old + n + 2);
@@ -153,7 +153,7 @@ int vps_mntopts_parse(char *const *opts, size_t n, struct vps_mntopts *o, vps_er
 				break;
 			}
 		if (!t) {
-			int r = append_data(o, w, err);
+			int r = vps_mntopts_add_data(o, w, err);
 			if (r < 0)
 				return r;
 			continue;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,6 +35,40 @@ static int do_pivot(int rootfs_fd, vps_err *err)
 		return vps_error(err, errno, "pivot_root: detach the old root");
 	if (chdir("/") < 0)
 		return vps_error(err, errno, "pivot_root: chdir /");
+	return 0;
+}
+
+/* The root of the mount that holds PATH: walk up with ".." until the mount
+ * changes (or "/", whose ".." is itself). */
+static int mount_root_of(const char *path, vps_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vps_error(err, errno, "open %s", path);
+	uint64_t id = vps_mnt_id(fd);
+	if (!id)
+		return vps_errorx(err, ENOTSUP, "%s: no mount id (statx)", path);
+	for (int depth = 0; depth < 2048; depth++) {
+		_cleanup_close_ int up = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct stat a, b;
+		if (up < 0 || fstat(fd, &a) < 0 || fstat(up, &b) < 0)
+			return vps_error(err, errno, "%s: walk up to its mount", path);
+		if (vps_mnt_id(up) != id || (a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+			return take_fd(fd);
+		close(fd);
+		fd = take_fd(up);
+	}
+	return vps_errorx(err, ELOOP, "%s: too deep to find its mount", path);
+}
+
+int vps_pivot_private_parent(const char *path, vps_err *err)
+{
+	_cleanup_close_ int fd = mount_root_of(path, err);
+	if (fd < 0)
+		return vps_error_wrap(err, "make the mount holding the rootfs private");
+	struct mount_attr a = {.propagation = MS_PRIVATE};
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		return vps_error(err, errno, "make the mount holding the rootfs %s private", path);
 	return 0;
 }
 

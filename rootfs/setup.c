@@ -1,8 +1,9 @@
 /* vps_rootfs_setup: the order of the container's filesystem set-up.
  *   / rslave (or rootfsPropagation) -> bind the rootfs onto itself -> /dev tmpfs
  *   (unless the spec mounts /dev) -> the spec's mounts in order -> pts/shm/mqueue
- *   -> devices and /dev symlinks -> masked and read-only paths -> pivot_root ->
- *   rootfsPropagation on the new / -> read-only root. */
+ *   -> devices and /dev symlinks -> read-only tmpfs and /dev mounts -> masked
+ *   and read-only paths -> pivot_root -> rootfsPropagation on the new / ->
+ *   read-only root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -48,20 +49,35 @@ static int enter_rootfs(const struct oci_spec *spec, const struct vps_rootfs_opt
 	return 0;
 }
 
+/* The propagation of / before anything is mounted. */
+static int prepare_root(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
+{
+	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
+	/* shared: / is made shared, so its mounts stay peers of the host's and a
+	 * shared volume propagates both ways (runc); only the mount holding the
+	 * rootfs, which pivot_root needs unshared, is made private. --no-pivot
+	 * detaches the host's mounts, so it makes them slaves first; an unbindable
+	 * / cannot be bound: both get the propagation after pivot_root only. */
+	bool shared = (prop & MS_SHARED) && !o->no_pivot;
+	if (!shared && (!prop || (prop & (MS_SHARED | MS_UNBINDABLE))))
+		prop = MS_SLAVE | MS_REC;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return vps_error(err, errno, "make / %s",
+				 (prop & MS_PRIVATE) ? "private"
+				 : shared	     ? "shared"
+						     : "rslave");
+	return shared ? vps_pivot_private_parent(o->rootfs, err) : 0;
+}
+
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
 {
 	/* Filesystems are mounted on /proc/self/fd/N of the resolved target. */
 	if (access("/proc/self/fd", X_OK) < 0)
 		return vps_error(err, errno,
 				 "rootfs set-up needs a procfs at /proc (/proc/self/fd)");
-	unsigned long prop = spec->has_linux ? spec->lx.rootfs_propagation : 0;
-	/* pivot_root refuses a shared parent and an unbindable / cannot be bound:
-	 * those are applied to the new / after pivot_root only. */
-	if (!prop || (prop & (MS_SHARED | MS_UNBINDABLE)))
-		prop = MS_SLAVE | MS_REC;
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
-		return vps_error(err, errno, "make / %s",
-				 (prop & MS_PRIVATE) ? "private" : "rslave");
+	int r = prepare_root(spec, o, err);
+	if (r < 0)
+		return r;
 	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return vps_error(err, errno, "bind the rootfs %s onto itself", o->rootfs);
 	_cleanup_close_ int rootfs_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -73,7 +89,6 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 				  .in_userns = o->in_userns,
 				  .new_cgroupns = o->new_cgroupns};
 	const struct oci_mount *devm = find_mount(spec, "/dev");
-	int r = 0;
 	if (!devm)
 		r = vps_dev_mount_tmpfs(&c, err);
 	for (size_t i = 0; r == 0 && i < spec->n_mounts; i++)
@@ -82,6 +97,8 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 		r = vps_dev_mount_extra(&c, err);
 	if (r == 0 && (!devm || !is_bind(devm)))
 		r = vps_dev_populate(&c, err);
+	if (r == 0)
+		r = vps_mount_finish_ro(&c, err);
 	if (r == 0 && spec->has_linux) {
 		r = vps_mask_paths(rootfs_fd, spec->lx.masked_paths, spec->lx.n_masked_paths, err);
 		if (r == 0)

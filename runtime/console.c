@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -36,6 +37,21 @@ static int open_pty(int *master, int *slave, vps_err *err)
 	return 0;
 }
 
+/* The process's user owns its pty, as runc's stdio fix-up does: the uid only,
+ * the group stays the devpts mount's (gid=5, tty, in the usual spec). EINVAL
+ * and EPERM (an id not mapped in a user namespace) leave it as it is, as in
+ * runc. */
+static int chown_pty(int slave, uid_t uid, vps_err *err)
+{
+	struct stat st;
+	if (fstat(slave, &st) < 0)
+		return vps_error(err, errno, "process.terminal: stat the pty");
+	if (st.st_uid == uid || fchown(slave, uid, (gid_t)-1) == 0 || errno == EINVAL ||
+	    errno == EPERM)
+		return 0;
+	return vps_error(err, errno, "process.terminal: chown the pty to uid %u", (unsigned)uid);
+}
+
 int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err)
 {
 	if (!p->terminal)
@@ -46,6 +62,8 @@ int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_e
 	if (r < 0)
 		return vps_error_wrap(err, "process.terminal");
 	_cleanup_close_ int master = m, slave = s;
+	if ((r = chown_pty(slave, p->user.uid, err)) < 0)
+		return r;
 	if (p->has_console_size) {
 		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
 				     .ws_col = (unsigned short)p->console_width};
@@ -83,6 +101,19 @@ void vps_console_copy_winsize(int master)
 	struct winsize ws;
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+void vps_console_keep(int master)
+{
+	vps_console_copy_winsize(master);
+	/* runc's foreground tty clears ONLCR: the process's "\n" reaches our
+	 * stdout as "\n", not "\r\n" (our own terminal is raw, it adds nothing).
+	 * On the master this sets the slave's termios, before the process runs. */
+	struct termios t;
+	if (tcgetattr(master, &t) == 0) {
+		t.c_oflag &= ~(tcflag_t)ONLCR;
+		tcsetattr(master, TCSANOW, &t);
+	}
 }
 
 int vps_console_relay_start(int master, void **handle, vps_err *err)

@@ -177,7 +177,7 @@ static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err
 			return vps_error(err, -r, "sync");
 	} else if (m->type == VPS_SYNC_PTY && m->fd >= 0) {
 		if (keep_pty) {
-			vps_console_copy_winsize(m->fd);
+			vps_console_keep(m->fd);
 			c->pty = m->fd;
 			m->fd = -1;
 		} else if ((r = vps_console_send(c->o->console_socket, m->fd, err)) < 0)

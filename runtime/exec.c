@@ -111,7 +111,7 @@ static int drive(struct ectx *c, vps_err *err)
 			if (c->o->console_socket)
 				r = vps_console_send(c->o->console_socket, m.fd, err);
 			else {
-				vps_console_copy_winsize(m.fd);
+				vps_console_keep(m.fd);
 				c->pty = take_fd(m.fd);
 			}
 			if (r >= 0 &&

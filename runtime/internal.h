@@ -134,6 +134,9 @@ void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, cons
 int vps_console_send(const char *socket_path, int master, vps_err *err);
 /* Give master our terminal's window size (when stdin is a terminal). */
 void vps_console_copy_winsize(int master);
+/* A pty master this process relays in the foreground: our window size, and
+ * no ONLCR on the slave (runc), so the process's output bytes pass unchanged. */
+void vps_console_keep(int master);
 /* Relay our stdin/stdout to master until it closes (raw mode, window size). */
 int vps_console_relay_start(int master, void **handle, vps_err *err);
 int vps_console_relay_io(void *handle, int fd_ready);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/internal.h"
@@ -34,10 +35,22 @@ static const char *env_path(const struct oci_process *p)
 	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
+/* May this process exec path? Checked with the effective ids and
+ * capabilities (AT_EACCESS), as execve checks it: access() would use the real
+ * uid and drop every capability for a non-root one, so CAP_DAC_OVERRIDE would
+ * not count (runc#3715). Only EACCES is an answer: a check the kernel or a
+ * seccomp filter refuses (ENOSYS, EPERM) is left to execve itself. */
+static bool may_exec(const char *path)
+{
+	/* the syscall itself: glibc would emulate a refused one with stat(),
+	 * which knows no capabilities */
+	return syscall(SYS_faccessat2, AT_FDCWD, path, X_OK, AT_EACCESS) == 0 || errno != EACCES;
+}
+
 static bool is_executable(const char *path)
 {
 	struct stat sb;
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && may_exec(path);
 }
 
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err)
@@ -51,7 +64,7 @@ int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vp
 		struct stat sb;
 		if (stat(out, &sb) < 0)
 			return vps_error(err, errno, "exec \"%s\"", a);
-		if (!S_ISREG(sb.st_mode) || access(out, X_OK) < 0)
+		if (!S_ISREG(sb.st_mode) || !may_exec(out))
 			/* engines map "permission denied" to exit 126, as runc words it */
 			return vps_errorx(err, EACCES, "exec \"%s\": permission denied", a);
 		return 0;

@@ -93,3 +93,14 @@ hooks_bundle() {
 	[[ "$output" == *"poststop hook 0"*"exit status 1"* ]]
 	no_leftovers core-hk5
 }
+
+@test "core-hooks: createContainer runs with the container's root as its cwd (runc), not the bundle" {
+	b=$(core_bundle hk5 true)
+	log=$WORK/hk5.log
+	cfg "$b" ".hooks.createContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"pwd >$log; test -x bin/busybox && echo has-bin >>$log; true\"]}]"
+	run v run --bundle "$b" core-hk5
+	[ "$status" -eq 0 ]
+	run cat "$log"
+	[ "${lines[0]}" = "$(readlink -f "$b/rootfs")" ]
+	[ "${lines[1]}" = has-bin ]
+}

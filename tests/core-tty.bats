@@ -74,3 +74,35 @@ in_pty() {
 	[[ "$output" == *"process.terminal is false"* ]]
 	no_leftovers core-tty4
 }
+
+@test "core-tty: a foreground run relays the output bytes unchanged (no ONLCR, as runc)" {
+	b=$(core_bundle tty5 echo 444)
+	cfg "$b" '.process.terminal = true'
+	script -qec "$VPS --root $ROOT run --bundle $b core-tty5" /dev/null </dev/null >"$WORK/tty5.raw"
+	run od -An -c "$WORK/tty5.raw"
+	[[ "$output" == *"4   4   4  \n"* ]]
+	[[ "$output" != *'\r'* ]]
+	b=$(core_bundle tty5x sleep 100000)
+	vbg run -d --bundle "$b" core-tty5x
+	script -qec "$VPS --root $ROOT exec -t core-tty5x echo 555" /dev/null </dev/null >"$WORK/tty5x.raw"
+	run od -An -c "$WORK/tty5x.raw"
+	[[ "$output" == *"5   5   5  \n"* ]]
+	[[ "$output" != *'\r'* ]]
+	v delete --force core-tty5x
+}
+
+@test "core-tty: a non-root process owns its pty (uid; the group stays tty), run and exec -t" {
+	b=$(core_bundle tty6 sh -c 'stat -c "%u %g %a" $(tty)')
+	cfg "$b" '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+	in_pty "$VPS --root $ROOT run --bundle $b core-tty6"
+	run cat "$WORK/pty.out"
+	echo "$output"
+	[[ "$output" == *"1000 5 620"* ]]
+	b=$(core_bundle tty6x sleep 100000)
+	vbg run -d --bundle "$b" core-tty6x
+	in_pty "$VPS --root $ROOT exec -t --user 1001:1001 core-tty6x sh -c 'stat -c \"%u %g\" \$(tty)'"
+	run cat "$WORK/pty.out"
+	echo "$output"
+	[[ "$output" == *"1001 5"* ]]
+	v delete --force core-tty6x
+}

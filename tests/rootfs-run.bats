@@ -88,3 +88,21 @@ teardown_file() { vps_teardown_file; }
 	[[ "$output" == *rootfs-writable* ]]
 	[ "$(stat -c %u "$WORK/u/rootfs/x")" = 100000 ]
 }
+
+@test "vps run: rootfsPropagation rshared + an rshared volume: a mount made inside reaches the host" {
+	cp -a "$WORK/b" "$WORK/shp"
+	mkdir -p "$WORK/shvol"
+	jq_edit "$WORK/shp/config.json" --arg src "$WORK/shvol" '.linux.rootfsPropagation = "rshared"
+		| .mounts += [{"destination": "/vol", "type": "bind", "source": $src, "options": ["rbind", "rshared"]}]
+		| .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
+		| .process.args = ["sh", "-c", "mkdir /vol/sub && mount -t tmpfs -o size=1m inner /vol/sub && echo mounted"]'
+	# in a throwaway mount namespace (everything private but the volume, a
+	# shared tmpfs): the host's real mounts are untouched
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o size=1m shvol "$1" && mount --make-shared "$1" &&
+		"$3" --root "$4" run --bundle "$2" rfs-shp &&
+		awk -v mp="$1/sub" "\$5 == mp {print \"seen:\" \$9}" /proc/self/mountinfo' sh "$WORK/shvol" "$WORK/shp" "$VPS" "$ROOT"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = mounted ]
+	[ "${lines[1]}" = seen:tmpfs ]
+}

@@ -146,6 +146,36 @@ teardown_file() { vps_teardown_file; }
 	[[ "$l" == *"sync"* ]]
 }
 
+@test "a tmpfs over an existing directory keeps its mode unless mode= is given (runc)" {
+	mkdir -p "$WORK/b/rootfs/keep" "$WORK/b/rootfs/keepro" "$WORK/b/rootfs/keep2"
+	chmod 0750 "$WORK/b/rootfs/keep"
+	chmod 2711 "$WORK/b/rootfs/keepro"
+	run rr -d -m "/keep:tmpfs:tmpfs:size=1m" -m "/keepro:tmpfs:tmpfs:ro" \
+		-m "/keep2:tmpfs:tmpfs:mode=700" -m "/made/t:tmpfs:tmpfs:" "$WORK/b/rootfs" \
+		sh -c 'stat -c %a /keep /keepro /keep2 /made/t; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 750 ]
+	[ "${lines[1]}" = 2711 ]
+	[ "${lines[2]}" = 700 ]
+	[ "${lines[3]}" = 1777 ]
+	[[ "$(mnt_line /keepro)" == *" ro,"* ]]
+	rmdir "$WORK/b/rootfs/keep" "$WORK/b/rootfs/keepro" "$WORK/b/rootfs/keep2"
+	rm -rf "$WORK/b/rootfs/made"
+}
+
+@test "a read-only /dev tmpfs is made read-only after /dev/pts, /dev/shm and the nodes" {
+	run rr -d -m "/dev:tmpfs:tmpfs:ro,nosuid,mode=755" \
+		-m "/dev/pts:devpts:devpts:newinstance,ptmxmode=0666,mode=0620" \
+		-m "/dev/shm:tmpfs:shm:mode=1777" "$WORK/b/rootfs" \
+		sh -c 'echo x >/dev/null && ls /dev/pts/ptmx && touch /dev/shm/ok && echo ok; touch /dev/x 2>&1; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /dev/pts/ptmx ]
+	[ "${lines[1]}" = ok ]
+	[[ "${lines[2]}" == *"/dev/x"*"Read-only file system"* ]]
+	[[ "$(mnt_line /dev)" == *" ro,nosuid"* ]]
+	[[ "$(mnt_line /dev/shm)" != *" ro,"* ]]
+}
+
 @test "a missing bind source fails with an error naming the mount" {
 	run rr -d -m "/x:bind:$WORK/nope:bind" "$WORK/b/rootfs" true
 	[ "$status" -eq 125 ]
