@@ -50,6 +50,18 @@ bundle() {
 }
 
 vps_pid() { n state "$1" | jq -r .pid; }
+# up ID ANNOTATION=VALUE...: bundle and create a VPS running sleep
+up() {
+	local id=$1; shift
+	bundle "$id" "$@"
+	set_args "$WORK/$id" sleep 600
+	n create --bundle "$WORK/$id" "$id"
+}
+# down ID...: delete and check nothing is left
+down() {
+	local id
+	for id; do n delete --force "$id"; assert_clean "$id"; done
+}
 
 # the host-wide lease file of $NS (leases are per network namespace, not per root)
 leases() { echo "/run/vps/@net/leases-$(stat -L -c %i "/run/netns/$NS")"; }
@@ -260,24 +272,20 @@ with open(sys.argv[2], "w") as f:
         pass' "$2" "$3" &
 }
 # udp_send PID SRC DST PORT: a datagram from PID's netns with source address SRC
-# (IP_FREEBIND: SRC need not be on an interface, as a raw socket would do it)
+# (added to its eth0 first, as CAP_NET_ADMIN or a raw socket would allow)
 udp_send() {
+	nsenter -t "$1" -n ip addr replace "$2/32" dev eth0
 	nsenter -t "$1" -n python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IP, 15, 1)
 s.bind((sys.argv[1], 0))
 s.sendto(sys.argv[1].encode(), (sys.argv[2], int(sys.argv[3])))' "$2" "$3" "$4"
 }
 
 @test "net-spoof: a VPS cannot send with another source address or poison the host's ARP entry" {
 	need_create
-	bundle net-sa org.vps.net.ip=10.88.0.90/16
-	bundle net-sb org.vps.net.ip=10.88.0.91/16
-	set_args "$WORK/net-sa" sleep 600
-	set_args "$WORK/net-sb" sleep 600
-	n create --bundle "$WORK/net-sa" net-sa
-	n create --bundle "$WORK/net-sb" net-sb
+	up net-sa org.vps.net.ip=10.88.0.90/16
+	up net-sb org.vps.net.ip=10.88.0.91/16
 	local pa pb
 	pa=$(vps_pid net-sa) pb=$(vps_pid net-sb)
 	# eth0 carries the MAC the rules expect (02:56 + the IPv4 address)
@@ -310,20 +318,13 @@ s.sendto(sys.argv[1].encode(), (sys.argv[2], int(sys.argv[3])))' "$2" "$3" "$4"
 	in_ns bridge fdb show br vps0 | grep '02:56:0a:58:00:5a'
 	in_ns bridge fdb show br vps0 | grep '02:56:0a:58:00:5a' | grep -q 'dev vh-net-sa'
 	in_ns busybox ping -c1 -W3 10.88.0.90
-	n delete --force net-sa
-	n delete --force net-sb
-	assert_clean net-sa
-	assert_clean net-sb
+	down net-sa net-sb
 }
 
 @test "net-host: a host service on 0.0.0.0 is closed to VPSes unless host-access; DNS and ping to the gateway pass" {
 	need_create
-	bundle net-h1 org.vps.net.ip=10.88.0.95/16
-	bundle net-h2 org.vps.net.ip=10.88.0.96/16 org.vps.net.host-access=true
-	set_args "$WORK/net-h1" sleep 600
-	set_args "$WORK/net-h2" sleep 600
-	n create --bundle "$WORK/net-h1" net-h1
-	n create --bundle "$WORK/net-h2" net-h2
+	up net-h1 org.vps.net.ip=10.88.0.95/16
+	up net-h2 org.vps.net.ip=10.88.0.96/16 org.vps.net.host-access=true
 	mkdir -p "$WORK/hostwww"
 	echo "host secret" >"$WORK/hostwww/index.html"
 	in_ns busybox httpd -f -p 0.0.0.0:7777 -h "$WORK/hostwww" &
@@ -344,17 +345,12 @@ s.sendto(sys.argv[1].encode(), (sys.argv[2], int(sys.argv[3])))' "$2" "$3" "$4"
 	# ICMP and DNS to the gateway stay open
 	nsenter -t "$(vps_pid net-h1)" -n busybox ping -c1 -W3 10.88.0.1
 	in_ns nft list table inet vps-net-h1 | grep -q 'ip daddr 10.88.0.1 meta l4proto { tcp, udp } th dport 53 accept'
-	n delete --force net-h1
-	n delete --force net-h2
-	assert_clean net-h1
-	assert_clean net-h2
+	down net-h1 net-h2
 }
 
 @test "net-ping-unpriv: ping (ICMP socket) works in a VPS without CAP_NET_RAW" {
 	need_create
-	bundle net-pu org.vps.net.ip=10.88.0.97/16
-	set_args "$WORK/net-pu" sleep 600
-	n create --bundle "$WORK/net-pu" net-pu
+	up net-pu org.vps.net.ip=10.88.0.97/16
 	local p
 	p=$(vps_pid net-pu)
 	[ "$(nsenter -t "$p" -n cat /proc/sys/net/ipv4/ping_group_range)" = "0	2147483647" ]
@@ -370,8 +366,7 @@ assert a[0] == "10.88.0.1" and d[0] == 0, (a, d)'
 	# and vps bundle's default capability set no longer has CAP_NET_RAW
 	"$VPS" bundle "$WORK/net-pub" --template busybox >/dev/null
 	! jq -r '.process.capabilities.bounding[]' "$WORK/net-pub/config.json" | grep -qx CAP_NET_RAW
-	n delete --force net-pu
-	assert_clean net-pu
+	down net-pu
 }
 
 @test "net-addr: an address without /LEN takes the bridge's prefix or is refused, never /16" {
@@ -406,8 +401,7 @@ assert a[0] == "10.88.0.1" and d[0] == 0, (a, d)'
 	[[ "$output" == *"bridge vpsn0 has IPv4 10.66.0.1/24, which conflicts with the gateway 10.66.0.1/16"* ]]
 	assert_clean net-n3
 	[ "$(in_ns ip -o -4 addr show dev vpsn0 | wc -l)" -eq 1 ]
-	n delete --force net-n1
-	assert_clean net-n1
+	down net-n1
 	in_ns ip link del vpsn0
 }
 
