@@ -327,7 +327,8 @@ s.sendto(sys.argv[1].encode(), (sys.argv[2], int(sys.argv[3])))' "$2" "$3" "$4"
 	up net-h2 org.vps.net.ip=10.88.0.96/16 org.vps.net.host-access=true
 	mkdir -p "$WORK/hostwww"
 	echo "host secret" >"$WORK/hostwww/index.html"
-	in_ns busybox httpd -f -p 0.0.0.0:7777 -h "$WORK/hostwww" &
+	# not in_ns (a function: $! would be its subshell, not the server)
+	nsenter --net="/run/netns/$NS" busybox httpd -f -p 0.0.0.0:7777 -h "$WORK/hostwww" &
 	local h=$!
 	sleep 0.5
 	run in_ns timeout 5 busybox wget -qO- http://10.88.0.1:7777/
