@@ -47,6 +47,18 @@ bad:
 	    err, EINVAL, VPS_NET_PUBLISH ": expected HOSTPORT:VPSPORT[/tcp|udp], got \"%s\"", item);
 }
 
+/* key "true" or "false" into *out (left alone when absent). */
+static int parse_bool(const struct oci_spec *spec, const char *key, bool *out, vps_err *err)
+{
+	const char *s = oci_annotation(spec, key);
+	if (!s)
+		return 0;
+	if (strcmp(s, "true") && strcmp(s, "false"))
+		return vps_errorx(err, EINVAL, "%s: expected true or false, got \"%s\"", key, s);
+	*out = strcmp(s, "true") == 0;
+	return 0;
+}
+
 /* Comma-separated list: calls fn for each non-empty item. */
 static int each_item(const char *list, int (*fn)(const char *item, struct vps_net_cfg *, vps_err *),
 		     struct vps_net_cfg *cfg, vps_err *err)
@@ -89,37 +101,51 @@ static int add_dns(const char *item, struct vps_net_cfg *cfg, vps_err *err)
 	return vps_ip_parse(item, 0, 128, &cfg->dns[cfg->n_dns++], VPS_NET_DNS, err);
 }
 
-/* ip (or "auto") and its gateway for one family. def_gw: used with auto. */
-static int parse_family(const struct oci_spec *spec, int family, const char *ip_key,
-			const char *gw_key, const char *def_gw, struct vps_ip *ip,
-			struct vps_ip *gw, bool *is_auto, vps_err *err)
+int vps_net_check_pair(const char *ip_key, const struct vps_ip *ip, const struct vps_ip *gw,
+		       vps_err *err)
 {
-	const char *ip_s = oci_annotation(spec, ip_key), *gw_s = oci_annotation(spec, gw_key);
-	unsigned def_prefix = family == AF_INET ? 16 : 64;
-	int r;
-	*is_auto = ip_s && strcmp(ip_s, "auto") == 0;
-	if (!*is_auto && (r = vps_ip_parse(ip_s, family, def_prefix, ip, ip_key, err)) < 0)
-		return r;
-	if (gw_s) {
-		unsigned p = *is_auto ? def_prefix : ip->prefix;
-		if ((r = vps_ip_parse(gw_s, family, p, gw, gw_key, err)) < 0)
-			return r;
-	} else if (*is_auto) {
-		vps_ip_parse(def_gw, family, 0, gw, gw_key, err);
-	} else if (vps_ip_host(ip, 1, gw) < 0) {
-		return vps_errorx(err, EINVAL, "%s: %s has no room for a gateway", ip_key, ip_s);
-	}
-	if (*is_auto)
-		return 0;
 	char a[VPS_IP_STRLEN], g[VPS_IP_STRLEN];
 	if (ip->prefix != gw->prefix || !vps_ip_same_net(ip, gw, gw->prefix))
 		return vps_errorx(err, EINVAL, "%s: %s is not in the gateway's subnet %s", ip_key,
 				  vps_ip_str(ip, true, a), vps_ip_str(gw, true, g));
 	uint64_t n = vps_ip_hostnum(ip), span = vps_ip_span(ip);
-	if (vps_ip_equal(ip, gw) || n == 0 || (family == AF_INET && span > 2 && n == span - 1))
+	if (vps_ip_equal(ip, gw) || n == 0 || (ip->family == AF_INET && span > 2 && n == span - 1))
 		return vps_errorx(err, EINVAL, "%s: %s cannot be a VPS address in %s", ip_key,
 				  vps_ip_str(ip, false, a), vps_ip_str(gw, true, g));
 	return 0;
+}
+
+/* ip (or "auto") and its gateway for one family. def_gw: used with auto. An
+ * address without /LEN takes the gateway's; when that has none either, *nolen
+ * is set and setup takes the bridge's (vps_net_resolve_prefix). */
+static int parse_family(const struct oci_spec *spec, int family, const char *ip_key,
+			const char *gw_key, const char *def_gw, struct vps_ip *ip,
+			struct vps_ip *gw, bool *is_auto, bool *nolen, vps_err *err)
+{
+	const char *ip_s = oci_annotation(spec, ip_key), *gw_s = oci_annotation(spec, gw_key);
+	unsigned max = family == AF_INET ? 32 : 128, auto_prefix = family == AF_INET ? 16 : 64;
+	int r;
+	*is_auto = ip_s && strcmp(ip_s, "auto") == 0;
+	*nolen = !*is_auto && ip_s && !strchr(ip_s, '/');
+	if (!*is_auto && (r = vps_ip_parse(ip_s, family, max, ip, ip_key, err)) < 0)
+		return r;
+	if (gw_s) {
+		bool gw_len = strchr(gw_s, '/') != NULL;
+		unsigned p = *is_auto ? auto_prefix : ip->prefix;
+		if ((r = vps_ip_parse(gw_s, family, p, gw, gw_key, err)) < 0)
+			return r;
+		if (*nolen && gw_len) {
+			ip->prefix = gw->prefix;
+			*nolen = false;
+		}
+	} else if (*is_auto) {
+		vps_ip_parse(def_gw, family, 0, gw, gw_key, err);
+	} else if (*nolen) {
+		gw->family = 0; /* the bridge's address, at setup */
+	} else if (vps_ip_host(ip, 1, gw) < 0) {
+		return vps_errorx(err, EINVAL, "%s: %s has no room for a gateway", ip_key, ip_s);
+	}
+	return *is_auto || *nolen ? 0 : vps_net_check_pair(ip_key, ip, gw, err);
 }
 
 int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err *err)
@@ -149,12 +175,12 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 		snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
 	}
 	if ((r = parse_family(spec, AF_INET, VPS_NET_IP, VPS_NET_GATEWAY, VPS_NET_DEFAULT_GW,
-			      &cfg->ip, &cfg->gw, &cfg->ip_auto, err)) < 0)
+			      &cfg->ip, &cfg->gw, &cfg->ip_auto, &cfg->ip_nolen, err)) < 0)
 		return r;
 	if (oci_annotation(spec, VPS_NET_IP6)) {
 		if ((r = parse_family(spec, AF_INET6, VPS_NET_IP6, VPS_NET_GATEWAY6,
 				      VPS_NET_DEFAULT_GW6, &cfg->ip6, &cfg->gw6, &cfg->ip6_auto,
-				      err)) < 0)
+				      &cfg->ip6_nolen, err)) < 0)
 			return r;
 	} else if (oci_annotation(spec, VPS_NET_GATEWAY6)) {
 		return vps_errorx(err, EINVAL, VPS_NET_GATEWAY6 " needs " VPS_NET_IP6);
@@ -167,12 +193,9 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 			    s);
 		cfg->mtu = (unsigned)v;
 	}
-	if ((s = oci_annotation(spec, VPS_NET_NAT))) {
-		if (strcmp(s, "true") && strcmp(s, "false"))
-			return vps_errorx(err, EINVAL,
-					  VPS_NET_NAT ": expected true or false, got \"%s\"", s);
-		cfg->nat = strcmp(s, "true") == 0;
-	}
+	if ((r = parse_bool(spec, VPS_NET_NAT, &cfg->nat, err)) < 0 ||
+	    (r = parse_bool(spec, VPS_NET_HOST_ACCESS, &cfg->host_access, err)) < 0)
+		return r;
 	if ((s = oci_annotation(spec, VPS_NET_PUBLISH)) &&
 	    (r = each_item(s, add_port, cfg, err)) < 0)
 		return r;

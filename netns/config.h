@@ -19,8 +19,10 @@ struct vps_net_port {
 struct vps_net_cfg {
 	bool enabled; /* org.vps.net.ip present */
 	bool ip_auto, ip6_auto;
-	struct vps_ip ip, gw;	/* gw: the bridge's address with the subnet prefix */
-	struct vps_ip ip6, gw6; /* family 0: no IPv6 */
+	bool ip_nolen, ip6_nolen; /* no /LEN given anywhere: the bridge's prefix */
+	bool host_access;	  /* org.vps.net.host-access: reach every host service */
+	struct vps_ip ip, gw;	  /* gw: the bridge's address with the subnet prefix */
+	struct vps_ip ip6, gw6;	  /* family 0: no IPv6 */
 	char bridge[IFNAMSIZ];
 	unsigned mtu;
 	bool nat;
@@ -33,5 +35,8 @@ struct vps_net_cfg {
 
 /* Parse and validate; errors name the annotation: `org.vps.net.ip: ...`. */
 int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err *err);
+/* ip must be a VPS address in gw's subnet (same prefix); errors name ip_key. */
+int vps_net_check_pair(const char *ip_key, const struct vps_ip *ip, const struct vps_ip *gw,
+		       vps_err *err);
 /* "8080:80/tcp" */
 void vps_net_port_str(const struct vps_net_port *p, char *buf, size_t size);

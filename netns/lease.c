@@ -1,10 +1,13 @@
-/* The lease file: load, save (atomic), take, release. */
+/* The host-wide lease file: lock, load, save (atomic). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "netns/lease.h"
 #include "util/cleanup.h"
@@ -12,23 +15,13 @@
 
 #define MAX_LEASES 65536
 
-static int net_dir(const char *root, char *buf, size_t size, vps_err *err)
+int vps_lease_lock(bool create, vps_err *err)
 {
-	if ((size_t)snprintf(buf, size, "%s/" VPS_NET_DIR, root) >= size)
-		return vps_errorx(err, ENAMETOOLONG, "state root %s: path too long", root);
-	return 0;
-}
-
-int vps_lease_lock(const char *root, bool create, vps_err *err)
-{
-	char dir[4096], lock[4200];
-	int r = net_dir(root, dir, sizeof(dir), err);
-	if (r < 0)
+	const char *lock = VPS_NET_LEASE_DIR "/lock";
+	int r;
+	if (create && (r = vps_mkdir_p(VPS_NET_LEASE_DIR, 0700, err)) < 0)
 		return r;
-	if (create && (r = vps_mkdir_p(dir, 0700, err)) < 0)
-		return r;
-	snprintf(lock, sizeof(lock), "%s/lock", dir);
-	int fd = open(lock, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
 	if (fd < 0)
 		return errno == ENOENT && !create ? -ENOENT
 						  : vps_error(err, errno, "open %s", lock);
@@ -40,16 +33,77 @@ int vps_lease_lock(const char *root, bool create, vps_err *err)
 	return fd;
 }
 
+/* "leases-INODE" of the current network namespace. */
+static int file_name(char *buf, size_t size, vps_err *err)
+{
+	struct stat st;
+	if (stat("/proc/self/ns/net", &st) < 0)
+		return vps_error(err, errno, "stat /proc/self/ns/net");
+	snprintf(buf, size, "leases-%llu", (unsigned long long)st.st_ino);
+	return 0;
+}
+
 void vps_leases_free(struct vps_leases *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].id);
+		free(l->v[i].root);
+	}
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
 }
 
-static int push(struct vps_leases *l, const char *id, const char *bridge, const struct vps_ip *ip)
+void vps_lease_owner_init(struct vps_lease_owner *o, char *buf, const char *root, const char *id)
+{
+	o->root = realpath(root, buf) && !strchr(buf, '\n') ? buf : root;
+	o->id = id;
+}
+
+bool vps_lease_owned(const struct vps_lease *e, const struct vps_lease_owner *o)
+{
+	return strcmp(e->id, o->id) == 0 && strcmp(e->root, o->root) == 0;
+}
+
+void vps_lease_holder_str(const struct vps_lease *e, const struct vps_lease_owner *o, char *buf,
+			  size_t size)
+{
+	if (strcmp(e->root, o->root) == 0)
+		snprintf(buf, size, "%s", e->id);
+	else
+		snprintf(buf, size, "%s (state root %s)", e->id, e->root);
+}
+
+/* "PORT/tcp" or an address into e. */
+static int parse_what(const char *s, struct vps_lease *e)
+{
+	unsigned port;
+	char proto[4], extra;
+	if (sscanf(s, "%5u/%3s%c", &port, proto, &extra) == 2 && port > 0 && port < 65536 &&
+	    (!strcmp(proto, "tcp") || !strcmp(proto, "udp"))) {
+		e->port = (uint16_t)port;
+		e->udp = proto[0] == 'u';
+		return 0;
+	}
+	vps_err ignored = {0};
+	return vps_ip_parse(s, 0, 0, &e->ip, "lease", &ignored);
+}
+
+static int parse_line(char *line, struct vps_lease *e)
+{
+	char id[1100], br[IFNAMSIZ + 1], what[VPS_IP_STRLEN];
+	int root_at = 0;
+	*e = (struct vps_lease){0};
+	if (sscanf(line, "%1099s %16s %63s %n", id, br, what, &root_at) != 3 || !root_at ||
+	    !line[root_at] || strlen(br) >= IFNAMSIZ || parse_what(what, e) < 0)
+		return -EINVAL;
+	snprintf(e->bridge, IFNAMSIZ, "%s", br);
+	e->id = strdup(id);
+	e->root = strdup(line + root_at);
+	return e->id && e->root ? 0 : -ENOMEM;
+}
+
+static int push_parsed(struct vps_leases *l, char *line)
 {
 	if (l->n >= MAX_LEASES)
 		return -E2BIG;
@@ -57,28 +111,30 @@ static int push(struct vps_leases *l, const char *id, const char *bridge, const 
 	if (!v)
 		return -ENOMEM;
 	l->v = v;
-	v[l->n] = (struct vps_lease){.id = strdup(id), .ip = *ip};
-	if (!v[l->n].id)
-		return -ENOMEM;
-	snprintf(v[l->n].bridge, IFNAMSIZ, "%s", bridge);
+	int r = parse_line(line, &v[l->n]);
+	if (r < 0) {
+		free(v[l->n].id);
+		free(v[l->n].root);
+		return r;
+	}
 	l->n++;
 	return 0;
 }
 
-int vps_leases_load(const char *root, struct vps_leases *l, vps_err *err)
+int vps_leases_load(struct vps_leases *l, vps_err *err)
 {
-	char dir[4096];
-	int r = net_dir(root, dir, sizeof(dir), err);
+	char name[64];
+	int r = file_name(name, sizeof(name), err);
 	if (r < 0)
 		return r;
 	l->v = NULL;
 	l->n = 0;
-	_cleanup_close_ int dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(VPS_NET_LEASE_DIR, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	if (dfd < 0)
-		return errno == ENOENT ? 0 : vps_error(err, errno, "open %s", dir);
-	r = vps_read_file_at(dfd, "leases", 16 << 20, &text, &len, err);
+		return errno == ENOENT ? 0 : vps_error(err, errno, "open " VPS_NET_LEASE_DIR);
+	r = vps_read_file_at(dfd, name, 16 << 20, &text, &len, err);
 	if (r == -ENOENT) {
 		vps_err_clear(err);
 		return 0;
@@ -88,128 +144,53 @@ int vps_leases_load(const char *root, struct vps_leases *l, vps_err *err)
 	char *save = NULL;
 	unsigned lineno = 0;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char id[1100], br[IFNAMSIZ + 1], addr[VPS_IP_STRLEN];
-		struct vps_ip ip;
 		lineno++;
-		if (sscanf(line, "%1099s %16s %63s", id, br, addr) != 3 || strlen(br) >= IFNAMSIZ ||
-		    vps_ip_parse(addr, 0, 0, &ip, "lease", err) < 0) {
+		if ((r = push_parsed(l, line)) < 0) {
 			vps_leases_free(l);
-			return vps_errorx(err, EINVAL, "%s/leases:%u: malformed line", dir, lineno);
-		}
-		if ((r = push(l, id, br, &ip)) < 0) {
-			vps_leases_free(l);
-			return vps_error(err, -r, "%s/leases", dir);
+			return r == -EINVAL ? vps_errorx(err, EINVAL,
+							 VPS_NET_LEASE_DIR "/%s:%u: malformed line",
+							 name, lineno)
+					    : vps_error(err, -r, VPS_NET_LEASE_DIR "/%s", name);
 		}
 	}
 	return 0;
 }
 
-int vps_leases_save(const char *root, const struct vps_leases *l, vps_err *err)
+static void put_line(FILE *f, const struct vps_lease *e)
 {
-	char dir[4096], a[VPS_IP_STRLEN];
-	int r = net_dir(root, dir, sizeof(dir), err);
+	char a[VPS_IP_STRLEN];
+	if (e->port)
+		snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
+	else
+		vps_ip_str(&e->ip, true, a);
+	fprintf(f, "%s %s %s %s\n", e->id, e->port ? "-" : e->bridge, a, e->root);
+}
+
+int vps_leases_save(const struct vps_leases *l, vps_err *err)
+{
+	char name[64];
+	int r = file_name(name, sizeof(name), err);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(VPS_NET_LEASE_DIR, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (dfd < 0)
-		return vps_error(err, errno, "open %s", dir);
+		return vps_error(err, errno, "open " VPS_NET_LEASE_DIR);
+	if (l->n == 0) /* nothing held in this netns: no file left behind */
+		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT
+			   ? vps_error(err, errno, "remove " VPS_NET_LEASE_DIR "/%s", name)
+			   : 0;
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 	if (!f)
 		return vps_error(err, errno, "leases");
 	for (size_t i = 0; i < l->n; i++)
-		fprintf(f, "%s %s %s\n", l->v[i].id, l->v[i].bridge,
-			vps_ip_str(&l->v[i].ip, true, a));
+		put_line(f, &l->v[i]);
 	if (fclose(f) != 0) {
 		free(buf);
 		return vps_error(err, ENOMEM, "leases");
 	}
-	r = vps_write_atomic_at(dfd, "leases", buf, size, 0600, (uid_t)-1, (gid_t)-1, err);
+	r = vps_write_atomic_at(dfd, name, buf, size, 0600, (uid_t)-1, (gid_t)-1, err);
 	free(buf);
-	return r;
-}
-
-static const struct vps_lease *holder(const struct vps_leases *l, const struct vps_ip *ip,
-				      const char *except_id)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (vps_ip_equal(&l->v[i].ip, ip) && strcmp(l->v[i].id, except_id) != 0)
-			return &l->v[i];
-	return NULL;
-}
-
-static void drop(struct vps_leases *l, const char *id, bool *had)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].id, id) == 0) {
-			free(l->v[i].id);
-			*had = true;
-		} else {
-			l->v[j++] = l->v[i];
-		}
-	}
-	l->n = j;
-}
-
-/* The first free host number in gw's subnet (skipping the network address,
- * the gateway and the IPv4 broadcast address). */
-static int next_free(const struct vps_leases *l, const char *id, const struct vps_ip *gw,
-		     struct vps_ip *got)
-{
-	uint64_t span = vps_ip_span(gw);
-	for (uint64_t n = 1; n + 1 < span && n < MAX_LEASES + 2; n++) {
-		if (vps_ip_host(gw, n, got) < 0)
-			break;
-		if (!vps_ip_equal(got, gw) && !holder(l, got, id))
-			return 0;
-	}
-	return -ENOSPC;
-}
-
-int vps_lease_take(const char *root, const char *id, const char *bridge, const struct vps_ip *want,
-		   const struct vps_ip *gw, struct vps_ip *got, vps_err *err)
-{
-	struct vps_leases l;
-	char a[VPS_IP_STRLEN];
-	int r = vps_leases_load(root, &l, err);
-	if (r < 0)
-		return r;
-	const struct vps_lease *h;
-	if (want->family) {
-		*got = *want;
-		if ((h = holder(&l, want, id))) {
-			r = vps_errorx(err, EADDRINUSE, "address %s is already leased to %s",
-				       vps_ip_str(want, false, a), h->id);
-			goto out;
-		}
-	} else if (next_free(&l, id, gw, got) < 0) {
-		r = vps_errorx(err, ENOSPC, "no free address left in %s", vps_ip_str(gw, true, a));
-		goto out;
-	}
-	bool had = false;
-	drop(&l, id, &had);
-	if ((r = push(&l, id, bridge, got)) < 0) {
-		vps_error(err, -r, "lease");
-		goto out;
-	}
-	r = vps_leases_save(root, &l, err);
-out:
-	vps_leases_free(&l);
-	return r;
-}
-
-int vps_lease_release(const char *root, const char *id, bool *had, vps_err *err)
-{
-	struct vps_leases l;
-	*had = false;
-	int r = vps_leases_load(root, &l, err);
-	if (r < 0)
-		return r;
-	drop(&l, id, had);
-	if (*had)
-		r = vps_leases_save(root, &l, err);
-	vps_leases_free(&l);
 	return r;
 }

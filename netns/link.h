@@ -13,10 +13,10 @@ int vps_link_set(struct vps_nl *nl, int ifindex, bool up, unsigned mtu, int mast
 int vps_link_del(struct vps_nl *nl, const char *name);
 
 /* A veth pair: host_name stays here; the peer is created directly inside the
- * netns peer_netns_fd under peer_name (so it never exists on the host).
- * Returns -errno (-EEXIST when host_name is taken). */
+ * netns peer_netns_fd under peer_name (so it never exists on the host), with
+ * the MAC address peer_mac. Returns -errno (-EEXIST when host_name is taken). */
 int vps_veth_create(struct vps_nl *nl, const char *host_name, const char *peer_name,
-		    int peer_netns_fd, unsigned mtu);
+		    int peer_netns_fd, unsigned mtu, const unsigned char peer_mac[6]);
 
 /* Create bridge NAME (if missing): returns its ifindex, *created tells whether
  * this call made it (a concurrent creator's EEXIST counts as reuse).

@@ -1,5 +1,6 @@
 /* `vps net ls` and `vps net rm`: bridges, leases and nft tables as JSON. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ static bool wanted(const char *name, const struct vps_leases *l)
 	if (strcmp(name, VPS_NET_DEFAULT_BRIDGE) == 0)
 		return true;
 	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].bridge, name) == 0)
+		if (!l->v[i].port && strcmp(l->v[i].bridge, name) == 0)
 			return true;
 	return false;
 }
@@ -67,31 +68,44 @@ static int fill_bridges(struct vps_nl *nl, json_object *bridges)
 	return 0;
 }
 
+/* {"id","root","bridge","address"} or {"id","root","port":"8080/tcp"} */
+static json_object *lease_json(const struct vps_lease *e)
+{
+	char a[VPS_IP_STRLEN];
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(e->id));
+	json_object_object_add(o, "root", json_object_new_string(e->root));
+	if (e->port) {
+		snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
+		json_object_object_add(o, "port", json_object_new_string(a));
+		return o;
+	}
+	json_object_object_add(o, "bridge", json_object_new_string(e->bridge));
+	json_object_object_add(o, "address", json_object_new_string(vps_ip_str(&e->ip, true, a)));
+	return o;
+}
+
 int vps_net_list(const char *root, json_object **out, vps_err *err)
 {
 	struct vps_leases l = {0};
 	struct vps_nl nl = {0};
-	_cleanup_close_ int lock = vps_lease_lock(root, false, err);
+	(void)root; /* leases are host-wide: every root's are listed */
+	_cleanup_close_ int lock = vps_lease_lock(false, err);
 	if (lock < 0 && lock != -ENOENT)
 		return lock;
 	vps_err_clear(err);
-	int r = lock >= 0 ? vps_leases_load(root, &l, err) : 0;
+	int r = lock >= 0 ? vps_leases_load(&l, err) : 0;
 	if (r < 0)
 		return r;
 	json_object *o = json_object_new_object(), *bridges = json_object_new_array(),
-		    *leases = json_object_new_array(), *tables = json_object_new_array();
+		    *leases = json_object_new_array(), *tables = json_object_new_array(),
+		    *ports = json_object_new_array();
 	json_object_object_add(o, "bridges", bridges);
 	json_object_object_add(o, "leases", leases);
 	json_object_object_add(o, "nft_tables", tables);
-	for (size_t i = 0; i < l.n; i++) {
-		char a[VPS_IP_STRLEN];
-		json_object *e = json_object_new_object();
-		json_object_object_add(e, "id", json_object_new_string(l.v[i].id));
-		json_object_object_add(e, "bridge", json_object_new_string(l.v[i].bridge));
-		json_object_object_add(e, "address",
-				       json_object_new_string(vps_ip_str(&l.v[i].ip, true, a)));
-		json_object_array_add(leases, e);
-	}
+	json_object_object_add(o, "ports", ports);
+	for (size_t i = 0; i < l.n; i++)
+		json_object_array_add(l.v[i].port ? ports : leases, lease_json(&l.v[i]));
 	struct ctx c = {.nl = &nl, .l = &l, .bridges = bridges};
 	if ((r = vps_nl_open(&nl, -1, err)) < 0)
 		goto out;
@@ -119,13 +133,14 @@ int vps_net_bridge_remove(const char *root, const char *bridge, vps_err *err)
 {
 	struct vps_leases l = {0};
 	struct vps_nl nl;
-	_cleanup_close_ int lock = vps_lease_lock(root, false, err);
+	(void)root;
+	_cleanup_close_ int lock = vps_lease_lock(false, err);
 	if (lock < 0 && lock != -ENOENT)
 		return lock;
 	vps_err_clear(err);
-	int r = lock >= 0 ? vps_leases_load(root, &l, err) : 0;
+	int r = lock >= 0 ? vps_leases_load(&l, err) : 0;
 	for (size_t i = 0; r == 0 && i < l.n; i++)
-		if (strcmp(l.v[i].bridge, bridge) == 0)
+		if (!l.v[i].port && strcmp(l.v[i].bridge, bridge) == 0)
 			r = vps_errorx(err, EBUSY, "bridge %s: %s still has a lease on it", bridge,
 				       l.v[i].id);
 	vps_leases_free(&l);

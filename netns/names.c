@@ -31,6 +31,13 @@ void vps_net_table_name(const char *id, char *out, size_t size)
 		snprintf(out, size, "vps/%016llx", (unsigned long long)fnv1a(id));
 }
 
+void vps_net_mac(const struct vps_ip *ip4, unsigned char mac[6])
+{
+	mac[0] = 0x02; /* locally administered, unicast */
+	mac[1] = 0x56; /* 'V' */
+	memcpy(mac + 2, ip4->a, 4);
+}
+
 const char *vps_net_address(json_object *net, char *buf, size_t size)
 {
 	json_object *ip, *ip6;

@@ -77,11 +77,6 @@ static int run(const char *cmds, char **output, vps_err *err)
 	return r;
 }
 
-bool vps_nat_wanted(const struct vps_net_cfg *cfg)
-{
-	return cfg->nat || cfg->n_ports > 0;
-}
-
 static int forwarding_on(vps_err *err)
 {
 	const char *p = "/proc/sys/net/ipv4/ip_forward";
@@ -97,43 +92,50 @@ static int forwarding_on(vps_err *err)
 	return 0;
 }
 
-int vps_nat_apply(const char *t, const struct vps_net_cfg *cfg, const struct vps_ip *ip,
-		  vps_err *err)
+static void nat_rules(FILE *f, const char *t, const struct vps_net_cfg *cfg)
 {
 	char a[VPS_IP_STRLEN], net[VPS_IP_STRLEN];
 	struct vps_ip subnet;
 	vps_ip_host(&cfg->gw, 0, &subnet);
-	vps_ip_str(ip, false, a);
+	vps_ip_str(&cfg->ip, false, a);
 	vps_ip_str(&subnet, true, net);
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	if (!f)
-		return vps_error(err, errno, "nftables");
-	fprintf(f, "add table ip %s\n", t);
-	fprintf(f, "add chain ip %s post { type nat hook postrouting priority srcnat; }\n", t);
+	fprintf(f, "add chain inet %s post { type nat hook postrouting priority srcnat; }\n", t);
 	if (cfg->nat)
-		fprintf(f, "add rule ip %s post ip saddr %s ip daddr != %s masquerade\n", t, a,
+		fprintf(f, "add rule inet %s post ip saddr %s ip daddr != %s masquerade\n", t, a,
 			net);
 	if (cfg->n_ports) {
 		/* another VPS reaching a published port through a host address: the
 		 * reply must come back through the host, so masquerade that too */
 		fprintf(f,
-			"add rule ip %s post ip saddr %s ip daddr %s ct status dnat masquerade\n",
+			"add rule inet %s post ip saddr %s ip daddr %s ct status dnat masquerade\n",
 			t, net, a);
-		fprintf(f, "add chain ip %s pre { type nat hook prerouting priority dstnat; }\n",
+		fprintf(f, "add chain inet %s pre { type nat hook prerouting priority dstnat; }\n",
 			t);
-		fprintf(f, "add chain ip %s out { type nat hook output priority -100; }\n", t);
+		fprintf(f, "add chain inet %s out { type nat hook output priority -100; }\n", t);
 	}
 	for (unsigned i = 0; i < cfg->n_ports; i++) {
 		const struct vps_net_port *p = &cfg->ports[i];
 		const char *proto = p->udp ? "udp" : "tcp";
 		for (int c = 0; c < 2; c++)
-			fprintf(f,
-				"add rule ip %s %s ip daddr != 127.0.0.0/8 fib daddr type local %s "
-				"dport %u dnat to %s:%u\n",
-				t, c ? "out" : "pre", proto, p->host, a, p->vps);
+			fprintf(
+			    f,
+			    "add rule inet %s %s ip daddr != 127.0.0.0/8 fib daddr type local %s "
+			    "dport %u dnat ip to %s:%u\n",
+			    t, c ? "out" : "pre", proto, p->host, a, p->vps);
 	}
+}
+
+int vps_nat_apply(const char *t, const char *veth, const struct vps_net_cfg *cfg, vps_err *err)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	if (!f)
+		return vps_error(err, errno, "nftables");
+	fprintf(f, "add table inet %s\n", t);
+	if (cfg->nat || cfg->n_ports)
+		nat_rules(f, t, cfg);
+	vps_guard_rules(f, t, veth, cfg);
 	if (fclose(f) != 0) {
 		free(buf);
 		return vps_error(err, ENOMEM, "nftables");
@@ -141,33 +143,39 @@ int vps_nat_apply(const char *t, const struct vps_net_cfg *cfg, const struct vps
 	int r = run(buf, NULL, err);
 	free(buf);
 	if (r < 0)
-		return vps_error_wrap(err, "add table ip %s", t);
-	return forwarding_on(err);
+		return vps_error_wrap(err, "add tables inet/bridge %s", t);
+	return cfg->nat || cfg->n_ports ? forwarding_on(err) : 0;
 }
 
 int vps_nat_remove(const char *t, vps_err *err)
 {
-	char cmd[512];
-	/* "add" first makes the delete succeed when the table is already gone */
-	snprintf(cmd, sizeof(cmd), "add table ip %s\ndelete table ip %s\n", t, t);
+	char cmd[1024];
+	/* "add" first makes the delete succeed when the table is already gone;
+	 * `ip` is the family versions before the bridge guard used */
+	size_t n = 0;
+	for (int i = 0; i < 3; i++) {
+		const char *fam = i == 0 ? "inet" : i == 1 ? "bridge" : "ip";
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
+				      "add table %s %s\ndelete table %s %s\n", fam, t, fam, t);
+	}
 	int r = run(cmd, NULL, err);
-	return r < 0 ? vps_error_wrap(err, "delete table ip %s", t) : 0;
+	return r < 0 ? vps_error_wrap(err, "delete tables %s", t) : 0;
 }
 
 int vps_nat_tables(char **out, vps_err *err)
 {
 	_cleanup_free_ char *all = NULL;
-	int r = run("list tables ip\n", &all, err);
+	int r = run("list tables\n", &all, err);
 	if (r < 0)
 		return r;
-	/* lines "table ip NAME" */
+	/* lines "table FAMILY NAME": the inet ones (ip: made by older versions) */
 	size_t n = 0;
 	char *res = calloc(1, strlen(all) + 1), *save = NULL;
 	if (!res)
 		return vps_error(err, ENOMEM, "nftables");
 	for (char *l = strtok_r(all, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (strncmp(l, "table ip vps", 12) == 0)
-			n += (size_t)sprintf(res + n, "%s\n", l + 9);
+		if (strncmp(l, "table ip vps", 12) == 0 || strncmp(l, "table inet vps", 14) == 0)
+			n += (size_t)sprintf(res + n, "%s\n", strchr(l + 6, ' ') + 1);
 	*out = res;
 	return 0;
 }

@@ -8,7 +8,9 @@
  * spec must then ask for a new network namespace):
  *   org.vps.net.ip        "ADDR/PREFIX" (IPv4, e.g. "10.88.0.5/16") or "auto":
  *                         the next free address of the gateway's subnet, leased
- *                         under ROOT/@net (flock; freed on delete)
+ *                         host-wide (netns/lease.h; freed on delete). ADDR
+ *                         alone takes the gateway's /PREFIX, else the bridge's
+ *                         subnet holding it, else is refused
  *   org.vps.net.bridge    host bridge, created if missing (default "vps0")
  *   org.vps.net.gateway   "GW[/PREFIX]": the bridge's own address and the VPS's
  *                         default route (default: host 1 of the VPS's subnet;
@@ -27,6 +29,9 @@
  *   org.vps.net.dns       comma-separated nameservers for the VPS's
  *                         /etc/resolv.conf, or "none" to leave it alone
  *                         (default: the host's non-loopback nameservers)
+ *   org.vps.net.host-access "true": the VPS may reach every host service
+ *                         (default "false": replies, ICMP and DNS on the
+ *                         gateway only; netns/guard.c)
  * NAT or publishing set the host's net.ipv4.ip_forward to 1 (never back). */
 #pragma once
 #include <json-c/json.h>
@@ -35,15 +40,16 @@
 #include "specs/spec.h"
 #include "util/err.h"
 
-#define VPS_NET_IP	 "org.vps.net.ip"
-#define VPS_NET_BRIDGE	 "org.vps.net.bridge"
-#define VPS_NET_GATEWAY	 "org.vps.net.gateway"
-#define VPS_NET_IP6	 "org.vps.net.ip6"
-#define VPS_NET_GATEWAY6 "org.vps.net.gateway6"
-#define VPS_NET_MTU	 "org.vps.net.mtu"
-#define VPS_NET_NAT	 "org.vps.net.nat"
-#define VPS_NET_PUBLISH	 "org.vps.net.publish"
-#define VPS_NET_DNS	 "org.vps.net.dns"
+#define VPS_NET_IP	    "org.vps.net.ip"
+#define VPS_NET_BRIDGE	    "org.vps.net.bridge"
+#define VPS_NET_GATEWAY	    "org.vps.net.gateway"
+#define VPS_NET_IP6	    "org.vps.net.ip6"
+#define VPS_NET_GATEWAY6    "org.vps.net.gateway6"
+#define VPS_NET_MTU	    "org.vps.net.mtu"
+#define VPS_NET_NAT	    "org.vps.net.nat"
+#define VPS_NET_PUBLISH	    "org.vps.net.publish"
+#define VPS_NET_DNS	    "org.vps.net.dns"
+#define VPS_NET_HOST_ACCESS "org.vps.net.host-access"
 
 #define VPS_NET_DEFAULT_BRIDGE "vps0"
 #define VPS_NET_DEFAULT_GW     "10.88.0.1/16"

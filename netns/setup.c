@@ -3,6 +3,7 @@
  * so a failure at any point is undone by teardown of that same object. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,15 +59,18 @@ int vps_net_validate(const struct oci_spec *spec, vps_err *err)
 	return 0;
 }
 
-/* Bridge and lease, under the lease lock (so concurrent creates agree on both). */
-static int host_side(const char *root, const char *id, struct vps_net_cfg *c, struct vps_nl *nl,
+/* Bridge and leases, under the lease lock (so concurrent creates agree on both). */
+static int host_side(const struct vps_lease_owner *o, struct vps_net_cfg *c, struct vps_nl *nl,
 		     json_object *x, int *br_index, vps_err *err)
 {
-	_cleanup_close_ int lock = vps_lease_lock(root, true, err);
+	_cleanup_close_ int lock = vps_lease_lock(true, err);
 	if (lock < 0)
 		return lock;
 	bool created;
-	int r = *br_index = vps_bridge_ensure(nl, c->bridge, c->mtu, &created);
+	int r = vps_net_bridge_check(nl, c, err);
+	if (r < 0)
+		return r;
+	r = *br_index = vps_bridge_ensure(nl, c->bridge, c->mtu, &created);
 	if (r == -EMEDIUMTYPE)
 		return vps_errorx(err, EEXIST, "%s exists and is not a bridge", c->bridge);
 	if (r < 0)
@@ -81,14 +85,10 @@ static int host_side(const char *root, const char *id, struct vps_net_cfg *c, st
 		return vps_error(err, -r, "configure bridge %s", c->bridge);
 	if ((r = fail_after("bridge", err)) < 0)
 		return r;
-	struct vps_ip want = c->ip_auto ? (struct vps_ip){0} : c->ip;
-	if ((r = vps_lease_take(root, id, c->bridge, &want, &c->gw, &c->ip, err)) < 0)
-		return vps_error_wrap(err, "lease an address on %s", c->bridge);
+	if ((r = vps_lease_take(o, c, err)) < 0)
+		return vps_error_wrap(err, "lease on %s", c->bridge);
 	put_ip(x, "ip", &c->ip);
 	put_ip(x, "gateway", &c->gw);
-	if (c->ip6_auto && vps_ip_host(&c->gw6, vps_ip_hostnum(&c->ip), &c->ip6) < 0)
-		return vps_errorx(err, ERANGE,
-				  VPS_NET_IP6 ": auto: no room in the gateway6 prefix");
 	if (c->ip6.family) {
 		put_ip(x, "ip6", &c->ip6);
 		put_ip(x, "gateway6", &c->gw6);
@@ -117,7 +117,9 @@ static int vps_side(int nsfd, const struct vps_net_cfg *c, vps_err *err)
 	if ((r = vps_route_default(&nl, eth0, &c->gw)) < 0 ||
 	    (c->ip6.family && (r = vps_route_default(&nl, eth0, &c->gw6)) < 0))
 		goto out;
-	r = fail_after("route", err);
+	/* ping(8) with ICMP sockets, so the VPS needs no CAP_NET_RAW for it */
+	if ((r = fail_after("route", err)) == 0)
+		r = vps_net_sysctl_in(nsfd, "net/ipv4/ping_group_range", "0 2147483647", err);
 out:
 	vps_nl_close(&nl);
 	if (r < 0 && !err->code)
@@ -141,7 +143,7 @@ static int open_netns(pid_t pid, vps_err *err)
 	return fd;
 }
 
-static int setup(const char *root, const char *id, const struct oci_spec *spec, pid_t pid,
+static int setup(const struct vps_lease_owner *o, const struct oci_spec *spec, pid_t pid,
 		 struct vps_net_cfg *c, json_object *x, vps_err *err)
 {
 	struct vps_nl nl;
@@ -151,11 +153,13 @@ static int setup(const char *root, const char *id, const struct oci_spec *spec, 
 		return nsfd;
 	if ((r = vps_nl_open(&nl, -1, err)) < 0)
 		return r;
-	if ((r = host_side(root, id, c, &nl, x, &br, err)) < 0)
+	if ((r = host_side(o, c, &nl, x, &br, err)) < 0)
 		goto out;
 	char veth[IFNAMSIZ];
-	vps_net_veth_name(id, veth);
-	if ((r = vps_veth_create(&nl, veth, "eth0", nsfd, c->mtu)) < 0) {
+	unsigned char mac[6];
+	vps_net_veth_name(o->id, veth);
+	vps_net_mac(&c->ip, mac);
+	if ((r = vps_veth_create(&nl, veth, "eth0", nsfd, c->mtu, mac)) < 0) {
 		vps_error(err, -r, "create veth %s (VPS side eth0)", veth);
 		goto out;
 	}
@@ -167,14 +171,11 @@ static int setup(const char *root, const char *id, const struct oci_spec *spec, 
 	}
 	if ((r = fail_after("veth", err)) < 0 || (r = vps_side(nsfd, c, err)) < 0)
 		goto out;
-	if (vps_nat_wanted(c)) {
-		char table[96];
-		vps_net_table_name(id, table, sizeof(table));
-		put_str(x, "nft_table", table);
-		if ((r = vps_nat_apply(table, c, &c->ip, err)) < 0 ||
-		    (r = fail_after("nat", err)) < 0)
-			goto out;
-	}
+	char table[96];
+	vps_net_table_name(o->id, table, sizeof(table));
+	put_str(x, "nft_table", table);
+	if ((r = vps_nat_apply(table, veth, c, err)) < 0 || (r = fail_after("nat", err)) < 0)
+		goto out;
 	if (c->n_ports) {
 		json_object *ports = json_object_new_array();
 		for (unsigned i = 0; i < c->n_ports; i++) {
@@ -184,7 +185,7 @@ static int setup(const char *root, const char *id, const struct oci_spec *spec, 
 		}
 		json_object_object_add(x, "publish", ports);
 	}
-	const char *host = spec->hostname && *spec->hostname ? spec->hostname : id;
+	const char *host = spec->hostname && *spec->hostname ? spec->hostname : o->id;
 	if ((r = vps_net_write_etc(pid, host, c, &c->ip, &c->ip6, err)) < 0)
 		goto out;
 	r = fail_after("etc", err);
@@ -206,7 +207,10 @@ int vps_net_setup(const char *root, const char *id, const struct oci_spec *spec,
 	json_object *x = json_object_new_object();
 	if (!x)
 		return vps_error(err, ENOMEM, "network");
-	r = setup(root, id, spec, pid, &c, x, err);
+	char buf[PATH_MAX];
+	struct vps_lease_owner o;
+	vps_lease_owner_init(&o, buf, root, id);
+	r = setup(&o, spec, pid, &c, x, err);
 	if (r < 0) {
 		vps_err e2 = {0};
 		if (vps_net_teardown(root, id, x, &e2) < 0)

@@ -1,5 +1,6 @@
 /* vps_net_teardown: undo what setup recorded (or what the id implies). */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "netns/lease.h"
@@ -29,15 +30,18 @@ int vps_net_teardown(const char *root, const char *id, json_object *x, vps_err *
 	int ret = 0, r;
 	bool had = false;
 	/* without state, a lease says whether this VPS ever had networking */
-	_cleanup_close_ int lock = vps_lease_lock(root, false, &e);
+	char buf[PATH_MAX];
+	struct vps_lease_owner o;
+	vps_lease_owner_init(&o, buf, root, id);
+	_cleanup_close_ int lock = vps_lease_lock(false, &e);
 	if (lock == -ENOENT && !x)
 		return 0;
 	keep(lock == -ENOENT ? 0 : lock, err, &e, &ret);
 	if (lock >= 0) {
 		struct vps_leases l;
-		if ((r = vps_leases_load(root, &l, &e)) == 0) {
+		if ((r = vps_leases_load(&l, &e)) == 0) {
 			for (size_t i = 0; i < l.n; i++)
-				had |= strcmp(l.v[i].id, id) == 0;
+				had |= vps_lease_owned(&l.v[i], &o);
 			vps_leases_free(&l);
 		}
 		keep(r, err, &e, &ret);
@@ -67,7 +71,7 @@ int vps_net_teardown(const char *root, const char *id, json_object *x, vps_err *
 		vps_nl_close(&nl);
 	}
 	keep(r, err, &e, &ret);
-	if (lock >= 0 && (r = vps_lease_release(root, id, &had, &e)) < 0)
+	if (lock >= 0 && (r = vps_lease_release(&o, &had, &e)) < 0)
 		keep(r, err, &e, &ret);
 	return ret;
 }

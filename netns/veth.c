@@ -7,7 +7,7 @@
 #include "netns/link.h"
 
 int vps_veth_create(struct vps_nl *nl, const char *host_name, const char *peer_name,
-		    int peer_netns_fd, unsigned mtu)
+		    int peer_netns_fd, unsigned mtu, const unsigned char peer_mac[6])
 {
 	struct nlmsghdr *nlh =
 	    vps_nl_req(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
@@ -27,6 +27,7 @@ int vps_veth_create(struct vps_nl *nl, const char *host_name, const char *peer_n
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, peer_mac);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);

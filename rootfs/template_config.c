@@ -12,12 +12,13 @@
 #include "util/fileio.h"
 
 /* What a small system needs (login/su switch users, httpd binds port 80,
- * init kills its children, chown/chmod of its own files): docker's default set. */
+ * init kills its children, chown/chmod of its own files): docker's default set
+ * without CAP_NET_RAW (raw sockets forge frames on the bridge; ping uses ICMP
+ * sockets, allowed by the ping_group_range vps sets in the VPS's netns). */
 static const char *const vps_caps[] = {
-    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",	       "CAP_FOWNER",
-    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",	       "CAP_SETUID",
-    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-    "CAP_KILL",	   "CAP_AUDIT_WRITE"};
+    "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",	    "CAP_FOWNER",  "CAP_MKNOD",
+    "CAP_SETGID",     "CAP_SETUID",	  "CAP_SETFCAP",    "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT", "CAP_KILL",	  "CAP_AUDIT_WRITE"};
 
 static json_object *child(json_object *o, const char *key)
 {

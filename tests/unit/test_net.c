@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -178,15 +179,19 @@ static int link_exists(const char *name)
 	return r > 0;
 }
 
+/* address leases (not ports) of id; leases are host-wide, root is the owner's */
 static int leases_of(const char *root, const char *id)
 {
 	struct vps_leases l;
 	vps_err e;
+	char buf[PATH_MAX];
+	struct vps_lease_owner o;
 	int n = 0;
-	if (vps_leases_load(root, &l, &e) < 0)
+	vps_lease_owner_init(&o, buf, root, id);
+	if (vps_leases_load(&l, &e) < 0)
 		return -1;
 	for (size_t i = 0; i < l.n; i++)
-		n += strcmp(l.v[i].id, id) == 0;
+		n += vps_lease_owned(&l.v[i], &o) && !l.v[i].port;
 	vps_leases_free(&l);
 	return n;
 }
@@ -231,7 +236,7 @@ static void netns_tests(const char *tmp)
 	ok(a.pid > 0 && b.pid > 0, "two VPS children in their own netns");
 	int r = vps_net_setup(
 	    root, "net-a",
-	    spec_with(VPS_NET_IP, "auto", VPS_NET_IP6, "auto", VPS_NET_PUBLISH, "8080:80", NULL),
+	    spec_with(VPS_NET_IP, "auto", VPS_NET_IP6, "auto", VPS_NET_PUBLISH, "8081:80", NULL),
 	    a.pid, &xa, &e);
 	is_int(r, 0, "setup net-a (auto): %s", e.msg);
 	r = vps_net_setup(root, "net-b", spec_with(VPS_NET_IP, "10.88.0.77/16", NULL), b.pid, &xb,
@@ -242,7 +247,7 @@ static void netns_tests(const char *tmp)
 	       "net-a got .2 and ::2");
 	is_str(vps_net_address(xb, buf, sizeof(buf)), "10.88.0.77", "net-b got its static address");
 	ok(link_exists("vps0") == 1 && link_exists("vh-net-a") == 1, "bridge and host veth exist");
-	is_int(leases_of(root, "net-a"), 1, "net-a leased");
+	is_int(leases_of(root, "net-a"), 2, "net-a leased (IPv4 and IPv6)");
 	is_int(has_table("vps-net-a"), 1, "nft table vps-net-a exists");
 	snprintf(buf, sizeof(buf), "%s/hosts", etc);
 	ok(file_has(buf, "10.88.0.2\tnet-a") || file_has(buf, "10.88.0.77\tnet-b"),
