@@ -13,12 +13,15 @@
 
 /* What a small system needs (login/su switch users, httpd binds port 80,
  * init kills its children, chown/chmod of its own files): docker's default set
- * without CAP_NET_RAW (raw sockets forge frames on the bridge; ping uses ICMP
- * sockets, allowed by the ping_group_range vps sets in the VPS's netns). */
+ * without CAP_NET_RAW (raw sockets forge frames; iputils ping uses ICMP
+ * sockets, allowed by the ping_group_range vps sets in the VPS's netns). The
+ * busybox template alone keeps CAP_NET_RAW (the last entry): its ping only
+ * knows raw sockets, and the bridge guard (netns/guard.c) drops any frame
+ * whose MAC or source address is not the VPS's own. */
 static const char *const vps_caps[] = {
-    "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",	    "CAP_FOWNER",  "CAP_MKNOD",
-    "CAP_SETGID",     "CAP_SETUID",	  "CAP_SETFCAP",    "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-    "CAP_SYS_CHROOT", "CAP_KILL",	  "CAP_AUDIT_WRITE"};
+    "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",	     "CAP_FOWNER",  "CAP_MKNOD",
+    "CAP_SETGID",     "CAP_SETUID",	  "CAP_SETFCAP",     "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT", "CAP_KILL",	  "CAP_AUDIT_WRITE", "CAP_NET_RAW"};
 
 static json_object *child(json_object *o, const char *key)
 {
@@ -38,7 +41,7 @@ static json_object *str_array(const char *const *v, size_t n)
 	return a;
 }
 
-static void edit_process(json_object *p, const char *init, bool allow_setuid)
+static void edit_process(json_object *p, const char *init, bool allow_setuid, bool net_raw)
 {
 	json_object_object_add(p, "terminal", json_object_new_boolean(0));
 	const char *args[] = {init};
@@ -54,7 +57,8 @@ static void edit_process(json_object *p, const char *init, bool allow_setuid)
 	json_object *caps = json_object_new_object();
 	const char *sets[] = {"bounding", "effective", "permitted"};
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
-		json_object_object_add(caps, sets[i], str_array(vps_caps, ARRAY_SIZE(vps_caps)));
+		json_object_object_add(caps, sets[i],
+				       str_array(vps_caps, ARRAY_SIZE(vps_caps) - !net_raw));
 	json_object_object_add(p, "capabilities", caps);
 }
 
@@ -128,7 +132,8 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 		json_object_put(sc);
 		return vps_errorx(err, EINVAL, "internal: default config");
 	}
-	edit_process(child(cfg, "process"), init, o->allow_setuid);
+	bool busybox = !strcmp(o->tmpl ? o->tmpl : "busybox", "busybox");
+	edit_process(child(cfg, "process"), init, o->allow_setuid, busybox);
 	json_object_object_add(child(cfg, "root"), "readonly", json_object_new_boolean(0));
 	json_object_object_add(cfg, "hostname",
 			       json_object_new_string(o->hostname ? o->hostname : o->name));
