@@ -74,6 +74,9 @@ struct vps_child {
 int vps_spawn(struct vps_child *c, uint64_t ns_flags, int cgroup_fd, pid_t *pid, int *pidfd,
 	      vps_err *err);
 _Noreturn void vps_child_main(struct vps_child *c);
+/* exe_shield.c: move this process's image off the vps file and point
+ * /proc/self/exe at an empty sealed memfd (idempotent; see the file). */
+int vps_exe_shield(vps_err *err);
 
 /* child steps (each returns < 0 with err filled) */
 int vps_child_join_ns(struct vps_child *c, vps_err *err);
