@@ -115,7 +115,7 @@ static int bind_mount(const struct vps_mount_ctx *c, const struct oci_mount *m,
 #define STATX_MNT_ID 0x1000U
 #endif
 
-static uint64_t mnt_id(int fd)
+uint64_t vps_mnt_id(int fd)
 {
 	struct statx sx;
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
@@ -131,7 +131,7 @@ static int reopen_new_mount(const struct vps_mount_ctx *c, const struct oci_moun
 	int fd = vps_path_in_root(c->rootfs_fd, m->destination, err);
 	if (fd < 0)
 		return fd;
-	uint64_t under = mnt_id(target), now = mnt_id(fd);
+	uint64_t under = vps_mnt_id(target), now = vps_mnt_id(fd);
 	if (under && under == now) {
 		close(fd);
 		return vps_errorx(err, EAGAIN, "%s: the mount point changed during set-up", what);
@@ -246,6 +246,13 @@ int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_
 			r = bind_mount(c, m, &o, m->source, what, err);
 	} else if (type && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))) {
 		r = vps_mount_cgroup(c, m, &o, err);
+	} else if (vps_is_kernfs(type)) {
+		r = vps_mount_kernfs(c, m, &o, what, err);
+		/* a user namespace may not make a sysfs: fs_mount binds the host's */
+		if (r == -EPERM && c->in_userns && !strcmp(type, "sysfs")) {
+			vps_err_clear(err);
+			r = fs_mount(c, m, &o, what, err);
+		}
 	} else if (!type) {
 		r = vps_errorx(err, EINVAL, "%s: no type and not a bind mount", what);
 	} else {

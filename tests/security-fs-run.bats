@@ -71,3 +71,18 @@ setup() { need_vps_run; }
 	[ ! -L "$WORK/hostconsole" ]
 	"$VPS" --root "$ROOT" delete --force sfs-4 >/dev/null 2>&1 || true
 }
+
+# `vps create` with a /proc symlink in the rootfs: a clear error and nothing
+# left (no state, no cgroup, no process). Fails on a build that follows it.
+@test "vps create: a rootfs whose /proc is a symlink is refused, nothing left" {
+	make_rootfs "$WORK/p"
+	mkdir -p "$WORK/p/rootfs/inproc"
+	rmdir "$WORK/p/rootfs/proc"
+	ln -s /inproc "$WORK/p/rootfs/proc"
+	run "$VPS" --root "$ROOT" create --bundle "$WORK/p" sfs-proc
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/proc in the rootfs is or passes through a symlink"* ]]
+	[ ! -e "$ROOT/sfs-proc" ]
+	[ -z "$("$VPS" --root "$ROOT" list -q)" ]
+	[ -z "$(ls -A "$WORK/p/rootfs/inproc")" ]
+}
