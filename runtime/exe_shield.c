@@ -2,20 +2,25 @@
  * (the init until `start`, exec's child until its execve) run the vps image,
  * and a container process that may ptrace them (non-dumpable does not stop
  * CAP_SYS_PTRACE) can hold /proc/PID/exe open and rewrite the host's vps file
- * once vps exits. Before cloning, vps moves every mapping of its own file to
- * anonymous memory with the same contents and protections, and then (the
- * kernel allows it once the old file is unmapped) points its exe link at an
- * empty, sealed memfd: children inherit both, so no /proc/PID/exe, map_files
- * or mem of them leads to the host's binary. Costs one copy of the mapped
- * image in the vps process, no re-exec (crun and runc 1.1 re-exec a memfd copy;
- * see bench/RESULTS.md). */
+ * once vps exits. Before cloning, vps takes every mapping of its own file off
+ * the host's mount: the pages nobody wrote (text, rodata) are mapped again,
+ * same offsets, from a private read-only bind of the binary (runc 1.2 protects
+ * its binary with a read-only bind too, then re-execs it; vps does not need
+ * to), the written ones (relro, data) move to anonymous memory with the same
+ * bytes. Then (the kernel allows it once the old path is unmapped) the exe
+ * link is pointed at an empty, sealed memfd. Children inherit all of it: no
+ * /proc/PID/exe leads to the binary, and map_files only to the read-only
+ * bind (EROFS). Without the bind (no CAP_SYS_ADMIN), everything is copied.
+ * Costs in bench/RESULTS.md. */
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <linux/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -31,10 +36,75 @@
 #endif
 
 struct region {
-	unsigned long start, end;
+	unsigned long start, end, offset;
 	int prot;
 };
 #define MAX_REGIONS 16
+
+/* Page ranges of the main program the loader never writes: PT_LOAD without
+ * PF_W, minus pages shared with a writable or RELRO segment. */
+struct pristine {
+	unsigned long ro[MAX_REGIONS][2], rw[MAX_REGIONS][2];
+	size_t n_ro, n_rw;
+};
+
+static int textrel(void)
+{
+	for (const ElfW(Dyn) *d = _DYNAMIC; d && d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_TEXTREL ||
+		    (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
+			return 1;
+	return 0;
+}
+
+static int main_phdrs(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct pristine *p = data;
+	unsigned long pg = (unsigned long)getpagesize();
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *h = &info->dlpi_phdr[i];
+		if (h->p_type != PT_LOAD && h->p_type != PT_GNU_RELRO)
+			continue;
+		bool written = h->p_type == PT_GNU_RELRO || (h->p_flags & PF_W);
+		unsigned long *r = written ? (p->n_rw < MAX_REGIONS ? p->rw[p->n_rw++] : NULL)
+					   : (p->n_ro < MAX_REGIONS ? p->ro[p->n_ro++] : NULL);
+		if (!r)
+			return 1;
+		unsigned long a = info->dlpi_addr + h->p_vaddr;
+		r[0] = a & ~(pg - 1);
+		r[1] = (a + h->p_memsz + pg - 1) & ~(pg - 1);
+	}
+	return 1; /* the first object is the main program: stop */
+}
+
+static bool is_pristine(const struct pristine *p, const struct region *g)
+{
+	bool in = false;
+	for (size_t i = 0; i < p->n_ro; i++)
+		in |= g->start >= p->ro[i][0] && g->end <= p->ro[i][1];
+	for (size_t i = 0; i < p->n_rw; i++)
+		if (g->start < p->rw[i][1] && g->end > p->rw[i][0])
+			return false;
+	return in;
+}
+
+/* The binary through a private, detached, read-only bind of it. */
+static int ro_binary(void)
+{
+	_cleanup_close_ int tree =
+	    open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return -errno;
+	struct mount_attr a = {.attr_set =
+				   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		return -errno;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", tree);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
 
 /* An empty memfd, sealed against any change, open read-only (the kernel denies
  * an exe link to a file open for writing). */
@@ -81,7 +151,7 @@ static int exe_regions(struct region *reg, size_t *n, vps_err *err)
 		if (*n == MAX_REGIONS)
 			return vps_errorx(err, E2BIG, "exe shield: more than %d mappings of vps",
 					  MAX_REGIONS);
-		reg[*n] = (struct region){s, e,
+		reg[*n] = (struct region){s, e, off,
 					  (perm[0] == 'r' ? PROT_READ : 0) |
 					      (perm[1] == 'w' ? PROT_WRITE : 0) |
 					      (perm[2] == 'x' ? PROT_EXEC : 0)};
@@ -148,6 +218,15 @@ static int set_exe(int fd, vps_err *err)
 	return 0;
 }
 
+/* Map the same file pages again from the read-only bind, in place. */
+static int move_to_ro(const struct region *g, int ro, vps_err *err)
+{
+	if (mmap((void *)g->start, g->end - g->start, g->prot, MAP_PRIVATE | MAP_FIXED, ro,
+		 (off_t)g->offset) == MAP_FAILED)
+		return vps_error(err, errno, "exe shield: map vps read-only");
+	return 0;
+}
+
 int vps_exe_shield(vps_err *err)
 {
 	struct region reg[MAX_REGIONS];
@@ -158,9 +237,18 @@ int vps_exe_shield(vps_err *err)
 	_cleanup_close_ int fd = sealed_empty_fd(err);
 	if (fd < 0)
 		return fd;
-	for (size_t i = 0; i < n; i++)
-		if ((r = move_to_anon(&reg[i], err)) < 0)
+	struct pristine p = {0};
+	_cleanup_close_ int ro = textrel() ? -1 : ro_binary();
+	if (ro >= 0)
+		dl_iterate_phdr(main_phdrs, &p);
+	for (size_t i = 0; i < n; i++) {
+		if (ro >= 0 && is_pristine(&p, &reg[i]))
+			r = move_to_ro(&reg[i], ro, err);
+		else
+			r = move_to_anon(&reg[i], err);
+		if (r < 0)
 			return r;
+	}
 	r = set_exe(fd, err);
 	if (r == -EPERM && geteuid() != 0) {
 		/* rootless: the container cannot write a file the caller may
