@@ -9,7 +9,9 @@
  *     has exited, reopen each for writing through /proc/self/fd and write:
  *     "wrote TARGET" when that worked (the runtime's binary was overwritten);
  *   - with HOSTPATH, open /proc/PID/root/HOSTPATH: "hostroot PID" when the
- *     process still had the host's root.
+ *     process still had the host's root;
+ *   - "hostcaps PID" when its permitted capabilities exceed the watcher's own
+ *     bounding set (it still held the runtime's, so ptrace would hand them over).
  * "denied N" counts the attempts the kernel refused. Exit 0. */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +27,24 @@ static int held[MAX_HELD], n_held;
 static char held_name[MAX_HELD][512];
 static long denied, exposed, shielded;
 
+static unsigned long long cap_field(int pid, const char *field)
+{
+	char path[64], line[256];
+	unsigned long long v = 0;
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	FILE *f = fopen(path, "r");
+	size_t l = strlen(field);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, l))
+			v = strtoull(line + l, NULL, 16);
+	if (f)
+		fclose(f);
+	return v;
+}
+
 static void probe(int pid, const char *hostpath)
 {
 	char path[64], target[512];
@@ -38,6 +58,9 @@ static void probe(int pid, const char *hostpath)
 	target[n] = '\0';
 	if (strstr(target, "busybox") || strstr(target, "exe_watch"))
 		return;
+	unsigned long long prm = cap_field(pid, "CapPrm:");
+	if (prm & ~cap_field(0, "CapBnd:"))
+		printf("hostcaps %d %llx\n", pid, prm);
 	if (hostpath) {
 		char root[4200];
 		snprintf(root, sizeof(root), "/proc/%d/root%s", pid, hostpath);
