@@ -79,9 +79,12 @@ setup() { need_vps_run; }
 	mkdir -p "$WORK/p/rootfs/inproc"
 	rmdir "$WORK/p/rootfs/proc"
 	ln -s /inproc "$WORK/p/rootfs/proc"
-	run "$VPS" --root "$ROOT" create --bundle "$WORK/p" sfs-proc
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"/proc in the rootfs is or passes through a symlink"* ]]
+	# stdio on a file: a build that creates it leaves an init holding it
+	local st=0
+	"$VPS" --root "$ROOT" create --bundle "$WORK/p" sfs-proc </dev/null >"$WORK/p.out" 2>&1 || st=$?
+	cat "$WORK/p.out"
+	[ "$st" -ne 0 ]
+	grep -q "/proc in the rootfs is or passes through a symlink" "$WORK/p.out"
 	[ ! -e "$ROOT/sfs-proc" ]
 	[ -z "$("$VPS" --root "$ROOT" list -q)" ]
 	[ -z "$(ls -A "$WORK/p/rootfs/inproc")" ]

@@ -80,7 +80,9 @@ teardown_file() { vps_teardown_file; }
 	run rr -d "$r" true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"/sys in the rootfs is not a directory"* ]]
-	[ -z "$(ls -A "$r/inproc" "$r/insys" "$WORK/hostproc")" ]
+	for d in "$r/inproc" "$r/insys" "$WORK/hostproc"; do
+		[ -z "$(ls -A "$d")" ]
+	done
 }
 
 # The default masked and read-only paths reach the procfs the container sees.
