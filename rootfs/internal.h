@@ -44,10 +44,14 @@ int vps_mntopts_add_data(struct vps_mntopts *o, const char *w, vps_err *err);
 int vps_copyup(int src_dir, int dst_dir, const char *what, vps_err *err);
 
 /* mount.c */
+struct vps_kernfs_fds {
+	int proc, sys; /* the procfs/sysfs vps attached at /proc and /sys, or -1 */
+};
 struct vps_mount_ctx {
 	int rootfs_fd;
 	const struct oci_spec *spec;
 	bool in_userns, new_cgroupns;
+	struct vps_kernfs_fds *kfs; /* filled by proc/sysfs mounts; NULL: not kept */
 };
 int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_err *err);
 /* The read-only flag of the spec's tmpfs and /dev mounts, which vps_mount_one
@@ -58,6 +62,8 @@ int vps_attach_tree(int tree, int target_fd, const struct vps_mntopts *o, const 
 		    vps_err *err);
 /* Apply o's recursive attributes and propagation to the mount whose root is fd. */
 int vps_mount_apply_attrs(int fd, const struct vps_mntopts *o, const char *what, vps_err *err);
+/* The mount id of the mount fd is on (0 if the kernel cannot say). */
+uint64_t vps_mnt_id(int fd);
 /* mount(2) of a filesystem on the O_PATH fd target. */
 int vps_mount_fs_at(const char *source, int target_fd, const char *type, unsigned long flags,
 		    const char *data, const char *what, vps_err *err);
@@ -78,9 +84,17 @@ int vps_dev_mount_tmpfs(const struct vps_mount_ctx *c, vps_err *err);
 int vps_dev_mount_extra(const struct vps_mount_ctx *c, vps_err *err);
 int vps_dev_populate(const struct vps_mount_ctx *c, vps_err *err);
 
+/* kernfs.c: proc and sysfs on a symlink-free directory target, through
+ * fsmount; the mount fd is kept in c->kfs for /proc and /sys. */
+bool vps_is_kernfs(const char *type);
+int vps_mount_kernfs(const struct vps_mount_ctx *c, const struct oci_mount *m,
+		     const struct vps_mntopts *o, const char *what, vps_err *err);
+/* fd is a procfs (NAME "/proc") or sysfs and still the mount NAME shows. */
+int vps_kernfs_check(int rootfs_fd, int fd, const char *name, vps_err *err);
+
 /* masked.c */
-int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
-int vps_readonly_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err);
+int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, vps_err *err);
+int vps_readonly_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, vps_err *err);
 
 /* The id of the mount fd is on (statx STATX_MNT_ID; 0 if unknown). */
 uint64_t vps_mnt_id(int fd);

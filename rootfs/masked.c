@@ -1,12 +1,19 @@
 /* linux.maskedPaths and linux.readonlyPaths, applied inside the rootfs before
- * pivot_root. Masking binds the container's /dev/null (checked to really be the
- * null device, and used through the checked fd so it cannot be swapped) over
- * files and an empty read-only tmpfs over directories; missing paths are
- * skipped. Read-only paths are bound onto themselves and made read-only, which
- * keeps nosuid/nodev/noexec as they were. */
+ * pivot_root. Paths under /proc and /sys are resolved from the fd of the
+ * procfs (sysfs) vps mounted there (kernfs.c), never by name through the
+ * rootfs, after checking that /proc (/sys) still shows that filesystem.
+ * Masking binds the container's /dev/null (checked to really be the null
+ * device, and used through the checked fd so it cannot be swapped) over files
+ * and an empty read-only tmpfs over directories; missing paths are skipped,
+ * except entries every procfs has (a fresh procfs cannot lack them). Read-only
+ * paths are bound onto themselves and made read-only, which keeps
+ * nosuid/nodev/noexec as they were. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -14,20 +21,79 @@
 #include "rootfs/rootfs.h"
 #include "util/cleanup.h"
 
-static int open_existing(int rootfs_fd, const char *path, int *fd, vps_err *err)
+/* Entries proc_root_init always makes. */
+static bool proc_must_exist(const char *rel)
 {
-	*fd = vps_open_in_root(rootfs_fd, path, O_PATH, 0, err);
-	if (*fd == -ENOENT) {
-		vps_err_clear(err);
+	static const char *const always[] = {"sys", "fs", "bus"};
+	size_t len = strcspn(rel, "/");
+	if (rel[len] && rel[len + 1]) /* deeper than one level */
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++)
+		if (strlen(always[i]) == len && !strncmp(rel, always[i], len))
+			return true;
+	return false;
+}
+
+/* PATH under the kernel filesystem mounted at FS (fd kfd), or -1. */
+static int under(const char *path, const char *fs, int kfd, const char **rel)
+{
+	size_t l = strlen(fs);
+	if (kfd < 0 || strncmp(path, fs, l) || path[l] != '/')
+		return -1;
+	*rel = path + l;
+	while (**rel == '/')
+		(*rel)++;
+	return kfd;
+}
+
+static int open_beneath(int dirfd, const char *rel)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	long fd = syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* 1 with *fd open (O_PATH), 0 when the path does not exist. */
+static int open_existing(const struct vps_mount_ctx *c, const char *path, int *fd, vps_err *err)
+{
+	const char *rel = NULL;
+	int kfd = c->kfs ? under(path, "/proc", c->kfs->proc, &rel) : -1;
+	bool proc = kfd >= 0;
+	if (kfd < 0 && c->kfs)
+		kfd = under(path, "/sys", c->kfs->sys, &rel);
+	if (kfd < 0) {
+		*fd = vps_open_in_root(c->rootfs_fd, path, O_PATH, 0, err);
+		if (*fd == -ENOENT)
+			vps_err_clear(err);
+	} else if ((*fd = open_beneath(kfd, rel)) < 0 &&
+		   (*fd != -ENOENT || (proc && proc_must_exist(rel))))
+		return vps_error(err, -*fd, "open %s in the %s vps mounted", path,
+				 proc ? "procfs" : "sysfs");
+	if (*fd == -ENOENT)
 		return 0;
-	}
 	return *fd < 0 ? *fd : 1;
 }
 
-int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err)
+/* /proc and /sys still show the filesystems masked paths are resolved from. */
+static int check_kernfs(const struct vps_mount_ctx *c, vps_err *err)
+{
+	int r = 0;
+	if (c->kfs && c->kfs->proc >= 0)
+		r = vps_kernfs_check(c->rootfs_fd, c->kfs->proc, "/proc", err);
+	if (r == 0 && c->kfs && c->kfs->sys >= 0)
+		r = vps_kernfs_check(c->rootfs_fd, c->kfs->sys, "/sys", err);
+	return r;
+}
+
+int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, vps_err *err)
 {
 	if (!n)
 		return 0;
+	int rootfs_fd = c->rootfs_fd;
+	int r = check_kernfs(c, err);
+	if (r < 0)
+		return vps_error_wrap(err, "masked paths");
 	_cleanup_close_ int null =
 	    vps_open_in_root(rootfs_fd, "/dev/null", O_PATH | O_NOFOLLOW, 0, err);
 	if (null < 0)
@@ -41,7 +107,7 @@ int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err)
 				  "device (char 1:3)");
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int fd = -1;
-		int r = open_existing(rootfs_fd, paths[i], &fd, err);
+		r = open_existing(c, paths[i], &fd, err);
 		if (r <= 0) {
 			if (r < 0)
 				return vps_error_wrap(err, "masked path");
@@ -68,11 +134,14 @@ int vps_mask_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err)
 	return 0;
 }
 
-int vps_readonly_paths(int rootfs_fd, char *const *paths, size_t n, vps_err *err)
+int vps_readonly_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, vps_err *err)
 {
+	int r = n ? check_kernfs(c, err) : 0;
+	if (r < 0)
+		return vps_error_wrap(err, "readonly paths");
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int fd = -1;
-		int r = open_existing(rootfs_fd, paths[i], &fd, err);
+		r = open_existing(c, paths[i], &fd, err);
 		if (r <= 0) {
 			if (r < 0)
 				return vps_error_wrap(err, "readonly path");

@@ -306,6 +306,13 @@ int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_
 			r = bind_mount(c, m, &o, m->source, what, err);
 	} else if (type && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))) {
 		r = vps_mount_cgroup(c, m, &o, err);
+	} else if (vps_is_kernfs(type)) {
+		r = vps_mount_kernfs(c, m, &o, what, err);
+		/* a user namespace may not make a sysfs: fs_mount binds the host's */
+		if (r == -EPERM && c->in_userns && !strcmp(type, "sysfs")) {
+			vps_err_clear(err);
+			r = fs_mount(c, m, &o, what, err);
+		}
 	} else if (!type) {
 		r = vps_errorx(err, EINVAL, "%s: no type and not a bind mount", what);
 	} else {

@@ -32,6 +32,12 @@ static bool is_bind(const struct oci_mount *m)
 	return false;
 }
 
+static void close_kernfs(struct vps_kernfs_fds *k)
+{
+	vps_closep(&k->proc);
+	vps_closep(&k->sys);
+}
+
 static int enter_rootfs(const struct oci_spec *spec, const struct vps_rootfs_opts *o, int rootfs_fd,
 			vps_err *err)
 {
@@ -84,10 +90,12 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 	if (rootfs_fd < 0)
 		return vps_error(err, errno, "open the rootfs %s", o->rootfs);
 
+	_cleanup_(close_kernfs) struct vps_kernfs_fds kfs = {-1, -1};
 	struct vps_mount_ctx c = {.rootfs_fd = rootfs_fd,
 				  .spec = spec,
 				  .in_userns = o->in_userns,
-				  .new_cgroupns = o->new_cgroupns};
+				  .new_cgroupns = o->new_cgroupns,
+				  .kfs = &kfs};
 	const struct oci_mount *devm = find_mount(spec, "/dev");
 	if (!devm)
 		r = vps_dev_mount_tmpfs(&c, err);
@@ -100,9 +108,9 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 	if (r == 0)
 		r = vps_mount_finish_ro(&c, err);
 	if (r == 0 && spec->has_linux) {
-		r = vps_mask_paths(rootfs_fd, spec->lx.masked_paths, spec->lx.n_masked_paths, err);
+		r = vps_mask_paths(&c, spec->lx.masked_paths, spec->lx.n_masked_paths, err);
 		if (r == 0)
-			r = vps_readonly_paths(rootfs_fd, spec->lx.readonly_paths,
+			r = vps_readonly_paths(&c, spec->lx.readonly_paths,
 					       spec->lx.n_readonly_paths, err);
 	}
 	if (r == 0 && o->before_pivot)

@@ -19,6 +19,10 @@ int vps_spawn(struct vps_child *c, uint64_t ns_flags, int cgroup_fd, pid_t *pid,
 	      vps_err *err)
 {
 	int pfd = -1;
+	/* the child must never show the host's vps file as its exe */
+	int sr = vps_exe_shield(err);
+	if (sr < 0)
+		return sr;
 	struct clone_args a;
 	memset(&a, 0, sizeof(a));
 	a.flags = ns_flags | CLONE_PIDFD;

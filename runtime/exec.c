@@ -88,6 +88,11 @@ static int join_target(struct ectx *c, int *child_flags, vps_err *err)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return vps_error(err, errno, "prctl(PR_SET_DUMPABLE)");
 	int for_children = flags & (CLONE_NEWPID | CLONE_NEWTIME);
+	*child_flags = flags;
+	if (!c->paused)
+		return 0; /* the helper joins them and forks (exec_pidns.c) */
+	/* paused: the helper would be frozen before it could fork; nothing in
+	 * the container runs to see our child before resume */
 	if (for_children && setns(c->pidfd, for_children) < 0)
 		return vps_error(err, errno, "join the container's pid namespace");
 	*child_flags = flags & ~for_children;
@@ -101,7 +106,7 @@ static int drive(struct ectx *c, vps_err *err)
 		return r;
 	if (c->paused)
 		return 0; /* frozen until resume: its exec result cannot be awaited */
-	for (int guard = 0; guard < 16; guard++) {
+	for (int guard = 0; guard < 17; guard++) {
 		struct vps_sync_msg m;
 		if ((r = vps_sync_recv(c->sync[0], &m, err)) <= 0)
 			return r; /* 0: closed on exec, the process runs */
@@ -117,6 +122,8 @@ static int drive(struct ectx *c, vps_err *err)
 			if (r >= 0 &&
 			    (r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0, -1)) < 0)
 				r = vps_error(err, -r, "sync");
+		} else if (m.type == VPS_SYNC_PID) {
+			r = vps_exec_take_over(&c->pid, &c->child_pidfd, m.code, c->sync[0], err);
 		} else if (m.type == VPS_SYNC_SECCOMP) {
 			char *js = vps_state_oci_json(c->st);
 			r = vps_seccomp_send_listener(c->spec->lx.seccomp, m.fd, js, err);
@@ -142,6 +149,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .barrier_fd = -1,
 	    .join_pidfd = c->pidfd,
 	    .join_flags = child_flags,
+	    .fork_into_pidns = (child_flags & (CLONE_NEWPID | CLONE_NEWTIME)) != 0,
 	    .root_fd = c->root_fd,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,

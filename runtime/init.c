@@ -119,6 +119,14 @@ static int install_seccomp(struct vps_child *c, vps_err *err)
 	return 0;
 }
 
+/* The init and a terminal exec lead their own session, with the pty. */
+static int session_console(struct vps_child *c, vps_err *err)
+{
+	if ((c->proc->terminal || !c->exec_mode) && setsid() < 0)
+		return vps_error(err, errno, "setsid");
+	return vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err);
+}
+
 static int child_setup(struct vps_child *c, const char **state_json, vps_err *err)
 {
 	struct vps_sync_msg go;
@@ -139,11 +147,8 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		return r;
 	if ((r = vps_child_join_ns(c, err)) < 0)
 		return r;
-	if (!c->exec_mode && (r = setup_namespaces(c, *state_json, err)) < 0)
-		return r;
-	if ((c->proc->terminal || !c->exec_mode) && setsid() < 0)
-		return vps_error(err, errno, "setsid");
-	if ((r = vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err)) < 0)
+	if (!c->exec_mode &&
+	    ((r = setup_namespaces(c, *state_json, err)) < 0 || (r = session_console(c, err)) < 0))
 		return r;
 	if ((r = vps_child_limits(c->exec_mode ? NULL : c->spec, c->proc, err)) < 0)
 		return r;
@@ -155,6 +160,11 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		return r;
 	if (c->proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return vps_error(err, errno, "no_new_privs");
+	/* exec: only now, with the process's own credentials, does it appear in
+	 * the container's pid namespace (exec_pidns.c) */
+	if (c->exec_mode &&
+	    ((r = vps_child_fork_into_pidns(c, err)) < 0 || (r = session_console(c, err)) < 0))
+		return r;
 	return 0;
 }
 

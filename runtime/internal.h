@@ -24,6 +24,7 @@ enum vps_sync_type {
 	VPS_SYNC_SECCOMP,    /* child -> parent: the seccomp notify fd (SCM_RIGHTS) */
 	VPS_SYNC_READY,	     /* child -> parent: set up, waiting on the exec barrier */
 	VPS_SYNC_ERROR,	     /* child -> parent: code + message */
+	VPS_SYNC_PID,	     /* exec helper -> parent: code = the process's pid */
 };
 #define VPS_SYNC_MAX (256 * 1024)
 
@@ -61,6 +62,7 @@ struct vps_child {
 	int barrier_fd;		    /* create: listening socket; exec: -1 */
 	int join_pidfd, join_flags; /* exec: setns(pidfd, flags) */
 	int root_fd;		    /* exec: the init's root (O_PATH) */
+	bool fork_into_pidns;	    /* exec: join_flags hold pid/time: fork after joining */
 	int ns_fds[OCI_NS_MAX];	    /* create: namespaces joined by path, else -1 */
 	unsigned preserve_fds;
 	const struct vps_seccomp *seccomp;
@@ -74,6 +76,13 @@ struct vps_child {
 int vps_spawn(struct vps_child *c, uint64_t ns_flags, int cgroup_fd, pid_t *pid, int *pidfd,
 	      vps_err *err);
 _Noreturn void vps_child_main(struct vps_child *c);
+/* exec_pidns.c: exec's helper forks the process into the joined pid/time
+ * namespaces (child returns 0, helper exits); the parent takes it over. */
+int vps_child_fork_into_pidns(struct vps_child *c, vps_err *err);
+int vps_exec_take_over(pid_t *pid, int *pidfd, pid_t child, int sync_fd, vps_err *err);
+/* exe_shield.c: move this process's image off the vps file and point
+ * /proc/self/exe at an empty sealed memfd (idempotent; see the file). */
+int vps_exe_shield(vps_err *err);
 
 /* child steps (each returns < 0 with err filled) */
 int vps_child_join_ns(struct vps_child *c, vps_err *err);

@@ -66,7 +66,7 @@ teardown_file() { core_teardown_file; }
 	sum=$(sha256sum <"$WORK/vps-copy")
 	b=$(core_bundle exe1 sleep 100000)
 	"$WORK/vps-copy" --root "$ROOT" create --bundle "$b" core-exe1 </dev/null >/dev/null 2>&1
-	[[ "$(readlink /proc/$(v state core-exe1 | jq .pid)/exe)" == */vps-copy ]]
+	[[ "$(readlink /proc/$(v state core-exe1 | jq .pid)/exe)" == /memfd:* ]]
 	run v exec core-exe1 sh -c 'readlink /proc/1/exe; cat /proc/1/exe >/dev/null && echo READ; echo x >>/proc/1/exe && echo WROTE; ls /proc/1/fd'
 	[[ "$output" != *vps-copy* ]]
 	[[ "$output" != *READ* ]]
@@ -98,4 +98,59 @@ teardown_file() { core_teardown_file; }
 	! grep -q '^exposed' "$b/rootfs/tmp/watch.out"
 	[ "$(sha256sum <"$WORK/vps-copy2")" = "$sum" ]
 	v delete --force core-exe2
+}
+
+# The same attack by a container process that holds CAP_SYS_PTRACE (which
+# overrides non-dumpable): it keeps the created init's exe open and, once the
+# init has exec'd and the creating vps is gone, reopens it for writing. The
+# exe must be vps's sealed memfd, never the host's binary, and the binary
+# must be unchanged. Fails without runtime/exe_shield.c (the copy is overwritten).
+@test "core-security: CAP_SYS_PTRACE cannot reach the vps binary through a created init's exe (CVE-2019-5736)" {
+	cp "$VPS" "$WORK/vps-copy3"
+	sum=$(sha256sum <"$WORK/vps-copy3")
+	b=$(core_bundle exe3 sleep 100000)
+	"$WORK/vps-copy3" --root "$ROOT" create --bundle "$b" core-exe3 </dev/null >/dev/null 2>&1
+	initexe=$(readlink /proc/$(v state core-exe3 | jq .pid)/exe)
+	vbg exec -d --cap CAP_SYS_PTRACE core-exe3 sh -c '
+		exec 3</proc/1/exe; readlink /proc/1/exe >/tmp/link; touch /tmp/held
+		while [ ! -e /tmp/go ]; do sleep 0.05; done
+		echo PWNED >/proc/self/fd/3 && echo WROTE >>/tmp/res; echo done >>/tmp/res'
+	for i in $(seq 50); do [ -e "$b/rootfs/tmp/held" ] && break; sleep 0.1; done
+	[ -e "$b/rootfs/tmp/held" ]
+	v start core-exe3
+	touch "$b/rootfs/tmp/go"
+	for i in $(seq 50); do grep -q done "$b/rootfs/tmp/res" 2>/dev/null && break; sleep 0.1; done
+	cat "$b/rootfs/tmp/link" "$b/rootfs/tmp/res"
+	grep -q done "$b/rootfs/tmp/res"
+	[[ "$(cat "$b/rootfs/tmp/link")" == /memfd:* ]]
+	! grep -q WROTE "$b/rootfs/tmp/res"
+	[ "$(sha256sum <"$WORK/vps-copy3")" = "$sum" ]
+	[[ "$initexe" == /memfd:* ]]
+	v delete --force core-exe3
+}
+
+# exec's child with a CAP_SYS_PTRACE watcher in the container: every exec'ing
+# child it catches must show the sealed memfd as its exe, writing the held exes
+# after the execs must not reach the binary, and none may be seen with the
+# host's root or capabilities beyond the container's. Fails without the shield
+# ("exposed", "wrote", checksum) and without exec_pidns.c ("hostroot",
+# "hostcaps": the child was cloned into the pid namespace first).
+@test "core-security: CAP_SYS_PTRACE cannot reach the vps binary, the host root or host caps through exec's child (CVE-2019-5736)" {
+	cp "$VPS" "$WORK/vps-copy4"
+	sum=$(sha256sum <"$WORK/vps-copy4")
+	b=$(core_bundle exe4 sleep 100000)
+	cp "$VPS_TOP/build/tests/exe_watch" "$b/rootfs/bin/exe_watch"
+	vbg run -d --bundle "$b" core-exe4
+	vbg exec -d --cap CAP_SYS_PTRACE core-exe4 sh -c "/bin/exe_watch 6 $WORK/hostdir/HOST_MARKER >/tmp/watch.out 2>&1"
+	sleep 0.3
+	for i in $(seq 40); do
+		"$WORK/vps-copy4" --root "$ROOT" exec core-exe4 true
+	done
+	for i in $(seq 80); do grep -q '^denied' "$b/rootfs/tmp/watch.out" 2>/dev/null && break; sleep 0.1; done
+	cat "$b/rootfs/tmp/watch.out"
+	# the watcher did catch exec children (with CAP_SYS_PTRACE it may read them)
+	[ "$(awk '/^shielded/ {print $2}' "$b/rootfs/tmp/watch.out")" -gt 0 ]
+	! grep -qE '^(exposed|wrote|hostroot|hostcaps)' "$b/rootfs/tmp/watch.out"
+	[ "$(sha256sum <"$WORK/vps-copy4")" = "$sum" ]
+	v delete --force core-exe4
 }

@@ -69,3 +69,21 @@ teardown_file() { vps_teardown_file; }
 	[ ! -L "$WORK/hostconsole" ]
 	"$VPS" --root "$ROOT" delete --force sfs-4 >/dev/null 2>&1 || true
 }
+
+# `vps create` with a /proc symlink in the rootfs: a clear error and nothing
+# left (no state, no cgroup, no process). Fails on a build that follows it.
+@test "vps create: a rootfs whose /proc is a symlink is refused, nothing left" {
+	make_rootfs "$WORK/p"
+	mkdir -p "$WORK/p/rootfs/inproc"
+	rmdir "$WORK/p/rootfs/proc"
+	ln -s /inproc "$WORK/p/rootfs/proc"
+	# stdio on a file: a build that creates it leaves an init holding it
+	local st=0
+	"$VPS" --root "$ROOT" create --bundle "$WORK/p" sfs-proc </dev/null >"$WORK/p.out" 2>&1 || st=$?
+	cat "$WORK/p.out"
+	[ "$st" -ne 0 ]
+	grep -q "/proc in the rootfs is or passes through a symlink" "$WORK/p.out"
+	[ ! -e "$ROOT/sfs-proc" ]
+	[ -z "$("$VPS" --root "$ROOT" list -q)" ]
+	[ -z "$(ls -A "$WORK/p/rootfs/inproc")" ]
+}
