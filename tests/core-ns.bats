@@ -109,3 +109,14 @@ teardown_file() { core_teardown_file; }
 	[[ "$output" == *"network namespace path /etc/hostname: not a namespace file"* ]]
 	no_leftovers core-nsbad
 }
+
+@test "core-ns: an empty namespace path means a new namespace" {
+	b=$(core_bundle nsempty sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/uts')
+	cfg "$b" '.linux.namespaces |= map(if .type == "network" or .type == "uts" then .path = "" else . end)'
+	run v run --bundle "$b" core-nsempty
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(host_ns net)" ]
+	[ "${lines[1]}" != "$(host_ns uts)" ]
+	no_leftovers core-nsempty
+}
