@@ -278,6 +278,11 @@ int vps_seccomp_install(const struct vps_seccomp *s, int *listener_fd, vps_err *
 	return 0;
 }
 
+bool vps_seccomp_notifies(const struct vps_seccomp *s)
+{
+	return s && s->notify;
+}
+
 void vps_seccomp_free(struct vps_seccomp *s)
 {
 	if (!s)
