@@ -92,6 +92,7 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	    .no_pivot = c->no_pivot,
 	    .in_userns = c->new_userns || c->ns_fds[OCI_NS_USER] >= 0,
 	    .new_cgroupns = c->new_cgroupns,
+	    .no_mntns = !c->spec->lx.namespaces[OCI_NS_MOUNT].present,
 	    .before_pivot = hooks_before_pivot,
 	    .before_pivot_arg = &h,
 	};

@@ -120,3 +120,30 @@ teardown_file() { core_teardown_file; }
 	[ "${lines[1]}" != "$(host_ns uts)" ]
 	no_leftovers core-nsempty
 }
+
+@test "core-ns: without a mount namespace: chroot, no mount of the caller touched; mounts refused" {
+	b=$(core_bundle nomnt sh -c 'cat /marker; ls /proc | wc -l')
+	echo in-rootfs >"$b/rootfs/marker"
+	cfg "$b" '.linux.namespaces |= map(select(.type != "mount")) | .mounts = []
+		| del(.linux.maskedPaths, .linux.readonlyPaths, .linux.devices, .linux.rootfsPropagation)
+		| .root.readonly = false'
+	# in a throwaway mount namespace of our own: what the caller sees must not change
+	run unshare -m --propagation private bash -c '
+		stat -c %d:%i / >"$4/root.before"; cat /proc/self/mountinfo >"$4/mi.before"
+		"$1" --root "$2" run --bundle "$3" core-nomnt; echo "rc=$?"
+		stat -c %d:%i / >"$4/root.after"; cat /proc/self/mountinfo >"$4/mi.after"' \
+		_ "$VPS" "$ROOT" "$b" "$WORK"
+	echo "$output"
+	[ "${lines[0]}" = in-rootfs ]
+	[ "${lines[1]}" = 0 ] # the rootfs's own empty /proc: nothing was mounted
+	[ "${lines[2]}" = rc=0 ]
+	diff "$WORK/root.before" "$WORK/root.after"
+	diff "$WORK/mi.before" "$WORK/mi.after"
+	no_leftovers core-nomnt
+	# a spec that needs a mount is refused before anything is made
+	cfg "$b" '.mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}]'
+	run v run --bundle "$b" core-nomnt
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'.mounts: needs a mount namespace'* ]]
+	no_leftovers core-nomnt
+}
