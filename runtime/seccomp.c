@@ -222,6 +222,9 @@ static int compile(const struct oci_seccomp *sc, struct vps_seccomp *s, vps_err 
 	}
 	if (r == 0)
 		r = export_bpf(ctx, s, err);
+	/* an allowed or logged unknown syscall needs no ENOSYS */
+	if (r == 0 && def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG)
+		r = vps_seccomp_enosys(ctx, s, err);
 	seccomp_release(ctx);
 	return r;
 }
