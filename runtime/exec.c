@@ -137,6 +137,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .join_pidfd = c->pidfd,
 	    .join_flags = child_flags,
 	    .root_fd = c->root_fd,
+	    .join_userns_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,

@@ -90,7 +90,7 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	struct vps_rootfs_opts ro = {
 	    .rootfs = c->rootfs,
 	    .no_pivot = c->no_pivot,
-	    .in_userns = c->new_userns || c->ns_fds[OCI_NS_USER] >= 0,
+	    .in_userns = c->new_userns || c->join_userns_fd >= 0,
 	    .new_cgroupns = c->new_cgroupns,
 	    .no_mntns = !c->spec->lx.namespaces[OCI_NS_MOUNT].present,
 	    .before_pivot = hooks_before_pivot,
@@ -135,7 +135,7 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 	if (r < 0)
 		return r;
 	*state_json = go.data; /* kept for startContainer hooks */
-	if (c->new_userns) {
+	if (c->new_userns || c->join_userns_fd >= 0) {
 		/* become the mapped root so the setup below is privileged in the ns */
 		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
 			return vps_error(err, errno, "setresgid 0 in user namespace");

@@ -62,6 +62,9 @@ struct vps_child {
 	int join_pidfd, join_flags; /* exec: setns(pidfd, flags) */
 	int root_fd;		    /* exec: the init's root (O_PATH) */
 	int ns_fds[OCI_NS_MAX];	    /* create: namespaces joined by path, else -1 */
+	/* create: a user namespace given by path, joined before the clone (so it
+	 * owns the new namespaces); -1: none. Not in ns_fds[] then. */
+	int join_userns_fd;
 	unsigned preserve_fds;
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;

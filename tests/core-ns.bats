@@ -147,3 +147,34 @@ teardown_file() { core_teardown_file; }
 	[[ "$output" == *'.mounts: needs a mount namespace'* ]]
 	no_leftovers core-nomnt
 }
+
+@test "core-ns: a user namespace joined by path owns the new namespaces (alone, and with a joined one)" {
+	chmod 755 "$WORK"
+	a=$(core_bundle uja sleep 100000)
+	cfg "$a" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]'
+	vbg run -d --bundle "$a" core-uja
+	pid=$(v state core-uja | jq .pid)
+	b=$(core_bundle ujb sh -c 'readlink /proc/self/ns/user; hostname; readlink /proc/self/ns/net; id -u')
+	# new mount, uts, pid, ipc, network (and a hostname) inside A's user namespace
+	cfg "$b" ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$pid/ns/user\"}]
+		| .hostname = \"ujb\""
+	run v run --bundle "$b" core-ujb
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/user)" ]
+	[ "${lines[1]}" = ujb ]
+	[ "${lines[2]}" != "$(readlink /proc/$pid/ns/net)" ]
+	[ "${lines[3]}" = 0 ]
+	# with A's network namespace joined as well
+	cfg "$b" ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$pid/ns/net\" else . end)"
+	run v run --bundle "$b" core-ujb
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/user)" ]
+	[ "${lines[1]}" = ujb ]
+	[ "${lines[2]}" = "$(readlink /proc/$pid/ns/net)" ]
+	v delete --force core-uja
+	no_leftovers core-ujb
+}
