@@ -13,6 +13,7 @@ struct vps_rootfs_opts {
 	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool in_userns;	    /* devices are bind-mounted, not mknod'ed */
 	bool new_cgroupns;  /* for the cgroup mount */
+	bool no_mntns;	    /* the caller's mount namespace: chroot, no mount at all */
 	/* Called after the mounts, before pivot_root, when set: the runtime runs
 	 * the prestart/createRuntime (via its parent) and createContainer hooks
 	 * there, as the OCI spec orders them. */
@@ -25,6 +26,10 @@ struct vps_rootfs_opts {
  * paths, pivot_root (old root detached), readonly root. On return the process's
  * root and cwd are the container's "/". */
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err);
+/* A container without a mount namespace of its own may ask for no mount (the
+ * spec's mounts, masked/readonly paths, devices, propagation, a read-only root,
+ * a terminal's /dev/console): a clear error naming the first. */
+int vps_rootfs_check_no_mntns(const struct oci_spec *spec, vps_err *err);
 
 /* True when word is a mount option the mount code acts on (a flag, propagation,
  * attribute or special word), not fs data passed through (`vps features`). */

@@ -3,7 +3,11 @@
  *   (unless the spec mounts /dev) -> the spec's mounts in order -> pts/shm/mqueue
  *   -> devices and /dev symlinks -> read-only tmpfs and /dev mounts -> masked
  *   and read-only paths -> pivot_root -> rootfsPropagation on the new / ->
- *   read-only root. */
+ *   read-only root.
+ * Without a mount namespace of its own (no_mntns) the container shares the
+ * caller's mount table: nothing is mounted or changed there, the rootfs is
+ * entered with chroot (runc's way), and a spec that needs a mount is refused
+ * up front (vps_rootfs_check_no_mntns). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -75,8 +79,49 @@ static int prepare_root(const struct oci_spec *spec, const struct vps_rootfs_opt
 	return shared ? vps_pivot_private_parent(o->rootfs, err) : 0;
 }
 
+int vps_rootfs_check_no_mntns(const struct oci_spec *spec, vps_err *err)
+{
+	const struct oci_linux *lx = &spec->lx;
+	const struct {
+		bool asks;
+		const char *what;
+	} needs[] = {
+	    {spec->n_mounts > 0, ".mounts"},
+	    {lx->n_masked_paths > 0, ".linux.maskedPaths"},
+	    {lx->n_readonly_paths > 0, ".linux.readonlyPaths"},
+	    {lx->n_devices > 0, ".linux.devices"},
+	    {lx->rootfs_propagation != 0, ".linux.rootfsPropagation"},
+	    {spec->root_readonly, ".root.readonly"},
+	    {spec->process && spec->process->terminal, ".process.terminal"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(needs); i++)
+		if (needs[i].asks)
+			return vps_errorx(err, EINVAL,
+					  "config.json: %s: needs a mount namespace (add "
+					  "{\"type\": \"mount\"} to .linux.namespaces): without "
+					  "one the caller's mounts are not touched",
+					  needs[i].what);
+	return 0;
+}
+
+/* The caller's mount namespace: chroot into the rootfs, mount nothing. */
+static int enter_shared_mntns(const struct vps_rootfs_opts *o, vps_err *err)
+{
+	_cleanup_close_ int fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vps_error(err, errno, "open the rootfs %s", o->rootfs);
+	int r = o->before_pivot ? o->before_pivot(o->before_pivot_arg, err) : 0;
+	if (r < 0)
+		return r;
+	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return vps_error(err, errno, "chroot to the rootfs %s", o->rootfs);
+	return 0;
+}
+
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
 {
+	if (o->no_mntns)
+		return enter_shared_mntns(o, err);
 	/* Filesystems are mounted on /proc/self/fd/N of the resolved target. */
 	if (access("/proc/self/fd", X_OK) < 0)
 		return vps_error(err, errno,

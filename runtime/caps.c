@@ -52,14 +52,14 @@ static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask)
 	return 0;
 }
 
-int vps_caps_apply(const struct oci_caps *caps, vps_err *err)
+int vps_caps_apply(const struct oci_caps *caps, uint64_t keep, vps_err *err)
 {
 	cap_t c = cap_init();
 	if (!c)
 		return vps_error(err, errno, "capabilities");
 	int r = 0;
-	if (set_flag(c, CAP_EFFECTIVE, caps->effective) < 0 ||
-	    set_flag(c, CAP_PERMITTED, caps->permitted) < 0 ||
+	if (set_flag(c, CAP_EFFECTIVE, caps->effective | keep) < 0 ||
+	    set_flag(c, CAP_PERMITTED, caps->permitted | keep) < 0 ||
 	    set_flag(c, CAP_INHERITABLE, caps->inheritable) < 0)
 		r = vps_error(err, errno, "capabilities");
 	else if (cap_set_proc(c) < 0)
@@ -85,7 +85,7 @@ int vps_caps_apply(const struct oci_caps *caps, vps_err *err)
 	return 0;
 }
 
-int vps_child_identity(const struct oci_process *p, vps_err *err)
+int vps_child_identity(const struct oci_process *p, bool keep_admin, vps_err *err)
 {
 	const struct oci_user *u = &p->user;
 	int r;
@@ -102,7 +102,10 @@ int vps_child_identity(const struct oci_process *p, vps_err *err)
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return vps_error(err, errno, "process.user.uid %u", u->uid);
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (p->has_caps && (r = vps_caps_apply(&p->caps, err)) < 0)
+	/* execve drops a cap that is neither inheritable nor ambient (whatever
+	 * the uid: root's caps after exec are its bounding set) */
+	uint64_t keep = keep_admin ? 1ULL << CAP_SYS_ADMIN : 0;
+	if (p->has_caps && (r = vps_caps_apply(&p->caps, keep, err)) < 0)
 		return r;
 	umask(u->umask.set ? (mode_t)u->umask.v : 022);
 	return 0;

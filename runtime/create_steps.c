@@ -123,6 +123,8 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 		c->spec->hooks.n[OCI_HOOK_PRESTART] || c->spec->hooks.n[OCI_HOOK_CREATE_RUNTIME],
 	};
 	memcpy(ch.ns_fds, c->ns_fds, sizeof(ch.ns_fds));
+	ch.join_userns_fd = ch.ns_fds[OCI_NS_USER];
+	ch.ns_fds[OCI_NS_USER] = -1;
 	/* v1 hierarchies are entered by the child after the clone: the cgroup
 	 * namespace must then be made after that, by the child */
 	if ((cg_fd < 0 || vps_cgroup_has_v1(c->cg)) && (flags & CLONE_NEWCGROUP)) {

@@ -1,7 +1,10 @@
 /* The child's side of create and exec, in order: wait for the parent (id maps,
  * cgroup), join/unshare namespaces, hostname and sysctls, the rootfs, console,
- * limits, identity and capabilities, cwd, fds, seccomp, then the exec barrier
- * (create) and exec. Any failure goes back to the parent as text. */
+ * limits, cwd, identity and capabilities, fds, the exec barrier (create),
+ * seccomp and exec. Any failure goes back to the parent as text. Nothing of
+ * ours runs under the container's seccomp filter but execve and the report of
+ * its failure (a profile lists what the container needs, not what vps does),
+ * except where the kernel leaves no choice (see install_seccomp). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -91,8 +94,9 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	struct vps_rootfs_opts ro = {
 	    .rootfs = c->rootfs,
 	    .no_pivot = c->no_pivot,
-	    .in_userns = c->new_userns || c->ns_fds[OCI_NS_USER] >= 0,
+	    .in_userns = c->new_userns || c->join_userns_fd >= 0,
 	    .new_cgroupns = c->new_cgroupns,
+	    .no_mntns = !c->spec->lx.namespaces[OCI_NS_MOUNT].present,
 	    .before_pivot = hooks_before_pivot,
 	    .before_pivot_arg = &h,
 	};
@@ -101,17 +105,21 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	return 0;
 }
 
-/* Install the seccomp filter and hand a notify listener to the parent. Without
- * no_new_privs the kernel only lets a process holding CAP_SYS_ADMIN install a
- * filter, so then this runs before the identity switch drops capabilities (as
- * runc does); with no_new_privs it runs as late as possible, right before exec. */
+/* Install the seccomp filter (once) and hand a notify listener to the parent,
+ * right before execve. Without no_new_privs the kernel wants CAP_SYS_ADMIN for
+ * it: the identity switch keeps that cap effective until the exec, which drops
+ * it. Two cases run earlier: a process without a capabilities object and
+ * no_new_privs loses every cap at a uid switch, so its filter goes before it
+ * (runc's order); a notify listener must reach the agent while create runs, so
+ * a create's notify filter goes before the exec barrier. */
 static int install_seccomp(struct vps_child *c, vps_err *err)
 {
 	int listener = -1, r;
-	if (!c->seccomp)
+	if (!c->seccomp || c->seccomp_installed)
 		return 0;
 	if ((r = vps_seccomp_install(c->seccomp, &listener, err)) < 0)
 		return r;
+	c->seccomp_installed = true;
 	if (listener >= 0) {
 		vps_sync_send(c->sync_fd, VPS_SYNC_SECCOMP, 0, NULL, 0, listener);
 		close(listener);
@@ -127,6 +135,11 @@ static int session_console(struct vps_child *c, vps_err *err)
 	return vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err);
 }
 
+static int install_seccomp_cb(void *c, vps_err *err)
+{
+	return install_seccomp(c, err);
+}
+
 static int child_setup(struct vps_child *c, const char **state_json, vps_err *err)
 {
 	struct vps_sync_msg go;
@@ -134,7 +147,7 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 	if (r < 0)
 		return r;
 	*state_json = go.data; /* kept for startContainer hooks */
-	if (c->new_userns) {
+	if (c->new_userns || c->join_userns_fd >= 0) {
 		/* become the mapped root so the setup below is privileged in the ns */
 		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
 			return vps_error(err, errno, "setresgid 0 in user namespace");
@@ -154,9 +167,10 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		return r;
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;
-	if (!c->proc->no_new_privileges && (r = install_seccomp(c, err)) < 0)
+	bool privileged_filter = c->seccomp && !c->proc->no_new_privileges;
+	if (privileged_filter && !c->proc->has_caps && (r = install_seccomp(c, err)) < 0)
 		return r;
-	if ((r = vps_child_identity(c->proc, err)) < 0)
+	if ((r = vps_child_identity(c->proc, privileged_filter, err)) < 0)
 		return r;
 	if (c->proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return vps_error(err, errno, "no_new_privs");
@@ -194,10 +208,10 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		goto fail;
 	if ((r = vps_child_fds(c->preserve_fds, keep, ARRAY_SIZE(keep), &err)) < 0)
 		goto fail;
-	if (c->proc->no_new_privileges && (r = install_seccomp(c, &err)) < 0)
-		goto fail;
 	if (c->exec_mode)
-		vps_child_exec(path, c->proc, c->sync_fd, true);
+		vps_child_exec(path, c->proc, c->sync_fd, install_seccomp_cb, c);
+	if (vps_seccomp_notifies(c->seccomp) && (r = install_seccomp(c, &err)) < 0)
+		goto fail;
 	/* a creator that died (create was killed) cannot record us: do not linger */
 	if (vps_sync_send(c->sync_fd, VPS_SYNC_READY, 0, NULL, 0, -1) < 0)
 		_exit(1);
@@ -210,7 +224,7 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		vps_sync_send_err(conn, &err);
 		_exit(1);
 	}
-	vps_child_exec(path, c->proc, conn, true);
+	vps_child_exec(path, c->proc, conn, install_seccomp_cb, c);
 fail:
 	vps_sync_send_err(c->sync_fd, &err);
 	_exit(1);

@@ -64,8 +64,12 @@ struct vps_child {
 	int root_fd;		    /* exec: the init's root (O_PATH) */
 	bool fork_into_pidns;	    /* exec: join_flags hold pid/time: fork after joining */
 	int ns_fds[OCI_NS_MAX];	    /* create: namespaces joined by path, else -1 */
+	/* create: a user namespace given by path, joined before the clone (so it
+	 * owns the new namespaces); -1: none. Not in ns_fds[] then. */
+	int join_userns_fd;
 	unsigned preserve_fds;
 	const struct vps_seccomp *seccomp;
+	bool seccomp_installed;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
 	/* joined by the child itself, first thing (vps_cgroup_enter_self), in
 	 * the hierarchies CLONE_INTO_CGROUP cannot reach; NULL: none */
@@ -86,7 +90,9 @@ int vps_exe_shield(vps_err *err);
 
 /* child steps (each returns < 0 with err filled) */
 int vps_child_join_ns(struct vps_child *c, vps_err *err);
-int vps_child_identity(const struct oci_process *p, vps_err *err); /* groups, gid, uid, caps */
+/* groups, gid, uid, caps; keep_admin: CAP_SYS_ADMIN stays effective until the
+ * exec (installing a seccomp filter without no_new_privs needs it) */
+int vps_child_identity(const struct oci_process *p, bool keep_admin, vps_err *err);
 int vps_child_limits(const struct oci_spec *spec, const struct oci_process *p, vps_err *err);
 int vps_child_cwd(const char *cwd, vps_err *err);
 int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err);
@@ -97,12 +103,16 @@ int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err);
+/* Build argv and envp, run before_exec (NULL: nothing; the seccomp filter:
+ * nothing of ours but execve and the failure report runs under it), execve;
+ * a failure goes to report_fd as one write(2). */
 _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int report_fd,
-			      bool report_sync);
+			      int (*before_exec)(void *arg, vps_err *err), void *arg);
 
 /* ---- capabilities (libcap) ---- */
 int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err);
-int vps_caps_apply(const struct oci_caps *caps, vps_err *err);
+/* keep: caps added to the effective and permitted sets */
+int vps_caps_apply(const struct oci_caps *caps, uint64_t keep, vps_err *err);
 int vps_cap_from_name(const char *name, int *cap, vps_err *err);
 
 /* ---- namespaces ---- */

@@ -123,20 +123,23 @@ int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err
 }
 
 _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int report_fd,
-			      bool report_sync)
+			      int (*before_exec)(void *arg, vps_err *err), void *arg)
 {
 	vps_err err;
 	char **argv = calloc(p->n_args + 1, sizeof(char *));
 	char **envp = calloc(p->n_env + 1, sizeof(char *));
-	if (argv && envp) {
-		memcpy(argv, p->args, p->n_args * sizeof(char *));
-		if (p->n_env)
-			memcpy(envp, p->env, p->n_env * sizeof(char *));
-		execve(path, argv, envp);
-		vps_error(&err, errno, "exec \"%s\"", p->args[0]);
-	} else
+	if (!argv || !envp) {
 		vps_error(&err, ENOMEM, "exec \"%s\"", p->args[0]);
-	if (report_sync)
-		vps_sync_send_err(report_fd, &err);
+		goto fail;
+	}
+	memcpy(argv, p->args, p->n_args * sizeof(char *));
+	if (p->n_env)
+		memcpy(envp, p->env, p->n_env * sizeof(char *));
+	if (before_exec && before_exec(arg, &err) < 0)
+		goto fail;
+	execve(path, argv, envp);
+	vps_error(&err, errno, "exec \"%s\"", p->args[0]);
+fail:
+	vps_sync_send_err(report_fd, &err);
 	_exit(127);
 }

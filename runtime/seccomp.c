@@ -222,6 +222,9 @@ static int compile(const struct oci_seccomp *sc, struct vps_seccomp *s, vps_err 
 	}
 	if (r == 0)
 		r = export_bpf(ctx, s, err);
+	/* an allowed or logged unknown syscall needs no ENOSYS */
+	if (r == 0 && def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG)
+		r = vps_seccomp_enosys(ctx, s, err);
 	seccomp_release(ctx);
 	return r;
 }
@@ -276,6 +279,11 @@ int vps_seccomp_install(const struct vps_seccomp *s, int *listener_fd, vps_err *
 	if (s->notify)
 		*listener_fd = (int)r;
 	return 0;
+}
+
+bool vps_seccomp_notifies(const struct vps_seccomp *s)
+{
+	return s && s->notify;
 }
 
 void vps_seccomp_free(struct vps_seccomp *s)

@@ -2,6 +2,8 @@
  * BPF under the state root, keyed by a hash of the profile and libseccomp
  * version) and only installed, async-signal-safely, in the child. */
 #pragma once
+#include <stdbool.h>
+
 #include "specs/spec.h"
 #include "util/err.h"
 
@@ -19,12 +21,13 @@ struct vps_seccomp; /* a compiled filter plus its flags */
 int vps_seccomp_prepare(const struct oci_seccomp *sc, const char *cache_dir,
 			struct vps_seccomp **out, vps_err *err);
 /* In the child, last step before exec (after no_new_privs / caps): install the
- * filter. Without no_new_privs the kernel demands CAP_SYS_ADMIN for this, so a
- * process.noNewPrivileges=false container must install before its capabilities
- * are dropped (runc does the same); with no_new_privs install as late as possible. For
- * SCMP_ACT_NOTIFY profiles *listener_fd receives the notify fd (else -1). Async-signal-safe. */
+ * filter. Without no_new_privs the kernel demands CAP_SYS_ADMIN for this (the
+ * child keeps it effective until the exec: runtime/init.c). For SCMP_ACT_NOTIFY
+ * profiles *listener_fd receives the notify fd (else -1). Async-signal-safe. */
 int vps_seccomp_install(const struct vps_seccomp *s, int *listener_fd, vps_err *err);
 /* Send the listener fd with the OCI state to sc->listener_path (SCM_RIGHTS). */
 int vps_seccomp_send_listener(const struct oci_seccomp *sc, int listener_fd, const char *state_json,
 			      vps_err *err);
 void vps_seccomp_free(struct vps_seccomp *s);
+/* Some rule is SCMP_ACT_NOTIFY (s may be NULL). */
+bool vps_seccomp_notifies(const struct vps_seccomp *s);

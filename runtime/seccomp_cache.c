@@ -53,8 +53,8 @@ int vps_seccomp_key(const struct oci_seccomp *sc, unsigned flags, struct vps_buf
 	const struct scmp_version *v = seccomp_version();
 	/* The API level says which kernel features libseccomp used. */
 	int r = vps_buf_printf(
-	    key, "libseccomp %u.%u.%u api %u native %u flags %u default %d/%d/%llu\n", v->major,
-	    v->minor, v->micro, seccomp_api_get(), seccomp_arch_native(), flags,
+	    key, "enosys-stub libseccomp %u.%u.%u api %u native %u flags %u default %d/%d/%llu\n",
+	    v->major, v->minor, v->micro, seccomp_api_get(), seccomp_arch_native(), flags,
 	    (int)sc->default_action, sc->default_errno_ret.set,
 	    (unsigned long long)sc->default_errno_ret.v);
 	for (size_t i = 0; r == 0 && i < sc->n_architectures; i++)

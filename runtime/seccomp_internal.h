@@ -13,6 +13,10 @@ struct vps_seccomp {
 	bool notify;	/* some rule (or the default) is SCMP_ACT_NOTIFY */
 };
 
+/* seccomp_enosys.c: put the ENOSYS stub for syscalls unknown to libseccomp in
+ * front of s's program (compiled from ctx). */
+int vps_seccomp_enosys(void *ctx, struct vps_seccomp *s, vps_err *err);
+
 /* A growable text buffer (the canonical form of a profile: the cache key). */
 struct vps_buf {
 	char *s;

@@ -69,10 +69,21 @@ int vps_sync_send(int fd, uint32_t type, int32_t code, const void *data, size_t 
 	}
 }
 
+/* One write(2) of one record: the child may send this under the container's
+ * seccomp filter (an exec that failed), where write is the syscall a profile
+ * is sure to allow; sendmsg may not be. */
 void vps_sync_send_err(int fd, const vps_err *err)
 {
-	vps_sync_send(fd, VPS_SYNC_ERROR, err->code ? err->code : EINVAL, err->msg,
-		      strnlen(err->msg, sizeof(err->msg)) + 1, -1);
+	struct {
+		struct sync_hdr h;
+		char msg[sizeof(err->msg)];
+	} rec = {.h = {.type = VPS_SYNC_ERROR, .code = err->code ? err->code : EINVAL}};
+	size_t n = strnlen(err->msg, sizeof(err->msg) - 1);
+	memcpy(rec.msg, err->msg, n);
+	rec.msg[n] = '\0';
+	for (int tries = 0; tries < 8; tries++)
+		if (write(fd, &rec, sizeof(rec.h) + n + 1) >= 0 || errno != EINTR)
+			break;
 }
 
 void vps_sync_msg_clear(struct vps_sync_msg *m)

@@ -12,13 +12,18 @@ static int ns_elem(struct jp *p, json_object *e, size_t i, void *ctx)
 	struct oci_linux *lx = ctx;
 	const char *names[OCI_NS_MAX];
 	_cleanup_free_ char *path = NULL;
+	json_object *pv = NULL;
 	int t = -1;
 	(void)i;
 	for (int k = 0; k < OCI_NS_MAX; k++)
 		names[k] = oci_ns_name(k);
 	if (jp_v_type(p, e, json_type_object) < 0 || jp_require(p, e, "type") < 0 ||
-	    jp_enum(p, e, "type", names, OCI_NS_MAX, "namespace", &t) < 0 ||
-	    jp_abs_path(p, e, "path", &path) < 0)
+	    jp_enum(p, e, "type", names, OCI_NS_MAX, "namespace", &t) < 0)
+		return -EINVAL;
+	/* "path": "" means no path, a new namespace (runc) */
+	bool empty = json_object_object_get_ex(e, "path", &pv) &&
+		     json_object_is_type(pv, json_type_string) && !*json_object_get_string(pv);
+	if (!empty && jp_abs_path(p, e, "path", &path) < 0)
 		return -EINVAL;
 	if (lx->namespaces[t].present)
 		return jp_fail_at(p, "type", JP_NO_IDX, "duplicate namespace \"%s\"", names[t]);

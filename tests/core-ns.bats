@@ -109,3 +109,72 @@ teardown_file() { core_teardown_file; }
 	[[ "$output" == *"network namespace path /etc/hostname: not a namespace file"* ]]
 	no_leftovers core-nsbad
 }
+
+@test "core-ns: an empty namespace path means a new namespace" {
+	b=$(core_bundle nsempty sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/uts')
+	cfg "$b" '.linux.namespaces |= map(if .type == "network" or .type == "uts" then .path = "" else . end)'
+	run v run --bundle "$b" core-nsempty
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(host_ns net)" ]
+	[ "${lines[1]}" != "$(host_ns uts)" ]
+	no_leftovers core-nsempty
+}
+
+@test "core-ns: without a mount namespace: chroot, no mount of the caller touched; mounts refused" {
+	b=$(core_bundle nomnt sh -c 'cat /marker; ls /proc | wc -l')
+	echo in-rootfs >"$b/rootfs/marker"
+	cfg "$b" '.linux.namespaces |= map(select(.type != "mount")) | .mounts = []
+		| del(.linux.maskedPaths, .linux.readonlyPaths, .linux.devices, .linux.rootfsPropagation)
+		| .root.readonly = false'
+	# in a throwaway mount namespace of our own: what the caller sees must not change
+	run unshare -m --propagation private bash -c '
+		stat -c %d:%i / >"$4/root.before"; cat /proc/self/mountinfo >"$4/mi.before"
+		"$1" --root "$2" run --bundle "$3" core-nomnt; echo "rc=$?"
+		stat -c %d:%i / >"$4/root.after"; cat /proc/self/mountinfo >"$4/mi.after"' \
+		_ "$VPS" "$ROOT" "$b" "$WORK"
+	echo "$output"
+	[ "${lines[0]}" = in-rootfs ]
+	[ "${lines[1]}" = 0 ] # the rootfs's own empty /proc: nothing was mounted
+	[ "${lines[2]}" = rc=0 ]
+	diff "$WORK/root.before" "$WORK/root.after"
+	diff "$WORK/mi.before" "$WORK/mi.after"
+	no_leftovers core-nomnt
+	# a spec that needs a mount is refused before anything is made
+	cfg "$b" '.mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}]'
+	run v run --bundle "$b" core-nomnt
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'.mounts: needs a mount namespace'* ]]
+	no_leftovers core-nomnt
+}
+
+@test "core-ns: a user namespace joined by path owns the new namespaces (alone, and with a joined one)" {
+	chmod 755 "$WORK"
+	a=$(core_bundle uja sleep 100000)
+	cfg "$a" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]'
+	vbg run -d --bundle "$a" core-uja
+	pid=$(v state core-uja | jq .pid)
+	b=$(core_bundle ujb sh -c 'readlink /proc/self/ns/user; hostname; readlink /proc/self/ns/net; id -u')
+	# new mount, uts, pid, ipc, network (and a hostname) inside A's user namespace
+	cfg "$b" ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$pid/ns/user\"}]
+		| .hostname = \"ujb\""
+	run v run --bundle "$b" core-ujb
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/user)" ]
+	[ "${lines[1]}" = ujb ]
+	[ "${lines[2]}" != "$(readlink /proc/$pid/ns/net)" ]
+	[ "${lines[3]}" = 0 ]
+	# with A's network namespace joined as well
+	cfg "$b" ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$pid/ns/net\" else . end)"
+	run v run --bundle "$b" core-ujb
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$pid/ns/user)" ]
+	[ "${lines[1]}" = ujb ]
+	[ "${lines[2]}" = "$(readlink /proc/$pid/ns/net)" ]
+	v delete --force core-uja
+	no_leftovers core-ujb
+}

@@ -14,3 +14,8 @@ test-tools: $(B)/tests/seccomp_agent
 $(B)/tests/seccomp_agent: tests/tools/seccomp_agent.c
 	@mkdir -p $(dir $@)
 	$(CC) $(VPS_CFLAGS) $(CFLAGS) -o $@ $<
+
+test-tools: $(B)/tests/rawsyscall
+$(B)/tests/rawsyscall: tests/tools/rawsyscall.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -D_GNU_SOURCE -o $@ $<
