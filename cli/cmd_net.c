@@ -50,7 +50,7 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
 	bool json = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 		if (opt == 'j')
 			json = true;
 		else if ((rc = cli_opt_common(ctx, opt)) >= 0)
@@ -60,7 +60,7 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, "expects a subcommand: ls or rm");
 	const char *sub = argv[optind++];
 	if (strcmp(sub, "ls") == 0) {
-		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 			if (opt == 'j')
 				json = true;
 			else if ((rc = cli_opt_common(ctx, opt)) >= 0)
