@@ -168,7 +168,7 @@ cg_file() {
 }
 
 @test "sizes: one syntax and one error text on every verb" {
-	for s in 512M 1.5G 1GiB 65536; do
+	for s in 512M 1.5G 1GiB 2097152; do
 		run v bundle --memory "$s" --template nosuch "$WORK/size-$s"
 		[[ "$output" != *"--memory"* ]] || { echo "bundle --memory $s: $output"; false; }
 		run v update --memory "$s" cli-nosuch
