@@ -42,8 +42,9 @@ static int resolve_user(struct vps_ctx *ctx, const char *spec, struct vps_exec_o
 	if (colon)
 		*colon = '\0';
 	struct vps_state *st = NULL;
-	bool names = strspn(buf, "0123456789") != strlen(buf) ||
-		     (colon && strspn(colon + 1, "0123456789") != strlen(colon + 1));
+	/* anything but plain numbers is looked up, and only in the VPS */
+	bool names = !buf[0] || strspn(buf, "0123456789") != strlen(buf) ||
+		     (colon && (!colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1)));
 	if (names && vps_state_load(ctx->root, ctx->id, &st, &ctx->err) < 0)
 		return -1;
 	uint32_t uid = 0, gid = 0;

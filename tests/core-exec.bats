@@ -147,6 +147,10 @@ teardown_file() { core_teardown_file; }
 	[[ "$output" == *'user "nosuchuser": not found in the VPS'"'"'s /etc/passwd'* ]]
 	run v exec -u bob:nosuchgroup core-ex id
 	[ "$status" -eq 255 ]
+	run v exec -u "" core-ex id
+	[ "$status" -eq 255 ]
+	run v exec -u "1500:" core-ex id
+	[ "$status" -eq 255 ]
 	[[ "$output" == *'group "nosuchgroup": not found'* ]]
 	# a symlink pointing "out" stays inside the VPS: the host's group file is never read
 	grep -q '^daemon:' /etc/group
