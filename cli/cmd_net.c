@@ -58,7 +58,11 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(ctx, "expects a subcommand: ls or rm");
-	const char *sub = argv[optind++];
+	/* the subcommand's own arguments: a fresh scan of argv from sub on */
+	const char *sub = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	if (strcmp(sub, "ls") == 0) {
 		while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 			if (opt == 'j')
@@ -80,10 +84,10 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(sub, "rm") == 0) {
-		if (argc - optind != 1)
+		if (argc != 2)
 			return cli_usage(ctx, "rm expects BRIDGE");
-		ctx->id = argv[optind];
-		if (vps_net_bridge_remove(ctx->root, argv[optind], &ctx->err) < 0)
+		ctx->id = argv[1];
+		if (vps_net_bridge_remove(ctx->root, argv[1], &ctx->err) < 0)
 			return cli_fail(ctx);
 		return 0;
 	}
