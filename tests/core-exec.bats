@@ -147,11 +147,13 @@ teardown_file() { core_teardown_file; }
 	[[ "$output" == *'user "nosuchuser": not found in the VPS'"'"'s /etc/passwd'* ]]
 	run v exec -u bob:nosuchgroup core-ex id
 	[ "$status" -eq 255 ]
+	[[ "$output" == *'group "nosuchgroup": not found'* ]]
 	run v exec -u "" core-ex id
 	[ "$status" -eq 255 ]
+	[[ "$output" == *'user "": not found in the VPS'* ]]
 	run v exec -u "1500:" core-ex id
 	[ "$status" -eq 255 ]
-	[[ "$output" == *'group "nosuchgroup": not found'* ]]
+	[[ "$output" == *'group "": not found in the VPS'* ]]
 	# a symlink pointing "out" stays inside the VPS: the host's group file is never read
 	grep -q '^daemon:' /etc/group
 	mv "$r/etc/group" "$r/etc/group.real"
