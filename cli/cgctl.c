@@ -48,55 +48,6 @@ void cli_cg_close(struct cli_cg *c)
 	c->dirfd = c->lockfd = -1;
 }
 
-int cli_parse_bytes(const char *s, int64_t *out)
-{
-	if (strcmp(s, "-1") == 0) {
-		*out = -1;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || v < 0 || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	double mul = 1;
-	switch (tolower((unsigned char)*end)) {
-	case 'k':
-		mul = 1024.0;
-		break;
-	case 'm':
-		mul = 1024.0 * 1024;
-		break;
-	case 'g':
-		mul = 1024.0 * 1024 * 1024;
-		break;
-	case 't':
-		mul = 1024.0 * 1024 * 1024 * 1024;
-		break;
-	case 'p':
-		mul = 1024.0 * 1024 * 1024 * 1024 * 1024;
-		break;
-	case 'b':
-	case '\0':
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*end && tolower((unsigned char)*end) != 'b') {
-		end++;
-		if (tolower((unsigned char)*end) == 'i')
-			end++;
-		if (tolower((unsigned char)*end) == 'b')
-			end++;
-	} else if (*end) {
-		end++;
-	}
-	if (*end || v * mul > 9.2e18)
-		return -EINVAL;
-	*out = (int64_t)(v * mul);
-	return 0;
-}
-
 int cli_parse_duration_ms(const char *s, long *out)
 {
 	double total = 0;
@@ -137,7 +88,7 @@ int cli_freeze_cmd(struct vps_ctx *ctx, int argc, char **argv, bool freeze)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 	int opt, r;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1)
 		if ((r = cli_opt_common(ctx, opt)) >= 0)
 			return r;
 	if ((r = cli_positional(ctx, argc, argv, 1)) != 0)

@@ -21,8 +21,6 @@ struct cli_cg {
 int cli_cg_open(struct vps_ctx *ctx, const char *id, bool lock, struct cli_cg *c);
 void cli_cg_close(struct cli_cg *c);
 
-/* "64m", "1G", "1024", "-1" (docker's RAMInBytes units, binary). */
-int cli_parse_bytes(const char *s, int64_t *out);
 /* Go durations: "5s", "100ms", "1m30s", "1.5s" -> milliseconds (> 0). */
 int cli_parse_duration_ms(const char *s, long *out);
 

@@ -5,6 +5,7 @@
 #pragma once
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/err.h"
 
@@ -38,6 +39,18 @@ int cli_fail(struct vps_ctx *ctx);
 int cli_usage(struct vps_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print the command's usage to stdout; returns 0. */
 int cli_help(struct vps_ctx *ctx);
+/* getopt_long for every verb. Options may follow positional arguments (runc's
+ * CLI allows both orders) unless shortopts starts with '+' (exec, ps: parsing
+ * stops at the id, as in runc, so the command keeps its own options; `--` works
+ * everywhere). Long options must be spelled in full: no prefix matching, so a
+ * verb's options never turn each other "ambiguous". Errors are printed here
+ * (unknown option with a "did you mean", missing value) and returned as
+ * CLI_OPT_ERROR, which cli_opt_common turns into exit status 2. */
+#define CLI_OPT_ERROR (-2)
+int cli_getopt(struct vps_ctx *ctx, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+/* The candidate nearest to word (an abbreviation, a typo), or NULL. */
+const char *cli_nearest(const char *word, const char *const *cands, size_t n);
 /* Standard handling for the `-h/--help` option and the default case of a getopt loop:
  * returns -1 to continue, or the exit status to return. */
 int cli_opt_common(struct vps_ctx *ctx, int opt);

@@ -2,6 +2,7 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "rootfs/template.h"
@@ -23,6 +24,12 @@ enum {
 	O_DNS,
 	O_SECCOMP
 };
+
+/* On a terminal: each phase as it starts (a debian bundle takes a while). */
+static void show_phase(const char *phase)
+{
+	fprintf(stderr, "vps bundle: %s\n", phase);
+}
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 {
@@ -46,7 +53,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
 	int opt, rc, r = 0;
-	while ((opt = getopt_long(argc, argv, "t:n:h", opts, NULL)) != -1 && r >= 0) {
+	while ((opt = cli_getopt(ctx, argc, argv, "t:n:h", opts)) != -1 && r >= 0) {
 		switch (opt) {
 		case 't':
 			o.tmpl = optarg;
@@ -58,10 +65,10 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			o.hostname = optarg;
 			break;
 		case O_MEMORY:
-			r = vps_parse_size("--memory", optarg, &o.memory, &ctx->err);
+			r = vps_parse_size("--memory", optarg, true, &o.memory, &ctx->err);
 			break;
 		case O_PIDS:
-			r = vps_parse_size("--pids", optarg, &o.pids, &ctx->err);
+			r = vps_parse_count("--pids", optarg, true, &o.pids, &ctx->err);
 			break;
 		case O_CPUS:
 			r = vps_parse_cpus(optarg, &o.cpu_quota, &ctx->err);
@@ -113,7 +120,12 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			copy[--n] = '\0';
 		o.name = basename(copy);
 	}
+	if (isatty(STDERR_FILENO))
+		o.progress = show_phase;
 	if (vps_bundle_make(&o, &ctx->err) < 0)
 		return cli_fail(ctx);
+	if (o.progress)
+		fprintf(stderr, "vps bundle: %s is ready: vps run -d --bundle %s %s\n", o.dir,
+			o.dir, o.name);
 	return 0;
 }

@@ -35,8 +35,8 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 	memset(o, 0, sizeof(*o));
 	o->root = ctx->root;
 	o->systemd_cgroup = ctx->systemd_cgroup;
-	const char *shortopts = detach ? "+b:dh" : "+b:h";
-	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+	const char *shortopts = detach ? "b:dh" : "b:h";
+	while ((opt = cli_getopt(ctx, argc, argv, shortopts, opts)) != -1) {
 		switch (opt) {
 		case 'b':
 			o->bundle = optarg;

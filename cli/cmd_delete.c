@@ -8,7 +8,7 @@ int cmd_delete(struct vps_ctx *ctx, int argc, char **argv)
 	    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
 	bool force = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "fh", opts)) != -1) {
 		if (opt == 'f')
 			force = true;
 		else if ((rc = cli_opt_common(ctx, opt)) >= 0)

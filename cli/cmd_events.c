@@ -90,7 +90,7 @@ int cmd_events(struct vps_ctx *ctx, int argc, char **argv)
 	bool once = false;
 	long interval = 5000;
 	int opt, r;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 		if (opt == 's')
 			once = true;
 		else if (opt == 'i' && cli_parse_duration_ms(optarg, &interval) < 0)

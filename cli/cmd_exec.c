@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "rootfs/users.h"
 #include "runtime/runtime.h"
+#include "runtime/store.h"
 #include "util/cleanup.h"
 
 static int push(char ***v, size_t *n, char *s)
@@ -29,22 +31,31 @@ static int parse_id(const char *s, unsigned *out)
 	return 0;
 }
 
-static int parse_user(struct vps_exec_opts *o, const char *s)
+/* -u USER[:GROUP]: numbers as given, names through the VPS's own /etc/passwd
+ * and /etc/group (read inside its rootfs). */
+static int resolve_user(struct vps_ctx *ctx, const char *spec, struct vps_exec_opts *o)
 {
-	char buf[64];
-	unsigned u, g;
-	snprintf(buf, sizeof(buf), "%s", s);
+	char buf[256];
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+		return vps_errorx(&ctx->err, EINVAL, "--user: too long");
 	char *colon = strchr(buf, ':');
 	if (colon)
 		*colon = '\0';
-	if (parse_id(buf, &u) < 0 || (colon && parse_id(colon + 1, &g) < 0))
+	struct vps_state *st = NULL;
+	/* anything but plain numbers is looked up, and only in the VPS */
+	bool names = !buf[0] || strspn(buf, "0123456789") != strlen(buf) ||
+		     (colon && (!colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1)));
+	if (names && vps_state_load(ctx->root, ctx->id, &st, &ctx->err) < 0)
 		return -1;
+	uint32_t uid = 0, gid = 0;
+	int r = vps_users_resolve(st ? st->rootfs : "/", buf, colon ? colon + 1 : NULL, &uid, &gid,
+				  &o->has_gid, &ctx->err);
+	vps_state_free(st);
+	if (r < 0)
+		return vps_error_wrap(&ctx->err, "--user %s", spec);
 	o->has_user = true;
-	o->uid = u;
-	if (colon) {
-		o->has_gid = true;
-		o->gid = g;
-	}
+	o->uid = uid;
+	o->gid = gid;
 	return 0;
 }
 
@@ -70,9 +81,10 @@ int cmd_exec(struct vps_ctx *ctx, int argc, char **argv)
 	_cleanup_free_ char **env = NULL, **caps = NULL, **cgroups = NULL;
 	_cleanup_free_ gid_t *gids = NULL;
 	size_t n_env = 0, n_caps = 0, n_cgroups = 0;
+	const char *user = NULL;
 	int opt, rc, status = 0;
 	unsigned v;
-	while ((opt = getopt_long(argc, argv, "+dtu:e:g:p:h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "+dtu:e:g:p:h", opts)) != -1) {
 		switch (opt) {
 		case 'd':
 			o.detach = true;
@@ -91,9 +103,7 @@ int cmd_exec(struct vps_ctx *ctx, int argc, char **argv)
 				return cli_usage(ctx, "out of memory");
 			break;
 		case 'u':
-			if (parse_user(&o, optarg) < 0)
-				return cli_usage(ctx, "--user: expected UID[:GID], got \"%s\"",
-						 optarg);
+			user = optarg;
 			break;
 		case 'g': {
 			if (parse_id(optarg, &v) < 0)
@@ -144,11 +154,21 @@ int cmd_exec(struct vps_ctx *ctx, int argc, char **argv)
 		return rc;
 	o.id = ctx->id;
 	o.args = argv + optind + 1;
+	if (o.args[0] && strcmp(o.args[0], "--help") == 0)
+		return cli_help(ctx); /* no command is called --help; ID -- --help runs one */
+	if (o.args[0] && strcmp(o.args[0], "--") == 0)
+		o.args++; /* exec ID -- CMD: the command may start with '-' */
+	if (!o.process_json && !o.args[0])
+		return cli_usage(ctx, "expects a command after the container id");
+	if (user && resolve_user(ctx, user, &o) < 0)
+		return cli_fail(ctx), 255;
 	o.env = env;
 	o.caps = caps;
 	o.cgroups = cgroups;
 	o.additional_gids = gids;
+	/* runc: 255 when exec itself fails (no container, paused, bad --pid-file,
+	 * no such binary), so a caller can tell it from the process's own status */
 	if (vps_exec(&o, &status, &ctx->err) < 0)
-		return cli_fail(ctx);
+		return cli_fail(ctx), 255;
 	return status;
 }

@@ -10,7 +10,7 @@ int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1)
 		if ((rc = cli_opt_common(ctx, opt)) >= 0)
 			return rc;
 	if ((rc = cli_positional(ctx, argc, argv, 0)))

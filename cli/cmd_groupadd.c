@@ -13,7 +13,7 @@ int cmd_groupadd(struct vps_ctx *ctx, int argc, char **argv)
 	bool system = false;
 	uint32_t gid = 0;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "b:g:rh", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "b:g:rh", opts)) != -1) {
 		if (opt == 'b')
 			bundle = optarg;
 		else if (opt == 'g')

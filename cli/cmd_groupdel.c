@@ -8,7 +8,7 @@ int cmd_groupdel(struct vps_ctx *ctx, int argc, char **argv)
 	    {"bundle", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'}, {0}};
 	const char *bundle = NULL;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "b:h", opts)) != -1) {
 		if (opt == 'b')
 			bundle = optarg;
 		else if ((rc = cli_opt_common(ctx, opt)) >= 0)

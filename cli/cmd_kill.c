@@ -10,7 +10,7 @@ int cmd_kill(struct vps_ctx *ctx, int argc, char **argv)
 	    {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {0}};
 	bool all = false;
 	int opt, rc, sig = SIGTERM;
-	while ((opt = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "ah", opts)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if ((rc = cli_opt_common(ctx, opt)) >= 0)

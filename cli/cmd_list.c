@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/state_view.h"
@@ -61,7 +62,7 @@ int cmd_list(struct vps_ctx *ctx, int argc, char **argv)
 	const char *format = "table";
 	bool quiet = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+f:qh", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "f:qh", opts)) != -1) {
 		if (opt == 'f')
 			format = optarg;
 		else if (opt == 'q')
@@ -76,6 +77,13 @@ int cmd_list(struct vps_ctx *ctx, int argc, char **argv)
 	_cleanup_strv_ char **ids = NULL;
 	if (vps_store_list(ctx->root, &ids, &ctx->err) < 0)
 		return cli_fail(ctx);
+	/* A mistyped --root lists nothing: say so, but keep runc's exit 0 and
+	 * empty output (engines list a root before their first create). */
+	if (access(ctx->root, F_OK) < 0 && errno == ENOENT)
+		fprintf(stderr,
+			"vps: list: state directory %s does not exist (no containers "
+			"under this --root)\n",
+			ctx->root);
 	json_object *all = json_object_new_array();
 	for (char **id = ids; all && *id; id++) {
 		struct vps_state *st = NULL;

@@ -50,7 +50,7 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
 	bool json = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 		if (opt == 'j')
 			json = true;
 		else if ((rc = cli_opt_common(ctx, opt)) >= 0)
@@ -58,9 +58,13 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(ctx, "expects a subcommand: ls or rm");
-	const char *sub = argv[optind++];
+	/* the subcommand's own arguments: a fresh scan of argv from sub on */
+	const char *sub = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	if (strcmp(sub, "ls") == 0) {
-		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 			if (opt == 'j')
 				json = true;
 			else if ((rc = cli_opt_common(ctx, opt)) >= 0)
@@ -80,10 +84,10 @@ int cmd_net(struct vps_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(sub, "rm") == 0) {
-		if (argc - optind != 1)
+		if (argc != 2)
 			return cli_usage(ctx, "rm expects BRIDGE");
-		ctx->id = argv[optind];
-		if (vps_net_bridge_remove(ctx->root, argv[optind], &ctx->err) < 0)
+		ctx->id = argv[1];
+		if (vps_net_bridge_remove(ctx->root, argv[1], &ctx->err) < 0)
 			return cli_fail(ctx);
 		return 0;
 	}

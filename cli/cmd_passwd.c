@@ -15,7 +15,7 @@ int cmd_passwd(struct vps_ctx *ctx, int argc, char **argv)
 	bool from_stdin = false;
 	enum vps_pw_action act = VPS_PW_SET;
 	int opt, rc, modes = 0;
-	while ((opt = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "b:h", opts)) != -1) {
 		if (opt == 'b')
 			bundle = optarg;
 		else if (opt == 's')

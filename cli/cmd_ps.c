@@ -83,7 +83,7 @@ int cmd_ps(struct vps_ctx *ctx, int argc, char **argv)
 	    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
 	const char *format = "table";
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "+f:h", opts)) != -1) {
 		if (opt == 'f')
 			format = optarg;
 		else if ((rc = cli_opt_common(ctx, opt)) >= 0)
@@ -93,6 +93,8 @@ int cmd_ps(struct vps_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, "--format: expected table or json, got \"%s\"", format);
 	if ((rc = cli_positional(ctx, argc, argv, -1)))
 		return rc;
+	if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") == 0)
+		return cli_help(ctx); /* ps(1)'s own help is of no use here */
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
 	if (vps_ps_pids(ctx->root, ctx->id, &pids, &n, &ctx->err) < 0)

@@ -18,7 +18,7 @@ int cmd_spec(struct vps_ctx *ctx, int argc, char **argv)
 	const char *bundle = ".";
 	bool rootless = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "b:h", opts)) != -1) {
 		if (opt == 'b')
 			bundle = optarg;
 		else if (opt == 'r')

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "cli/cgctl.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
 
 struct row {
 	struct cli_cg c;
@@ -115,6 +117,31 @@ static int sample(struct vps_ctx *ctx, struct row *rows, size_t n, bool second)
 	return 0;
 }
 
+/* No id given: every running container under --root (in place, in ids). */
+static int running_ids(struct vps_ctx *ctx, char ***ids, size_t *n)
+{
+	if (vps_store_list(ctx->root, ids, &ctx->err) < 0)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; (*ids)[i]; i++) {
+		char *id = (*ids)[i];
+		struct cli_cg c;
+		(*ids)[i] = NULL;
+		if (cli_cg_open(ctx, id, false, &c) < 0) {
+			free(id);
+			continue;
+		}
+		bool keep = c.status == VPS_RUNNING;
+		cli_cg_close(&c);
+		if (keep)
+			(*ids)[k++] = id;
+		else
+			free(id);
+	}
+	*n = k;
+	return 0;
+}
+
 int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
@@ -124,7 +151,7 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 	bool json = false;
 	long interval = 1000;
 	int opt, r;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 		if (opt == 'j')
 			json = true;
 		else if (opt == 'i' && cli_parse_duration_ms(optarg, &interval) < 0)
@@ -135,11 +162,14 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 		else if (opt != 'i' && (r = cli_opt_common(ctx, opt)) >= 0)
 			return r;
 	}
-	if ((r = cli_positional(ctx, argc, argv, -1)) != 0)
-		return r;
 	size_t n = (size_t)(argc - optind);
 	char **ids = argv + optind;
-	struct row *rows = calloc(n, sizeof(*rows));
+	_cleanup_strv_ char **all = NULL;
+	if (n == 0 && running_ids(ctx, &all, &n) < 0)
+		return cli_fail(ctx);
+	ids = all ? all : ids;
+	vps_err_clear(&ctx->err);
+	struct row *rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows)
 		return vps_error(&ctx->err, ENOMEM, "stats"), cli_fail(ctx);
 	size_t opened = 0;

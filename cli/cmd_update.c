@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "cli/cgctl.h"
+#include "rootfs/template.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/log.h"
+#include "util/size.h"
 
 enum {
 	O_BLKIO = 256,
@@ -28,7 +30,8 @@ enum {
 	O_SWAP,
 	O_PIDS,
 	O_L3,
-	O_MEMBW
+	O_MEMBW,
+	O_NCPUS
 };
 
 static const struct option opts[] = {
@@ -50,6 +53,7 @@ static const struct option opts[] = {
     {"pids-limit", required_argument, NULL, O_PIDS},
     {"l3-cache-schema", required_argument, NULL, O_L3},
     {"mem-bw-schema", required_argument, NULL, O_MEMBW},
+    {"cpus", required_argument, NULL, O_NCPUS},
     {0},
 };
 
@@ -64,12 +68,14 @@ static int num(struct vps_ctx *ctx, const char *flag, const char *s, int64_t *ou
 	return 0;
 }
 
-static int bytes(struct vps_ctx *ctx, const char *flag, const char *s, opt_i64 *out)
+/* sizes (count false) and counts: the parsers every verb shares (util/size.h) */
+static int limit(struct vps_ctx *ctx, bool count, const char *flag, const char *s, opt_i64 *out)
 {
+	char what[64];
 	int64_t v;
-	if (cli_parse_bytes(s, &v) < 0)
-		return cli_usage(ctx, "--%s: expected a size like 64m or 1g (or -1), got \"%s\"",
-				 flag, s);
+	snprintf(what, sizeof(what), "--%s", flag);
+	if ((count ? vps_parse_count : vps_parse_size)(what, s, true, &v, &ctx->err) < 0)
+		return cli_usage(ctx, "%s", ctx->err.msg);
 	*out = (opt_i64){true, v};
 	return 0;
 }
@@ -98,20 +104,29 @@ static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resour
 		return 0;
 	case O_MEM:
 		res->has_memory = true;
-		return bytes(ctx, name, arg, &res->memory.limit);
+		return limit(ctx, false, name, arg, &res->memory.limit);
 	case O_MEMRES:
 		res->has_memory = true;
-		return bytes(ctx, name, arg, &res->memory.reservation);
+		return limit(ctx, false, name, arg, &res->memory.reservation);
 	case O_SWAP:
 		res->has_memory = true;
-		return bytes(ctx, name, arg, &res->memory.swap);
+		return limit(ctx, false, name, arg, &res->memory.swap);
+	case O_PIDS:
+		return limit(ctx, true, name, arg, &res->pids_limit);
+	case O_NCPUS: /* docker's --cpus: a quota over the default 100 ms period */
+		if (vps_parse_cpus(arg, &v, &ctx->err) < 0)
+			return cli_usage(ctx, "%s", ctx->err.msg);
+		res->has_cpu = true;
+		res->cpu.quota = (opt_i64){true, v};
+		res->cpu.period = (opt_u64){true, 100000};
+		return 0;
 	case O_L3:
 	case O_MEMBW:
 		return cli_usage(ctx, "--%s: Intel RDT (resctrl) is not supported", name);
 	}
 	if ((r = num(ctx, name, arg, &v)) != 0)
 		return r;
-	if (opt != O_QUOTA && opt != O_PIDS && opt != O_RTRUNTIME && v < 0)
+	if (opt != O_QUOTA && opt != O_RTRUNTIME && v < 0)
 		return cli_usage(ctx, "--%s: must not be negative", name);
 	switch (opt) {
 	case O_BLKIO:
@@ -138,9 +153,6 @@ static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resour
 		res->has_cpu = true;
 		res->cpu.realtime_runtime = (opt_i64){true, v};
 		break;
-	case O_PIDS:
-		res->pids_limit = (opt_i64){true, v};
-		break;
 	}
 	return 0;
 }
@@ -162,9 +174,9 @@ int cmd_update(struct vps_ctx *ctx, int argc, char **argv)
 {
 	struct oci_resources flags = {0}, *file = NULL;
 	const char *rpath = NULL;
-	bool any_flag = false;
+	bool any_flag = false, ncpus = false, quota = false;
 	int opt, r;
-	while ((opt = getopt_long(argc, argv, "+hr:", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "hr:", opts)) != -1) {
 		if (opt == 'r') {
 			rpath = optarg;
 			continue;
@@ -174,7 +186,11 @@ int cmd_update(struct vps_ctx *ctx, int argc, char **argv)
 		if ((r = flag(ctx, opt, optarg, &flags)) != 0)
 			return r;
 		any_flag = true;
+		ncpus |= opt == O_NCPUS;
+		quota |= opt == O_PERIOD || opt == O_QUOTA;
 	}
+	if (ncpus && quota)
+		return cli_usage(ctx, "--cpus and --cpu-period/--cpu-quota cannot be combined");
 	if ((r = cli_positional(ctx, argc, argv, 1)) != 0)
 		return r;
 	if (rpath && any_flag)

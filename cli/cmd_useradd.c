@@ -18,7 +18,7 @@ int cmd_useradd(struct vps_ctx *ctx, int argc, char **argv)
 	const char *bundle = NULL, *uid = NULL, *gid = NULL, *method = NULL;
 	bool pw_stdin = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "b:u:g:d:s:c:rmh", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(ctx, argc, argv, "b:u:g:d:s:c:rmh", opts)) != -1) {
 		switch (opt) {
 		case 'b':
 			bundle = optarg;

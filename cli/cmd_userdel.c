@@ -6,13 +6,16 @@ int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
 					     {"remove-home", no_argument, NULL, 'r'},
+					     {"force", no_argument, NULL, 'f'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *bundle = NULL;
-	bool remove_home = false;
+	bool remove_home = false, force = false;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "b:rh", opts, NULL)) != -1) {
-		if (opt == 'b')
+	while ((opt = cli_getopt(ctx, argc, argv, "b:rfh", opts)) != -1) {
+		if (opt == 'f')
+			force = true;
+		else if (opt == 'b')
 			bundle = optarg;
 		else if (opt == 'r')
 			remove_home = true;
@@ -27,7 +30,7 @@ int cmd_userdel(struct vps_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx);
 	_cleanup_free_ char *home = NULL;
 	uint32_t uid = 0;
-	if (vps_user_del(db, argv[optind], &home, &uid, &ctx->err) < 0 ||
+	if (vps_user_del(db, argv[optind], force, &home, &uid, &ctx->err) < 0 ||
 	    vps_userdb_commit(db, &ctx->err) < 0)
 		return cli_fail(ctx);
 	if (remove_home && vps_home_remove(db, home, uid, &ctx->err) < 0) {

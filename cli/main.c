@@ -63,6 +63,33 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
+/* "did you mean": other tools' words for our verbs first, then typos. */
+static void unknown_command(const char *word)
+{
+	static const char *const alias[][2] = {
+	    {"enter", "exec"},	   {"attach", "exec"}, {"shell", "exec"},
+	    {"ls", "list"},	   {"rm", "delete"},   {"remove", "delete"},
+	    {"destroy", "delete"}, {"stop", "kill"},   {"inspect", "state"},
+	    {"status", "state"},   {"top", "stats"},   {"unpause", "resume"},
+	    {"new", "bundle"}};
+	const char *near = NULL;
+	for (size_t a = 0; a < sizeof(alias) / sizeof(alias[0]) && !near; a++)
+		if (strcmp(word, alias[a][0]) == 0)
+			near = alias[a][1];
+	const char *names[64];
+	size_t n = 0;
+	for (; n < vps_n_commands && n < 64; n++)
+		names[n] = vps_commands[n].name;
+	if (!near)
+		near = cli_nearest(word, names, n);
+	if (near)
+		fprintf(stderr,
+			"vps: unknown command '%s': did you mean '%s'? (see 'vps --help')\n", word,
+			near);
+	else
+		fprintf(stderr, "vps: unknown command '%s' (see 'vps --help')\n", word);
+}
+
 int main(int argc, char **argv)
 {
 	struct vps_ctx ctx = {.root = VPS_DEFAULT_ROOT, .cmd = "vps"};
@@ -119,6 +146,6 @@ int main(int argc, char **argv)
 		optind = 0; /* full getopt reset for the command's own parsing */
 		return vps_commands[c].run(&ctx, argc - i, argv + i);
 	}
-	fprintf(stderr, "vps: unknown command '%s' (see 'vps --help')\n", argv[i]);
+	unknown_command(argv[i]);
 	return 2;
 }

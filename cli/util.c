@@ -51,6 +51,8 @@ int cli_opt_common(struct vps_ctx *ctx, int opt)
 {
 	if (opt == 'h')
 		return cli_help(ctx);
+	if (opt == CLI_OPT_ERROR)
+		return 2; /* cli_getopt said why */
 	if (opt == '?' || opt == ':')
 		return cli_usage(ctx, "invalid option");
 	return -1;

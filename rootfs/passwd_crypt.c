@@ -51,6 +51,12 @@ int vps_password_hash(const char *password, const char *method, char **out, vps_
 int vps_hash_validate(const char *hash, vps_err *err)
 {
 	size_t len = strlen(hash);
+	/* Never echo it: a plain password given by mistake would land in logs. */
+	if (hash[0] != '$')
+		return vps_errorx(err, EINVAL,
+				  "--hash: not a crypt(5) hash at all: a hash starts with $ID$ "
+				  "($y$... yescrypt, $6$... sha512, e.g. from mkpasswd); to set a "
+				  "password, give it on standard input with --stdin");
 	if (len == 0 || len > 512 ||
 	    strspn(hash, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$") !=
 		len)

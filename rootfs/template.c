@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,29 +14,10 @@
 
 #include "rootfs/template.h"
 #include "rootfs/users_internal.h"
+#include "netns/net.h"
+#include "specs/spec.h"
 #include "specs/state.h"
 #include "util/cleanup.h"
-
-int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	int shift = 0;
-	if (*end && !end[1]) {
-		const char *suf = strchr("KMGT", *end == 'k' ? 'K' : *end);
-		shift = suf ? 10 * (int)(suf - "KMGT" + 1) : -1;
-	} else if (*end) {
-		shift = -1;
-	}
-	if (end == s || shift < 0 || errno || s[0] == '-')
-		return vps_errorx(err, EINVAL, "%s \"%s\": expected a size like 512M or 2G", what,
-				  s);
-	if (v == 0 || v > (1ULL << (62 - shift)))
-		return vps_errorx(err, ERANGE, "%s %s: out of range", what, s);
-	*out = (int64_t)(v << shift);
-	return 0;
-}
 
 int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 {
@@ -46,6 +28,10 @@ int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 				  "--cpus \"%s\": expected a number of CPUs, e.g. "
 				  "0.5 or 2",
 				  s);
+	long host = sysconf(_SC_NPROCESSORS_ONLN);
+	if (host > 0 && v > (double)host)
+		return vps_errorx(err, EINVAL, "--cpus %s: this host has only %ld CPU%s", s, host,
+				  host == 1 ? "" : "s");
 	*quota = (int64_t)(v * 100000.0 + 0.5);
 	return 0;
 }
@@ -75,9 +61,72 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 	return r < 0 ? r : vps_tmpl_write(rootfd, "/etc/hosts", hosts, 0644, err);
 }
 
+void vps_tmpl_progress(const struct vps_bundle_opts *o, const char *fmt, ...)
+{
+	if (!o->progress)
+		return;
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	o->progress(buf);
+}
+
+static int check_template(const char *t, vps_err *err)
+{
+	if (strcmp(t, "busybox") == 0 || strcmp(t, "debian") == 0 ||
+	    strncmp(t, "debian:", 7) == 0 || strncmp(t, "dir:", 4) == 0 ||
+	    strncmp(t, "tar:", 4) == 0)
+		return 0;
+	return vps_errorx(err, EINVAL,
+			  "--template %s: expected busybox, debian[:SUITE], dir:PATH or tar:FILE",
+			  t);
+}
+
+static int check_limits(const struct vps_bundle_opts *o, vps_err *err)
+{
+	if (o->memory >= 0 && o->memory < VPS_MIN_MEMORY)
+		return vps_errorx(err, EINVAL,
+				  "--memory %lld: below 1M, the least a VPS's init can run with "
+				  "(the busybox init is OOM-killed under 640K; -1 for no limit)",
+				  (long long)o->memory);
+	if (o->pids >= 0 && o->pids < VPS_MIN_PIDS)
+		return vps_errorx(err, EINVAL,
+				  "--pids %lld: below %d, the least an init, a shell and one "
+				  "command need (-1 for no limit)",
+				  (long long)o->pids, VPS_MIN_PIDS);
+	return 0;
+}
+
+/* The network annotations the bundle will carry, checked by the code create
+ * uses (vps_net_validate), before anything is written. */
+static int check_net(const struct vps_bundle_opts *o, vps_err *err)
+{
+	const char *kv[][2] = {{VPS_ANN_IP, o->ip},	      {VPS_ANN_BRIDGE, o->bridge},
+			       {VPS_ANN_GATEWAY, o->gateway}, {VPS_ANN_IP6, o->ip6},
+			       {VPS_ANN_PUBLISH, o->publish}, {VPS_ANN_DNS, o->dns}};
+	struct oci_kv ann[ARRAY_SIZE(kv)];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(kv); i++)
+		if (kv[i][1])
+			ann[n++] = (struct oci_kv){(char *)kv[i][0], (char *)kv[i][1]};
+	struct oci_spec spec = {.annotations = ann, .n_annotations = n, .has_linux = true};
+	spec.lx.namespaces[OCI_NS_NETWORK].present = true;
+	return n ? vps_net_validate(&spec, err) : 0;
+}
+
+/* Every option, before anything is written. */
 static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_err *err)
 {
-	int r = vps_id_validate(o->name, err);
+	int r = check_limits(o, err);
+	if (r >= 0)
+		r = check_net(o, err);
+	if (r >= 0)
+		r = check_template(o->tmpl, err);
+	if (r < 0)
+		return r;
+	r = vps_id_validate(o->name, err);
 	if (r < 0)
 		return vps_error_wrap(err, "--name");
 	const char *h = o->hostname ? o->hostname : o->name;
@@ -120,6 +169,12 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	if (rootfd < 0 || asprintf(&rootfs, "%s/rootfs", o->dir) < 0)
 		return vps_error(err, errno, "open %s/rootfs", o->dir);
 	int r;
+	if (strncmp(t, "dir:", 4) == 0)
+		vps_tmpl_progress(o, "copying %s", t + 4);
+	else if (strncmp(t, "tar:", 4) == 0)
+		vps_tmpl_progress(o, "unpacking %s", t + 4);
+	else if (strcmp(t, "busybox") == 0)
+		vps_tmpl_progress(o, "installing busybox into %s", rootfs);
 	if (strcmp(t, "busybox") == 0)
 		r = vps_tmpl_busybox(rootfd, o, err);
 	else if (strcmp(t, "debian") == 0 || strncmp(t, "debian:", 7) == 0)
@@ -129,10 +184,7 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	else if (strncmp(t, "tar:", 4) == 0)
 		r = vps_tmpl_tar(t + 4, rootfs, err);
 	else
-		return vps_errorx(err, EINVAL,
-				  "--template %s: expected busybox, debian[:SUITE], "
-				  "dir:PATH or tar:FILE",
-				  t);
+		return check_template(t, err);
 	if (r < 0)
 		return vps_error_wrap(err, "template %s", t);
 	struct stat st;
@@ -140,6 +192,7 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
 	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0)
 		return r;
+	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
 	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), err);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "util/err.h"
+#include "util/size.h"
 
 /* Annotations written for the networking and VM concerns. */
 #define VPS_ANN_NAME	  "org.vps.name"
@@ -22,31 +23,43 @@
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
+/* The least a VPS can run with. Measured on cgroup v1 with the busybox
+ * template: its init is OOM-killed at once under a 512 KiB memory limit (and
+ * create itself fails under 256 KiB) but runs, and takes exec, at 640 KiB; 1 MiB
+ * leaves a margin. An init, a login shell and one command need 8 pids. */
+#define VPS_MIN_MEMORY (1LL << 20)
+#define VPS_MIN_PIDS   8
+
 struct vps_bundle_opts {
 	const char *dir;      /* bundle dir: must not exist or be empty */
 	const char *tmpl;     /* busybox | debian[:SUITE] | dir:PATH | tar:FILE */
 	const char *name;     /* VPS name (an id: [A-Za-z0-9_+.-]) */
 	const char *hostname; /* NULL: name */
-	int64_t memory;	      /* bytes; 0: none */
-	int64_t pids;	      /* 0: none */
+	int64_t memory;	      /* bytes; -1: none; at least VPS_MIN_MEMORY */
+	int64_t pids;	      /* -1: none; at least VPS_MIN_PIDS */
 	int64_t cpu_quota;    /* us per 100000 us period; 0: none */
 	const char *ip, *bridge, *gateway, *ip6, *publish, *dns;
 	bool vm;
 	const char *seccomp;   /* NULL: the default profile; "none"; or a JSON file */
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
+	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
+	 * CLI shows them on a terminal */
+	void (*progress)(const char *phase);
 };
 
 /* Make the bundle; on failure nothing is left (a DIR we made is removed, an
  * empty one emptied again). */
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err);
 
-/* Parse "512M", "1G", "65536" (binary suffixes K M G T). */
-int vps_parse_size(const char *what, const char *s, int64_t *out, vps_err *err);
-/* Parse "0.5", "2" CPUs into a CFS quota for a 100000 us period. */
+/* Parse "0.5", "2" CPUs into a CFS quota for a 100000 us period; more CPUs
+ * than the host has online are refused, naming that count. */
 int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err);
 
 /* ---- internals shared by rootfs/template*.c ---- */
+/* Report a phase through o->progress (if set). */
+void vps_tmpl_progress(const struct vps_bundle_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Fill the rootfs (an empty dir fd) from each kind of template. */
 int vps_tmpl_busybox(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
 int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,

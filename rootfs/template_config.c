@@ -65,10 +65,10 @@ static void edit_process(json_object *p, const char *init, bool allow_setuid, bo
 static void edit_resources(json_object *lx, const struct vps_bundle_opts *o)
 {
 	json_object *res = child(lx, "resources");
-	if (o->memory)
+	if (o->memory > 0)
 		json_object_object_add(child(res, "memory"), "limit",
 				       json_object_new_int64(o->memory));
-	if (o->pids)
+	if (o->pids > 0)
 		json_object_object_add(child(res, "pids"), "limit", json_object_new_int64(o->pids));
 	if (o->cpu_quota) {
 		json_object *cpu = child(res, "cpu");

@@ -72,8 +72,13 @@ int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
 		return vps_error(err, ENOMEM, "cache");
 	if (access(cache, R_OK) == 0) {
 		log_info("using cached %s", cache);
+		vps_tmpl_progress(o, "unpacking the cached debian %s (%s)", suite, cache);
 		r = vps_tmpl_tar(cache, rootfs, err);
 	} else {
+		vps_tmpl_progress(o,
+				  "debootstrap %s: the first debian bundle downloads and installs "
+				  "it (a minute or more); later ones unpack the cache",
+				  suite);
 		r = debootstrap(suite, rootfs, cache, err);
 	}
 	if (r < 0)

@@ -90,6 +90,11 @@ int vps_pwdb_list_del(struct vps_pwdb_file *f, struct vps_pwline *l, size_t idx,
 int vps_name_validate(const char *kind, const char *name, vps_err *err);
 /* A decimal id in 0..4294967294 (not (uid_t)-1). what names it in errors. */
 int vps_id_parse(const char *what, const char *s, uint32_t *out, vps_err *err);
+/* exec -u USER[:GROUP] in the VPS at rootfs: names resolved through its own
+ * /etc/passwd and /etc/group (inside the rootfs, read-only), numbers taken as
+ * they are. A user name alone also gives its primary group (*has_gid). */
+int vps_users_resolve(const char *rootfs, const char *user, const char *group, uint32_t *uid,
+		      uint32_t *gid, bool *has_gid, vps_err *err);
 /* GECOS, home and shell fields: no ':' or newline; home and shell absolute. */
 int vps_field_validate(const char *what, const char *val, bool absolute, vps_err *err);
 
@@ -122,8 +127,10 @@ struct vps_useradd {
 };
 int vps_user_add(struct vps_userdb *db, const struct vps_useradd *o, vps_err *err);
 /* Remove user from all four files (and its private group if unused). Its home
- * and uid are returned (home malloc'ed) when asked, for vps_home_remove. */
-int vps_user_del(struct vps_userdb *db, const char *user, char **home, uint32_t *uid, vps_err *err);
+ * and uid are returned (home malloc'ed) when asked, for vps_home_remove. root
+ * and the last user of uid 0 are refused (EPERM) unless force. */
+int vps_user_del(struct vps_userdb *db, const char *user, bool force, char **home, uint32_t *uid,
+		 vps_err *err);
 int vps_group_add(struct vps_userdb *db, const char *name, bool has_gid, uint32_t gid, bool system,
 		  vps_err *err);
 int vps_group_del(struct vps_userdb *db, const char *name, vps_err *err);

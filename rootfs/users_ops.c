@@ -146,11 +146,35 @@ static int drop_memberships(struct vps_userdb *db, const char *user, vps_err *er
 	return 0;
 }
 
-int vps_user_del(struct vps_userdb *db, const char *user, char **home, uint32_t *uid, vps_err *err)
+/* root, or the last user of uid 0: removing it locks the operator out of
+ * every login and su inside; refused unless forced. */
+static int check_admin(struct vps_pwdb_file *pf, const struct vps_pwline *pw, vps_err *err)
+{
+	if (strcmp(pw->f[0], "root") == 0)
+		return vps_errorx(err, EPERM,
+				  "refusing to remove root, the VPS's administrator (--force to "
+				  "remove it anyway)");
+	if (strcmp(pw->f[2], "0") != 0)
+		return 0;
+	for (size_t i = 0; i < pf->n; i++) {
+		const struct vps_pwline *l = &pf->lines[i];
+		if (l != pw && l->f && !l->deleted && l->nf > 2 && strcmp(l->f[2], "0") == 0)
+			return 0;
+	}
+	return vps_errorx(err, EPERM,
+			  "refusing to remove %s, the last user with uid 0 (--force to remove "
+			  "it anyway)",
+			  pw->f[0]);
+}
+
+int vps_user_del(struct vps_userdb *db, const char *user, bool force, char **home, uint32_t *uid,
+		 vps_err *err)
 {
 	struct vps_pwline *pw;
 	int r = vps_users_need_user(db, user, &pw, err);
 	if (r < 0)
+		return r;
+	if (!force && (r = check_admin(&db->f[VPS_PASSWD], pw, err)) < 0)
 		return r;
 	if (home && !(*home = strdup(pw->f[5])))
 		return vps_error(err, ENOMEM, "userdel");

@@ -194,7 +194,45 @@ static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err
 	return r;
 }
 
+static int drive(struct cctx *c, bool keep_pty, vps_err *err);
+
+/* "10K", "1M", "12345": a limit as the operator wrote it, near enough. */
+static void fmt_limit(char *buf, size_t sz, int64_t v)
+{
+	if (v > 0 && v % (1 << 20) == 0)
+		snprintf(buf, sz, "%lldM", (long long)(v >> 20));
+	else if (v > 0 && v % 1024 == 0)
+		snprintf(buf, sz, "%lldK", (long long)(v >> 10));
+	else
+		snprintf(buf, sz, "%lld", (long long)v);
+}
+
+/* An init that died during setup because its cgroup ran out of memory says so
+ * (not "sync: receive: Connection reset by peer"). */
+static int explain_oom(struct cctx *c, int r, vps_err *err)
+{
+	const struct oci_resources *res = &c->spec->lx.resources;
+	uint64_t kills = 0;
+	vps_err e = {0};
+	if (!c->cg || !res->has_memory || !res->memory.limit.set ||
+	    vps_cgroup_oom_kills(c->cg, &kills, &e) < 0 || kills == 0)
+		return r;
+	char lim[32], was[VPS_ERR_MSG_MAX];
+	fmt_limit(lim, sizeof(lim), res->memory.limit.v);
+	snprintf(was, sizeof(was), "%s", err->msg);
+	return vps_errorx(err, ENOMEM,
+			  "the VPS's init was killed by the OOM killer: memory limit %s is too "
+			  "small (%.600s)",
+			  lim, was);
+}
+
 int vps_create_drive(struct cctx *c, bool keep_pty, vps_err *err)
+{
+	int r = drive(c, keep_pty, err);
+	return r < 0 ? explain_oom(c, r, err) : r;
+}
+
+static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 {
 	const struct oci_linux *lx = &c->spec->lx;
 	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];

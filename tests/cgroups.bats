@@ -143,7 +143,7 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	[ "$(hostfile cg-upd cpu cpu.cfs_quota_us cpu.max | cut -d' ' -f1)" = 20000 ]
 	run v update --memory lots cg-upd
 	[ "$status" -eq 2 ]
-	[[ "$output" == *'--memory: expected a size'* ]]
+	[[ "$output" == *'--memory "lots": expected a size'* ]]
 	run v update --cpuset-cpus 999 cg-upd
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'vps: update cg-upd: '*'cpuset.cpus'* ]]

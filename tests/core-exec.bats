@@ -80,26 +80,94 @@ teardown_file() { core_teardown_file; }
 
 @test "core-exec: errors are the real ones" {
 	run v exec core-ex /nope
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *'exec "/nope": No such file or directory'* ]]
 	run v exec --cwd /nope core-ex true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"process.cwd /nope: No such file or directory"* ]]
 	run v exec core-none true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *'container "core-none" does not exist'* ]]
 	b=$(core_bundle exstop true)
 	vbg run -d --bundle "$b" core-exstop
 	wait_status core-exstop stopped
 	run v exec core-exstop true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"cannot exec in a container that is stopped"* ]]
+}
+
+@test "core-exec: vps's own failures exit 255 (runc), the process's own status stays its own" {
+	run v exec core-ex sh -c 'exit 1'
+	[ "$status" -eq 1 ]
+	run v exec core-ex no-such-binary
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'"no-such-binary"'* ]]
+	run v exec --pid-file /non-existent/directory/pid core-ex true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"/non-existent/directory"* ]]
+	run v exec no_such_container true
+	[ "$status" -eq 255 ]
+	# usage errors stay 2
+	run v exec core-ex
+	[ "$status" -eq 2 ]
+}
+
+@test "core-exec: options stop at the id (runc): what follows is the command's; -- works" {
+	# -e after the id belongs to env(1), not to vps
+	run v exec core-ex env -u BASE
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"BASE=1"* ]]
+	run v exec core-ex -- ls -d /
+	[ "$status" -eq 0 ]
+	[ "$output" = / ]
+	run v exec -- core-ex echo ok
+	[ "$output" = ok ]
+	run v exec core-ex --
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"expects a command after the container id"* ]]
+}
+
+@test "core-exec: -u NAME[:GROUP] resolves through the VPS's own passwd and group, inside its root" {
+	r=$WORK/ex/rootfs
+	echo 'bob:x:1500:1600::/home/bob:/bin/sh' >>"$r/etc/passwd"
+	echo 'staff:x:1700:' >>"$r/etc/group"
+	run v exec -u bob core-ex id
+	[ "$status" -eq 0 ]
+	[[ "$output" == "uid=1500(bob) gid=1600"* ]]
+	run v exec -u bob:staff core-ex id -u
+	[ "$output" = 1500 ]
+	run v exec -u bob:staff core-ex id -g
+	[ "$output" = 1700 ]
+	run v exec --user 0:staff core-ex id -g
+	[ "$output" = 1700 ]
+	run v exec -u 7:8 core-ex id
+	[[ "$output" == "uid=7 gid=8"* ]]
+	run v exec -u nosuchuser core-ex id
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'user "nosuchuser": not found in the VPS'"'"'s /etc/passwd'* ]]
+	run v exec -u bob:nosuchgroup core-ex id
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'group "nosuchgroup": not found'* ]]
+	run v exec -u "" core-ex id
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'user "": not found in the VPS'* ]]
+	run v exec -u "1500:" core-ex id
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'group "": not found in the VPS'* ]]
+	# a symlink pointing "out" stays inside the VPS: the host's group file is never read
+	grep -q '^daemon:' /etc/group
+	mv "$r/etc/group" "$r/etc/group.real"
+	ln -s ../../../../../../../../etc/group "$r/etc/group"
+	run v exec -u bob:daemon core-ex id
+	[ "$status" -eq 255 ]
+	rm "$r/etc/group"
+	mv "$r/etc/group.real" "$r/etc/group"
 }
 
 @test "core-exec: a paused container refuses exec unless --ignore-paused" {
 	v pause core-ex
 	run v exec core-ex true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"paused"* ]]
 	v exec -d --ignore-paused core-ex true
 	v resume core-ex

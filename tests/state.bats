@@ -2,6 +2,7 @@
 # `vps state` and `vps list` over state directories written by hand (the
 # store's format), and the live status: pid + start time, reuse, creating.
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() { vps_setup_file; }
 teardown_file() {
@@ -123,9 +124,10 @@ teardown() { kill "$SLEEPER" 2>/dev/null || true; wait "$SLEEPER" 2>/dev/null ||
 @test "list on an empty or missing root; bad --format" {
 	run v list -f json
 	[ "$output" = "[]" ]
-	run "$VPS" --root "$WORK/none" list
+	run --separate-stderr "$VPS" --root "$WORK/none" list
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^ID ]]
+	[[ "$stderr" == *"state directory $WORK/none does not exist"* ]]
 	run v list --format yaml
 	[ "$status" -eq 2 ]
 	[[ "$output" == *'--format: expected table or json, got "yaml"'* ]]

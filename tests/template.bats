@@ -94,8 +94,17 @@ teardown_file() { vps_teardown_file; }
 	MSG='--memory "12X": expected a size' bad --memory 12X
 	MSG='--memory "-5"' bad --memory -5
 	MSG='--cpus "abc"' bad --cpus abc
-	MSG='--pids 0: out of range' bad --pids 0
+	MSG='--pids 0: below 8' bad --pids 0
+	MSG='--pids 7: below 8' bad --pids 7
+	MSG='--memory 0: below 1M' bad --memory 0
+	MSG='--memory 524288: below 1M' bad --memory 512K
+	MSG='--cpus "4097"' bad --cpus 4097
+	MSG="--cpus 999: this host has only $(nproc) CPU" bad --cpus 999
 	MSG='--template nope: expected busybox' bad --template nope
+	# network options are checked by create's own code before anything is written
+	MSG='org.vps.net.ip: bad prefix length' bad --ip 10.1.2.3/33
+	MSG='org.vps.net.publish needs org.vps.net.ip' bad --publish 8080:80
+	MSG='"10.0.0.300" is not an IP address' bad --ip 10.0.0.300/24 --template debian
 	MSG='dir:/nonexistent' bad --template dir:/nonexistent
 	MSG="tar:$WORK/none.tar" bad --template "tar:$WORK/none.tar"
 	MSG='hostname "bad_host!"' bad --hostname 'bad_host!'
@@ -111,6 +120,17 @@ teardown_file() { vps_teardown_file; }
 	[ "$status" -eq 1 ] && [ -d "$WORK/keep" ] && [ -z "$(ls -A "$WORK/keep")" ]
 	run v bundle "$WORK/keep" --template nope
 	[ "$status" -eq 1 ] && [ -d "$WORK/keep" ] && [ -z "$(ls -A "$WORK/keep")" ]
+}
+
+@test "vf- bundle reports its phases on a terminal and is quiet when piped" {
+	run script -qec "$VPS bundle $WORK/prog-tty --name vf-prog" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vps bundle: installing busybox into $WORK/prog-tty/rootfs"* ]]
+	[[ "$output" == *"vps bundle: writing $WORK/prog-tty/config.json"* ]]
+	[[ "$output" == *"is ready: vps run -d --bundle $WORK/prog-tty vf-prog"* ]]
+	run bash -c "'$VPS' bundle '$WORK/prog-pipe' 2>&1 | cat"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
 @test "vf- bundle --template dir:PATH and tar:FILE copy a tree as it is" {

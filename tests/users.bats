@@ -192,6 +192,41 @@ sums() { sha256sum "$E"/passwd "$E"/shadow "$E"/group "$E"/gshadow; }
 	! grep -q '^frank:' "$E/passwd"
 }
 
+@test "vf- userdel keeps root and the last uid 0 user unless --force" {
+	fresh d2
+	before=$(sums)
+	run v userdel --bundle "$B" root
+	[ "$status" -eq 1 ]
+	[[ $output == *"refusing to remove root"*"--force"* ]]
+	[ "$(sums)" = "$before" ]
+	# a second uid 0 account: root still refused by name, toor goes
+	echo 'toor:x:0:0:second root:/root:/bin/sh' >>"$E/passwd"
+	run v userdel --bundle "$B" root
+	[ "$status" -eq 1 ]
+	v userdel --bundle "$B" toor
+	! grep -q '^toor:' "$E/passwd"
+	# the last uid 0 user under another name
+	sed -i 's/^root:/admin:/' "$E/passwd"
+	run v userdel --bundle "$B" admin
+	[ "$status" -eq 1 ]
+	[[ $output == *"refusing to remove admin, the last user with uid 0"* ]]
+	v userdel --bundle "$B" admin --force
+	! grep -q '^admin:' "$E/passwd"
+	fresh d3
+	v userdel --bundle "$B" --force root
+	! grep -q '^root:' "$E/passwd"
+}
+
+@test "vf- passwd --hash with something that is no crypt hash says so (and never echoes it)" {
+	fresh p6
+	for bad in 'MyS3cretPassw0rd' 'ab' 'abcdefghijklm'; do
+		run v passwd --bundle "$B" --hash "$bad"
+		[ "$status" -eq 1 ]
+		[[ $output == *"not a crypt(5) hash at all"*"--stdin"* ]] || { echo "$bad: $output"; false; }
+		[[ $output != *"$bad"* ]]
+	done
+}
+
 @test "vf- groupadd and groupdel" {
 	fresh g1
 	v groupadd --bundle "$B" --gid 5000 web
