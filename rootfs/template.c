@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "rootfs/template.h"
-#include "rootfs/users_internal.h"
+#include "rootfs/internal.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
 
@@ -52,8 +52,15 @@ int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 
 int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err)
 {
+	const char *base;
+	_cleanup_close_ int parent = vps_parent_in_root(rootfd, path, &base, err);
+	if (parent < 0)
+		return vps_error_wrap(err, "write rootfs %s", path);
+	/* Whatever the template had there (a FIFO or a device too) is replaced, never opened. */
+	if (unlinkat(parent, base, 0) < 0 && errno != ENOENT)
+		return vps_error(err, errno, "write rootfs %s: replace the template's file", path);
 	_cleanup_close_ int fd =
-	    vps_users_open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+	    openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	size_t len = strlen(text);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0)
 		return vps_error(err, errno, "write rootfs %s", path);

@@ -361,3 +361,45 @@ PY
 	run v useradd --bundle "$WORK/tmpl" x --gid 5 --group users
 	[ "$status" -eq 2 ]
 }
+
+@test "vf- special files planted in the VPS's /etc are refused, never opened (no hang)" {
+	fresh sp1
+	# A FIFO blocks open(2) until a writer comes: before the fix each of these hung.
+	for f in passwd group .pwd.lock .vps-pwd.journal; do
+		cp -a "$E" "$WORK/etc.saved"
+		rm -f "$E/$f" && mkfifo "$E/$f"
+		run timeout 60 "$VPS" users --bundle "$B"
+		echo "$f: $status $output"
+		[ "$status" -eq 1 ]
+		[[ $output == *"/etc/$f: not a regular file"* ]]
+		rm -rf "$E" && mv "$WORK/etc.saved" "$E"
+	done
+	# login.defs is only a hint: a FIFO there is ignored, the default method used.
+	rm -f "$E/login.defs" && mkfifo "$E/login.defs"
+	echo pw | timeout 60 "$VPS" passwd --bundle "$B" --stdin
+	crypt_ok pw "$(field "$E/shadow" root 2)"
+	# A device node: refused without opening it (the lookup is O_PATH).
+	rm -f "$E/shadow" && mknod "$E/shadow" c 1 3
+	run timeout 60 "$VPS" passwd --bundle "$B" --stdin <<<pw
+	[ "$status" -eq 1 ]
+	[[ $output == *"/etc/shadow: not a regular file"* ]]
+	[ -c "$E/shadow" ]
+}
+
+@test "vf- a lock held forever inside the VPS: a bounded wait, then a clear error" {
+	fresh l2
+	python3 - "$E/.pwd.lock" "$WORK/l2.held" <<'PY' &
+import fcntl, sys, time
+f = open(sys.argv[1], "w")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)
+PY
+	holder=$!
+	while [ ! -e "$WORK/l2.held" ]; do sleep 0.05; done
+	run timeout 50 "$VPS" passwd --bundle "$B" --stdin <<<pw
+	kill $holder
+	wait $holder || true
+	[ "$status" -eq 1 ]
+	[[ $output == *"/etc/.pwd.lock: held by another process for 15 s"* ]]
+}
