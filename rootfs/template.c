@@ -96,7 +96,9 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 				  "hostname \"%s\": expected 1-64 letters, digits, "
 				  "'-' or '.'",
 				  h);
-	if (mkdir(o->dir, 0755) == 0) {
+	/* 0700: the rootfs may hold setuid files and device nodes (the template's,
+	 * or planted by the running VPS); no host user but root may reach them. */
+	if (mkdir(o->dir, 0700) == 0) {
 		*made_dir = true;
 		return 0;
 	}
@@ -140,6 +142,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 				  "--template %s: expected busybox, debian[:SUITE], "
 				  "dir:PATH or tar:FILE",
 				  t);
+	if (r >= 0 && !o->keep_devices)
+		r = vps_tmpl_drop_devices(rootfs, err);
 	if (r < 0)
 		return vps_error_wrap(err, "template %s", t);
 	struct stat st;
@@ -161,8 +165,12 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 		json_object_put(sc);
 		return r;
 	}
-	_cleanup_close_ int bundlefd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = bundlefd < 0 ? vps_error(err, errno, "open %s", o->dir) : fill(bundlefd, o, &sc, err);
+	_cleanup_close_ int bundlefd =
+	    open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bundlefd < 0 || fchmod(bundlefd, 0700) < 0)
+		r = vps_error(err, errno, "open %s", o->dir);
+	else
+		r = fill(bundlefd, o, &sc, err);
 	json_object_put(sc);
 	if (r >= 0)
 		return 0;
