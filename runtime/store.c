@@ -61,6 +61,14 @@ static int check_trusted(int fd, const char *what, const char *name, vps_err *er
 	return 0;
 }
 
+/* After an open with O_DIRECTORY|O_NOFOLLOW failed with ENOTDIR or ELOOP: was
+ * the name a symlink (which O_DIRECTORY reports as ENOTDIR)? */
+static bool is_symlink_at(int dirfd, const char *name)
+{
+	struct stat st;
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
 /* The state root, checked (ENOENT passed up without a message when missing). */
 static int open_root(const char *root, bool create, vps_err *err)
 {
@@ -69,7 +77,7 @@ static int open_root(const char *root, bool create, vps_err *err)
 	_cleanup_close_ int fd = open(root, O_DIRECTORY | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return -ENOENT;
-	if (fd < 0 && errno == ELOOP)
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && is_symlink_at(AT_FDCWD, root))
 		return vps_errorx(err, ELOOP, "state root %s is a symlink; not following it", root);
 	if (fd < 0)
 		return vps_error(err, errno, "state root %s", root);
@@ -82,11 +90,11 @@ static int open_dir(int rootfd, const char *id, vps_err *err)
 {
 	_cleanup_close_ int fd =
 	    openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
-	if (fd < 0 && errno == ELOOP)
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && is_symlink_at(rootfd, id))
 		return vps_errorx(err, ELOOP,
 				  "container dir of \"%s\" is a symlink; not following it", id);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
 	if (fd < 0)
 		return vps_error(err, errno, "open container \"%s\"", id);
 	int r = check_trusted(fd, "container dir of", id, err);

@@ -177,8 +177,10 @@ teardown_file() { vps_teardown_file; }
 	chroot "$WORK/deb2/rootfs" grpck -r
 }
 
-# as_nobody CMD...: run CMD as an unprivileged host user (uid/gid 65534, no groups).
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+# as_nobody CMD...: run CMD as an unprivileged host user (uid/gid 65534, no
+# groups). Through sh: setpriv itself still holds root's capabilities while it
+# execs (the path walk of its execve would pass a 0700 directory).
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- /bin/sh -c '"$@"' sh "$@"; }
 
 @test "vf- a bundle's setuid files and device nodes are out of reach of host users" {
 	chmod 711 "$WORK" # as a bundle under /srv or /var/lib would be
