@@ -184,11 +184,11 @@ refused() {
 	forge "$WORK/r6" && chown 65534 "$WORK/r6/spec-forged"
 	run "$VPS" --root "$WORK/r6" delete --force spec-forged
 	[ "$status" -eq 1 ]
-	[[ $output == *'container dir of "spec-forged" is owned by uid 65534'* ]]
+	[[ $output == *'container dir of spec-forged is owned by uid 65534'* ]]
 	forge "$WORK/r7" && chmod 770 "$WORK/r7/spec-forged"
 	run "$VPS" --root "$WORK/r7" delete --force spec-forged
 	[ "$status" -eq 1 ]
-	[[ $output == *'container dir of "spec-forged" is writable by its group'* ]]
+	[[ $output == *'container dir of spec-forged is writable by its group'* ]]
 	mkdir -p "$WORK/r8" && mv "$WORK/r7/spec-forged" "$WORK/r8/elsewhere" && chmod 700 "$WORK/r8/elsewhere"
 	ln -s "$WORK/r8/elsewhere" "$WORK/r7/spec-forged"
 	run "$VPS" --root "$WORK/r7" delete --force spec-forged
