@@ -22,7 +22,8 @@ enum {
 	O_IP6,
 	O_PUBLISH,
 	O_DNS,
-	O_SECCOMP
+	O_SECCOMP,
+	O_KEEPDEV
 };
 
 /* On a terminal: each phase as it starts (a debian bundle takes a while). */
@@ -49,6 +50,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"publish", required_argument, NULL, O_PUBLISH},
 					     {"dns", required_argument, NULL, O_DNS},
 					     {"seccomp", required_argument, NULL, O_SECCOMP},
+					     {"keep-devices", no_argument, NULL, O_KEEPDEV},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
@@ -99,6 +101,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			break;
 		case O_SETUID:
 			o.allow_setuid = true;
+			break;
+		case O_KEEPDEV:
+			o.keep_devices = true;
 			break;
 		case O_CACHE:
 			o.cache_dir = optarg;

@@ -1,5 +1,6 @@
 /* vps users: list a VPS's users (table or JSON). */
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli/users_common.h"
@@ -27,15 +28,40 @@ static void print_json(struct vps_user_info *v, size_t n)
 	json_object_put(arr);
 }
 
+/* s with C0 controls, DEL and UTF-8 C1 controls (U+0080..U+009F, e.g. CSI)
+ * as \xNN: the fields come from the tenant's files and must not drive the
+ * admin's terminal. A backslash is doubled. Truncated to fit buf. */
+static const char *esc(char *buf, size_t len, const char *s)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && w + 9 < len; p++) {
+		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (c1) {
+			w += (size_t)snprintf(buf + w, len - w, "\\x%02x\\x%02x", p[0], p[1]);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			w += (size_t)snprintf(buf + w, len - w, "\\x%02x", p[0]);
+		} else {
+			if (*p == '\\')
+				buf[w++] = '\\';
+			buf[w++] = (char)*p;
+		}
+	}
+	buf[w] = '\0';
+	return buf;
+}
+
 static void print_table(struct vps_user_info *v, size_t n)
 {
 	printf("%-16s %7s %7s %-8s %-20s %-14s %s\n", "NAME", "UID", "GID", "PASSWORD", "HOME",
 	       "SHELL", "GROUPS");
+	char a[1024], b[1024], c[1024];
 	for (size_t i = 0; i < n; i++) {
-		printf("%-16s %7u %7u %-8s %-20s %-14s ", v[i].name, v[i].uid, v[i].gid,
-		       v[i].password, v[i].home, v[i].shell);
+		printf("%-16s %7u %7u %-8s %-20s %-14s ", esc(a, sizeof(a), v[i].name), v[i].uid,
+		       v[i].gid, v[i].password, esc(b, sizeof(b), v[i].home),
+		       esc(c, sizeof(c), v[i].shell));
 		for (char **p = v[i].groups; p && *p; p++)
-			printf("%s%s", p == v[i].groups ? "" : ",", *p);
+			printf("%s%s", p == v[i].groups ? "" : ",", esc(a, sizeof(a), *p));
 		printf("\n");
 	}
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "specs/spec.h"
@@ -19,6 +20,15 @@ int vps_mkpath_in_root(int rootfs_fd, const char *path, bool dir, vps_err *err);
 /* Open the parent directory of PATH in the root (O_PATH|O_DIRECTORY, created if
  * missing) and return it; *base points into path at the last component. */
 int vps_parent_in_root(int rootfs_fd, const char *path, const char **base, vps_err *err);
+/* Open a regular file without ever opening anything else: PATH is looked up
+ * inside the root as O_PATH (no open(2) side effect: a FIFO does not block, a
+ * device's driver is not called), fstat'ed into *st (NULL ok), refused unless
+ * S_ISREG, then reopened through /proc/self/fd with flags (O_CREAT/O_EXCL
+ * ignored, O_TRUNC applied after the check, O_NONBLOCK|O_NOCTTY added). */
+int vps_open_regular_in_root(int rootfs_fd, const char *path, int flags, struct stat *st,
+			     vps_err *err);
+/* The same for an O_PATH (or any) fd already held; what names it in errors. */
+int vps_reopen_regular(int pathfd, const char *what, int flags, struct stat *st, vps_err *err);
 /* "/proc/self/fd/N" for mount(2) on an fd. */
 struct vps_fdpath {
 	char s[32];

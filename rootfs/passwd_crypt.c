@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rootfs/internal.h"
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
@@ -90,10 +91,10 @@ int vps_hash_validate(const char *hash, vps_err *err)
 
 const char *vps_userdb_default_method(struct vps_userdb *db)
 {
-	_cleanup_close_ int fd =
-	    vps_users_open_in_root(db->rootfd, "/etc/login.defs", O_RDONLY | O_NOCTTY, 0);
-	_cleanup_free_ char *buf = NULL;
 	vps_err e;
+	_cleanup_close_ int fd =
+	    vps_open_regular_in_root(db->rootfd, "/etc/login.defs", O_RDONLY, NULL, &e);
+	_cleanup_free_ char *buf = NULL;
 	if (fd < 0 || vps_read_fd(fd, "/etc/login.defs", 1 << 20, &buf, NULL, &e) < 0)
 		return NULL;
 	const char *found = NULL;

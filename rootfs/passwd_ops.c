@@ -1,4 +1,4 @@
-/* Passwords (set, lock, unlock) and the user list. */
+/* Passwords (set, lock, unlock); the user list is in users_list.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,83 +90,4 @@ int vps_user_passwd(struct vps_userdb *db, const char *user, enum vps_pw_action 
 	if (r >= 0)
 		r = vps_pwdb_set(sf, sp, 2, today, err);
 	return r;
-}
-
-static const char *pw_status(struct vps_userdb *db, struct vps_pwline *pw)
-{
-	const char *p = pw->f[1];
-	if (strcmp(p, "x") == 0) {
-		struct vps_pwline *sp = vps_pwdb_find(&db->f[VPS_SHADOW], pw->f[0]);
-		if (!sp || !sp->f)
-			return "locked";
-		p = sp->f[1];
-	}
-	if (!*p)
-		return "empty";
-	if (p[0] == '!' || p[0] == '*')
-		return "locked";
-	return "set";
-}
-
-/* Supplementary groups of user (groups listing it as a member). */
-static int member_of(struct vps_userdb *db, const char *user, char ***out)
-{
-	struct vps_pwdb_file *g = &db->f[VPS_GROUP];
-	char **v = calloc(g->n + 1, sizeof(*v));
-	size_t n = 0, ul = strlen(user);
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < g->n; i++) {
-		const struct vps_pwline *l = &g->lines[i];
-		if (!l->f || l->deleted)
-			continue;
-		for (const char *p = l->f[3]; *p;) {
-			size_t len = strcspn(p, ",");
-			if (len == ul && strncmp(p, user, ul) == 0 && !(v[n++] = strdup(l->f[0]))) {
-				vps_strv_free(v);
-				return -ENOMEM;
-			}
-			p += len + (p[len] == ',');
-		}
-	}
-	*out = v;
-	return 0;
-}
-
-int vps_user_list(struct vps_userdb *db, struct vps_user_info **out, size_t *nout, vps_err *err)
-{
-	struct vps_pwdb_file *pf = &db->f[VPS_PASSWD];
-	struct vps_user_info *v = calloc(pf->n + 1, sizeof(*v));
-	size_t n = 0;
-	if (!v)
-		return vps_error(err, ENOMEM, "list users");
-	for (size_t i = 0; i < pf->n; i++) {
-		struct vps_pwline *l = &pf->lines[i];
-		if (!l->f || l->deleted)
-			continue;
-		struct vps_user_info *u = &v[n++];
-		*u = (struct vps_user_info){.name = l->f[0],
-					    .uid = (uint32_t)strtoul(l->f[2], NULL, 10),
-					    .gid = (uint32_t)strtoul(l->f[3], NULL, 10),
-					    .comment = l->f[4],
-					    .home = l->f[5],
-					    .shell = l->f[6],
-					    .password = pw_status(db, l)};
-		if (member_of(db, u->name, &u->groups) < 0) {
-			vps_user_info_free(v, n);
-			return vps_error(err, ENOMEM, "list users");
-		}
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
-void vps_user_info_free(struct vps_user_info *v, size_t n)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++)
-		vps_strv_free(v[i].groups);
-	free(v);
 }

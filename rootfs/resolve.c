@@ -8,37 +8,60 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
 #include "util/cleanup.h"
-
-#define RESOLVE_TRIES 16 /* openat2 may say EAGAIN when the tree changes under it */
+#include "util/openat2.h"
 
 static int openat2_in_root(int rootfs_fd, const char *path, int flags, mode_t mode)
 {
-	struct open_how how = {
-	    .flags = (uint64_t)(flags | O_CLOEXEC),
-	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode : 0,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	for (int i = 0; i < RESOLVE_TRIES; i++) {
-		long fd = syscall(SYS_openat2, rootfs_fd, path, &how, sizeof(how));
-		if (fd >= 0)
-			return (int)fd;
-		if (errno != EAGAIN)
-			return -errno;
-	}
-	return -EAGAIN;
+	return vps_openat2(rootfs_fd, path, flags, mode, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 int vps_open_in_root(int rootfs_fd, const char *path, int flags, mode_t mode, vps_err *err)
 {
 	int fd = openat2_in_root(rootfs_fd, path, flags, mode);
+	if (fd == -EAGAIN)
+		return vps_error(err, EAGAIN,
+				 "open %s in the container root (the tree kept changing during "
+				 "%d lookups)",
+				 path, VPS_OPENAT2_TRIES);
 	if (fd < 0)
 		return vps_error(err, -fd, "open %s in the container root", path);
+	return fd;
+}
+
+int vps_reopen_regular(int pathfd, const char *what, int flags, struct stat *st, vps_err *err)
+{
+	struct stat sb;
+	if (!st)
+		st = &sb;
+	if (fstat(pathfd, st) < 0)
+		return vps_error(err, errno, "%s", what);
+	if (!S_ISREG(st->st_mode))
+		return vps_errorx(err, EINVAL, "%s: not a regular file (mode %06o); not opening it",
+				  what, (unsigned)st->st_mode);
+	struct vps_fdpath p;
+	int fd = open(vps_fdpath(&p, pathfd),
+		      (flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return vps_error(err, errno, "reopen %s", what);
+	return fd;
+}
+
+int vps_open_regular_in_root(int rootfs_fd, const char *path, int flags, struct stat *st,
+			     vps_err *err)
+{
+	_cleanup_close_ int pfd = vps_open_in_root(rootfs_fd, path, O_PATH, 0, err);
+	if (pfd < 0)
+		return pfd;
+	int fd = vps_reopen_regular(pfd, path, flags, st, err);
+	if (fd >= 0 && (flags & O_TRUNC) && ftruncate(fd, 0) < 0) {
+		close(fd);
+		return vps_error(err, errno, "truncate %s", path);
+	}
 	return fd;
 }
 

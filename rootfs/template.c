@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rootfs/template.h"
+#include "rootfs/internal.h"
 #include "rootfs/users_internal.h"
 #include "netns/net.h"
 #include "specs/spec.h"
@@ -38,8 +39,15 @@ int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 
 int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err)
 {
+	const char *base;
+	_cleanup_close_ int parent = vps_parent_in_root(rootfd, path, &base, err);
+	if (parent < 0)
+		return vps_error_wrap(err, "write rootfs %s", path);
+	/* Whatever the template had there (a FIFO or a device too) is replaced, never opened. */
+	if (unlinkat(parent, base, 0) < 0 && errno != ENOENT)
+		return vps_error(err, errno, "write rootfs %s: replace the template's file", path);
 	_cleanup_close_ int fd =
-	    vps_users_open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+	    openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	size_t len = strlen(text);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0)
 		return vps_error(err, errno, "write rootfs %s", path);
@@ -138,7 +146,9 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 				  "hostname \"%s\": expected 1-64 letters, digits, "
 				  "'-' or '.'",
 				  h);
-	if (mkdir(o->dir, 0755) == 0) {
+	/* 0700: the rootfs may hold setuid files and device nodes (the template's,
+	 * or planted by the running VPS); no host user but root may reach them. */
+	if (mkdir(o->dir, 0700) == 0) {
 		*made_dir = true;
 		return 0;
 	}
@@ -185,6 +195,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 		r = vps_tmpl_tar(t + 4, rootfs, err);
 	else
 		return check_template(t, err);
+	if (r >= 0 && !o->keep_devices)
+		r = vps_tmpl_drop_devices(rootfs, err);
 	if (r < 0)
 		return vps_error_wrap(err, "template %s", t);
 	struct stat st;
@@ -207,8 +219,12 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 		json_object_put(sc);
 		return r;
 	}
-	_cleanup_close_ int bundlefd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = bundlefd < 0 ? vps_error(err, errno, "open %s", o->dir) : fill(bundlefd, o, &sc, err);
+	_cleanup_close_ int bundlefd =
+	    open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bundlefd < 0 || fchmod(bundlefd, 0700) < 0)
+		r = vps_error(err, errno, "open %s", o->dir);
+	else
+		r = fill(bundlefd, o, &sc, err);
 	json_object_put(sc);
 	if (r >= 0)
 		return 0;

@@ -42,6 +42,7 @@ struct vps_bundle_opts {
 	bool vm;
 	const char *seccomp;   /* NULL: the default profile; "none"; or a JSON file */
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
+	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
 	 * CLI shows them on a terminal */
@@ -79,6 +80,11 @@ extern const char vps_default_seccomp_json[];
 /* Run argv (PATH searched), stdout/stderr captured; the error names the
  * command and quotes the end of its output. */
 int vps_tmpl_run(char *const argv[], vps_err *err);
+/* The same with fd given to the command as its fd number as (0: stdin). */
+int vps_tmpl_run_fd(char *const argv[], int fd, int as, vps_err *err);
+/* Remove the block and character device nodes a dir: or tar: template brought
+ * (find -xdev, symlinks never followed); kept with --keep-devices. */
+int vps_tmpl_drop_devices(const char *rootfs, vps_err *err);
 /* Write a small file under rootfd at path (made in-root, mode, owner root of rootfs). */
 int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err);
 

@@ -17,12 +17,20 @@ extern char **environ;
 
 int vps_tmpl_run(char *const argv[], vps_err *err)
 {
+	return vps_tmpl_run_fd(argv, -1, -1, err);
+}
+
+int vps_tmpl_run_fd(char *const argv[], int fd, int as, vps_err *err)
+{
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return vps_error(err, errno, "run %s", argv[0]);
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (as != 0)
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, fd, as); /* dup2 clears O_CLOEXEC */
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
 	pid_t pid;

@@ -3,17 +3,27 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "rootfs/internal.h"
 #include "rootfs/template.h"
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/log.h"
+#include "util/openat2.h"
+
+/* A directory inside the VPS's root (read-only, for *at calls), or -errno. */
+static int in_root_dir(struct vps_userdb *db, const char *path)
+{
+	return vps_openat2(db->rootfd, path, O_RDONLY | O_DIRECTORY, 0,
+			   RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
 
 /* Open the parent of path (made with 0755 dirs as needed); *base is its last part. */
 static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_t len,
@@ -26,15 +36,14 @@ static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_
 	if (!**base || strcmp(*base, ".") == 0 || strcmp(*base, "..") == 0)
 		return vps_errorx(err, EINVAL, "home %s: not a directory name", path);
 	*slash = '\0';
-	int fd = vps_users_open_in_root(db->rootfd, "/", O_RDONLY | O_DIRECTORY, 0);
+	int fd = in_root_dir(db, "/");
 	for (char *p = buf + 1; fd >= 0 && slash != buf && p <= slash;) {
 		char *e = strchrnul(p, '/');
 		char c = *e;
 		*e = '\0';
-		int next =
-		    *p ? vps_users_open_in_root(db->rootfd, buf, O_RDONLY | O_DIRECTORY, 0) : -1;
-		if (*p && next < 0 && errno == ENOENT && mkdirat(fd, p, 0755) == 0) {
-			next = vps_users_open_in_root(db->rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
+		int next = *p ? in_root_dir(db, buf) : -1;
+		if (*p && next == -ENOENT && mkdirat(fd, p, 0755) == 0) {
+			next = in_root_dir(db, buf);
 			if (next >= 0 && fchown(next, db->root_uid, db->root_gid) < 0)
 				log_warn("chown %s: %m", buf);
 		}
@@ -46,7 +55,7 @@ static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_
 		p = e + 1;
 	}
 	if (fd < 0)
-		return vps_error(err, errno, "home %s: parent directory", path);
+		return vps_error(err, -fd, "home %s: parent directory", path);
 	return fd;
 }
 
@@ -54,7 +63,7 @@ static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_
  * (like useradd -m; nested directories and symlinks are left out). */
 static int copy_skel(struct vps_userdb *db, int homefd, uid_t uid, gid_t gid, vps_err *err)
 {
-	int sfd = vps_users_open_in_root(db->rootfd, "/etc/skel", O_RDONLY | O_DIRECTORY, 0);
+	int sfd = in_root_dir(db, "/etc/skel");
 	if (sfd < 0)
 		return 0;
 	DIR *d = fdopendir(sfd);
@@ -66,10 +75,13 @@ static int copy_skel(struct vps_userdb *db, int homefd, uid_t uid, gid_t gid, vp
 	int r = 0;
 	for (int n = 0; r == 0 && n < 256 && (de = readdir(d)); n++) {
 		struct stat st;
+		vps_err skip;
+		_cleanup_close_ int pin =
+		    openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		_cleanup_close_ int in =
-		    openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (in < 0 || fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
+		    pin < 0 ? -1 : vps_reopen_regular(pin, de->d_name, O_RDONLY, &st, &skip);
+		if (in < 0)
+			continue; /* not a regular file (never opened) */
 		_cleanup_free_ char *buf = NULL;
 		size_t len;
 		_cleanup_close_ int out = -1;

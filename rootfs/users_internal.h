@@ -5,9 +5,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* openat2(rootfd, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), O_CLOEXEC added. */
-int vps_users_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
-
 /* Days since the epoch, for shadow's "last change" field (as a string). */
 void vps_users_today(char *buf, size_t len);
 

@@ -4,13 +4,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "rootfs/internal.h"
+#include "rootfs/rootfs.h"
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
@@ -24,16 +24,14 @@
 static const char *const pw_names[VPS_PWFILE_MAX] = {"passwd", "shadow", "group", "gshadow"};
 static const size_t pw_nfields[VPS_PWFILE_MAX] = {7, 9, 4, 4};
 
-int vps_users_open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+/* dirfd/name (no symlink followed) as a regular file, or -errno with err set. */
+static int open_regular_at(int dirfd, const char *name, const char *what, int flags,
+			   struct stat *st, vps_err *err)
 {
-	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
-			       .mode = flags & O_CREAT ? mode : 0,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	long fd;
-	do
-		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-	while (fd < 0 && (errno == EINTR || errno == EAGAIN));
-	return (int)fd;
+	_cleanup_close_ int pfd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return vps_error(err, errno, "%s", what);
+	return vps_reopen_regular(pfd, what, flags, st, err);
 }
 
 /* ".NAME.xxxxxx" as made by vps_write_temp_at for one of our files. */
@@ -56,9 +54,10 @@ static const char *temp_target(const char *ent)
 /* Finish an interrupted commit: rename the temps its journal lists. */
 static int roll_forward(struct vps_userdb *db, vps_err *err)
 {
-	_cleanup_close_ int fd = openat(db->etcfd, JOURNAL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd =
+	    open_regular_at(db->etcfd, JOURNAL, "/etc/" JOURNAL, O_RDONLY, NULL, err);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : vps_error(err, errno, "/etc/" JOURNAL);
+		return fd == -ENOENT ? 0 : fd;
 	_cleanup_free_ char *buf = NULL;
 	int r = vps_read_fd(fd, "/etc/" JOURNAL, 65536, &buf, NULL, err);
 	if (r < 0)
@@ -110,15 +109,20 @@ static int remove_strays(struct vps_userdb *db, vps_err *err)
 
 static int take_lock(struct vps_userdb *db, vps_err *err)
 {
-	/* A lock file we create belongs to the VPS's root (a user namespace's too). */
-	db->lockfd =
-	    vps_users_open_in_root(db->rootfd, "/etc/.pwd.lock", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	/* A lock file we create belongs to the VPS's root (a user namespace's too);
+	 * an existing one is opened only if it is a regular file (a FIFO or a device
+	 * planted there is refused, never opened). */
+	db->lockfd = openat(db->etcfd, ".pwd.lock",
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (db->lockfd >= 0 && fchown(db->lockfd, db->root_uid, db->root_gid) < 0)
 		log_warn("chown /etc/.pwd.lock: %m");
-	if (db->lockfd < 0 && errno == EEXIST)
-		db->lockfd = vps_users_open_in_root(db->rootfd, "/etc/.pwd.lock", O_WRONLY, 0);
-	if (db->lockfd < 0)
+	if (db->lockfd < 0 && errno != EEXIST)
 		return vps_error(err, errno, "/etc/.pwd.lock");
+	if (db->lockfd < 0)
+		db->lockfd =
+		    open_regular_at(db->etcfd, ".pwd.lock", "/etc/.pwd.lock", O_WRONLY, NULL, err);
+	if (db->lockfd < 0)
+		return db->lockfd;
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 	for (int i = 0; i < LOCK_TRIES; i++) {
 		if (fcntl(db->lockfd, F_OFD_SETLK, &fl) == 0)
@@ -136,20 +140,16 @@ static int read_one(struct vps_userdb *db, struct vps_pwdb_file *f, vps_err *err
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/etc/%s", f->name);
-	_cleanup_close_ int fd = vps_users_open_in_root(db->rootfd, path, O_RDONLY | O_NOCTTY, 0);
-	if (fd < 0 && errno == ENOENT)
+	_cleanup_close_ int fd = vps_open_regular_in_root(db->rootfd, path, O_RDONLY, &f->st, err);
+	if (fd == -ENOENT)
 		return 0;
-	if (fd < 0 && errno == ELOOP)
+	if (fd == -ELOOP)
 		return vps_errorx(err, ELOOP,
 				  "%s: a symlink loop inside the VPS (symlinks are resolved inside "
 				  "its root, never on the host)",
 				  path);
 	if (fd < 0)
-		return vps_error(err, errno, "%s", path);
-	if (fstat(fd, &f->st) < 0)
-		return vps_error(err, errno, "%s", path);
-	if (!S_ISREG(f->st.st_mode))
-		return vps_errorx(err, EINVAL, "%s: not a regular file", path);
+		return fd;
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	int r = vps_read_fd(fd, path, PWFILE_MAX, &buf, &len, err);
@@ -177,16 +177,16 @@ int vps_userdb_open(const char *rootfs_path, struct vps_userdb **out, vps_err *e
 		return vps_error(err, errno, "rootfs %s", rootfs_path);
 	db->root_uid = st.st_uid;
 	db->root_gid = st.st_gid;
-	db->etcfd = vps_users_open_in_root(db->rootfd, "/etc", O_RDONLY | O_DIRECTORY, 0);
-	if (db->etcfd < 0 && errno == ENOENT) {
+	db->etcfd = vps_open_in_root(db->rootfd, "/etc", O_RDONLY | O_DIRECTORY, 0, err);
+	if (db->etcfd == -ENOENT) {
 		if (mkdirat(db->rootfd, "etc", 0755) < 0 && errno != EEXIST)
 			return vps_error(err, errno, "create %s/etc", rootfs_path);
-		db->etcfd = vps_users_open_in_root(db->rootfd, "/etc", O_RDONLY | O_DIRECTORY, 0);
+		db->etcfd = vps_open_in_root(db->rootfd, "/etc", O_RDONLY | O_DIRECTORY, 0, err);
 		if (db->etcfd >= 0 && fchown(db->etcfd, st.st_uid, st.st_gid) < 0)
 			return vps_error(err, errno, "chown %s/etc", rootfs_path);
 	}
 	if (db->etcfd < 0)
-		return vps_error(err, errno, "%s/etc", rootfs_path);
+		return vps_error_wrap(err, "rootfs %s", rootfs_path);
 	int r = take_lock(db, err);
 	if (r >= 0)
 		r = roll_forward(db, err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rootfs/internal.h"
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
@@ -18,9 +19,9 @@ static int lookup(int rootfd, const char *file, size_t nfields, const char *name
 {
 	char path[32];
 	snprintf(path, sizeof(path), "/etc/%s", file);
-	_cleanup_close_ int fd = vps_users_open_in_root(rootfd, path, O_RDONLY | O_NOCTTY, 0);
-	if (fd < 0 && errno != ENOENT)
-		return vps_error(err, errno, "the VPS's %s", path);
+	_cleanup_close_ int fd = vps_open_regular_in_root(rootfd, path, O_RDONLY, NULL, err);
+	if (fd < 0 && fd != -ENOENT)
+		return vps_error_wrap(err, "the VPS's %s", path);
 	_cleanup_free_ char *buf = NULL;
 	int r = fd < 0 ? 0 : vps_read_fd(fd, path, LOOKUP_MAX, &buf, NULL, err);
 	if (r < 0)

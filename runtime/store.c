@@ -18,25 +18,67 @@
 #define STATE_MAX    (4 << 20)
 #define REMOVE_DEPTH 16
 
+/* A state root or container dir is trusted only when it is a real directory
+ * (the name itself not a symlink), owned by root or by the caller (a rootless
+ * vps), and writable by nobody else: a state.json or config copy planted there
+ * would otherwise decide what a root vps runs (e.g. a poststop hook on
+ * `delete --force`). Its parents are not checked (/tmp is a fine parent). */
+static int check_trusted(int fd, const char *what, const char *name, vps_err *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return vps_error(err, errno, "%s %s", what, name);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return vps_errorx(err, EPERM,
+				  "%s %s is owned by uid %u, neither root nor you; not trusting "
+				  "what it holds",
+				  what, name, (unsigned)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return vps_errorx(err, EPERM,
+				  "%s %s is writable by %s (mode %04o); not trusting what it holds",
+				  what, name, st.st_mode & S_IWOTH ? "everyone" : "its group",
+				  (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* After an open with O_DIRECTORY|O_NOFOLLOW failed with ENOTDIR or ELOOP: was
+ * the name a symlink (which O_DIRECTORY reports as ENOTDIR)? */
+static bool is_symlink_at(int dirfd, const char *name)
+{
+	struct stat st;
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* The state root, checked (ENOENT passed up without a message when missing). */
 static int open_root(const char *root, bool create, vps_err *err)
 {
 	if (create && vps_mkdir_p(root, 0700, err) < 0)
 		return -err->code;
-	int fd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(root, O_DIRECTORY | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && is_symlink_at(AT_FDCWD, root))
+		return vps_errorx(err, ELOOP, "state root %s is a symlink; not following it", root);
 	if (fd < 0)
 		return vps_error(err, errno, "state root %s", root);
-	return fd;
+	int r = check_trusted(fd, "state root", root, err);
+	return r < 0 ? r : take_fd(fd);
 }
 
 /* Open ROOT/ID (no symlinks), mapping ENOENT to "does not exist". */
 static int open_dir(int rootfd, const char *id, vps_err *err)
 {
-	int fd = openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+	_cleanup_close_ int fd =
+	    openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && is_symlink_at(rootfd, id))
+		return vps_errorx(err, ELOOP,
+				  "container dir of \"%s\" is a symlink; not following it", id);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
 	if (fd < 0)
 		return vps_error(err, errno, "open container \"%s\"", id);
-	return fd;
+	int r = check_trusted(fd, "container dir of", id, err);
+	return r < 0 ? r : take_fd(fd);
 }
 
 static int take_lock(int dirfd, const char *id, vps_err *err)
@@ -103,11 +145,11 @@ int vps_state_load(const char *root, const char *id, struct vps_state **out, vps
 {
 	if (vps_id_validate(id, err) < 0)
 		return -EINVAL;
-	_cleanup_close_ int rootfd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (rootfd < 0 && errno == ENOENT)
+	_cleanup_close_ int rootfd = open_root(root, false, err);
+	if (rootfd == -ENOENT)
 		return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
 	if (rootfd < 0)
-		return vps_error(err, errno, "state root %s", root);
+		return rootfd;
 	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
 	if (dfd < 0)
 		return dfd;
@@ -208,17 +250,16 @@ int vps_store_remove(const char *root, const char *id, vps_err *err)
 {
 	if (vps_id_validate(id, err) < 0)
 		return -EINVAL;
-	_cleanup_close_ int rootfd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (rootfd < 0 && errno == ENOENT)
+	_cleanup_close_ int rootfd = open_root(root, false, err);
+	if (rootfd == -ENOENT)
 		return 0;
 	if (rootfd < 0)
-		return vps_error(err, errno, "state root %s", root);
-	_cleanup_close_ int dfd =
-	    openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (dfd < 0 && errno == ENOENT)
+		return rootfd;
+	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
+	if (dfd == -ENOENT)
 		return 0;
 	if (dfd < 0)
-		return vps_error(err, errno, "remove container dir %s/%s", root, id);
+		return vps_error_wrap(err, "remove container dir %s/%s", root, id);
 	int r = remove_contents(dfd, 0);
 	if (r < 0)
 		return vps_error(err, -r, "remove container dir %s/%s", root, id);
@@ -238,9 +279,14 @@ int vps_store_list(const char *root, char ***ids, vps_err *err)
 	_cleanup_strv_ char **v = calloc(cap + 1, sizeof(*v));
 	if (!v)
 		return vps_error(err, ENOMEM, "list %s", root);
-	DIR *d = opendir(root);
-	if (!d && errno != ENOENT)
+	int rootfd = open_root(root, false, err);
+	if (rootfd < 0 && rootfd != -ENOENT)
+		return rootfd;
+	DIR *d = rootfd >= 0 ? fdopendir(rootfd) : NULL;
+	if (rootfd >= 0 && !d) {
+		close(rootfd);
 		return vps_error(err, errno, "list %s", root);
+	}
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		struct stat st;

@@ -8,7 +8,8 @@ setup_file() {
 	make_busybox_bundle "$WORK/b"
 	set_args "$WORK/b" true
 	mkdir -p "$WORK/mem"
-	mount -t tmpfs -o size=4m vps-dur "$WORK/mem"
+	# mode=700: a tmpfs root is 1777 by default, a state root vps refuses (anyone could write there)
+	mount -t tmpfs -o size=4m,mode=700 vps-dur "$WORK/mem"
 }
 teardown_file() {
 	umount "$WORK/mem" 2>/dev/null

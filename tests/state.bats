@@ -140,3 +140,68 @@ teardown() { kill "$SLEEPER" 2>/dev/null || true; wait "$SLEEPER" 2>/dev/null ||
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	[ ! -e "$ROOT/spec-dead-create" ]
 }
+
+# forge DIR: a container dir whose config copy has a poststop hook (as a user
+# who owns a state root could write one); `delete --force` runs poststop hooks.
+forge() {
+	mkdir -p "$1/spec-forged"
+	chmod 700 "$1/spec-forged"
+	cat >"$1/spec-forged/state.json" <<-JSON
+	{"ociVersion":"1.2.0","id":"spec-forged","status":"stopped","pid":0,"pidStart":0,
+	 "bundle":"/srv/x","rootfs":"/srv/x/rootfs","created":"2026-11-21T18:00:00.000000001Z",
+	 "owner":0,"exitStatus":-1}
+	JSON
+	"$VPS" spec --bundle "$WORK/specdir" >/dev/null 2>&1 || true
+	jq --arg f "$WORK/pwned" '.hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "touch \($f)"]}]' \
+		"$WORK/specdir/config.json" >"$1/spec-forged/config.json"
+}
+
+# refused DIR MESSAGE: delete --force, state and list on root DIR all fail with MESSAGE, no hook ran.
+refused() {
+	local cmd
+	for cmd in "delete --force spec-forged" "state spec-forged" "list"; do
+		run "$VPS" --root "$1" $cmd
+		echo "$cmd: $status $output"
+		[ "$status" -eq 1 ] || return 1
+		[[ $output == *"$2"* ]] || return 1
+	done
+	[ ! -e "$WORK/pwned" ] || { echo "the forged poststop hook ran"; return 1; }
+	[ -d "$1/spec-forged" ] || { echo "removed"; return 1; }
+}
+
+@test "a state root or container dir someone else controls is refused before vps reads it" {
+	mkdir -p "$WORK/specdir"
+	# a state root owned by a user
+	forge "$WORK/r1" && chown 65534 "$WORK/r1"
+	refused "$WORK/r1" "state root $WORK/r1 is owned by uid 65534, neither root nor you"
+	# writable by everyone or by its group
+	forge "$WORK/r2" && chmod 1777 "$WORK/r2"
+	refused "$WORK/r2" "state root $WORK/r2 is writable by everyone (mode 1777)"
+	forge "$WORK/r3" && chmod 770 "$WORK/r3"
+	refused "$WORK/r3" "state root $WORK/r3 is writable by its group"
+	# a symlink (to a fine root)
+	forge "$WORK/r4" && ln -s "$WORK/r4" "$WORK/r5"
+	refused "$WORK/r5" "state root $WORK/r5 is a symlink"
+	# container dirs: owned by a user, group-writable, a symlink
+	forge "$WORK/r6" && chown 65534 "$WORK/r6/spec-forged"
+	run "$VPS" --root "$WORK/r6" delete --force spec-forged
+	[ "$status" -eq 1 ]
+	[[ $output == *'container dir of spec-forged is owned by uid 65534'* ]]
+	forge "$WORK/r7" && chmod 770 "$WORK/r7/spec-forged"
+	run "$VPS" --root "$WORK/r7" delete --force spec-forged
+	[ "$status" -eq 1 ]
+	[[ $output == *'container dir of spec-forged is writable by its group'* ]]
+	mkdir -p "$WORK/r8" && mv "$WORK/r7/spec-forged" "$WORK/r8/elsewhere" && chmod 700 "$WORK/r8/elsewhere"
+	ln -s "$WORK/r8/elsewhere" "$WORK/r7/spec-forged"
+	run "$VPS" --root "$WORK/r7" delete --force spec-forged
+	[ "$status" -eq 1 ]
+	[[ $output == *'container dir of "spec-forged" is a symlink'* ]]
+	[ ! -e "$WORK/pwned" ]
+	# fine: root-owned 0700/0755 roots below a sticky world-writable parent (as under /tmp)
+	mkdir -m 1777 "$WORK/sticky" && mkdir -m 755 "$WORK/sticky/root"
+	"$VPS" --root "$WORK/sticky/root" list
+	forge "$WORK/sticky/root"
+	"$VPS" --root "$WORK/sticky/root" delete --force spec-forged # our own hook: runs
+	[ -e "$WORK/pwned" ]
+	[ ! -e "$WORK/sticky/root/spec-forged" ]
+}

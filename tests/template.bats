@@ -196,3 +196,83 @@ teardown_file() { vps_teardown_file; }
 	chroot "$WORK/deb2/rootfs" pwck -r -q
 	chroot "$WORK/deb2/rootfs" grpck -r
 }
+
+# as_nobody CMD...: run CMD as an unprivileged host user (uid/gid 65534, no
+# groups). Through sh: setpriv itself still holds root's capabilities while it
+# execs (the path walk of its execve would pass a 0700 directory).
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- /bin/sh -c '"$@"' sh "$@"; }
+
+@test "vf- a bundle's setuid files and device nodes are out of reach of host users" {
+	chmod 711 "$WORK" # as a bundle under /srv or /var/lib would be
+	mkdir -m 755 "$WORK/pub"
+	v bundle "$WORK/pub/b4" --name vf-b4
+	R=$WORK/pub/b4/rootfs
+	[ "$(stat -c %a "$WORK/pub/b4")" = 700 ]
+	[ "$(stat -c %a "$R")" = 755 ] # the VPS's own "/" stays usable by its users
+	# what a running VPS can plant with its default CAP_FSETID and CAP_MKNOD
+	cp /bin/cat "$R/bin/suidcat" && chown 0:0 "$R/bin/suidcat" && chmod 4755 "$R/bin/suidcat"
+	mknod -m 666 "$R/dev/planted" c 1 5 # /dev/zero, world-readable
+	run as_nobody "$R/bin/suidcat" /etc/shadow
+	echo "suidcat: $status $output"
+	[ "$status" -ne 0 ]
+	[[ $output != *root:* ]]
+	run as_nobody head -c 4 "$R/dev/planted"
+	echo "device: $status $output"
+	[ "$status" -ne 0 ]
+	run as_nobody ls "$WORK/pub/b4"
+	[ "$status" -ne 0 ]
+	[[ $output == *"Permission denied"* ]]
+	# an existing empty DIR is made 0700 too
+	mkdir -m 755 "$WORK/pub/b5"
+	v bundle "$WORK/pub/b5" --name vf-b5
+	[ "$(stat -c %a "$WORK/pub/b5")" = 700 ]
+	chmod 700 "$WORK"
+}
+
+@test "vf- dir:/tar: templates lose their device nodes unless --keep-devices" {
+	mkdir -p "$WORK/devt/dev" "$WORK/devt/bin"
+	mknod "$WORK/devt/dev/disk" b 8 0 && mknod "$WORK/devt/dev/mem" c 1 1 && mkfifo "$WORK/devt/dev/fifo"
+	cp /bin/busybox "$WORK/devt/bin/sh"
+	tar -C "$WORK/devt" -cf "$WORK/devt.tar" .
+	v bundle "$WORK/dv1" --template "tar:$WORK/devt.tar"
+	v bundle "$WORK/dv2" --template "dir:$WORK/devt"
+	for b in dv1 dv2; do
+		[ ! -e "$WORK/$b/rootfs/dev/disk" ] || false
+		[ ! -e "$WORK/$b/rootfs/dev/mem" ] || false
+		[ -p "$WORK/$b/rootfs/dev/fifo" ] || false
+		[ -x "$WORK/$b/rootfs/bin/sh" ] || false
+	done
+	v bundle "$WORK/dv3" --template "tar:$WORK/devt.tar" --keep-devices
+	[ -b "$WORK/dv3/rootfs/dev/disk" ]
+	[ -c "$WORK/dv3/rootfs/dev/mem" ]
+}
+
+@test "vf- dir:/tar: templates: a symlink on the path or a source owned by another user is refused" {
+	mkdir -p "$WORK/secret" && echo s3cret >"$WORK/secret/key" && chmod 700 "$WORK/secret"
+	tar -C "$WORK/secret" -cf "$WORK/secret.tar" . && chmod 600 "$WORK/secret.tar"
+	# a user's own directory: whatever it holds (or is swapped for) is not copied
+	mkdir -p "$WORK/user/tmpl/bin" && cp /bin/busybox "$WORK/user/tmpl/bin/sh"
+	tar -C "$WORK/user/tmpl" -cf "$WORK/user/t.tar" .
+	chown -R 65534:65534 "$WORK/user"
+	run v bundle "$WORK/sw1" --template "dir:$WORK/user/tmpl"
+	[ "$status" -eq 1 ]
+	[[ $output == *"owned by uid 65534, neither root nor you"* ]]
+	[ ! -e "$WORK/sw1" ]
+	run v bundle "$WORK/sw2" --template "tar:$WORK/user/t.tar"
+	[ "$status" -eq 1 ]
+	[[ $output == *"owned by uid 65534, neither root nor you"* ]]
+	# the swap itself: the user's name now a symlink to a root-only tree or file
+	rm -rf "$WORK/user/tmpl" "$WORK/user/t.tar"
+	ln -s "$WORK/secret" "$WORK/user/tmpl" && ln -s "$WORK/secret.tar" "$WORK/user/t.tar"
+	mkdir -p "$WORK/user/dir" && ln -s "$WORK/secret" "$WORK/user/dir/link"
+	for t in "dir:$WORK/user/tmpl" "tar:$WORK/user/t.tar" "dir:$WORK/user/dir/link/."; do
+		run v bundle "$WORK/sw3" --template "$t"
+		echo "$t: $status $output"
+		[ "$status" -eq 1 ] || false
+		[[ $output == *"a symlink on the path"* ]] || false
+		[ ! -e "$WORK/sw3" ] || false
+	done
+	# root's own template, by its real path, still works
+	v bundle "$WORK/sw4" --template "tar:$WORK/secret.tar"
+	[ "$(cat "$WORK/sw4/rootfs/key")" = s3cret ]
+}

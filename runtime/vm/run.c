@@ -7,33 +7,33 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/openat2.h"
 
 /* The rootfs as a directory fd: a relative root.path is resolved beneath the
  * bundle without following any symlink; an absolute one is taken as given,
  * but its last component must not be a symlink. */
 static int open_rootfs(const char *bundle, const char *root_path, vps_err *err)
 {
-	struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
 	int fd;
 	if (root_path[0] == '/') {
 		fd = open(root_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd = fd < 0 ? -errno : fd;
 	} else {
 		_cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (bfd < 0)
 			return vps_error(err, errno, "bundle %s", bundle);
-		fd = (int)syscall(SYS_openat2, bfd, root_path, &how, sizeof(how));
+		fd = vps_openat2(bfd, root_path, O_RDONLY | O_DIRECTORY, 0,
+				 RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
 	}
 	if (fd < 0)
-		return vps_error(err, errno, "config.json: .root.path \"%s\"%s", root_path,
-				 errno == ELOOP ? " (a symlink; not followed)" : "");
+		return vps_error(err, -fd, "config.json: .root.path \"%s\"%s", root_path,
+				 fd == -ELOOP ? " (a symlink; not followed)" : "");
 	return fd;
 }
 

@@ -3,11 +3,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
+#include "rootfs/users.h"
+#include "util/openat2.h"
 #include "tests/unit/tap.h"
 
 static char top[] = "/tmp/vps-resolve.XXXXXX";
@@ -40,6 +46,37 @@ static const char *read_in(int root, const char *path)
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
+}
+
+/* In a child whose openat2 says EAGAIN forever (as it does while a tenant keeps
+ * renaming in its root): every in-root open must give up, not spin. Exit 0 when
+ * both gave up with EAGAIN; SIGALRM (30 s) when one of them spins. */
+static int eagain_child(int root)
+{
+	scmp_filter_ctx sc = seccomp_init(SCMP_ACT_ALLOW);
+	if (!sc || seccomp_rule_add(sc, SCMP_ACT_ERRNO(EAGAIN), SCMP_SYS(openat2), 0) < 0 ||
+	    seccomp_load(sc) < 0)
+		return 10;
+	alarm(30);
+	vps_err e = {0};
+	if (vps_open_in_root(root, "/etc/passwd", O_RDONLY, 0, &e) != -EAGAIN)
+		return 11;
+	struct vps_userdb *db = NULL;
+	int r = vps_userdb_open(top, &db, &e);
+	fprintf(stderr, "# vps_userdb_open: %d %s\n", r, e.msg);
+	return r == -EAGAIN && strstr(e.msg, "kept changing") ? 0 : 12;
+}
+
+static void test_eagain_bound(int root)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(eagain_child(root));
+	int st = 0;
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "openat2 EAGAIN forever: in-root opens give up after %d tries (status %#x)", 16,
+	   (unsigned)st);
 }
 
 static bool exists(const char *rel)
@@ -91,6 +128,8 @@ int main(void)
 	fd = vps_parent_in_root(root, "/abs/x/y", &base, &e);
 	ok(fd >= 0 && !strcmp(base, "y") && exists("etc/x"), "parent of /abs/x/y is made inside");
 	close(fd);
+
+	test_eagain_bound(root);
 
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", top);
