@@ -55,6 +55,8 @@ teardown_file() { vps_teardown_file; }
 	b=$(core_bundle cmp sleep 1000)
 	runc --root "$WORK/runc" run -d --bundle "$b" spec-cmp-runc </dev/null >/dev/null 2>&1 ||
 		skip "runc cannot run containers here"
+	# the same bundle but a cgroup of its own: two containers never share one
+	cfg "$b" '.linux.cgroupsPath += "-vps"'
 	vbg create --bundle "$b" spec-cmp
 	vbg start spec-cmp
 	r=$(runc --root "$WORK/runc" state spec-cmp-runc)
