@@ -97,7 +97,7 @@ static int parse_line(char *line, struct vps_lease *e)
 	if (sscanf(line, "%1099s %16s %63s %n", id, br, what, &root_at) != 3 || !root_at ||
 	    !line[root_at] || strlen(br) >= IFNAMSIZ || parse_what(what, e) < 0)
 		return -EINVAL;
-	snprintf(e->bridge, IFNAMSIZ, "%s", br);
+	memcpy(e->bridge, br, strlen(br) + 1); /* < IFNAMSIZ, checked above */
 	e->id = strdup(id);
 	e->root = strdup(line + root_at);
 	return e->id && e->root ? 0 : -ENOMEM;
