@@ -19,8 +19,9 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	run doc_run "$VPS_TOP/README.md"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	# the tour really ran: bundle, create, start, exec, kill KILL + delete, run -d
-	[[ $output == *"# run: vps kill web1 KILL && vps delete web1"* ]]
+	# the tour really ran: bundle, create, start, exec, kill KILL, delete, run -d
+	[[ $output == *"# run: vps kill web1 KILL "* ]]
+	[[ $output == *"# run: vps run -d --bundle web1 web1 "* ]]
 	[[ $output == *"# skip: vps exec web1 login root"*"interactive"* ]]
 }
 
@@ -38,13 +39,15 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 
 @test "docs: the extractor skips only marked lines and fails on a failing documented line" {
 	mkdir -p "$WORK/fake"
-	printf '%s\n' '# t' '' '    vps list' '    vps kill nosuch KILL' '    vps state nosuch' '' \
+	printf '%s\n' '# t' '' '    vps list' '    vps state nosuch' '    vps kill nosuch KILL' '    vps list' '' \
 		'<!-- docs-test skip: vps state -- not here -->' >"$WORK/fake/T.md"
 	run doc_run "$WORK/fake/T.md"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ $output == *"FAILED ($WORK/fake/T.md block 1): vps kill nosuch KILL"* ]]
 	[[ $output == *"# skip: vps state nosuch: not here"* ]]
+	# nothing after the failure runs: the block's later lines depend on it
+	[ "$(grep -c '^# run: vps list' <<<"$output")" -eq 1 ]
 }
 
 @test "docs: make install installs every man page that a page or a --help names" {
