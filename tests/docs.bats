@@ -26,15 +26,16 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 }
 
 @test "docs: every man page's EXAMPLES run as written" {
-	local m n=0
+	local m n=0 ran=0
 	for m in "$VPS_TOP"/man/*.[1-8]; do
 		grep -q '^\.SH EXAMPLES' "$m" || continue
 		n=$((n + 1))
 		run doc_run "$m"
 		echo "$output"
 		[ "$status" -eq 0 ] || { echo "EXAMPLES of ${m##*/} failed"; false; }
+		ran=$((ran + $(grep -c '^# run: ' <<<"$output" || true)))
 	done
-	[ "$n" -ge 4 ]
+	[ "$n" -ge 6 ] && [ "$ran" -ge 20 ]
 }
 
 @test "docs: the extractor skips only marked lines and fails on a failing documented line" {
@@ -113,4 +114,19 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	ip netns del "$ns"
 	[[ $head == *"OWNER"*"ADDRESS" ]]
 	[[ $addr == 10.* ]]
+}
+
+@test "docs: every test vps-security(7) cites exists, under the title it quotes" {
+	local titles text t f n=0 missing=()
+	titles=$(grep -h '^@test "' "$VPS_TOP"/tests/*.bats | sed 's/^@test "//; s/" {$//')
+	text=$(man_text "$VPS_TOP/man/vps-security.7")
+	while IFS= read -r t; do
+		n=$((n + 1))
+		grep -qxF -- "$t" <<<"$titles" || missing+=("$t")
+	done < <(grep -oE '"[^"]+"' <<<"$text" | sed 's/^"//; s/"$//')
+	for f in $(grep -oE 'tests/[a-z_/.-]+\.(bats|c)' <<<"$text" | sort -u); do
+		[ -f "$VPS_TOP/$f" ] || missing+=("file $f")
+	done
+	[ "${#missing[@]}" -eq 0 ] || { printf 'cited but not found: %s\n' "${missing[@]}"; false; }
+	[ "$n" -ge 30 ]
 }

@@ -58,7 +58,7 @@ doc_extract() {
 # doc_run FILE: run FILE's blocks; prints a line per command; fails when a
 # documented command fails (and says which, with its output).
 doc_run() {
-	local file=$1 kind cmd why n=0 ran=0 rc=0 blk= line
+	local file=$1 kind cmd why n=0 ran=0 skipped=0 rc=0 blk= line
 	local recs
 	recs=$(doc_extract "$file") || return 1
 	while IFS= read -r line; do
@@ -69,7 +69,7 @@ doc_run() {
 			n=$((n + 1)) blk=$WORK/doc-${file##*/}-$n
 			doc_block_begin "$blk"
 			;;
-		K) echo "# skip: $cmd: $why" ;;
+		K) echo "# skip: $cmd: $why"; skipped=$((skipped + 1)) ;;
 		S | C)
 			[ "$kind" = S ] && echo "# setup: $cmd" || { echo "# run: $cmd"; ran=$((ran + 1)); }
 			if ! (cd "$blk/cwd" && PATH=$blk/bin:$PATH timeout -k 5 90 \
@@ -84,8 +84,8 @@ doc_run() {
 	done <<<"$recs"
 	[ -n "$blk" ] && doc_block_end "$blk"
 	[ "$rc" = 0 ] || return 1
-	[ "$ran" -gt 0 ] || { echo "no command ran from $file"; return 1; }
-	echo "# $file: $ran commands ran in $n blocks"
+	[ $((ran + skipped)) -gt 0 ] || { echo "no vps command found in $file"; return 1; }
+	echo "# $file: $ran commands ran in $n blocks, $skipped skipped"
 }
 
 # A block's scratch dir: cwd/, its own state root, a network namespace, and a
