@@ -115,8 +115,7 @@ demo: deps
 
 install: all
 	install -D -m 0755 vps $(DESTDIR)$(PREFIX)/bin/vps
-	for m in man/*.[1-8]; do [ -e "$$m" ] || continue; \
-		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
+	bash mk/install-man.sh $(DESTDIR)$(PREFIX)/share/man man/*.[1-8]
 	install -D -m 0644 mk/vps.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vps
 
 # FORMAT_SRCS=FILES... limits both to some files (e.g. your concern's).

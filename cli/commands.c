@@ -35,7 +35,8 @@ const struct vps_command vps_commands[] = {
 	 "      --seccomp P     seccomp profile: a file holding an OCI linux.seccomp\n"
 	 "                      object, or none\n"
 	 "                      (default: vps's deny-list of dangerous syscalls)\n"
-	 "      --cache-dir D   template cache (default /var/cache/vps)\n"},
+	 "      --cache-dir D   template cache (default /var/cache/vps)\n"
+	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"
@@ -134,7 +135,7 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "List the containers under --root with their live status.\n"
 	 "\n"
-	 "  -f, --format FMT   table (default: ID PID STATUS BUNDLE CREATED OWNER) or json\n"
+	 "  -f, --format FMT   table (ID PID STATUS BUNDLE CREATED OWNER [ADDRESS]) or json\n"
 	 "  -q, --quiet        print only the ids\n"},
 	{"net", cmd_net, "show or clean up the host side of VPS networking",
 	 "Usage: vps net ls [--json]\n"
