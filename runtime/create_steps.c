@@ -117,6 +117,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .join_pidfd = -1,
 	    .root_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
+	    .stdio = {c->stdio[0], c->stdio[1]},
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,
 	    .has_hooks_runtime =

@@ -182,6 +182,18 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 	return 0;
 }
 
+/* A detached VPS-face init: /dev/null in, console.log out (create_stdio.c). */
+static int child_stdio(struct vps_child *c, vps_err *err)
+{
+	if (c->stdio[0] < 0)
+		return 0;
+	if (dup2(c->stdio[0], 0) < 0 || dup2(c->stdio[1], 1) < 0 || dup2(c->stdio[1], 2) < 0)
+		return vps_error(err, errno, "init stdio: /dev/null and console.log");
+	close(c->stdio[0]);
+	close(c->stdio[1]);
+	return 0;
+}
+
 _Noreturn void vps_child_main(struct vps_child *c)
 {
 	vps_err err = {0};
@@ -198,6 +210,8 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	}
 	vps_log_close();
 	reset_signals();
+	if (child_stdio(c, &err) < 0)
+		goto fail;
 	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};
 	memcpy(keep + 4, c->ns_fds, sizeof(c->ns_fds));
 	if (vps_child_close_fds(3 + c->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0)

@@ -68,6 +68,7 @@ struct vps_child {
 	 * owns the new namespaces); -1: none. Not in ns_fds[] then. */
 	int join_userns_fd;
 	unsigned preserve_fds;
+	int stdio[2]; /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
