@@ -240,6 +240,8 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 	int r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
 		return r;
+	if ((r = vps_create_mount_sources(c, err)) < 0)
+		return r;
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;
 	/* recorded with the final save: until READY the init dies with us (its
