@@ -61,6 +61,7 @@ struct vps_mount_ctx {
 	int rootfs_fd;
 	const struct oci_spec *spec;
 	bool in_userns, new_cgroupns;
+	const int *source_fds;	    /* see vps_rootfs_opts */
 	struct vps_kernfs_fds *kfs; /* filled by proc/sysfs mounts; NULL: not kept */
 };
 int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_err *err);

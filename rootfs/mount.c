@@ -86,18 +86,30 @@ static void drop_opt(char *data, const char *prefix)
 		data[l - 1] = '\0';
 }
 
+/* The source opened on the host side before the user namespace (a directory
+ * the container's root cannot traverse stays mountable), or -1. */
+static int source_fd(const struct vps_mount_ctx *c, const struct oci_mount *m)
+{
+	const struct oci_mount *first = c->spec->mounts;
+	if (!c->source_fds || m < first || m >= first + c->spec->n_mounts)
+		return -1;
+	return c->source_fds[m - first];
+}
+
 static int bind_mount(const struct vps_mount_ctx *c, const struct oci_mount *m,
 		      const struct vps_mntopts *o, const char *src, const char *what, vps_err *err)
 {
 	struct stat st;
-	if (stat(src, &st) < 0)
+	int sfd = source_fd(c, m);
+	if ((sfd >= 0 ? fstat(sfd, &st) : stat(src, &st)) < 0)
 		return vps_error(err, errno, "%s: bind source %s", what, src);
 	_cleanup_close_ int target =
 	    vps_mkpath_in_root(c->rootfs_fd, m->destination, S_ISDIR(st.st_mode), err);
 	if (target < 0)
 		return vps_error_wrap(err, "%s", what);
-	_cleanup_close_ int tree = open_tree(
-	    AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->rec ? AT_RECURSIVE : 0));
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->rec ? AT_RECURSIVE : 0);
+	_cleanup_close_ int tree =
+	    sfd >= 0 ? open_tree(sfd, "", flags | AT_EMPTY_PATH) : open_tree(AT_FDCWD, src, flags);
 	if (tree < 0)
 		return vps_error(err, errno, "%s: clone %s", what, src);
 	if (o->idmap) {

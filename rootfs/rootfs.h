@@ -14,6 +14,9 @@ struct vps_rootfs_opts {
 	bool in_userns;	    /* devices are bind-mounted, not mknod'ed */
 	bool new_cgroupns;  /* for the cgroup mount */
 	bool no_mntns;	    /* the caller's mount namespace: chroot, no mount at all */
+	/* per spec mount: its bind source opened (O_PATH) on the host side, or
+	 * -1 (then looked up by path); NULL: none */
+	const int *source_fds;
 	/* Called after the mounts, before pivot_root, when set: the runtime runs
 	 * the prestart/createRuntime (via its parent) and createContainer hooks
 	 * there, as the OCI spec orders them. */
@@ -30,6 +33,9 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
  * spec's mounts, masked/readonly paths, devices, propagation, a read-only root,
  * a terminal's /dev/console): a clear error naming the first. */
 int vps_rootfs_check_no_mntns(const struct oci_spec *spec, vps_err *err);
+
+/* type "bind" or a bind/rbind option */
+bool vps_mount_is_bind(const struct oci_mount *m);
 
 /* True when word is a mount option the mount code acts on (a flag, propagation,
  * attribute or special word), not fs data passed through (`vps features`). */

@@ -26,7 +26,7 @@ static const struct oci_mount *find_mount(const struct oci_spec *s, const char *
 	return NULL;
 }
 
-static bool is_bind(const struct oci_mount *m)
+bool vps_mount_is_bind(const struct oci_mount *m)
 {
 	if (m->type && !strcmp(m->type, "bind"))
 		return true;
@@ -140,6 +140,7 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 				  .spec = spec,
 				  .in_userns = o->in_userns,
 				  .new_cgroupns = o->new_cgroupns,
+				  .source_fds = o->source_fds,
 				  .kfs = &kfs};
 	const struct oci_mount *devm = find_mount(spec, "/dev");
 	if (!devm)
@@ -148,7 +149,7 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 		r = vps_mount_one(&c, &spec->mounts[i], err);
 	if (r == 0 && !devm)
 		r = vps_dev_mount_extra(&c, err);
-	if (r == 0 && (!devm || !is_bind(devm)))
+	if (r == 0 && (!devm || !vps_mount_is_bind(devm)))
 		r = vps_dev_populate(&c, err);
 	if (r == 0)
 		r = vps_mount_finish_ro(&c, err);

@@ -114,7 +114,8 @@ static void cleanup_failed(struct cctx *c)
 static void release(struct cctx *c)
 {
 	vps_ns_close(c->ns_fds);
-	int *fds[] = {&c->dirfd, &c->lockfd, &c->barrier, &c->sync[0], &c->sync[1], &c->pty};
+	int *fds[] = {&c->dirfd,   &c->lockfd, &c->barrier,  &c->sync[0],
+		      &c->sync[1], &c->pty,    &c->stdio[0], &c->stdio[1]};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
@@ -160,7 +161,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 			 .barrier = -1,
 			 .sync = {-1, -1},
 			 .pidfd = -1,
-			 .pty = -1};
+			 .pty = -1,
+			 .stdio = {-1, -1}};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c.ns_fds[t] = -1;
 	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
@@ -187,7 +189,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 		goto out;
 	c.stored = true;
 	snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id);
-	if ((r = vps_create_record(&c, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
+	if ((r = vps_create_record(&c, err)) < 0 ||
+	    (r = vps_create_stdio(&c, !keep_pty, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
 	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||
 	    (r = vps_create_finish(&c, err)) < 0) {
 		cleanup_failed(&c);

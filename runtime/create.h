@@ -18,7 +18,18 @@ struct cctx {
 	bool for_run; /* run starts it at once: no "created" save (start saves "running") */
 	pid_t pid;
 	int pidfd, pty;
+	int stdio[2]; /* detached VPS face: /dev/null, console.log; else -1 */
 };
+
+/* After the clone, before GO: send the init its bind sources opened on the
+ * host side (user namespace and a new mount namespace only; create_mountsrc.c) */
+int vps_create_mount_sources(struct cctx *c, vps_err *err);
+
+/* ROOT/ID/console.log: what a detached VPS-face init prints (create_stdio.c) */
+#define VPS_CONSOLE_LOG "console.log"
+/* A detached VPS-face bundle without a terminal: open the init's stdio
+ * (/dev/null in, console.log out) into c->stdio; otherwise nothing. */
+int vps_create_stdio(struct cctx *c, bool detached, vps_err *err);
 
 /* state.json (creating), the config copy, the cgroup */
 int vps_create_record(struct cctx *c, vps_err *err);

@@ -117,6 +117,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .join_pidfd = -1,
 	    .root_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
+	    .stdio = {c->stdio[0], c->stdio[1]},
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,
 	    .has_hooks_runtime =
@@ -238,6 +239,8 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
 	int r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
+		return r;
+	if ((r = vps_create_mount_sources(c, err)) < 0)
 		return r;
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;

@@ -142,6 +142,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	if ((r = vps_sync_pair(c->sync, err)) < 0)
 		return r;
 	struct vps_child ch = {
+	    .stdio = {-1, -1},
 	    .spec = c->spec,
 	    .proc = &c->ep.proc,
 	    .exec_mode = true,

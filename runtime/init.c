@@ -80,6 +80,40 @@ static int hooks_before_pivot(void *arg, vps_err *err)
 	return r;
 }
 
+/* Bind sources the parent opened on the host side (create_mountsrc.c), then GO. */
+static int wait_go(struct vps_child *c, struct vps_sync_msg *go, vps_err *err)
+{
+	size_t n = c->spec ? c->spec->n_mounts : 0;
+	for (size_t guard = 0; guard <= n; guard++) {
+		int r = vps_sync_recv(c->sync_fd, go, err);
+		if (r <= 0)
+			return r < 0 ? r : vps_errorx(err, EPIPE, "sync: peer exited");
+		if (go->type != VPS_SYNC_MOUNTFD || go->fd < 0)
+			break;
+		if (!c->source_fds && (c->source_fds = malloc(n * sizeof(int))))
+			for (size_t i = 0; i < n; i++)
+				c->source_fds[i] = -1;
+		if (c->source_fds && go->code >= 0 && (size_t)go->code < n) {
+			c->source_fds[go->code] = go->fd;
+			go->fd = -1;
+		}
+		vps_sync_msg_clear(go);
+	}
+	if (go->type == VPS_SYNC_GO)
+		return 0;
+	vps_sync_msg_clear(go);
+	return vps_errorx(err, EPROTO, "sync: expected GO");
+}
+
+static void close_sources(struct vps_child *c)
+{
+	for (size_t i = 0; c->source_fds && i < c->spec->n_mounts; i++)
+		if (c->source_fds[i] >= 0)
+			close(c->source_fds[i]);
+	free(c->source_fds);
+	c->source_fds = NULL;
+}
+
 /* Everything up to the new root (create only). */
 static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err *err)
 {
@@ -97,10 +131,13 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	    .in_userns = c->new_userns || c->join_userns_fd >= 0,
 	    .new_cgroupns = c->new_cgroupns,
 	    .no_mntns = !c->spec->lx.namespaces[OCI_NS_MOUNT].present,
+	    .source_fds = c->source_fds,
 	    .before_pivot = hooks_before_pivot,
 	    .before_pivot_arg = &h,
 	};
-	if ((r = vps_rootfs_setup(c->spec, &ro, err)) < 0)
+	r = vps_rootfs_setup(c->spec, &ro, err);
+	close_sources(c);
+	if (r < 0)
 		return h.failed ? r : vps_error_wrap(err, "rootfs");
 	return 0;
 }
@@ -143,7 +180,8 @@ static int install_seccomp_cb(void *c, vps_err *err)
 static int child_setup(struct vps_child *c, const char **state_json, vps_err *err)
 {
 	struct vps_sync_msg go;
-	int r = vps_sync_expect(c->sync_fd, VPS_SYNC_GO, &go, err);
+	int r = c->exec_mode ? vps_sync_expect(c->sync_fd, VPS_SYNC_GO, &go, err)
+			     : wait_go(c, &go, err);
 	if (r < 0)
 		return r;
 	*state_json = go.data; /* kept for startContainer hooks */
@@ -182,6 +220,18 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 	return 0;
 }
 
+/* A detached VPS-face init: /dev/null in, console.log out (create_stdio.c). */
+static int child_stdio(struct vps_child *c, vps_err *err)
+{
+	if (c->stdio[0] < 0)
+		return 0;
+	if (dup2(c->stdio[0], 0) < 0 || dup2(c->stdio[1], 1) < 0 || dup2(c->stdio[1], 2) < 0)
+		return vps_error(err, errno, "init stdio: /dev/null and console.log");
+	close(c->stdio[0]);
+	close(c->stdio[1]);
+	return 0;
+}
+
 _Noreturn void vps_child_main(struct vps_child *c)
 {
 	vps_err err = {0};
@@ -198,6 +248,8 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	}
 	vps_log_close();
 	reset_signals();
+	if (child_stdio(c, &err) < 0)
+		goto fail;
 	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};
 	memcpy(keep + 4, c->ns_fds, sizeof(c->ns_fds));
 	if (vps_child_close_fds(3 + c->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0)

@@ -25,6 +25,8 @@ enum vps_sync_type {
 	VPS_SYNC_READY,	     /* child -> parent: set up, waiting on the exec barrier */
 	VPS_SYNC_ERROR,	     /* child -> parent: code + message */
 	VPS_SYNC_PID,	     /* exec helper -> parent: code = the process's pid */
+	VPS_SYNC_MOUNTFD,    /* parent's helper -> child, before GO: code = mount index,
+				the bind source opened on the host side (SCM_RIGHTS) */
 };
 #define VPS_SYNC_MAX (256 * 1024)
 
@@ -68,6 +70,8 @@ struct vps_child {
 	 * owns the new namespaces); -1: none. Not in ns_fds[] then. */
 	int join_userns_fd;
 	unsigned preserve_fds;
+	int *source_fds; /* create: per spec mount, from VPS_SYNC_MOUNTFD; NULL: none */
+	int stdio[2];	 /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */

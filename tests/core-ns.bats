@@ -178,3 +178,45 @@ teardown_file() { core_teardown_file; }
 	v delete --force core-uja
 	no_leftovers core-ujb
 }
+
+@test "core-ns: with a user namespace (new or joined), a bind source only the host's root can reach is opened on the host side" {
+	chmod 755 "$WORK"
+	mkdir -p "$WORK/hostonly/sub"
+	echo host-only-ok >"$WORK/hostonly/sub/f"
+	chown root:root "$WORK/hostonly"
+	chmod 700 "$WORK/hostonly" # the mapped root (host uid 100000) cannot traverse it
+	b=$(core_bundle ubind cat /mnt/f)
+	mkdir "$b/rootfs/mnt" # the mapped root may not make it in the host-owned rootfs
+	cfg "$b" ".linux.namespaces += [{\"type\": \"user\"}]
+		| .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+		| .mounts += [{\"destination\": \"/mnt\", \"type\": \"bind\",
+			\"source\": \"$WORK/hostonly/sub\", \"options\": [\"rbind\", \"ro\"]}]"
+	run v run --bundle "$b" core-ubind
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = host-only-ok ]
+	no_leftovers core-ubind
+	# the same mount in a user namespace joined by path
+	a=$(core_bundle ubinda sleep 100000)
+	cfg "$a" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	vbg run -d --bundle "$a" core-ubinda
+	pid=$(v state core-ubinda | jq .pid)
+	cfg "$b" "del(.linux.uidMappings, .linux.gidMappings)
+		| .linux.namespaces |= map(if .type == \"user\" then .path = \"/proc/$pid/ns/user\" else . end)"
+	run v run --bundle "$b" core-ubind
+	local st=$status out=$output
+	# a source missing on the host still fails naming it (the init looks it up
+	# itself then, so the cause it gives is EACCES), leaving nothing
+	cfg "$b" ".mounts |= map(if .destination == \"/mnt\" then .source = \"$WORK/hostonly/nope\" else . end)"
+	run v run --bundle "$b" core-ubind
+	v delete --force core-ubinda
+	echo "joined: $st $out; missing: $status $output"
+	[ "$st" -eq 0 ]
+	[ "$out" = host-only-ok ]
+	[ "$status" -ne 0 ]
+	[[ $output == *"bind source $WORK/hostonly/nope"* ]]
+	no_leftovers core-ubind
+}

@@ -128,6 +128,54 @@ wait_for() {
 	v delete vf-stop1
 }
 
+@test "vf- e2e: a detached VPS init keeps none of the caller's stdio: create returns at once, output goes to console.log" {
+	v bundle "$WORK/log1" --name vf-log1 >/dev/null
+	echo '::sysinit:/bin/sh -c "echo vf-log1-hello; echo vf-log1-err >&2"' >>"$WORK/log1/rootfs/etc/inittab"
+	echo '::shutdown:/bin/echo vf-log1-bye' >>"$WORK/log1/rootfs/etc/inittab"
+	# an init holding the caller's stdout keeps $(...) open until it exits:
+	# the inner shell is then killed by timeout (124); stderr goes to a file
+	# so that no fd of bats's own capture reaches the init
+	local t0=$SECONDS
+	run timeout 10 bash -c 'out=$("$1" --root "$2" create --bundle "$3" vf-log1 2>&1) && printf "[%s]" "$out"' \
+		_ "$VPS" "$ROOT" "$WORK/log1" 2>"$WORK/log1.err"
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+	((SECONDS - t0 < 5))
+	[ "$(stat -c %a "$ROOT/vf-log1/console.log")" = 600 ]
+	out=$(timeout 10 "$VPS" --root "$ROOT" start vf-log1 2>&1)
+	[ -z "$out" ]
+	wait_for grep -q vf-log1-err "$ROOT/vf-log1/console.log"
+	grep -q vf-log1-hello "$ROOT/vf-log1/console.log"
+	out=$(timeout 10 "$VPS" --root "$ROOT" kill vf-log1 TERM 2>&1)
+	stopped() { [ "$(v state vf-log1 | jq -r .status)" = stopped ]; }
+	wait_for stopped
+	grep -q vf-log1-bye "$ROOT/vf-log1/console.log"
+	[[ $out != *vf-log1* ]]
+	v delete vf-log1
+	[ ! -e "$ROOT/vf-log1" ]
+}
+
+@test "vf- e2e: run -d of a VPS-face bundle returns at once; a runc-style bundle keeps the caller's stdio" {
+	v bundle "$WORK/log2" --name vf-log2 >/dev/null
+	echo '::sysinit:/bin/echo vf-log2-hello' >>"$WORK/log2/rootfs/etc/inittab"
+	run timeout 10 bash -c 'out=$("$1" --root "$2" run -d --bundle "$3" vf-log2 2>&1) && printf "[%s]" "$out"' \
+		_ "$VPS" "$ROOT" "$WORK/log2" 2>"$WORK/log2.err"
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+	wait_for grep -q vf-log2-hello "$ROOT/vf-log2/console.log"
+	v delete --force vf-log2
+	# engines' bundles (no org.vps annotations) keep today's behaviour
+	make_busybox_bundle "$WORK/eng1"
+	jq_edit "$WORK/eng1/config.json" '.process.args = ["/bin/sh", "-c", "echo eng1-out"]'
+	v create --bundle "$WORK/eng1" vf-eng1 >"$WORK/eng1.out"
+	v start vf-eng1
+	stopped() { [ "$(v state vf-eng1 | jq -r .status)" = stopped ]; }
+	wait_for stopped
+	grep -q eng1-out "$WORK/eng1.out"
+	[ ! -e "$ROOT/vf-eng1/console.log" ]
+	v delete vf-eng1
+}
+
 @test "vf- e2e: delete --force removes the VPS; its bundle stays usable by --bundle" {
 	v delete --force vf-web1
 	run v users vf-web1
