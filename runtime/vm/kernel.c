@@ -15,6 +15,7 @@
 
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/dl.h"
 #include "util/fileio.h"
 
@@ -101,9 +102,10 @@ static int unxz(const uint8_t *in, size_t len, int out_fd, vps_err *err)
 		s.avail_out = 1 << 20;
 		r = x.code(&s, LZMA_FINISH);
 		size_t n = (1 << 20) - s.avail_out;
-		if (n && write(out_fd, buf, n) != (ssize_t)n) {
+		int w = vps_write_all(out_fd, buf, n);
+		if (w < 0) {
 			x.end(&s);
-			return vps_error(err, errno ? errno : EIO, "write vmlinux");
+			return vps_error(err, -w, "write vmlinux");
 		}
 	}
 	x.end(&s);
