@@ -29,9 +29,13 @@ static int walk_entries(struct walk *w, int fd, int depth)
 	}
 	int r = 0;
 	struct dirent *de;
-	while (r == 0 && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			r = walk_one(w, fd, de->d_name, depth + 1);
+	while ((r == 0 || w->o->keep_going) && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		int r2 = walk_one(w, fd, de->d_name, depth + 1);
+		if (r2 < 0)
+			r = r2;
+	}
 	closedir(d);
 	return r;
 }

@@ -25,6 +25,8 @@ typedef int (*vps_walk_fn)(const struct vps_walk_entry *e, void *ctx);
 struct vps_walk_opts {
 	int max_depth;	     /* a directory deeper than this: -ELOOP */
 	bool stop_at_mounts; /* a directory on another st_dev than the start: -EBUSY */
+	bool keep_going;     /* after an error go on with the siblings (a directory whose
+				entries failed gets no DIR_POST); the last error is returned */
 };
 
 /* Walk dfd/name: name itself (depth 0), then its entries in readdir order,

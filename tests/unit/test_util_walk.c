@@ -29,6 +29,13 @@ static int record(const struct vps_walk_entry *e, void *ctx)
 	return 0;
 }
 
+static int fail_x(const struct vps_walk_entry *e, void *ctx)
+{
+	(void)ctx;
+	record(e, NULL);
+	return strcmp(e->name, "x") == 0 ? -EPERM : 0;
+}
+
 static int walk(int dfd, const char *name, int max, bool mounts, const char *skip)
 {
 	struct vps_walk_opts o = {.max_depth = max, .stop_at_mounts = mounts};
@@ -65,6 +72,15 @@ int main(void)
 	is_str(seen, "<a0 <b1 >a0 ", "b not entered, no >b");
 	is_int(walk(root, "a/b/link", 8, false, NULL), 0, "starting at a symlink");
 	is_str(seen, "a/b/link0 ", "it is one entry, not its target");
+
+	ok(mkdirat(root, "k", 0755) == 0, "dir k");
+	close(openat(root, "k/x", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	close(openat(root, "k/y", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	struct vps_walk_opts kg = {.max_depth = 8, .keep_going = true};
+	seen[0] = '\0';
+	is_int(vps_walk_at(root, "k", &kg, fail_x, NULL), -EPERM, "keep_going returns the error");
+	ok(strstr(seen, " x1 ") && strstr(seen, " y1 "), "and visits the siblings (%s)", seen);
+	ok(!strstr(seen, ">k0"), "a directory whose entries failed gets no DIR_POST");
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
