@@ -9,6 +9,7 @@
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 static const char *const v1_ctrls[] = {"cpu",	  "cpuacct", "cpuset", "memory",     "devices",
 				       "freezer", "net_cls", "blkio",  "perf_event", "net_prio",
@@ -110,9 +111,11 @@ static int add_mount(struct vps_cgroup *cg, struct cand *cands, const char *devi
 static int v2_controllers(struct cg_hier *h, vps_err *err)
 {
 	char path[CG_MAX_PATH];
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mount);
+	int r = vps_snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mount);
+	if (r < 0)
+		return vps_error(err, -r, "cgroup mount %s", h->mount);
 	_cleanup_free_ char *txt = NULL;
-	int r = vps_read_file_at(AT_FDCWD, path, 4096, &txt, NULL, err);
+	r = vps_read_file_at(AT_FDCWD, path, 4096, &txt, NULL, err);
 	if (r < 0)
 		return r;
 	txt[strcspn(txt, "\n")] = '\0';

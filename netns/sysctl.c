@@ -9,11 +9,14 @@
 
 #include "netns/setup.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 int vps_net_sysctl_in(int nsfd, const char *path, const char *val, vps_err *err)
 {
 	char p[256];
-	snprintf(p, sizeof(p), "/proc/sys/%s", path);
+	int r = vps_snprintf(p, sizeof(p), "/proc/sys/%s", path);
+	if (r < 0)
+		return vps_error(err, -r, "sysctl %s", path);
 	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return vps_error(err, errno, "open /proc/self/ns/net");

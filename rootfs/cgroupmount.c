@@ -17,6 +17,7 @@
 #include "rootfs/internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define MAX_HIER 32
 
@@ -130,15 +131,18 @@ static int mount_hier(const struct vps_mount_ctx *c, const struct hier *h, const
 	if (c->new_cgroupns) {
 		char data[160];
 		const char *type = h->ctrls[0] ? "cgroup" : "cgroup2";
-		if (!strncmp(h->ctrls, "name=", 5))
-			snprintf(data, sizeof(data), "none,%s", h->ctrls);
-		else
-			snprintf(data, sizeof(data), "%s", h->ctrls);
+		int n = strncmp(h->ctrls, "name=", 5)
+			    ? vps_snprintf(data, sizeof(data), "%s", h->ctrls)
+			    : vps_snprintf(data, sizeof(data), "none,%s", h->ctrls);
+		if (n < 0)
+			return vps_error(err, -n, "%s: controllers %s", what, h->ctrls);
 		return vps_mount_fs_at("cgroup", target, type, o->flags, h->ctrls[0] ? data : NULL,
 				       what, err);
 	}
 	char src[2 * PATH_MAX + 2];
-	snprintf(src, sizeof(src), "%s%s", h->mnt, h->path);
+	int n = vps_snprintf(src, sizeof(src), "%s%s", h->mnt, h->path);
+	if (n < 0)
+		return vps_error(err, -n, "%s: host path %s%s", what, h->mnt, h->path);
 	_cleanup_close_ int tree =
 	    open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
@@ -193,7 +197,8 @@ static int mount_v1(const struct vps_mount_ctx *c, const struct oci_mount *m,
 		if (!strncmp(name, "name=", 5))
 			name += 5;
 		char dest[PATH_MAX];
-		snprintf(dest, sizeof(dest), "%s/%s", m->destination, name);
+		if ((r = vps_snprintf(dest, sizeof(dest), "%s/%s", m->destination, name)) < 0)
+			return vps_error(err, -r, "cgroup mount %s/%s", m->destination, name);
 		r = mount_hier(c, h, dest, o, err);
 		if (r == 0)
 			r = v1_links(c, m->destination, name, err);

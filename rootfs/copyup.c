@@ -12,6 +12,7 @@
 
 #include "rootfs/internal.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 
 #define COPYUP_MAX_DEPTH 64
 
@@ -26,15 +27,13 @@ static int copy_file(int src_dir, int dst_dir, const char *name, const struct st
 		return -errno;
 	static char buf[65536]; /* off the stack: vps is single-threaded */
 	ssize_t n;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, n - off);
-			if (w < 0)
-				return -errno;
-			off += w;
-		}
+	while ((n = vps_read_full(in, buf, sizeof(buf))) > 0) {
+		int r = vps_write_all(out, buf, (size_t)n);
+		if (r < 0)
+			return r;
+	}
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0)
 		return -errno;
 	return 0;

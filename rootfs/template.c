@@ -19,6 +19,7 @@
 #include "specs/spec.h"
 #include "specs/state.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 
 int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
 {
@@ -48,9 +49,9 @@ int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, 
 		return vps_error(err, errno, "write rootfs %s: replace the template's file", path);
 	_cleanup_close_ int fd =
 	    openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	size_t len = strlen(text);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0)
-		return vps_error(err, errno, "write rootfs %s", path);
+	int w = fd < 0 ? -errno : vps_write_all(fd, text, strlen(text));
+	if (w < 0 || fchmod(fd, mode) < 0)
+		return vps_error(err, w < 0 ? -w : errno, "write rootfs %s", path);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/fileio.h"
 #include "util/log.h"
 #include "util/openat2.h"
@@ -89,9 +90,14 @@ static int copy_skel(struct vps_userdb *db, int homefd, uid_t uid, gid_t gid, vp
 		if (r == 0)
 			out = openat(homefd, de->d_name,
 				     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (r == 0 && (out < 0 || write(out, buf, len) != (ssize_t)len ||
-			       fchown(out, uid, gid) < 0 || fchmod(out, st.st_mode & 0777) < 0))
-			r = vps_error(err, errno, "copy /etc/skel/%s", de->d_name);
+		if (r == 0) {
+			int w = out < 0 ? -errno : vps_write_all(out, buf, len);
+			if (w == 0 &&
+			    (fchown(out, uid, gid) < 0 || fchmod(out, st.st_mode & 0777) < 0))
+				w = -errno;
+			if (w < 0)
+				r = vps_error(err, -w, "copy /etc/skel/%s", de->d_name);
+		}
 	}
 	closedir(d);
 	return r;

@@ -18,6 +18,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/sendfd.h"
 
 /* exec: a pty of the container's devpts, by fd only (TIOCGPTPEER). */
@@ -141,15 +142,7 @@ static int pump(int from, int to)
 		return 1;
 	if (n <= 0)
 		return 0; /* EOF, or EIO once the slave side is gone */
-	for (ssize_t off = 0; off < n;) {
-		ssize_t w = write(to, buf + off, (size_t)(n - off));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return 0;
-		off += w;
-	}
-	return 1;
+	return vps_write_all(to, buf, (size_t)n) == 0;
 }
 
 /* fd_ready: STDIN_FILENO, the master, or -1 for SIGWINCH. 0: that side ended. */

@@ -14,6 +14,7 @@
 #include "runtime/store.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define SPEC_COPY "config.json"
 #define SPEC_MAX  (16 * 1024 * 1024)
@@ -36,8 +37,10 @@ int vps_container_spec(const char *root, const char *id, struct oci_spec **spec,
 	char path[4096];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	snprintf(path, sizeof(path), "%s/%s/%s", root, id, SPEC_COPY);
-	int r = vps_read_file_at(AT_FDCWD, path, SPEC_MAX, &text, &len, err);
+	int r = vps_snprintf(path, sizeof(path), "%s/%s/%s", root, id, SPEC_COPY);
+	if (r < 0)
+		return vps_error(err, -r, "%s of %s under %s", SPEC_COPY, id, root);
+	r = vps_read_file_at(AT_FDCWD, path, SPEC_MAX, &text, &len, err);
 	if (r < 0)
 		return r;
 	return oci_spec_parse(text, len, spec, err);

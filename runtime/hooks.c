@@ -13,6 +13,7 @@
 
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/log.h"
 
 static const char *const kind_names[OCI_HOOK_MAX] = {
@@ -36,15 +37,8 @@ static char **strv_nul(char **v, size_t n, const char *first)
 static int wait_hook(pid_t pid, int pidfd, int in_fd, const char *state, int64_t timeout,
 		     int *wstatus)
 {
-	size_t len = state ? strlen(state) : 0, off = 0;
-	while (off < len) {
-		ssize_t w = write(in_fd, state + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break; /* the hook need not read its stdin */
-		off += (size_t)w;
-	}
+	if (state) /* an error is fine: the hook need not read its stdin */
+		(void)vps_write_all(in_fd, state, strlen(state));
 	close(in_fd);
 	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 	int ms = timeout > 0 ? (int)(timeout > 86400 ? 86400000 : timeout * 1000) : -1;

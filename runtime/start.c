@@ -9,14 +9,17 @@
 #include "runtime/store.h"
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 /* The container's lock is held and it is created. */
 static int start_locked(const char *root, int dirfd, struct vps_state *st,
 			const struct oci_spec *spec, vps_err *err)
 {
 	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/%s", root, st->id);
-	int r = vps_vm_state(st) ? vps_vm_start(dir, err) : vps_barrier_release(dir, err);
+	int r = vps_snprintf(dir, sizeof(dir), "%s/%s", root, st->id);
+	if (r < 0)
+		return vps_error(err, -r, "container dir of %s under %s", st->id, root);
+	r = vps_vm_state(st) ? vps_vm_start(dir, err) : vps_barrier_release(dir, err);
 	if (r < 0)
 		return r;
 	unlinkat(dirfd, "exec.sock", 0);

@@ -14,6 +14,7 @@
 
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/walk.h"
 
 #define STATE_MAX    (4 << 20)
 #define REMOVE_DEPTH 16
@@ -188,44 +189,23 @@ int vps_state_save_at(int dfd, const struct vps_state *st, vps_err *err)
 	return 0;
 }
 
-/* Remove everything below dirfd (never following symlinks), bounded depth. */
-static int remove_contents(int dirfd, int depth)
+/* Remove everything below the starting directory (never following symlinks,
+ * bounded depth), going on after an error: whatever is not a directory is
+ * unlinked, a directory once its contents are gone. */
+static int remove_entry(const struct vps_walk_entry *e, void *ctx)
 {
-	if (depth > REMOVE_DEPTH)
-		return -ELOOP;
-	int fd = dup(dirfd);
-	if (fd < 0)
-		return -errno;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	int r = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
-			continue;
-		if (errno != EISDIR && errno != EPERM) {
-			r = -errno;
-			continue;
-		}
-		int sub = openat(dirfd, e->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (sub < 0) {
-			r = -errno;
-			continue;
-		}
-		int rs = remove_contents(sub, depth + 1);
-		close(sub);
-		if (rs < 0)
-			r = rs;
-		else if (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-			r = -errno;
-	}
-	closedir(d);
-	return r;
+	(void)ctx;
+	if (e->depth == 0 || e->when == VPS_WALK_DIR_PRE)
+		return 0;
+	int flags = e->when == VPS_WALK_DIR_POST ? AT_REMOVEDIR : 0;
+	return unlinkat(e->dfd, e->name, flags) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static int remove_contents(int dirfd)
+{
+	/* the walk counts the starting directory as depth 0: its entries are at 1 */
+	static const struct vps_walk_opts o = {.max_depth = REMOVE_DEPTH + 1, .keep_going = true};
+	return vps_walk_at(dirfd, ".", &o, remove_entry, NULL);
 }
 
 int vps_store_cgroup_default(const char *root, const char *id, char *out, size_t outsz,
@@ -260,7 +240,7 @@ int vps_store_remove(const char *root, const char *id, vps_err *err)
 		return 0;
 	if (dfd < 0)
 		return vps_error_wrap(err, "remove container dir %s/%s", root, id);
-	int r = remove_contents(dfd, 0);
+	int r = remove_contents(dfd);
 	if (r < 0)
 		return vps_error(err, -r, "remove container dir %s/%s", root, id);
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)

@@ -9,6 +9,7 @@
 
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb",	 "kernel.msgmni",
 				       "kernel.sem",	"kernel.shmall",	 "kernel.shmmax",
@@ -29,19 +30,24 @@ static int key_ns(const char *key)
 	return -1;
 }
 
-static void normalize(const char *key, char *out, size_t cap)
+/* 0, or -ENAMETOOLONG (key longer than cap - 1: never cut into another key). */
+static int normalize(const char *key, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s", key);
+	int r = vps_snprintf(out, cap, "%s", key);
 	for (char *p = out; *p; p++)
 		if (*p == '/')
 			*p = '.';
+	return r < 0 ? r : 0;
 }
 
 int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err)
 {
 	for (size_t i = 0; i < spec->lx.n_sysctl; i++) {
 		char key[256];
-		normalize(spec->lx.sysctl[i].key, key, sizeof(key));
+		if (normalize(spec->lx.sysctl[i].key, key, sizeof(key)) < 0)
+			return vps_errorx(err, ENAMETOOLONG,
+					  "linux.sysctl: key \"%.64s...\" is too long",
+					  spec->lx.sysctl[i].key);
 		if (strstr(key, "..") || key[0] == '.' || key[0] == '\0')
 			return vps_errorx(err, EINVAL, "linux.sysctl: invalid key \"%s\"", key);
 		int ns = key_ns(key);
@@ -61,8 +67,9 @@ int vps_child_sysctls(const struct oci_spec *spec, vps_err *err)
 {
 	for (size_t i = 0; i < spec->lx.n_sysctl; i++) {
 		char key[256], path[300];
-		normalize(spec->lx.sysctl[i].key, key, sizeof(key));
-		snprintf(path, sizeof(path), "/proc/sys/%s", key);
+		if (normalize(spec->lx.sysctl[i].key, key, sizeof(key)) < 0 ||
+		    vps_snprintf(path, sizeof(path), "/proc/sys/%s", key) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "linux.sysctl: key too long");
 		for (char *p = path + 10; *p; p++)
 			if (*p == '.')
 				*p = '/';

@@ -132,6 +132,12 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	run v run --bundle "$b" core-sysbad
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'linux.sysctl'*'net.ipv4.ip_forward'*'network namespace'* ]]
+	# a key longer than the 255-byte buffer is refused, never cut into a shorter key
+	long="net.$(printf 'a%.0s' $(seq 300))"
+	cfg "$b" ".linux.sysctl = {\"$long\": \"1\"} | .linux.namespaces += [{\"type\": \"network\"}]"
+	run v run --bundle "$b" core-sysbad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.sysctl: key "net.aaa'*'" is too long'* ]]
 	cfg "$b" '.linux.sysctl = {} | .linux.namespaces |= map(select(.type != "uts"))'
 	run v run --bundle "$b" core-sysbad
 	[ "$status" -eq 1 ]

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
 
 int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len, vps_err *err)
 {
@@ -55,21 +56,6 @@ int vps_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, v
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static int write_temp(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
 		      uid_t uid, gid_t gid, bool sync, char *tmp, size_t tmpsz, vps_err *err)
 {
@@ -90,7 +76,7 @@ static int write_temp(int dirfd, const char *name, const void *buf, size_t len, 
 	}
 	if (fd < 0)
 		return vps_error(err, EEXIST, "create temporary file for %s", name);
-	int r = write_all(fd, buf, len);
+	int r = vps_write_all(fd, buf, len);
 	const char *step = "write";
 	if (r == 0 && (uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
 		r = -errno, step = "chown";

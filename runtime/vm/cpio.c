@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
 
 void vps_cpio_init(struct vps_cpio *c, int fd)
 {
@@ -20,17 +21,10 @@ void vps_cpio_init(struct vps_cpio *c, int fd)
 
 static int put(struct vps_cpio *c, const void *buf, size_t len, vps_err *err)
 {
-	const char *p = buf;
-	while (len) {
-		ssize_t w = write(c->fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return vps_error(err, errno, "write initramfs");
-		p += w;
-		len -= (size_t)w;
-		c->off += (size_t)w;
-	}
+	int r = vps_write_all(c->fd, buf, len);
+	if (r < 0)
+		return vps_error(err, -r, "write initramfs");
+	c->off += len;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "runtime/vm/wire.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 int vps_vm_connect(const char *dir, const char *name, vps_err *err)
 {
@@ -99,8 +100,8 @@ static void console_tail(const char *dir, char *out, size_t cap)
 	_cleanup_free_ char *s = NULL;
 	size_t len = 0;
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/vm-console.log", dir);
-	if (vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
+	if (vps_snprintf(path, sizeof(path), "%s/vm-console.log", dir) < 0 ||
+	    vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
 		return;
 	size_t start = len > cap - 1 ? len - (cap - 1) : 0;
 	snprintf(out, cap, "%s", s + start);
@@ -142,8 +143,8 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *s = NULL;
-	snprintf(path, sizeof(path), "%s/vm-exit", dir);
-	if (vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
+	if (vps_snprintf(path, sizeof(path), "%s/vm-exit", dir) >= 0 &&
+	    vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
 		*status = atoi(s + 5);
 		return 0;
 	}

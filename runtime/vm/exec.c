@@ -15,6 +15,7 @@
 
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
+#include "util/io.h"
 #include "util/cleanup.h"
 
 static void send_winsize(int sock)
@@ -34,9 +35,9 @@ static int from_guest(int sock, int *status, vps_err *err)
 	if (vps_vm_recv(sock, &h, &p) <= 0)
 		return vps_errorx(err, EPIPE, "vm: exec: the guest closed the session");
 	if (h.type == VPS_VM_STDOUT || h.type == VPS_VM_STDERR) {
-		if (vps_vm_write_all(h.type == VPS_VM_STDOUT ? 1 : 2, p, h.len) < 0 &&
-		    errno != EPIPE)
-			return vps_error(err, errno, "vm: exec: write output");
+		int w = vps_write_all(h.type == VPS_VM_STDOUT ? 1 : 2, p, h.len);
+		if (w < 0 && w != -EPIPE)
+			return vps_error(err, -w, "vm: exec: write output");
 	} else if (h.type == VPS_VM_EXIT && h.len >= 4) {
 		int32_t st;
 		memcpy(&st, p, sizeof(st));

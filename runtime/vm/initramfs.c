@@ -13,6 +13,7 @@
 #include "runtime/vm/cpio.h"
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static const char *const debian_modules[] = {
     "drivers/virtio/virtio_ring.ko",
@@ -42,8 +43,10 @@ static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, vps_er
 	int r = n ? vps_cpio_dir(c, "modules", 0755, err) : 0;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char src[PATH_MAX + 128], dst[128];
-		snprintf(src, sizeof(src), "%s/%s", k->moddir, mods[i]);
-		snprintf(dst, sizeof(dst), "modules/%s", strrchr(mods[i], '/') + 1);
+		if (vps_snprintf(src, sizeof(src), "%s/%s", k->moddir, mods[i]) < 0 ||
+		    vps_snprintf(dst, sizeof(dst), "modules/%s", strrchr(mods[i], '/') + 1) < 0)
+			return vps_errorx(err, ENAMETOOLONG,
+					  "vm: guest kernel module %s: name too long", mods[i]);
 		_cleanup_close_ int fd = open(src, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return vps_error(err, errno, "vm: guest kernel module %s", src);

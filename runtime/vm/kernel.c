@@ -15,8 +15,10 @@
 
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/dl.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 static void vps_closedirp(DIR **d)
 {
@@ -101,9 +103,10 @@ static int unxz(const uint8_t *in, size_t len, int out_fd, vps_err *err)
 		s.avail_out = 1 << 20;
 		r = x.code(&s, LZMA_FINISH);
 		size_t n = (1 << 20) - s.avail_out;
-		if (n && write(out_fd, buf, n) != (ssize_t)n) {
+		int w = vps_write_all(out_fd, buf, n);
+		if (w < 0) {
 			x.end(&s);
-			return vps_error(err, errno ? errno : EIO, "write vmlinux");
+			return vps_error(err, -w, "write vmlinux");
 		}
 	}
 	x.end(&s);
@@ -156,14 +159,18 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		if (!is_elf(env))
 			return vps_errorx(err, ENOEXEC, "VPS_VM_KERNEL=%s: not an ELF vmlinux",
 					  env);
-		snprintf(k->path, sizeof(k->path), "%s", env);
+		if (vps_snprintf(k->path, sizeof(k->path), "%s", env) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "VPS_VM_KERNEL: path too long");
 		snprintf(k->kind, sizeof(k->kind), "custom");
 		snprintf(k->release, sizeof(k->release), "unknown");
 		return 0;
 	}
 	char p[PATH_MAX + 32];
-	snprintf(p, sizeof(p), "%s/vmlinux.release", vps_vm_cache_dir());
-	snprintf(k->path, sizeof(k->path), "%.*s/vmlinux", PATH_MAX - 16, vps_vm_cache_dir());
+	const char *cache = vps_vm_cache_dir();
+	if (vps_snprintf(p, sizeof(p), "%s/vmlinux.release", cache) < 0 ||
+	    vps_snprintf(k->path, sizeof(k->path), "%s/vmlinux", cache) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "vm: kernel cache dir %s: path too long",
+				  cache);
 	if (is_elf(k->path)) {
 		snprintf(k->kind, sizeof(k->kind), "vps");
 		read_release(p, k->release, sizeof(k->release));
@@ -175,8 +182,10 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		    "no guest kernel: run `make vm-kernel`, or install linux-image-amd64 "
 		    "(a /boot/vmlinuz-* with its modules)");
 	snprintf(k->kind, sizeof(k->kind), "debian");
-	snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s/kernel", k->release);
-	snprintf(k->path, sizeof(k->path), "%s/vmlinux-%s", vps_vm_cache_dir(), k->release);
+	if (vps_snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s/kernel", k->release) < 0 ||
+	    vps_snprintf(k->path, sizeof(k->path), "%s/vmlinux-%s", cache, k->release) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "vm: kernel %s under %s: path too long",
+				  k->release, cache);
 	return 0;
 }
 
@@ -186,7 +195,8 @@ int vps_vm_kernel_find(struct vps_vm_kernel *k, vps_err *err)
 	if (r < 0 || strcmp(k->kind, "debian") != 0)
 		return r;
 	char z[PATH_MAX];
-	snprintf(z, sizeof(z), "/boot/vmlinuz-%s", k->release);
+	if ((r = vps_snprintf(z, sizeof(z), "/boot/vmlinuz-%s", k->release)) < 0)
+		return vps_error(err, -r, "vm: kernel /boot/vmlinuz-%s", k->release);
 	struct stat sz, sx;
 	if (stat(k->path, &sx) == 0 && stat(z, &sz) == 0 && sx.st_mtime >= sz.st_mtime &&
 	    is_elf(k->path))

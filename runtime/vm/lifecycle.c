@@ -17,6 +17,7 @@
 #include "runtime/vm/vm.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "util/log.h"
+#include "util/fmt.h"
 
 bool vps_vm_state(const struct vps_state *st)
 {
@@ -49,7 +50,8 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 	if (r < 0)
 		return r;
 	c->stored = true;
-	snprintf(c->dir, sizeof(c->dir), "%s/%s", c->o->root, c->o->id);
+	if ((r = vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", c->o->root, c->o->id)) < 0)
+		return vps_error(err, -r, "container dir of %s under %s", c->o->id, c->o->root);
 	if ((r = vps_create_record(c, err)) < 0)
 		return r;
 	struct vps_vm_handle h;
@@ -84,9 +86,11 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 int vps_vm_signal(const char *root, const struct vps_state *st, int sig, vps_err *err)
 {
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/%s", root, st->id);
+	int r = vps_snprintf(dir, sizeof(dir), "%s/%s", root, st->id);
+	if (r < 0)
+		return vps_error(err, -r, "container dir of %s under %s", st->id, root);
 	vps_err e = {0};
-	int r = vps_vm_kill(dir, sig, &e);
+	r = vps_vm_kill(dir, sig, &e);
 	if (r == 0)
 		return 0;
 	if (sig != SIGKILL) {
@@ -107,7 +111,9 @@ int vps_vm_wait_created(const char *root, const char *id, struct vps_created *cr
 			vps_err *err)
 {
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/%s", root, id);
+	int r = vps_snprintf(dir, sizeof(dir), "%s/%s", root, id);
+	if (r < 0)
+		return vps_error(err, -r, "container dir of %s under %s", id, root);
 	struct vps_vm_handle h = {.pid = cr->pid, .in_fd = cr->pty, .tty = cr->tty};
 	cr->pty = -1; /* vps_vm_wait closes it */
 	return vps_vm_wait(dir, &h, status, err);
@@ -119,6 +125,8 @@ int vps_vm_exec_process(const char *root, const char *id, const struct oci_proce
 	if (detach)
 		return vps_errorx(err, ENOTSUP, "vm: exec -d is not supported in a VM yet");
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/%s", root, id);
+	int r = vps_snprintf(dir, sizeof(dir), "%s/%s", root, id);
+	if (r < 0)
+		return vps_error(err, -r, "container dir of %s under %s", id, root);
 	return vps_vm_exec(dir, p, status, err);
 }

@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/openat2.h"
+#include "util/fmt.h"
 
 /* The rootfs as a directory fd: a relative root.path is resolved beneath the
  * bundle without following any symlink; an absolute one is taken as given,
@@ -117,7 +118,8 @@ int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err
 	char acc[64] = "kvm if usable, else tcg (not probed yet)";
 	_cleanup_free_ char *cached = NULL;
 	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/vm-accel", root);
+	if ((r = vps_snprintf(path, sizeof(path), "%s/vm-accel", root)) < 0)
+		return vps_error(err, -r, "vm: state root %s", root);
 	enum vps_vm_accel a;
 	if (probe && vps_vm_accel(root, &k, &a, err) == 0)
 		snprintf(acc, sizeof(acc), "%s", vps_vm_accel_name(a));

@@ -15,6 +15,7 @@
 
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
+#include "util/io.h"
 #include "util/cleanup.h"
 
 #define RELAY_BUF 65536
@@ -57,7 +58,7 @@ static void from_guest(struct relay *r, bool drain)
 	for (int i = 0; r->tty && r->sock >= 0 && i < 4096; i++) {
 		ssize_t n = read(r->sock, buf, sizeof(buf));
 		if (n > 0)
-			vps_vm_write_all(STDOUT_FILENO, buf, (size_t)n);
+			(void)vps_write_all(STDOUT_FILENO, buf, (size_t)n);
 		if (n > 0 && (drain || n == (ssize_t)sizeof(buf)))
 			continue;
 		if (n < 0 && errno == EINTR)

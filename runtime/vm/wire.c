@@ -5,48 +5,36 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int vps_vm_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
+#include "util/io.h"
 
-int vps_vm_read_full(int fd, void *buf, size_t len)
+/* 1 ok, 0 EOF before any byte, -1 error or short read (errno set, or EIO). */
+static int read_msg_part(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-	size_t got = 0;
-	while (got < len) {
-		ssize_t r = read(fd, p + got, len - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r == 0 && got == 0 ? 0 : -1;
-		got += (size_t)r;
-	}
-	return 1;
+	ssize_t r = vps_read_full(fd, buf, len);
+	if (r == (ssize_t)len)
+		return 1;
+	if (r == 0)
+		return 0;
+	if (r > 0)
+		errno = EIO;
+	return -1;
 }
 
 int vps_vm_send(int fd, uint32_t type, const void *payload, size_t len)
 {
 	struct vps_vm_hdr h = {.type = type, .len = (uint32_t)len};
-	if (vps_vm_write_all(fd, &h, sizeof(h)) < 0)
-		return -1;
-	return len ? vps_vm_write_all(fd, payload, len) : 0;
+	int r = vps_write_all(fd, &h, sizeof(h));
+	if (r == 0 && len)
+		r = vps_write_all(fd, payload, len);
+	if (r < 0)
+		errno = -r;
+	return r < 0 ? -1 : 0;
 }
 
 int vps_vm_recv(int fd, struct vps_vm_hdr *h, char **payload)
 {
 	*payload = NULL;
-	int r = vps_vm_read_full(fd, h, sizeof(*h));
+	int r = read_msg_part(fd, h, sizeof(*h));
 	if (r <= 0)
 		return r;
 	if (h->len > VPS_VM_MAX_PAYLOAD)
@@ -54,7 +42,7 @@ int vps_vm_recv(int fd, struct vps_vm_hdr *h, char **payload)
 	char *p = malloc(h->len + 1);
 	if (!p)
 		return -1;
-	if (h->len && vps_vm_read_full(fd, p, h->len) != 1) {
+	if (h->len && read_msg_part(fd, p, h->len) != 1) {
 		free(p);
 		return -1;
 	}

@@ -6,9 +6,9 @@
 #include "runtime/vm/proto.h"
 #include "util/err.h"
 
-int vps_vm_write_all(int fd, const void *buf, size_t len);
-/* 1 ok, 0 EOF before any byte, -1 error or short read. */
-int vps_vm_read_full(int fd, void *buf, size_t len);
+/* These return -1 with errno set (not -errno): the guest init shares them.
+ * Whole writes and reads go through util/io.h (vps_write_all, vps_read_full). */
+/* 0 ok, -1 error. */
 int vps_vm_send(int fd, uint32_t type, const void *payload, size_t len);
 /* 1 ok (*payload malloc'ed, NUL-terminated), 0 EOF, -1 error. */
 int vps_vm_recv(int fd, struct vps_vm_hdr *h, char **payload);

@@ -8,6 +8,7 @@
 
 #include "runtime/vm/proto.h"
 #include "runtime/vm/wire.h"
+#include "util/io.h"
 
 #define G_MAX_ITEMS 256
 
@@ -44,7 +45,7 @@ int gconf_parse(char *buf, size_t len, struct gconf *c);
 
 /* util.c */
 void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define write_all vps_vm_write_all
+#define write_all vps_write_all
 #define send_msg  vps_vm_send
 /* send_msg to a host client that is there: a virtio-serial port blocks writers
  * while no host client is connected (until the next one connects, which would

@@ -1,0 +1,21 @@
+/* vps_snprintf: snprintf that fails instead of truncating. */
+#include "util/fmt.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+int vps_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	if (!cap)
+		return -EINVAL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap)
+		buf[0] = '\0';
+	if (n < 0)
+		return -EIO;
+	return (size_t)n >= cap ? -ENAMETOOLONG : n;
+}

@@ -1,0 +1,9 @@
+/* A truncation-checking snprintf (LXC's strnprintf): for paths and values
+ * written to the kernel, where a silently cut string would name the wrong file. */
+#pragma once
+#include <stddef.h>
+
+/* Format into buf (cap bytes). The length written, or -ENAMETOOLONG if it did
+ * not fit (buf is then "", never a truncated prefix), -EINVAL if cap is 0, or
+ * -EIO if the format failed. */
+int vps_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,0 +1,35 @@
+/* A bounded, fd-based directory tree walker with a visitor: openat/fdopendir,
+ * never follows a symlink, optionally stops at mount points. */
+#pragma once
+#include <stdbool.h>
+
+enum vps_walk_when {
+	VPS_WALK_OTHER,	   /* not a directory we entered (file, symlink, device, or open failed) */
+	VPS_WALK_DIR_PRE,  /* a directory, before its entries */
+	VPS_WALK_DIR_POST, /* the same directory, after its entries */
+};
+
+struct vps_walk_entry {
+	int dfd;	  /* the parent directory */
+	const char *name; /* the entry's name in dfd (valid during the call only) */
+	int fd;		  /* DIR_*: the directory itself (O_RDONLY), else -1 */
+	int depth;	  /* 0: the starting entry */
+	enum vps_walk_when when;
+};
+
+/* <0: an error (the walk stops and returns it); 0: go on; at DIR_PRE,
+ * VPS_WALK_SKIP: do not enter this directory (no DIR_POST either). */
+#define VPS_WALK_SKIP 1
+typedef int (*vps_walk_fn)(const struct vps_walk_entry *e, void *ctx);
+
+struct vps_walk_opts {
+	int max_depth;	     /* a directory deeper than this: -ELOOP */
+	bool stop_at_mounts; /* a directory on another st_dev than the start: -EBUSY */
+	bool keep_going;     /* after an error go on with the siblings (a directory whose
+				entries failed gets no DIR_POST); the last error is returned */
+};
+
+/* Walk dfd/name: name itself (depth 0), then its entries in readdir order,
+ * each directory's entries before its DIR_POST. "." and ".." are skipped. */
+int vps_walk_at(int dfd, const char *name, const struct vps_walk_opts *o, vps_walk_fn fn,
+		void *ctx);
