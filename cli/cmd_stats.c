@@ -9,7 +9,6 @@
 #include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
 #include "runtime/runtime.h"
-#include "runtime/store.h"
 #include "util/cleanup.h"
 
 struct row {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/users_common.h"
-#include "runtime/store.h"
+#include "runtime/runtime.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"

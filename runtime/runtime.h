@@ -10,6 +10,23 @@
 #include "specs/state.h"
 #include "util/err.h"
 
+#define VPS_DEFAULT_ROOT "/run/vps" /* the state root without --root */
+
+/* ---- Reading the store (runtime/store.c, status.c). ---- */
+/* ROOT/ID/state.json (free with vps_state_free). */
+int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
+/* NULL-terminated, sorted list of ids (malloc'ed strv). */
+int vps_store_list(const char *root, char ***ids, vps_err *err);
+/* The status now: `created` stays created until start; a dead or reused pid
+ * means stopped; a container still being made (no state.json yet) is
+ * `creating` while its creator holds the lock, else stopped. root is the
+ * state root (for the lock check). Running vs. paused comes from the
+ * cgroup freezer (cgroups/ vps_cgroup_is_frozen), the recorded status if
+ * the cgroup cannot be read. A caller that holds the container's lock itself
+ * passes root NULL: then nobody else can be creating it, so a container
+ * without state.json is stopped (its creator died). */
+enum vps_status vps_status_live(const char *root, const struct vps_state *st);
+
 struct vps_create_opts {
 	const char *root; /* state root (--root) */
 	const char *id;
