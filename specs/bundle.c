@@ -64,7 +64,8 @@ int oci_bundle_open(const char *bundle, struct oci_bundle **out, vps_err *err)
 	struct oci_bundle *b = calloc(1, sizeof(*b));
 	if (!b)
 		return vps_error(err, ENOMEM, "bundle %s", dir);
-	int r = realpath(dir, b->dir) ? 0 : vps_error(err, errno, "bundle %s", dir);
+	/* a missing bundle names the file it should hold (as `passwd --bundle` did) */
+	int r = realpath(dir, b->dir) ? 0 : vps_error(err, errno, "bundle %s/config.json", dir);
 	if (r >= 0)
 		r = oci_spec_read(b->dir, &b->config, &b->config_len, err);
 	if (r >= 0)
