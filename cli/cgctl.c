@@ -6,47 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cgctl.h"
-#include "runtime/status.h"
-#include "runtime/store.h"
-
-int cli_cg_open(struct vps_ctx *ctx, const char *id, bool lock, struct cli_cg *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->dirfd = c->lockfd = -1;
-	int r = 0;
-	if (lock)
-		r = vps_store_lock(ctx->root, id, &c->dirfd, &c->lockfd, &ctx->err);
-	if (r >= 0)
-		r = vps_state_load(ctx->root, id, &c->st, &ctx->err);
-	if (r >= 0 && (!c->st->cgroup_path || !*c->st->cgroup_path))
-		r = vps_errorx(&ctx->err, ENOENT, "container has no cgroup recorded");
-	if (r >= 0)
-		r = vps_cgroup_open(c->st->cgroup_path, &c->cg, &ctx->err);
-	if (r < 0) {
-		cli_cg_close(c);
-		return r;
-	}
-	c->status = vps_status_live(ctx->root, c->st);
-	bool frozen = false;
-	vps_err e;
-	/* the freezer decides between running and paused */
-	if ((c->status == VPS_RUNNING || c->status == VPS_PAUSED) &&
-	    vps_cgroup_is_frozen(c->cg, &frozen, &e) == 0)
-		c->status = frozen ? VPS_PAUSED : VPS_RUNNING;
-	return 0;
-}
-
-void cli_cg_close(struct cli_cg *c)
-{
-	vps_cgroup_free(c->cg);
-	vps_state_free(c->st);
-	if (c->dirfd >= 0)
-		close(c->dirfd);
-	if (c->lockfd >= 0)
-		close(c->lockfd);
-	memset(c, 0, sizeof(*c));
-	c->dirfd = c->lockfd = -1;
-}
+#include "runtime/runtime.h"
 
 int cli_parse_duration_ms(const char *s, long *out)
 {
@@ -93,17 +53,7 @@ int cli_freeze_cmd(struct vps_ctx *ctx, int argc, char **argv, bool freeze)
 			return r;
 	if ((r = cli_positional(ctx, argc, argv, 1)) != 0)
 		return r;
-	struct cli_cg c;
-	if (cli_cg_open(ctx, ctx->id, true, &c) < 0)
-		return cli_fail(ctx);
-	enum vps_status want = freeze ? VPS_RUNNING : VPS_PAUSED;
-	if (c.status != want) {
-		vps_errorx(&ctx->err, EINVAL, "container is %s, not %s", vps_status_name(c.status),
-			   freeze ? "running" : "paused");
-		r = -EINVAL;
-	} else {
-		r = vps_cgroup_freeze(c.cg, freeze, &ctx->err);
-	}
-	cli_cg_close(&c);
+	r = freeze ? vps_pause(ctx->root, ctx->id, &ctx->err)
+		   : vps_resume(ctx->root, ctx->id, &ctx->err);
 	return r < 0 ? cli_fail(ctx) : 0;
 }

@@ -3,13 +3,12 @@
  * {"type":"oom","id":ID} when the kernel OOM-kills inside the container. Ends
  * when the container stops. --stats prints one stats event and exits. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
-#include "runtime/status.h"
+#include "runtime/runtime.h"
 
 static void emit(const char *type, const char *id, json_object *data)
 {
@@ -23,62 +22,30 @@ static void emit(const char *type, const char *id, json_object *data)
 	json_object_put(ev);
 }
 
-static int emit_stats(struct vps_ctx *ctx, struct cli_cg *c)
+static int emit_stats(struct vps_ctx *ctx, struct vps_monitor *m)
 {
 	struct vps_cgroup_stats st;
-	if (vps_cgroup_stats(c->cg, &st, &ctx->err) < 0)
+	if (vps_stats(m, &st, &ctx->err) < 0)
 		return -1;
 	emit("stats", ctx->id, cli_stats_json(&st));
 	vps_cgroup_stats_free(&st);
 	return 0;
 }
 
-static long now_ms(void)
+static int stream(struct vps_ctx *ctx, struct vps_monitor *m, long interval)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static int stream(struct vps_ctx *ctx, struct cli_cg *c, long interval)
-{
-	struct vps_oom_watch w = {.fd = -1, .aux = -1};
-	uint64_t kills = 0;
-	vps_err e;
-	bool oom = vps_cgroup_oom_watch(c->cg, &w, &e) >= 0 &&
-		   vps_cgroup_oom_kills(c->cg, &kills, &e) >= 0;
-	long next = now_ms() + interval;
-	int r = 0;
 	for (;;) { /* ends when the container stops */
-		struct pollfd p = {.fd = oom ? w.fd : -1, .events = POLLIN | POLLPRI};
-		long wait = next - now_ms();
-		int n = poll(&p, 1, wait > 0 ? (int)wait : 0);
-		if (n < 0 && errno != EINTR) {
-			r = vps_error(&ctx->err, errno, "poll");
-			break;
-		}
-		if (n > 0) {
-			uint64_t k = kills;
-			vps_cgroup_oom_ack(&w);
-			if (vps_cgroup_oom_kills(c->cg, &k, &e) >= 0 && k > kills)
-				emit("oom", ctx->id, NULL);
-			kills = k;
+		struct vps_cgroup_stats st;
+		int ev = vps_events_next(m, interval, &st, &ctx->err);
+		if (ev < 0 || ev == VPS_EVENT_END)
+			return ev;
+		if (ev == VPS_EVENT_OOM) {
+			emit("oom", ctx->id, NULL);
 			continue;
 		}
-		if (now_ms() < next)
-			continue;
-		next += interval;
-		if (vps_status_live(ctx->root, c->st) == VPS_STOPPED) {
-			uint64_t k = kills; /* an OOM that ended it may not have woken us yet */
-			if (oom && vps_cgroup_oom_kills(c->cg, &k, &e) >= 0 && k > kills)
-				emit("oom", ctx->id, NULL);
-			break;
-		}
-		if ((r = emit_stats(ctx, c)) < 0)
-			break;
+		emit("stats", ctx->id, cli_stats_json(&st));
+		vps_cgroup_stats_free(&st);
 	}
-	vps_cgroup_oom_unwatch(&w);
-	return r;
 }
 
 int cmd_events(struct vps_ctx *ctx, int argc, char **argv)
@@ -103,13 +70,13 @@ int cmd_events(struct vps_ctx *ctx, int argc, char **argv)
 	}
 	if ((r = cli_positional(ctx, argc, argv, 1)) != 0)
 		return r;
-	struct cli_cg c;
-	if (cli_cg_open(ctx, ctx->id, false, &c) < 0)
+	struct vps_monitor *m;
+	if (vps_monitor_open(ctx->root, ctx->id, &m, &ctx->err) < 0)
 		return cli_fail(ctx);
-	if (c.status == VPS_STOPPED)
+	if (vps_monitor_status(m) == VPS_STOPPED)
 		r = vps_errorx(&ctx->err, EINVAL, "container is stopped");
 	else
-		r = once ? emit_stats(ctx, &c) : stream(ctx, &c, interval);
-	cli_cg_close(&c);
+		r = once ? emit_stats(ctx, m) : stream(ctx, m, interval);
+	vps_monitor_close(m);
 	return r < 0 ? cli_fail(ctx) : 0;
 }

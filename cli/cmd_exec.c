@@ -6,7 +6,6 @@
 #include "cli/cli.h"
 #include "rootfs/users.h"
 #include "runtime/runtime.h"
-#include "runtime/store.h"
 #include "util/cleanup.h"
 
 static int push(char ***v, size_t *n, char *s)

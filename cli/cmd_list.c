@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/state_view.h"
-#include "runtime/store.h"
+#include "runtime/runtime.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

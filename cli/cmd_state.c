@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/state_view.h"
-#include "runtime/store.h"
+#include "runtime/runtime.h"
 
 int cmd_state(struct vps_ctx *ctx, int argc, char **argv)
 {

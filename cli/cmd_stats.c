@@ -6,12 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
-#include "runtime/store.h"
+#include "runtime/runtime.h"
 #include "util/cleanup.h"
 
 struct row {
-	struct cli_cg c;
+	struct vps_monitor *m;
 	struct vps_cgroup_stats a, b;
 	double cpu_pct;
 };
@@ -110,8 +111,8 @@ static void print_json(struct row *rows, size_t n, char **ids)
 static int sample(struct vps_ctx *ctx, struct row *rows, size_t n, bool second)
 {
 	for (size_t i = 0; i < n; i++) {
-		ctx->id = rows[i].c.st->id;
-		if (vps_cgroup_stats(rows[i].c.cg, second ? &rows[i].b : &rows[i].a, &ctx->err) < 0)
+		ctx->id = vps_monitor_id(rows[i].m);
+		if (vps_stats(rows[i].m, second ? &rows[i].b : &rows[i].a, &ctx->err) < 0)
 			return -1;
 	}
 	return 0;
@@ -125,14 +126,14 @@ static int running_ids(struct vps_ctx *ctx, char ***ids, size_t *n)
 	size_t k = 0;
 	for (size_t i = 0; (*ids)[i]; i++) {
 		char *id = (*ids)[i];
-		struct cli_cg c;
+		struct vps_monitor *m;
 		(*ids)[i] = NULL;
-		if (cli_cg_open(ctx, id, false, &c) < 0) {
+		if (vps_monitor_open(ctx->root, id, &m, &ctx->err) < 0) {
 			free(id);
 			continue;
 		}
-		bool keep = c.status == VPS_RUNNING;
-		cli_cg_close(&c);
+		bool keep = vps_monitor_status(m) == VPS_RUNNING;
+		vps_monitor_close(m);
 		if (keep)
 			(*ids)[k++] = id;
 		else
@@ -175,7 +176,7 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 	size_t opened = 0;
 	for (; opened < n; opened++) {
 		ctx->id = ids[opened];
-		if (cli_cg_open(ctx, ids[opened], false, &rows[opened].c) < 0)
+		if (vps_monitor_open(ctx->root, ids[opened], &rows[opened].m, &ctx->err) < 0)
 			break;
 	}
 	r = opened == n ? sample(ctx, rows, n, false) : -1;
@@ -199,7 +200,7 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 		vps_cgroup_stats_free(&rows[i].a);
 		vps_cgroup_stats_free(&rows[i].b);
 		if (i < opened)
-			cli_cg_close(&rows[i].c);
+			vps_monitor_close(rows[i].m);
 	}
 	free(rows);
 	return r < 0 ? cli_fail(ctx) : 0;

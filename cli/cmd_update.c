@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cgctl.h"
+#include "runtime/runtime.h"
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -199,16 +200,7 @@ int cmd_update(struct vps_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, "nothing to update: give resource flags or -r FILE");
 	if (rpath && load_file(ctx, rpath, &file) < 0)
 		return cli_fail(ctx);
-	struct cli_cg c;
-	if (cli_cg_open(ctx, ctx->id, true, &c) < 0) {
-		oci_resources_free(file);
-		return cli_fail(ctx);
-	}
-	if (c.status == VPS_STOPPED)
-		r = vps_errorx(&ctx->err, EINVAL, "container is stopped");
-	else
-		r = vps_cgroup_apply(c.cg, file ? file : &flags, &ctx->err);
-	cli_cg_close(&c);
+	r = vps_update(ctx->root, ctx->id, file ? file : &flags, &ctx->err);
 	oci_resources_free(file);
 	return r < 0 ? cli_fail(ctx) : 0;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "runtime/store.h"
+#include "runtime/runtime.h"
 #include "runtime/vm/vm.h"
 #include "util/log.h"
 

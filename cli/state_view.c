@@ -1,12 +1,12 @@
 /* The runc-compatible container object shared by `state` and `list`. */
 #include "cli/state_view.h"
+#include "runtime/runtime.h"
 
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "netns/net.h"
-#include "runtime/status.h"
 
 const char *cli_owner_name(uid_t uid, char *buf, size_t n)
 {

@@ -1,4 +1,5 @@
 /* A cgroup's statistics as runc's types.Stats JSON (events --stats). */
+#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
 
 static void add_u64(json_object *o, const char *k, uint64_t v)

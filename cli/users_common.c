@@ -1,7 +1,6 @@
 /* Account commands: finding the VPS's rootfs, reading passwords. */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,34 +8,24 @@
 #include <unistd.h>
 
 #include "cli/users_common.h"
-#include "runtime/store.h"
+#include "runtime/runtime.h"
+#include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
 #define PASSWORD_MAX 4096
 
-/* DIR/config.json's root.path, made absolute against DIR. */
+/* DIR's rootfs, under the one rule for root.path (specs/bundle.h). */
 static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out)
 {
-	_cleanup_free_ char *text = NULL, *cfg = NULL;
-	if (asprintf(&cfg, "%s/config.json", bundle) < 0)
-		return vps_error(&ctx->err, ENOMEM, "bundle %s", bundle);
-	int r = vps_read_file_at(AT_FDCWD, cfg, 4 << 20, &text, NULL, &ctx->err);
+	struct oci_bundle *b;
+	int r = oci_bundle_open(bundle, &b, &ctx->err);
 	if (r < 0)
 		return r;
-	json_object *o = json_tokener_parse(text), *root, *path;
-	const char *p = NULL;
-	if (o && json_object_object_get_ex(o, "root", &root) &&
-	    json_object_object_get_ex(root, "path", &path) &&
-	    json_object_is_type(path, json_type_string))
-		p = json_object_get_string(path);
-	if (!p) {
-		json_object_put(o);
-		return vps_errorx(&ctx->err, EINVAL, "%s: no .root.path", cfg);
-	}
-	r = p[0] == '/' ? asprintf(out, "%s", p) : asprintf(out, "%s/%s", bundle, p);
-	json_object_put(o);
-	return r < 0 ? vps_error(&ctx->err, ENOMEM, "bundle %s", bundle) : 0;
+	if (!(*out = strdup(b->rootfs)))
+		r = vps_error(&ctx->err, ENOMEM, "bundle %s", bundle);
+	oci_bundle_free(b);
+	return r;
 }
 
 /* The rootfs recorded in the container's state (created or running). */

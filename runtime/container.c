@@ -19,17 +19,9 @@
 #define SPEC_COPY "config.json"
 #define SPEC_MAX  (16 * 1024 * 1024)
 
-int vps_container_save_spec(int dirfd, const char *bundle, vps_err *err)
+int vps_container_save_spec(int dirfd, const char *config, size_t len, vps_err *err)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	_cleanup_close_ int bfd = open(bundle, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (bfd < 0)
-		return vps_error(err, errno, "bundle %s", bundle);
-	int r = vps_read_file_at(bfd, "config.json", SPEC_MAX, &text, &len, err);
-	if (r < 0)
-		return r;
-	return vps_write_state_at(dirfd, SPEC_COPY, text, len, 0600, (uid_t)-1, (gid_t)-1, err);
+	return vps_write_state_at(dirfd, SPEC_COPY, config, len, 0600, (uid_t)-1, (gid_t)-1, err);
 }
 
 int vps_container_spec(const char *root, const char *id, struct oci_spec **spec, vps_err *err)

@@ -22,6 +22,7 @@
 #include "runtime/create.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm_lifecycle.h"
+#include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -56,25 +57,21 @@ static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 	return r < 0 ? r : vps_net_validate(s, err);
 }
 
+/* One read of config.json, one rule for root.path (specs/bundle.h). */
 static int load_bundle(struct cctx *c, vps_err *err)
 {
-	const char *b = c->o->bundle ? c->o->bundle : ".";
-	if (!realpath(b, c->bundle))
-		return vps_error(err, errno, "bundle %s", b);
-	int r = oci_spec_load(c->bundle, &c->spec, err);
+	struct oci_bundle *b;
+	int r = oci_bundle_open(c->o->bundle, &b, err);
 	if (r < 0)
 		return r;
-	const char *rp = c->spec->root_path ? c->spec->root_path : "rootfs";
-	_cleanup_free_ char *tmp = NULL;
-	const char *dir = rp[0] == '/' ? "" : c->bundle, *sep = rp[0] == '/' ? "" : "/";
-	if (asprintf(&tmp, "%s%s%s", dir, sep, rp) < 0)
-		return vps_error(err, ENOMEM, "config.json: .root.path");
-	struct stat sb;
-	if (!realpath(tmp, c->rootfs) || stat(c->rootfs, &sb) < 0)
-		return vps_error(err, errno, "config.json: .root.path: %s", tmp);
-	if (!S_ISDIR(sb.st_mode))
-		return vps_errorx(err, ENOTDIR, "config.json: .root.path: %s: not a directory",
-				  tmp);
+	memcpy(c->bundle, b->dir, sizeof(c->bundle));
+	memcpy(c->rootfs, b->rootfs, sizeof(c->rootfs));
+	c->spec = b->spec; /* taken over: released with c */
+	c->config = b->config;
+	c->config_len = b->config_len;
+	b->spec = NULL;
+	b->config = NULL;
+	oci_bundle_free(b);
 	return 0;
 }
 
@@ -125,6 +122,7 @@ static void release(struct cctx *c)
 	vps_seccomp_free(c->sc);
 	vps_state_free(c->st);
 	oci_spec_free(c->spec);
+	free(c->config);
 }
 
 /* Move what run keeps out of the context (release then leaves it alone). */

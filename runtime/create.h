@@ -12,6 +12,8 @@ struct cctx {
 	struct vps_cgroup *cg;
 	struct vps_seccomp *sc;
 	char bundle[PATH_MAX], rootfs[PATH_MAX], dir[PATH_MAX];
+	char *config; /* the config.json bytes spec was parsed from (specs/bundle.h) */
+	size_t config_len;
 	int dirfd, lockfd, barrier, sync[2], ns_fds[OCI_NS_MAX];
 	uint64_t clone_flags;
 	bool stored;

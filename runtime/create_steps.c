@@ -68,7 +68,7 @@ int vps_create_record(struct cctx *c, vps_err *err)
 		return vps_error_wrap(err, "cgroup");
 	if (!(st->cgroup_path = strdup(vps_cgroup_path(c->cg))))
 		return vps_error(err, ENOMEM, "state");
-	if ((r = vps_container_save_spec(c->dirfd, c->bundle, err)) < 0 ||
+	if ((r = vps_container_save_spec(c->dirfd, c->config, c->config_len, err)) < 0 ||
 	    (r = save(c, VPS_CREATING, err)) < 0)
 		return r;
 	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0) {

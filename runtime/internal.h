@@ -194,7 +194,7 @@ int vps_delete_held(const char *root, struct vps_held *h, vps_err *err);
 int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err);
 
 /* ---- per-container files (container.c) ---- */
-int vps_container_save_spec(int dirfd, const char *bundle, vps_err *err);
+int vps_container_save_spec(int dirfd, const char *config, size_t len, vps_err *err);
 int vps_container_spec(const char *root, const char *id, struct oci_spec **spec, vps_err *err);
 int vps_write_pid_file(const char *path, pid_t pid, vps_err *err);
 char *vps_now_rfc3339(void);

@@ -7,7 +7,25 @@
 #include <sys/types.h>
 
 #include "specs/spec.h"
+#include "specs/state.h"
 #include "util/err.h"
+
+#define VPS_DEFAULT_ROOT "/run/vps" /* the state root without --root */
+
+/* ---- Reading the store (runtime/store.c, status.c). ---- */
+/* ROOT/ID/state.json (free with vps_state_free). */
+int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
+/* NULL-terminated, sorted list of ids (malloc'ed strv). */
+int vps_store_list(const char *root, char ***ids, vps_err *err);
+/* The status now: `created` stays created until start; a dead or reused pid
+ * means stopped; a container still being made (no state.json yet) is
+ * `creating` while its creator holds the lock, else stopped. root is the
+ * state root (for the lock check). Running vs. paused comes from the
+ * cgroup freezer (cgroups/ vps_cgroup_is_frozen), the recorded status if
+ * the cgroup cannot be read. A caller that holds the container's lock itself
+ * passes root NULL: then nobody else can be creating it, so a container
+ * without state.json is stopped (its creator died). */
+enum vps_status vps_status_live(const char *root, const struct vps_state *st);
 
 struct vps_create_opts {
 	const char *root; /* state root (--root) */
@@ -69,3 +87,30 @@ int vps_delete(const char *root, const char *id, bool force, vps_err *err);
 
 /* The host pids of the container's processes (malloc'ed). */
 int vps_ps_pids(const char *root, const char *id, pid_t **pids, size_t *n, vps_err *err);
+
+/* ---- The cgroup verbs (runc's pause, resume, update, stats, events). ---- */
+struct oci_resources;
+struct vps_cgroup_stats; /* cgroups/cgroup.h */
+
+/* Freeze every process of a running container / thaw a paused one. */
+int vps_pause(const char *root, const char *id, vps_err *err);
+int vps_resume(const char *root, const char *id, vps_err *err);
+/* Apply res to the cgroup of a container that is not stopped. */
+int vps_update(const char *root, const char *id, const struct oci_resources *res, vps_err *err);
+
+/* A container opened for sampling (no lock held). */
+struct vps_monitor;
+int vps_monitor_open(const char *root, const char *id, struct vps_monitor **out, vps_err *err);
+/* The live status when opened (running vs. paused from the freezer). */
+enum vps_status vps_monitor_status(const struct vps_monitor *m);
+const char *vps_monitor_id(const struct vps_monitor *m);
+void vps_monitor_close(struct vps_monitor *m);
+/* One sample of the cgroup's counters (free with vps_cgroup_stats_free). */
+int vps_stats(struct vps_monitor *m, struct vps_cgroup_stats *out, vps_err *err);
+
+/* runc's event stream: blocks until the next event. VPS_EVENT_STATS fills st
+ * (every interval_ms); VPS_EVENT_OOM: the kernel OOM-killed inside the
+ * container; VPS_EVENT_END: the container stopped (then every later call). */
+enum vps_event { VPS_EVENT_END, VPS_EVENT_STATS, VPS_EVENT_OOM };
+int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_stats *st,
+		    vps_err *err);

@@ -5,10 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "runtime/runtime.h"
 #include "specs/state.h"
 #include "util/err.h"
 
-#define VPS_DEFAULT_ROOT "/run/vps"
+/* VPS_DEFAULT_ROOT, vps_state_load and vps_store_list: runtime.h. */
 
 /* Make ROOT/ID exclusively (0700) and lock it. Fails with
  * `container "ID" already exists` (EEXIST) when it is there, even half-made.
@@ -18,7 +19,6 @@ int vps_store_create(const char *root, const char *id, int *dirfd, int *lockfd, 
 /* Open and lock (LOCK_EX) an existing container: `container "ID" does not exist` (ENOENT). */
 int vps_store_lock(const char *root, const char *id, int *dirfd, int *lockfd, vps_err *err);
 
-int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
 /* into the container's dir, already open (create, start); atomic */
 int vps_state_save_at(int dirfd, const struct vps_state *st, vps_err *err);
 
@@ -31,6 +31,3 @@ int vps_store_remove(const char *root, const char *id, vps_err *err);
  * id in two state roots never share a cgroup ('@' is never part of an id). */
 int vps_store_cgroup_default(const char *root, const char *id, char *out, size_t outsz,
 			     vps_err *err);
-
-/* NULL-terminated, sorted list of ids (malloc'ed strv). */
-int vps_store_list(const char *root, char ***ids, vps_err *err);

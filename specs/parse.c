@@ -120,20 +120,26 @@ int oci_spec_parse(const char *json, size_t len, struct oci_spec **out, vps_err 
 			   (void **)out, err);
 }
 
-int oci_spec_load(const char *bundle_dir, struct oci_spec **out, vps_err *err)
+int oci_spec_read(const char *bundle_dir, char **json, size_t *len, vps_err *err)
 {
 	_cleanup_close_ int dfd = open(bundle_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (dfd < 0)
 		return vps_error(err, errno, "bundle %s", bundle_dir);
-	_cleanup_free_ char *json = NULL;
-	size_t len = 0;
-	int r = vps_read_file_at(dfd, "config.json", CONFIG_MAX, &json, &len, err);
+	int r = vps_read_file_at(dfd, "config.json", CONFIG_MAX, json, len, err);
 	if (r < 0) {
 		size_t bl = strlen(bundle_dir);
 		bool slash = bl && bundle_dir[bl - 1] == '/';
 		return vps_error(err, -r, "%s%sconfig.json", bundle_dir, slash ? "" : "/");
 	}
-	return oci_spec_parse(json, len, out, err);
+	return 0;
+}
+
+int oci_spec_load(const char *bundle_dir, struct oci_spec **out, vps_err *err)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t len = 0;
+	int r = oci_spec_read(bundle_dir, &json, &len, err);
+	return r < 0 ? r : oci_spec_parse(json, len, out, err);
 }
 
 const char *oci_annotation(const struct oci_spec *spec, const char *key)

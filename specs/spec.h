@@ -314,6 +314,8 @@ struct oci_spec {
 int oci_spec_parse(const char *json, size_t len, struct oci_spec **out, vps_err *err);
 /* Read and parse DIR/config.json (bundle_dir may be relative). */
 int oci_spec_load(const char *bundle_dir, struct oci_spec **out, vps_err *err);
+/* BUNDLE_DIR/config.json's bytes (malloc'ed, NUL-terminated), at most 16 MiB. */
+int oci_spec_read(const char *bundle_dir, char **json, size_t *len, vps_err *err);
 void oci_spec_free(struct oci_spec *spec);
 
 /* `exec --process FILE` (a process object) and `update -r FILE` (a resources object). */

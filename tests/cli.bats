@@ -224,3 +224,31 @@ cg_file() {
 	[[ "$output" == *"the VPS's init was killed by the OOM killer: memory limit 10K is too small"* ]]
 	no_leftovers cli-oom
 }
+
+@test "a symlinked root.path gets one answer from create, create --vm and passwd --bundle" {
+	local b
+	b=$(core_bundle rlink true)
+	mv "$b/rootfs" "$b/real"
+	ln -s real "$b/rootlink"
+	cfg "$b" '.root.path = "rootlink"'
+	local want='.root.path "rootlink" (a symlink; not followed)'
+	run v create --bundle "$b" rlink
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$want"* ]]
+	no_leftovers rlink
+	run v create --vm --bundle "$b" rlink
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$want"* ]]
+	no_leftovers rlink
+	run v passwd --bundle "$b" --stdin <<<pw
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$want"* ]]
+	# an absolute root.path to the real directory keeps working
+	cfg "$b" ".root.path = \"$b/real\""
+	v create --bundle "$b" rlink
+	[ "$(v state rlink | jq -r .rootfs)" = "$b/real" ]
+	# the state dir holds exactly the bytes that were parsed
+	cmp "$b/config.json" "$ROOT/rlink/config.json"
+	v delete --force rlink
+	no_leftovers rlink
+}

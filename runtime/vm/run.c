@@ -2,7 +2,6 @@
  * foreground (run), and the one-line description for --version/features. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,32 +10,10 @@
 #include <unistd.h>
 
 #include "runtime/vm/vm.h"
+#include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
-#include "util/openat2.h"
 #include "util/fmt.h"
-
-/* The rootfs as a directory fd: a relative root.path is resolved beneath the
- * bundle without following any symlink; an absolute one is taken as given,
- * but its last component must not be a symlink. */
-static int open_rootfs(const char *bundle, const char *root_path, vps_err *err)
-{
-	int fd;
-	if (root_path[0] == '/') {
-		fd = open(root_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		fd = fd < 0 ? -errno : fd;
-	} else {
-		_cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (bfd < 0)
-			return vps_error(err, errno, "bundle %s", bundle);
-		fd = vps_openat2(bfd, root_path, O_RDONLY | O_DIRECTORY, 0,
-				 RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
-	}
-	if (fd < 0)
-		return vps_error(err, -fd, "config.json: .root.path \"%s\"%s", root_path,
-				 fd == -ELOOP ? " (a symlink; not followed)" : "");
-	return fd;
-}
 
 static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock, vps_err *err)
 {
@@ -58,8 +35,8 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 		r = vps_vm_initramfs(o->dirfd, &k, conf, len, err);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int rootfs =
-	    open_rootfs(o->bundle, spec->root_path ? spec->root_path : "rootfs", err);
+	/* the rule of specs/bundle.h; create already checked it (oci_bundle_open) */
+	_cleanup_close_ int rootfs = oci_bundle_open_rootfs(o->bundle, spec->root_path, err);
 	if (rootfs < 0)
 		return rootfs;
 	struct vps_vm_launch l = {.dir = o->dir,
