@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* floor ROOTFS CMD [ARGS...]: the lower bound of a container start. New mount,
  * UTS, IPC, network and PID namespaces (one unshare), fork, chroot into ROOTFS,
  * exec CMD, wait; exits with CMD's status. No cgroup, no pivot_root, no mounts:

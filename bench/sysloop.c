@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sysloop [N] [--allow-all]: the syscall-cost probe, built static so it runs in any rootfs.
  * Times N getppid() and N stat("/") calls (default 2,000,000 each), made as raw
  * syscalls so libc caching cannot skip the kernel, and prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* timeit [-n COUNT] [-j PAR] [-o] -- CMD [ARGS...]
  *
  * The benchmark's stopwatch. Runs CMD COUNT times (default 1), at most PAR at

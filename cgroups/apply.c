@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Apply linux.resources: each controller's settings go to the hierarchy that
  * holds it (v1 file names there, v2 names in a cgroup2). Used at create and by
  * `update` (only the fields set are written). */

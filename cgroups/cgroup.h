@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One interface over three host layouts: pure cgroup v2, pure v1, and hybrid
  * (v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified). Each
  * controller's settings go to the hierarchy that holds it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources.cpu: cpu (shares/weight, quota/period, burst, realtime, idle)
  * and cpuset (cpus, mems). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Create, open, enter and free a container's cgroup in every hierarchy. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Remove the container's cgroup (and any sub-cgroups its processes made) in
  * every hierarchy. Idempotent: a missing directory is success. */
 #include <dirent.h>

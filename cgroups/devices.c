@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources.devices: the spec's rules in order, then the devices every
  * container gets (runc's list: mknod of anything, null, zero, full, random,
  * urandom, tty, ptmx, pts). v1 writes devices.allow/devices.deny; v2 attaches

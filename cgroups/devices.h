@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroups/ private: device rules for v1 and the v2 BPF program. */
 #pragma once
 #include <stddef.h>

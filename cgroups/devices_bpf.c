@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup v2 device control: a BPF_PROG_TYPE_CGROUP_DEVICE program built from
  * the rules (last matching rule decides, as v1's list does; no match: deny),
  * loaded with bpf(2) and attached to the container's cgroup. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup file I/O; every error names the full path and the value. */
 #include <errno.h>
 #include <fcntl.h>

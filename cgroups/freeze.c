@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pause/resume: the v1 freezer (freezer.state) where mounted, else cgroup2's
  * cgroup.freeze (present in every non-root v2 cgroup). Both wait until the
  * kernel reports the new state. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroups/ private: the discovered hierarchies and the container's place in each. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources.blockIO: weights (CFQ-era blkio.weight or BFQ's
  * blkio.bfq.weight on v1; io.bfq.weight or io.weight on v2) and throttles
  * (blkio.throttle.* on v1, io.max on v2). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's processes: list (ps, kill) and signal them all. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Discover the mounted cgroup hierarchies (/proc/self/mountinfo) and the host
  * layout: pure v2, pure v1, or hybrid (v1 controllers plus a cgroup2). */
 #include <errno.h>

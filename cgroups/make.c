@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Make a container's cgroup directories (and the parents it lacks) in every
  * hierarchy, claim them, apply the limits; on failure remove what was made. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources.memory on v1 (memory.*_in_bytes, memsw, oom_control) and v2
  * (memory.max/low/swap.max). OCI's swap is memory+swap; v2 wants swap alone. */
 #include <errno.h>

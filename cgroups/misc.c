@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hugepageLimits, network (net_cls/net_prio, v1 only), rdma, and unified
  * (raw cgroup2 key/values). */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* OOM notification: v2 memory.events changes wake poll() with POLLPRI; v1
  * signals an eventfd registered through cgroup.event_control on
  * memory.oom_control. The count of OOM kills comes from oom_kill in either. */

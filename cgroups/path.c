@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where the container's cgroup lives in each hierarchy, as runc decides it:
  * an absolute cgroupsPath is taken from each hierarchy's root; a relative one
  * from the runtime's own cgroup (v1) or its parent (v2, whose own cgroup holds

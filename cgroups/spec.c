@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Make a container's cgroup from its spec: linux.resources as given. The
  * nodes of linux.devices get no allow rule of their own (runc adds only its
  * default list, cgroups/devices.c): a deny-all denies a listed node unless

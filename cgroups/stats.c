@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Statistics: dispatch per controller to its hierarchy (stats_v1.c, stats_v2.c),
  * PSI from the cgroup2 (pure v2, or hybrid's unified cgroup, which holds the
  * container's processes too), and the parsers both share. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroups/ private: statistics readers per controller and version. */
 #pragma once
 #include "cgroups/internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Statistics from cgroup v1 controllers (cpuacct/cpu, memory, blkio). */
 #include <errno.h>
 #include <stdio.h>

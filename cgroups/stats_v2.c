@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Statistics from cgroup2 files (cpu.stat, memory.*, io.stat) and hugetlb (both). */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exec --cgroup: point an opened container cgroup at one of its sub-cgroups
  * (runc 1.1+): "PATH" in every hierarchy, "CTRL[,CTRL]:PATH" in the v1
  * hierarchies holding those controllers. PATH is relative to the container's

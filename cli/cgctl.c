@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CLI helpers for the cgroup commands (see cgctl.h). */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CLI helpers shared by pause, resume, update, events and stats: parse
  * durations, stats as JSON, the pause/resume command. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CLI: argument parsing and output only. A command is one file cli/cmd_NAME.c
  * defining `int cmd_NAME(struct vps_ctx *, int argc, char **argv)` plus one entry
  * in the table in cli/commands.c. argv[0] is the command name; parse with

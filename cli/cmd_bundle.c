@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps bundle: make a VPS bundle from a template. */
 #include <libgen.h>
 #include <stdio.h>

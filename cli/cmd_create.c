@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps create / vps run: the same options (run adds -d); argument parsing only. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps events [--stats] [--interval DUR] ID: runc's event stream, one JSON
  * object per line: {"type":"stats","id":ID,"data":{...}} every interval and
  * {"type":"oom","id":ID} when the kernel OOM-kills inside the container. Ends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps exec [OPTIONS] ID [CMD ARGS...]: runc's flags; argument parsing only. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps features: the OCI features JSON (what this vps and host support). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps groupadd: add a group to a VPS (group and gshadow). */
 #include "cli/users_common.h"
 #include "util/cleanup.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps groupdel: remove a group from a VPS (group and gshadow). */
 #include "cli/users_common.h"
 #include "util/cleanup.h"

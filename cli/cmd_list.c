@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps list [--format table|json] [-q]: every container under --root, with
  * runc's columns (ID PID STATUS BUNDLE CREATED OWNER) or runc's JSON. */
 #include <errno.h>

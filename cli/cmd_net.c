@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps net ls | rm BRIDGE: the host side of VPS networking. */
 #include <json-c/json.h>
 #include <stdio.h>

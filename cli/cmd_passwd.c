@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps passwd: set, lock or unlock a password inside a VPS. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps pause ID: freeze every process of a running container. */
 #include "cli/cgctl.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps ps [-f table|json] ID [PS_ARGS...]: the container's processes, as a
  * JSON array of host pids or as ps(1) output (default `ps -ef`) filtered to
  * them, like runc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps resume ID: thaw a paused container. */
 #include "cli/cgctl.h"
 

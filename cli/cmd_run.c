@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps run: create + start; in the foreground returns the container's status. */
 #include "cli/cli.h"
 #include "runtime/runtime.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps spec: write a default config.json. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps start ID */
 #include "cli/cli.h"
 #include "runtime/runtime.h"

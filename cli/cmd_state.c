@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps state ID: the container's state as runc prints it. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps stats [--json] [--interval DUR] ID...: live usage for people: CPU %
  * (over the interval), memory use/limit, pids, block I/O, PSI (some avg10). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps update [FLAGS | -r FILE] ID: change a live container's resources
  * (runc's flags; -r takes an OCI linux.resources object, "-" for stdin). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps useradd: add a user to a VPS (passwd, shadow, group, gshadow at once). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps userdel: remove a user from a VPS (all four account files). */
 #include "cli/users_common.h"
 #include "util/cleanup.h"

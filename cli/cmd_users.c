@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps users: list a VPS's users (table or JSON). */
 #include <json-c/json.h>
 #include <stdbool.h>

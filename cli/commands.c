@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The dispatch table: one entry per command (keep it sorted by name). */
 #include "cli/cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps entry point: global flags (runc's), then dispatch through the command table. */
 #include <errno.h>
 #include <json-c/json.h>

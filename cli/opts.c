@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one option parser every verb uses: getopt_long with exact long names,
  * options after positional arguments, and our own error texts. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The runc-compatible container object shared by `state` and `list`. */
 #include "cli/state_view.h"
 #include "runtime/runtime.h"

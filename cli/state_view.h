@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* runc's view of a container (`runc state`, `runc list --format json`):
  * ociVersion, id, pid (0 unless alive), status (live), bundle, rootfs,
  * created, annotations (when any), owner (user name). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A cgroup's statistics as runc's types.Stats JSON (events --stats). */
 #include "cgroups/cgroup.h"
 #include "cli/cgctl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Account commands: finding the VPS's rootfs, reading passwords. */
 #include <errno.h>
 #include <fcntl.h>

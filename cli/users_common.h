@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the account commands (passwd, useradd, userdel, users, groupadd,
  * groupdel): which VPS (a container NAME or --bundle DIR), and passwords. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared CLI helpers: error printing, usage, positional arguments. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Interface addresses (IPv4 and IPv6) over rtnetlink. */
 #include <errno.h>
 #include <linux/if_addr.h>

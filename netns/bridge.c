@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bridges: create-or-reuse, list, count ports. */
 #include <errno.h>
 #include <net/if.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Before the bridge is touched: an address given without /LEN takes the prefix
  * of the bridge's address whose subnet holds it (never a made-up one), and a
  * gateway that clashes with what the bridge or another interface already has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* org.vps.net.* annotations -> struct vps_net_cfg, fully validated before
  * anything on the host is touched. */
 #include <errno.h>

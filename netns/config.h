@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to netns/: the network configuration of one VPS, read from the
  * bundle's org.vps.net.* annotations (documented in netns/net.h). */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The per-VPS filter rules (nft text for vps_nat_apply's transaction):
  * - bridge family, prerouting: what enters the bridge from the VPS's host veth
  *   must carry its MAC and its addresses (ether, ARP, IPv4, IPv6 and neighbour

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to netns/: IPv4/IPv6 addresses with a prefix length (pure logic). */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The host-wide lease file: lock, load, save (atomic). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to netns/: what every VPS holds on the host's bridges, host-wide
  * (not per state root: two roots sharing a bridge must not hand out the same
  * address). One file per network namespace, because bridges and ports are per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Taking and releasing leases: addresses on a bridge and published host ports,
  * checked against every VPS on the host (every state root). */
 #include <errno.h>

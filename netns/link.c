@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Generic link operations over rtnetlink: look up, change, delete. */
 #include <errno.h>
 #include <net/if.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to netns/: links (generic), veth pairs, bridges, addresses, routes. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `vps net ls` and `vps net rm`: bridges, leases and nft tables as JSON. */
 #include <errno.h>
 #include <stdio.h>

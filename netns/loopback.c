@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The loopback of a network namespace the container init created, brought up by
  * the init itself (one ioctl on a datagram socket of that namespace) before it
  * reports ready: no netlink round trip through /proc/PID/ns/net by the parent,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-VPS names derived from the id, and the address summary for `vps list`. */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Outbound NAT and published ports with nftables through libnftables: the
  * rules are text handed to the library in-process (one atomic transaction per
  * call), no `nft` process is started. Each VPS owns one table, so removing the

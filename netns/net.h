@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* VPS networking: a host bridge, a veth pair per VPS, addresses, routes, NAT and
  * published ports, configured from org.vps.net.* annotations in the bundle.
  * The runtime calls setup after the container init exists (its netns is known)

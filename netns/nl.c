@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The rtnetlink socket and request/ack helper shared by every netns/ file. */
 #include <errno.h>
 #include <fcntl.h>

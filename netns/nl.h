@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to netns/: a libmnl rtnetlink socket (optionally opened inside another
  * network namespace) and the one request/ack round trip everything else uses. */
 #pragma once

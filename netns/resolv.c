@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /etc/resolv.conf and /etc/hosts inside the VPS, written from the host through
  * /proc/PID/root with every path resolved inside the VPS's root. */
 #include <errno.h>

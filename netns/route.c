@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Routes: the container's default route through the bridge's gateway. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps_net_setup / vps_net_teardown: the order of the steps and their undoing.
  * Every step records what it made in the extra object before the next starts,
  * so a failure at any point is undone by teardown of that same object. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to netns/: the pieces vps_net_setup/teardown are made of. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A /proc/sys value inside a VPS's network namespace: /proc/sys/net belongs to
  * the netns of the thread that opens it, so enter, open, return, write. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps_net_teardown: undo what setup recorded (or what the id implies). */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* veth pairs whose peer is born inside the container's network namespace. */
 #include <errno.h>
 #include <linux/veth.h>

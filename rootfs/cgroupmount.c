@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Mounts of type cgroup/cgroup2: the container must see its own cgroups.
  * - cgroup2 (or "cgroup" on a pure v2 host): with a new cgroup namespace mount
  *   cgroup2 (the namespace root is the container's cgroup); else bind the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /dev/console: the bind of a pty slave from the container's devpts. The slave
  * is used by fd only (TIOCGPTPEER) and checked to be a devpts pty, and
  * whatever the rootfs has at /dev/console (a planted symlink too) is replaced

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tmpcopyup (a runc/crun mount extension podman uses for --read-only and
  * --tmpfs): a tmpfs mounted over a directory starts with a copy of what that
  * directory held. Copies regular files, directories, symlinks and device/fifo

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /dev: a tmpfs (unless the spec mounts /dev itself), pts/shm/mqueue, the
  * default devices, the spec's devices (mknod, or a bind of the host node in a
  * user namespace) and the standard symlinks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* groupadd / groupdel, and id allocation shared with useradd. */
 #include <errno.h>
 #include <stdio.h>

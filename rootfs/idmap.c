@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A user namespace carrying a mount's uidMappings/gidMappings, for idmapped
  * bind mounts (mount_setattr MOUNT_ATTR_IDMAP). A helper child unshares a user
  * namespace; we write its maps through /proc (the helper names its pid as our

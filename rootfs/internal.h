@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal helpers of rootfs/ (not an interface for other concerns). All paths
  * named "in root" are resolved with openat2(RESOLVE_IN_ROOT) against rootfs_fd. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proc and sysfs mounts. Their targets must be real directories of the rootfs
  * (no symlink anywhere on the path, as runc and crun require): a /proc that is
  * a symlink into a volume a neighbour can rename under us could put the procfs

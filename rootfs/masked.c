@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.maskedPaths and linux.readonlyPaths, applied inside the rootfs before
  * pivot_root. Paths under /proc and /sys are resolved from the fd of the
  * procfs (sysfs) vps mounted there (kernfs.c), never by name through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One entry of the OCI mount list. Targets are resolved (and created) inside
  * the rootfs and then used only through O_PATH fds: bind mounts are cloned
  * with open_tree() and attached with move_mount() onto the target fd,

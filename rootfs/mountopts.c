@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The OCI mount option words runc accepts, turned into mount(2) flags,
  * mount_setattr(2) attributes (top mount and recursive "r" variants),
  * propagation changes, and a data string of the remaining (filesystem) options. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Password hashing and hash validation through libcrypt (libxcrypt). */
 #include <crypt.h>
 #include <errno.h>

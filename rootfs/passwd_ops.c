@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Passwords (set, lock, unlock); the user list is in users_list.c. */
 #include <errno.h>
 #include <stdlib.h>

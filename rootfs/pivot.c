@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Entering the rootfs. pivot_root(".", ".") puts the old root on top of the
  * new one; it is made rslave (so unmounting never propagates to the host) and
  * detached. --no-pivot moves the rootfs over / and chroots; first it detaches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Path resolution that never leaves the container's root: every lookup goes
  * through openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so ".." and absolute
  * symlinks are clamped to the rootfs and /proc magic links are refused. */

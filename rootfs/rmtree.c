@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rm -r through fds: never follows a symlink, never crosses a mount point. */
 #include <errno.h>
 #include <fcntl.h>

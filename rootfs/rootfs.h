@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building the container's filesystem view, run by the container init inside its
  * new mount namespace (after id maps are written, before the user switch and exec).
  * Every target path is resolved inside the rootfs (openat2 RESOLVE_IN_ROOT), so a

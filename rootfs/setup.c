@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps_rootfs_setup: the order of the container's filesystem set-up.
  *   / rslave (or rootfsPropagation) -> bind the rootfs onto itself -> /dev tmpfs
  *   (unless the spec mounts /dev) -> the spec's mounts in order -> pts/shm/mqueue

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps_bundle_make: check the request, make DIR and DIR/rootfs, fill it from
  * the template, write config.json; undo everything on failure. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* VPS templates: `vps bundle DIR --template T` makes an ordinary OCI bundle
  * (DIR/rootfs + DIR/config.json) that vps (or runc) runs as a VPS: the
  * template's init as pid 1, hostname = name, a default seccomp profile and

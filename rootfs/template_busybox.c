@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The busybox template: a small but complete system from the host's
  * busybox-static: accounts (passwd, shadow, group, gshadow), busybox init as
  * pid 1 with an inittab that runs syslogd and an httpd, a shell, login/su. */

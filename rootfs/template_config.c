@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json for a VPS: `vps spec`'s default, edited with json-c into a
  * long-running system: the template's init as pid 1, no terminal, writable
  * root, hostname, a VPS capability set, limits, seccomp, annotations. */

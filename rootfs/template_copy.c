@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dir:PATH and tar:FILE templates: the tree is copied or unpacked as is
  * (numeric owners, modes, xattrs kept) by cp and tar, from a source opened
  * once: PATH is opened without following any symlink on it (a symlink a user

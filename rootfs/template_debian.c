@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The debian[:SUITE] template: debootstrap (minbase plus sysvinit as pid 1)
  * from the Debian archive, cached as a tarball in /var/cache/vps so that the
  * next bundle of the same suite is a local unpack. */

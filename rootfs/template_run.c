@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running the helper tools of templates (debootstrap, tar, cp) with their
  * output captured for the error message. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The VPS default seccomp profile: everything a system inside a container
  * uses is allowed; what reaches kernel-wide state or is a common kernel attack
  * surface is refused with EPERM (module loading, kexec, keyrings, bpf, perf,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-VPS users, groups and passwords, edited from the host without running
  * anything inside the VPS. The four account files (/etc/passwd, /etc/shadow,
  * /etc/group, /etc/gshadow) are reached only through a dirfd of the rootfs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The colon-separated account files as lines of fields. A line that does not
  * parse (wrong field count, non-numeric id) is logged with file:line and
  * written back byte for byte, like shadow-utils' commonio does. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Home directories inside the rootfs: made and removed only through fds
  * resolved inside it, never following a symlink out of it. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers shared by the rootfs/users*.c and passwd*.c files (not an interface). */
 #pragma once
 #include <stdbool.h>

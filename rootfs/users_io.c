@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading and committing the account files of a rootfs: in-root resolution,
  * the /etc/.pwd.lock lock, staged writes with a roll-forward journal. The
  * protocol is described in rootfs/users.h. */

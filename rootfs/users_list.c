@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The user list (vps users): the shadow and group files are indexed once
  * (sorted arrays, binary search), so a listing costs O(n log n) in the size of
  * the files, not users x group members (a 16 MB group file took hours). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Read-only name lookups in a VPS's /etc/passwd and /etc/group (for exec -u
  * NAME): resolved inside the rootfs, bounded, no lock, nothing written. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* useradd / userdel on the in-memory account files (written by commit). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Validation of names, ids and fields, following shadow-utils' rules. */
 #include <errno.h>
 #include <stdio.h>

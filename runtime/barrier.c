@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The exec barrier: a listening SOCK_SEQPACKET socket ROOT/ID/exec.sock made
  * by create and inherited by the container init, which blocks in accept()
  * after setup. `start` connects and sends one byte; the init execs with the

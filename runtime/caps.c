@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Capabilities through libcap: the bounding set is trimmed while we are still
  * root, then after the uid switch (keepcaps) the effective, permitted and
  * inheritable sets are set exactly as asked (inheritable stays empty unless

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One clone for the whole container: clone3 with every new namespace, a pidfd
  * and, when the cgroup driver gives a v2 directory fd, CLONE_INTO_CGROUP so the
  * process is born inside its cgroup. No re-exec of /proc/self/exe.

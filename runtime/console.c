@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* process.terminal: the pty is allocated inside the container (its own devpts)
  * by the child, whose stdio becomes the slave; the master goes to the parent
  * over the sync socket and from there to --console-socket (SCM_RIGHTS, as runc

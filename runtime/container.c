@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-container files next to state.json: a copy of config.json taken at
  * create (so start/exec/delete use the spec the container was made from), the
  * pid file, timestamps. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pause, resume and update: the cgroup verbs that change a live container
  * (runtime.h). Each holds the container's lock while it acts. */
 #include <errno.h>

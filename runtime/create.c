@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* create: validate everything, record state, make the cgroup, clone the init
  * with all its namespaces, write its id maps, drive it through setup over the
  * sync socket and leave it blocked on the exec barrier. Any failure undoes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The create steps (create.c drives them; create_steps.c implements them). */
 #pragma once
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bind-mount sources opened on the host side (issue 13 item 3), as runc does:
  * in a container with a user namespace the init is the namespace's root, which
  * cannot look up a source the host's root can reach only (a 0700 root-owned

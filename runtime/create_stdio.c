@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The stdio of a detached VPS-face init (issues 15, 17): bundles written by
  * `vps bundle` (annotations org.vps.name / org.vps.template) never keep the
  * caller's fds, so `out=$(vps create ...)` returns at once and what the init

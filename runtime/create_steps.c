@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The steps of create, parent side. See create.c for the order. */
 #include <errno.h>
 #include <fcntl.h>

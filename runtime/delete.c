@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* delete: every step is idempotent and tolerates what a crashed create left
  * (no pid, no cgroup, no config copy, even no state.json), so `delete --force`
  * always ends with nothing left: processes, cgroup, network, state dir. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CVE-2019-5736 with CAP_SYS_PTRACE: the processes vps clones into a container
  * (the init until `start`, exec's child until its execve) run the vps image,
  * and a container process that may ptrace them (non-dumpable does not stop

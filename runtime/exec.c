@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exec: a new process in a running container. We make ourselves non-dumpable
  * before anything of the container can see us (so /proc/PID/exe and fds of
  * the vps binary cannot be opened from inside: CVE-2019-5736 class), join the

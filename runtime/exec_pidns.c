@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exec: the process enters the container's pid (and time) namespace only as a
  * child of a helper that already has the container's mount namespace, root and
  * the process's final credentials. vps exec clones the helper in its own pid

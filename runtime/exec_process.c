@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The process an `exec` runs: the container's own process object (caps,
  * rlimits, user, env, no_new_privs...) with the command line's overrides, or a
  * whole process object from -p FILE. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building the process object for `exec` (exec_process.c). */
 #pragma once
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The OCI features document. Everything listed is what vps accepts AND acts
  * on; lists come from the parsers' tables and probes of this host, never
  * from a hard-coded "yes". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* OCI hooks: path + args + env, the state JSON on stdin, an optional timeout
  * (SIGKILL when it expires). A failing prestart/createRuntime/createContainer/
  * startContainer hook fails the operation; poststart/poststop failures warn. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* User namespace id maps, written by the parent into /proc/PID/{uid,gid}_map
  * (setgroups is denied first when we lack CAP_SETGID over the host, as the
  * kernel requires for an unprivileged gid map), and time namespace offsets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The child's side of create and exec, in order: wait for the parent (id maps,
  * cgroup), join/unshare namespaces, hostname and sysctls, the rootfs, console,
  * limits, cwd, identity and capabilities, fds, the exec barrier (create),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals shared by the lifecycle files (runtime/): the parent/child sync
  * protocol, the spawned child's description, and small helpers. */
 #pragma once

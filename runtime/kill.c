@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kill: pidfd_send_signal to the init after its start time is verified, or
  * with --all, every process in the container's cgroup. */
 #include <errno.h>

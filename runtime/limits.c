@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Child-side resource settings: rlimits, personality, scheduler, I/O priority.
  * (oomScoreAdj is written by the parent into /proc/PID.) */
 #include <errno.h>

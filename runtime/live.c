@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Open a container for the cgroup verbs (see live.h). */
 #include <errno.h>
 #include <string.h>

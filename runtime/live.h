@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A container opened for a cgroup verb (pause, resume, update, stats,
  * events): its state, its cgroup and its live status. Private to runtime/. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats and events: sample a container's cgroup, and runc's event stream
  * (a stats sample every interval, an OOM event when the kernel OOM-kills
  * inside the container, the end when the container stops). runtime.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Namespaces: new ones become clone flags; ones given by path are opened and
  * type-checked up front (clear errors for a missing or wrong-type path) and
  * joined with setns. pid and time namespaces apply to children, so the parent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Child-side process details: the working directory (verified to be inside the
  * container's root), the executable lookup, fd hygiene and the final exec. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Finding a container's init safely: its pid is only trusted together with
  * the start time recorded at create (runtime/status.c), checked again after
  * the pidfd is open, so a recycled pid is never signalled. */

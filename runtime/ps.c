@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ps: the host pids of every process in the container's cgroup. */
 #include <errno.h>
 #include <unistd.h>

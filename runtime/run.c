@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run: create + start, then in the foreground forward signals to the process,
  * relay its pty, reap it and delete the container; the exit status is the
  * process's (128+N when killed by signal N). */

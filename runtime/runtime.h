@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container lifecycle API (runc's verbs). cli/ and the other faces (VPS
  * face, VM mode, engines) call these; none of them prints or exits. Every call
  * takes the state root (--root) and fills a caller-owned vps_err on failure. */

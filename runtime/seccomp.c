@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp: compile an OCI profile with libseccomp in the parent (once; cached
  * as BPF), install the raw BPF with seccomp(2) in the child. runc semantics:
  * unknown syscall names are skipped, rules whose action is the default action

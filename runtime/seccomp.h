@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp through libseccomp. The filter is compiled in the parent (cached as
  * BPF under the state root, keyed by a hash of the profile and libseccomp
  * version) and only installed, async-signal-safely, in the child. */

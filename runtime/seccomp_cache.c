@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The compiled-BPF cache. The key is the canonical text of the profile plus
  * the libseccomp version and native arch; the file name is a hash of it, and
  * the file stores the key itself, so a hash collision or a stale file is

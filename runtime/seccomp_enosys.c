@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Syscalls newer than the profile's libseccomp knows get ENOSYS, not the
  * default action (runc patches its filters the same way): a profile written
  * before a syscall existed cannot list it, and glibc falls back to the older

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals of runtime/seccomp*.c. */
 #pragma once
 #include <linux/filter.h>

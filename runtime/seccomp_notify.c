@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SCMP_ACT_NOTIFY: hand the listener fd to the agent at linux.seccomp.listenerPath
  * with the OCI containerProcessState (the container state, the pid, the
  * metadata and fds: ["seccompFd"]) over SCM_RIGHTS, as runc does. */

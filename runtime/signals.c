@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Signal names and numbers for kill ("TERM", "SIGTERM", "sigterm", "15",
  * "RTMIN+3"). */
 #include <ctype.h>

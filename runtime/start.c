@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* start: release the exec barrier of a created container, record it running,
  * run the poststart hooks (their failure only warns, per the spec). */
 #include <errno.h>

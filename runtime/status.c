@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Live status: compare the saved pid and start time with /proc. */
 #include "runtime/status.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Live status of a container from its saved state: is its init still the
  * process we started (pid alive AND /proc/PID/stat starttime == pid_start)? */
 #pragma once

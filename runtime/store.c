@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The state store: ROOT/ID/ (0700) holds state.json and a .lock file that
  * every change holds with flock(LOCK_EX). ROOT/ID is made with mkdirat, which
  * is atomic, so of two concurrent creates of one id exactly one wins. */

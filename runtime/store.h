@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The state store: ROOT/ID/ holds state.json (and whatever a concern keeps
  * per container, e.g. the exec barrier). ROOT defaults to /run/vps. Every
  * change happens under the container's lock (flock on ROOT/ID/.lock... see store.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parent/child sync protocol: typed records over a SOCK_SEQPACKET pair,
  * optionally carrying one fd (SCM_RIGHTS). The child reports its real error
  * text here instead of just exiting 1. */

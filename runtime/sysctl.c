@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.sysctl: only keys that belong to a namespace the container has of its
  * own are allowed (ipc, net, uts), checked before anything is created, and
  * written by the child through /proc/sys before the rootfs replaces /proc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The bundle opener (bundle.h). */
 #include <errno.h>
 #include <fcntl.h>

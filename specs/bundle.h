@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one bundle opener (create, run, --vm, `vps passwd --bundle`): the
  * bundle dir, its config.json read ONCE and parsed, and root.path resolved
  * under one rule. It keeps the bytes it parsed, so create saves exactly the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The default config.json written by `vps spec`: equivalent to runc's
  * (`runc spec`, and `runc spec --rootless` for the rootless variant). */
 #include <json-c/json.h>

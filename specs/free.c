@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Freeing parsed specs; every function accepts partially filled structs. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container id grammar (runc's): the one check every layer that takes an
  * id from a user or a file applies before using it in a path. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Path-tracking typed access to json-c values (see jparse.h). */
 #include "specs/jparse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Path-tracking typed access to json-c values, shared by the config.json,
  * process.json, resources.json and state.json parsers. Every error reads
  * "FILE: .path.to[3].field: what is wrong", e.g.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Collections for the parsers: string vectors, string maps, enum look-ups. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Namespace names and clone flags. */
 #include <sched.h>
 

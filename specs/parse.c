@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json: the top level (ociVersion, root, mounts, process, hostname,
  * domainname, hooks, annotations, linux) and loading it from a bundle. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* .process.capabilities: five sets of "CAP_*" names as bit masks.
  * As the runtime spec requires (runtime-spec#1094, runc#2854), a name that
  * cannot be mapped to a capability of the running kernel is logged as a

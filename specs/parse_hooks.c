@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .hooks: six lists of {path, args, env, timeout}. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to specs/: the section parsers behind oci_spec_parse. Each fills
  * a zeroed struct; on error the caller frees the partial result. */
 #pragma once

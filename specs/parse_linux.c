@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .linux: namespaces, id maps, time offsets, devices, and the
  * sections parsed elsewhere (resources, seccomp, oci_parse_linux_misc). */
 #include <errno.h>

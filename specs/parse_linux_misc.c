@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .linux: cgroupsPath, sysctl, rootfsPropagation, maskedPaths,
  * readonlyPaths, mountLabel, personality; intelRdt is refused. */
 #include <errno.h>

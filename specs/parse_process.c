@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .process (also `exec --process FILE`): user, args, env, cwd,
  * console size, rlimits, and the scalar fields. Capabilities, scheduler and
  * ioPriority live in oci_parse_caps.c and parse_sched.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .linux.resources (also `update -r FILE`): devices, memory,
  * cpu, pids here; blockIO, hugepages, network, rdma, unified in
  * oci_parse_resources_more.c. */

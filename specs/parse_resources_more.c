@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .linux.resources: blockIO, hugepageLimits, network, rdma, unified. */
 #include <errno.h>
 #include <limits.h>

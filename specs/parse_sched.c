@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* .process.scheduler (sched_setattr) and .process.ioPriority (ioprio_set). */
 #include <errno.h>
 #include <linux/ioprio.h>

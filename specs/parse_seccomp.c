@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json .linux.seccomp: actions, architectures, flags, syscall rules,
  * listenerPath. Syscall names are checked by the seccomp loader (unknown
  * names are skipped there, as runc does), not here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Typed model of OCI runtime-spec 1.2 config.json (the parts a Linux runtime uses).
  * specs/ parses and validates it completely before anything touches the host.
  * Every string is owned by the spec and freed by oci_spec_free(). Arrays are

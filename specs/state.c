@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.json <-> struct vps_state. Unknown keys are ignored; `extra` is kept
  * as is so concerns (net, vm) can keep their own data in it. */
 #include "specs/state.h"

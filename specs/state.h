@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.json: the OCI state plus what vps needs to find and signal a container
  * safely later (pid start time, cgroup, rootfs). Concern-specific data (network,
  * VM) lives under `extra`, keyed by concern ("net", "vm"), so no concern needs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Checks across sections of a parsed config.json (runc's rules): id maps
  * need a user namespace, hostname a UTS one, time offsets a time one, and a
  * sysctl must belong to a namespace the container has. */

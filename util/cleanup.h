@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scope-bound cleanup (GCC/clang cleanup attribute) and explicit ownership moves. */
 #pragma once
 #include <errno.h>

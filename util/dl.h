@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Optional libraries loaded when first needed, not linked: vps maps and
  * relocates only what a command uses (libnftables for NAT, liblzma for a VM
  * kernel). The handle stays loaded (RTLD_NODELETE). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Error objects: every fallible function returns < 0 (a negative errno) and
  * fills a caller-owned vps_err with a message naming what failed and why. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whole-file reads and crash-safe writes (temp name, fsync, rename, fsync dir). */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps_snprintf: snprintf that fails instead of truncating. */
 #include "util/fmt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A truncation-checking snprintf (LXC's strnprintf): for paths and values
  * written to the kernel, where a silently cut string would name the wrong file. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* write-all and read-full: short transfers and EINTR resumed, every loop bounded
  * (each pass moves at least one byte, or counts one interruption). */
 #include "util/io.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* write-all and read-full on a file descriptor: the one copy of each loop.
  * Dependency-free (libc only): also compiled into the static VM guest init
  * (runtime/vm/vm.mk). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging: the only global mutable state vps has. Settings come from the CLI's
  * --log / --log-format / --debug. Library code logs; it never prints errors itself. */
 #pragma once

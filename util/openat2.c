@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bounded openat2: see util/openat2.h. */
 #include <errno.h>
 #include <fcntl.h>

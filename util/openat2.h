@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one openat2(2) wrapper: every lookup confined to a root or beneath a
  * directory goes through it. */
 #pragma once

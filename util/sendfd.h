@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Handing an fd to another program over a unix socket (SCM_RIGHTS), as the
  * OCI console socket and the seccomp listener protocols do. */
 #pragma once

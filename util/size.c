@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sizes and counts from the command line (see size.h). */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one parser of sizes and counts that every verb uses (bundle, update, ...):
  * one syntax, one error text per kind. */
 #pragma once

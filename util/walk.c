@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps_walk_at: recursion bounded by max_depth; each level holds one DIR. */
 #include "util/walk.h"
 

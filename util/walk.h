@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A bounded, fd-based directory tree walker with a visitor: openat/fdopendir,
  * never follows a symlink, optionally stops at mount points. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* KVM or TCG. /dev/kvm can exist and still be unable to run a real kernel (a
  * nested KVM here hangs), so the probe boots the guest kernel under KVM with
  * no initramfs: a working KVM reaches the "no root" panic and QEMU exits

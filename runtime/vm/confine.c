@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What QEMU may do to the host. QEMU shares the bundle's rootfs with the guest
  * over 9p with security_model=passthrough (the tree stays usable by container
  * mode: real owners, modes and symlinks) and runs as host root, because it must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* newc cpio: a 110-byte ASCII header, the name (NUL-terminated), padding to 4,
  * the data, padding to 4; ends with an entry named TRAILER!!!. */
 #include "runtime/vm/cpio.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A newc ("070701") cpio writer for the guest initramfs, written by vps itself
  * (no cpio program at run time). Entries go straight to an fd. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Host side of the agent protocol: short ctl requests (start, kill, ping) and
  * the guest's exit report. Sockets are reached through the state dir's fd
  * (/proc/self/fd/N/NAME), so long --root paths fit sun_path. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `exec` into a VM: one session on the exec socket. We send the process
  * (records), then relay our stdin as frames and the guest's stdout/stderr
  * frames to our fds until its exit status arrives. With a terminal, our tty

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The spec, translated for the guest init: "key=value\0" records (proto.h).
  * Bind mounts name host paths, which do not exist in the guest: they are left
  * out with a warning. cgroup (v1) mounts become cgroup2 (the guest's own). */

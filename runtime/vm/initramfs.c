@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guest's initramfs, written into the container's state dir: our static
  * init (embedded in vps), /vps.conf, and for a Debian kernel the virtio, 9p
  * and virtio_console modules in dependency order (NOTES: virtio_ring ... 9p,

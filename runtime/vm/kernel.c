@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Guest kernel discovery. In order: $VPS_VM_KERNEL (an ELF vmlinux), the small
  * kernel `make vm-kernel` installed ($CACHE/vmlinux), else the host's newest
  * Debian kernel: its vmlinuz's xz payload is the ELF vmlinux (PVH-bootable),

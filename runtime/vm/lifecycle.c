@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* VM containers inside the one lifecycle: create.c hands a validated bundle
  * here when --vm or the annotation org.vps.isolation=vm asks for a VM; start,
  * kill and exec look at state.json's extra["vm"] to take the VM path; delete

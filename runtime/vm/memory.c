@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How much RAM the guest gets. QEMU runs in the VPS's cgroup, so the memory
  * limit has to hold the guest's RAM plus QEMU's own overhead: under TCG that is
  * about 100 MiB of translation cache and heap whatever the guest's size

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The host <-> guest wire format of `--vm`, shared by the host side (runtime/vm)
  * and the static guest init (runtime/vm/guest). Header-only, no libc beyond
  * <stdint.h>, so the musl-built guest can include it.

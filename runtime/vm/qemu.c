@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The QEMU command line and its launch. microvm with PCIe (virtio-serial-pci:
  * its mmio variant stalls host->guest, see shared/vm/NOTES.md), PVH boot of the
  * ELF vmlinux, -nodefaults -no-reboot, 1 vCPU. QEMU runs in the state dir (short

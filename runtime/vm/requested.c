@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The single question the lifecycle asks: does this bundle want a VM? */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The VM flows the lifecycle dispatches to: boot (create), wait in the
  * foreground (run), and the one-line description for --version/features. */
 #include <errno.h>

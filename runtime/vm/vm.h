@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Hardware-VM isolation (`--vm`, annotation org.vps.isolation=vm): the bundle's
  * rootfs shared over virtio-9p into a QEMU microVM whose PID 1 is our static
  * guest init (runtime/vm/guest). QEMU is the container's pid; the main

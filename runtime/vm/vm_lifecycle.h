@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The VM side of runtime/'s lifecycle (internal: uses create.h's context). */
 #pragma once
 #include "runtime/create.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `run` in the foreground with a VM. vps relays its stdin to QEMU's stdin
  * socket (closing it on EOF is how the guest process sees EOF); with a
  * terminal the socket carries the guest tty both ways and our terminal is raw

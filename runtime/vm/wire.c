@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Framing of host <-> guest messages; compiled into vps and into the guest init. */
 #include "runtime/vm/wire.h"
 

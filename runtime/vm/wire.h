@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Framing helpers (vps and the guest init (runtime/vm/proto.h messages over a socket). */
 #pragma once
 #include <stddef.h>

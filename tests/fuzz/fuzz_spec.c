@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: every JSON parser in specs/ (config.json, process.json,
  * resources.json, state.json) on arbitrary bytes. Any crash, leak or
  * sanitizer report is a bug. */

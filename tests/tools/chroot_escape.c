@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* chroot_escape PATH: the classic chroot breakout, run inside a container with
  * CAP_SYS_CHROOT: chroot into a subdirectory while the cwd stays outside it,
  * climb with chdir("..") and chroot("."), then try to open PATH (a file that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exe_watch SECONDS [HOSTPATH]: a static helper run INSIDE a container for the
  * CVE-2019-5736 regression tests. For SECONDS it scans /proc as fast as it can
  * and, for every process other than itself and pid 1 that does not run a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rawsyscall NR: issue syscall NR with no arguments and print "errno N" (0
  * when it returned >= 0). Static, to run inside a busybox rootfs under a
  * seccomp profile that allows little more than a shell. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recvtty SOCKET OUT [INPUT]: a tiny --console-socket receiver for tests.
  * Listens on SOCKET, takes one pty master over SCM_RIGHTS (as runc sends it),
  * writes "name=<data> tty=<1|0>" to OUT, then INPUT (if given) to the master,

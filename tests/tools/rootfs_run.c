@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rootfs_run: a test driver for rootfs/ until `vps run` exists (and after, for
  * cases the CLI cannot express). It builds a spec from its arguments, makes a
  * mount + pid (+ user) namespace, runs vps_rootfs_setup in the new pid 1 and

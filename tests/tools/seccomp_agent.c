@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp_agent SOCKET OUT ERRNO: a tiny seccomp notify agent for tests.
  * Listens on SOCKET, receives the listener fd and the containerProcessState
  * (as vps_seccomp_send_listener sends them), writes the state to OUT, then

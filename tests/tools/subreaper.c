@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* subreaper CMD [ARGS...]: run CMD as a child subreaper so detached processes
  * (vps create/run -d) are reaped here instead of piling up as zombies (pid 1 on
  * the test machines never reaps). When CMD exits, remaining descendants get

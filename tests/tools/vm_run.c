@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Test driver for the VM internals without the lifecycle: boots ROOTFS in a VM
  * with a spec built here (no config.json), runs ARGS, prints nothing itself and
  * exits with the guest process's status.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Minimal TAP producer for C unit tests: ok()/is_int()/is_str(), done_testing(). */
 #pragma once
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* specs/bundle.c: the one bundle opener. It keeps the config.json bytes it
  * parsed (a config rewritten afterwards cannot reach the state dir: create
  * saves these bytes), and root.path follows one rule for every mode: no

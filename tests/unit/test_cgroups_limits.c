@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Limits enforced by the real kernel through the driver, on whatever layout
  * this machine has (hybrid here, pure v2 in the cgroup-v2-vm guest): OOM kill
  * inside the cgroup only (and its notification), a fork bomb stopped at

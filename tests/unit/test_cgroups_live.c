@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The cgroup driver against this host's real cgroups (v2, v1 or hybrid): create
  * /vps-test-cg-PID in every hierarchy, move a child in, set limits, freeze,
  * kill, destroy; nothing may be left behind. Needs root. */

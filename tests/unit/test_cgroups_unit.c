@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Pure logic of cgroups/: path cleaning, runc's conversions, unified key
  * checks, PSI parsing, and the v2 device program (run on a small interpreter
  * of the instructions the builder emits, against v1's last-match-wins rules). */

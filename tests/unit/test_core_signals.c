@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the core's pure pieces: signal names/numbers (kill) and the
  * sync protocol framing with an fd (SCM_RIGHTS). */
 #include <fcntl.h>

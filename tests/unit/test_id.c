@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Container id rules (runc's): [A-Za-z0-9_+.-]+, not "." or "..", <= 1024 bytes. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netns/: address arithmetic, annotation parsing, and vps_net_setup/teardown
  * against real links -- all inside a network namespace this test unshares, with
  * "VPS" children in their own namespaces (never the machine's own netns). */

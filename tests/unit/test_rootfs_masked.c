@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rootfs/masked.c: masked and read-only paths under /proc are resolved from the
  * fd of the procfs vps mounted, never by name through the rootfs. Runs in a
  * private mount namespace of its own (needs root). */

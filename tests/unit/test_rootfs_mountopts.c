@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rootfs/mountopts.c: runc's option words -> mount(2) flags, mount_setattr
  * attributes (top and recursive), propagation in order, filesystem data. */
 #include <sys/mount.h>

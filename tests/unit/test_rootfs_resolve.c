@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rootfs/resolve.c: lookups, mkdir -p and file creation never leave the root,
  * whatever symlinks the rootfs holds; /proc magic links are refused. */
 #include <errno.h>

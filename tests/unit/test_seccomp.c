@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* runtime/seccomp*.c: every OCI action, errnoRet, argument conditions (AND,
  * and OR for a repeated index as runc does), unknown syscalls, architectures,
  * flags, a large (binary-tree) profile, the BPF cache and SCMP_ACT_NOTIFY with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one size/count parser of the CLI (util/size.c). */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parsed model: every field of valid/full.json lands in the right place;
  * process.json / resources.json parsers; defaults; look-ups. */
 #include <errno.h>

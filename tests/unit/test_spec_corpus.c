@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The spec corpus: every tests/specs-corpus/valid/NAME.json parses; every
  * invalid/NAME.json fails with "config.json: " + the text of NAME.err. */
 #include <dirent.h>

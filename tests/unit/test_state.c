@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.json round trip, parse errors, and the store (create/lock/list/remove). */
 #include <errno.h>
 #include <fcntl.h>

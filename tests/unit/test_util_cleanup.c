@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util/cleanup.h: the helpers release what the variable holds and reset it
  * (as LXC's __do_close/__do_free do), keep errno, and take_* move ownership. */
 #include <errno.h>

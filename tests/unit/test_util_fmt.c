@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util/fmt.h: vps_snprintf returns the length when the text fits, and
  * -ENAMETOOLONG with an empty buffer (never a truncated prefix) when not. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util/io.h: vps_write_all and vps_read_full move every byte across short
  * transfers and EINTR (a 1 ms interval timer whose handler is installed
  * without SA_RESTART interrupts them while a slow peer drains or feeds the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util/walk.h: the visitor sees pre/post order, a symlink is reported and never
  * followed, the depth bound gives -ELOOP, SKIP does not enter, and (as root, in
  * a private mount namespace) a tmpfs mount point stops the walk with -EBUSY. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* runtime/vm/cpio.c: the newc archive the guest kernel unpacks, read back. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the account-file logic: parsing, formatting, member lists,
  * validation, hashing. */
 #include <crypt.h>

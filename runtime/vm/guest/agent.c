@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guest agent: serves the host's ctl requests (start, kill, ping) and exec
  * sessions. A virtio-serial port reads 0 / polls HUP while no host client is
  * connected, so a port that hung up is looked at again on the next tick. */

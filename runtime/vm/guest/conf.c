@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parse the guest configuration records written by the host (runtime/vm/guestconf.c). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps guest init: the static PID 1 of a `--vm` guest. Shared declarations.
  * Built with musl (or glibc) -static by runtime/vm/vm.mk; no other libraries. */
 #pragma once

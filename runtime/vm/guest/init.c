@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps guest init (PID 1 of a `--vm` guest). Boot: devtmpfs/proc/sys, the
  * modules the host listed, the 9p-shared rootfs on /newroot, the spec's mounts;
  * then the main process waits for `start` while the agent serves the host; when

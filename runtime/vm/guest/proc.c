@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container inside the guest: mounts under /newroot (the 9p-shared bundle
  * rootfs), then for each process: chroot, identity, limits, exec. The guest VM
  * is the isolation boundary; this only reproduces what the spec asks for. */

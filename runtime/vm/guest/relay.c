@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Stdio relays of the guest: an exec session (framed, over vps.exec) and the
  * main process's terminal (raw, over vps.tty). */
 #include <errno.h>

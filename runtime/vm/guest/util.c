@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small I/O helpers of the guest init. */
 #include <errno.h>
 #include <fcntl.h>
