@@ -6,7 +6,7 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BIN     := $(B)/fuzz/fuzz_spec
-FUZZ_SRCS    := tests/fuzz/fuzz_spec.c util/err.c util/fileio.c util/log.c util/openat2.c \
+FUZZ_SRCS    := tests/fuzz/fuzz_spec.c util/err.c util/fileio.c util/io.c util/fmt.c util/log.c util/openat2.c \
 	$(wildcard specs/*.c)
 FUZZ_FLAGS   := -std=gnu11 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
