@@ -14,6 +14,9 @@
 
 struct vps_ctx {
 	const char *root;     /* --root (default /run/vps) */
+	/* --inventory, else $VPS_INVENTORY, else /var/lib/vps: the VPS face's
+	 * persistent records (VPS entries, id ranges) */
+	const char *inventory;
 	const char *log_path; /* --log */
 	bool log_json;	      /* --log-format json */
 	bool debug;	      /* --debug */

@@ -42,13 +42,15 @@ static void print_help(void)
 		printf("  %-10s %s\n", vps_commands[i].name, vps_commands[i].summary);
 	printf("\nGlobal options:\n"
 	       "  --root DIR              state directory (default %s)\n"
+	       "  --inventory DIR         VPS records: settings, id ranges (default\n"
+	       "                          $VPS_INVENTORY, else %s)\n"
 	       "  --log FILE              log file (default: stderr)\n"
 	       "  --log-format text|json  log format (json: runc-style lines)\n"
 	       "  --debug                 debug logging\n"
 	       "  --systemd-cgroup        systemd cgroup paths (refused: no systemd driver)\n"
 	       "  -h, --help              this help; `vps COMMAND --help` for a command\n"
 	       "  -v, --version           version and library versions\n",
-	       VPS_DEFAULT_ROOT);
+	       VPS_DEFAULT_ROOT, VPS_DEFAULT_INVENTORY);
 }
 
 /* --name VALUE or --name=VALUE; returns the value or NULL, advancing *i. */
@@ -94,6 +96,9 @@ static void unknown_command(const char *word)
 int main(int argc, char **argv)
 {
 	struct vps_ctx ctx = {.root = VPS_DEFAULT_ROOT, .cmd = "vps"};
+	ctx.inventory = getenv("VPS_INVENTORY");
+	if (!ctx.inventory || !*ctx.inventory)
+		ctx.inventory = VPS_DEFAULT_INVENTORY;
 	const char *log_format = "text", *v;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -103,6 +108,8 @@ int main(int argc, char **argv)
 			break;
 		} else if ((v = flag_value(argc, argv, &i, "--root")))
 			ctx.root = v;
+		else if ((v = flag_value(argc, argv, &i, "--inventory")))
+			ctx.inventory = v;
 		else if ((v = flag_value(argc, argv, &i, "--log")))
 			ctx.log_path = v;
 		else if ((v = flag_value(argc, argv, &i, "--log-format")))

@@ -12,6 +12,8 @@
 #include "util/err.h"
 
 #define VPS_DEFAULT_ROOT "/run/vps" /* the state root without --root */
+/* the VPS face's persistent records without --inventory or $VPS_INVENTORY */
+#define VPS_DEFAULT_INVENTORY "/var/lib/vps"
 
 /* ---- Reading the store (runtime/store.c, status.c). ---- */
 /* ROOT/ID/state.json (free with vps_state_free). */
