@@ -21,6 +21,9 @@
 #define VPS_ANN_IP6	  "org.vps.net.ip6"
 #define VPS_ANN_PUBLISH	  "org.vps.net.publish"
 #define VPS_ANN_DNS	  "org.vps.net.dns"
+/* the VPS's own /proc view: auto (lxcfs when mounted), kernel, off (runtime/procview.c) */
+#define VPS_ANN_PROCVIEW "org.vps.procview"
+#define VPS_ANN_LXCFS	 "org.vps.lxcfs" /* an lxcfs mount point, auto or off */
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 

@@ -83,6 +83,7 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 	json_object *a = child(cfg, "annotations");
 	json_object_object_add(a, VPS_ANN_NAME, json_object_new_string(o->name));
 	json_object_object_add(a, VPS_ANN_TEMPLATE, json_object_new_string(o->tmpl));
+	json_object_object_add(a, VPS_ANN_PROCVIEW, json_object_new_string("auto"));
 	if (o->ip)
 		json_object_object_add(a, VPS_ANN_IP, json_object_new_string(o->ip));
 	if (o->bridge)

@@ -180,7 +180,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	}
 	c.for_run = hold != NULL; /* container mode only: VM run starts through state */
 	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
-	if ((r = validate(&c, keep_pty, err)) < 0 ||
+	if ((r = vps_procview_prepare(c.spec, o->id, &c.pv, err)) < 0 ||
+	    (r = validate(&c, keep_pty, err)) < 0 ||
 	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, VPS_SECCOMP_CACHE_DIR, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;
@@ -189,6 +190,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	c.stored = true;
 	snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id);
 	if ((r = vps_create_record(&c, err)) < 0 ||
+	    (r = vps_procview_files(c.spec, c.dirfd, c.dir, c.cg, &c.pv, err)) < 0 ||
 	    (r = vps_create_stdio(&c, !keep_pty, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
 	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||
 	    (r = vps_create_finish(&c, err)) < 0) {

@@ -5,6 +5,7 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/internal.h"
+#include "runtime/procview.h"
 
 struct cctx {
 	const struct vps_create_opts *o;
@@ -21,7 +22,8 @@ struct cctx {
 	bool for_run; /* run starts it at once: no "created" save (start saves "running") */
 	pid_t pid;
 	int pidfd, pty;
-	int stdio[2]; /* detached VPS face: /dev/null, console.log; else -1 */
+	int stdio[2];		/* detached VPS face: /dev/null, console.log; else -1 */
+	struct vps_procview pv; /* the VPS's own /proc view (procview.c) */
 };
 
 /* After the clone, before GO: send the init its bind sources opened on the
