@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "rootfs/disk.h"
 #include "rootfs/template.h"
 #include "specs/spec.h"
 #include "util/cleanup.h"
@@ -98,6 +99,8 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 		json_object_object_add(a, VPS_ANN_DNS, json_object_new_string(o->dns));
 	if (o->vm)
 		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
+	if (o->disk > 0)
+		json_object_object_add(a, VPS_ANN_DISK, json_object_new_string(VPS_DISK_FILE));
 }
 
 /* linux.seccomp: the default profile, none, or an OCI profile from a file. */

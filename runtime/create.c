@@ -23,6 +23,7 @@
 #include "runtime/create.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm_lifecycle.h"
+#include "rootfs/disk.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -112,8 +113,8 @@ static void cleanup_failed(struct cctx *c)
 static void release(struct cctx *c)
 {
 	vps_ns_close(c->ns_fds);
-	int *fds[] = {&c->dirfd,   &c->lockfd, &c->barrier,  &c->sync[0],
-		      &c->sync[1], &c->pty,    &c->stdio[0], &c->stdio[1]};
+	int *fds[] = {&c->dirfd, &c->lockfd,   &c->barrier,  &c->sync[0], &c->sync[1],
+		      &c->pty,	 &c->stdio[0], &c->stdio[1], &c->disk_fd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
@@ -161,7 +162,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 			 .sync = {-1, -1},
 			 .pidfd = -1,
 			 .pty = -1,
-			 .stdio = {-1, -1}};
+			 .stdio = {-1, -1},
+			 .disk_fd = -1};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c.ns_fds[t] = -1;
 	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
@@ -174,6 +176,13 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = load_bundle(&c, err)) < 0)
 		goto out;
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
+		if (oci_annotation(c.spec, VPS_ANN_DISK)) {
+			r = vps_errorx(err, ENOTSUP,
+				       "config.json: .annotations[\"%s\"]: a disk image VPS does "
+				       "not run as a VM yet (no virtio-blk root)",
+				       VPS_ANN_DISK);
+			goto out;
+		}
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			cleanup_failed(&c);
 		goto out;
@@ -191,9 +200,9 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id);
 	if ((r = vps_create_record(&c, err)) < 0 ||
 	    (r = vps_procview_files(c.spec, c.dirfd, c.dir, c.cg, &c.pv, err)) < 0 ||
-	    (r = vps_create_stdio(&c, !keep_pty, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
-	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||
-	    (r = vps_create_finish(&c, err)) < 0) {
+	    (r = vps_create_disk(&c, err)) < 0 || (r = vps_create_stdio(&c, !keep_pty, err)) < 0 ||
+	    (r = vps_create_spawn(&c, err)) < 0 || (r = vps_create_drive(&c, keep_pty, err)) < 0 ||
+	    (r = create_net(&c, err)) < 0 || (r = vps_create_finish(&c, err)) < 0) {
 		cleanup_failed(&c);
 		goto out;
 	}
