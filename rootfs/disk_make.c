@@ -21,6 +21,7 @@
 #include "util/cleanup.h"
 #include "util/fmt.h"
 #include "util/io.h"
+#include "util/log.h"
 
 #ifndef EXT4_IOC_RESIZE_FS
 #define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
@@ -138,7 +139,7 @@ int vps_disk_resize(const char *image, pid_t pid, uint64_t size, bool *live, vps
 	char *rs[] = {"resize2fs", "-f", (char *)image, sz, NULL};
 	if ((r = vps_tmpl_run(rs, err)) < 0) {
 		if (size > (uint64_t)st.st_size && truncate(image, st.st_size) < 0)
-			vps_error_wrap(err, "(and %s stays grown)", image);
+			log_warn("%s: could not shrink back: %s", image, strerror(errno));
 		return vps_error_wrap(err, "disk %s: resize to %s", image, sz);
 	}
 	if (size < (uint64_t)st.st_size && truncate(image, (off_t)size) < 0)

@@ -180,3 +180,26 @@ image_loops() { losetup -j "$1" | wc -l; }
 	[[ $output == *'org.vps.disk'*'does not run as a VM yet'* ]]
 	[ ! -e "$ROOT/dk10" ]
 }
+
+@test "passwd and users reach the files on the disk, running or stopped" {
+	disk_bundle dk11 64M
+	echo 's3cret1' | "$VPS" passwd --bundle "$WORK/dk11" root --stdin
+	[ -z "$(ls -A "$WORK/dk11/rootfs")" ] # nothing went into the mount point
+	debugfs -R 'cat /etc/shadow' "$WORK/dk11/disk.img" 2>/dev/null | grep -q '^root:\$'
+	set_args "$WORK/dk11" /bin/sleep 600
+	v run -d dk11 --bundle "$WORK/dk11"
+	v useradd dk11 alice
+	run v exec dk11 grep -c '^alice:' /etc/passwd
+	[ "$output" = 1 ]
+	# the image is in use: --bundle is refused while it runs
+	run "$VPS" users --bundle "$WORK/dk11"
+	[ "$status" -ne 0 ]
+	[[ $output == *"in use"* ]]
+	v delete --force dk11
+	for _ in $(seq 50); do [ "$(image_loops "$WORK/dk11/disk.img")" = 0 ] && break; sleep 0.1; done
+	run "$VPS" users --bundle "$WORK/dk11"
+	[ "$status" -eq 0 ]
+	[[ $output == *alice* ]]
+	[ -z "$(ls -A "$WORK/dk11/rootfs")" ]
+	[ "$(image_loops "$WORK/dk11/disk.img")" = 0 ]
+}
