@@ -124,9 +124,9 @@ static int mount_detached(const char *dev, bool nosuid, vps_err *err)
 	return m;
 }
 
-int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err)
+int vps_disk_open(const char *image, int *fd, vps_err *err)
 {
-	*mnt_fd = -1;
+	*fd = -1;
 	_cleanup_close_ int img = open(image, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (img < 0)
 		return vps_error(err, errno, "disk %s", image);
@@ -143,6 +143,17 @@ int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err)
 				  image, used[0] ? " by /dev/" : "", used);
 	int r = vps_disk_check(image, err);
 	if (r < 0 || (r = vps_disk_fit(image, img, err)) < 0)
+		return r;
+	*fd = take_fd(img);
+	return 0;
+}
+
+int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err)
+{
+	*mnt_fd = -1;
+	_cleanup_close_ int img = -1;
+	int r = vps_disk_open(image, &img, err);
+	if (r < 0)
 		return r;
 	char dev[32];
 	_cleanup_close_ int loop = loop_attach(img, dev, sizeof(dev), err);

@@ -22,6 +22,11 @@ int vps_disk_create(const char *bundle_dir, const char *rootfs, uint64_t size, v
  * loop device and make a detached ext4 mount; *mnt_fd is its fd. */
 int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err);
 
+/* The first half of that: the image opened O_RDWR, locked (the lock stays
+ * with this open file: a loop device or QEMU given it keeps it), not in use,
+ * checked, its filesystem grown to the file's size. For a VM's virtio-blk. */
+int vps_disk_open(const char *image, int *fd, vps_err *err);
+
 /* e2fsck -f -n, repairing with -p if needed; an error if it stays unclean */
 int vps_disk_check(const char *image, vps_err *err);
 

@@ -23,7 +23,6 @@
 #include "runtime/create.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm_lifecycle.h"
-#include "rootfs/disk.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -176,13 +175,6 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = load_bundle(&c, err)) < 0)
 		goto out;
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
-		if (oci_annotation(c.spec, VPS_ANN_DISK)) {
-			r = vps_errorx(err, ENOTSUP,
-				       "config.json: .annotations[\"%s\"]: a disk image VPS does "
-				       "not run as a VM yet (no virtio-blk root)",
-				       VPS_ANN_DISK);
-			goto out;
-		}
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			cleanup_failed(&c);
 		goto out;
