@@ -193,10 +193,10 @@ int vps_state_save_at(int dfd, const struct vps_state *st, vps_err *err)
 /* Remove everything below the starting directory (never following symlinks,
  * bounded depth), going on after an error: whatever is not a directory is
  * unlinked, a directory once its contents are gone. */
-static int remove_entry(const struct vps_walk_entry *e, void *ctx)
+static int remove_entry(struct vps_walk_entry *e, void *ctx)
 {
 	(void)ctx;
-	if (e->depth == 0 || e->when == VPS_WALK_DIR_PRE)
+	if (e->depth == 0 || e->when == VPS_WALK_DIR_PRE || e->when == VPS_WALK_DIR_ABORT)
 		return 0;
 	int flags = e->when == VPS_WALK_DIR_POST ? AT_REMOVEDIR : 0;
 	return unlinkat(e->dfd, e->name, flags) < 0 && errno != ENOENT ? -errno : 0;
