@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/vm/proto.h"
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
@@ -150,7 +151,7 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
 		return 0;
 	}
 	if (wstatus >= 0 && WIFSIGNALED(wstatus)) {
-		*status = 128 + WTERMSIG(wstatus);
+		*status = vps_exit_code(wstatus);
 		return 0;
 	}
 	if (wstatus >= 0 && WIFEXITED(wstatus) && (WEXITSTATUS(wstatus) & 1)) {
