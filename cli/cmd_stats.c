@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
@@ -199,8 +198,8 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 		json ? print_json(rows, n, ids) : print_table(rows, n, ids);
 	}
 	for (size_t i = 0; i < n; i++) {
-		vps_cgroup_stats_free(&rows[i].a);
-		vps_cgroup_stats_free(&rows[i].b);
+		vps_stats_free(&rows[i].a);
+		vps_stats_free(&rows[i].b);
 		if (i < opened)
 			vps_monitor_close(rows[i].m);
 	}

@@ -3,17 +3,18 @@
  * /proc/PID/root with every path resolved inside the VPS's root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "netns/setup.h"
-#include "rootfs/rootfs.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
 #include "util/log.h"
+#include "util/openat2.h"
 
 static int open_etc(pid_t pid, vps_err *err)
 {
@@ -22,7 +23,10 @@ static int open_etc(pid_t pid, vps_err *err)
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "open %s", path);
-	return vps_open_in_root(root, "/etc", O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0, err);
+	/* resolved inside the VPS's root, as rootfs/resolve.c's vps_open_in_root */
+	int fd = vps_openat2(root, "/etc", O_DIRECTORY | O_RDONLY, 0,
+			     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	return fd < 0 ? vps_error(err, -fd, "open /etc in the container root") : fd;
 }
 
 /* The host's nameservers that a VPS can reach (not loopback ones). */

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/runtime.h"
 #include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
