@@ -186,7 +186,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
 		goto out;
 	if ((r = vps_snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id)) < 0) {
-		r = vps_errorx(err, -r, "state dir %s/%s: path too long", o->root, o->id);
+		r = vps_errorx(err, -r, "state root %.64s%s: ROOT/ID is too long for a path",
+			       o->root, strlen(o->root) > 64 ? "..." : "");
 		goto out;
 	}
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)
