@@ -13,6 +13,7 @@
 
 #include "rootfs/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/io.h"
 #include "util/walk.h"
 
@@ -93,7 +94,7 @@ static int copy_entry(struct vps_walk_entry *e, void *ctx)
 	struct stat st;
 	int r = 0;
 	if (e->when != VPS_WALK_DIR_ABORT) /* ABORT: keep the name that failed inside */
-		snprintf(c->failed, sizeof(c->failed), "%s", e->name); /* snprintf-ok: error text */
+		vps_snprintf(c->failed, sizeof(c->failed), "%s", e->name); /* NAME_MAX fits */
 	switch (e->when) {
 	case VPS_WALK_OTHER:
 		return copy_other(e->dfd, dst, e->name);
