@@ -172,3 +172,139 @@ leak_run() {
 	[[ $output == *WROTE* ]]
 	[ "$(tail -1 "$WORK/leak/secret")" = pwn ]
 }
+
+@test "userns- ranges: disjoint under 8 parallel bundles; a removed bundle's range is taken again" {
+	export VPS_INVENTORY=$WORK/inv-par
+	for i in 1 2 3 4 5 6 7 8; do
+		"$VPS" bundle "$WORK/par$i" --name un-par$i >/dev/null &
+	done
+	wait
+	for i in 1 2 3 4 5 6 7 8; do base_of "$WORK/par$i"; done >"$WORK/bases"
+	[ "$(sort -u "$WORK/bases" | wc -l)" = 8 ]
+	# the first eight ranges of the area, one each
+	[ "$(sort -n "$WORK/bases" | tr '\n' ' ')" = "$(for n in 0 1 2 3 4 5 6 7; do echo -n "$((1000000 + n * 65536)) "; done)" ]
+	[ "$(ls "$VPS_INVENTORY/idranges" | grep -c '\.range$')" = 8 ]
+	# a bundle that is gone (or no longer maps root there) frees its range
+	freed=$(base_of "$WORK/par3")
+	rm -rf "$WORK/par3"
+	v bundle "$WORK/par9" --name un-par9 >/dev/null
+	[ "$(base_of "$WORK/par9")" = "$freed" ]
+	grep -qx "name un-par9" "$VPS_INVENTORY/idranges/$freed.range"
+	# --userns host rewrites nothing; a re-made host bundle frees the range
+	freed=$(base_of "$WORK/par4")
+	rm -rf "$WORK/par4" && v bundle "$WORK/par4" --name un-par4 --userns host >/dev/null
+	v bundle "$WORK/par10" --name un-par10 >/dev/null
+	[ "$(base_of "$WORK/par10")" = "$freed" ]
+}
+
+@test "userns- ranges: the area's base is configurable (--idmap-base, the inventory's settings)" {
+	export VPS_INVENTORY=$WORK/inv-base
+	v bundle "$WORK/ib1" --name un-ib1 --idmap-base 3000000 >/dev/null
+	[ "$(base_of "$WORK/ib1")" = 3000000 ]
+	mkdir -p "$VPS_INVENTORY/idranges"
+	printf 'base 5000000\ncount 4\n' >"$VPS_INVENTORY/idranges/settings"
+	v bundle "$WORK/ib2" --name un-ib2 >/dev/null
+	[ "$(base_of "$WORK/ib2")" = 5000000 ]
+}
+
+@test "userns- errors: area exhausted, overlapping /etc/subuid, bad options: clear, and nothing left" {
+	export VPS_INVENTORY=$WORK/inv-err
+	mkdir -p "$VPS_INVENTORY/idranges"
+	printf 'base 2000000\ncount 1\n' >"$VPS_INVENTORY/idranges/settings"
+	v bundle "$WORK/e1" --name un-e1 >/dev/null
+	run v bundle "$WORK/e2" --name un-e2
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == "vps: bundle"*"id ranges: all 1 range of 65536 host ids from 2000000 are taken"* ]]
+	[ ! -e "$WORK/e2" ]
+	[ "$(ls "$VPS_INVENTORY/idranges" | grep -c '\.range$')" = 1 ]
+	# an area that overlaps a subordinate id range of the host is refused
+	printf 'base 2000000\ncount 8\n' >"$VPS_INVENTORY/idranges/settings"
+	printf 'root:100000:65536\nalice:2100000:65536\n' >"$WORK/subuid"
+	# (a private mount namespace shows the test's /etc/subuid to vps only)
+	run unshare -m --propagation private sh -c 'mount --bind "$1" /etc/subuid || exit 99
+		shift; exec "$@"' sh "$WORK/subuid" "$VPS" --root "$ROOT" bundle "$WORK/e3" --name un-e3
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"overlaps /etc/subuid line 2 (alice: 2100000-2165535)"* ]]
+	[ ! -e "$WORK/e3" ]
+	[ "$(ls "$VPS_INVENTORY/idranges" | grep -c '\.range$')" = 1 ]
+	# bad options fail before anything is made
+	run v bundle "$WORK/e4" --userns nosuch
+	[ "$status" -ne 0 ]
+	[[ $output == *"--userns nosuch: expected mapped or host"* ]]
+	run v bundle "$WORK/e4" --idmap-base 1000
+	[[ $output == *"--idmap-base 1000: host ids below 65536"* ]]
+	run v bundle "$WORK/e4" --userns host --idmap-base 3000000
+	[[ $output == *"--idmap-base: only for a mapped VPS"* ]]
+	[ ! -e "$WORK/e4" ]
+}
+
+@test "userns- a filesystem that cannot idmap (ramfs): owners shifted once at bundle time, and it says so" {
+	mkdir "$WORK/ram"
+	mount -t ramfs ramfs "$WORK/ram"
+	run v bundle "$WORK/ram/s1" --name un-s1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"cannot be idmapped"*"shifting its owners once to"* ]]
+	base=$(base_of "$WORK/ram/s1")
+	[ "$(cfg "$WORK/ram/s1" '.annotations["org.vps.rootfs.idmap"]')" = shifted ]
+	[ "$(stat -c %u:%g "$WORK/ram/s1/rootfs/etc/shadow")" = "$base:$((base + 42))" ]
+	v create --bundle "$WORK/ram/s1" un-s1
+	v start un-s1
+	[ "$(v exec un-s1 stat -c %u:%g /etc/shadow)" = 0:42 ]
+	v useradd un-s1 bob --create-home
+	[ "$(v exec un-s1 stat -c %u:%g /home/bob)" = 1000:1000 ]
+	[ "$(stat -c %u "$WORK/ram/s1/rootfs/home/bob")" = $((base + 1000)) ]
+	v delete --force un-s1
+	umount "$WORK/ram"
+}
+
+# cve_run MODE: a VPS (--userns MODE) whose /bin/evil is "#!/proc/self/exe"
+# (runc's CVE-2019-5736: exec it and the runtime re-executes itself inside),
+# an attacker inside that grabs every foreign /proc/PID/exe and writes it once
+# it can, 3 execs of /bin/evil through a copy of vps, and a host binary (a
+# copy of sleep, uid 0 without capabilities) put into the VPS's pid namespace
+# on purpose. Leaves the attacker's log in $WORK/grab-MODE.log.
+cve_run() {
+	local m=$1 b=$WORK/cve-$1
+	v bundle "$b" --name "un-cve-$m" --userns "$m" >/dev/null
+	cp "$VPS_TOP/tests/tools/userns_grab.sh" "$b/rootfs/bin/grab"
+	printf '#!/proc/self/exe\n' >"$b/rootfs/bin/evil"
+	chmod 755 "$b/rootfs/bin/evil" "$b/rootfs/bin/grab"
+	cp "$VPS" "$WORK/vps-$m" && cp /bin/sleep "$WORK/sleep-$m"
+	v create --bundle "$b" "un-cve-$m"
+	v start "un-cve-$m"
+	v exec -d "un-cve-$m" /bin/grab /tmp/grab.log 6
+	sleep 0.5
+	local i
+	for i in 1 2 3; do "$WORK/vps-$m" --root "$ROOT" exec "un-cve-$m" /bin/evil || true; done
+	nsenter -t "$(initpid "un-cve-$m")" -p -- \
+		setpriv --inh-caps -all --bounding-set -all "$WORK/sleep-$m" 1
+	sleep 6.5
+	v exec "un-cve-$m" cat /tmp/grab.log >"$WORK/grab-$m.log"
+	v delete --force "un-cve-$m"
+}
+
+@test "userns- CVE-2019-5736 class (overwrite a host binary through /proc/PID/exe), with and without a user namespace" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
+	sum() { sha256sum <"$1"; }
+	want=$(sum "$VPS")
+	sleep_sum=$(sum /bin/sleep)
+	cve_run mapped
+	cat "$WORK/grab-mapped.log"
+	# vps never shows itself, and a mapped root cannot even see a host binary
+	[ "$(sum "$WORK/vps-mapped")" = "$want" ]
+	[ "$(sum "$WORK/sleep-mapped")" = "$sleep_sum" ]
+	! grep -q WROTE "$WORK/grab-mapped.log"
+	! grep -q sleep-mapped "$WORK/grab-mapped.log"
+	cve_run host
+	cat "$WORK/grab-host.log"
+	# host root inside: vps's own walls (non-dumpable, /proc/self/exe a sealed
+	# memfd) keep the runtime safe, but a host binary put in reach is
+	# overwritten: the class is real, and the user namespace is what stops it
+	[ "$(sum "$WORK/vps-host")" = "$want" ]
+	! grep -q "WROTE.*vps-host" "$WORK/grab-host.log"
+	grep -q "WROTE .*sleep-host" "$WORK/grab-host.log"
+	[ "$(sum "$WORK/sleep-host")" != "$sleep_sum" ]
+}
