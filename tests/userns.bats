@@ -308,3 +308,18 @@ cve_run() {
 	grep -q "WROTE .*sleep-host" "$WORK/grab-host.log"
 	[ "$(sum "$WORK/sleep-host")" != "$sleep_sum" ]
 }
+
+@test "userns- vps list shows whether each VPS's root is mapped or the host's" {
+	v bundle "$WORK/ls1" --name un-ls1 >/dev/null
+	v bundle "$WORK/ls2" --name un-ls2 --userns host >/dev/null
+	v create --bundle "$WORK/ls1" un-ls1
+	v create --bundle "$WORK/ls2" un-ls2
+	run v list
+	echo "$output"
+	[[ ${lines[0]} == *OWNER*ROOT* ]]
+	[ "$(echo "$output" | awk '$1 == "un-ls1" {print $7}')" = mapped ]
+	[ "$(echo "$output" | awk '$1 == "un-ls2" {print $7}')" = host ]
+	[ "$(v list --format json | jq -r '.[] | select(.id == "un-ls1") | .root')" = mapped ]
+	v delete --force un-ls1
+	v delete --force un-ls2
+}
