@@ -22,7 +22,7 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	# the tour really ran: bundle, create, start, exec, kill KILL, delete, run -d
 	[[ $output == *"# run: vps kill web1 KILL "* ]]
 	[[ $output == *"# run: vps run -d --bundle web1 web1 "* ]]
-	[[ $output == *"# skip: vps exec web1 login root"*"interactive"* ]]
+	[[ $output == *"# skip: vps exec -t web1 login root"*"interactive"* ]]
 }
 
 @test "docs: every man page's EXAMPLES run as written" {
