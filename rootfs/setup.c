@@ -111,6 +111,8 @@ static int enter_shared_mntns(const struct vps_rootfs_opts *o, vps_err *err)
 	_cleanup_close_ int fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open the rootfs %s", o->rootfs);
+	if (fchdir(fd) < 0) /* the hooks run in the container's root */
+		return vps_error(err, errno, "chdir to the rootfs %s", o->rootfs);
 	int r = o->before_pivot ? o->before_pivot(o->before_pivot_arg, err) : 0;
 	if (r < 0)
 		return r;
@@ -175,6 +177,10 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 			r = vps_readonly_paths(&c, spec->lx.readonly_paths,
 					       spec->lx.n_readonly_paths, err);
 	}
+	/* the hooks run in the container's root (runc); through the fd, which a
+	 * mapped root can use where it could not look the path up */
+	if (r == 0 && o->before_pivot && fchdir(rootfs_fd) < 0)
+		r = vps_error(err, errno, "chdir to the rootfs %s", o->rootfs);
 	if (r == 0 && o->before_pivot)
 		r = o->before_pivot(o->before_pivot_arg, err);
 	if (r < 0)

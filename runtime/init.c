@@ -72,10 +72,8 @@ static int hooks_before_pivot(void *arg, vps_err *err)
 			return r;
 		vps_sync_msg_clear(&m);
 	}
-	/* runc runs createContainer hooks in the container's root (pivot_root
-	 * sets its own cwd after) */
-	if (h->c->spec->hooks.n[OCI_HOOK_CREATE_CONTAINER] && chdir(h->c->rootfs) < 0)
-		return vps_error(err, errno, "createContainer hooks: chdir %s", h->c->rootfs);
+	/* runc runs createContainer hooks in the container's root: the rootfs
+	 * set-up made it our cwd (pivot_root sets its own after) */
 	r = vps_hooks_run(&h->c->spec->hooks, OCI_HOOK_CREATE_CONTAINER, h->state_json, err);
 	h->failed = r < 0;
 	return r;

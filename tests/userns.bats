@@ -323,3 +323,14 @@ cve_run() {
 	v delete --force un-ls1
 	v delete --force un-ls2
 }
+
+@test "userns- createContainer hooks run in a mapped VPS's root (its path is out of the VPS root's reach)" {
+	v bundle "$WORK/hk" --name un-hk >/dev/null
+	jq_edit "$WORK/hk/config.json" \
+		'.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "id -u >hook-ran"]}]'
+	v create --bundle "$WORK/hk" un-hk
+	# run as the VPS's root, in its rootfs: stored with the owner root has inside
+	[ "$(cat "$WORK/hk/rootfs/hook-ran")" = 0 ]
+	[ "$(stat -c %u "$WORK/hk/rootfs/hook-ran")" = 0 ]
+	v delete --force un-hk
+}
