@@ -154,6 +154,8 @@ static int write_record(int dfd, const char *name, const char *bundle, uint32_t 
 			 base, VPS_IDRANGE_SIZE);
 	if (n >= (int)sizeof(text))
 		return vps_errorx(err, ENAMETOOLONG, "id ranges: %s: path too long", bundle);
+	if (strchr(bundle, '\n'))
+		return vps_errorx(err, EINVAL, "id ranges: a bundle path with a newline");
 	int r = vps_write_atomic_at(dfd, file, text, (size_t)n, 0600, (uid_t)-1, (gid_t)-1, err);
 	if (r < 0)
 		return vps_error_wrap(err, "id ranges");
