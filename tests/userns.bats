@@ -229,6 +229,12 @@ leak_run() {
 	[[ $output == *"overlaps /etc/subuid line 2 (alice: 2100000-2165535)"* ]]
 	[ ! -e "$WORK/e3" ]
 	[ "$(ls "$VPS_INVENTORY/idranges" | grep -c '\.range$')" = 1 ]
+	# a bundle that fails after its range was taken gives it back
+	printf 'base 2000000\ncount 8\n' >"$VPS_INVENTORY/idranges/settings"
+	run v bundle "$WORK/e5" --name un-e5 --template "dir:$WORK/no-such-tree"
+	[ "$status" -ne 0 ]
+	[ ! -e "$WORK/e5" ]
+	[ "$(ls "$VPS_INVENTORY/idranges" | grep -c '\.range$')" = 1 ]
 	# bad options fail before anything is made
 	run v bundle "$WORK/e4" --userns nosuch
 	[ "$status" -ne 0 ]
