@@ -146,7 +146,8 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "List the containers under --root with their live status.\n"
 	 "\n"
-	 "  -f, --format FMT   table (ID PID STATUS BUNDLE CREATED OWNER [ADDRESS]) or json\n"
+	 "  -f, --format FMT   table (ID PID STATUS BUNDLE CREATED OWNER [ROOT] [ADDRESS])\n"
+	 "                     or json\n"
 	 "  -q, --quiet        print only the ids\n"},
 	{"net", cmd_net, "show or clean up the host side of VPS networking",
 	 "Usage: vps net ls [--json]\n"

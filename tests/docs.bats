@@ -97,7 +97,7 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	run "$VPS" list --help
 	[[ $output == *ADDRESS* ]]
 	run man_text "$VPS_TOP/man/vps-spec.8"
-	[[ $output == *"OWNER and, when some container has vps networking, a last column ADDRESS"* ]]
+	[[ $output == *"OWNER, then ROOT (mapped or host, see vps-users(8)) when some container is a VPS-face VPS, and, when some container has vps networking, a last column ADDRESS"* ]]
 	[[ $output == *"address (the VPS's addresses)"* ]]
 	# the binary prints them so: a VPS with networking in a namespace of our own
 	local ns=vpsdoc-addr-$$
