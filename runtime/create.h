@@ -34,6 +34,8 @@ int vps_create_mount_sources(struct cctx *c, vps_err *err);
  * the init, which cannot look its path up through a 0700 bundle dir
  * (create_root.c). vps_create_mount_sources' helper sends the mount point. */
 bool vps_create_wants_root(const struct oci_spec *s);
+/* Its annotations, checked with the rest of the spec (before anything is made). */
+int vps_create_root_check(const struct oci_spec *s, vps_err *err);
 int vps_create_root_tree(struct cctx *c, vps_err *err);
 
 /* ROOT/ID/console.log: what a detached VPS-face init prints (create_stdio.c) */

@@ -45,20 +45,28 @@ static int idmap_tree(struct cctx *c, int tree, vps_err *err)
 	return 0;
 }
 
+int vps_create_root_check(const struct oci_spec *s, vps_err *err)
+{
+	if (!vps_create_wants_root(s))
+		return 0;
+	const char *how = oci_annotation(s, VPS_ANN_ROOTFS_IDMAP);
+	if (how && strcmp(how, "mount") && strcmp(how, "shifted"))
+		return vps_errorx(err, EINVAL,
+				  "config.json: annotation %s \"%s\": expected mount or shifted",
+				  VPS_ANN_ROOTFS_IDMAP, how);
+	if (s->lx.rootfs_propagation & MS_SHARED)
+		return vps_errorx(err, EINVAL,
+				  "config.json: .linux.rootfsPropagation shared: not supported "
+				  "with %s mapped",
+				  VPS_ANN_USERNS);
+	return 0;
+}
+
 int vps_create_root_tree(struct cctx *c, vps_err *err)
 {
 	if (!vps_create_wants_root(c->spec))
 		return 0;
 	const char *how = oci_annotation(c->spec, VPS_ANN_ROOTFS_IDMAP);
-	if (how && strcmp(how, "mount") && strcmp(how, "shifted"))
-		return vps_errorx(err, EINVAL,
-				  "config.json: annotation %s \"%s\": expected mount or shifted",
-				  VPS_ANN_ROOTFS_IDMAP, how);
-	if (c->spec->lx.rootfs_propagation & MS_SHARED)
-		return vps_errorx(err, EINVAL,
-				  "config.json: .linux.rootfsPropagation shared: not supported "
-				  "with %s mapped",
-				  VPS_ANN_USERNS);
 	_cleanup_close_ int tree =
 	    open_tree(AT_FDCWD, c->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)

@@ -340,3 +340,15 @@ cve_run() {
 	[ "$(stat -c %u "$WORK/hk/rootfs/hook-ran")" = 0 ]
 	v delete --force un-hk
 }
+
+@test "userns- create refuses a bad org.vps.rootfs.idmap before anything is made" {
+	v bundle "$WORK/bad1" --name un-bad1 >/dev/null
+	jq_edit "$WORK/bad1/config.json" '.annotations["org.vps.rootfs.idmap"] = "sometimes"'
+	run v create --bundle "$WORK/bad1" un-bad1
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *'vps: create un-bad1: config.json: annotation org.vps.rootfs.idmap "sometimes": expected mount or shifted'* ]]
+	[ ! -e "$ROOT/un-bad1" ]
+	[ ! -e "/sys/fs/cgroup/pids$(cgrel un-bad1)" ]
+	[ ! -e "/sys/fs/cgroup/unified$(cgrel un-bad1)" ]
+}
