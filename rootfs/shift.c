@@ -77,11 +77,11 @@ static int shift_file(int fd, const struct stat *st, uint32_t base)
 	return 0;
 }
 
-static int shift_entry(const struct vps_walk_entry *e, void *arg)
+static int shift_entry(struct vps_walk_entry *e, void *arg)
 {
 	uint32_t base = *(const uint32_t *)arg;
 	struct stat st;
-	if (e->when == VPS_WALK_DIR_POST)
+	if (e->when == VPS_WALK_DIR_POST || e->when == VPS_WALK_DIR_ABORT)
 		return 0;
 	if (fstatat(e->dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
