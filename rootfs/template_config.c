@@ -129,7 +129,7 @@ int vps_tmpl_seccomp(const char *which, json_object **out, vps_err *err)
 }
 
 int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
-		    json_object *sc, vps_err *err)
+		    json_object *sc, const struct vps_tmpl_userns *u, vps_err *err)
 {
 	_cleanup_free_ char *text = oci_spec_default_json(false);
 	json_object *cfg = text ? json_tokener_parse(text) : NULL;
@@ -149,6 +149,7 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 	else
 		json_object_object_del(lx, "seccomp");
 	annotate(cfg, o);
+	vps_tmpl_userns_config(cfg, u);
 	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = vps_write_atomic_at(bundlefd, "config.json", out, strlen(out), 0644, (uid_t)-1,

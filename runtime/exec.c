@@ -154,6 +154,8 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .join_flags = child_flags,
 	    .fork_into_pidns = (child_flags & (CLONE_NEWPID | CLONE_NEWTIME)) != 0,
 	    .root_fd = c->root_fd,
+	    .root_target_fd = -1,
+	    .root_tree_fd = -1,
 	    .join_userns_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,
