@@ -42,6 +42,10 @@ void vps_cgroup_free(struct vps_cgroup *cg);
 int vps_cgroup_v2_fd(struct vps_cgroup *cg);
 /* Whether some hierarchy is v1: CLONE_INTO_CGROUP cannot place a process there. */
 bool vps_cgroup_has_v1(const struct vps_cgroup *cg);
+/* Hand the cgroup2 directory (and the files /sys/kernel/cgroup/delegate
+ * lists) to uid:gid, the host ids of a user namespace's root; nothing on a
+ * pure v1 host. */
+int vps_cgroup_delegate(struct vps_cgroup *cg, uid_t uid, gid_t gid, vps_err *err);
 /* Move process pid into every hierarchy (cgroup.procs). */
 int vps_cgroup_enter(struct vps_cgroup *cg, pid_t pid, vps_err *err);
 /* The calling process, which must be single-threaded (a fresh clone), joins

@@ -24,7 +24,8 @@ enum {
 	O_PUBLISH,
 	O_DNS,
 	O_SECCOMP,
-	O_KEEPDEV
+	O_KEEPDEV,
+	O_INIT
 };
 
 /* On a terminal: each phase as it starts (a debian bundle takes a while). */
@@ -52,6 +53,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"dns", required_argument, NULL, O_DNS},
 					     {"seccomp", required_argument, NULL, O_SECCOMP},
 					     {"keep-devices", no_argument, NULL, O_KEEPDEV},
+					     {"init", required_argument, NULL, O_INIT},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
@@ -108,6 +110,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			break;
 		case O_CACHE:
 			o.cache_dir = optarg;
+			break;
+		case O_INIT:
+			o.init = optarg;
 			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)

@@ -37,7 +37,9 @@ const struct vps_command vps_commands[] = {
 	 "                      object, or none\n"
 	 "                      (default: vps's deny-list of dangerous syscalls)\n"
 	 "      --cache-dir D   template cache (default /var/cache/vps)\n"
-	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"},
+	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"
+	 "      --init I        debian's pid 1: systemd (default, Debian's own) or\n"
+	 "                      sysvinit; each is cached apart\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"

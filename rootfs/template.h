@@ -21,6 +21,7 @@
 #define VPS_ANN_IP6	  "org.vps.net.ip6"
 #define VPS_ANN_PUBLISH	  "org.vps.net.publish"
 #define VPS_ANN_DNS	  "org.vps.net.dns"
+#define VPS_ANN_INIT	  "org.vps.init" /* "systemd" when pid 1 is systemd */
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -45,6 +46,7 @@ struct vps_bundle_opts {
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
+	const char *init;      /* debian's init: NULL or "systemd" (default), "sysvinit" */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
 	 * CLI shows them on a terminal */
 	void (*progress)(const char *phase);
@@ -68,14 +70,26 @@ int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
 		    const struct vps_bundle_opts *o, vps_err *err);
 int vps_tmpl_dir(const char *src, const char *rootfs, vps_err *err);
 int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err);
+/* Whether the rootfs's /sbin/init is systemd (resolved in the root): such a
+ * VPS gets what systemd's container interface asks for (vps_tmpl_config). */
+bool vps_tmpl_is_systemd(int rootfd);
+/* A systemd tree made ready for a container: the units that cannot work in
+ * any container masked (vps_systemd_masked), a machine id of its own. */
+int vps_tmpl_systemd_setup(int rootfd, vps_err *err);
+extern const char *const vps_systemd_masked[];
 /* The VPS's identity files: /etc/hostname, /etc/hosts (in-root). */
 int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
 /* linux.seccomp from --seccomp (NULL: the default profile; "none": *out NULL). */
 struct json_object;
 int vps_tmpl_seccomp(const char *which, struct json_object **out, vps_err *err);
-/* Write DIR/config.json for the VPS (takes sc). */
+/* Write DIR/config.json for the VPS (takes sc); systemd: pid 1 is systemd. */
 int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
-		    struct json_object *sc, vps_err *err);
+		    bool systemd, struct json_object *sc, vps_err *err);
+/* config.json edits for systemd as pid 1 (template_systemd_config.c). */
+void vps_tmpl_config_systemd(struct json_object *cfg);
+/* cfg[key], made an empty object if missing; a JSON array of strings. */
+struct json_object *vps_tmpl_json_child(struct json_object *o, const char *key);
+struct json_object *vps_tmpl_json_strv(const char *const *v, size_t n);
 /* The default seccomp profile (OCI linux.seccomp JSON text). */
 extern const char vps_default_seccomp_json[];
 /* Run argv (PATH searched), stdout/stderr captured; the error names the

@@ -327,6 +327,8 @@ void oci_resources_free(struct oci_resources *r);
 
 /* Look-ups used all over. */
 const char *oci_annotation(const struct oci_spec *spec, const char *key); /* NULL if absent */
+/* The host id that container id maps to in m[0..n) (false: unmapped). */
+bool oci_idmap_to_host(const struct oci_idmap *m, size_t n, uint32_t id, uint32_t *host);
 const char *oci_ns_name(enum oci_ns_type t); /* "pid", "network", ... */
 int oci_ns_clone_flag(enum oci_ns_type t);   /* CLONE_NEWPID, ... */
 /* The names the linux.seccomp parser accepts, per table (for `vps features`). */
