@@ -7,12 +7,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/internal.h"
+#include "util/cleanup.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "util/log.h"
 
@@ -26,15 +28,6 @@ static void forward_set(sigset_t *s)
 		sigaddset(s, forwarded[i]);
 }
 
-static int wstatus_code(int ws)
-{
-	if (WIFEXITED(ws))
-		return WEXITSTATUS(ws);
-	if (WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	return 255;
-}
-
 static void drain(int pty)
 {
 	fcntl(pty, F_SETFL, fcntl(pty, F_GETFL) | O_NONBLOCK);
@@ -46,7 +39,7 @@ static void drain(int pty)
 	}
 }
 
-int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err)
+int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, int *wstatus, vps_err *err)
 {
 	sigset_t set, old;
 	forward_set(&set);
@@ -59,6 +52,8 @@ int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err
 		close(sfd);
 		return -err->code;
 	}
+	_cleanup_close_ int hold =
+	    pty >= 0 ? ioctl(pty, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
 	bool in_open = pty >= 0, pty_open = pty >= 0;
 	int ws = 0;
 	for (;;) {
@@ -93,8 +88,22 @@ int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err
 	vps_console_relay_stop(relay);
 	close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	*status = wstatus_code(ws);
+	*status = vps_wstatus_code(ws);
+	if (wstatus)
+		*wstatus = ws;
 	return 0;
+}
+
+/* How the init ended (poweroff, reboot, ...): said with --debug or --log, and
+ * kept in state.json for `run --keep`. */
+static void log_end(const struct vps_create_opts *o, pid_t pid, int ws)
+{
+	enum vps_end_kind k = vps_init_end_kind(ws);
+	log_info("run %s: the init ended: %s (status %d)", o->id, vps_end_kind_name(k),
+		 vps_wstatus_code(ws));
+	vps_err e;
+	if (o->keep && vps_record_end(o->root, o->id, pid, ws, &e) < 0)
+		log_warn("run %s: record the exit status: %s", o->id, e.msg);
 }
 
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err)
@@ -122,9 +131,12 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	*exit_status = 0;
 	if (detach)
 		goto close;
+	int ws = -1;
 	r = cr.vm ? vps_vm_wait_created(o->root, o->id, &cr, exit_status, err)
-		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, err);
+		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, &ws, err);
 	vps_err e;
+	if (r == 0 && !cr.vm)
+		log_end(o, cr.pid, ws);
 	if (!o->keep &&
 	    (h.st ? vps_delete_held(o->root, &h, &e) : vps_delete(o->root, o->id, true, &e)) < 0)
 		log_warn("run %s: delete: %s", o->id, e.msg);
