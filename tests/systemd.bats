@@ -68,6 +68,32 @@ run_fg() {
 	RUN_PID=$!
 }
 
+# fg_end DIR ID CMD WANT READY...: run_fg, wait (up to 30 s) until READY
+# succeeds inside, run CMD (poweroff, reboot) inside; the run must end with
+# status WANT, say so with the kind CMD, and record WANT in state.json. The
+# relayed console is left in $out; the container is deleted.
+SD_UP='systemctl is-system-running | grep -Eq "^(running|degraded)$"'
+fg_end() {
+	local dir=$1 id=$2 i
+	shift 2
+	run_fg "$dir" "$id"
+	for i in $(seq 1 150); do v exec "$id" "${@:3}" >/dev/null 2>&1 && break; sleep 0.2; done
+	fg_finish "$id" "$1" "$2"
+}
+# fg_finish ID CMD WANT: the second half of fg_end, for a run_fg already up
+fg_finish() {
+	local id=$1 cmd=$2 want=$3 rc=0
+	v exec "$id" "$cmd" || true
+	timeout 30 tail --pid="$RUN_PID" -f /dev/null
+	wait "$RUN_PID" || rc=$?
+	out=$(tr -d '\r' <"$WORK/$id.out")
+	echo "$out" | tail -12
+	[ "$rc" -eq "$want" ]
+	[[ $out == *"run $id: the init ended: $cmd (status $want)"* ]]
+	[ "$(jq .exitStatus "$ROOT/$id/state.json")" = "$want" ]
+	v delete "$id"
+}
+
 @test "sd- bundle --template debian: systemd as init, the container interface in config.json, units masked" {
 	C=$BASE/config.json R=$BASE/rootfs
 	[ "$(readlink -f "$R/sbin/init")" = "$R/usr/lib/systemd/systemd" ] || [ "$(readlink "$R/sbin/init")" = /lib/systemd/systemd ]
@@ -149,40 +175,19 @@ run_fg() {
 
 @test "sd- poweroff: a clean shutdown, the init ends by SIGINT (kind poweroff), recorded" {
 	sd_bundle "$WORK/b2" '.process.terminal = true'
-	run_fg "$WORK/b2" sd-b2
-	read -r state ms _ < <(wait_running sd-b2)
-	[ "$state" = running ] || [ "$state" = degraded ]
-	v exec sd-b2 poweroff || true
-	run timeout 30 tail --pid="$RUN_PID" -f /dev/null
-	wait "$RUN_PID" || rc=$?
-	cat "$WORK/sd-b2.out" | tr -d '\r' | tail -15
-	[ "${rc:-0}" -eq 130 ]
-	out=$(tr -d '\r' <"$WORK/sd-b2.out")
+	fg_end "$WORK/b2" sd-b2 poweroff 130 sh -c "$SD_UP"
 	[[ $out == *"Stopped target"*"Basic System"* ]]
 	[[ $out == *"Reached target"*"System Shutdown"* ]]
 	[[ $out == *"Reached target"*"System Power Off"* ]]
 	[[ $out == *"Sending SIGTERM to remaining processes"* ]]
 	[[ $out == *"Powering off."* ]]
-	[[ $out == *"run sd-b2: the init ended: poweroff (status 130)"* ]]
-	[ "$(jq .exitStatus "$ROOT/sd-b2/state.json")" = 130 ]
-	v delete sd-b2
 }
 
 @test "sd- reboot: the init ends by SIGHUP (kind reboot), recorded" {
 	sd_bundle "$WORK/b3" '.process.terminal = true'
-	run_fg "$WORK/b3" sd-b3
-	read -r state ms _ < <(wait_running sd-b3)
-	[ "$state" = running ] || [ "$state" = degraded ]
-	v exec sd-b3 reboot || true
-	run timeout 30 tail --pid="$RUN_PID" -f /dev/null
-	wait "$RUN_PID" || rc=$?
-	[ "${rc:-0}" -eq 129 ]
-	out=$(tr -d '\r' <"$WORK/sd-b3.out")
+	fg_end "$WORK/b3" sd-b3 reboot 129 sh -c "$SD_UP"
 	[[ $out == *"Reached target"*"System Reboot"* ]]
 	[[ $out == *"Rebooting."* ]]
-	[[ $out == *"run sd-b3: the init ended: reboot (status 129)"* ]]
-	[ "$(jq .exitStatus "$ROOT/sd-b3/state.json")" = 129 ]
-	v delete sd-b3
 }
 
 @test "sd- /dev/console: a pty through --console-socket, systemd's status and a login prompt on it" {
@@ -233,32 +238,17 @@ run_fg() {
 	# root inside owns what the maps give it, nothing of the host's
 	v exec sd-b5 sh -c 'echo x >/root/mine'
 	[ "$(stat -c %u "$WORK/mapped-rootfs/root/mine")" = 1000000 ]
-	v exec sd-b5 poweroff || true
-	run timeout 30 tail --pid="$RUN_PID" -f /dev/null
-	wait "$RUN_PID" || rc=$?
-	[ "${rc:-0}" -eq 130 ]
-	[[ $(tr -d '\r' <"$WORK/sd-b5.out") == *"Powering off."* ]]
-	v delete sd-b5
+	fg_finish sd-b5 poweroff 130
+	[[ $out == *"Powering off."* ]]
 	chmod 700 "$WORK"
 }
 
 @test "sd- busybox template: poweroff ends by SIGINT, reboot by SIGHUP" {
 	v bundle "$WORK/bb" --name sd-bb >/dev/null
-	for kind in poweroff:130 reboot:129; do
-		cmd=${kind%:*} want=${kind#*:}
-		run_fg "$WORK/bb" "sd-bb-$cmd"
-		for i in $(seq 1 50); do v exec "sd-bb-$cmd" true 2>/dev/null && break; sleep 0.1; done
-		v exec "sd-bb-$cmd" "$cmd"
-		run timeout 30 tail --pid="$RUN_PID" -f /dev/null
-		rc=0
-		wait "$RUN_PID" || rc=$?
-		cat "$WORK/sd-bb-$cmd.out"
-		[ "$rc" -eq "$want" ]
-		grep -q "the init ended: $cmd (status $want)" "$WORK/sd-bb-$cmd.out"
-		grep -q "Requesting system $cmd" "$WORK/sd-bb-$cmd.out"
-		[ "$(jq .exitStatus "$ROOT/sd-bb-$cmd/state.json")" = "$want" ]
-		v delete "sd-bb-$cmd"
-	done
+	fg_end "$WORK/bb" sd-bb-off poweroff 130 true
+	[[ $out == *"Requesting system poweroff"* ]]
+	fg_end "$WORK/bb" sd-bb-re reboot 129 true
+	[[ $out == *"Requesting system reboot"* ]]
 }
 
 @test "sd- seccomp: a systemd VPS (CAP_SYS_ADMIN, CAP_SYS_BOOT) still may not kexec, load modules or open by handle" {
