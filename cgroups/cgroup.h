@@ -60,6 +60,10 @@ int vps_cgroup_enter_self(struct vps_cgroup *cg, vps_err *err);
  * ARG "PATH" in every hierarchy, "CTRL[,CTRL]:PATH" in the v1 hierarchies of
  * those controllers. The sub-cgroup must exist; ".." may not leave cg. */
 int vps_cgroup_sub(struct vps_cgroup *cg, const char *arg, vps_err *err);
+/* exec without --cgroup: when the cgroup2 directory has controllers in its
+ * subtree_control (and so may hold no process), point cg's cgroup2 hierarchy
+ * at the sub-cgroup init_pid is in (systemd's init.scope); else nothing. */
+int vps_cgroup_exec_leaf(struct vps_cgroup *cg, pid_t init_pid, vps_err *err);
 
 int vps_cgroup_apply(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 int vps_cgroup_freeze(struct vps_cgroup *cg, bool frozen, vps_err *err);

@@ -64,6 +64,8 @@ static int load(struct ectx *c, vps_err *err)
 					  *g);
 		else if ((r = vps_cgroup_sub(c->cg, *g, err)) < 0)
 			return r;
+	if (c->cg && !c->o->cgroups && (r = vps_cgroup_exec_leaf(c->cg, c->st->pid, err)) < 0)
+		return vps_error_wrap(err, "cgroup");
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
