@@ -147,7 +147,7 @@ fg_finish() {
 	[ ! -e "$WORK/bad2" ]
 }
 
-@test "sd- boot: running within 30 s, container interface seen inside, cgroup subtree delegated" {
+@test "sd- boot: running within 30 s, container interface seen inside, own cgroup subtree; RTMIN+3 halts it" {
 	sd_bundle "$WORK/b1"
 	v create --bundle "$WORK/b1" sd-b1
 	v start sd-b1
@@ -169,8 +169,11 @@ fg_finish() {
 	pid=$(v state sd-b1 | jq .pid)
 	hostcg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	[[ $hostcg == */vps/sd-b1@*/init.scope ]]
-	v kill sd-b1 KILL
-	v delete --force sd-b1
+	# SIGRTMIN+3 is systemd's "halt": how the host asks for a clean stop
+	v kill sd-b1 RTMIN+3
+	for i in $(seq 1 150); do v state sd-b1 | grep -q '"stopped"' && break; sleep 0.2; done
+	v state sd-b1 | grep -q '"stopped"'
+	v delete sd-b1
 }
 
 @test "sd- poweroff: a clean shutdown, the init ends by SIGINT (kind poweroff), recorded" {
