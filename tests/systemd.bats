@@ -68,28 +68,28 @@ run_fg() {
 	RUN_PID=$!
 }
 
-# fg_end DIR ID CMD WANT READY...: run_fg, wait (up to 30 s) until READY
-# succeeds inside, run CMD (poweroff, reboot) inside; the run must end with
-# status WANT, say so with the kind CMD, and record WANT in state.json. The
-# relayed console is left in $out; the container is deleted.
+# fg_end DIR ID CMD WANT KIND READY...: run_fg, wait (up to 30 s) until READY
+# succeeds inside, run CMD (poweroff, halt, reboot) inside; the run must end
+# with status WANT, say so with KIND (poweroff, reboot), and record WANT in
+# state.json. The relayed console is left in $out; the container is deleted.
 SD_UP='systemctl is-system-running | grep -Eq "^(running|degraded)$"'
 fg_end() {
 	local dir=$1 id=$2 i
 	shift 2
 	run_fg "$dir" "$id"
-	for i in $(seq 1 150); do v exec "$id" "${@:3}" >/dev/null 2>&1 && break; sleep 0.2; done
-	fg_finish "$id" "$1" "$2"
+	for i in $(seq 1 150); do v exec "$id" "${@:4}" >/dev/null 2>&1 && break; sleep 0.2; done
+	fg_finish "$id" "$1" "$2" "$3"
 }
-# fg_finish ID CMD WANT: the second half of fg_end, for a run_fg already up
+# fg_finish ID CMD WANT KIND: the second half of fg_end, for a run_fg already up
 fg_finish() {
-	local id=$1 cmd=$2 want=$3 rc=0
+	local id=$1 cmd=$2 want=$3 kind=$4 rc=0
 	v exec "$id" "$cmd" || true
 	timeout 30 tail --pid="$RUN_PID" -f /dev/null
 	wait "$RUN_PID" || rc=$?
 	out=$(tr -d '\r' <"$WORK/$id.out")
 	echo "$out" | tail -12
 	[ "$rc" -eq "$want" ]
-	[[ $out == *"run $id: the init ended: $cmd (status $want)"* ]]
+	[[ $out == *"run $id: the init ended: $kind (status $want)"* ]]
 	[ "$(jq .exitStatus "$ROOT/$id/state.json")" = "$want" ]
 	v delete "$id"
 }
@@ -176,19 +176,22 @@ fg_finish() {
 	v delete sd-b1
 }
 
-@test "sd- poweroff: a clean shutdown, the init ends by SIGINT (kind poweroff), recorded" {
+@test "sd- poweroff and halt: a clean shutdown, the init ends by SIGINT (kind poweroff), recorded" {
 	sd_bundle "$WORK/b2" '.process.terminal = true'
-	fg_end "$WORK/b2" sd-b2 poweroff 130 sh -c "$SD_UP"
+	fg_end "$WORK/b2" sd-b2 poweroff 130 poweroff sh -c "$SD_UP"
 	[[ $out == *"Stopped target"*"Basic System"* ]]
 	[[ $out == *"Reached target"*"System Shutdown"* ]]
 	[[ $out == *"Reached target"*"System Power Off"* ]]
 	[[ $out == *"Sending SIGTERM to remaining processes"* ]]
 	[[ $out == *"Powering off."* ]]
+	# halt: the same kind (the kernel does not tell halt from poweroff)
+	fg_end "$WORK/b2" sd-b2h halt 130 poweroff sh -c "$SD_UP"
+	[[ $out == *"Reached target"*"System Halt"* ]]
 }
 
 @test "sd- reboot: the init ends by SIGHUP (kind reboot), recorded" {
 	sd_bundle "$WORK/b3" '.process.terminal = true'
-	fg_end "$WORK/b3" sd-b3 reboot 129 sh -c "$SD_UP"
+	fg_end "$WORK/b3" sd-b3 reboot 129 reboot sh -c "$SD_UP"
 	[[ $out == *"Reached target"*"System Reboot"* ]]
 	[[ $out == *"Rebooting."* ]]
 }
@@ -241,16 +244,18 @@ fg_finish() {
 	# root inside owns what the maps give it, nothing of the host's
 	v exec sd-b5 sh -c 'echo x >/root/mine'
 	[ "$(stat -c %u "$WORK/mapped-rootfs/root/mine")" = 1000000 ]
-	fg_finish sd-b5 poweroff 130
+	fg_finish sd-b5 poweroff 130 poweroff
 	[[ $out == *"Powering off."* ]]
 	chmod 700 "$WORK"
 }
 
-@test "sd- busybox template: poweroff ends by SIGINT, reboot by SIGHUP" {
+@test "sd- busybox template: poweroff and halt end by SIGINT, reboot by SIGHUP" {
 	v bundle "$WORK/bb" --name sd-bb >/dev/null
-	fg_end "$WORK/bb" sd-bb-off poweroff 130 true
+	fg_end "$WORK/bb" sd-bb-off poweroff 130 poweroff true
 	[[ $out == *"Requesting system poweroff"* ]]
-	fg_end "$WORK/bb" sd-bb-re reboot 129 true
+	fg_end "$WORK/bb" sd-bb-halt halt 130 poweroff true
+	[[ $out == *"Requesting system halt"* ]]
+	fg_end "$WORK/bb" sd-bb-re reboot 129 reboot true
 	[[ $out == *"Requesting system reboot"* ]]
 }
 
