@@ -22,6 +22,10 @@
 #define VPS_ANN_PUBLISH	  "org.vps.net.publish"
 #define VPS_ANN_DNS	  "org.vps.net.dns"
 #define VPS_ANN_INIT	  "org.vps.init" /* "systemd" when pid 1 is systemd */
+/* The OCI image annotation engines read: the signal that makes the VPS's init
+ * power the VPS off cleanly (systemd SIGRTMIN+4, busybox init SIGUSR2,
+ * sysvinit SIGINT through the inittab's ctrlaltdel entry). */
+#define VPS_ANN_STOP_SIGNAL "org.opencontainers.image.stopSignal"
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -83,10 +87,12 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 struct json_object;
 int vps_tmpl_seccomp(const char *which, struct json_object **out, vps_err *err);
 /* Write DIR/config.json for the VPS (takes sc); systemd: pid 1 is systemd. */
-int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
-		    bool systemd, struct json_object *sc, vps_err *err);
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, bool systemd,
+		    struct json_object *sc, vps_err *err);
 /* config.json edits for systemd as pid 1 (template_systemd_config.c). */
 void vps_tmpl_config_systemd(struct json_object *cfg);
+/* The stop-signal annotation for the busybox and sysvinit inits. */
+void vps_tmpl_stop_signal(struct json_object *cfg, const struct vps_bundle_opts *o, bool busybox);
 /* cfg[key], made an empty object if missing; a JSON array of strings. */
 struct json_object *vps_tmpl_json_child(struct json_object *o, const char *key);
 struct json_object *vps_tmpl_json_strv(const char *const *v, size_t n);

@@ -159,6 +159,8 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 	annotate(cfg, o);
 	if (systemd)
 		vps_tmpl_config_systemd(cfg);
+	else
+		vps_tmpl_stop_signal(cfg, o, busybox);
 	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = vps_write_atomic_at(bundlefd, "config.json", out, strlen(out), 0644, (uid_t)-1,

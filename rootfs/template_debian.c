@@ -27,7 +27,9 @@ static const char inittab[] =
     "l1:1:wait:/etc/init.d/rc 1\n"
     "l2:2:wait:/etc/init.d/rc 2\n"
     "l3:3:wait:/etc/init.d/rc 3\n"
-    "l6:6:wait:/etc/init.d/rc 6\n";
+    "l6:6:wait:/etc/init.d/rc 6\n"
+    "# SIGINT to the VPS's init (its stop signal): a clean poweroff\n"
+    "ca::ctrlaltdel:/sbin/shutdown -h -P now\n";
 
 static int valid_suite(const char *s)
 {

@@ -6,9 +6,10 @@
  * new user namespaces). reboot(2) is allowed: a VPS always has its own pid
  * namespace, where it only ends the VPS's init (SIGHUP: reboot, SIGINT:
  * halt), with CAP_SYS_BOOT. name_to_handle_at is allowed (systemd reads
- * cgroup ids with it); a handle is useless without open_by_handle_at. clone3 returns ENOSYS so libc falls back to
- * clone, whose flags can be checked. The capability bounding set is the
- * second line of defence for what is not listed here. */
+ * cgroup ids with it); a handle is useless without open_by_handle_at. clone3
+ * returns ENOSYS so libc falls back to clone, whose flags can be checked. The
+ * capability bounding set is the second line of defence for what is not
+ * listed here. */
 #include "rootfs/template.h"
 
 const char vps_default_seccomp_json[] =

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* config.json for a VPS whose pid 1 is systemd, as systemd's container
- * interface asks: $container (container=vps, in every VPS's env already; systemd
- * writes /run/systemd/container from it), /run and /tmp as tmpfs, a cgroup
- * namespace of its own with cgroup2 mounted writable at /sys/fs/cgroup (the
- * VPS's cgroup as the root: the runtime hands it to the VPS's root, see
- * vps_cgroup_delegate), and a system container's capabilities (mounts for
- * its services, its network, halting). Unified mode on every host: on a
- * hybrid host systemd sees only the cgroup2 hierarchy (without controllers:
- * the VPS's v1 limits still hold from outside), on a pure v2 one the same
- * layout with controllers; one directory to delegate either way.
- * process.terminal stays false: /dev/console needs a holder of the pty
- * master for the VPS's whole life (a console socket or the VPS monitor).
- * The annotation org.vps.init=systemd tells the lifecycle (halt by
- * SIGRTMIN+3). */
+/* Init-specific config.json edits: the stop signal of every init we know and,
+ * for a VPS whose pid 1 is systemd, what systemd's container interface asks:
+ * $container (container=vps, in every VPS's env already; systemd writes
+ * /run/systemd/container from it), /run and /tmp as tmpfs, a cgroup namespace
+ * of its own with cgroup2 mounted writable at /sys/fs/cgroup (the VPS's cgroup
+ * as the root: the runtime hands it to the VPS's root, see
+ * vps_cgroup_delegate), and a system container's capabilities (mounts for its
+ * services, its network, halting). Unified mode on every host: on a hybrid
+ * host systemd sees only the cgroup2 hierarchy (without controllers: the VPS's
+ * v1 limits still hold from outside), on a pure v2 one the same layout with
+ * controllers; one directory to delegate either way. process.terminal stays
+ * false: /dev/console needs a holder of the pty master for the VPS's whole
+ * life (a console socket or the VPS monitor). Annotations: org.vps.init=systemd,
+ * and the stop signal (SIGRTMIN+4: systemd powers off). */
 #include <json-c/json.h>
 #include <string.h>
 
@@ -107,6 +107,17 @@ void vps_tmpl_config_systemd(json_object *cfg)
 	add_caps(vps_tmpl_json_child(cfg, "process"));
 	add_cgroupns(vps_tmpl_json_child(cfg, "linux"));
 	edit_mounts(cfg);
-	json_object_object_add(vps_tmpl_json_child(cfg, "annotations"), VPS_ANN_INIT,
-			       json_object_new_string("systemd"));
+	json_object *a = vps_tmpl_json_child(cfg, "annotations");
+	json_object_object_add(a, VPS_ANN_INIT, json_object_new_string("systemd"));
+	json_object_object_add(a, VPS_ANN_STOP_SIGNAL, json_object_new_string("SIGRTMIN+4"));
+}
+
+void vps_tmpl_stop_signal(json_object *cfg, const struct vps_bundle_opts *o, bool busybox)
+{
+	const char *sig = busybox ? "SIGUSR2" : NULL;
+	if (o->init && !strcmp(o->init, "sysvinit"))
+		sig = "SIGINT";
+	if (sig)
+		json_object_object_add(vps_tmpl_json_child(cfg, "annotations"), VPS_ANN_STOP_SIGNAL,
+				       json_object_new_string(sig));
 }

@@ -52,6 +52,17 @@ wait_running() {
 	echo "$s $(((($(date +%s%N) - t0) / 1000000))) ms"
 }
 
+# stop_clean ID DIR SIG: DIR's config names SIG as its stop signal; sending it
+# stops the VPS within 30 s (the init shuts down and powers off)
+stop_clean() {
+	local i
+	[ "$(jq -r '.annotations["org.opencontainers.image.stopSignal"]' "$2/config.json")" = "$3" ]
+	v kill "$1" "$3"
+	for i in $(seq 1 150); do v state "$1" | grep -q '"stopped"' && break; sleep 0.2; done
+	v state "$1" | grep -q '"stopped"'
+	v delete "$1"
+}
+
 # check_failed ID: every failed unit must be one allowed to fail in a container
 check_failed() {
 	local u
@@ -125,7 +136,7 @@ fg_finish() {
 	rm -rf "$WORK/second"
 }
 
-@test "sd- bundle --init sysvinit: today's variant from its own cache; bad --init is refused" {
+@test "sd- bundle --init sysvinit: today's variant from its own cache, SIGINT stops it; bad --init is refused" {
 	if [ -e "/var/cache/vps/debian-bookworm-$(uname -m).tar" ]; then
 		v bundle "$WORK/sysv" --template debian --init sysvinit --name sd-sysv >/dev/null
 		R=$WORK/sysv/rootfs
@@ -133,6 +144,11 @@ fg_finish() {
 		grep -q '^id:2:initdefault:' "$R/etc/inittab"
 		[ "$(jq -r '.annotations["org.vps.init"]' "$WORK/sysv/config.json")" = null ]
 		! jq -e '.linux.namespaces | map(.type) | index("cgroup")' "$WORK/sysv/config.json" || false
+		grep -q '^ca::ctrlaltdel:/sbin/shutdown -h -P now' "$R/etc/inittab"
+		v create --bundle "$WORK/sysv" sd-sysv
+		v start sd-sysv
+		for i in $(seq 1 50); do [ "$(v exec sd-sysv cat /proc/1/comm)" = init ] && break; sleep 0.1; done
+		stop_clean sd-sysv "$WORK/sysv" SIGINT
 		rm -rf "$WORK/sysv"
 	else
 		echo "# no sysvinit cache here: only the refusals are checked" >&3
@@ -147,7 +163,7 @@ fg_finish() {
 	[ ! -e "$WORK/bad2" ]
 }
 
-@test "sd- boot: running within 30 s, container interface seen inside, own cgroup subtree; RTMIN+3 halts it" {
+@test "sd- boot: running within 30 s, container interface seen inside, own cgroup subtree; the stop signal powers off" {
 	sd_bundle "$WORK/b1"
 	v create --bundle "$WORK/b1" sd-b1
 	v start sd-b1
@@ -169,11 +185,8 @@ fg_finish() {
 	pid=$(v state sd-b1 | jq .pid)
 	hostcg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	[[ $hostcg == */vps/sd-b1@*/init.scope ]]
-	# SIGRTMIN+3 is systemd's "halt": how the host asks for a clean stop
-	v kill sd-b1 RTMIN+3
-	for i in $(seq 1 150); do v state sd-b1 | grep -q '"stopped"' && break; sleep 0.2; done
-	v state sd-b1 | grep -q '"stopped"'
-	v delete sd-b1
+	# the bundle's stop signal (SIGRTMIN+4: systemd powers off) stops it cleanly
+	stop_clean sd-b1 "$WORK/b1" SIGRTMIN+4
 }
 
 @test "sd- poweroff and halt: a clean shutdown, the init ends by SIGINT (kind poweroff), recorded" {
@@ -249,7 +262,7 @@ fg_finish() {
 	chmod 700 "$WORK"
 }
 
-@test "sd- busybox template: poweroff and halt end by SIGINT, reboot by SIGHUP" {
+@test "sd- busybox template: poweroff and halt end by SIGINT, reboot by SIGHUP; its stop signal" {
 	v bundle "$WORK/bb" --name sd-bb >/dev/null
 	fg_end "$WORK/bb" sd-bb-off poweroff 130 poweroff true
 	[[ $out == *"Requesting system poweroff"* ]]
@@ -257,6 +270,10 @@ fg_finish() {
 	[[ $out == *"Requesting system halt"* ]]
 	fg_end "$WORK/bb" sd-bb-re reboot 129 reboot true
 	[[ $out == *"Requesting system reboot"* ]]
+	v create --bundle "$WORK/bb" sd-bb-stop
+	v start sd-bb-stop
+	for i in $(seq 1 50); do v exec sd-bb-stop true 2>/dev/null && break; sleep 0.1; done
+	stop_clean sd-bb-stop "$WORK/bb" SIGUSR2
 }
 
 @test "sd- seccomp: a systemd VPS (CAP_SYS_ADMIN, CAP_SYS_BOOT) still may not kexec, load modules or open by handle" {
