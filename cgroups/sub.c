@@ -14,6 +14,7 @@
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 /* PATH cleaned ("a/./b" -> "/a/b"); -EINVAL if a ".." climbs above its start. */
 static int sub_clean(const char *path, char *out, size_t outsz)
@@ -38,7 +39,8 @@ static bool wants(const struct cg_hier *h, const char *ctrls)
 	if (!ctrls)
 		return true;
 	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", ctrls);
+	if (vps_snprintf(buf, sizeof(buf), "%s", ctrls) < 0)
+		return false;
 	char *save = NULL;
 	for (char *c = strtok_r(buf, ",", &save); c; c = strtok_r(NULL, ",", &save))
 		if (!h->v2 && cg_list_has(h->ctrls, c))
@@ -51,8 +53,11 @@ static bool wants(const struct cg_hier *h, const char *ctrls)
 static int cpuset_down(const char *top, const char *sub, vps_err *err)
 {
 	char parent[CG_MAX_PATH], path[CG_MAX_PATH]; /* the kernel's PATH_MAX */
-	size_t len = (size_t)snprintf(path, sizeof(path), "%s", top);
-	int r = 0;
+	int r = vps_snprintf(path, sizeof(path), "%s", top);
+	if (r < 0)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup %s: path too long", top);
+	size_t len = (size_t)r;
+	r = 0;
 	for (const char *p = sub; *p && r >= 0;) {
 		p += strspn(p, "/");
 		size_t l = strcspn(p, "/");
@@ -100,7 +105,9 @@ int vps_cgroup_sub(struct vps_cgroup *cg, const char *arg, vps_err *err)
 	char ctrls[256] = "", sub[CG_MAX_PATH];
 	const char *path = arg, *colon = strchr(arg, ':');
 	if (colon) {
-		snprintf(ctrls, sizeof(ctrls), "%.*s", (int)(colon - arg), arg);
+		if (vps_snprintf(ctrls, sizeof(ctrls), "%.*s", (int)(colon - arg), arg) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "--cgroup %s: controllers too long",
+					  arg);
 		path = colon + 1;
 	}
 	if (colon && (!*ctrls || cg->layout == VPS_CG_V2))
@@ -139,13 +146,15 @@ int vps_cgroup_exec_leaf(struct vps_cgroup *cg, pid_t init_pid, vps_err *err)
 	if (!h || cg_read(h, "cgroup.subtree_control", &ctl, &e) < 0 || !ctl[strspn(ctl, " \n")])
 		return 0;
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)init_pid);
-	if (vps_read_file_at(AT_FDCWD, path, 1 << 16, &procs, NULL, &e) < 0)
-		return 0; /* the init is gone: exec will say so */
-	char *line = strncmp(procs, "0::", 3) ? strstr(procs, "\n0::") : procs - 1;
+	if (vps_snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)init_pid) < 0 ||
+	    vps_read_file_at(AT_FDCWD, path, 1 << 16, &procs, NULL, &e) < 0)
+		return 0;   /* the init is gone: exec will say so */
+	char *line = procs; /* the "0::PATH" line */
+	if (strncmp(line, "0::", 3) && (line = strstr(procs, "\n0::")))
+		line++;
 	if (!line)
 		return 0;
-	line += 4;
+	line += 3;
 	line[strcspn(line, "\n")] = '\0';
 	size_t n = strcmp(h->rel, "/") ? strlen(h->rel) : 0;
 	if (strncmp(line, h->rel, n) || line[n] != '/' || !line[n + 1])

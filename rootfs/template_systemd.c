@@ -14,6 +14,7 @@
 #include "rootfs/internal.h"
 #include "rootfs/template.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 /* Units that need the host's kernel-wide state (modules, hugepages, kernel
  * debug/trace/config filesystems, the fuse control fs, pstore, devices from
@@ -46,7 +47,9 @@ bool vps_tmpl_is_systemd(int rootfd)
 static int mask(int rootfd, const char *unit, vps_err *err)
 {
 	char path[256];
-	snprintf(path, sizeof(path), "/etc/systemd/system/%s", unit);
+	int n = vps_snprintf(path, sizeof(path), "/etc/systemd/system/%s", unit);
+	if (n < 0)
+		return vps_error(err, -n, "mask %s", unit);
 	const char *base;
 	_cleanup_close_ int dir = vps_parent_in_root(rootfd, path, &base, err);
 	if (dir < 0)
@@ -64,9 +67,12 @@ static int new_machine_id(int rootfd, vps_err *err)
 	unsigned char b[16];
 	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		return vps_error(err, errno, "machine id: getrandom");
+	static const char hex[] = "0123456789abcdef";
 	char id[34];
-	for (size_t i = 0; i < sizeof(b); i++)
-		snprintf(id + 2 * i, 3, "%02x", b[i]);
+	for (size_t i = 0; i < sizeof(b); i++) {
+		id[2 * i] = hex[b[i] >> 4];
+		id[2 * i + 1] = hex[b[i] & 15];
+	}
 	id[32] = '\n';
 	id[33] = '\0';
 	return vps_tmpl_write(rootfd, "/etc/machine-id", id, 0444, err);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
@@ -45,15 +46,6 @@ const char *vps_end_kind_name(enum vps_end_kind k)
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "unknown";
 }
 
-int vps_wstatus_code(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return 255;
-}
-
 int vps_record_end(const char *root, const char *id, pid_t pid, int wstatus, vps_err *err)
 {
 	_cleanup_close_ int dirfd = -1, lockfd = -1;
@@ -67,7 +59,7 @@ int vps_record_end(const char *root, const char *id, pid_t pid, int wstatus, vps
 		vps_state_free(st);
 		return vps_errorx(err, ESRCH, "container %s: its init is not pid %d", id, (int)pid);
 	}
-	st->exit_status = vps_wstatus_code(wstatus);
+	st->exit_status = vps_exit_code(wstatus);
 	r = vps_state_save_at(dirfd, st, err);
 	vps_state_free(st);
 	return r;

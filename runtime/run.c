@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/internal.h"
 #include "util/cleanup.h"
 #include "runtime/vm/vm_lifecycle.h"
@@ -28,70 +28,74 @@ static void forward_set(sigset_t *s)
 		sigaddset(s, forwarded[i]);
 }
 
-static void drain(int pty)
+/* The container's process in the foreground: signals forwarded (SIGWINCH
+ * resizes its pty instead), our stdin/stdout relayed to its pty. */
+struct run_fg {
+	int pidfd, pty;
+	bool in_open, pty_open;
+};
+
+static void run_signal(void *ctx, int sig)
 {
-	fcntl(pty, F_SETFL, fcntl(pty, F_GETFL) | O_NONBLOCK);
-	char buf[8192];
-	for (int guard = 0; guard < 4096; guard++) {
-		ssize_t n = read(pty, buf, sizeof(buf));
-		if (n <= 0 || write(STDOUT_FILENO, buf, (size_t)n) < 0)
-			break;
-	}
+	struct run_fg *f = ctx;
+	if (sig == SIGWINCH && f->pty >= 0)
+		vps_console_copy_winsize(f->pty);
+	else if (sig != SIGCHLD)
+		pidfd_send_signal(f->pidfd, sig, NULL, 0);
+}
+
+static size_t run_fill(void *ctx, struct pollfd *p)
+{
+	struct run_fg *f = ctx;
+	p[0] = (struct pollfd){.fd = f->in_open ? STDIN_FILENO : -1, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = f->pty_open ? f->pty : -1, .events = POLLIN};
+	return 2;
+}
+
+static int run_ready(void *ctx, const struct pollfd *p, vps_err *err)
+{
+	struct run_fg *f = ctx;
+	(void)err;
+	if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+		f->in_open = vps_console_pump(STDIN_FILENO, f->pty) != 0;
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+		f->pty_open = vps_console_pump(f->pty, STDOUT_FILENO) != 0;
+	return 0;
+}
+
+static void run_drain(void *ctx)
+{
+	struct run_fg *f = ctx;
+	if (!f->pty_open)
+		return;
+	fcntl(f->pty, F_SETFL, fcntl(f->pty, F_GETFL) | O_NONBLOCK);
+	for (int guard = 0; guard < 4096 && vps_console_pump(f->pty, STDOUT_FILENO) > 0; guard++)
+		;
 }
 
 int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, int *wstatus, vps_err *err)
 {
-	sigset_t set, old;
-	forward_set(&set);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
-		return vps_error(err, errno, "signalfd");
-	void *relay = NULL;
-	if (pty >= 0 && vps_console_relay_start(pty, &relay, err) < 0) {
-		close(sfd);
-		return -err->code;
-	}
+	struct run_fg f = {.pidfd = pidfd, .pty = pty, .in_open = pty >= 0, .pty_open = pty >= 0};
+	struct vps_fg fg = {.signals = forwarded,
+			    .n_signals = ARRAY_SIZE(forwarded),
+			    .raw = pty >= 0,
+			    .pid = pid,
+			    .pidfd = pidfd,
+			    .ctx = &f,
+			    .on_signal = run_signal,
+			    .fill = run_fill,
+			    .ready = run_ready,
+			    .drain = run_drain};
+	if (pty >= 0 && isatty(STDIN_FILENO))
+		vps_console_copy_winsize(pty);
 	_cleanup_close_ int hold =
 	    pty >= 0 ? ioctl(pty, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
-	bool in_open = pty >= 0, pty_open = pty >= 0;
 	int ws = 0;
-	for (;;) {
-		struct pollfd p[4] = {{sfd, POLLIN, 0},
-				      {pidfd, POLLIN, 0},
-				      {in_open ? STDIN_FILENO : -1, POLLIN, 0},
-				      {pty_open ? pty : -1, POLLIN, 0}};
-		if (poll(p, 4, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				int sig = (int)si.ssi_signo;
-				if (sig == SIGWINCH && relay)
-					vps_console_relay_io(relay, -1);
-				else if (sig != SIGCHLD)
-					pidfd_send_signal(pidfd, sig, NULL, 0);
-			}
-		}
-		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
-			in_open = vps_console_relay_io(relay, STDIN_FILENO);
-		if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
-			pty_open = vps_console_relay_io(relay, pty);
-		if (p[1].revents & POLLIN) {
-			pid_t w = waitpid(pid, &ws, WNOHANG);
-			if (w == pid || (w < 0 && errno == ECHILD))
-				break;
-		}
-	}
-	if (pty_open)
-		drain(pty);
-	vps_console_relay_stop(relay);
-	close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	*status = vps_wstatus_code(ws);
+	int r = vps_foreground(&fg, &ws, err);
+	*status = vps_exit_code(ws);
 	if (wstatus)
 		*wstatus = ws;
-	return 0;
+	return r;
 }
 
 /* How the init ended (poweroff, reboot, ...): said with --debug or --log, and
@@ -100,7 +104,7 @@ static void log_end(const struct vps_create_opts *o, pid_t pid, int ws)
 {
 	enum vps_end_kind k = vps_init_end_kind(ws);
 	log_info("run %s: the init ended: %s (status %d)", o->id, vps_end_kind_name(k),
-		 vps_wstatus_code(ws));
+		 vps_exit_code(ws));
 	vps_err e;
 	if (o->keep && vps_record_end(o->root, o->id, pid, ws, &e) < 0)
 		log_warn("run %s: record the exit status: %s", o->id, e.msg);
