@@ -29,7 +29,8 @@ enum {
 	O_KEEPDEV,
 	O_DISK,
 	O_USERNS,
-	O_IDMAP_BASE
+	O_IDMAP_BASE,
+	O_INIT
 };
 
 /* Always: what the operator must know (the rootfs's owners were shifted). */
@@ -66,6 +67,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"disk", required_argument, NULL, O_DISK},
 					     {"userns", required_argument, NULL, O_USERNS},
 					     {"idmap-base", required_argument, NULL, O_IDMAP_BASE},
+					     {"init", required_argument, NULL, O_INIT},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox",
@@ -142,6 +144,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					       "host's own users",
 					       optarg);
 			o.idmap_base = base;
+			break;
+		case O_INIT:
+			o.init = optarg;
 			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)

@@ -50,7 +50,9 @@ const struct vps_command vps_commands[] = {
 	 "                      before; annotation org.vps.userns says which)\n"
 	 "      --idmap-base N  first host id of the area ranges are taken from\n"
 	 "                      (default: \"base N\" in INVENTORY/idranges/settings,\n"
-	 "                      else 1000000; must not overlap /etc/subuid, /etc/subgid)\n"},
+	 "                      else 1000000; must not overlap /etc/subuid, /etc/subgid)\n"
+	 "      --init I        debian's pid 1: systemd (default, Debian's own) or\n"
+	 "                      sysvinit; each is cached apart\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"

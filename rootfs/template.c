@@ -98,6 +98,21 @@ static int check_template(const char *t, vps_err *err)
 			  t);
 }
 
+/* --init: systemd or sysvinit, and only where there is a choice (debian). */
+static int check_init(const struct vps_bundle_opts *o, vps_err *err)
+{
+	if (!o->init)
+		return 0;
+	if (strcmp(o->init, "systemd") && strcmp(o->init, "sysvinit"))
+		return vps_errorx(err, EINVAL, "--init %s: expected systemd or sysvinit", o->init);
+	if (strcmp(o->tmpl, "debian") && strncmp(o->tmpl, "debian:", 7))
+		return vps_errorx(err, EINVAL,
+				  "--init %s: only the debian template has a choice of init "
+				  "(%s brings its own)",
+				  o->init, o->tmpl);
+	return 0;
+}
+
 static int check_limits(const struct vps_bundle_opts *o, vps_err *err)
 {
 	if (o->memory >= 0 && o->memory < VPS_MIN_MEMORY)
@@ -140,6 +155,8 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 		r = check_net(o, err);
 	if (r >= 0)
 		r = check_template(o->tmpl, err);
+	if (r >= 0)
+		r = check_init(o, err);
 	if (r < 0)
 		return r;
 	r = vps_id_validate(o->name, err);
@@ -220,7 +237,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 			return r;
 	}
 	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
-	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), u, err);
+	return vps_tmpl_config(bundlefd, o, init, vps_tmpl_is_systemd(rootfd), take_ptr(*sc), u,
+			       err);
 }
 
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)

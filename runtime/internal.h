@@ -198,8 +198,11 @@ void vps_held_free(struct vps_held *h);
 int vps_start_held(const char *root, struct vps_held *h, vps_err *err);
 int vps_delete_held(const char *root, struct vps_held *h, vps_err *err);
 /* Foreground: forward signals to the process, relay the pty (or -1), reap it;
- * *status is its exit status or 128+N. */
-int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err);
+ * *status is its exit status or 128+N, *wstatus (if not NULL) its wait status.
+ * The relay holds a slave of the pty of its own meanwhile: an init (systemd)
+ * that closes all of its console fds between writes never makes the master
+ * read EIO and end the relay (after which its console writes would block). */
+int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, int *wstatus, vps_err *err);
 
 /* ---- per-container files (container.c) ---- */
 int vps_container_save_spec(int dirfd, const char *config, size_t len, vps_err *err);

@@ -192,7 +192,7 @@ wait_for() {
 		(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
 			skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
 	fi
-	timeout 1200 "$VPS" bundle "$WORK/deb1" --template debian --name vf-deb1 --memory 256M
+	timeout 1200 "$VPS" bundle "$WORK/deb1" --template debian --init sysvinit --name vf-deb1 --memory 256M
 	v create --bundle "$WORK/deb1" vf-deb1
 	v start vf-deb1
 	wait_for v exec vf-deb1 sh -c 'grep -q "^init" /proc/1/comm'
