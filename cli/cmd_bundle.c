@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps bundle: make a VPS bundle from a template. */
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -24,13 +27,43 @@ enum {
 	O_PUBLISH,
 	O_DNS,
 	O_SECCOMP,
-	O_KEEPDEV
+	O_KEEPDEV,
+	O_PACKAGES,
+	O_SSHKEY
 };
 
-/* On a terminal: each phase as it starts (a debian bundle takes a while). */
+static struct timespec started;
+static bool detail_shown; /* a step line waits to be overwritten */
+
+static double elapsed(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - started.tv_sec) + (now.tv_nsec - started.tv_nsec) / 1e9;
+}
+
+/* On a terminal: each phase as it starts, with the time since the command
+ * started (a debian bundle takes a while). */
 static void show_phase(const char *phase)
 {
-	fprintf(stderr, "vps bundle: %s\n", phase);
+	fprintf(stderr, "%svps bundle [%5.1fs] %s\n", detail_shown ? "\r\033[K" : "", elapsed(),
+		phase);
+	detail_shown = false;
+}
+
+/* A step within the phase: one line, overwritten by the next, cut to the
+ * terminal's width so that it never wraps. */
+static void show_step(const char *step)
+{
+	struct winsize ws = {0};
+	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+	char line[512];
+	snprintf(line, sizeof(line), "vps bundle [%5.1fs]   %s", elapsed(), step);
+	if (cols > 1 && (size_t)cols - 1 < sizeof(line))
+		line[cols - 1] = '\0';
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	detail_shown = true;
 }
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
@@ -52,10 +85,14 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"dns", required_argument, NULL, O_DNS},
 					     {"seccomp", required_argument, NULL, O_SECCOMP},
 					     {"keep-devices", no_argument, NULL, O_KEEPDEV},
+					     {"packages", required_argument, NULL, O_PACKAGES},
+					     {"ssh-key", required_argument, NULL, O_SSHKEY},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
+	const char *key_file = NULL;
 	int opt, rc, r = 0;
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	while ((opt = cli_getopt(ctx, argc, argv, "t:n:h", opts)) != -1 && r >= 0) {
 		switch (opt) {
 		case 't':
@@ -106,6 +143,12 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 		case O_KEEPDEV:
 			o.keep_devices = true;
 			break;
+		case O_PACKAGES:
+			o.packages = optarg;
+			break;
+		case O_SSHKEY:
+			key_file = optarg;
+			break;
 		case O_CACHE:
 			o.cache_dir = optarg;
 			break;
@@ -126,12 +169,25 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			copy[--n] = '\0';
 		o.name = basename(copy);
 	}
-	if (isatty(STDERR_FILENO))
-		o.progress = show_phase;
-	if (vps_bundle_make(&o, &ctx->err) < 0)
+	_cleanup_free_ char *key = NULL;
+	if (key_file && vps_sshkey_load(key_file, &key, &ctx->err) < 0)
 		return cli_fail(ctx);
-	if (o.progress)
-		fprintf(stderr, "vps bundle: %s is ready: vps run -d --bundle %s %s\n", o.dir,
-			o.dir, o.name);
+	o.ssh_key = key;
+	/* Quiet unless both stdout and stderr are a terminal (piped, logged, a test). */
+	if (isatty(STDERR_FILENO) && isatty(STDOUT_FILENO)) {
+		o.progress = show_phase;
+		o.detail = show_step;
+	}
+	if (vps_bundle_make(&o, &ctx->err) < 0) {
+		if (detail_shown)
+			fputc('\n', stderr);
+		return cli_fail(ctx);
+	}
+	if (o.progress) {
+		char done[1024];
+		snprintf(done, sizeof(done), "%s is ready: vps run -d --bundle %s %s", o.dir, o.dir,
+			 o.name);
+		show_phase(done);
+	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The debian[:SUITE] template: debootstrap (minbase plus sysvinit as pid 1)
- * from the Debian archive, cached as a tarball in /var/cache/vps so that the
- * next bundle of the same suite is a local unpack. */
+/* The debian[:SUITE] template: debootstrap (minbase plus sysvinit as pid 1,
+ * and --packages) from the Debian archive, cached as a tarball in
+ * /var/cache/vps so that the next bundle of the same suite and package set is
+ * a local unpack (template_pkgs.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,54 +35,13 @@ static int valid_suite(const char *s)
 	return n > 0 && n < 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-static int debootstrap(const char *suite, const char *rootfs, const char *cache, vps_err *err)
-{
-	char *argv[] = {"debootstrap", "--variant=minbase", "--include=" DEBIAN_PKGS,
-			(char *)suite, (char *)rootfs,	    NULL};
-	log_info("debootstrap %s into %s (first time; later bundles use %s)", suite, rootfs, cache);
-	int r = vps_tmpl_run(argv, err);
-	if (r < 0)
-		return r;
-	/* Cache it: tar to a temp name, then rename (a crash leaves no half cache). */
-	_cleanup_free_ char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp.%d", cache, (int)getpid()) < 0)
-		return vps_error(err, ENOMEM, "cache");
-	char *tar[] = {"tar", "-c", "--numeric-owner", "--xattrs", "-f",
-		       tmp,   "-C", (char *)rootfs,    ".",	   NULL};
-	vps_err e = {0};
-	if (vps_tmpl_run(tar, &e) < 0 || rename(tmp, cache) < 0) {
-		log_warn("could not cache the %s tree in %s: %s", suite, cache, e.msg);
-		unlink(tmp);
-	}
-	return 0;
-}
-
 int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
 		    const struct vps_bundle_opts *o, vps_err *err)
 {
 	if (!valid_suite(suite))
 		return vps_errorx(err, EINVAL, "suite \"%s\": expected a name like bookworm",
 				  suite);
-	const char *dir = o->cache_dir ? o->cache_dir : VPS_CACHE_DIR;
-	int r = vps_mkdir_p(dir, 0755, err);
-	if (r < 0)
-		return r;
-	struct utsname u;
-	uname(&u);
-	_cleanup_free_ char *cache = NULL;
-	if (asprintf(&cache, "%s/debian-%s-%s.tar", dir, suite, u.machine) < 0)
-		return vps_error(err, ENOMEM, "cache");
-	if (access(cache, R_OK) == 0) {
-		log_info("using cached %s", cache);
-		vps_tmpl_progress(o, "unpacking the cached debian %s (%s)", suite, cache);
-		r = vps_tmpl_tar(cache, rootfs, err);
-	} else {
-		vps_tmpl_progress(o,
-				  "debootstrap %s: the first debian bundle downloads and installs "
-				  "it (a minute or more); later ones unpack the cache",
-				  suite);
-		r = debootstrap(suite, rootfs, cache, err);
-	}
+	int r = vps_tmpl_debootstrap_cached(rootfs, suite, "sysvinit", DEBIAN_PKGS, o, err);
 	if (r < 0)
 		return r;
 	return vps_tmpl_write(rootfd, "/etc/inittab", inittab, 0644, err);
