@@ -110,8 +110,9 @@ int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, 
 #define VPS_TMPL_MAX_PKGS 64
 int vps_tmpl_pkgs_check(const char *list, vps_err *err);
 /* Fill rootfs with `debootstrap --variant=minbase --include=BASE,--packages SUITE`
- * through the cache: CACHE_DIR/debian-SUITE-ARCH.tar without --packages, else
- * debian-SUITE-ARCH-INIT-pkgs-HASH.tar (HASH of the sorted package set). A miss
+ * through the cache: CACHE_DIR/debian-SUITE[-systemd]-ARCH.tar without
+ * --packages, else debian-SUITE-ARCH-INIT-pkgs-HASH.tar (HASH of the sorted
+ * package set; base_pkgs names the init's package too). A miss
  * builds under CACHE.lock (one builder per cache; the others wait, then unpack)
  * into a temp tar renamed into place; ssh host keys never go into the cache. */
 int vps_tmpl_debootstrap_cached(const char *rootfs, const char *suite, const char *init,

@@ -186,8 +186,9 @@ static char *cache_path(const char *dir, const char *suite, const char *init, co
 	uname(&u);
 	char *p = NULL;
 	int r;
-	if (!o->packages)
-		r = asprintf(&p, "%s/debian-%s-%s.tar", dir, suite, u.machine);
+	if (!o->packages) /* the names from before --packages */
+		r = asprintf(&p, "%s/debian-%s%s-%s.tar", dir, suite,
+			     strcmp(init, "systemd") == 0 ? "-systemd" : "", u.machine);
 	else
 		r = asprintf(&p, "%s/debian-%s-%s-%s-pkgs-%016llx.tar", dir, suite, u.machine, init,
 			     (unsigned long long)fnv1a(set));
