@@ -217,6 +217,11 @@ int vps_tmpl_ssh_key(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 	if (asprintf(&all, "%s%s%s", old, o->ssh_key, n && o->ssh_key[n - 1] != '\n' ? "\n" : "") <
 	    0)
 		return vps_error(err, ENOMEM, "authorized_keys");
+	char *w = all; /* CRLF lines (a key file from Windows) as LF */
+	for (const char *c = all; *c; c++)
+		if (*c != '\r')
+			*w++ = *c;
+	*w = '\0';
 	r = vps_write_atomic_at(dir, "authorized_keys", all, strlen(all), 0600, 0, 0, err);
 	return r < 0 ? vps_error_wrap(err, "--ssh-key: /root/.ssh") : 0;
 }
