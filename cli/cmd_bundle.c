@@ -57,11 +57,9 @@ static void show_step(const char *step)
 {
 	struct winsize ws = {0};
 	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
-	char line[512];
-	snprintf(line, sizeof(line), "vps bundle [%5.1fs]   %s", elapsed(), step);
-	if (cols > 1 && (size_t)cols - 1 < sizeof(line))
-		line[cols - 1] = '\0';
-	fprintf(stderr, "\r\033[K%s", line);
+	int used = fprintf(stderr, "\r\033[Kvps bundle [%5.1fs]   ", elapsed()) - 4;
+	int room = cols - 1 - used;
+	fprintf(stderr, "%.*s", room > 0 ? room : 0, step);
 	fflush(stderr);
 	detail_shown = true;
 }
@@ -183,11 +181,8 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			fputc('\n', stderr);
 		return cli_fail(ctx);
 	}
-	if (o.progress) {
-		char done[1024];
-		snprintf(done, sizeof(done), "%s is ready: vps run -d --bundle %s %s", o.dir, o.dir,
-			 o.name);
-		show_phase(done);
-	}
+	if (o.progress)
+		fprintf(stderr, "vps bundle [%5.1fs] %s is ready: vps run -d --bundle %s %s\n",
+			elapsed(), o.dir, o.dir, o.name);
 	return 0;
 }

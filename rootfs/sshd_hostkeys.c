@@ -15,6 +15,7 @@
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 static const char *const key_types[] = {"rsa", "ecdsa", "ed25519"};
 
@@ -22,16 +23,18 @@ static const char *const key_types[] = {"rsa", "ecdsa", "ed25519"};
 static int one_key(int rootfd, const char *tmp, const char *type, const char *comment, vps_err *err)
 {
 	char file[128], in_root[128];
-	snprintf(file, sizeof(file), "%s/%s", tmp, type);
+	if (vps_snprintf(file, sizeof(file), "%s/%s", tmp, type) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "%s/%s: too long", tmp, type);
 	char *argv[] = {"ssh-keygen",	 "-q", "-t", (char *)type, "-N", "", "-C",
 			(char *)comment, "-f", file, NULL};
 	int r = vps_tmpl_run(argv, err);
 	for (int pub = 0; r >= 0 && pub < 2; pub++) {
 		_cleanup_free_ char *text = NULL;
 		char made[160];
-		snprintf(made, sizeof(made), "%s%s", file, pub ? ".pub" : "");
-		snprintf(in_root, sizeof(in_root), "/etc/ssh/ssh_host_%s_key%s", type,
-			 pub ? ".pub" : "");
+		/* both fit: tmp is a mkdtemp name, type one of key_types */
+		vps_snprintf(made, sizeof(made), "%s%s", file, pub ? ".pub" : "");
+		vps_snprintf(in_root, sizeof(in_root), "/etc/ssh/ssh_host_%s_key%s", type,
+			     pub ? ".pub" : "");
 		r = vps_read_file_at(AT_FDCWD, made, 64 * 1024, &text, NULL, err);
 		if (r >= 0)
 			r = vps_tmpl_write(rootfd, in_root, text, pub ? 0644 : 0600, err);
@@ -46,12 +49,13 @@ int vps_tmpl_ssh_hostkeys(int rootfd, const struct vps_bundle_opts *o, vps_err *
 	if (sshd < 0)
 		return 0; /* no sshd: nothing to key */
 	vps_tmpl_progress(o, "generating ssh host keys for %s", o->name);
+	_cleanup_free_ char *comment = NULL;
+	int r = asprintf(&comment, "root@%s", o->hostname ? o->hostname : o->name);
+	if (r < 0)
+		return vps_error(err, ENOMEM, "ssh host keys");
 	char tmp[] = "/tmp/vps-hostkeys.XXXXXX";
 	if (!mkdtemp(tmp))
 		return vps_error(err, errno, "ssh host keys: mkdtemp");
-	char comment[128];
-	snprintf(comment, sizeof(comment), "root@%s", o->hostname ? o->hostname : o->name);
-	int r = 0;
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(key_types); i++)
 		r = one_key(rootfd, tmp, key_types[i], comment, err);
 	vps_rm_tree_at(AT_FDCWD, tmp);

@@ -15,6 +15,7 @@
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define SSHKEY_MAX  (64 * 1024)
 #define SSHKEY_LINE (16 * 1024)
@@ -94,8 +95,8 @@ static int check_line(const char *l, size_t n, int lineno, vps_err *err)
 	size_t bl = b < l + n ? strcspn(b, " \t") : 0;
 	if (b + bl > l + n)
 		bl = (size_t)(l + n - b);
-	char type[64];
-	snprintf(type, sizeof(type), "%.*s", (int)tl, l);
+	char type[64]; /* fits: one of key_types */
+	vps_snprintf(type, sizeof(type), "%.*s", (int)tl, l);
 	if (!blob_names(b, bl, type))
 		return vps_errorx(err, EINVAL,
 				  "line %d: the %s key's base64 data is damaged or not a %s key",

@@ -16,6 +16,7 @@
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 #define PKG_NAME_MAX 100
@@ -86,9 +87,10 @@ static uint64_t fnv1a(const char *s)
 /* A builder that died left NAME.tmp.PID behind; under the lock none is live. */
 static void drop_stale_temps(const char *dir, const char *name)
 {
-	DIR *d = opendir(dir);
 	char prefix[300];
-	snprintf(prefix, sizeof(prefix), "%s.tmp.", name);
+	if (vps_snprintf(prefix, sizeof(prefix), "%s.tmp.", name) < 0)
+		return;
+	DIR *d = opendir(dir);
 	for (struct dirent *de; d && (de = readdir(d));)
 		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
 			unlinkat(dirfd(d), de->d_name, 0);
