@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Debian trees with more packages (`vps bundle --template debian --packages
  * a,b`): strict package-name checks, the template cache keyed by suite, arch,
- * init and the sorted package set, one builder per cache (flock) writing a
- * temp tar renamed into place, and debootstrap's progress for the CLI. */
+ * init and the sorted package set, one builder per cache (flock on
+ * CACHE.lock, removed by the builder when done) writing a temp tar renamed
+ * into place, and debootstrap's progress for the CLI. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -159,26 +161,43 @@ static int build(const char *rootfs, const char *suite, const char *set, const c
 	return 0;
 }
 
-/* Hold CACHE.lock (blocking: another bundle may be building this cache). */
-static int lock_cache(const char *cache, const struct vps_bundle_opts *o, vps_err *err)
+/* flock(fd) exclusively, blocking, retried after EINTR. */
+static int flock_wait(int fd)
 {
-	_cleanup_free_ char *path = NULL;
-	if (asprintf(&path, "%s.lock", cache) < 0)
-		return vps_error(err, ENOMEM, "lock %s", cache);
-	_cleanup_close_ int fd =
-	    open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return vps_error(err, errno, "open %s", path);
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return take_fd(fd);
-	vps_tmpl_progress(o, "waiting for another vps bundle that is building %s", cache);
 	for (int i = 0; i < LOCK_TRIES; i++) {
 		if (flock(fd, LOCK_EX) == 0)
-			return take_fd(fd);
+			return 0;
 		if (errno != EINTR)
 			break;
 	}
-	return vps_error(err, errno, "lock %s", path);
+	return -errno;
+}
+
+/* Hold the lock file path (blocking: another bundle may be building this
+ * cache). The holder removes it when done, so a lock won on a file no longer
+ * at path is stale: open and lock again. */
+static int lock_cache(const char *path, const struct vps_bundle_opts *o, vps_err *err)
+{
+	bool told = false;
+	for (int i = 0; i < LOCK_TRIES; i++) {
+		_cleanup_close_ int fd =
+		    open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return vps_error(err, errno, "open %s", path);
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && !told) {
+			vps_tmpl_progress(o, "waiting for another vps bundle that is building %.*s",
+					  (int)(strlen(path) - 5), path);
+			told = true;
+		}
+		int r = flock_wait(fd);
+		if (r < 0)
+			return vps_error(err, -r, "lock %s", path);
+		struct stat held, now;
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_ino == now.st_ino &&
+		    held.st_dev == now.st_dev)
+			return take_fd(fd);
+	}
+	return vps_errorx(err, EAGAIN, "lock %s: it kept being replaced", path);
 }
 
 static char *cache_path(const char *dir, const char *suite, const char *init, const char *set,
@@ -209,14 +228,22 @@ int vps_tmpl_debootstrap_cached(const char *rootfs, const char *suite, const cha
 	_cleanup_free_ char *cache = set ? cache_path(dir, suite, init, set, o) : NULL;
 	if (!cache)
 		return vps_error(err, ENOMEM, "template cache");
+	_cleanup_free_ char *lock_path = NULL;
+	if (asprintf(&lock_path, "%s.lock", cache) < 0)
+		return vps_error(err, ENOMEM, "template cache");
 	_cleanup_close_ int lock = -1;
 	if (access(cache, R_OK) != 0) {
-		if ((lock = lock_cache(cache, o, err)) < 0)
+		if ((lock = lock_cache(lock_path, o, err)) < 0)
 			return lock;
 		drop_stale_temps(dir, strrchr(cache, '/') + 1);
 	}
-	if (access(cache, R_OK) != 0)
-		return build(rootfs, suite, set, cache, o, err);
+	if (access(cache, R_OK) != 0) {
+		r = build(rootfs, suite, set, cache, o, err);
+		unlink(lock_path); /* still held: waiters see it is gone and retry */
+		return r;
+	}
+	if (lock >= 0) /* built while we waited; whoever holds the lock removes it */
+		unlink(lock_path);
 	vps_closep(&lock); /* a finished cache is only read: no lock needed */
 	log_info("using cached %s", cache);
 	vps_tmpl_progress(o, "unpacking the cached debian %s (%s)", suite, cache);

@@ -285,7 +285,7 @@ $WORK/c1/rootfs"$ ]]
 	ssh-keygen -l -f "$WORK/c2/rootfs/etc/ssh/ssh_host_ed25519_key.pub"
 }
 
-@test "packages: two bundles of a new set at once build its cache once; a failed build leaves nothing" {
+@test "packages: three bundles of a new set at once build its cache once; a failed build leaves nothing" {
 	local C
 	C=$(cache_dir)
 	FAKE_SLEEP=2 fake "$WORK/l1" --template debian --packages openssh-server,htop &
@@ -293,11 +293,17 @@ $WORK/c1/rootfs"$ ]]
 	sleep 0.5
 	FAKE_SLEEP=2 fake "$WORK/l2" --template debian --packages htop,openssh-server &
 	local p2=$!
+	sleep 0.3
+	FAKE_SLEEP=2 fake "$WORK/l3" --template debian --packages openssh-server,htop,htop &
+	local p3=$!
 	wait "$p1"
 	wait "$p2"
+	wait "$p3"
 	[ "$(fake_runs)" = 1 ]
 	grep -q htop "$WORK/l1/rootfs/etc/fake-include"
 	grep -q htop "$WORK/l2/rootfs/etc/fake-include"
+	grep -q htop "$WORK/l3/rootfs/etc/fake-include"
+	[ -z "$(ls "$C" | grep '\.lock$')" ] # whoever holds the lock removes it
 	# debootstrap fails (a package the archive does not have): error, no bundle, no cache
 	local before
 	before=$(ls "$C" | grep -c 'tar$' || true)
@@ -307,7 +313,7 @@ $WORK/c1/rootfs"$ ]]
 	[[ "$output" == *"vps: bundle $WORK/f1: template debian: debootstrap failed (exit status 1): "*"fail-me"* ]]
 	[ ! -e "$WORK/f1" ]
 	[ "$(ls "$C" | grep -c 'tar$')" = "$before" ]
-	! ls "$C" | grep -q '\.tmp\.'
+	! ls "$C" | grep -qE '\.tmp\.|\.lock$'
 }
 
 @test "bundle progress: phases, debootstrap's steps and elapsed time on a terminal; quiet when piped" {
