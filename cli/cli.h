@@ -13,7 +13,7 @@
 #define VPS_VERSION "0.1.0"
 
 struct vps_ctx {
-	const char *root;     /* --root (default /run/vps) */
+	const char *root; /* --root (default /run/vps) */
 	/* --inventory, else $VPS_INVENTORY, else /var/lib/vps: the VPS face's
 	 * persistent records (VPS entries, id ranges) */
 	const char *inventory;
@@ -93,3 +93,7 @@ int cmd_resume(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_update(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_events(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_stop(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_restart(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_console(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_logs(struct vps_ctx *ctx, int argc, char **argv);
