@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/create.h"
 #include "runtime/mon.h"
 #include "runtime/store.h"
 #include "util/fmt.h"
+#include "util/io.h"
 #include "util/log.h"
 
 #define FAST_REBOOT_S	 2  /* a boot shorter than this is a fast one ... */
@@ -183,6 +185,22 @@ static bool end_of_boot(struct vps_mon *m, int ws)
 	return again;
 }
 
+/* A reboot that could not boot again: the VPS is gone; its stashed log
+ * (ROOT/.ID.console.log) says why, as its last line. */
+static void boot_failed(struct vps_mon *m, const vps_err *e)
+{
+	char path[PATH_MAX], line[VPS_ERR_MSG_MAX + 64];
+	if (vps_snprintf(path, sizeof(path), "%s/.%s.%s", m->o.root, m->o.id, VPS_CONSOLE_LOG) < 0)
+		return;
+	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	int n =
+	    snprintf(line, sizeof(line), "\r\nvps: reboot of %s failed: %s\r\n", m->o.id, e->msg);
+	if (fd >= 0 && n > 0)
+		vps_write_all(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	if (fd >= 0)
+		close(fd);
+}
+
 _Noreturn void vps_mon_run(struct vps_mon *m)
 {
 	int fast = 0;
@@ -201,7 +219,9 @@ _Noreturn void vps_mon_run(struct vps_mon *m)
 		if (fast)
 			sleep(1);
 		vps_err e;
-		if (vps_mon_boot(m, true, &e) < 0)
+		if (vps_mon_boot(m, true, &e) < 0) {
+			boot_failed(m, &e);
 			_exit(1);
+		}
 	}
 }

@@ -15,17 +15,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
 #include "rootfs/template.h"
+#include "runtime/create.h"
 #include "runtime/mon.h"
 #include "runtime/stop.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
-#define KILL_WAIT_MS 10000 /* after SIGKILL, for the init to be gone */
-#define MON_WAIT_MS  5000  /* then for its monitor to have exited */
+#define KILL_WAIT_MS   10000 /* after SIGKILL, for the init to be gone */
+#define MON_WAIT_MS    5000  /* then for its monitor to have exited */
+#define REBOOT_WAIT_MS 10000 /* for a VPS being rebooted to be back */
 
 static const char *annotation(const struct vps_state *st, const char *key)
 {
@@ -100,11 +104,27 @@ static void kill_all(const struct vps_state *st, int pidfd)
 		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 }
 
+/* Between the delete and the create of a reboot the VPS has no state dir, but
+ * its monitor has stashed its console log in the state root. */
+static bool rebooting(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	return vps_snprintf(path, sizeof(path), "%s/.%s.%s", root, id, VPS_CONSOLE_LOG) >= 0 &&
+	       stat(path, &st) == 0;
+}
+
 int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err)
 {
 	struct vps_state *st = NULL;
 	_cleanup_close_ int pidfd = -1, monfd = -1;
-	int r = prepare(root, id, &st, &pidfd, &monfd, err);
+	int r;
+	for (int i = 0;; i++) {
+		r = prepare(root, id, &st, &pidfd, &monfd, err);
+		if (r != -ENOENT || i >= REBOOT_WAIT_MS / 100 || !rebooting(root, id))
+			break;
+		usleep(100 * 1000);
+	}
 	if (r < 0)
 		return r;
 	struct vps_stop_how how;
