@@ -184,9 +184,14 @@ gone() {
 	[ "$(echo "$output" | jq -r .exit.signal)" = 2 ]
 	[ ! -e "/proc/$init" ] # no zombie init: the monitor reaped it before recording
 	wait_for test ! -d "/proc/$mon/fd"
-	# stop of a stopped VPS removes what is left
+	# restart of a powered-off VPS runs it again; stop removes it all
+	v restart lc-boot1
+	is_running lc-boot1
+	[ "$(v state lc-boot1 | jq -r .exit)" = null ]
+	mon2=$(monitor_of lc-boot1)
+	init2=$(initpid lc-boot1)
 	v stop lc-boot1
-	gone lc-boot1 "$init" "$mon"
+	gone lc-boot1 "$init2" "$mon2"
 }
 
 @test "lifecycle: a monitor SIGKILLed at random moments: the VPS runs on, state stays right, stop works" {
