@@ -19,9 +19,11 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	run doc_run "$VPS_TOP/README.md"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	# the tour really ran: bundle, create, start, exec, kill KILL, delete, run -d
-	[[ $output == *"# run: vps kill web1 KILL "* ]]
+	# the tour really ran: bundle, create, start, exec, logs, stop, run -d, restart
+	[[ $output == *"# run: vps stop web1 "* ]]
 	[[ $output == *"# run: vps run -d --bundle web1 web1 "* ]]
+	[[ $output == *"# run: vps restart web1 "* ]]
+	[[ $output == *"# skip: vps console web1"*"interactive"* ]]
 	[[ $output == *"# skip: vps exec web1 login root"*"interactive"* ]]
 }
 

@@ -171,7 +171,8 @@ gone() {
 	[ ! -e "/proc/$old" ] # reaped by the monitor
 	wait_for booted lc-boot1
 	# one log across both boots
-	[ "$(grep -c lc-boot1-booted "$ROOT/lc-boot1/console.log")" -eq 2 ]
+	twice() { [ "$(grep -c lc-boot1-booted "$ROOT/lc-boot1/console.log")" -eq 2 ]; }
+	wait_for twice
 	grep -q "Requesting system reboot" "$ROOT/lc-boot1/console.log"
 	# power-off: stopped, the kind recorded, the init reaped, the monitor gone
 	init=$(initpid lc-boot1)
