@@ -19,10 +19,7 @@
 #define VPS_CONSOLE_SOCK "console.sock" /* ROOT/ID/console.sock, 0600 */
 /* ROOT/ID/stopping: `vps stop` asked the init to end; the monitor does not
  * restart a VPS that ends after it, whatever the kind */
-#define VPS_STOP_MARK "stopping"
-#ifndef VPS_ANN_STOP_SIGNAL
-#define VPS_ANN_STOP_SIGNAL "org.vps.stop-signal"
-#endif
+#define VPS_STOP_MARK	 "stopping"
 #define VPS_CONSOLE_RING 4096 /* the output an attach is shown first */
 
 /* The console log, ROOT/ID/console.log, rotated to console.log.1 at

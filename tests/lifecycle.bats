@@ -140,6 +140,34 @@ gone() {
 	gone lc-deaf "$init" "$mon"
 }
 
+@test "lifecycle: stop sends the signal a bundle names (org.opencontainers.image.stopSignal, org.vps.stop-signal)" {
+	local key sig n=0
+	for key in org.opencontainers.image.stopSignal org.vps.stop-signal; do
+		n=$((n + 1))
+		sig=$([ $n = 1 ] && echo SIGUSR1 || echo PWR)
+		vpsb lc-sig$n
+		jq_edit "$WORK/lc-sig$n/config.json" --arg k "$key" --arg s "$sig" \
+			'.annotations[$k] = $s |
+			 .process.args = ["/bin/sh", "-c", "trap \"echo got-USR1 >/sig; exit 0\" USR1; trap \"echo got-PWR >/sig; exit 0\" PWR; trap \"\" TERM USR2; while :; do sleep 0.1; done"]'
+		v run -d --bundle "$WORK/lc-sig$n" lc-sig$n
+		local t0=$SECONDS
+		v stop --timeout 20 lc-sig$n
+		((SECONDS - t0 < 10))
+		[ "$(cat "$WORK/lc-sig$n/rootfs/sig")" = "got-${sig#SIG}" ]
+		[ ! -e "$ROOT/lc-sig$n" ]
+	done
+	# a bad one: a clear error naming the annotation, nothing stopped
+	vpsb lc-sig3
+	jq_edit "$WORK/lc-sig3/config.json" '.annotations["org.vps.stop-signal"] = "SIGNOPE"'
+	v run -d --bundle "$WORK/lc-sig3" lc-sig3
+	run v stop lc-sig3
+	[ "$status" -eq 1 ]
+	[[ $output == *'vps: stop lc-sig3: annotation org.vps.stop-signal: invalid signal "SIGNOPE"'* ]]
+	is_running lc-sig3
+	[ ! -e "$ROOT/lc-sig3/stopping" ] # a reboot inside would still restart it
+	v delete --force lc-sig3
+}
+
 @test "lifecycle: restart: a new init and monitor, same name, running" {
 	vpsb lc-rs1
 	v run -d --bundle "$WORK/lc-rs1" lc-rs1
