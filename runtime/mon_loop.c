@@ -95,16 +95,17 @@ static bool console_out(struct vps_mon *m)
 /* Serve until the init ends; its wait status. */
 static int serve(struct vps_mon *m)
 {
+	bool hup = false;
 	for (;;) {
+		/* without our own slave fd, a master whose slave nobody has open
+		 * polls HUP at once: leave it out for a while, then look again */
 		struct pollfd p[4] = {{m->pidfd, POLLIN, 0},
-				      {m->pty, POLLIN, 0},
+				      {hup ? -1 : m->pty, POLLIN, 0},
 				      {m->lsock, POLLIN, 0},
 				      {m->client, POLLIN, 0}};
-		/* without our own slave fd, a master nobody's slave is open on
-		 * polls HUP at once: look again later */
-		bool hup_wait = m->peer < 0 && p[1].fd >= 0;
-		if (poll(p, 4, hup_wait ? 200 : -1) < 0 && errno != EINTR)
+		if (poll(p, 4, hup ? 200 : -1) < 0 && errno != EINTR)
 			return -1;
+		hup = (p[1].revents & POLLHUP) && !(p[1].revents & POLLIN);
 		if (p[1].revents & POLLIN)
 			console_out(m);
 		if (p[2].revents & POLLIN)
