@@ -34,9 +34,14 @@ static int read_parts(const char *dir, char **text, size_t *len, size_t *cur, vp
 	int r = vps_read_file_at(dfd, VPS_CONSOLE_LOG ".1", PART_MAX, &a, &la, err);
 	if (r < 0 && r != -ENOENT)
 		return r;
-	r = vps_read_file_at(dfd, VPS_CONSOLE_LOG, PART_MAX, &b, &lb, err);
-	if (r < 0 && r != -ENOENT)
-		return r;
+	int r2 = vps_read_file_at(dfd, VPS_CONSOLE_LOG, PART_MAX, &b, &lb, err);
+	if (r2 < 0 && r2 != -ENOENT)
+		return r2;
+	if (r == -ENOENT && r2 == -ENOENT)
+		return vps_errorx(err, ENOENT,
+				  "no console log (%s/%s): not a VPS with a monitor (vps create or "
+				  "run -d of a vps bundle)",
+				  dir, VPS_CONSOLE_LOG);
 	char *t = malloc(la + lb + 1);
 	if (!t)
 		return vps_error(err, ENOMEM, "console log");

@@ -417,6 +417,9 @@ lc-all2: stopped" ]
 	[ ! -e "$ROOT/lc-oci/console.sock" ]
 	run v console lc-oci
 	[ "$status" -eq 1 ]
+	run v logs lc-oci
+	[ "$status" -eq 1 ]
+	[[ $output == *"no console log"* ]]
 	v delete --force lc-oci
 }
 
