@@ -73,8 +73,10 @@ static _Noreturn void monitor(const struct vps_create_opts *o, bool start, int r
 	struct vps_mon *m = calloc(1, sizeof(*m)); /* lives as long as the process */
 	struct report rep = {0};
 	vps_err err = {0};
-	int r = detach(report);
-	if (!m)
+	if (report < 3) /* the caller had stdio closed: keep it off 0-2 */
+		report = fcntl(report, F_DUPFD_CLOEXEC, 3);
+	int r = report < 0 ? -1 : detach(report);
+	if (!m || report < 0)
 		_exit(1);
 	*m = (struct vps_mon){.o = *o,
 			      .pidfd = -1,

@@ -89,6 +89,10 @@ gone() {
 	[ "$(stat -c %a "$ROOT/lc-mon1/console.log")" = 600 ]
 	[ "$(stat -c %a "$ROOT/lc-mon1/console.sock")" = 600 ]
 	v stop lc-mon1
+	# a caller with its stdio closed: the monitor's report pipe is not on 0-2
+	"$VPS" --root "$ROOT" run -d --bundle "$WORK/lc-mon1" lc-mon1 <&- >&- 2>&-
+	is_running lc-mon1
+	v stop lc-mon1
 }
 
 @test "lifecycle: the VPS and its monitor outlive the operator's terminal session" {
