@@ -172,6 +172,28 @@ gone() {
 	v delete --force lc-sig3
 }
 
+@test "lifecycle: stop of a created (not started) VPS and of a paused one: exit 0, nothing left" {
+	vpsb lc-cr1
+	v create --bundle "$WORK/lc-cr1" lc-cr1
+	init=$(initpid lc-cr1)
+	mon=$(monitor_of lc-cr1)
+	local t0=$SECONDS
+	v stop lc-cr1
+	((SECONDS - t0 < 5)) # nothing to ask a blocked init: killed at once
+	gone lc-cr1 "$init" "$mon"
+	vpsb lc-pz1
+	v run -d --bundle "$WORK/lc-pz1" lc-pz1
+	wait_for booted lc-pz1
+	init=$(initpid lc-pz1)
+	mon=$(monitor_of lc-pz1)
+	v pause lc-pz1
+	[ "$(status lc-pz1)" = paused ]
+	t0=$SECONDS
+	v stop lc-pz1
+	((SECONDS - t0 < 10)) # thawed, then it powered off by itself
+	gone lc-pz1 "$init" "$mon"
+}
+
 @test "lifecycle: restart: a new init and monitor, same name, running" {
 	vpsb lc-rs1
 	v run -d --bundle "$WORK/lc-rs1" lc-rs1
