@@ -20,6 +20,7 @@
 
 #include "runtime/mon.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/io.h"
 
 /* ROOT/ID/console.sock as a short path (/proc/self/fd/N/...: any id length);
@@ -30,8 +31,9 @@ int vps_console_sock_addr(const char *dir, struct sockaddr_un *sa, int *dirfd, v
 	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (*dirfd < 0)
 		return vps_error(err, errno, "%s", dir);
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", *dirfd,
-		 VPS_CONSOLE_SOCK);
+	if (vps_snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", *dirfd,
+			 VPS_CONSOLE_SOCK) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "console socket address");
 	return 0;
 }
 

@@ -178,9 +178,9 @@ int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err)
 	if (r < 0)
 		return r;
 	char bundle[4096];
-	snprintf(bundle, sizeof(bundle), "%s", st->bundle ? st->bundle : "");
+	r = vps_snprintf(bundle, sizeof(bundle), "%s", st->bundle ? st->bundle : "");
 	vps_state_free(st);
-	if (!*bundle)
+	if (r <= 0)
 		return vps_errorx(err, ENOENT, "no bundle recorded; cannot start it again");
 	if ((r = vps_stop(root, id, timeout_s, err)) < 0)
 		return r;
