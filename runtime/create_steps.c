@@ -138,6 +138,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .preserve_fds = c->o->preserve_fds,
 	    .stdio = {c->stdio[0], c->stdio[1]},
 	    .disk_fd = c->disk_fd,
+	    .console_noctty = c->monitor,
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,
 	    .has_hooks_runtime =
@@ -201,7 +202,8 @@ static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err
 			return vps_error(err, -r, "sync");
 	} else if (m->type == VPS_SYNC_PTY && m->fd >= 0) {
 		if (keep_pty) {
-			vps_console_keep(m->fd);
+			if (!c->monitor)
+				vps_console_keep(m->fd);
 			c->pty = m->fd;
 			m->fd = -1;
 		} else if ((r = vps_console_send(c->o->console_socket, m->fd, err)) < 0)

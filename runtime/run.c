@@ -118,9 +118,13 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	forward_set(&set);
 	/* held from before create so an early ^C is forwarded, not lost */
 	sigprocmask(SIG_BLOCK, &set, &old);
-	int r = vps_create_internal(o, &cr, !detach, &h, err);
+	int r = vps_create_internal(o, &cr, detach ? VPS_PTY_SEND : VPS_PTY_RELAY, &h, err);
 	if (r < 0)
 		goto out;
+	if (cr.monitor) { /* a detached VPS: its monitor created and started it */
+		*exit_status = 0;
+		goto out;
+	}
 	/* container mode: start and delete use what create has in memory */
 	r = h.st ? vps_start_held(o->root, &h, err) : vps_start(o->root, o->id, err);
 	if (r < 0) {

@@ -149,3 +149,20 @@ void vps_stats_free(struct vps_cgroup_stats *st);
 enum vps_event { VPS_EVENT_END, VPS_EVENT_STATS, VPS_EVENT_OOM };
 int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_stats *st,
 		    vps_err *err);
+
+/* ---- The VPS face's lifecycle (issue 16; the monitor: runtime/mon.h). ---- */
+/* Ask the init to shut down the way it expects (org.vps.stop-signal, else by
+ * template), wait up to timeout_s (< 0: that init's default), SIGKILL the
+ * cgroup, delete; 0 once processes, cgroup, network and state are gone. A
+ * VPS already stopped is deleted. */
+int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err);
+/* stop, then create and start it again from its recorded bundle. */
+int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err);
+/* Attach our terminal to the VPS's console (its monitor's socket) until the
+ * detach key (Ctrl-] q) or the console closes: VPS_CONSOLE_DETACHED or
+ * VPS_CONSOLE_CLOSED, or < 0 (EBUSY: another attach holds it). */
+enum { VPS_CONSOLE_DETACHED = 1, VPS_CONSOLE_CLOSED = 2 };
+int vps_console_attach(const char *root, const char *id, vps_err *err);
+/* The console log to out: all of it, or the last lines (>= 0); with follow,
+ * then what is appended, until the VPS is gone. */
+int vps_logs(const char *root, const char *id, long lines, bool follow, int out, vps_err *err);
