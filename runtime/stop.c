@@ -2,8 +2,8 @@
 /* vps stop / restart (issue 16): ask the VPS's init to shut down the way that
  * init expects, wait up to a timeout, then SIGKILL every process of its
  * cgroup; done once processes, cgroup, network and state are gone (a delete).
- * The signal: annotation org.opencontainers.image.stopSignal (or
- * org.vps.stop-signal) if present, else by init and template: systemd
+ * The signal: annotation org.vps.stop-signal (or
+ * org.opencontainers.image.stopSignal) if present, else by init and template: systemd
  * (org.vps.init) SIGRTMIN+3; busybox init powers off on SIGUSR2 (SIGTERM
  * would reboot it, SIGUSR1 halt); a debian (sysvinit) VPS gets what `telinit
  * 0` sends, a runlevel 0 request on its /run/initctl (sysvinit's SIGINT runs
@@ -42,10 +42,10 @@ static const char *annotation(const struct vps_state *st, const char *key)
 	return NULL;
 }
 
-/* The stop signal a bundle names: the OCI image annotation (engines read it
- * too) or vps's own. */
-static const char *const stop_keys[] = {"org.opencontainers.image.stopSignal",
-					"org.vps.stop-signal"};
+/* The stop signal a bundle names: vps's own (the operator's choice) before the
+ * OCI image annotation (engines read it too; templates write it). */
+static const char *const stop_keys[] = {"org.vps.stop-signal",
+					"org.opencontainers.image.stopSignal"};
 
 int vps_stop_how(const struct vps_state *st, struct vps_stop_how *h, vps_err *err)
 {
