@@ -14,12 +14,11 @@
 
 #define LOOKUP_MAX (16u << 20)
 
-/* Field idx (a number) of the well-formed line named name in /etc/FILE. */
-static int lookup(int rootfd, const char *file, size_t nfields, const char *name, size_t idx,
-		  uint32_t *out, vps_err *err)
+/* /etc/FILE of the root at rootfd into f (empty when missing). */
+static int read_db(int rootfd, struct vps_pwdb_file *f, vps_err *err)
 {
 	char path[32];
-	snprintf(path, sizeof(path), "/etc/%s", file);
+	snprintf(path, sizeof(path), "/etc/%s", f->name);
 	_cleanup_close_ int fd = vps_open_regular_in_root(rootfd, path, O_RDONLY, NULL, err);
 	if (fd < 0 && fd != -ENOENT)
 		return vps_error_wrap(err, "the VPS's %s", path);
@@ -27,8 +26,17 @@ static int lookup(int rootfd, const char *file, size_t nfields, const char *name
 	int r = fd < 0 ? 0 : vps_read_fd(fd, path, LOOKUP_MAX, &buf, NULL, err);
 	if (r < 0)
 		return r;
+	return buf ? vps_pwdb_parse(f, buf, err) : 0;
+}
+
+/* Field idx (a number) of the well-formed line named name in /etc/FILE. */
+static int lookup(int rootfd, const char *file, size_t nfields, const char *name, size_t idx,
+		  uint32_t *out, vps_err *err)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/etc/%s", file);
 	struct vps_pwdb_file f = {.name = file, .nfields = nfields};
-	r = buf ? vps_pwdb_parse(&f, buf, err) : 0;
+	int r = read_db(rootfd, &f, err);
 	struct vps_pwline *l = r < 0 ? NULL : vps_pwdb_find(&f, name);
 	if (r >= 0 && (!l || !l->f))
 		r = vps_errorx(err, ENOENT, "%s \"%s\": not found in the VPS's %s",
@@ -70,5 +78,17 @@ int vps_users_resolve(const char *rootfs, const char *user, const char *group, u
 	r = numeric(group) ? vps_id_parse("group", group, gid, err)
 			   : lookup(rootfd, "group", 4, group, 2, gid, err);
 	*has_gid = r >= 0;
+	return r;
+}
+
+int vps_users_home(int rootfd, uint32_t uid, char **home, vps_err *err)
+{
+	struct vps_pwdb_file f = {.name = "passwd", .nfields = 7};
+	int r = read_db(rootfd, &f, err);
+	struct vps_pwline *l = r < 0 ? NULL : vps_pwdb_find_id(&f, 2, uid);
+	*home = NULL;
+	if (l && l->f[5][0] && !(*home = strdup(l->f[5])))
+		r = vps_error(err, ENOMEM, "home of uid %u", uid);
+	vps_pwdb_clear(&f);
 	return r;
 }
