@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rootfs/internal.h"
+#include "rootfs/rootfs.h"
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
@@ -14,11 +16,12 @@
 
 #define LOOKUP_MAX (16u << 20)
 
-/* /etc/FILE of the root at rootfd into f (empty when missing). */
-static int read_db(int rootfd, struct vps_pwdb_file *f, vps_err *err)
+/* Field idx (a number) of the well-formed line named name in /etc/FILE. */
+static int lookup(int rootfd, const char *file, size_t nfields, const char *name, size_t idx,
+		  uint32_t *out, vps_err *err)
 {
 	char path[32];
-	snprintf(path, sizeof(path), "/etc/%s", f->name);
+	snprintf(path, sizeof(path), "/etc/%s", file);
 	_cleanup_close_ int fd = vps_open_regular_in_root(rootfd, path, O_RDONLY, NULL, err);
 	if (fd < 0 && fd != -ENOENT)
 		return vps_error_wrap(err, "the VPS's %s", path);
@@ -26,17 +29,8 @@ static int read_db(int rootfd, struct vps_pwdb_file *f, vps_err *err)
 	int r = fd < 0 ? 0 : vps_read_fd(fd, path, LOOKUP_MAX, &buf, NULL, err);
 	if (r < 0)
 		return r;
-	return buf ? vps_pwdb_parse(f, buf, err) : 0;
-}
-
-/* Field idx (a number) of the well-formed line named name in /etc/FILE. */
-static int lookup(int rootfd, const char *file, size_t nfields, const char *name, size_t idx,
-		  uint32_t *out, vps_err *err)
-{
-	char path[32];
-	snprintf(path, sizeof(path), "/etc/%s", file);
 	struct vps_pwdb_file f = {.name = file, .nfields = nfields};
-	int r = read_db(rootfd, &f, err);
+	r = buf ? vps_pwdb_parse(&f, buf, err) : 0;
 	struct vps_pwline *l = r < 0 ? NULL : vps_pwdb_find(&f, name);
 	if (r >= 0 && (!l || !l->f))
 		r = vps_errorx(err, ENOENT, "%s \"%s\": not found in the VPS's %s",
@@ -83,10 +77,23 @@ int vps_users_resolve(const char *rootfs, const char *user, const char *group, u
 
 int vps_users_home(int rootfd, uint32_t uid, char **home, vps_err *err)
 {
-	struct vps_pwdb_file f = {.name = "passwd", .nfields = 7};
-	int r = read_db(rootfd, &f, err);
-	struct vps_pwline *l = r < 0 ? NULL : vps_pwdb_find_id(&f, 2, uid);
 	*home = NULL;
+	/* also called in exec's child, chrooted where /proc/self is another pid
+	 * namespace's: no reopen through /proc/self/fd, but O_NONBLOCK (a FIFO
+	 * does not block) and only a regular file is read */
+	_cleanup_close_ int fd =
+	    vps_open_in_root(rootfd, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, err);
+	struct stat st;
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return vps_errorx(err, EINVAL, "/etc/passwd: not a regular file");
+	_cleanup_free_ char *buf = NULL;
+	struct vps_pwdb_file f = {.name = "passwd", .nfields = 7};
+	int r = vps_read_fd(fd, "/etc/passwd", LOOKUP_MAX, &buf, NULL, err);
+	if (r >= 0)
+		r = vps_pwdb_parse(&f, buf, err);
+	struct vps_pwline *l = r < 0 ? NULL : vps_pwdb_find_id(&f, 2, uid);
 	if (l && l->f[5][0] && !(*home = strdup(l->f[5])))
 		r = vps_error(err, ENOMEM, "home of uid %u", uid);
 	vps_pwdb_clear(&f);

@@ -39,16 +39,22 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	cfg "$b" '.process.env += ["HOME=/mine"]'
 	run v run --bundle "$b" core-home4
 	[ "$output" = /mine ]
-	# an /etc/passwd that is no regular file is not read (a FIFO would block)
-	rm "$b/rootfs/etc/passwd"; mkfifo "$b/rootfs/etc/passwd"
+	# exec: the same, read in the container's root (exec's child is chrooted
+	# before it joins the pid namespace)
 	cfg "$b" '.process.user = {"uid": 0, "gid": 0} | .process.env -= ["HOME=/mine"] | .process.args = ["sleep", "1000"]'
 	v create --bundle "$b" core-home5 </dev/null >/dev/null 2>&1
 	v start core-home5
 	run timeout 20 "$VPS" --root "$ROOT" exec core-home5 sh -c 'echo $HOME'
-	[ "$status" -eq 0 ]
-	[ "$output" = / ]
+	[ "$output" = /root ]
+	run timeout 20 "$VPS" --root "$ROOT" exec --user 1000:1000 core-home5 sh -c 'echo $HOME'
+	[ "$output" = /home/app ]
 	run timeout 20 "$VPS" --root "$ROOT" exec --env HOME=/e core-home5 sh -c 'echo $HOME'
 	[ "$output" = /e ]
+	# an /etc/passwd that is no regular file is not read (a FIFO would block)
+	rm "$b/rootfs/etc/passwd"; mkfifo "$b/rootfs/etc/passwd"
+	run timeout 20 "$VPS" --root "$ROOT" exec core-home5 sh -c 'echo $HOME'
+	[ "$status" -eq 0 ]
+	[ "$output" = / ]
 	v delete --force core-home5
 }
 
