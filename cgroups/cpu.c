@@ -7,6 +7,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 /* runc's ConvertCPUSharesToCgroupV2Value: [2, 262144] -> [1, 10000]. */
 uint64_t cg_shares_to_weight(uint64_t shares)
@@ -63,7 +64,7 @@ static int cur_quota(struct cg_hier *h, char *q, size_t sz, vps_err *err)
 	int r = cg_read(h, "cpu.max", &cur, err);
 	if (r < 0)
 		return r;
-	snprintf(q, sz, "%.*s", (int)strcspn(cur, " \n"), cur);
+	vps_snprintf(q, sz, "%.*s", (int)strcspn(cur, " \n"), cur);
 	return 0;
 }
 
@@ -85,14 +86,15 @@ static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 	if ((c->quota.set && c->quota.v) || (c->period.set && c->period.v)) {
 		char q[32] = "max", buf[64];
 		if (c->quota.set && c->quota.v > 0)
-			snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
+			vps_snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
 		else if ((!c->quota.set || !c->quota.v) &&
 			 (r = cur_quota(h, q, sizeof(q), err)) < 0)
 			return r;
 		if (c->period.set && c->period.v)
-			snprintf(buf, sizeof(buf), "%s %llu", q, (unsigned long long)c->period.v);
+			vps_snprintf(buf, sizeof(buf), "%s %llu", q,
+				     (unsigned long long)c->period.v);
 		else
-			snprintf(buf, sizeof(buf), "%s", q);
+			vps_snprintf(buf, sizeof(buf), "%s", q);
 		if ((r = cg_write(h, "cpu.max", buf, err)) < 0)
 			return r;
 	}
