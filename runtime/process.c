@@ -63,7 +63,7 @@ static bool is_executable(const char *path)
 static int exec_error(vps_err *err, int e, const char *a)
 {
 	char msg[96];
-	snprintf(msg, sizeof(msg), "%s", strerror(e));
+	vps_snprintf(msg, sizeof(msg), "%s", strerror(e));
 	msg[0] = (char)tolower((unsigned char)msg[0]);
 	return vps_errorx(err, e, "exec \"%s\": %s", a, msg);
 }
@@ -150,8 +150,8 @@ void vps_child_home(const struct oci_process *p, char *out, size_t outsz)
 		vps_users_home(rootfd, p->user.uid, &home, &ignore);
 	if (rootfd >= 0)
 		close(rootfd);
-	if (snprintf(out, outsz, "HOME=%s", home ? home : "/") >= (int)outsz)
-		snprintf(out, outsz, "HOME=/");
+	if (vps_snprintf(out, outsz, "HOME=%s", home ? home : "/") < 0)
+		vps_snprintf(out, outsz, "HOME=/");
 	free(home);
 }
 
