@@ -21,7 +21,8 @@
 #   CASES=REGEX            run only the cases whose name matches
 #   TMO=60                 timeout (s) of each docker command
 #   DEADLINE=1200          budget (s) for the suite: later cases FAIL at once
-#   KEEP=1                 keep the work dir (daemon log, data root)
+#   KEEP=1                 keep the work dir (data root; the suite's and dockerd's
+#                          logs are kept anyway in build/test-logs/engines-docker-RUNTIME.*)
 # Needs root, docker.io (mk/packages/engines.list), busybox-static, util-linux.
 set -u -o pipefail
 export LC_ALL=C
@@ -61,6 +62,8 @@ BR=vpsd$$                       # the private bridge's link
 NET=vpsdnet
 IMG=vpsbusybox:1
 LOG=$W/suite.log
+mkdir -p "$TOP/build/test-logs" 2>/dev/null
+KEPT=$TOP/build/test-logs/engines-docker-$RT_NAME # the logs kept after the run
 DPID="" RUN_DOCKER_WAS=1
 export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$W/cli
 log() { printf '%s\n' "$*" >>"$LOG"; }
@@ -142,7 +145,8 @@ cleanup() {
 		done
 	} >>"$LOG" 2>&1
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $W"; else
-		cp "$LOG" "/tmp/vpsd-last-$RT_NAME.log" 2>/dev/null
+		cp "$LOG" "$KEPT.log" 2>/dev/null
+		cp "$W/dockerd.log" "$KEPT.dockerd.log" 2>/dev/null
 		rm -rf --one-file-system "$W"
 	fi
 	exit "$rc"
@@ -571,7 +575,7 @@ for name in "${CASE_LIST[@]}"; do
 	else echo "FAIL $name: $(short "$CASE_ERR" 300)"; N_FAIL=$((N_FAIL + 1)); fi
 	[ "$name" = no-leaks ] || case_cleanup
 done
-echo "# wall time $((SECONDS - T0))s runtime=$RT_NAME log=/tmp/vpsd-last-$RT_NAME.log"
+echo "# wall time $((SECONDS - T0))s runtime=$RT_NAME logs=$KEPT.log, $KEPT.dockerd.log"
 [ "$N_SKIP" = 0 ] || echo "# $N_SKIP skipped (SKIP lines above; counted in neither total)"
 echo "$N_PASS passed, $N_FAIL failed"
 [ "$N_FAIL" = 0 ]
