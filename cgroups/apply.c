@@ -36,12 +36,12 @@ int vps_cgroup_apply(struct vps_cgroup *cg, const struct oci_resources *res, vps
 int cg_apply_pids(struct vps_cgroup *cg, int64_t limit, vps_err *err)
 {
 	struct cg_hier *h;
+	/* runc: 0 means unset (even without a pids controller), negative unlimited */
+	if (limit == 0)
+		return 0;
 	int r = cg_need(cg, "pids", "pids.limit", &h, err);
 	if (r < 0)
 		return r;
-	/* runc: 0 means unset, negative means unlimited */
-	if (limit == 0)
-		return 0;
 	if (limit < 0)
 		return cg_write(h, "pids.max", "max", err);
 	return cg_writef(h, "pids.max", err, "%lld", (long long)limit);

@@ -3,8 +3,10 @@
  * and cpuset (cpus, mems). */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cgroups/internal.h"
+#include "util/cleanup.h"
 #include "util/fmt.h"
 
 /* runc's ConvertCPUSharesToCgroupV2Value: [2, 262144] -> [1, 10000]. */
@@ -54,6 +56,18 @@ static int v1_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 	return r;
 }
 
+/* A period alone keeps the quota (as v1's separate files do; runc keeps the
+ * one it saved): the first word of cpu.max. */
+static int cur_quota(struct cg_hier *h, char *q, size_t sz, vps_err *err)
+{
+	_cleanup_free_ char *cur = NULL;
+	int r = cg_read(h, "cpu.max", &cur, err);
+	if (r < 0)
+		return r;
+	vps_snprintf(q, sz, "%.*s", (int)strcspn(cur, " \n"), cur);
+	return 0;
+}
+
 static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 {
 	int r = 0;
@@ -73,6 +87,9 @@ static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 		char q[32] = "max", buf[64];
 		if (c->quota.set && c->quota.v > 0)
 			vps_snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
+		else if ((!c->quota.set || !c->quota.v) &&
+			 (r = cur_quota(h, q, sizeof(q), err)) < 0)
+			return r;
 		if (c->period.set && c->period.v)
 			vps_snprintf(buf, sizeof(buf), "%s %llu", q,
 				     (unsigned long long)c->period.v);

@@ -90,6 +90,20 @@ int cg_tree_pids(struct cg_hier *h, pid_t **pids, size_t *n, vps_err *err);
 /* The hierarchy whose cgroup.procs lists the container's processes best. */
 struct cg_hier *cg_procs_hier(struct vps_cgroup *cg);
 
+/* systemd_path.c: --systemd-cgroup naming. "a-b.slice" -> "/a.slice/a-b.slice"
+ * ("-.slice" -> "/"); runc's errors for a name without .slice, with '/' or an
+ * empty part. */
+int cg_systemd_expand_slice(const char *slice, char *out, size_t outsz, vps_err *err);
+struct cg_systemd_unit {
+	char slice[256];	/* the parent slice unit: "system.slice" */
+	char unit[256];		/* "vps-ID.scope", or a NAME.slice */
+	char path[CG_MAX_PATH]; /* the cgroup: "/system.slice/vps-ID.scope" */
+};
+/* cgroupsPath "slice:prefix:name" (NULL/empty: default_slice, prefix "vps",
+ * name id; an empty slice part: default_slice) into u. */
+int cg_systemd_path(const char *cgroups_path, const char *id, const char *default_slice,
+		    struct cg_systemd_unit *u, vps_err *err);
+
 /* Conversions runc uses (cpu.c, io.c). */
 uint64_t cg_shares_to_weight(uint64_t shares);
 uint64_t cg_blkio_to_io_weight(uint64_t w);

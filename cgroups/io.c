@@ -65,12 +65,12 @@ static int weight(struct cg_hier *h, const struct oci_blockio *b, vps_err *err)
 	}
 	for (size_t i = 0; r >= 0 && i < b->n_weight_device; i++) {
 		const struct oci_weight_device *d = &b->weight_device[i];
-		if (d->leaf_weight.set)
+		if (d->leaf_weight.set && d->leaf_weight.v)
 			return vps_errorx(err, EOPNOTSUPP,
 					  "blockIO.weightDevice[%zu].leafWeight: "
 					  "not supported by current kernels",
 					  i);
-		if (!d->weight.set)
+		if (!d->weight.set || !d->weight.v) /* runc: 0 is not set */
 			continue;
 		bool conv = false;
 		if (h->v2) {

@@ -3,6 +3,7 @@
  * (memory.max/low/swap.max). OCI's swap is memory+swap; v2 wants swap alone. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgroups/internal.h"
@@ -54,14 +55,9 @@ static int raise_limit(struct cg_hier *h, int64_t v, const char *lim, vps_err *e
 	return cg_write(h, "memory.limit_in_bytes", lim, err);
 }
 
-static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *err)
+static int v1_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err)
 {
 	char lim[32], sw[32];
-	struct oci_memory copy = *mem, *m = &copy;
-	/* runc: an unlimited memory without a swap value makes memsw unlimited too */
-	if (m->limit.set && m->limit.v < 0 && !m->swap.set &&
-	    cg_has_file(h, "memory.memsw.limit_in_bytes"))
-		m->swap = (opt_i64){true, -1};
 	int r = check_usage(h, m, err);
 	if (r < 0)
 		return r;
@@ -105,18 +101,39 @@ static int v1_memory(struct cg_hier *h, const struct oci_memory *mem, vps_err *e
 	return r;
 }
 
-/* runc's ConvertMemorySwapToCgroupV2Value. */
-static int v2_swap(const struct oci_memory *m, char *out, size_t sz, vps_err *err)
+/* The limit swap is relative to: the one being set, else the cgroup's
+ * memory.max now (runc uses the one it saved at create); -1 for "max". */
+static int v2_base_limit(struct cg_hier *h, const struct oci_memory *m, int64_t *lim, vps_err *err)
 {
-	int64_t swap = m->swap.v, lim = m->limit.set ? m->limit.v : 0;
-	if (swap < 0 || (!m->limit.set && swap > 0)) {
+	if (m->limit.set) {
+		*lim = m->limit.v;
+		return 0;
+	}
+	_cleanup_free_ char *cur = NULL;
+	int r = cg_read(h, "memory.max", &cur, err);
+	if (r < 0)
+		return r;
+	*lim = strncmp(cur, "max", 3) == 0 ? -1 : strtoll(cur, NULL, 10);
+	return 0;
+}
+
+/* runc's ConvertMemorySwapToCgroupV2Value: OCI swap is memory+swap. */
+static int v2_swap(struct cg_hier *h, const struct oci_memory *m, char *out, size_t sz,
+		   vps_err *err)
+{
+	int64_t swap = m->swap.v, lim;
+	if (swap < 0) {
 		fmt_limit(out, sz, swap, true);
 		return 0;
 	}
-	if (lim < 0) {
-		vps_snprintf(out, sz, "%lld", (long long)swap);
-		return 0;
-	}
+	int r = v2_base_limit(h, m, &lim, err);
+	if (r < 0)
+		return r;
+	if (lim < 0)
+		return vps_errorx(err, EINVAL,
+				  "memory.swap %lld needs a memory limit (swap is memory+swap; "
+				  "%s/memory.max is max)",
+				  (long long)swap, h->dir);
 	if (swap < lim)
 		return vps_errorx(
 		    err, EINVAL,
@@ -148,7 +165,7 @@ static int v2_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err
 				  "hierarchical (%s)",
 				  h->dir);
 	if (m->swap.set) {
-		if ((r = v2_swap(m, buf, sizeof(buf), err)) < 0)
+		if ((r = v2_swap(h, m, buf, sizeof(buf), err)) < 0)
 			return r;
 		if (!cg_has_file(h, "memory.swap.max"))
 			return vps_errorx(err, EOPNOTSUPP,
@@ -199,5 +216,9 @@ int cg_apply_memory(struct vps_cgroup *cg, const struct oci_memory *mem, vps_err
 	int r = cg_need(cg, "memory", "memory", &h, err);
 	if (r < 0)
 		return r;
+	/* runc: an unlimited memory without a swap value makes swap unlimited too */
+	if (m->limit.set && m->limit.v < 0 && !m->swap.set &&
+	    cg_has_file(h, h->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes"))
+		m->swap = (opt_i64){true, -1};
 	return h->v2 ? v2_memory(h, m, err) : v1_memory(h, m, err);
 }

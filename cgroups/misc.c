@@ -95,7 +95,7 @@ int cg_apply_net(struct vps_cgroup *cg, const struct oci_resources *res, vps_err
 {
 	struct cg_hier *h;
 	int r;
-	if (res->net_class_id.set) {
+	if (res->net_class_id.set && res->net_class_id.v) { /* runc: 0 is not set */
 		if ((r = cg_need(cg, "net_cls", "network.classID", &h, err)) < 0)
 			return r;
 		if ((r = cg_writef(h, "net_cls.classid", err, "%llu",

@@ -96,6 +96,9 @@ int vps_id_parse(const char *what, const char *s, uint32_t *out, vps_err *err);
  * they are. A user name alone also gives its primary group (*has_gid). */
 int vps_users_resolve(const char *rootfs, const char *user, const char *group, uint32_t *uid,
 		      uint32_t *gid, bool *has_gid, vps_err *err);
+/* The home directory of uid in /etc/passwd of the root at rootfd (*home
+ * malloc'ed; NULL when no entry or an empty field). */
+int vps_users_home(int rootfd, uint32_t uid, char **home, vps_err *err);
 /* GECOS, home and shell fields: no ':' or newline; home and shell absolute. */
 int vps_field_validate(const char *what, const char *val, bool absolute, vps_err *err);
 

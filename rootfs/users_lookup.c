@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rootfs/internal.h"
+#include "rootfs/rootfs.h"
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
@@ -72,5 +74,30 @@ int vps_users_resolve(const char *rootfs, const char *user, const char *group, u
 	r = numeric(group) ? vps_id_parse("group", group, gid, err)
 			   : lookup(rootfd, "group", 4, group, 2, gid, err);
 	*has_gid = r >= 0;
+	return r;
+}
+
+int vps_users_home(int rootfd, uint32_t uid, char **home, vps_err *err)
+{
+	*home = NULL;
+	/* also called in exec's child, chrooted where /proc/self is another pid
+	 * namespace's: no reopen through /proc/self/fd, but O_NONBLOCK (a FIFO
+	 * does not block) and only a regular file is read */
+	_cleanup_close_ int fd =
+	    vps_open_in_root(rootfd, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, err);
+	struct stat st;
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return vps_errorx(err, EINVAL, "/etc/passwd: not a regular file");
+	_cleanup_free_ char *buf = NULL;
+	struct vps_pwdb_file f = {.name = "passwd", .nfields = 7};
+	int r = vps_read_fd(fd, "/etc/passwd", LOOKUP_MAX, &buf, NULL, err);
+	if (r >= 0)
+		r = vps_pwdb_parse(&f, buf, err);
+	struct vps_pwline *l = r < 0 ? NULL : vps_pwdb_find_id(&f, 2, uid);
+	if (l && l->f[5][0] && !(*home = strdup(l->f[5])))
+		r = vps_error(err, ENOMEM, "home of uid %u", uid);
+	vps_pwdb_clear(&f);
 	return r;
 }

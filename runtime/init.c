@@ -191,7 +191,9 @@ static int install_seccomp_cb(void *c, vps_err *err)
 	return install_seccomp(c, err);
 }
 
-static int child_setup(struct vps_child *c, const char **state_json, vps_err *err)
+/* home: "HOME=..." for a process env without one (vps_child_home) */
+static int child_setup(struct vps_child *c, const char **state_json, char *home, size_t homesz,
+		       vps_err *err)
 {
 	struct vps_sync_msg go;
 	int r = c->exec_mode ? vps_sync_expect(c->sync_fd, VPS_SYNC_GO, &go, err)
@@ -219,6 +221,7 @@ static int child_setup(struct vps_child *c, const char **state_json, vps_err *er
 		return r;
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;
+	vps_child_home(c->proc, home, homesz); /* before the uid switch, as runc */
 	bool privileged_filter = c->seccomp && !c->proc->no_new_privileges;
 	if (privileged_filter && !c->proc->has_caps && (r = install_seccomp(c, err)) < 0)
 		return r;
@@ -250,7 +253,7 @@ _Noreturn void vps_child_main(struct vps_child *c)
 {
 	vps_err err = {0};
 	const char *state_json = NULL;
-	char path[4096];
+	char path[4096], home[4096 + 8];
 	int r;
 	/* Until execve (which makes it dumpable again) this process is the vps
 	 * binary: nothing in the container may open /proc/PID/exe, fd or mem of it
@@ -269,14 +272,14 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	memcpy(keep + 5, c->ns_fds, sizeof(c->ns_fds));
 	if (vps_child_close_fds(3 + c->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0)
 		goto fail;
-	if ((r = child_setup(c, &state_json, &err)) < 0)
+	if ((r = child_setup(c, &state_json, home, sizeof(home), &err)) < 0)
 		goto fail;
 	if ((r = vps_child_find_exec(c->proc, path, sizeof(path), &err)) < 0)
 		goto fail;
 	if ((r = vps_child_fds(c->preserve_fds, keep, ARRAY_SIZE(keep), &err)) < 0)
 		goto fail;
 	if (c->exec_mode)
-		vps_child_exec(path, c->proc, c->sync_fd, install_seccomp_cb, c);
+		vps_child_exec(path, c->proc, home, c->sync_fd, install_seccomp_cb, c);
 	if (vps_seccomp_notifies(c->seccomp) && (r = install_seccomp(c, &err)) < 0)
 		goto fail;
 	/* a creator that died (create was killed) cannot record us: do not linger */
@@ -291,7 +294,7 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		vps_sync_send_err(conn, &err);
 		_exit(1);
 	}
-	vps_child_exec(path, c->proc, conn, install_seccomp_cb, c);
+	vps_child_exec(path, c->proc, home, conn, install_seccomp_cb, c);
 fail:
 	vps_sync_send_err(c->sync_fd, &err);
 	_exit(1);

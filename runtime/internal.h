@@ -118,11 +118,16 @@ int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err);
-/* Build argv and envp, run before_exec (NULL: nothing; the seccomp filter:
- * nothing of ours but execve and the failure report runs under it), execve;
- * a failure goes to report_fd as one write(2). */
-_Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int report_fd,
-			      int (*before_exec)(void *arg, vps_err *err), void *arg);
+/* As runc: a process whose env has no HOME gets "HOME=" its user's home in the
+ * container's /etc/passwd ("/" without an entry) in out; "" when it has one.
+ * Inside the container's root, before the uid switch. */
+void vps_child_home(const struct oci_process *p, char *out, size_t outsz);
+/* Build argv and envp (plus extra_env unless ""), run before_exec (NULL:
+ * nothing; the seccomp filter: nothing of ours but execve and the failure
+ * report runs under it), execve; a failure goes to report_fd as one write(2). */
+_Noreturn void vps_child_exec(const char *path, const struct oci_process *p, const char *extra_env,
+			      int report_fd, int (*before_exec)(void *arg, vps_err *err),
+			      void *arg);
 
 /* ---- capabilities (libcap) ---- */
 int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Child-side process details: the working directory (verified to be inside the
  * container's root), the executable lookup, fd hygiene and the final exec. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -11,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "rootfs/users.h"
 #include "runtime/internal.h"
 #include "util/fmt.h"
 
@@ -55,6 +57,17 @@ static bool is_executable(const char *path)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && may_exec(path);
 }
 
+/* An exec failure in runc's words, errno lowercase as Go spells it: docker's
+ * CLI turns a start error containing "no such file or directory" into exit
+ * 127 and "permission denied" into 126, matching case. */
+static int exec_error(vps_err *err, int e, const char *a)
+{
+	char msg[96];
+	vps_snprintf(msg, sizeof(msg), "%s", strerror(e));
+	msg[0] = (char)tolower((unsigned char)msg[0]);
+	return vps_errorx(err, e, "exec \"%s\": %s", a, msg);
+}
+
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err)
 {
 	if (!p->n_args || !p->args[0] || !*p->args[0])
@@ -65,7 +78,7 @@ int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vp
 			return vps_errorx(err, ENAMETOOLONG, "exec %s: path too long", a);
 		struct stat sb;
 		if (stat(out, &sb) < 0)
-			return vps_error(err, errno, "exec \"%s\"", a);
+			return exec_error(err, errno, a);
 		if (!S_ISREG(sb.st_mode) || !may_exec(out))
 			/* engines map "permission denied" to exit 126, as runc words it */
 			return vps_errorx(err, EACCES, "exec \"%s\": permission denied", a);
@@ -124,12 +137,30 @@ int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err
 	return 0;
 }
 
-_Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int report_fd,
-			      int (*before_exec)(void *arg, vps_err *err), void *arg)
+void vps_child_home(const struct oci_process *p, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], "HOME=", 5) == 0)
+			return;
+	vps_err ignore; /* as runc: an unreadable /etc/passwd is a user without entry */
+	char *home = NULL;
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0)
+		vps_users_home(rootfd, p->user.uid, &home, &ignore);
+	if (rootfd >= 0)
+		close(rootfd);
+	if (vps_snprintf(out, outsz, "HOME=%s", home ? home : "/") < 0)
+		vps_snprintf(out, outsz, "HOME=/");
+	free(home);
+}
+
+_Noreturn void vps_child_exec(const char *path, const struct oci_process *p, const char *extra_env,
+			      int report_fd, int (*before_exec)(void *arg, vps_err *err), void *arg)
 {
 	vps_err err;
 	char **argv = calloc(p->n_args + 1, sizeof(char *));
-	char **envp = calloc(p->n_env + 1, sizeof(char *));
+	char **envp = calloc(p->n_env + 2, sizeof(char *));
 	if (!argv || !envp) {
 		vps_error(&err, ENOMEM, "exec \"%s\"", p->args[0]);
 		goto fail;
@@ -137,10 +168,12 @@ _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, int
 	memcpy(argv, p->args, p->n_args * sizeof(char *));
 	if (p->n_env)
 		memcpy(envp, p->env, p->n_env * sizeof(char *));
+	if (*extra_env)
+		envp[p->n_env] = (char *)extra_env;
 	if (before_exec && before_exec(arg, &err) < 0)
 		goto fail;
 	execve(path, argv, envp);
-	vps_error(&err, errno, "exec \"%s\"", p->args[0]);
+	exec_error(&err, errno, p->args[0]);
 fail:
 	vps_sync_send_err(report_fd, &err);
 	_exit(127);

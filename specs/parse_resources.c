@@ -39,6 +39,18 @@ static int parse_dev_rule(struct jp *p, json_object *o, void *elem, void *ctx)
 	return 0;
 }
 
+/* 0..100; runc reads the uint64 of -1 (docker's "not set") as not set. */
+static int swappiness(struct jp *p, json_object *o, opt_u64 *out)
+{
+	int r = jp_opt_u64(p, o, "swappiness", UINT64_MAX, out);
+	if (r > 0 && out->v == UINT64_MAX)
+		out->set = false;
+	else if (r > 0 && out->v > 100)
+		return jp_fail_at(p, "swappiness", JP_NO_IDX, "integer %llu out of range [0, 100]",
+				  (unsigned long long)out->v);
+	return r;
+}
+
 static int parse_memory(struct jp *p, json_object *o, void *elem, void *ctx)
 {
 	struct oci_memory *m = elem;
@@ -48,7 +60,7 @@ static int parse_memory(struct jp *p, json_object *o, void *elem, void *ctx)
 	    jp_opt_i64(p, o, "swap", -1, INT64_MAX, &m->swap) < 0 ||
 	    jp_opt_i64(p, o, "kernel", -1, INT64_MAX, &m->kernel) < 0 ||
 	    jp_opt_i64(p, o, "kernelTCP", -1, INT64_MAX, &m->kernel_tcp) < 0 ||
-	    jp_opt_u64(p, o, "swappiness", 100, &m->swappiness) < 0 ||
+	    swappiness(p, o, &m->swappiness) < 0 ||
 	    jp_opt_bool(p, o, "disableOOMKiller", &m->disable_oom_killer) < 0 ||
 	    jp_opt_bool(p, o, "useHierarchy", &m->use_hierarchy) < 0 ||
 	    jp_opt_bool(p, o, "checkBeforeUpdate", &m->check_before_update) < 0)

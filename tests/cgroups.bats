@@ -186,6 +186,40 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	v delete --force cg-upz
 }
 
+@test "cg-zeros-class: every value runc reads as unset when 0 (or -1 swappiness) is unset in create and update" {
+	b=$(bundle zc sh -c 'sleep 1000')
+	# all of runc's "0 = not set" fields at create: nothing is written, and the
+	# controllers this host lacks (net_cls; blkio weights without CFQ/BFQ) are not needed
+	# (swappiness is runc's -1 as a uint64, which jq would round: put in by sed)
+	zeros='{"memory": {"limit": 0, "reservation": 0, "swap": 0, "kernel": 0, "kernelTCP": 0,
+			"swappiness": 18446744073709551615},
+		"cpu": {"shares": 0, "quota": 0, "period": 0, "realtimeRuntime": 0, "realtimePeriod": 0,
+			"cpus": "", "mems": ""},
+		"pids": {"limit": 0}, "network": {"classID": 0},
+		"blockIO": {"weight": 0, "leafWeight": 0,
+			"weightDevice": [{"major": 1, "minor": 3, "weight": 0, "leafWeight": 0}]}}'
+	echo "$zeros" >"$WORK/zc-zeros.json"
+	jq_edit "$b/config.json" '.linux.resources = "ZEROS"'
+	sed -i "s/\"ZEROS\"/$(tr -d '\n' <"$WORK/zc-zeros.json")/" "$b/config.json"
+	grep -q '"swappiness": 18446744073709551615' "$b/config.json"
+	up cg-zc "$b"
+	mem=$(hostfile cg-zc memory memory.limit_in_bytes memory.max)
+	[ "$mem" = max ] || [ "$mem" -gt 1000000000000 ]
+	[ "$(hostfile cg-zc pids pids.max pids.max)" = max ]
+	# the same zeros as an update leave the limits alone
+	echo '{"pids": {"limit": 40}, "memory": {"limit": 67108864}}' >"$WORK/zc-set.json"
+	v update -r "$WORK/zc-set.json" cg-zc
+	v update -r "$WORK/zc-zeros.json" cg-zc
+	[ "$(hostfile cg-zc pids pids.max pids.max)" = 40 ]
+	[ "$(hostfile cg-zc memory memory.limit_in_bytes memory.max)" = 67108864 ]
+	# out of range is still an error, naming the field
+	echo '{"memory": {"swappiness": 101}}' >"$WORK/zc-bad.json"
+	run v update -r "$WORK/zc-bad.json" cg-zc
+	[ "$status" -ne 0 ]
+	[[ $output == *swappiness*"out of range [0, 100]"* ]]
+	v delete --force cg-zc
+}
+
 @test "cg-pause: pause freezes (a counter stops), resume continues" {
 	b=$(bundle pz sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.05; done')
 	up cg-pz "$b"

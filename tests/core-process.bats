@@ -23,6 +23,41 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	[ "${lines[3]}" = 0027 ]
 }
 
+@test "core-process: HOME from the user's /etc/passwd entry when env has none, / without one (runc); exec too" {
+	b=$(core_bundle home sh -c 'echo "$HOME"; sleep 1000')
+	echo 'app:x:1000:1000::/home/app:/bin/sh' >>"$b/rootfs/etc/passwd"
+	cfg "$b" '.process.args = ["sh", "-c", "echo $HOME"]'
+	run v run --bundle "$b" core-home1
+	[ "$status" -eq 0 ]
+	[ "$output" = /root ]
+	cfg "$b" '.process.user = {"uid": 1000, "gid": 1000}'
+	run v run --bundle "$b" core-home2
+	[ "$output" = /home/app ]
+	cfg "$b" '.process.user = {"uid": 4242, "gid": 4242}'
+	run v run --bundle "$b" core-home3
+	[ "$output" = / ]
+	cfg "$b" '.process.env += ["HOME=/mine"]'
+	run v run --bundle "$b" core-home4
+	[ "$output" = /mine ]
+	# exec: the same, read in the container's root (exec's child is chrooted
+	# before it joins the pid namespace)
+	cfg "$b" '.process.user = {"uid": 0, "gid": 0} | .process.env -= ["HOME=/mine"] | .process.args = ["sleep", "1000"]'
+	v create --bundle "$b" core-home5 </dev/null >/dev/null 2>&1
+	v start core-home5
+	run timeout 20 "$VPS" --root "$ROOT" exec core-home5 sh -c 'echo $HOME'
+	[ "$output" = /root ]
+	run timeout 20 "$VPS" --root "$ROOT" exec --user 1000:1000 core-home5 sh -c 'echo $HOME'
+	[ "$output" = /home/app ]
+	run timeout 20 "$VPS" --root "$ROOT" exec --env HOME=/e core-home5 sh -c 'echo $HOME'
+	[ "$output" = /e ]
+	# an /etc/passwd that is no regular file is not read (a FIFO would block)
+	rm "$b/rootfs/etc/passwd"; mkfifo "$b/rootfs/etc/passwd"
+	run timeout 20 "$VPS" --root "$ROOT" exec core-home5 sh -c 'echo $HOME'
+	[ "$status" -eq 0 ]
+	[ "$output" = / ]
+	v delete --force core-home5
+}
+
 @test "core-process: default capabilities: exactly the config's sets, inheritable empty" {
 	b=$(core_bundle caps1 cat /proc/self/status)
 	run v run --bundle "$b" core-caps1
@@ -151,7 +186,6 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 		| .process.scheduler = {"policy": "SCHED_BATCH", "nice": 7}
 		| .process.ioPriority = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}'
 	run v run --bundle "$b" core-sched
-	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = i686 ]
 	[ "${lines[1]}" = policy:3 ]

@@ -93,9 +93,10 @@ teardown_file() { vps_teardown_file; }
 	set_args "$WORK/ex" /nope
 	run v --log "$WORK/ex.log" --log-format json run --bundle "$WORK/ex" eng-ex1
 	[ "$status" -ne 0 ]
-	[[ "${output,,}" == *"no such file or directory"* ]]
+	# docker's CLI matches these words case-sensitively (exit 127)
+	[[ "$output" == *"no such file or directory"* ]]
 	run jq -r 'select(.level == "error") | .msg' "$WORK/ex.log"
-	[[ "$output" == *'exec "/nope": No such file or directory'* ]]
+	[[ "$output" == *'exec "/nope": no such file or directory'* ]]
 	run jq -r '.time' "$WORK/ex.log"
 	[[ "$output" == 20*T*Z ]]
 	set_args "$WORK/ex" nosuchcmd

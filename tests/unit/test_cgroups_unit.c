@@ -71,6 +71,79 @@ static int check(const struct oci_device_rule *rules, size_t n, char type, uint3
 	return bad ? -1 : v;
 }
 
+/* expand SLICE: the path, or "ERR: message" */
+static const char *expand(const char *slice)
+{
+	static char out[CG_MAX_PATH + 64];
+	char buf[CG_MAX_PATH];
+	vps_err err;
+	if (cg_systemd_expand_slice(slice, buf, sizeof(buf), &err) < 0)
+		snprintf(out, sizeof(out), "ERR: %s", err.msg);
+	else
+		snprintf(out, sizeof(out), "%s", buf);
+	return out;
+}
+
+/* systemd PATH: "slice unit path", or "ERR: message" */
+static const char *sdpath(const char *path)
+{
+	static char out[CG_MAX_PATH + 600];
+	static struct cg_systemd_unit u;
+	vps_err err;
+	if (cg_systemd_path(path, "c1", "system.slice", &u, &err) < 0)
+		snprintf(out, sizeof(out), "ERR: %s", err.msg);
+	else
+		snprintf(out, sizeof(out), "%s %s %s", u.slice, u.unit, u.path);
+	return out;
+}
+
+static void systemd_paths(void)
+{
+	is_str(expand("system.slice"), "/system.slice", "slice: one level");
+	is_str(expand("a-b-c.slice"), "/a.slice/a-b.slice/a-b-c.slice", "slice: nested by '-'");
+	is_str(expand("-.slice"), "/", "slice: -.slice is the root");
+	is_str(expand("machine.slice"), "/machine.slice", "slice: machine.slice");
+	/* runc's refusals: an empty part, no .slice, a '/' */
+	static const char *const bad[] = {"a--b.slice", "-a.slice", "a-.slice",
+					  ".slice",	"system",   "a/b.slice"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(!strncmp(expand(bad[i]), "ERR: invalid slice name", 23), "slice: %s refused",
+		   bad[i]);
+	is_str(sdpath(NULL), "system.slice vps-c1.scope /system.slice/vps-c1.scope",
+	       "systemd: no cgroupsPath: default slice, prefix vps, the id");
+	is_str(sdpath("machine.slice:libpod:abc"),
+	       "machine.slice libpod-abc.scope /machine.slice/libpod-abc.scope",
+	       "systemd: podman's slice:prefix:name");
+	is_str(sdpath("system.slice:docker:abc"),
+	       "system.slice docker-abc.scope /system.slice/docker-abc.scope", "systemd: docker's");
+	is_str(sdpath("kubepods-besteffort-pod1.slice:cri-containerd:abc"),
+	       "kubepods-besteffort-pod1.slice cri-containerd-abc.scope "
+	       "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
+	       "cri-containerd-abc.scope",
+	       "systemd: kubelet's nested slice");
+	is_str(sdpath(":vps:abc"), "system.slice vps-abc.scope /system.slice/vps-abc.scope",
+	       "systemd: empty slice part: the default");
+	is_str(sdpath("user.slice::abc"), "user.slice abc.scope /user.slice/abc.scope",
+	       "systemd: no prefix: NAME.scope");
+	is_str(sdpath("system.slice:x:my.slice"), "system.slice my.slice /system.slice/my.slice",
+	       "systemd: a .slice name is the unit itself");
+	is_str(sdpath("-.slice:p:n"), "-.slice p-n.scope /p-n.scope",
+	       "systemd: under the root slice");
+	ok(!strncmp(sdpath("/system.slice/x"), "ERR: cgroupsPath \"/system.slice/x\": expected",
+		    42),
+	   "systemd: a plain path is refused as runc does");
+	ok(!strncmp(sdpath("a:b"), "ERR: cgroupsPath \"a:b\": expected \"slice:prefix:name\"", 50),
+	   "systemd: two parts refused");
+	ok(!strncmp(sdpath("a.slice:b:c:d"), "ERR: cgroupsPath", 16),
+	   "systemd: four parts refused");
+	ok(!strncmp(sdpath("system.slice:p:"), "ERR: cgroupsPath", 16),
+	   "systemd: empty name refused");
+	ok(strstr(sdpath("bad:p:n"), "invalid slice name \"bad\"") != NULL,
+	   "systemd: a slice without .slice refused, named");
+	ok(strstr(sdpath("system.slice:p:a/b"), "invalid unit name") != NULL,
+	   "systemd: '/' in the name refused");
+}
+
 int main(void)
 {
 	is_str(clean("/a//b/./c/"), "/a/b/c", "clean: slashes and dots");
@@ -143,5 +216,6 @@ int main(void)
 		if (fd >= 0)
 			close(fd);
 	}
+	systemd_paths();
 	return done_testing();
 }
