@@ -13,7 +13,7 @@
 #define VPS_VERSION "0.1.0"
 
 struct vps_ctx {
-	const char *root;     /* --root (default /run/vps) */
+	const char *root; /* --root (default /run/vps) */
 	/* --inventory, else $VPS_INVENTORY, else /var/lib/vps: the VPS face's
 	 * persistent records (VPS entries, id ranges) */
 	const char *inventory;
@@ -21,6 +21,7 @@ struct vps_ctx {
 	bool log_json;	      /* --log-format json */
 	bool debug;	      /* --debug */
 	bool systemd_cgroup;  /* --systemd-cgroup */
+	const char *criu;     /* --criu PATH: the criu binary or wrapper (NULL: on PATH) */
 	const char *cmd;      /* command name, for error prefixes */
 	const char *id;	      /* container id once known, for error prefixes */
 	vps_err err;
@@ -93,3 +94,5 @@ int cmd_resume(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_update(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_events(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_checkpoint(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_restore(struct vps_ctx *ctx, int argc, char **argv);
