@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "runtime/criu.h"
 #include "runtime/internal.h"
+#include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
 #include "util/log.h"
@@ -83,12 +85,25 @@ out:
 	return r;
 }
 
+/* criu changes its directory: it is given absolute paths */
+static int dump_to(const struct vps_checkpoint_opts *o, const struct vps_state *st, vps_err *err)
+{
+	const char *image = o->c.image_path ? o->c.image_path : "checkpoint";
+	const char *work = o->c.work_path ? o->c.work_path : image;
+	int r;
+	if ((r = vps_mkdir_p(image, 0700, err)) < 0 || (r = vps_mkdir_p(work, 0700, err)) < 0)
+		return r;
+	_cleanup_free_ char *img = realpath(image, NULL);
+	_cleanup_free_ char *wrk = realpath(work, NULL);
+	if (!img || !wrk)
+		return vps_error(err, errno, "%s", img ? work : image);
+	return dump(o, st, img, wrk, err);
+}
+
 int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
 {
 	int dirfd = -1, lockfd = -1, r;
 	struct vps_state *st = NULL;
-	const char *image = o->c.image_path ? o->c.image_path : "checkpoint";
-	const char *work = o->c.work_path ? o->c.work_path : image;
 	if ((r = vps_id_validate(o->id, err)) < 0 ||
 	    (r = vps_criu_check_mode(o->c.manage_cgroups_mode, err)) < 0)
 		return r;
@@ -102,11 +117,9 @@ int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
 			       vps_status_name(s));
 		goto out;
 	}
-	if ((r = vps_mkdir_p(image, 0700, err)) < 0 || (r = vps_mkdir_p(work, 0700, err)) < 0)
+	if ((r = dump_to(o, st, err)) < 0)
 		goto out;
-	if ((r = dump(o, st, image, work, err)) < 0)
-		goto out;
-	log_debug("checkpoint %s: %s into %s", o->id, o->pre_dump ? "pre-dumped" : "dumped", image);
+	log_debug("checkpoint %s: %s", o->id, o->pre_dump ? "pre-dumped" : "dumped");
 	if (o->leave_running || o->pre_dump)
 		goto out;
 	/* the tree is gone: what is left of the container goes, as in runc */

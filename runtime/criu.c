@@ -19,6 +19,7 @@
 #include "runtime/criu.h"
 #include "util/cleanup.h"
 #include "util/io.h"
+#include "util/log.h"
 
 void vps_criu_begin(struct vps_argv *a, const char *criu, const char *action)
 {
@@ -70,6 +71,8 @@ int vps_criu_exec(const struct vps_criu_run *r, struct vps_argv *a, vps_err *err
 	const char *what = a->n > 1 ? a->v[1] : "?";
 	if (a->failed)
 		return vps_errorx(err, E2BIG, "criu %s: too many arguments", what);
+	for (size_t i = 0; i < a->n; i++)
+		log_debug("criu argv[%zu] %s", i, a->v[i]);
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return vps_error(err, errno, "pipe");

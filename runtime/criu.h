@@ -37,7 +37,8 @@ int vps_criu_exec(const struct vps_criu_run *r, struct vps_argv *a, vps_err *err
 #define VPS_CKPT_NS_KEY	 "vps-netns" /* --external net[INO]:KEY, --inherit-fd fd[N]:KEY */
 #define VPS_CKPT_MAX_EXT 64
 #define VPS_CKPT_KEY_MAX 64
-enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP };
+/* a spec bind, a cgroup hierarchy, the terminal bound on /dev/console */
+enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP, VPS_CKPT_CONSOLE };
 struct vps_ckpt_meta {
 	pid_t pid; /* the init's host pid at the dump (informational) */
 	bool terminal, netns_external;
@@ -56,7 +57,11 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err);
 int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *err);
 /* Restore side: the --external mnt[DEST]:SOURCE words for m's mounts (binds
- * from spec, cgroups at cgroup_rel under the host's hierarchies). */
-int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct oci_spec *spec,
-			    const char *bundle, const char *cgroup_rel, struct vps_argv *a,
-			    vps_err *err);
+ * from spec, cgroups at cgroup_rel under the host's hierarchies, the console
+ * from the new pty's slave path, or NULL). */
+struct vps_ckpt_sources {
+	const struct oci_spec *spec;
+	const char *bundle, *cgroup_rel, *console;
+};
+int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
+			    struct vps_argv *a, vps_err *err);

@@ -94,6 +94,8 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		int r = 0;
 		if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
 			r = add_mount(m, dest, VPS_CKPT_CGROUP, err);
+		else if (strcmp(fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
+			r = add_mount(m, dest, VPS_CKPT_CONSOLE, err);
 		else if (strcmp(dest, "/") != 0 && spec_binds(spec, dest))
 			r = add_mount(m, dest, VPS_CKPT_BIND, err);
 		if (r < 0)
@@ -192,6 +194,8 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 	return m->netns_external ? netns_external(pid, a, err) : 0;
 }
 
+static const char *const kinds[] = {"bind", "cgroup", "console"};
+
 int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err)
 {
 	json_object *o = json_object_new_object(), *mounts = json_object_new_array(),
@@ -207,10 +211,7 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 	for (size_t i = 0; i < m->n_mounts; i++) {
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
-		json_object_object_add(e, "kind",
-				       json_object_new_string(m->mounts[i].kind == VPS_CKPT_CGROUP
-								  ? "cgroup"
-								  : "bind"));
+		json_object_object_add(e, "kind", json_object_new_string(kinds[m->mounts[i].kind]));
 		json_object_array_add(mounts, e);
 	}
 	for (int i = 0; i < 3; i++)
@@ -253,8 +254,13 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		if (!d || !k || *d != '/')
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad entry", VPS_CKPT_META,
 					  i);
-		int r = add_mount(m, d, strcmp(k, "cgroup") == 0 ? VPS_CKPT_CGROUP : VPS_CKPT_BIND,
-				  err);
+		size_t kind = 0;
+		while (kind < ARRAY_SIZE(kinds) && strcmp(kinds[kind], k) != 0)
+			kind++;
+		if (kind == ARRAY_SIZE(kinds))
+			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
+					  VPS_CKPT_META, i, k);
+		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, err);
 		if (r < 0)
 			return r;
 	}
@@ -294,9 +300,8 @@ static const struct oci_mount *spec_mount(const struct oci_spec *spec, const cha
 	return NULL;
 }
 
-int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct oci_spec *spec,
-			    const char *bundle, const char *cgroup_rel, struct vps_argv *a,
-			    vps_err *err)
+int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
+			    struct vps_argv *a, vps_err *err)
 {
 	for (size_t i = 0; i < m->n_mounts; i++) {
 		const char *dest = m->mounts[i].dest;
@@ -304,10 +309,18 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct oci_spec
 		if (m->mounts[i].kind == VPS_CKPT_CGROUP) {
 			/* vps mounts each hierarchy at the path the host has it
 			 * (rootfs/cgroupmount.c): the same path plus the new cgroup */
-			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, cgroup_rel);
+			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
 			continue;
 		}
-		const struct oci_mount *mt = spec_mount(spec, dest);
+		if (m->mounts[i].kind == VPS_CKPT_CONSOLE) {
+			if (!src->console)
+				return vps_errorx(err, EINVAL,
+						  "the checkpoint has a console: "
+						  "process.terminal must be true");
+			vps_argv_add(a, "mnt[%s]:%s", dest, src->console);
+			continue;
+		}
+		const struct oci_mount *mt = spec_mount(src->spec, dest);
 		if (!mt || !mt->source)
 			return vps_errorx(err, ENOENT,
 					  "the checkpoint has a bind mount at %s that config.json "
@@ -316,7 +329,7 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct oci_spec
 		if (mt->source[0] == '/')
 			vps_argv_add(a, "mnt[%s]:%s", dest, mt->source);
 		else
-			vps_argv_add(a, "mnt[%s]:%s/%s", dest, bundle, mt->source);
+			vps_argv_add(a, "mnt[%s]:%s/%s", dest, src->bundle, mt->source);
 	}
 	return 0;
 }

@@ -42,8 +42,26 @@ struct rctx {
 	int slave, netns; /* the new pty's slave and the joined netns for criu, or -1 */
 };
 
-/* Our fds criu inherits for the init's fd 0-2 (ours, or the new pty). */
-static int stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, vps_err *err)
+/* A terminal's new pty: its slave is the init's stdio and /dev/console. */
+static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t *n, vps_err *err)
+{
+	char link[64];
+	if (!x->m.terminal)
+		return 0;
+	int r = vps_pty_open(&x->c.pty, &x->slave, err);
+	if (r < 0)
+		return vps_error_wrap(err, "process.terminal");
+	pass[(*n)++] = x->slave;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
+	ssize_t len = readlink(link, path, sz - 1);
+	if (len <= 0)
+		return vps_error(err, errno, "process.terminal: the new pty's path");
+	path[len] = '\0';
+	return 0;
+}
+
+/* --inherit-fd for the init's fd 0-2: ours, or the new pty's slave. */
+static void stdio_fds(struct rctx *x, struct vps_argv *a)
 {
 	for (int fd = 0; fd < 3; fd++) {
 		const char *key = x->m.fds[fd];
@@ -52,20 +70,9 @@ static int stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, v
 			seen = seen || strcmp(x->m.fds[k], key) == 0;
 		if (!*key || seen)
 			continue;
-		int give = fd;
-		if (strncmp(key, "tty[", 4) == 0) {
-			if (x->slave < 0) {
-				int r = vps_pty_open(&x->c.pty, &x->slave, err);
-				if (r < 0)
-					return vps_error_wrap(err, "process.terminal");
-				pass[(*n)++] = x->slave;
-			}
-			give = x->slave;
-		}
 		vps_argv_add(a, "--inherit-fd");
-		vps_argv_add(a, "fd[%d]:%s", give, key);
+		vps_argv_add(a, "fd[%d]:%s", strncmp(key, "tty[", 4) == 0 ? x->slave : fd, key);
 	}
-	return 0;
 }
 
 static int netns_fd(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, vps_err *err)
@@ -104,12 +111,18 @@ static int run_criu(struct rctx *x, vps_err *err)
 	bool ignore = co->manage_cgroups_mode && !strcmp(co->manage_cgroups_mode, "ignore");
 	if (!ignore)
 		vps_argv_add(&a, "--cgroup-root=%s", vps_cgroup_path(x->c.cg));
-	int r = vps_ckpt_restore_mounts(&x->m, x->c.spec, x->c.bundle, vps_cgroup_path(x->c.cg), &a,
-					err);
+	char console[PATH_MAX] = "";
+	int r = open_console(x, console, sizeof(console), pass, &n_pass, err);
+	struct vps_ckpt_sources src = {.spec = x->c.spec,
+				       .bundle = x->c.bundle,
+				       .cgroup_rel = vps_cgroup_path(x->c.cg),
+				       .console = *console ? console : NULL};
 	if (r == 0)
-		r = stdio_fds(x, &a, pass, &n_pass, err);
-	if (r == 0)
+		r = vps_ckpt_restore_mounts(&x->m, &src, &a, err);
+	if (r == 0) {
+		stdio_fds(x, &a);
 		r = netns_fd(x, &a, pass, &n_pass, err);
+	}
 	if (r == 0) {
 		/* with "ignore" CRIU leaves the tree where criu runs: in the cgroup */
 		struct vps_criu_run run = {.log = log,
@@ -268,9 +281,20 @@ int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err
 					 .pid_file = o->pid_file,
 					 .no_pivot = o->no_pivot};
 	vps_create_ctx_init(&x->c, &x->co);
-	x->image = o->c.image_path ? o->c.image_path : "checkpoint";
-	x->work = o->c.work_path ? o->c.work_path : x->image;
-	int r = restore_x(x, exit_status, err);
+	/* criu changes its directory: it is given absolute paths */
+	const char *image = o->c.image_path ? o->c.image_path : "checkpoint";
+	const char *work = o->c.work_path ? o->c.work_path : image;
+	int r;
+	if (!(x->image = realpath(image, NULL)))
+		r = vps_error(err, errno, "--image-path %s", image);
+	else if ((r = vps_mkdir_p(work, 0700, err)) < 0)
+		;
+	else if (!(x->work = realpath(work, NULL)))
+		r = vps_error(err, errno, "--work-path %s", work);
+	else
+		r = restore_x(x, exit_status, err);
+	free((char *)x->image);
+	free((char *)x->work);
 	release(x);
 	free(x);
 	return r;
