@@ -51,6 +51,24 @@ int vps_criu_check_mode(const char *mode, vps_err *err)
 		    : 0;
 }
 
+/* Pre-dumps need the kernel's memory dirty tracking (soft-dirty or
+ * PAGEMAP_SCAN); without it criu aborts mid-way, so ask first. */
+static int check_dirty_tracking(const char *criu, vps_err *err)
+{
+	struct vps_argv a = {.n = 0};
+	vps_criu_begin(&a, criu, "check");
+	vps_argv_add(&a, "--feature");
+	vps_argv_add(&a, "mem_dirty_track");
+	struct vps_criu_run run = {.quiet = true};
+	int r = vps_criu_exec(&run, &a, err);
+	vps_argv_free(&a);
+	if (r == -EIO)
+		return vps_errorx(err, ENOTSUP,
+				  "--pre-dump/--parent-path: this kernel has no memory dirty "
+				  "tracking (criu check --feature mem_dirty_track fails)");
+	return r;
+}
+
 static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st, const char *image,
 		const char *work, vps_err *err)
 {
@@ -62,6 +80,8 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 			     o->pre_dump ? "pre-dump.log" : "dump.log");
 	if (r < 0)
 		return vps_errorx(err, ENAMETOOLONG, "--work-path %s: too long", work);
+	if ((o->pre_dump || o->parent_path) && (r = check_dirty_tracking(o->c.criu, err)) < 0)
+		return r;
 	if ((r = vps_container_spec(o->root, o->id, &spec, err)) < 0)
 		return r;
 	vps_criu_begin(&a, o->c.criu, o->pre_dump ? "pre-dump" : "dump");

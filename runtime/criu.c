@@ -55,6 +55,9 @@ static _Noreturn void child(const struct vps_criu_run *r, char **argv, int repor
 	int rc = 0;
 	if (r->cgroup)
 		rc = vps_cgroup_enter(r->cgroup, getpid(), &e);
+	int null = r->quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+	if (null >= 0 && (dup2(null, 1) < 0 || dup2(null, 2) < 0))
+		rc = vps_error(&e, errno, "/dev/null for criu");
 	for (size_t i = 0; rc == 0 && i < r->n_pass; i++)
 		if (fcntl(r->pass_fds[i], F_SETFD, 0) < 0)
 			rc = vps_error(&e, errno, "keep fd %d for criu", r->pass_fds[i]);

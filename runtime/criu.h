@@ -21,6 +21,7 @@ struct vps_criu_run {
 	struct vps_cgroup *cgroup; /* criu runs inside it (restore); NULL: ours */
 	const int *pass_fds;	   /* fds criu inherits (--inherit-fd fd[N]) besides 0-2 */
 	size_t n_pass;
+	bool quiet; /* criu's stdout and stderr to /dev/null (criu check) */
 };
 /* The words every criu call of o gets: images, work dir and log, the flags. */
 struct vps_criu_opts;
