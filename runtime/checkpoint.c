@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtime/criu.h"
@@ -69,8 +70,18 @@ static int check_dirty_tracking(const char *criu, vps_err *err)
 	return r;
 }
 
-static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st, const char *image,
-		const char *work, vps_err *err)
+/* The freezer of the container's cgroup: v1's freezer hierarchy, else cgroup2. */
+static const char *freezer_dir(const char *cgroup_rel)
+{
+	static char dir[PATH_MAX];
+	struct stat sb;
+	bool v1 = stat("/sys/fs/cgroup/freezer", &sb) == 0 && S_ISDIR(sb.st_mode);
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s", v1 ? "/freezer" : "", cgroup_rel);
+	return dir;
+}
+
+static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st, bool paused,
+		const char *image, const char *work, vps_err *err)
 {
 	struct oci_spec *spec = NULL;
 	struct vps_ckpt_meta m = {0};
@@ -93,6 +104,8 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 	}
 	if (o->leave_running && !o->pre_dump)
 		vps_argv_add(&a, "--leave-running");
+	if (paused) /* criu seizes the frozen tree and leaves the freezer as it was */
+		vps_argv_add(&a, "--freeze-cgroup=%s", freezer_dir(st->cgroup_path));
 	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0 ||
 	    (r = vps_ckpt_meta_save(image, &m, err)) < 0)
 		goto out;
@@ -106,7 +119,8 @@ out:
 }
 
 /* criu changes its directory: it is given absolute paths */
-static int dump_to(const struct vps_checkpoint_opts *o, const struct vps_state *st, vps_err *err)
+static int dump_to(const struct vps_checkpoint_opts *o, const struct vps_state *st, bool paused,
+		   vps_err *err)
 {
 	const char *image = o->c.image_path ? o->c.image_path : "checkpoint";
 	const char *work = o->c.work_path ? o->c.work_path : image;
@@ -117,7 +131,7 @@ static int dump_to(const struct vps_checkpoint_opts *o, const struct vps_state *
 	_cleanup_free_ char *wrk = realpath(work, NULL);
 	if (!img || !wrk)
 		return vps_error(err, errno, "%s", img ? work : image);
-	return dump(o, st, img, wrk, err);
+	return dump(o, st, paused, img, wrk, err);
 }
 
 int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
@@ -130,14 +144,14 @@ int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
 	if ((r = vps_container_load(o->root, o->id, &dirfd, &lockfd, &st, err)) < 0)
 		return r;
 	enum vps_status s = vps_status_live(NULL, st);
-	if (s != VPS_RUNNING) {
+	if (s != VPS_RUNNING && s != VPS_PAUSED) {
 		r = vps_errorx(err, EINVAL,
-			       "container is %s: only a running container can be "
+			       "container is %s: only a running or paused container can be "
 			       "checkpointed",
 			       vps_status_name(s));
 		goto out;
 	}
-	if ((r = dump_to(o, st, err)) < 0)
+	if ((r = dump_to(o, st, s == VPS_PAUSED, err)) < 0)
 		goto out;
 	log_debug("checkpoint %s: %s", o->id, o->pre_dump ? "pre-dumped" : "dumped");
 	if (o->leave_running || o->pre_dump)

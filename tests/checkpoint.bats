@@ -138,6 +138,26 @@ no_leftovers() {
 	no_leftovers ck2
 }
 
+@test "checkpoint: a paused container (containerd pauses first): stays paused with --leave-running, restores running" {
+	start_counter ck13
+	vc pause ck13
+	run vc checkpoint --leave-running --image-path "$WORK/img13a" ck13
+	[ "$status" -eq 0 ]
+	[ "$(vc state ck13 | jq -r .status)" = paused ]
+	c0=$(count "$WORK/ck13")
+	sleep 0.3
+	[ "$(count "$WORK/ck13")" = "$c0" ]
+	run vc checkpoint --image-path "$WORK/img13" ck13
+	[ "$status" -eq 0 ]
+	no_leftovers ck13
+	vc restore -d --image-path "$WORK/img13" --bundle "$WORK/ck13" ck13
+	[ "$(vc state ck13 | jq -r .status)" = running ]
+	sleep 0.3
+	[ "$(count "$WORK/ck13")" -gt "$c0" ]
+	vc delete -f ck13
+	no_leftovers ck13
+}
+
 @test "checkpoint: restore from --image-path into a new id (its own cgroup)" {
 	start_counter ck3
 	vc checkpoint --image-path "$WORK/img3" ck3
@@ -231,7 +251,7 @@ no_leftovers() {
 	(cd "$b" && vc create ck8 </dev/null >/dev/null 2>&1)
 	run vc checkpoint --image-path "$WORK/img8" ck8
 	[ "$status" -eq 1 ]
-	[[ "$output" == "vps: checkpoint ck8: container is created: only a running container can be checkpointed" ]]
+	[[ "$output" == "vps: checkpoint ck8: container is created: only a running or paused container can be checkpointed" ]]
 	[ ! -e "$WORK/img8" ]
 	[ "$(vc state ck8 | jq -r .status)" = created ]
 	vc delete -f ck8

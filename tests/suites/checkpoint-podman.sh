@@ -36,10 +36,15 @@ export PATH="$W/bin:$PATH"
 # ---- podman, private store (vfs: no overlay mounts to clean) ----
 export CONTAINERS_CONF=$W/containers.conf CONTAINERS_STORAGE_CONF=$W/storage.conf TMPDIR=$W/tmp
 mkdir -p "$W/tmp" "$W/networks" "$W/rootfs/bin" "$W/rootfs/tmp" "$W/rootfs/etc"
+# spec rlimits must not exceed what the runtime inherits (podman caps its own
+# RLIMIT_NPROC at 32768) or setrlimit fails with EPERM
+NOFILE=$(ulimit -Hn) NPROC=$(ulimit -Hu)
+[ "$NOFILE" = unlimited ] && NOFILE=1048576
+{ [ "$NPROC" = unlimited ] || [ "$NPROC" -gt 32768 ]; } && NPROC=32768
 cat >"$CONTAINERS_CONF" <<EOF
 [containers]
 netns = "none"
-default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=$(ulimit -Hu):$(ulimit -Hu)"]
+default_ulimits = ["nofile=$NOFILE:$NOFILE", "nproc=$NPROC:$NPROC"]
 log_driver = "k8s-file"
 [engine]
 cgroup_manager = "cgroupfs"
