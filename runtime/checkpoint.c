@@ -151,6 +151,12 @@ int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
 			       vps_status_name(s));
 		goto out;
 	}
+	if (st->extra && json_object_object_get_ex(st->extra, "net", NULL)) {
+		r = vps_errorx(err, ENOTSUP,
+			       "the VPS network (org.vps.net.*: a veth on a host bridge) cannot be "
+			       "checkpointed yet");
+		goto out;
+	}
 	if ((r = dump_to(o, st, s == VPS_PAUSED, err)) < 0)
 		goto out;
 	log_debug("checkpoint %s: %s", o->id, o->pre_dump ? "pre-dumped" : "dumped");

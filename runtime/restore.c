@@ -218,6 +218,12 @@ static int validate(struct rctx *x, vps_err *err)
 		return vps_error_wrap(err, "--image-path %s: no vps checkpoint", x->image);
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required to restore");
+	for (size_t i = 0; i < x->c.spec->n_annotations; i++)
+		if (strncmp(x->c.spec->annotations[i].key, "org.vps.net.", 12) == 0)
+			return vps_errorx(err, ENOTSUP,
+					  "config.json: annotation %s: the VPS network cannot be "
+					  "restored yet",
+					  x->c.spec->annotations[i].key);
 	if (p->terminal != x->m.terminal)
 		return vps_errorx(err, EINVAL,
 				  "config.json: process.terminal is %s but the checkpoint's "

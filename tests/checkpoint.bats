@@ -286,6 +286,13 @@ no_leftovers() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"--image-path $WORK/empty: no vps checkpoint"* ]]
 	no_leftovers ck9x
+	# a VPS-face network is refused before anything is made
+	cp -a "$WORK/ck9" "$WORK/ck9net"
+	jq_edit "$WORK/ck9net/config.json" '.annotations["org.vps.net.ip"] = "10.88.0.9/16"'
+	run vc restore -d --image-path "$WORK/img9" --bundle "$WORK/ck9net" ck9x
+	[ "$status" -eq 1 ]
+	[[ "$output" == "vps: restore ck9x: config.json: annotation org.vps.net.ip: the VPS network cannot be restored yet" ]]
+	no_leftovers ck9x
 	# criu itself fails (an image file missing): its error, and nothing left
 	cp -a "$WORK/img9" "$WORK/img9bad"
 	rm -f "$WORK"/img9bad/pages-*.img
