@@ -20,6 +20,7 @@
 #include "util/argv.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define CMDLINE                                                                                    \
 	"console=ttyS0 quiet loglevel=0 panic=-1 tsc=reliable no_timer_check mitigations=off "     \
@@ -128,15 +129,14 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 static int find_binary(const char *name, char *out, size_t cap)
 {
 	if (strchr(name, '/'))
-		return snprintf(out, cap, "%s", name) < (int)cap && access(out, X_OK) == 0
-			   ? 0
-			   : -ENOENT;
+		return vps_snprintf(out, cap, "%s", name) >= 0 && access(out, X_OK) == 0 ? 0
+											 : -ENOENT;
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
 		size_t n = strcspn(path, ":");
-		if (snprintf(out, cap, "%.*s/%s", (int)n, path, name) < (int)cap &&
+		if (vps_snprintf(out, cap, "%.*s/%s", (int)n, path, name) >= 0 &&
 		    access(out, X_OK) == 0)
 			return 0;
 		path += n + (path[n] == ':');
