@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps checkpoint / vps restore: runc's options; the work is runtime/'s
  * vps_checkpoint and vps_restore. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "runtime/runtime.h"
+#include "util/cleanup.h"
 
 /* the options both verbs share: 0 when opt was one of them */
 static int criu_opt(int opt, struct vps_criu_opts *c)
@@ -35,6 +38,28 @@ static int criu_opt(int opt, struct vps_criu_opts *c)
 	return -1;
 }
 
+/* go-runc (containerd's shim) passes "-no-subreaper", and runc's CLI library
+ * takes a long option after one dash: rewrite "-NAME[=V]" for a long option
+ * NAME of opts to "--NAME[=V]". The new strings are returned (a strv to free). */
+static char **single_dash_longs(int argc, char **argv, const struct option *opts)
+{
+	char **made = calloc((size_t)argc + 1, sizeof(char *));
+	size_t k = 0;
+	for (int i = 0; made && i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] != '-' || a[1] == '-' || !a[1] || !a[2])
+			continue;
+		size_t n = strcspn(a + 1, "=");
+		for (const struct option *o = opts; o->name; o++)
+			if (strlen(o->name) == n && strncmp(o->name, a + 1, n) == 0 &&
+			    asprintf(&made[k], "-%s", a) > 0) {
+				argv[i] = made[k++];
+				break;
+			}
+	}
+	return made;
+}
+
 #define CRIU_LONGOPTS                                                                              \
 	{"image-path", required_argument, NULL, 'i'}, {"work-path", required_argument, NULL, 'w'}, \
 	    {"manage-cgroups-mode", required_argument, NULL, 'm'},                                 \
@@ -53,6 +78,7 @@ int cmd_checkpoint(struct vps_ctx *ctx, int argc, char **argv)
 					     {0}};
 	struct vps_checkpoint_opts o = {.root = ctx->root, .c.criu = ctx->criu};
 	int opt, rc;
+	_cleanup_strv_ char **made = single_dash_longs(argc, argv, opts);
 	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 		if (criu_opt(opt, &o.c) == 0)
 			continue;
@@ -85,6 +111,7 @@ int cmd_restore(struct vps_ctx *ctx, int argc, char **argv)
 					     {0}};
 	struct vps_restore_opts o = {.root = ctx->root, .c.criu = ctx->criu};
 	int opt, rc, status = 0;
+	_cleanup_strv_ char **made = single_dash_longs(argc, argv, opts);
 	while ((opt = cli_getopt(ctx, argc, argv, "b:dh", opts)) != -1) {
 		if (criu_opt(opt, &o.c) == 0)
 			continue;

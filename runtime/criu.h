@@ -63,6 +63,7 @@ int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *
 struct vps_ckpt_sources {
 	const struct oci_spec *spec;
 	const char *bundle, *cgroup_rel, *console;
+	const char *rootfs; /* bind targets are made in it when missing; NULL: not */
 };
 int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
 			    struct vps_argv *a, vps_err *err);

@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "rootfs/rootfs.h"
 #include "runtime/criu.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -326,10 +327,21 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 					  "the checkpoint has a bind mount at %s that config.json "
 					  "does not have",
 					  dest);
-		if (mt->source[0] == '/')
-			vps_argv_add(a, "mnt[%s]:%s", dest, mt->source);
-		else
-			vps_argv_add(a, "mnt[%s]:%s/%s", dest, src->bundle, mt->source);
+		char source[4096];
+		if (vps_snprintf(source, sizeof(source), "%s%s%s",
+				 mt->source[0] == '/' ? "" : src->bundle,
+				 mt->source[0] == '/' ? "" : "/", mt->source) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "mount %s: source too long", dest);
+		vps_argv_add(a, "mnt[%s]:%s", dest, source);
+		/* a fresh rootfs (podman --import, containerd) may lack the target */
+		struct stat st;
+		int r =
+		    src->rootfs
+			? vps_rootfs_mountpoint(src->rootfs, dest,
+						stat(source, &st) == 0 && S_ISDIR(st.st_mode), err)
+			: 0;
+		if (r < 0)
+			return vps_error_wrap(err, "bind mount %s", dest);
 	}
 	return 0;
 }

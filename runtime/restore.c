@@ -116,7 +116,8 @@ static int run_criu(struct rctx *x, vps_err *err)
 	struct vps_ckpt_sources src = {.spec = x->c.spec,
 				       .bundle = x->c.bundle,
 				       .cgroup_rel = vps_cgroup_path(x->c.cg),
-				       .console = *console ? console : NULL};
+				       .console = *console ? console : NULL,
+				       .rootfs = x->c.rootfs};
 	if (r == 0)
 		r = vps_ckpt_restore_mounts(&x->m, &src, &a, err);
 	if (r == 0) {

@@ -372,3 +372,35 @@ no_leftovers() {
 	vc delete -f ck12
 	no_leftovers ck12
 }
+
+@test "checkpoint: bind mounts are external: restore into a fresh rootfs makes their targets and binds them again" {
+	b=$(bundle ck14 sh -c "$COUNTER")
+	mkdir -p "$WORK/ck14src/dir"
+	echo hello >"$WORK/ck14src/file"
+	jq_edit "$b/config.json" --arg f "$WORK/ck14src/file" --arg d "$WORK/ck14src/dir" \
+		'.mounts += [{destination: "/srv/file", type: "bind", source: $f, options: ["bind", "ro"]},
+		             {destination: "/srv/dir", type: "bind", source: $d, options: ["rbind"]}]'
+	(cd "$b" && vc run -d ck14 </dev/null >/dev/null 2>&1)
+	wait_count "$b" 10
+	vc checkpoint --image-path "$WORK/img14" ck14
+	jq -e '[.mounts[] | select(.kind == "bind") | .destination] == ["/srv/file", "/srv/dir"]' "$WORK/img14/vps-checkpoint.json"
+	# a fresh copy of the rootfs: /srv/file and /srv/dir do not exist in it
+	b2=$WORK/ck14b
+	mkdir -p "$b2"
+	cp -a "$WORK/tpl/rootfs" "$b2/"
+	cp -a "$b/rootfs/tmp/." "$b2/rootfs/tmp/"
+	cp "$b/config.json" "$b2/"
+	[ ! -e "$b2/rootfs/srv/file" ]
+	# single-dash long options, as containerd's go-runc passes -no-subreaper
+	run vc restore -d -no-subreaper --image-path "$WORK/img14" --bundle "$b2" ck14
+	[ "$status" -eq 0 ]
+	run vc exec ck14 cat /srv/file
+	[ "$output" = hello ]
+	echo more >"$WORK/ck14src/dir/new"
+	run vc exec ck14 cat /srv/dir/new
+	[ "$output" = more ]
+	run vc exec ck14 sh -c 'echo x >/srv/file'
+	[ "$status" -ne 0 ] # still read-only
+	vc delete -f ck14
+	no_leftovers ck14
+}
