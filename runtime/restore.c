@@ -40,6 +40,7 @@ struct rctx {
 	char criu_root[PATH_MAX];
 	bool mounted;
 	int slave, netns; /* the new pty's slave and the joined netns for criu, or -1 */
+	int reopened[3];  /* our stdio files reopened read-write for criu, or -1 */
 };
 
 /* A terminal's new pty: its slave is the init's stdio and /dev/console. */
@@ -60,8 +61,10 @@ static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t
 	return 0;
 }
 
-/* --inherit-fd for the init's fd 0-2: ours, or the new pty's slave. */
-static void stdio_fds(struct rctx *x, struct vps_argv *a)
+/* --inherit-fd for the init's fd 0-2: ours, or the new pty's slave. One key
+ * may stand for several of them (/dev/null read and written): criu then gives
+ * all of them one fd, so a file is reopened read-write when it can be. */
+static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 {
 	for (int fd = 0; fd < 3; fd++) {
 		const char *key = x->m.fds[fd];
@@ -70,8 +73,17 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a)
 			seen = seen || strcmp(x->m.fds[k], key) == 0;
 		if (!*key || seen)
 			continue;
+		int give = fd;
+		if (strncmp(key, "tty[", 4) == 0)
+			give = x->slave;
+		else if (strncmp(key, "file[", 5) == 0) {
+			char self[64];
+			snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+			if ((x->reopened[fd] = open(self, O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0)
+				give = pass[(*n)++] = x->reopened[fd];
+		}
 		vps_argv_add(a, "--inherit-fd");
-		vps_argv_add(a, "fd[%d]:%s", strncmp(key, "tty[", 4) == 0 ? x->slave : fd, key);
+		vps_argv_add(a, "fd[%d]:%s", give, key);
 	}
 }
 
@@ -97,7 +109,7 @@ static int run_criu(struct rctx *x, vps_err *err)
 	const struct vps_criu_opts *co = &x->o->c;
 	struct vps_argv a = {.n = 0};
 	char log[PATH_MAX], pidf[PATH_MAX];
-	int pass[4];
+	int pass[8];
 	size_t n_pass = 0;
 	if (vps_snprintf(log, sizeof(log), "%s/restore.log", x->work) < 0 ||
 	    vps_snprintf(pidf, sizeof(pidf), "%s/%s", x->c.dir, RESTORE_PID) < 0)
@@ -121,7 +133,7 @@ static int run_criu(struct rctx *x, vps_err *err)
 	if (r == 0)
 		r = vps_ckpt_restore_mounts(&x->m, &src, &a, err);
 	if (r == 0) {
-		stdio_fds(x, &a);
+		stdio_fds(x, &a, pass, &n_pass);
 		r = netns_fd(x, &a, pass, &n_pass, err);
 	}
 	if (r == 0) {
@@ -240,7 +252,8 @@ static int validate(struct rctx *x, vps_err *err)
 static void release(struct rctx *x)
 {
 	struct cctx *c = &x->c;
-	int *fds[] = {&c->dirfd, &c->lockfd, &c->pidfd, &c->pty, &x->slave, &x->netns};
+	int *fds[] = {&c->dirfd, &c->lockfd,	  &c->pidfd,	   &c->pty,	   &x->slave,
+		      &x->netns, &x->reopened[0], &x->reopened[1], &x->reopened[2]};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0)
 			close(take_fd(*fds[i]));
@@ -281,6 +294,7 @@ int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err
 		return vps_error(err, ENOMEM, "restore");
 	x->o = o;
 	x->slave = x->netns = -1;
+	x->reopened[0] = x->reopened[1] = x->reopened[2] = -1;
 	x->co = (struct vps_create_opts){.root = o->root,
 					 .id = o->id,
 					 .bundle = o->bundle,
