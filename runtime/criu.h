@@ -51,6 +51,10 @@ struct vps_ckpt_meta {
 	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
 };
 void vps_ckpt_meta_free(struct vps_ckpt_meta *m);
+/* A bind mount (type "bind" or option bind/rbind), and its source on the
+ * host (relative to bundle when not absolute; < 0 when it does not fit). */
+bool vps_ckpt_is_bind(const struct oci_mount *mt);
+int vps_ckpt_mount_source(const struct oci_mount *mt, const char *bundle, char *buf, size_t sz);
 /* Dump side: describe the running init (mountinfo, fds, netns) against spec
  * and add the matching --external words to a. */
 int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
@@ -63,7 +67,6 @@ int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *
 struct vps_ckpt_sources {
 	const struct oci_spec *spec;
 	const char *bundle, *cgroup_rel, *console;
-	const char *rootfs; /* bind targets are made in it when missing; NULL: not */
 };
 int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
 			    struct vps_argv *a, vps_err *err);

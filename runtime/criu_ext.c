@@ -16,7 +16,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "rootfs/rootfs.h"
 #include "runtime/criu.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -45,16 +44,26 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
+bool vps_ckpt_is_bind(const struct oci_mount *mt)
+{
+	bool bind = mt->type && strcmp(mt->type, "bind") == 0;
+	for (size_t k = 0; k < mt->n_options && !bind; k++)
+		bind = !strcmp(mt->options[k], "bind") || !strcmp(mt->options[k], "rbind");
+	return bind;
+}
+
+int vps_ckpt_mount_source(const struct oci_mount *mt, const char *bundle, char *buf, size_t sz)
+{
+	bool rel = mt->source[0] != '/';
+	return vps_snprintf(buf, sz, "%s%s%s", rel ? bundle : "", rel ? "/" : "", mt->source);
+}
+
 static bool spec_binds(const struct oci_spec *spec, const char *dest)
 {
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		const struct oci_mount *mt = &spec->mounts[i];
-		bool bind = mt->type && strcmp(mt->type, "bind") == 0;
-		for (size_t k = 0; k < mt->n_options && !bind; k++)
-			bind = !strcmp(mt->options[k], "bind") || !strcmp(mt->options[k], "rbind");
-		if (bind && strcmp(mt->destination, dest) == 0)
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (vps_ckpt_is_bind(&spec->mounts[i]) &&
+		    strcmp(spec->mounts[i].destination, dest) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -328,20 +337,9 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 					  "does not have",
 					  dest);
 		char source[4096];
-		if (vps_snprintf(source, sizeof(source), "%s%s%s",
-				 mt->source[0] == '/' ? "" : src->bundle,
-				 mt->source[0] == '/' ? "" : "/", mt->source) < 0)
+		if (vps_ckpt_mount_source(mt, src->bundle, source, sizeof(source)) < 0)
 			return vps_errorx(err, ENAMETOOLONG, "mount %s: source too long", dest);
 		vps_argv_add(a, "mnt[%s]:%s", dest, source);
-		/* a fresh rootfs (podman --import, containerd) may lack the target */
-		struct stat st;
-		int r =
-		    src->rootfs
-			? vps_rootfs_mountpoint(src->rootfs, dest,
-						stat(source, &st) == 0 && S_ISDIR(st.st_mode), err)
-			: 0;
-		if (r < 0)
-			return vps_error_wrap(err, "bind mount %s", dest);
 	}
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rootfs/rootfs.h"
 #include "runtime/create.h"
 #include "runtime/criu.h"
 #include "runtime/status.h"
@@ -128,8 +129,7 @@ static int run_criu(struct rctx *x, vps_err *err)
 	struct vps_ckpt_sources src = {.spec = x->c.spec,
 				       .bundle = x->c.bundle,
 				       .cgroup_rel = vps_cgroup_path(x->c.cg),
-				       .console = *console ? console : NULL,
-				       .rootfs = x->c.rootfs};
+				       .console = *console ? console : NULL};
 	if (r == 0)
 		r = vps_ckpt_restore_mounts(&x->m, &src, &a, err);
 	if (r == 0) {
@@ -155,6 +155,25 @@ static int run_criu(struct rctx *x, vps_err *err)
 	x->c.pid = (pid_t)strtol(text, NULL, 10);
 	if (x->c.pid <= 0)
 		return vps_errorx(err, EIO, "criu restore: bad pid file \"%s\"", text);
+	return 0;
+}
+
+/* A fresh rootfs (podman --import, containerd) lacks the mount points that
+ * create's child made: criu mounts on them, so make every one config.json
+ * names (a file for a bind of anything but a directory), as runc does. */
+static int make_mountpoints(struct rctx *x, vps_err *err)
+{
+	for (size_t i = 0; i < x->c.spec->n_mounts; i++) {
+		const struct oci_mount *mt = &x->c.spec->mounts[i];
+		char source[PATH_MAX];
+		struct stat st;
+		bool file = vps_ckpt_is_bind(mt) && mt->source &&
+			    vps_ckpt_mount_source(mt, x->c.bundle, source, sizeof(source)) >= 0 &&
+			    stat(source, &st) == 0 && !S_ISDIR(st.st_mode);
+		int r = vps_rootfs_mountpoint(x->c.rootfs, mt->destination, !file, err);
+		if (r < 0)
+			return vps_error_wrap(err, "mount point %s", mt->destination);
+	}
 	return 0;
 }
 
@@ -212,8 +231,9 @@ static int restore(struct rctx *x, vps_err *err)
 		return r;
 	c->stored = true;
 	snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
-	if ((r = vps_create_record(c, err)) < 0 || (r = mount_root(x, err)) < 0 ||
-	    (r = run_criu(x, err)) < 0 || (r = record(x, err)) < 0) {
+	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
+	    (r = mount_root(x, err)) < 0 || (r = run_criu(x, err)) < 0 ||
+	    (r = record(x, err)) < 0) {
 		unmount_root(x);
 		vps_create_undo(c);
 		return r;
