@@ -78,9 +78,14 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 		if (strncmp(key, "tty[", 4) == 0)
 			give = x->slave;
 		else if (strncmp(key, "file[", 5) == 0) {
+			/* criu seeks a file back to its offset: a pipe or socket of ours
+			 * (an engine's stdio) cannot be, so the init gets /dev/null */
 			char self[64];
 			snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-			if ((x->reopened[fd] = open(self, O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0)
+			bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
+			x->reopened[fd] =
+			    open(seekable ? self : "/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
+			if (x->reopened[fd] >= 0)
 				give = pass[(*n)++] = x->reopened[fd];
 		}
 		vps_argv_add(a, "--inherit-fd");

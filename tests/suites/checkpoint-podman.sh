@@ -140,7 +140,9 @@ case_podman_export_import() {
 	out=$(p container checkpoint --export "$W/ck.tar.gz" $n 2>&1) || { echo "checkpoint --export: $out"; return 1; }
 	[ -s "$W/ck.tar.gz" ] || { echo "no tarball"; return 1; }
 	# podman compresses with zstd by default: tar finds out on reading
-	tar -tf "$W/ck.tar.gz" | grep -q 'checkpoint/inventory.img' || { echo "tarball lacks the images"; return 1; }
+	# (listed to a file: grep -q ending the pipe early would fail it under pipefail)
+	tar -tf "$W/ck.tar.gz" >"$W/ck.list" || { echo "tar -tf: cannot list the export"; return 1; }
+	grep -q 'checkpoint/inventory.img' "$W/ck.list" || { echo "tarball lacks the images: $(head -5 "$W/ck.list" | tr '\n' ' ')"; return 1; }
 	c0=20
 	p rm -f $n >/dev/null
 	out=$(p container restore --import "$W/ck.tar.gz" --name ck-im 2>&1) || { echo "restore --import: $out"; return 1; }
