@@ -304,7 +304,7 @@ static int restore_x(struct rctx *x, int *exit_status, vps_err *err)
 	close(take_fd(x->c.lockfd));
 	if (x->c.pty >= 0)
 		vps_console_keep(x->c.pty);
-	r = vps_wait_foreground(x->c.pid, x->c.pidfd, x->c.pty, exit_status, err);
+	r = vps_wait_foreground(x->c.pid, x->c.pidfd, x->c.pty, exit_status, NULL, err);
 	vps_err e;
 	if (vps_delete(o->root, o->id, true, &e) < 0)
 		log_warn("restore %s: delete after exit: %s", o->id, e.msg);

@@ -19,6 +19,14 @@
 /* ---- Reading the store (runtime/store.c, status.c). ---- */
 /* ROOT/ID/state.json (free with vps_state_free). */
 int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
+/* A VPS whose root is a disk image (org.vps.disk; its rootfs dir is only the
+ * mount point): path gets /proc/self/fd/N of *hold, the root of the running
+ * VPS (its init's, checked against pid reuse) or of its image mounted
+ * detached (stopped; checked like at create). Not a disk VPS: 0, path "". */
+int vps_disk_root_running(const struct vps_state *st, char *path, size_t cap, int *hold,
+			  vps_err *err);
+int vps_disk_root_stopped(const char *bundle, const struct oci_spec *spec, char *path, size_t cap,
+			  int *hold, vps_err *err);
 /* NULL-terminated, sorted list of ids (malloc'ed strv). */
 int vps_store_list(const char *root, char ***ids, vps_err *err);
 /* The status now: `created` stays created until start; a dead or reused pid
@@ -55,6 +63,25 @@ int vps_start(const char *root, const char *id, vps_err *err);
  * pty is relayed when process.terminal), signals are forwarded, and on exit the
  * container is deleted and *exit_status is its status (128+N for signal N). */
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err);
+
+/* How a VPS's init ended (runtime/end.c): reboot(2) in its own pid namespace
+ * kills it with SIGINT (halt, poweroff) or SIGHUP (reboot). */
+enum vps_end_kind {
+	VPS_END_RUNNING,  /* no status yet */
+	VPS_END_POWEROFF, /* killed by SIGINT: halt or poweroff inside */
+	VPS_END_REBOOT,	  /* killed by SIGHUP: reboot inside */
+	VPS_END_EXIT,	  /* exited (its status is its own) */
+	VPS_END_KILLED	  /* another signal (vps kill, the OOM killer) */
+};
+/* From a waitpid status; -1 (no status): running. */
+enum vps_end_kind vps_init_end_kind(int wstatus);
+/* From an exit status as run and state.json's exitStatus give it (128+N for
+ * signal N; -1: none yet). */
+enum vps_end_kind vps_end_kind_of_status(int exit_status);
+const char *vps_end_kind_name(enum vps_end_kind k); /* "poweroff", "reboot", ... */
+/* The reaper of a container's init (pid) records how it ended in state.json
+ * (exitStatus); refused if the state names another init. */
+int vps_record_end(const char *root, const char *id, pid_t pid, int wstatus, vps_err *err);
 
 struct vps_exec_opts {
 	const char *root, *id;

@@ -34,6 +34,8 @@ struct oci_idmap {
 /* m[0..n) as /proc/PID/uid_map text ("C H S\n" lines) in buf: its length, or
  * -E2BIG if it does not fit in cap bytes. */
 int oci_idmap_format(const struct oci_idmap *m, size_t n, char *buf, size_t cap);
+/* The host id that container id maps to in m[0..n) (false: unmapped). */
+bool oci_idmap_to_host(const struct oci_idmap *m, size_t n, uint32_t id, uint32_t *host);
 
 struct oci_mount {
 	char *destination; /* absolute */
@@ -330,6 +332,8 @@ void oci_resources_free(struct oci_resources *r);
 
 /* Look-ups used all over. */
 const char *oci_annotation(const struct oci_spec *spec, const char *key); /* NULL if absent */
+/* The value of key in an annotations-like map (state.json's too), NULL if absent */
+const char *oci_kv_get(const struct oci_kv *kv, size_t n, const char *key);
 const char *oci_ns_name(enum oci_ns_type t); /* "pid", "network", ... */
 int oci_ns_clone_flag(enum oci_ns_type t);   /* CLONE_NEWPID, ... */
 /* The names the linux.seccomp parser accepts, per table (for `vps features`). */
