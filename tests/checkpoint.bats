@@ -42,7 +42,8 @@ bundle() {
 
 # the counter: the init starts a child that writes 1, 2, 3... to /tmp/count
 # every 0.05 s and records its own pid (inside) in /tmp/childpid
-COUNTER='sh -c '"'"'i=0; echo $$ >/tmp/childpid; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 0.05; done'"'"' & wait'
+# (renamed into place: a reader, or a pause, never meets an empty file)
+COUNTER='sh -c '"'"'i=0; echo $$ >/tmp/childpid; while :; do i=$((i+1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done'"'"' & wait'
 
 # count DIR: the counter's value (retried: the writer truncates, then writes)
 count() {
