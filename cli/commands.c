@@ -52,7 +52,16 @@ const struct vps_command vps_commands[] = {
 	 "                      (default: \"base N\" in INVENTORY/idranges/settings,\n"
 	 "                      else 1000000; must not overlap /etc/subuid, /etc/subgid)\n"
 	 "      --init I        debian's pid 1: systemd (default, Debian's own) or\n"
-	 "                      sysvinit; each is cached apart\n"},
+	 "                      sysvinit; each is cached apart\n"
+	 "      --packages A,B  debian: install these packages too, at bundle time\n"
+	 "                      (cached per suite, arch, init and sorted package set)\n"
+	 "      --ssh-key FILE  append FILE's OpenSSH public keys (- for stdin) to root's\n"
+	 "                      /root/.ssh/authorized_keys; needs an sshd in the rootfs\n"
+	 "                      (debian: --packages openssh-server; not busybox)\n"
+	 "\n"
+	 "On a terminal (stdout and stderr both) it prints each phase with the time\n"
+	 "since it started, and debootstrap's steps; otherwise it is quiet. A debian\n"
+	 "bundle with an sshd gets ssh host keys of its own (the cache holds none).\n"},
 	{"checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)",
 	 "Usage: vps checkpoint [OPTIONS] ID\n"
 	 "\n"

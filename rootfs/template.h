@@ -67,11 +67,24 @@ struct vps_bundle_opts {
 	/* NULL, or told what the operator must know whatever the output is (the
 	 * rootfs's owners were shifted): the CLI prints it to stderr */
 	void (*notice)(const char *msg);
+	const char *packages;  /* debian: more packages, comma-separated (--packages) */
+	const char *ssh_key;   /* root's authorized_keys lines (--ssh-key, vps_sshkey_load) */
+	/* NULL, or told each step within a phase (debootstrap's "Retrieving X"
+	 * lines): the CLI shows the latest on one line it overwrites */
+	void (*detail)(const char *step);
 };
 
 /* Make the bundle; on failure nothing is left (a DIR we made is removed, an
  * empty one emptied again). */
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err);
+
+/* Read --ssh-key FILE ("-": stdin) into *text (malloc'ed, at most 64 KiB) and
+ * check it as vps_sshkey_check does. */
+int vps_sshkey_load(const char *file, char **text, vps_err *err);
+/* Check that text is one or more OpenSSH public keys ("TYPE BASE64 [comment]"
+ * lines whose blob names TYPE; blank and # lines allowed); a private key is
+ * refused as such. */
+int vps_sshkey_check(const char *text, vps_err *err);
 
 /* Parse "0.5", "2" CPUs into a CFS quota for a 100000 us period; more CPUs
  * than the host has online are refused, naming that count. */
@@ -136,11 +149,34 @@ extern const char vps_default_seccomp_json[];
 int vps_tmpl_run(char *const argv[], vps_err *err);
 /* The same with fd given to the command as its fd number as (0: stdin). */
 int vps_tmpl_run_fd(char *const argv[], int fd, int as, vps_err *err);
+/* The same, handing each line of the command's output to line_cb (if set) as it comes. */
+int vps_tmpl_run_lines(char *const argv[], int fd, int as, void (*line_cb)(void *, const char *),
+		       void *arg, vps_err *err);
 /* Remove the block and character device nodes a dir: or tar: template brought
  * (find -xdev, symlinks never followed); kept with --keep-devices. */
 int vps_tmpl_drop_devices(const char *rootfs, vps_err *err);
 /* Write a small file under rootfd at path (made in-root, mode, owner root of rootfs). */
 int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err);
+
+/* template_pkgs.c: check --packages (Debian package names, comma-separated,
+ * at most VPS_TMPL_MAX_PKGS) before anything is written. */
+#define VPS_TMPL_MAX_PKGS 64
+int vps_tmpl_pkgs_check(const char *list, vps_err *err);
+/* Fill rootfs with `debootstrap --variant=minbase --include=BASE,--packages SUITE`
+ * through the cache: CACHE_DIR/debian-SUITE[-systemd]-ARCH.tar without
+ * --packages, else debian-SUITE-ARCH-INIT-pkgs-HASH.tar (HASH of the sorted
+ * package set; base_pkgs names the init's package too). A miss
+ * builds under CACHE.lock (one builder per cache; the others wait, then unpack)
+ * into a temp tar renamed into place; ssh host keys never go into the cache. */
+int vps_tmpl_debootstrap_cached(const char *rootfs, const char *suite, const char *init,
+				const char *base_pkgs, const struct vps_bundle_opts *o,
+				vps_err *err);
+/* sshkey.c: root's authorized_keys (o->ssh_key appended), /root/.ssh 0700 and
+ * the file 0600, owned by root, written in-root. */
+int vps_tmpl_ssh_key(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
+/* sshd_hostkeys.c: if the rootfs has an sshd, replace its host keys with new
+ * ones for this VPS (made by the host's ssh-keygen, written in-root). */
+int vps_tmpl_ssh_hostkeys(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
 
 /* rm -r dfd/name without following symlinks or crossing mounts (rmtree.c). */
 int vps_rm_tree_at(int dfd, const char *name);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The debian[:SUITE] template: debootstrap (minbase plus the init: systemd,
- * Debian's default, or sysvinit) from the Debian archive, cached as a tarball
- * in /var/cache/vps per suite and init so that the next bundle of the same
- * kind is a local unpack. */
+ * Debian's default, or sysvinit; plus --packages) from the Debian archive,
+ * cached as a tarball in /var/cache/vps per suite, init and package set so
+ * that the next bundle of the same kind is a local unpack (template_pkgs.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -48,50 +48,11 @@ static const char *init_package(const struct vps_bundle_opts *o)
 	return want_systemd(o) ? "systemd-sysv" : "sysvinit-core";
 }
 
-/* DIR/debian-SUITE-ARCH.tar for sysvinit (the name from before there was a
- * choice), DIR/debian-SUITE-systemd-ARCH.tar for systemd. */
-static char *cache_name(const char *dir, const char *suite, const struct vps_bundle_opts *o)
-{
-	struct utsname u;
-	uname(&u);
-	char *cache = NULL;
-	if (asprintf(&cache, "%s/debian-%s%s-%s.tar", dir, suite, want_systemd(o) ? "-systemd" : "",
-		     u.machine) < 0)
-		return NULL;
-	return cache;
-}
-
 static int init_setup(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 {
 	if (want_systemd(o))
 		return vps_tmpl_systemd_setup(rootfd, err);
 	return vps_tmpl_write(rootfd, "/etc/inittab", inittab, 0644, err);
-}
-
-static int debootstrap(const char *suite, const char *rootfs, const char *cache,
-		       const struct vps_bundle_opts *o, vps_err *err)
-{
-	_cleanup_free_ char *include = NULL;
-	if (asprintf(&include, "--include=%s,%s", init_package(o), DEBIAN_PKGS) < 0)
-		return vps_error(err, ENOMEM, "debootstrap");
-	char *argv[] = {"debootstrap", "--variant=minbase", include,
-			(char *)suite, (char *)rootfs,	    NULL};
-	log_info("debootstrap %s into %s (first time; later bundles use %s)", suite, rootfs, cache);
-	int r = vps_tmpl_run(argv, err);
-	if (r < 0)
-		return r;
-	/* Cache it: tar to a temp name, then rename (a crash leaves no half cache). */
-	_cleanup_free_ char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp.%d", cache, (int)getpid()) < 0)
-		return vps_error(err, ENOMEM, "cache");
-	char *tar[] = {"tar", "-c", "--numeric-owner", "--xattrs", "-f",
-		       tmp,   "-C", (char *)rootfs,    ".",	   NULL};
-	vps_err e = {0};
-	if (vps_tmpl_run(tar, &e) < 0 || rename(tmp, cache) < 0) {
-		log_warn("could not cache the %s tree in %s: %s", suite, cache, e.msg);
-		unlink(tmp);
-	}
-	return 0;
 }
 
 int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
@@ -100,24 +61,11 @@ int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
 	if (!valid_suite(suite))
 		return vps_errorx(err, EINVAL, "suite \"%s\": expected a name like bookworm",
 				  suite);
-	const char *dir = o->cache_dir ? o->cache_dir : VPS_CACHE_DIR;
-	int r = vps_mkdir_p(dir, 0755, err);
-	if (r < 0)
-		return r;
-	_cleanup_free_ char *cache = cache_name(dir, suite, o);
-	if (!cache)
-		return vps_error(err, ENOMEM, "cache");
-	if (access(cache, R_OK) == 0) {
-		log_info("using cached %s", cache);
-		vps_tmpl_progress(o, "unpacking the cached debian %s (%s)", suite, cache);
-		r = vps_tmpl_tar(cache, rootfs, err);
-	} else {
-		vps_tmpl_progress(o,
-				  "debootstrap %s: the first debian bundle downloads and installs "
-				  "it (a minute or more); later ones unpack the cache",
-				  suite);
-		r = debootstrap(suite, rootfs, cache, o, err);
-	}
+	_cleanup_free_ char *base = NULL;
+	if (asprintf(&base, "%s,%s", init_package(o), DEBIAN_PKGS) < 0)
+		return vps_error(err, ENOMEM, "debian packages");
+	int r = vps_tmpl_debootstrap_cached(rootfs, suite, want_systemd(o) ? "systemd" : "sysvinit",
+					    base, o, err);
 	if (r < 0)
 		return r;
 	return init_setup(rootfd, o, err);

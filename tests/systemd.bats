@@ -237,7 +237,8 @@ fg_finish() {
 	[ "$(stat -c %a "$WORK/mapped-rootfs/usr/bin/passwd")" = 4755 ]
 	mkdir -p "$WORK/b5"
 	jq --arg r "$WORK/mapped-rootfs" '.root.path = $r | .process.terminal = true
-		| .linux.namespaces += [{"type": "user"}]
+		| .linux.namespaces |= (map(select(.type != "user")) + [{"type": "user"}])
+		| del(.annotations["org.vps.userns"], .annotations["org.vps.rootfs.idmap"])
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 1000000, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 1000000, "size": 65536}]' \
 		"$BASE/config.json" >"$WORK/b5/config.json"

@@ -125,8 +125,8 @@ teardown_file() { vps_teardown_file; }
 @test "vf- bundle reports its phases on a terminal and is quiet when piped" {
 	run script -qec "$VPS bundle $WORK/prog-tty --name vf-prog" /dev/null
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"vps bundle: installing busybox into $WORK/prog-tty/rootfs"* ]]
-	[[ "$output" == *"vps bundle: writing $WORK/prog-tty/config.json"* ]]
+	[[ "$output" == *"vps bundle [  0.0s] installing busybox into $WORK/prog-tty/rootfs"* ]]
+	[[ "$output" == *"vps bundle ["*"s] writing $WORK/prog-tty/config.json"* ]]
 	[[ "$output" == *"is ready: vps run -d --bundle $WORK/prog-tty vf-prog"* ]]
 	run bash -c "'$VPS' bundle '$WORK/prog-pipe' 2>&1 | cat"
 	[ "$status" -eq 0 ]
