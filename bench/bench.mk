@@ -4,7 +4,7 @@
 BENCH_TOOLS := $(B)/bench/timeit $(B)/bench/floor $(B)/bench/sysloop $(B)/bench/procread
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
-.PHONY: bench bench-smoke bench-tools bench-profile
+.PHONY: bench bench-smoke bench-tools bench-profile bench-checkpoint
 bench-tools: $(BENCH_TOOLS)
 
 $(B)/bench/timeit: bench/timeit.c
@@ -39,3 +39,7 @@ test-tools: bench-tools
 bench-profile: all test-tools bench-tools
 	@bash mk/deps.sh mk/packages/bench.list
 	@$(B)/tests/subreaper bash bench/bench.sh profile
+
+# checkpoint and restore of a busybox counter through CRIU (bench/checkpoint.sh)
+bench-checkpoint: all test-tools
+	@$(B)/tests/subreaper bash bench/checkpoint.sh

@@ -21,6 +21,7 @@ struct vps_ctx {
 	bool log_json;	      /* --log-format json */
 	bool debug;	      /* --debug */
 	bool systemd_cgroup;  /* --systemd-cgroup */
+	const char *criu;     /* --criu PATH: the criu binary or wrapper (NULL: on PATH) */
 	const char *cmd;      /* command name, for error prefixes */
 	const char *id;	      /* container id once known, for error prefixes */
 	vps_err err;
@@ -97,3 +98,5 @@ int cmd_stop(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_restart(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_console(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_logs(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_checkpoint(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_restore(struct vps_ctx *ctx, int argc, char **argv);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "runtime/features.h"
 #include "runtime/runtime.h"
+#include "util/fmt.h"
 
 int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 {
@@ -29,6 +30,12 @@ int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 	vps_err e = {0};
 	if (ann && vps_vm_describe(ctx->root, false, vm, sizeof(vm), &e) == 0)
 		json_object_object_add(ann, "org.vps.vm", json_object_new_string(vm));
+	/* checkpoint/restore: criu check of the criu vps would run (cached) */
+	char ck[600];
+	if (ann && vps_checkpoint_probe(ctx->root, ctx->criu, ck, sizeof(ck), &e) == 0)
+		json_object_object_add(ann, "org.vps.checkpoint", json_object_new_string(ck));
+	else if (ann && vps_snprintf(ck, sizeof(ck), "unavailable: %s", e.msg) >= 0)
+		json_object_object_add(ann, "org.vps.checkpoint", json_object_new_string(ck));
 	puts(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						   JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(f);

@@ -71,6 +71,23 @@ const struct vps_command vps_commands[] = {
 	 "VPS goes on. One attach at a time: a second one is refused while the\n"
 	 "first is attached. Needs a VPS created by vps create or vps run -d from a\n"
 	 "VPS bundle (vps bundle), whose monitor holds the console.\n"},
+	{"checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)",
+	 "Usage: vps checkpoint [OPTIONS] ID\n"
+	 "\n"
+	 "Save the state of the running container ID with criu(8) (global --criu PATH,\n"
+	 "else criu on PATH). As runc: the container is deleted afterwards unless\n"
+	 "--leave-running; `vps restore` brings it back. See vps-checkpoint(8).\n"
+	 "\n"
+	 "      --image-path DIR          criu images (default ./checkpoint)\n"
+	 "      --work-path DIR           logs (dump.log) and work files (default: images)\n"
+	 "      --leave-running           leave the container running after the dump\n"
+	 "      --tcp-established         checkpoint established TCP connections\n"
+	 "      --ext-unix-sk             allow external unix sockets\n"
+	 "      --shell-job               allow shell jobs\n"
+	 "      --file-locks              checkpoint file locks\n"
+	 "      --pre-dump                dump memory only; the container keeps running\n"
+	 "      --parent-path DIR         previous pre-dump images (relative to the images)\n"
+	 "      --manage-cgroups-mode M   soft (default), full, strict or ignore\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"
@@ -236,6 +253,27 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -t, --timeout S  as for vps stop\n"
 	 "  -a, --all        every VPS under the state root, by name\n"},
+	{"restore", cmd_restore, "restore a container from a checkpoint (CRIU)",
+	 "Usage: vps restore [OPTIONS] ID\n"
+	 "\n"
+	 "Make container ID from a checkpoint and the bundle's config.json: state,\n"
+	 "cgroup with its limits, then the process tree through criu(8), pids inside\n"
+	 "the container unchanged. Without -d, wait for it like run and return its\n"
+	 "exit status. See vps-checkpoint(8).\n"
+	 "\n"
+	 "      --image-path DIR          criu images (default ./checkpoint)\n"
+	 "      --work-path DIR           logs (restore.log) (default: images)\n"
+	 "  -b, --bundle DIR              bundle directory (default .)\n"
+	 "  -d, --detach                  return once restored\n"
+	 "      --pid-file FILE           write the restored init's host pid there\n"
+	 "      --console-socket PATH     send the new pty master there (-t containers)\n"
+	 "      --tcp-established         restore established TCP connections\n"
+	 "      --ext-unix-sk             allow external unix sockets\n"
+	 "      --shell-job               allow shell jobs\n"
+	 "      --file-locks              restore file locks\n"
+	 "      --manage-cgroups-mode M   soft (default), full, strict or ignore\n"
+	 "      --no-pivot                accepted (criu enters the root itself)\n"
+	 "      --no-subreaper            accepted (vps is no subreaper)\n"},
 	{"resume", cmd_resume, "thaw a paused container",
 	 "Usage: vps resume ID\n"
 	 "\n"

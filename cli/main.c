@@ -48,6 +48,7 @@ static void print_help(void)
 	       "  --log-format text|json  log format (json: runc-style lines)\n"
 	       "  --debug                 debug logging\n"
 	       "  --systemd-cgroup        systemd cgroup paths (refused: no systemd driver)\n"
+	       "  --criu PATH             criu for checkpoint/restore (default: criu on PATH)\n"
 	       "  -h, --help              this help; `vps COMMAND --help` for a command\n"
 	       "  -v, --version           version and library versions\n",
 	       VPS_DEFAULT_ROOT, VPS_DEFAULT_INVENTORY);
@@ -114,8 +115,9 @@ int main(int argc, char **argv)
 			ctx.log_path = v;
 		else if ((v = flag_value(argc, argv, &i, "--log-format")))
 			log_format = v;
-		else if ((v = flag_value(argc, argv, &i, "--criu")) ||
-			 (v = flag_value(argc, argv, &i, "--rootless")))
+		else if ((v = flag_value(argc, argv, &i, "--criu")))
+			ctx.criu = v;
+		else if ((v = flag_value(argc, argv, &i, "--rootless")))
 			; /* accepted for runc compatibility; no effect */
 		else if (strcmp(a, "--debug") == 0)
 			ctx.debug = true;

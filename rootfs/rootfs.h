@@ -40,6 +40,10 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 /* A container without a mount namespace of its own may ask for no mount (the
  * spec's mounts, masked/readonly paths, devices, propagation, a read-only root,
  * a terminal's /dev/console): a clear error naming the first. */
+/* Make DEST exist inside the rootfs at ROOTFS: a directory, or an empty file
+ * when !dir (parents made), resolved inside it: the target of a bind mount
+ * that restore's criu makes (rootfs/mountpoint.c). */
+int vps_rootfs_mountpoint(const char *rootfs, const char *dest, bool dir, vps_err *err);
 int vps_rootfs_check_no_mntns(const struct oci_spec *spec, vps_err *err);
 
 /* type "bind" or a bind/rbind option */

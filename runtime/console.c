@@ -22,12 +22,11 @@
 #include "util/io.h"
 #include "util/sendfd.h"
 
-/* exec: a pty of the container's devpts, by fd only (TIOCGPTPEER). */
-static int open_pty(int *master, int *slave, vps_err *err)
+int vps_pty_open(int *master, int *slave, vps_err *err)
 {
 	_cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m < 0)
-		return vps_error(err, errno, "open /dev/ptmx in the container");
+		return vps_error(err, errno, "open /dev/ptmx");
 	int unlock = 0;
 	if (ioctl(m, TIOCSPTLCK, &unlock) < 0)
 		return vps_error(err, errno, "unlock pty");
@@ -60,7 +59,7 @@ int vps_child_console(int sync_fd, const struct oci_process *p, bool init, bool 
 		return 0;
 	int m = -1, s = -1;
 	/* the init's pty is also bound on /dev/console (rootfs does that safely) */
-	int r = init ? vps_rootfs_console(&m, &s, err) : open_pty(&m, &s, err);
+	int r = init ? vps_rootfs_console(&m, &s, err) : vps_pty_open(&m, &s, err);
 	if (r < 0)
 		return vps_error_wrap(err, "process.terminal");
 	_cleanup_close_ int master = m, slave = s;

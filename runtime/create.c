@@ -63,7 +63,7 @@ static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 }
 
 /* One read of config.json, one rule for root.path (specs/bundle.h). */
-static int load_bundle(struct cctx *c, vps_err *err)
+int vps_create_load_bundle(struct cctx *c, vps_err *err)
 {
 	struct oci_bundle *b;
 	int r = oci_bundle_open(c->o->bundle, &b, err);
@@ -96,7 +96,7 @@ static int create_net(struct cctx *c, vps_err *err)
 	return 0;
 }
 
-static void cleanup_failed(struct cctx *c)
+void vps_create_undo(struct cctx *c)
 {
 	vps_err ignore;
 	json_object *net =
@@ -155,21 +155,27 @@ void vps_held_free(struct vps_held *h)
 	*h = (struct vps_held){.dirfd = -1, .lockfd = -1};
 }
 
+void vps_create_ctx_init(struct cctx *c, const struct vps_create_opts *o)
+{
+	*c = (struct cctx){.o = o,
+			   .dirfd = -1,
+			   .lockfd = -1,
+			   .barrier = -1,
+			   .sync = {-1, -1},
+			   .pidfd = -1,
+			   .pty = -1,
+			   .stdio = {-1, -1},
+			   .disk_fd = -1};
+	for (int t = 0; t < OCI_NS_MAX; t++)
+		c->ns_fds[t] = -1;
+}
+
 int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out,
 			enum vps_pty_mode pty, struct vps_held *hold, vps_err *err)
 {
 	bool keep_pty = pty != VPS_PTY_SEND;
-	struct cctx c = {.o = o,
-			 .dirfd = -1,
-			 .lockfd = -1,
-			 .barrier = -1,
-			 .sync = {-1, -1},
-			 .pidfd = -1,
-			 .pty = -1,
-			 .stdio = {-1, -1},
-			 .disk_fd = -1};
-	for (int t = 0; t < OCI_NS_MAX; t++)
-		c.ns_fds[t] = -1;
+	struct cctx c;
+	vps_create_ctx_init(&c, o);
 	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
 	if (hold)
 		*hold = (struct vps_held){.dirfd = -1, .lockfd = -1};
@@ -177,11 +183,11 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = vps_id_validate(o->id, err)) < 0)
 		return r;
 	/* nothing on the host is touched until the whole spec validated */
-	if ((r = load_bundle(&c, err)) < 0)
+	if ((r = vps_create_load_bundle(&c, err)) < 0)
 		goto out;
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
-			cleanup_failed(&c);
+			vps_create_undo(&c);
 		goto out;
 	}
 	if (pty == VPS_PTY_SEND && !o->console_socket && vps_mon_wanted(c.spec)) {
@@ -213,7 +219,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	    (r = vps_create_disk(&c, err)) < 0 || (r = vps_create_stdio(&c, !keep_pty, err)) < 0 ||
 	    (r = vps_create_spawn(&c, err)) < 0 || (r = vps_create_drive(&c, keep_pty, err)) < 0 ||
 	    (r = create_net(&c, err)) < 0 || (r = vps_create_finish(&c, err)) < 0) {
-		cleanup_failed(&c);
+		vps_create_undo(&c);
 		goto out;
 	}
 	out->pid = c.pid;

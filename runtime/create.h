@@ -48,6 +48,12 @@ int vps_create_root_tree(struct cctx *c, vps_err *err);
  * (/dev/null in, console.log out) into c->stdio; otherwise nothing. */
 int vps_create_stdio(struct cctx *c, bool detached, vps_err *err);
 
+/* every fd -1, nothing held */
+void vps_create_ctx_init(struct cctx *c, const struct vps_create_opts *o);
+/* c->o->bundle into c (spec, config bytes, bundle and rootfs paths) */
+int vps_create_load_bundle(struct cctx *c, vps_err *err);
+/* undo what a failed create made: network, init, cgroup, state dir */
+void vps_create_undo(struct cctx *c);
 /* org.vps.disk: check and mount the VPS's disk image detached (create_disk.c) */
 int vps_create_disk(struct cctx *c, vps_err *err);
 

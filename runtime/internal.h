@@ -169,6 +169,9 @@ int vps_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char
 void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json);
 
 /* ---- console ---- */
+/* A new pty of the /dev/ptmx we see, by fd only (TIOCGPTPEER): exec opens one
+ * of the container's devpts, restore one of the host's. */
+int vps_pty_open(int *master, int *slave, vps_err *err);
 /* Send a pty master to a console socket the way runc does. */
 int vps_console_send(const char *socket_path, int master, vps_err *err);
 /* Give master our terminal's window size (when stdin is a terminal). */

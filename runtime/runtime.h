@@ -166,3 +166,37 @@ int vps_console_attach(const char *root, const char *id, vps_err *err);
 /* The console log to out: all of it, or the last lines (>= 0); with follow,
  * then what is appended, until the VPS is gone. */
 int vps_logs(const char *root, const char *id, long lines, bool follow, int out, vps_err *err);
+/* ---- Checkpoint and restore through CRIU (runtime/checkpoint.c, restore.c). ---- */
+/* What dump and restore share (runc's flag names). */
+struct vps_criu_opts {
+	const char *criu;	/* the criu binary or a wrapper script; NULL: "criu" on PATH */
+	const char *image_path; /* NULL: "./checkpoint" (runc's default) */
+	const char *work_path;	/* logs; NULL: image_path */
+	const char *manage_cgroups_mode; /* soft (default), full, strict, ignore */
+	bool tcp_established, ext_unix_sk, shell_job, file_locks;
+};
+struct vps_checkpoint_opts {
+	const char *root, *id;
+	struct vps_criu_opts c;
+	const char *parent_path; /* previous pre-dump images (relative to image_path) */
+	bool leave_running;	 /* else the container is deleted after the dump, as runc */
+	bool pre_dump;		 /* memory only, the container keeps running */
+};
+/* Dump a running container's process tree into image_path. */
+int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err);
+
+struct vps_restore_opts {
+	const char *root, *id;
+	struct vps_criu_opts c;
+	const char *bundle;	    /* NULL: "." */
+	const char *console_socket; /* the new pty master goes here (-t containers) */
+	const char *pid_file;
+	bool detach, no_pivot;
+};
+/* Make container id from a checkpoint and the bundle's config.json: state,
+ * cgroup with its limits, the process tree through CRIU (pids inside kept).
+ * Not detached: wait like run and delete it; *exit_status as for run. */
+int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err);
+/* `criu check` of c->criu for `vps features` (cached under root): 0 and
+ * "criu VERSION at PATH" in buf, or < 0 with the reason in err. */
+int vps_checkpoint_probe(const char *root, const char *criu, char *buf, size_t sz, vps_err *err);

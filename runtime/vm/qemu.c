@@ -6,7 +6,6 @@
  * shared directory is exactly the one vps opened. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,39 +17,14 @@
 
 #include "runtime/vm/proto.h"
 #include "runtime/vm/vm.h"
+#include "util/argv.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
 
-#define MAX_ARGS 96
 #define CMDLINE                                                                                    \
 	"console=ttyS0 quiet loglevel=0 panic=-1 tsc=reliable no_timer_check mitigations=off "     \
 	"8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog rdinit=/init"
-
-struct argv {
-	char *v[MAX_ARGS + 1];
-	int n;
-	bool oom;
-};
-
-static void arg(struct argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void arg(struct argv *a, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	if (a->n >= MAX_ARGS || vasprintf(&s, fmt, ap) < 0)
-		a->oom = true;
-	else
-		a->v[a->n++] = s;
-	va_end(ap);
-}
-
-static void argv_free(struct argv *a)
-{
-	for (int i = 0; i < a->n; i++)
-		free(a->v[i]);
-}
 
 /* microvm under TCG hangs calibrating the clock without tsc_early_khz and lpj. */
 static long host_tsc_khz(void)
@@ -63,10 +37,10 @@ static long host_tsc_khz(void)
 	return p ? (long)(strtod(p + 1, NULL) * 1000.0) : 0;
 }
 
-static void port(struct argv *a, const char *id, const char *name)
+static void port(struct vps_argv *a, const char *id, const char *name)
 {
-	arg(a, "-device");
-	arg(a, "virtserialport,chardev=%s,name=%s", id, name);
+	vps_argv_add(a, "-device");
+	vps_argv_add(a, "virtserialport,chardev=%s,name=%s", id, name);
 }
 
 /* Our stdio fd N is QEMU's fd QFD(N) (QEMU refuses -add-fd of 0-2). Output
@@ -77,76 +51,83 @@ static void port(struct argv *a, const char *id, const char *name)
 #define QFD(n)	   (6 + (n))
 #define DISK_FD	   QFD(3) /* the disk image, an -add-fd set of its own */
 #define DISK_FD_RO QFD(4) /* the same image reopened read-only, in that set */
-static void stdio_chardev(struct argv *a, const char *id, int n)
+static void stdio_chardev(struct vps_argv *a, const char *id, int n)
 {
 	struct stat st;
 	int fl = fcntl(n, F_GETFL);
-	arg(a, "-chardev");
+	vps_argv_add(a, "-chardev");
 	if (fl < 0 || fstat(n, &st) < 0) {
-		arg(a, "file,id=%s,path=/dev/null", id);
+		vps_argv_add(a, "file,id=%s,path=/dev/null", id);
 	} else if (S_ISSOCK(st.st_mode)) {
-		arg(a, "socket,id=%s,fd=%d", id, QFD(n));
+		vps_argv_add(a, "socket,id=%s,fd=%d", id, QFD(n));
 	} else if ((fl & O_ACCMODE) == O_WRONLY) {
-		arg(a, "file,id=%s,path=/dev/fdset/%d,append=on", id, QFD(n));
-		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", QFD(n), QFD(n));
+		vps_argv_add(a, "file,id=%s,path=/dev/fdset/%d,append=on", id, QFD(n));
+		vps_argv_add(a, "-add-fd"), vps_argv_add(a, "fd=%d,set=%d", QFD(n), QFD(n));
 	} else {
-		arg(a, "file,id=%s,path=/proc/self/fd/%d,append=on", id, QFD(n));
+		vps_argv_add(a, "file,id=%s,path=/proc/self/fd/%d,append=on", id, QFD(n));
 	}
 }
 
-static void build(struct argv *a, const struct vps_vm_launch *l)
+static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 {
 	bool kvm = l->accel == VPS_VM_KVM;
 	const struct oci_process *p = l->spec->process;
 	long khz = kvm ? 0 : host_tsc_khz();
-	arg(a, "%s", vps_vm_qemu_binary());
-	arg(a, "-M"), arg(a, "microvm,pcie=on,rtc=on,pit=off,pic=off");
-	arg(a, "-accel"), arg(a, kvm ? "kvm" : "tcg");
-	arg(a, "-cpu"), arg(a, kvm ? "host" : "max");
-	arg(a, "-smp"), arg(a, "1");
-	arg(a, "-m"), arg(a, "%lluM", (unsigned long long)l->ram_mib);
-	arg(a, "-nodefaults"), arg(a, "-no-reboot"), arg(a, "-no-user-config");
-	arg(a, "-sandbox"), arg(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
-				   "resourcecontrol=deny");
-	arg(a, "-display"), arg(a, "none");
-	arg(a, "-kernel"), arg(a, "%s", l->kernel->path);
-	arg(a, "-initrd"), arg(a, "vm-initramfs");
+	vps_argv_add(a, "%s", vps_vm_qemu_binary());
+	vps_argv_add(a, "-M"), vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off");
+	vps_argv_add(a, "-accel"), vps_argv_add(a, kvm ? "kvm" : "tcg");
+	vps_argv_add(a, "-cpu"), vps_argv_add(a, kvm ? "host" : "max");
+	vps_argv_add(a, "-smp"), vps_argv_add(a, "1");
+	vps_argv_add(a, "-m"), vps_argv_add(a, "%lluM", (unsigned long long)l->ram_mib);
+	vps_argv_add(a, "-nodefaults"), vps_argv_add(a, "-no-reboot"),
+	    vps_argv_add(a, "-no-user-config");
+	vps_argv_add(a, "-sandbox"),
+	    vps_argv_add(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+			    "resourcecontrol=deny");
+	vps_argv_add(a, "-display"), vps_argv_add(a, "none");
+	vps_argv_add(a, "-kernel"), vps_argv_add(a, "%s", l->kernel->path);
+	vps_argv_add(a, "-initrd"), vps_argv_add(a, "vm-initramfs");
 	if (khz > 0)
-		arg(a, "-append"), arg(a, CMDLINE " tsc_early_khz=%ld lpj=%ld", khz, khz * 4);
+		vps_argv_add(a, "-append"),
+		    vps_argv_add(a, CMDLINE " tsc_early_khz=%ld lpj=%ld", khz, khz * 4);
 	else
-		arg(a, "-append"), arg(a, CMDLINE);
-	arg(a, "-serial"), arg(a, "file:vm-console.log");
-	arg(a, "-device"), arg(a, "isa-debug-exit,iobase=0xf4,iosize=0x01");
+		vps_argv_add(a, "-append"), vps_argv_add(a, CMDLINE);
+	vps_argv_add(a, "-serial"), vps_argv_add(a, "file:vm-console.log");
+	vps_argv_add(a, "-device"), vps_argv_add(a, "isa-debug-exit,iobase=0xf4,iosize=0x01");
 	if (l->disk_fd >= 0) { /* the VPS's disk image: no host directory is shared */
 		/* QEMU opens the image read-only and read-write: one fd each */
-		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", DISK_FD, DISK_FD);
-		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", DISK_FD_RO, DISK_FD);
-		arg(a, "-drive");
-		arg(a, "file=/dev/fdset/%d,if=none,id=root,format=raw,discard=unmap%s", DISK_FD,
-		    l->spec->root_readonly ? ",readonly=on" : "");
-		arg(a, "-device"), arg(a, "virtio-blk-pci,drive=root");
+		vps_argv_add(a, "-add-fd"), vps_argv_add(a, "fd=%d,set=%d", DISK_FD, DISK_FD);
+		vps_argv_add(a, "-add-fd"), vps_argv_add(a, "fd=%d,set=%d", DISK_FD_RO, DISK_FD);
+		vps_argv_add(a, "-drive");
+		vps_argv_add(a, "file=/dev/fdset/%d,if=none,id=root,format=raw,discard=unmap%s",
+			     DISK_FD, l->spec->root_readonly ? ",readonly=on" : "");
+		vps_argv_add(a, "-device"), vps_argv_add(a, "virtio-blk-pci,drive=root");
 	} else {
-		arg(a, "-fsdev");
-		arg(a, "local,id=root,path=/proc/self/fd/3,security_model=passthrough%s",
-		    l->spec->root_readonly ? ",readonly=on" : "");
-		arg(a, "-device"), arg(a, "virtio-9p-pci,fsdev=root,mount_tag=vps-rootfs");
+		vps_argv_add(a, "-fsdev");
+		vps_argv_add(a, "local,id=root,path=/proc/self/fd/3,security_model=passthrough%s",
+			     l->spec->root_readonly ? ",readonly=on" : "");
+		vps_argv_add(a, "-device"),
+		    vps_argv_add(a, "virtio-9p-pci,fsdev=root,mount_tag=vps-rootfs");
 	}
-	arg(a, "-device"), arg(a, "virtio-serial-pci,max_ports=8");
-	arg(a, "-chardev"), arg(a, "socket,id=ctl,path=vm-ctl.sock,server=on,wait=off");
+	vps_argv_add(a, "-device"), vps_argv_add(a, "virtio-serial-pci,max_ports=8");
+	vps_argv_add(a, "-chardev"),
+	    vps_argv_add(a, "socket,id=ctl,path=vm-ctl.sock,server=on,wait=off");
 	port(a, "ctl", VPS_VM_PORT_CTL);
-	arg(a, "-chardev"), arg(a, "socket,id=exec,path=vm-exec.sock,server=on,wait=off");
+	vps_argv_add(a, "-chardev"),
+	    vps_argv_add(a, "socket,id=exec,path=vm-exec.sock,server=on,wait=off");
 	port(a, "exec", VPS_VM_PORT_EXEC);
-	arg(a, "-chardev"), arg(a, "file,id=status,path=vm-exit");
+	vps_argv_add(a, "-chardev"), vps_argv_add(a, "file,id=status,path=vm-exit");
 	port(a, "status", VPS_VM_PORT_STATUS);
 	if (p && p->terminal) {
-		arg(a, "-chardev"), arg(a, "socket,id=tty,fd=%d", QFD(0)); /* vps relays it */
+		vps_argv_add(a, "-chardev"),
+		    vps_argv_add(a, "socket,id=tty,fd=%d", QFD(0)); /* vps relays it */
 		port(a, "tty", VPS_VM_PORT_TTY);
 	} else {
-		arg(a, "-chardev");
+		vps_argv_add(a, "-chardev");
 		if (l->stdin_sock >= 0) /* vps relays its stdin: EOF closes the socket */
-			arg(a, "socket,id=in,fd=%d", QFD(0));
+			vps_argv_add(a, "socket,id=in,fd=%d", QFD(0));
 		else
-			arg(a, "pipe,id=in,path=/dev/null");
+			vps_argv_add(a, "pipe,id=in,path=/dev/null");
 		port(a, "in", VPS_VM_PORT_IN);
 		stdio_chardev(a, "out", STDOUT_FILENO);
 		port(a, "out", VPS_VM_PORT_OUT);
@@ -181,15 +162,15 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 	if (find_binary(vps_vm_qemu_binary(), bin, sizeof(bin)) < 0)
 		return vps_errorx(err, ENOENT, "vm: %s not found (apt-get install qemu-system-x86)",
 				  vps_vm_qemu_binary());
-	struct argv a = {0};
+	struct vps_argv a = {.n = 0};
 	build(&a, l);
-	if (a.oom) {
-		argv_free(&a);
+	if (a.failed) {
+		vps_argv_free(&a);
 		return vps_error(err, ENOMEM, "vm: qemu command line");
 	}
 	int go[2], rep[2];
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
-		argv_free(&a);
+		vps_argv_free(&a);
 		return vps_error(err, errno, "vm: pipe");
 	}
 	pid_t pid = fork();
@@ -240,7 +221,7 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		(void)w;
 		_exit(127);
 	}
-	argv_free(&a);
+	vps_argv_free(&a);
 	close(go[0]);
 	close(rep[1]);
 	if (pid < 0) {

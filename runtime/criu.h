@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Running CRIU (runtime/criu.c) and the checkpoint's description of what lies
+ * outside the container (runtime/criu_ext.c). Private to runtime/: checkpoint.c,
+ * restore.c and a later migrate build on these. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "specs/spec.h"
+#include "util/argv.h"
+#include "util/err.h"
+
+struct vps_cgroup;
+
+/* Start a's words: the binary (NULL: "criu" on PATH) and the action. */
+void vps_criu_begin(struct vps_argv *a, const char *criu, const char *action);
+
+struct vps_criu_run {
+	const char *log;	   /* criu's --log-file, read back for the error */
+	struct vps_cgroup *cgroup; /* criu runs inside it (restore); NULL: ours */
+	const int *pass_fds;	   /* fds criu inherits (--inherit-fd fd[N]) besides 0-2 */
+	size_t n_pass;
+	bool quiet; /* criu's stdout and stderr to /dev/null (criu check) */
+};
+/* The words every criu call of o gets: images, work dir and log, the flags. */
+struct vps_criu_opts;
+void vps_criu_common(struct vps_argv *a, const struct vps_criu_opts *o, const char *image,
+		     const char *work, const char *log);
+/* --manage-cgroups-mode: soft, full, strict, ignore (NULL: the default). */
+int vps_criu_check_mode(const char *mode, vps_err *err);
+/* Run criu with a's words and wait for it. A failure
+ * names criu's first error line from the log and the log's path. */
+int vps_criu_exec(const struct vps_criu_run *r, struct vps_argv *a, vps_err *err);
+
+/* ---- the checkpoint's own record: IMAGE_DIR/vps-checkpoint.json ---- */
+#define VPS_CKPT_META	 "vps-checkpoint.json"
+#define VPS_CKPT_NS_KEY	 "vps-netns" /* --external net[INO]:KEY, --inherit-fd fd[N]:KEY */
+#define VPS_CKPT_MAX_EXT 64
+#define VPS_CKPT_KEY_MAX 64
+/* a spec bind, a cgroup hierarchy, the terminal bound on /dev/console */
+enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP, VPS_CKPT_CONSOLE };
+struct vps_ckpt_meta {
+	pid_t pid; /* the init's host pid at the dump (informational) */
+	bool terminal, netns_external;
+	size_t n_mounts;
+	struct {
+		char dest[4096];
+		enum vps_ckpt_mount kind;
+	} * mounts;		       /* malloc'ed, n_mounts entries */
+	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
+};
+void vps_ckpt_meta_free(struct vps_ckpt_meta *m);
+/* A bind mount (type "bind" or option bind/rbind), and its source on the
+ * host (relative to bundle when not absolute; < 0 when it does not fit). */
+bool vps_ckpt_is_bind(const struct oci_mount *mt);
+int vps_ckpt_mount_source(const struct oci_mount *mt, const char *bundle, char *buf, size_t sz);
+/* Dump side: describe the running init (mountinfo, fds, netns) against spec
+ * and add the matching --external words to a. */
+int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
+		      struct vps_argv *a, vps_err *err);
+int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err);
+int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *err);
+/* Restore side: the --external mnt[DEST]:SOURCE words for m's mounts (binds
+ * from spec, cgroups at cgroup_rel under the host's hierarchies, the console
+ * from the new pty's slave path, or NULL). */
+struct vps_ckpt_sources {
+	const struct oci_spec *spec;
+	const char *bundle, *cgroup_rel, *console;
+};
+int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
+			    struct vps_argv *a, vps_err *err);

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What a checkpoint leaves outside the images: the container's mounts whose
+ * source is on the host (spec bind mounts, the cgroup hierarchies), the
+ * init's stdio when it comes from the host (a file, a pipe, a pty of the
+ * caller), and a network namespace the container joined by path. On dump each
+ * becomes a CRIU --external; IMAGE/vps-checkpoint.json records them so that
+ * restore can give CRIU the new host objects (--external mnt[..]:SRC,
+ * --inherit-fd). runc keeps the same idea in descriptors.json. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "runtime/criu.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/fmt.h"
+
+#define MOUNTINFO_MAX 4096 /* mounts looked at in one container */
+
+void vps_ckpt_meta_free(struct vps_ckpt_meta *m)
+{
+	free(m->mounts);
+	m->mounts = NULL;
+	m->n_mounts = 0;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo */
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+}
+
+bool vps_ckpt_is_bind(const struct oci_mount *mt)
+{
+	bool bind = mt->type && strcmp(mt->type, "bind") == 0;
+	for (size_t k = 0; k < mt->n_options && !bind; k++)
+		bind = !strcmp(mt->options[k], "bind") || !strcmp(mt->options[k], "rbind");
+	return bind;
+}
+
+int vps_ckpt_mount_source(const struct oci_mount *mt, const char *bundle, char *buf, size_t sz)
+{
+	bool rel = mt->source[0] != '/';
+	return vps_snprintf(buf, sz, "%s%s%s", rel ? bundle : "", rel ? "/" : "", mt->source);
+}
+
+static bool spec_binds(const struct oci_spec *spec, const char *dest)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (vps_ckpt_is_bind(&spec->mounts[i]) &&
+		    strcmp(spec->mounts[i].destination, dest) == 0)
+			return true;
+	return false;
+}
+
+static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mount kind,
+		     vps_err *err)
+{
+	if (m->n_mounts >= VPS_CKPT_MAX_EXT)
+		return vps_errorx(err, E2BIG, "more than %d external mounts", VPS_CKPT_MAX_EXT);
+	void *p = realloc(m->mounts, (m->n_mounts + 1) * sizeof(*m->mounts));
+	if (!p)
+		return vps_error(err, ENOMEM, "checkpoint mounts");
+	m->mounts = p;
+	snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
+	m->mounts[m->n_mounts++].kind = kind;
+	return 0;
+}
+
+/* The init's mounts: cgroup hierarchies and spec binds are external. ids[]
+ * collects the mount ids (to tell the host's files from the container's). */
+static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m, int *ids,
+		       size_t *n_ids, vps_err *err)
+{
+	char path[64], line[8192];
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return vps_error(err, errno, "open %s", path);
+	*n_ids = 0;
+	while (*n_ids < MOUNTINFO_MAX && fgets(line, sizeof(line), f)) {
+		char dest[4096], fstype[64];
+		int id;
+		const char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%d %*d %*s %*s %4095s", &id, dest) != 2 ||
+		    sscanf(dash + 3, "%63s", fstype) != 1)
+			continue;
+		ids[(*n_ids)++] = id;
+		unescape(dest);
+		int r = 0;
+		if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
+			r = add_mount(m, dest, VPS_CKPT_CGROUP, err);
+		else if (strcmp(fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
+			r = add_mount(m, dest, VPS_CKPT_CONSOLE, err);
+		else if (strcmp(dest, "/") != 0 && spec_binds(spec, dest))
+			r = add_mount(m, dest, VPS_CKPT_BIND, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int fd_mnt_id(pid_t pid, int fd)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	int id = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "mnt_id: %d", &id) == 1)
+			break;
+	return id;
+}
+
+/* CRIU's key for the init's fd (0-2) when it lies outside the container, and
+ * the --external the dump needs for it ("" when CRIU dumps it by itself). */
+static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, char *ext)
+{
+	char path[64], target[256] = "";
+	struct stat st;
+	*key = *ext = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0 || stat(path, &st) < 0)
+		return;
+	target[n] = '\0';
+	if (strncmp(target, "pipe:", 5) == 0 || strncmp(target, "socket:", 7) == 0) {
+		snprintf(key, VPS_CKPT_KEY_MAX, "%s", target);
+		return;
+	}
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) {
+		/* a pty slave (Unix98 majors): its master is outside the container */
+		snprintf(key, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
+			 (unsigned)st.st_dev);
+		snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
+		return;
+	}
+	int mnt = fd_mnt_id(pid, fd);
+	for (size_t i = 0; i < n_ids; i++)
+		if (ids[i] == mnt)
+			return; /* on a mount of the container: CRIU reopens it */
+	if (target[0] == '/' && mnt >= 0) {
+		snprintf(key, VPS_CKPT_KEY_MAX, "file[%x:%lx]", (unsigned)mnt,
+			 (unsigned long)st.st_ino);
+		snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
+	}
+}
+
+static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &st) < 0)
+		return vps_error(err, errno, "stat %s", path);
+	vps_argv_add(a, "--external");
+	vps_argv_add(a, "net[%lu]:%s", (unsigned long)st.st_ino, VPS_CKPT_NS_KEY);
+	return 0;
+}
+
+int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
+		      struct vps_argv *a, vps_err *err)
+{
+	_cleanup_free_ int *ids = calloc(MOUNTINFO_MAX, sizeof(int));
+	size_t n_ids;
+	if (!ids)
+		return vps_error(err, ENOMEM, "mount ids");
+	*m = (struct vps_ckpt_meta){.pid = pid};
+	m->terminal = spec->process && spec->process->terminal;
+	int r = scan_mounts(pid, spec, m, ids, &n_ids, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < m->n_mounts; i++) {
+		vps_argv_add(a, "--external");
+		vps_argv_add(a, "mnt[%s]:%s", m->mounts[i].dest, m->mounts[i].dest);
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		char ext[VPS_CKPT_KEY_MAX];
+		fd_key(pid, fd, ids, n_ids, m->fds[fd], ext);
+		bool dup = false;
+		for (int k = 0; k < fd; k++)
+			dup = dup || (*ext && strcmp(m->fds[k], ext) == 0);
+		if (*ext && !dup) {
+			vps_argv_add(a, "--external");
+			vps_argv_add(a, "%s", ext);
+		}
+	}
+	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
+	m->netns_external = ns->present && ns->path;
+	return m->netns_external ? netns_external(pid, a, err) : 0;
+}
+
+static const char *const kinds[] = {"bind", "cgroup", "console"};
+
+int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err)
+{
+	json_object *o = json_object_new_object(), *mounts = json_object_new_array(),
+		    *fds = json_object_new_array();
+	if (!o || !mounts || !fds) {
+		json_object_put(o), json_object_put(mounts), json_object_put(fds);
+		return vps_error(err, ENOMEM, "%s", VPS_CKPT_META);
+	}
+	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "pid", json_object_new_int(m->pid));
+	json_object_object_add(o, "terminal", json_object_new_boolean(m->terminal));
+	json_object_object_add(o, "netnsExternal", json_object_new_boolean(m->netns_external));
+	for (size_t i = 0; i < m->n_mounts; i++) {
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
+		json_object_object_add(e, "kind", json_object_new_string(kinds[m->mounts[i].kind]));
+		json_object_array_add(mounts, e);
+	}
+	for (int i = 0; i < 3; i++)
+		json_object_array_add(fds, json_object_new_string(m->fds[i]));
+	json_object_object_add(o, "mounts", mounts);
+	json_object_object_add(o, "stdio", fds);
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	_cleanup_close_ int dfd = open(image_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	int r = dfd < 0 ? vps_error(err, errno, "open %s", image_dir)
+			: vps_write_atomic_at(dfd, VPS_CKPT_META, s, strlen(s), 0600, (uid_t)-1,
+					      (gid_t)-1, err);
+	json_object_put(o);
+	return r;
+}
+
+static const char *str_at(json_object *o, const char *key)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		   ? json_object_get_string(v)
+		   : NULL;
+}
+
+static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
+{
+	json_object *v, *mounts, *fds;
+	if (!json_object_object_get_ex(o, "mounts", &mounts) ||
+	    !json_object_is_type(mounts, json_type_array) ||
+	    !json_object_object_get_ex(o, "stdio", &fds) ||
+	    !json_object_is_type(fds, json_type_array) || json_object_array_length(fds) != 3)
+		return vps_errorx(err, EINVAL, "%s: not a vps checkpoint record", VPS_CKPT_META);
+	if (json_object_object_get_ex(o, "pid", &v))
+		m->pid = json_object_get_int(v);
+	m->terminal = json_object_object_get_ex(o, "terminal", &v) && json_object_get_boolean(v);
+	m->netns_external =
+	    json_object_object_get_ex(o, "netnsExternal", &v) && json_object_get_boolean(v);
+	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+		json_object *e = json_object_array_get_idx(mounts, i);
+		const char *d = str_at(e, "destination"), *k = str_at(e, "kind");
+		if (!d || !k || *d != '/')
+			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad entry", VPS_CKPT_META,
+					  i);
+		size_t kind = 0;
+		while (kind < ARRAY_SIZE(kinds) && strcmp(kinds[kind], k) != 0)
+			kind++;
+		if (kind == ARRAY_SIZE(kinds))
+			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
+					  VPS_CKPT_META, i, k);
+		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, err);
+		if (r < 0)
+			return r;
+	}
+	for (int i = 0; i < 3; i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(fds, (size_t)i));
+		snprintf(m->fds[i], VPS_CKPT_KEY_MAX, "%s", s ? s : "");
+	}
+	return 0;
+}
+
+int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *err)
+{
+	char path[4096];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	*m = (struct vps_ckpt_meta){0};
+	if (vps_snprintf(path, sizeof(path), "%s/%s", image_dir, VPS_CKPT_META) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "--image-path %s: too long", image_dir);
+	int r = vps_read_file_at(AT_FDCWD, path, 1 << 20, &text, &len, err);
+	if (r < 0)
+		return r;
+	json_object *o = json_tokener_parse(text);
+	if (!o)
+		return vps_errorx(err, EINVAL, "%s: not JSON", path);
+	r = meta_parse(o, m, err);
+	json_object_put(o);
+	if (r < 0)
+		vps_ckpt_meta_free(m);
+	return r;
+}
+
+static const struct oci_mount *spec_mount(const struct oci_spec *spec, const char *dest)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (strcmp(spec->mounts[i].destination, dest) == 0)
+			return &spec->mounts[i];
+	return NULL;
+}
+
+int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
+			    struct vps_argv *a, vps_err *err)
+{
+	for (size_t i = 0; i < m->n_mounts; i++) {
+		const char *dest = m->mounts[i].dest;
+		vps_argv_add(a, "--external");
+		if (m->mounts[i].kind == VPS_CKPT_CGROUP) {
+			/* vps mounts each hierarchy at the path the host has it
+			 * (rootfs/cgroupmount.c): the same path plus the new cgroup */
+			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
+			continue;
+		}
+		if (m->mounts[i].kind == VPS_CKPT_CONSOLE) {
+			if (!src->console)
+				return vps_errorx(err, EINVAL,
+						  "the checkpoint has a console: "
+						  "process.terminal must be true");
+			vps_argv_add(a, "mnt[%s]:%s", dest, src->console);
+			continue;
+		}
+		const struct oci_mount *mt = spec_mount(src->spec, dest);
+		if (!mt || !mt->source)
+			return vps_errorx(err, ENOENT,
+					  "the checkpoint has a bind mount at %s that config.json "
+					  "does not have",
+					  dest);
+		char source[4096];
+		if (vps_ckpt_mount_source(mt, src->bundle, source, sizeof(source)) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "mount %s: source too long", dest);
+		vps_argv_add(a, "mnt[%s]:%s", dest, source);
+	}
+	return 0;
+}

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vps restore: runc's semantics. Like create, from the bundle's config.json:
+ * the state dir, state.json and the cgroup with its limits; then CRIU brings
+ * the process tree back into it (criu restore --restore-detached
+ * --restore-sibling: the init becomes our child, keeps its pids inside its
+ * pid namespace) with the container's rootfs as --root (bind-mounted on
+ * ROOT/ID/criu-root: CRIU wants a mount point) and the host objects the
+ * checkpoint recorded (criu_ext.c) given anew: bind sources and cgroup
+ * directories, our stdio for the init's, a new pty for a terminal, the
+ * network namespace named in config.json. state.json then reads running, so
+ * state, list, kill, exec and delete work as on a created+started one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rootfs/rootfs.h"
+#include "runtime/create.h"
+#include "runtime/criu.h"
+#include "runtime/status.h"
+#include "runtime/store.h"
+#include "util/fileio.h"
+#include "util/fmt.h"
+#include "util/log.h"
+
+#define RESTORE_ROOT "criu-root"
+#define RESTORE_PID  "criu.pid"
+
+struct rctx {
+	struct cctx c;
+	struct vps_create_opts co;
+	const struct vps_restore_opts *o;
+	const char *image, *work;
+	struct vps_ckpt_meta m;
+	char criu_root[PATH_MAX];
+	bool mounted;
+	int slave, netns; /* the new pty's slave and the joined netns for criu, or -1 */
+	int reopened[3];  /* our stdio files reopened read-write for criu, or -1 */
+};
+
+/* A terminal's new pty: its slave is the init's stdio and /dev/console. */
+static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t *n, vps_err *err)
+{
+	char link[64];
+	if (!x->m.terminal)
+		return 0;
+	int r = vps_pty_open(&x->c.pty, &x->slave, err);
+	if (r < 0)
+		return vps_error_wrap(err, "process.terminal");
+	pass[(*n)++] = x->slave;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
+	ssize_t len = readlink(link, path, sz - 1);
+	if (len <= 0)
+		return vps_error(err, errno, "process.terminal: the new pty's path");
+	path[len] = '\0';
+	return 0;
+}
+
+/* --inherit-fd for the init's fd 0-2: ours, or the new pty's slave. One key
+ * may stand for several of them (/dev/null read and written): criu then gives
+ * all of them one fd, so a file is reopened read-write when it can be. */
+static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		const char *key = x->m.fds[fd];
+		bool seen = false;
+		for (int k = 0; k < fd; k++)
+			seen = seen || strcmp(x->m.fds[k], key) == 0;
+		if (!*key || seen)
+			continue;
+		int give = fd;
+		if (strncmp(key, "tty[", 4) == 0)
+			give = x->slave;
+		else if (strncmp(key, "file[", 5) == 0) {
+			/* criu seeks a file back to its offset: a pipe or socket of ours
+			 * (an engine's stdio) cannot be, so the init gets /dev/null */
+			char self[64];
+			snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+			bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
+			x->reopened[fd] =
+			    open(seekable ? self : "/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
+			if (x->reopened[fd] >= 0)
+				give = pass[(*n)++] = x->reopened[fd];
+		}
+		vps_argv_add(a, "--inherit-fd");
+		vps_argv_add(a, "fd[%d]:%s", give, key);
+	}
+}
+
+static int netns_fd(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, vps_err *err)
+{
+	const struct oci_namespace *ns = &x->c.spec->lx.namespaces[OCI_NS_NETWORK];
+	if (!x->m.netns_external)
+		return 0;
+	if (!ns->present || !ns->path)
+		return vps_errorx(err, EINVAL,
+				  "the checkpoint joined a network namespace by path: config.json "
+				  "must name one (.linux.namespaces network path)");
+	if ((x->netns = open(ns->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return vps_error(err, errno, "network namespace %s", ns->path);
+	pass[(*n)++] = x->netns;
+	vps_argv_add(a, "--inherit-fd");
+	vps_argv_add(a, "fd[%d]:%s", x->netns, VPS_CKPT_NS_KEY);
+	return 0;
+}
+
+static int run_criu(struct rctx *x, vps_err *err)
+{
+	const struct vps_criu_opts *co = &x->o->c;
+	struct vps_argv a = {.n = 0};
+	char log[PATH_MAX], pidf[PATH_MAX];
+	int pass[8];
+	size_t n_pass = 0;
+	if (vps_snprintf(log, sizeof(log), "%s/restore.log", x->work) < 0 ||
+	    vps_snprintf(pidf, sizeof(pidf), "%s/%s", x->c.dir, RESTORE_PID) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "--work-path %s: too long", x->work);
+	vps_criu_begin(&a, co->criu, "restore");
+	vps_criu_common(&a, co, x->image, x->work, log);
+	vps_argv_add(&a, "--root=%s", x->criu_root);
+	vps_argv_add(&a, "--restore-detached");
+	vps_argv_add(&a, "--restore-sibling");
+	vps_argv_add(&a, "--pidfile=%s", pidf);
+	bool ignore = co->manage_cgroups_mode && !strcmp(co->manage_cgroups_mode, "ignore");
+	if (!ignore)
+		vps_argv_add(&a, "--cgroup-root=%s", vps_cgroup_path(x->c.cg));
+	char console[PATH_MAX] = "";
+	int r = open_console(x, console, sizeof(console), pass, &n_pass, err);
+	struct vps_ckpt_sources src = {.spec = x->c.spec,
+				       .bundle = x->c.bundle,
+				       .cgroup_rel = vps_cgroup_path(x->c.cg),
+				       .console = *console ? console : NULL};
+	if (r == 0)
+		r = vps_ckpt_restore_mounts(&x->m, &src, &a, err);
+	if (r == 0) {
+		stdio_fds(x, &a, pass, &n_pass);
+		r = netns_fd(x, &a, pass, &n_pass, err);
+	}
+	if (r == 0) {
+		/* with "ignore" CRIU leaves the tree where criu runs: in the cgroup */
+		struct vps_criu_run run = {.log = log,
+					   .cgroup = ignore ? x->c.cg : NULL,
+					   .pass_fds = pass,
+					   .n_pass = n_pass};
+		r = vps_criu_exec(&run, &a, err);
+	}
+	vps_argv_free(&a);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if ((r = vps_read_file_at(AT_FDCWD, pidf, 64, &text, &len, err)) < 0)
+		return vps_error_wrap(err, "criu restore");
+	unlink(pidf);
+	x->c.pid = (pid_t)strtol(text, NULL, 10);
+	if (x->c.pid <= 0)
+		return vps_errorx(err, EIO, "criu restore: bad pid file \"%s\"", text);
+	return 0;
+}
+
+/* A fresh rootfs (podman --import, containerd) lacks the mount points that
+ * create's child made: criu mounts on them, so make every one config.json
+ * names (a file for a bind of anything but a directory), as runc does. */
+static int make_mountpoints(struct rctx *x, vps_err *err)
+{
+	for (size_t i = 0; i < x->c.spec->n_mounts; i++) {
+		const struct oci_mount *mt = &x->c.spec->mounts[i];
+		char source[PATH_MAX];
+		struct stat st;
+		bool file = vps_ckpt_is_bind(mt) && mt->source &&
+			    vps_ckpt_mount_source(mt, x->c.bundle, source, sizeof(source)) >= 0 &&
+			    stat(source, &st) == 0 && !S_ISDIR(st.st_mode);
+		int r = vps_rootfs_mountpoint(x->c.rootfs, mt->destination, !file, err);
+		if (r < 0)
+			return vps_error_wrap(err, "mount point %s", mt->destination);
+	}
+	return 0;
+}
+
+static int mount_root(struct rctx *x, vps_err *err)
+{
+	if (vps_snprintf(x->criu_root, sizeof(x->criu_root), "%s/%s", x->c.dir, RESTORE_ROOT) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "%s: too long", x->c.dir);
+	if (mkdir(x->criu_root, 0700) < 0)
+		return vps_error(err, errno, "mkdir %s", x->criu_root);
+	if (mount(x->c.rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return vps_error(err, errno, "bind %s on %s", x->c.rootfs, x->criu_root);
+	x->mounted = true;
+	mount(NULL, x->criu_root, NULL, MS_PRIVATE | MS_REC, NULL);
+	return 0;
+}
+
+static void unmount_root(struct rctx *x)
+{
+	if (x->mounted && umount2(x->criu_root, MNT_DETACH) < 0)
+		log_warn("restore %s: umount %s: %s", x->o->id, x->criu_root, strerror(errno));
+	x->mounted = false;
+	if (*x->criu_root)
+		rmdir(x->criu_root);
+}
+
+/* The restored init: pidfd, start time, state "running", pid file, console. */
+static int record(struct rctx *x, vps_err *err)
+{
+	struct cctx *c = &x->c;
+	if ((c->pidfd = pidfd_open(c->pid, 0)) < 0)
+		return vps_error(err, errno, "pidfd of the restored init %d", (int)c->pid);
+	int r = vps_proc_starttime(c->pid, &c->st->pid_start, err);
+	if (r < 0)
+		return r;
+	c->st->pid = c->pid;
+	c->st->status = VPS_RUNNING;
+	if ((r = vps_state_save_at(c->dirfd, c->st, err)) < 0)
+		return r;
+	if (x->o->pid_file && (r = vps_write_pid_file(x->o->pid_file, c->pid, err)) < 0)
+		return r;
+	if (c->pty >= 0 && x->o->console_socket) {
+		if ((r = vps_console_send(x->o->console_socket, c->pty, err)) < 0)
+			return r;
+		close(take_fd(c->pty));
+	}
+	return 0;
+}
+
+/* Everything up to the running, recorded container (undone on failure). */
+static int restore(struct rctx *x, vps_err *err)
+{
+	struct cctx *c = &x->c;
+	int r;
+	if ((r = vps_store_create(x->o->root, x->o->id, &c->dirfd, &c->lockfd, err)) < 0)
+		return r;
+	c->stored = true;
+	snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
+	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
+	    (r = mount_root(x, err)) < 0 || (r = run_criu(x, err)) < 0 ||
+	    (r = record(x, err)) < 0) {
+		unmount_root(x);
+		vps_create_undo(c);
+		return r;
+	}
+	unmount_root(x);
+	log_debug("restored %s: init pid %d", x->o->id, (int)c->pid);
+	return 0;
+}
+
+static int validate(struct rctx *x, vps_err *err)
+{
+	const struct oci_process *p = x->c.spec->process;
+	int r = vps_ckpt_meta_load(x->image, &x->m, err);
+	if (r < 0)
+		return vps_error_wrap(err, "--image-path %s: no vps checkpoint", x->image);
+	if (!p)
+		return vps_errorx(err, EINVAL, "config.json: .process: required to restore");
+	for (size_t i = 0; i < x->c.spec->n_annotations; i++)
+		if (strncmp(x->c.spec->annotations[i].key, "org.vps.net.", 12) == 0)
+			return vps_errorx(err, ENOTSUP,
+					  "config.json: annotation %s: the VPS network cannot be "
+					  "restored yet",
+					  x->c.spec->annotations[i].key);
+	if (p->terminal != x->m.terminal)
+		return vps_errorx(err, EINVAL,
+				  "config.json: process.terminal is %s but the checkpoint's "
+				  "process had %s terminal",
+				  p->terminal ? "true" : "false", x->m.terminal ? "a" : "no");
+	if (p->terminal && x->o->detach && !x->o->console_socket)
+		return vps_errorx(err, EINVAL,
+				  "process.terminal is true: --console-socket is required when "
+				  "detached");
+	return 0;
+}
+
+static void release(struct rctx *x)
+{
+	struct cctx *c = &x->c;
+	int *fds[] = {&c->dirfd, &c->lockfd,	  &c->pidfd,	   &c->pty,	   &x->slave,
+		      &x->netns, &x->reopened[0], &x->reopened[1], &x->reopened[2]};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0)
+			close(take_fd(*fds[i]));
+	vps_cgroup_free(c->cg);
+	vps_state_free(c->st);
+	oci_spec_free(c->spec);
+	free(c->config);
+	vps_ckpt_meta_free(&x->m);
+}
+
+/* the restore itself; x on the heap (cctx holds three paths) */
+static int restore_x(struct rctx *x, int *exit_status, vps_err *err)
+{
+	const struct vps_restore_opts *o = x->o;
+	int r;
+	if ((r = vps_id_validate(o->id, err)) < 0 ||
+	    (r = vps_criu_check_mode(o->c.manage_cgroups_mode, err)) < 0 ||
+	    (r = vps_create_load_bundle(&x->c, err)) < 0 || (r = validate(x, err)) < 0)
+		return r;
+	/* the restored init is criu's sibling: our child, reaped here when not detached */
+	if ((r = restore(x, err)) < 0 || o->detach)
+		return r;
+	close(take_fd(x->c.lockfd));
+	if (x->c.pty >= 0)
+		vps_console_keep(x->c.pty);
+	r = vps_wait_foreground(x->c.pid, x->c.pidfd, x->c.pty, exit_status, NULL, err);
+	vps_err e;
+	if (vps_delete(o->root, o->id, true, &e) < 0)
+		log_warn("restore %s: delete after exit: %s", o->id, e.msg);
+	return r;
+}
+
+int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err)
+{
+	*exit_status = 0;
+	struct rctx *x = calloc(1, sizeof(*x));
+	if (!x)
+		return vps_error(err, ENOMEM, "restore");
+	x->o = o;
+	x->slave = x->netns = -1;
+	x->reopened[0] = x->reopened[1] = x->reopened[2] = -1;
+	x->co = (struct vps_create_opts){.root = o->root,
+					 .id = o->id,
+					 .bundle = o->bundle,
+					 .console_socket = o->console_socket,
+					 .pid_file = o->pid_file,
+					 .no_pivot = o->no_pivot};
+	vps_create_ctx_init(&x->c, &x->co);
+	/* criu changes its directory: it is given absolute paths */
+	const char *image = o->c.image_path ? o->c.image_path : "checkpoint";
+	const char *work = o->c.work_path ? o->c.work_path : image;
+	int r;
+	if (!(x->image = realpath(image, NULL)))
+		r = vps_error(err, errno, "--image-path %s", image);
+	else if ((r = vps_mkdir_p(work, 0700, err)) < 0)
+		;
+	else if (!(x->work = realpath(work, NULL)))
+		r = vps_error(err, errno, "--work-path %s", work);
+	else
+		r = restore_x(x, exit_status, err);
+	free((char *)x->image);
+	free((char *)x->work);
+	release(x);
+	free(x);
+	return r;
+}
