@@ -24,7 +24,8 @@ enum {
 	O_PUBLISH,
 	O_DNS,
 	O_SECCOMP,
-	O_KEEPDEV
+	O_KEEPDEV,
+	O_DISK
 };
 
 /* On a terminal: each phase as it starts (a debian bundle takes a while). */
@@ -52,6 +53,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"dns", required_argument, NULL, O_DNS},
 					     {"seccomp", required_argument, NULL, O_SECCOMP},
 					     {"keep-devices", no_argument, NULL, O_KEEPDEV},
+					     {"disk", required_argument, NULL, O_DISK},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
@@ -105,6 +107,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			break;
 		case O_KEEPDEV:
 			o.keep_devices = true;
+			break;
+		case O_DISK:
+			r = vps_parse_size("--disk", optarg, false, &o.disk, &ctx->err);
 			break;
 		case O_CACHE:
 			o.cache_dir = optarg;

@@ -37,7 +37,10 @@ const struct vps_command vps_commands[] = {
 	 "                      object, or none\n"
 	 "                      (default: vps's deny-list of dangerous syscalls)\n"
 	 "      --cache-dir D   template cache (default /var/cache/vps)\n"
-	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"},
+	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"
+	 "      --disk SIZE     a disk of its own: an ext4 image DIR/disk.img of SIZE\n"
+	 "                      (sparse; at least 16M) mounted as the VPS's root, so\n"
+	 "                      df shows SIZE and writing past it fails inside only\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"

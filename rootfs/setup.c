@@ -130,7 +130,10 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 	int r = prepare_root(spec, o, err);
 	if (r < 0)
 		return r;
-	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (o->disk_fd >= 0) {
+		if (move_mount(o->disk_fd, "", AT_FDCWD, o->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return vps_error(err, errno, "mount the disk on the rootfs %s", o->rootfs);
+	} else if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return vps_error(err, errno, "bind the rootfs %s onto itself", o->rootfs);
 	_cleanup_close_ int rootfs_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfs_fd < 0)

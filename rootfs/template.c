@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rootfs/disk.h"
 #include "rootfs/template.h"
 #include "rootfs/internal.h"
 #include "rootfs/users_internal.h"
@@ -209,6 +210,11 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
 	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0)
 		return r;
+	if (o->disk > 0) {
+		vps_tmpl_progress(o, "making the disk %s/%s", o->dir, VPS_DISK_FILE);
+		if ((r = vps_disk_create(o->dir, rootfs, (uint64_t)o->disk, err)) < 0)
+			return r;
+	}
 	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
 	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), err);
 }
@@ -238,6 +244,7 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 	} else if (bundlefd >= 0) {
 		vps_rm_tree_at(bundlefd, "rootfs");
 		unlinkat(bundlefd, "config.json", 0);
+		unlinkat(bundlefd, VPS_DISK_FILE, 0);
 	}
 	return r;
 }

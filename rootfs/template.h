@@ -21,6 +21,9 @@
 #define VPS_ANN_IP6	  "org.vps.net.ip6"
 #define VPS_ANN_PUBLISH	  "org.vps.net.publish"
 #define VPS_ANN_DNS	  "org.vps.net.dns"
+/* the VPS's own /proc view: auto (lxcfs when mounted), kernel, off (runtime/procview.c) */
+#define VPS_ANN_PROCVIEW "org.vps.procview"
+#define VPS_ANN_LXCFS	 "org.vps.lxcfs" /* an lxcfs mount point, auto or off */
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -44,6 +47,7 @@ struct vps_bundle_opts {
 	const char *seccomp;   /* NULL: the default profile; "none"; or a JSON file */
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
+	int64_t disk;	       /* bytes of an ext4 disk image (rootfs/disk.h); 0: none */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
 	 * CLI shows them on a terminal */

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "rootfs/disk.h"
 #include "rootfs/template.h"
 #include "specs/spec.h"
 #include "util/cleanup.h"
@@ -83,6 +84,7 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 	json_object *a = child(cfg, "annotations");
 	json_object_object_add(a, VPS_ANN_NAME, json_object_new_string(o->name));
 	json_object_object_add(a, VPS_ANN_TEMPLATE, json_object_new_string(o->tmpl));
+	json_object_object_add(a, VPS_ANN_PROCVIEW, json_object_new_string("auto"));
 	if (o->ip)
 		json_object_object_add(a, VPS_ANN_IP, json_object_new_string(o->ip));
 	if (o->bridge)
@@ -97,6 +99,8 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 		json_object_object_add(a, VPS_ANN_DNS, json_object_new_string(o->dns));
 	if (o->vm)
 		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
+	if (o->disk > 0)
+		json_object_object_add(a, VPS_ANN_DISK, json_object_new_string(VPS_DISK_FILE));
 }
 
 /* linux.seccomp: the default profile, none, or an OCI profile from a file. */

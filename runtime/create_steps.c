@@ -120,6 +120,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .root_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .stdio = {c->stdio[0], c->stdio[1]},
+	    .disk_fd = c->disk_fd,
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,
 	    .has_hooks_runtime =

@@ -144,6 +144,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 		return r;
 	struct vps_child ch = {
 	    .stdio = {-1, -1},
+	    .disk_fd = -1,
 	    .spec = c->spec,
 	    .proc = &c->ep.proc,
 	    .exec_mode = true,

@@ -21,6 +21,7 @@
 #include "netns/net.h"
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 /* The parent may block or ignore signals (run forwards them): start clean. */
@@ -133,11 +134,13 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	    .new_cgroupns = c->new_cgroupns,
 	    .no_mntns = !c->spec->lx.namespaces[OCI_NS_MOUNT].present,
 	    .source_fds = c->source_fds,
+	    .disk_fd = c->disk_fd,
 	    .before_pivot = hooks_before_pivot,
 	    .before_pivot_arg = &h,
 	};
 	r = vps_rootfs_setup(c->spec, &ro, err);
 	close_sources(c);
+	vps_closep(&c->disk_fd);
 	if (r < 0)
 		return h.failed ? r : vps_error_wrap(err, "rootfs");
 	return 0;
@@ -251,8 +254,9 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	reset_signals();
 	if (child_stdio(c, &err) < 0)
 		goto fail;
-	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};
-	memcpy(keep + 4, c->ns_fds, sizeof(c->ns_fds));
+	int keep[OCI_NS_MAX + 5] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd,
+				    c->disk_fd};
+	memcpy(keep + 5, c->ns_fds, sizeof(c->ns_fds));
 	if (vps_child_close_fds(3 + c->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0)
 		goto fail;
 	if ((r = child_setup(c, &state_json, &err)) < 0)

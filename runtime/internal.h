@@ -73,6 +73,7 @@ struct vps_child {
 	unsigned preserve_fds;
 	int *source_fds; /* create: per spec mount, from VPS_SYNC_MOUNTFD; NULL: none */
 	int stdio[2];	 /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
+	int disk_fd;	 /* create: a detached mount to move onto the rootfs; -1: none */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
