@@ -77,6 +77,8 @@ static void port(struct argv *a, const char *id, const char *name)
 #define QFD(n)	   (6 + (n))
 #define DISK_FD	   QFD(3) /* the disk image, an -add-fd set of its own */
 #define DISK_FD_RO QFD(4) /* the same image reopened read-only, in that set */
+#define STATE_FD   QFD(5) /* restore: the snapshot's device state (migrate-incoming fd:) */
+_Static_assert(STATE_FD == VPS_VM_STATE_QFD, "snapshot.c names QEMU's state fd");
 static void stdio_chardev(struct argv *a, const char *id, int n)
 {
 	struct stat st;
@@ -100,17 +102,26 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 	const struct oci_process *p = l->spec->process;
 	long khz = kvm ? 0 : host_tsc_khz();
 	arg(a, "%s", vps_vm_qemu_binary());
-	arg(a, "-M"), arg(a, "microvm,pcie=on,rtc=on,pit=off,pic=off");
+	arg(a, "-M"), arg(a, "microvm,pcie=on,rtc=on,pit=off,pic=off%s",
+			  l->mem_path ? ",memory-backend=ram" : "");
 	arg(a, "-accel"), arg(a, kvm ? "kvm" : "tcg");
 	arg(a, "-cpu"), arg(a, kvm ? "host" : "max");
 	arg(a, "-smp"), arg(a, "1");
 	arg(a, "-m"), arg(a, "%lluM", (unsigned long long)l->ram_mib);
+	if (l->mem_path) /* snapshot: RAM in a file (shared to save it, private to restore) */
+		arg(a, "-object"),
+		    arg(a, "memory-backend-file,id=ram,size=%lluM,mem-path=%s,share=%s",
+			(unsigned long long)l->ram_mib, l->mem_path, l->mem_share ? "on" : "off");
+	if (l->qmp)
+		arg(a, "-qmp"), arg(a, "unix:vm-qmp.sock,server=on,wait=off");
+	if (l->state_fd >= 0) /* restore: snapshot.c hands QEMU the state over QMP */
+		arg(a, "-incoming"), arg(a, "defer");
 	arg(a, "-nodefaults"), arg(a, "-no-reboot"), arg(a, "-no-user-config");
 	arg(a, "-sandbox"), arg(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
 				   "resourcecontrol=deny");
 	arg(a, "-display"), arg(a, "none");
 	arg(a, "-kernel"), arg(a, "%s", l->kernel->path);
-	arg(a, "-initrd"), arg(a, "vm-initramfs");
+	arg(a, "-initrd"), arg(a, "%s", l->initrd ? l->initrd : "vm-initramfs");
 	if (khz > 0)
 		arg(a, "-append"), arg(a, CMDLINE " tsc_early_khz=%ld lpj=%ld", khz, khz * 4);
 	else
@@ -157,7 +168,7 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 }
 
 /* PATH search in the parent: the child only execs. */
-static int find_binary(const char *name, char *out, size_t cap)
+int vps_vm_find_binary(const char *name, char *out, size_t cap)
 {
 	if (strchr(name, '/'))
 		return vps_snprintf(out, cap, "%s", name) >= 0 && access(out, X_OK) == 0 ? 0
@@ -178,7 +189,7 @@ static int find_binary(const char *name, char *out, size_t cap)
 int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 {
 	char bin[PATH_MAX];
-	if (find_binary(vps_vm_qemu_binary(), bin, sizeof(bin)) < 0)
+	if (vps_vm_find_binary(vps_vm_qemu_binary(), bin, sizeof(bin)) < 0)
 		return vps_errorx(err, ENOENT, "vm: %s not found (apt-get install qemu-system-x86)",
 				  vps_vm_qemu_binary());
 	struct argv a = {0};
@@ -206,6 +217,8 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		if (share < 0)
 			errno = -share;
 		int rp = fcntl(rep[1], F_DUPFD, 10);
+		int sf =
+		    l->state_fd >= 0 ? fcntl(l->state_fd, F_DUPFD, 16) : -1; /* above targets */
 		int in = l->stdin_sock >= 0 ? fcntl(l->stdin_sock, F_DUPFD, 10) : 0;
 		if (rf < 0 || g < 0 || rp < 0 || in < 0 || chdir(l->dir) < 0 ||
 		    dup2(rf, disk ? DISK_FD : 3) < 0 || dup2(g, 4) < 0 || dup2(rp, 5) < 0)
@@ -224,7 +237,13 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 			e = errno;
 		if (ro >= 0 && ro != DISK_FD_RO)
 			close(ro);
-		if (!e && (syscall(SYS_close_range, QFD(5), ~0U, 0) < 0 ||
+		if (!e && l->state_fd >= 0 && (sf < 0 || dup2(sf, STATE_FD) < 0))
+			e = errno;
+		if (!disk)
+			close(DISK_FD_RO);
+		if (l->state_fd < 0)
+			close(STATE_FD);
+		if (!e && (syscall(SYS_close_range, QFD(6), ~0U, 0) < 0 ||
 			   fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
 			e = errno;
 		if (!e && (r = vps_vm_drop_privs()) < 0)
