@@ -98,6 +98,21 @@ static int check_template(const char *t, vps_err *err)
 			  t);
 }
 
+/* --init: systemd or sysvinit, and only where there is a choice (debian). */
+static int check_init(const struct vps_bundle_opts *o, vps_err *err)
+{
+	if (!o->init)
+		return 0;
+	if (strcmp(o->init, "systemd") && strcmp(o->init, "sysvinit"))
+		return vps_errorx(err, EINVAL, "--init %s: expected systemd or sysvinit", o->init);
+	if (strcmp(o->tmpl, "debian") && strncmp(o->tmpl, "debian:", 7))
+		return vps_errorx(err, EINVAL,
+				  "--init %s: only the debian template has a choice of init "
+				  "(%s brings its own)",
+				  o->init, o->tmpl);
+	return 0;
+}
+
 static int check_limits(const struct vps_bundle_opts *o, vps_err *err)
 {
 	if (o->memory >= 0 && o->memory < VPS_MIN_MEMORY)
@@ -135,9 +150,13 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 {
 	int r = check_limits(o, err);
 	if (r >= 0)
+		r = vps_tmpl_userns_check(o, err);
+	if (r >= 0)
 		r = check_net(o, err);
 	if (r >= 0)
 		r = check_template(o->tmpl, err);
+	if (r >= 0)
+		r = check_init(o, err);
 	if (r < 0)
 		return r;
 	r = vps_id_validate(o->name, err);
@@ -175,7 +194,8 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 	return 0;
 }
 
-static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc, vps_err *err)
+static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
+		struct vps_tmpl_userns *u, vps_err *err)
 {
 	const char *t = o->tmpl, *init = "/sbin/init";
 	if (mkdirat(bundlefd, "rootfs", 0755) < 0)
@@ -208,7 +228,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	struct stat st;
 	if (fstatat(rootfd, "sbin/init", &st, 0) < 0 && fstatat(rootfd, "bin/sh", &st, 0) == 0)
 		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
-	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0)
+	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0 ||
+	    (r = vps_tmpl_userns_rootfs(o, rootfs, u, err)) < 0)
 		return r;
 	if (o->disk > 0) {
 		vps_tmpl_progress(o, "making the disk %s/%s", o->dir, VPS_DISK_FILE);
@@ -216,7 +237,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 			return r;
 	}
 	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
-	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), err);
+	return vps_tmpl_config(bundlefd, o, init, vps_tmpl_is_systemd(rootfd), take_ptr(*sc), u,
+			       err);
 }
 
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
@@ -226,8 +248,13 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 	int r = vps_tmpl_seccomp(o->seccomp, &sc, err);
 	if (r >= 0)
 		r = check_request(o, &made_dir, err);
+	struct vps_tmpl_userns u;
+	if (r >= 0)
+		r = vps_tmpl_userns_begin(o, &u, err);
 	if (r < 0) {
 		json_object_put(sc);
+		if (made_dir)
+			rmdir(o->dir);
 		return r;
 	}
 	_cleanup_close_ int bundlefd =
@@ -235,8 +262,9 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 	if (bundlefd < 0 || fchmod(bundlefd, 0700) < 0)
 		r = vps_error(err, errno, "open %s", o->dir);
 	else
-		r = fill(bundlefd, o, &sc, err);
+		r = fill(bundlefd, o, &sc, &u, err);
 	json_object_put(sc);
+	vps_tmpl_userns_end(&u, r >= 0);
 	if (r >= 0)
 		return 0;
 	if (made_dir) {

@@ -24,6 +24,11 @@
 /* the VPS's own /proc view: auto (lxcfs when mounted), kernel, off (runtime/procview.c) */
 #define VPS_ANN_PROCVIEW "org.vps.procview"
 #define VPS_ANN_LXCFS	 "org.vps.lxcfs" /* an lxcfs mount point, auto or off */
+#define VPS_ANN_INIT	  "org.vps.init" /* "systemd" when pid 1 is systemd */
+/* The OCI image annotation engines read: the signal that makes the VPS's init
+ * power the VPS off cleanly (systemd SIGRTMIN+4, busybox init SIGUSR2,
+ * sysvinit SIGINT through the inittab's ctrlaltdel entry). */
+#define VPS_ANN_STOP_SIGNAL "org.opencontainers.image.stopSignal"
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -49,9 +54,19 @@ struct vps_bundle_opts {
 	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
 	int64_t disk;	       /* bytes of an ext4 disk image (rootfs/disk.h); 0: none */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
+	const char *init;      /* debian's init: NULL or "systemd" (default), "sysvinit" */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
 	 * CLI shows them on a terminal */
 	void (*progress)(const char *phase);
+	/* user namespace (rootfs/userns.h): "mapped" (NULL: the default) or
+	 * "host"; the id-range area's base (0: the inventory's setting or
+	 * 1000000); the inventory directory where ranges are recorded */
+	const char *userns;
+	uint32_t idmap_base;
+	const char *inventory;
+	/* NULL, or told what the operator must know whatever the output is (the
+	 * rootfs's owners were shifted): the CLI prints it to stderr */
+	void (*notice)(const char *msg);
 };
 
 /* Make the bundle; on failure nothing is left (a DIR we made is removed, an
@@ -72,14 +87,48 @@ int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
 		    const struct vps_bundle_opts *o, vps_err *err);
 int vps_tmpl_dir(const char *src, const char *rootfs, vps_err *err);
 int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err);
+/* Whether the rootfs's /sbin/init is systemd (resolved in the root): such a
+ * VPS gets what systemd's container interface asks for (vps_tmpl_config). */
+bool vps_tmpl_is_systemd(int rootfd);
+/* A systemd tree made ready for a container: the units that cannot work in
+ * any container masked (vps_systemd_masked), a machine id of its own. */
+int vps_tmpl_systemd_setup(int rootfd, vps_err *err);
+extern const char *const vps_systemd_masked[];
 /* The VPS's identity files: /etc/hostname, /etc/hosts (in-root). */
 int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
 /* linux.seccomp from --seccomp (NULL: the default profile; "none": *out NULL). */
 struct json_object;
 int vps_tmpl_seccomp(const char *which, struct json_object **out, vps_err *err);
-/* Write DIR/config.json for the VPS (takes sc). */
-int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
-		    struct json_object *sc, vps_err *err);
+/* The bundle's user namespace (template_userns.c, see rootfs/userns.h). */
+#include "rootfs/userns.h"
+struct vps_tmpl_userns {
+	bool mapped;
+	uint32_t base;	   /* first host id of the VPS's range */
+	const char *idmap; /* "mount" or "shifted" (VPS_ANN_ROOTFS_IDMAP) */
+	struct vps_idrange range;
+};
+/* Check --userns/--idmap-base (before anything is written). */
+int vps_tmpl_userns_check(const struct vps_bundle_opts *o, vps_err *err);
+/* A mapped VPS gets its range (the record stays locked until _end). */
+int vps_tmpl_userns_begin(const struct vps_bundle_opts *o, struct vps_tmpl_userns *u, vps_err *err);
+/* The rootfs is complete: probe idmapped mounts on it, else shift its owners
+ * (o->notice says so). Must be the last write into the rootfs. */
+int vps_tmpl_userns_rootfs(const struct vps_bundle_opts *o, const char *rootfs,
+			   struct vps_tmpl_userns *u, vps_err *err);
+/* config.json: user namespace, uid/gid maps, org.vps.userns and org.vps.rootfs.idmap. */
+void vps_tmpl_userns_config(struct json_object *cfg, const struct vps_tmpl_userns *u);
+/* The bundle was made (ok: the range stays recorded) or not (freed). */
+void vps_tmpl_userns_end(struct vps_tmpl_userns *u, bool ok);
+/* Write DIR/config.json for the VPS (takes sc); systemd: pid 1 is systemd. */
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, bool systemd,
+		    struct json_object *sc, const struct vps_tmpl_userns *u, vps_err *err);
+/* config.json edits for systemd as pid 1 (template_systemd_config.c). */
+void vps_tmpl_config_systemd(struct json_object *cfg);
+/* The stop-signal annotation for the busybox and sysvinit inits. */
+void vps_tmpl_stop_signal(struct json_object *cfg, const struct vps_bundle_opts *o, bool busybox);
+/* cfg[key], made an empty object if missing; a JSON array of strings. */
+struct json_object *vps_tmpl_json_child(struct json_object *o, const char *key);
+struct json_object *vps_tmpl_json_strv(const char *const *v, size_t n);
 /* The default seccomp profile (OCI linux.seccomp JSON text). */
 extern const char vps_default_seccomp_json[];
 /* Run argv (PATH searched), stdout/stderr captured; the error names the

@@ -54,6 +54,8 @@ static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 		return vps_errorx(err, EINVAL,
 				  "config.json: .linux.timeOffsets: needs a time namespace");
 	int r = vps_sysctl_validate(s, err);
+	if (r == 0)
+		r = vps_create_root_check(s, err);
 	if (r == 0 && !lx->namespaces[OCI_NS_MOUNT].present)
 		r = vps_rootfs_check_no_mntns(s, err);
 	return r < 0 ? r : vps_net_validate(s, err);

@@ -31,6 +31,16 @@ struct cctx {
  * host side (user namespace and a new mount namespace only; create_mountsrc.c) */
 int vps_create_mount_sources(struct cctx *c, vps_err *err);
 
+/* A VPS-face bundle with its own user namespace (annotation org.vps.userns
+ * "mapped"): the rootfs is cloned on the host side (open_tree), idmapped with
+ * the init's user namespace when org.vps.rootfs.idmap is "mount", and sent to
+ * the init, which cannot look its path up through a 0700 bundle dir
+ * (create_root.c). vps_create_mount_sources' helper sends the mount point. */
+bool vps_create_wants_root(const struct oci_spec *s);
+/* Its annotations, checked with the rest of the spec (before anything is made). */
+int vps_create_root_check(const struct oci_spec *s, vps_err *err);
+int vps_create_root_tree(struct cctx *c, vps_err *err);
+
 /* ROOT/ID/console.log: what a detached VPS-face init prints (create_stdio.c) */
 #define VPS_CONSOLE_LOG "console.log"
 /* A detached VPS-face bundle without a terminal: open the init's stdio

@@ -37,6 +37,21 @@ static int dup_kv(struct oci_kv **out, size_t *n, const struct oci_kv *in, size_
 	return 0;
 }
 
+/* A new user namespace gets its cgroup2 directory delegated to its root (the
+ * host ids container 0 maps to), so an init like systemd can manage its own
+ * subtree under its cgroup namespace. */
+static int delegate_cgroup(struct cctx *c, vps_err *err)
+{
+	const struct oci_linux *lx = &c->spec->lx;
+	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
+	uint32_t uid, gid;
+	if (!user->present || user->path ||
+	    !oci_idmap_to_host(lx->uid_mappings, lx->n_uid_mappings, 0, &uid) ||
+	    !oci_idmap_to_host(lx->gid_mappings, lx->n_gid_mappings, 0, &gid))
+		return 0;
+	return vps_cgroup_delegate(c->cg, uid, gid, err);
+}
+
 int vps_create_record(struct cctx *c, vps_err *err)
 {
 	struct vps_state *st = calloc(1, sizeof(*st));
@@ -79,7 +94,7 @@ int vps_create_record(struct cctx *c, vps_err *err)
 		c->cg = NULL;
 		return vps_error_wrap(err, "cgroup");
 	}
-	return 0;
+	return delegate_cgroup(c, err);
 }
 
 /* pid namespace by path: the parent's pid_for_children, just around the clone. */
@@ -118,6 +133,8 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .barrier_fd = c->barrier,
 	    .join_pidfd = -1,
 	    .root_fd = -1,
+	    .root_target_fd = -1,
+	    .root_tree_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .stdio = {c->stdio[0], c->stdio[1]},
 	    .disk_fd = c->disk_fd,
@@ -244,7 +261,7 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 	int r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
 		return r;
-	if ((r = vps_create_mount_sources(c, err)) < 0)
+	if ((r = vps_create_root_tree(c, err)) < 0 || (r = vps_create_mount_sources(c, err)) < 0)
 		return r;
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;

@@ -65,6 +65,8 @@ static int load(struct ectx *c, vps_err *err)
 					  *g);
 		else if ((r = vps_cgroup_sub(c->cg, *g, err)) < 0)
 			return r;
+	if (c->cg && !c->o->cgroups && (r = vps_cgroup_exec_leaf(c->cg, c->st->pid, err)) < 0)
+		return vps_error_wrap(err, "cgroup");
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
@@ -154,6 +156,8 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .join_flags = child_flags,
 	    .fork_into_pidns = (child_flags & (CLONE_NEWPID | CLONE_NEWTIME)) != 0,
 	    .root_fd = c->root_fd,
+	    .root_target_fd = -1,
+	    .root_tree_fd = -1,
 	    .join_userns_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,
@@ -190,7 +194,7 @@ int vps_exec(const struct vps_exec_opts *o, int *exit_status, vps_err *err)
 	if (o->pid_file && (r = vps_write_pid_file(o->pid_file, c.pid, err)) < 0)
 		goto out;
 	if (!o->detach)
-		r = vps_wait_foreground(c.pid, c.child_pidfd, c.pty, exit_status, err);
+		r = vps_wait_foreground(c.pid, c.child_pidfd, c.pty, exit_status, NULL, err);
 out:;
 	int fds[] = {c.pidfd, c.root_fd, c.sync[0], c.sync[1], c.pty, c.child_pidfd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)

@@ -65,6 +65,25 @@ int vps_start(const char *root, const char *id, vps_err *err);
  * container is deleted and *exit_status is its status (128+N for signal N). */
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err);
 
+/* How a VPS's init ended (runtime/end.c): reboot(2) in its own pid namespace
+ * kills it with SIGINT (halt, poweroff) or SIGHUP (reboot). */
+enum vps_end_kind {
+	VPS_END_RUNNING,  /* no status yet */
+	VPS_END_POWEROFF, /* killed by SIGINT: halt or poweroff inside */
+	VPS_END_REBOOT,	  /* killed by SIGHUP: reboot inside */
+	VPS_END_EXIT,	  /* exited (its status is its own) */
+	VPS_END_KILLED	  /* another signal (vps kill, the OOM killer) */
+};
+/* From a waitpid status; -1 (no status): running. */
+enum vps_end_kind vps_init_end_kind(int wstatus);
+/* From an exit status as run and state.json's exitStatus give it (128+N for
+ * signal N; -1: none yet). */
+enum vps_end_kind vps_end_kind_of_status(int exit_status);
+const char *vps_end_kind_name(enum vps_end_kind k); /* "poweroff", "reboot", ... */
+/* The reaper of a container's init (pid) records how it ended in state.json
+ * (exitStatus); refused if the state names another init. */
+int vps_record_end(const char *root, const char *id, pid_t pid, int wstatus, vps_err *err);
+
 struct vps_exec_opts {
 	const char *root, *id;
 	const char *process_json;  /* -p FILE: a whole process object */

@@ -173,14 +173,6 @@ image_loops() { losetup -j "$1" | wc -l; }
 	[ "$size" -gt 100000 ]
 }
 
-@test "a disk VPS as a VM is refused clearly (no virtio-blk root yet)" {
-	disk_bundle dk10 64M
-	run v create dk10 --bundle "$WORK/dk10" --vm
-	[ "$status" -ne 0 ]
-	[[ $output == *'org.vps.disk'*'does not run as a VM yet'* ]]
-	[ ! -e "$ROOT/dk10" ]
-}
-
 @test "passwd and users reach the files on the disk, running or stopped" {
 	disk_bundle dk11 64M
 	echo 's3cret1' | "$VPS" passwd --bundle "$WORK/dk11" root --stdin

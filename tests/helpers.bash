@@ -9,6 +9,8 @@ vps_setup_file() {
 	export WORK=$(mktemp -d /tmp/vps-test.XXXXXX)
 	export ROOT=$WORK/state
 	mkdir -p "$ROOT"
+	# the VPS face's records (id ranges), never the host's /var/lib/vps
+	export VPS_INVENTORY=$WORK/inventory
 }
 vps_teardown_file() {
 	local id

@@ -134,7 +134,8 @@ static void early_mounts(void)
 static void mount_disk(const struct gconf *c)
 {
 	char dev[64];
-	snprintf(dev, sizeof(dev), "/dev/%s", c->root_dev);
+	if (vps_snprintf(dev, sizeof(dev), "/dev/%s", c->root_dev) < 0)
+		fatal("root_dev: name too long");
 	for (int tries = 0; tries < 500 && access(dev, F_OK) < 0; tries++)
 		msleep(10);
 	unsigned long fl = MS_NODEV | (c->ro_root ? MS_RDONLY : 0);
