@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Boot-to-exit of `vps run --vm` (busybox /bin/true) next to the container
-# mode, same bundle. Prints medians of N runs (default 5) and writes
-# bench/out/vm.tsv. Run under the subreaper: `make bench-vm`.
+# Boot-to-exit of `vps run --vm` (busybox /bin/true): a cold boot, a start
+# from the VM snapshot (org.vps.vm.snapshot=on), and the container mode, same
+# bundle; and the PSS of an idle VM's QEMU (/proc/PID/smaps_rollup), cold and
+# as one of two VMs restored from one snapshot. Prints medians of N runs
+# (default 5) and writes bench/out/vm.tsv. Run under the subreaper: `make bench-vm`.
 #   N=5  VPS=./vps
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,13 +36,31 @@ measure() { # measure MODE-FLAG... -> medians of wall ms and max RSS kB
 	printf '%s\t%s\n' "$(printf '%s\n' "${wall[@]}" | median | awk '{printf "%.1f", $1/1000}')" \
 		"$(printf '%s\n' "${rss[@]}" | median)"
 }
+# QEMU's PSS (kB) of an idle VM: create NAME... (detached), read, delete
+pss() {
+	local id p out=()
+	for id in "$@"; do "$VPS" --root "$ROOT" create --vm -b "$WORK/b" "$id" >/dev/null 2>&1; done
+	sleep 1
+	for id in "$@"; do
+		p=$("$VPS" --root "$ROOT" state "$id" | jq -r .pid)
+		out+=("$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup")")
+	done
+	for id in "$@"; do "$VPS" --root "$ROOT" delete --force "$id" >/dev/null 2>&1; done
+	echo "${out[0]}"
+}
 accel=$("$VPS" --root "$ROOT" features | jq -r '.annotations["org.vps.vm"]')
-vm=$(measure --vm)
+export VPS_VM_SNAPSHOTS=$WORK/snap
+cold=$(measure --vm-cold)
+cold_pss=$(pss vm-pss-cold)
+VPS_VM_SNAPSHOT=on "$VPS" --root "$ROOT" run --vm -b "$WORK/b" vm-snap-build >/dev/null 2>&1
+snap=$(VPS_VM_SNAPSHOT=on measure --vm)
+snap_pss=$(VPS_VM_SNAPSHOT=on pss vm-pss-a vm-pss-b)
 ct=$(measure)
 mkdir -p "$TOP/bench/out"
 {
-	printf 'mode\tmedian_ms\tmaxrss_kb\truns\n'
-	printf "vm\t%s\t%s\n" "$vm" "$N"
-	printf 'container\t%s\t%s\n' "$ct" "$N"
+	printf 'mode\tmedian_ms\tmaxrss_kb\tidle_pss_kb\truns\n'
+	printf "vm cold\t%s\t%s\t%s\n" "$cold" "$cold_pss" "$N"
+	printf "vm snapshot\t%s\t%s\t%s\n" "$snap" "$snap_pss" "$N"
+	printf 'container\t%s\t-\t%s\n' "$ct" "$N"
 } | tee "$TOP/bench/out/vm.tsv"
 echo "# vm: $accel; load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -30,6 +30,7 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 					     {"detach", no_argument, NULL, 'd'},
 					     {"keep", no_argument, NULL, 'k'},
 					     {"vm", no_argument, NULL, 'V'},
+					     {"vm-cold", no_argument, NULL, 'C'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	int opt, rc;
@@ -54,8 +55,10 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 		case 'K':
 			o->no_new_keyring = true;
 			break;
+		case 'C': /* --vm-cold implies --vm */
 		case 'V':
 			o->vm = true;
+			o->vm_cold |= opt == 'C';
 			break;
 		case 'f':
 			if (parse_uint(optarg, &o->preserve_fds) < 0)

@@ -101,7 +101,9 @@ const struct vps_command vps_commands[] = {
 	 "      --no-new-keyring      keep the caller's session keyring\n"
 	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"
 	 "      --vm                  run the bundle in a microVM (QEMU; also annotation\n"
-	 "                            org.vps.isolation=vm), see vps-vm(8)\n"},
+	 "                            org.vps.isolation=vm), see vps-vm(8)\n"
+	 "      --vm-cold             the same, booted fresh: no VM snapshot\n"
+	 "                            (annotation org.vps.vm.snapshot=off)\n"},
 	{"delete", cmd_delete, "delete a container and everything it holds",
 	 "Usage: vps delete [--force] ID\n"
 	 "\n"
@@ -294,7 +296,9 @@ const struct vps_command vps_commands[] = {
 	 "      --no-new-keyring      keep the caller's session keyring\n"
 	 "      --preserve-fds N      pass fds 3..3+N-1 to the container\n"
 	 "      --vm                  run the bundle in a microVM (QEMU; also annotation\n"
-	 "                            org.vps.isolation=vm), see vps-vm(8)\n"},
+	 "                            org.vps.isolation=vm), see vps-vm(8)\n"
+	 "      --vm-cold             the same, booted fresh: no VM snapshot\n"
+	 "                            (annotation org.vps.vm.snapshot=off)\n"},
 	{"spec", cmd_spec, "write a default config.json into a bundle",
 	 "Usage: vps spec [--bundle DIR] [--rootless]\n"
 	 "\n"

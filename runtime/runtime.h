@@ -50,7 +50,8 @@ struct vps_create_opts {
 	bool keep;		    /* run: do not delete the container when it exits */
 	unsigned preserve_fds;	    /* pass fds 3 .. 3+N-1 to the container */
 	bool systemd_cgroup;
-	bool vm; /* --vm: run the bundle in a microVM (runtime/vm) */
+	bool vm;      /* --vm: run the bundle in a microVM (runtime/vm) */
+	bool vm_cold; /* --vm-cold: the same, booted fresh (no snapshot) */
 };
 
 /* Create the container and leave its init blocked on the exec barrier. */

@@ -239,3 +239,67 @@ teardown_file() { vps_teardown_file; }
 	[[ $output == *"in use"* ]]
 	v delete --force vd2
 }
+
+# VM templating (org.vps.vm.snapshot=on): the first start of a machine shape
+# saves the VM at the guest's wait point, later ones restore it.
+snap_on() {
+	export VPS_VM_SNAPSHOTS=$WORK/snap
+	jq_edit "$WORK/b/config.json" '.annotations["org.vps.vm.snapshot"] = "on"'
+	set_args "$WORK/b" /bin/sh -c 'cat /proc/sys/kernel/random/boot_id; head -c 16 /dev/urandom | od -An -tx1 | tr -d " \n"; echo; exit 5'
+}
+snap_off() { jq_edit "$WORK/b/config.json" 'del(.annotations["org.vps.vm.snapshot"]) | del(.linux.resources.memory)'; }
+
+@test "vm-snapshot: built on the first start, restored on the next; clones differ in boot_id and random bytes; --vm-cold boots fresh" {
+	snap_on
+	run --separate-stderr v --debug run --vm -b "$WORK/b" vm-snap1
+	echo "status=$status output=$output stderr=$stderr"
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == *"start from snapshot $WORK/snap/"*" (built now): ok"* ]]
+	local dir
+	dir=$(ls -d "$WORK"/snap/*)
+	[ "$(echo "$dir" | wc -l)" -eq 1 ]
+	[ -s "$dir/state" ] && [ -s "$dir/ram" ] && [ -s "$dir/vm-initramfs" ]
+	[ ! -e "$dir/vm-ctl.sock" ] && [ ! -e "$dir/share" ]
+	[ -z "$(ls -A "$WORK/snap" | grep build)" ] # no temp dir left
+	local a1=${lines[0]} r1=${lines[1]}
+	run --separate-stderr v --debug run --vm -b "$WORK/b" vm-snap2
+	echo "status=$status output=$output stderr=$stderr"
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == *"start from snapshot $dir: ok"* ]]
+	[[ "$stderr" != *"built now"* ]]
+	[[ "${lines[0]}" =~ ^[0-9a-f-]{36}$ ]] && [ ${#lines[1]} -eq 32 ]
+	[ "${lines[0]}" != "$a1" ] && [ "${lines[1]}" != "$r1" ]
+	# a detached one records how it started
+	v create --vm -b "$WORK/b" vm-snap3
+	[ "$(jq -r '.extra.vm.start // .vm.start // empty' "$ROOT/vm-snap3/state.json")" = snapshot ]
+	v delete --force vm-snap3
+	run --separate-stderr v --debug run --vm-cold -b "$WORK/b" vm-snap4
+	snap_off
+	[ "$status" -eq 5 ]
+	[[ "$stderr" != *"from snapshot"* ]]
+}
+
+@test "vm-snapshot: another shape gets its own snapshot; a corrupt one falls back to a cold boot with one notice and is dropped" {
+	snap_on
+	run --separate-stderr v run --vm -b "$WORK/b" vm-snap5 # the shape of the test before (or built now)
+	[ "$status" -eq 5 ]
+	local first
+	first=$(ls -d "$WORK"/snap/*)
+	jq_edit "$WORK/b/config.json" '.linux.resources.memory.limit = 314572800'
+	run --separate-stderr v --debug run --vm -b "$WORK/b" vm-snap6
+	echo "status=$status stderr=$stderr"
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == *"(built now): ok"* ]]
+	[ "$(ls -d "$WORK"/snap/* | wc -l)" -eq 2 ]
+	jq_edit "$WORK/b/config.json" 'del(.linux.resources.memory)'
+	head -c 4096 /dev/urandom >"$first/state"
+	SECONDS=0
+	run --separate-stderr timeout 120 "$VPS" --root "$ROOT" run --vm -b "$WORK/b" vm-snap7
+	snap_off
+	echo "status=$status output=$output stderr=$stderr after ${SECONDS}s"
+	[ "$status" -eq 5 ]
+	[[ "${lines[0]}" =~ ^[0-9a-f-]{36}$ ]]
+	[ "$(grep -c 'booting without the snapshot' <<<"$stderr")" -eq 1 ]
+	[ ! -e "$first" ]
+	[ "$(ls -d "$WORK"/snap/* | wc -l)" -eq 1 ]
+}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/random.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -89,7 +90,7 @@ int vps_vm_kill(const char *dir, int sig, vps_err *err)
 	return request(dir, VPS_VM_KILL, &s, sizeof(s), 10000, NULL, 0, err);
 }
 
-static long now_ms(void)
+long vps_vm_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -113,28 +114,64 @@ static void console_tail(const char *dir, char *out, size_t cap)
 			*c = ' ';
 }
 
-int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err)
+/* The VM's configuration with a "seed" record of fresh random bytes appended:
+ * the guest reseeds its RNG from them (VMs from one snapshot share its state). */
+static int send_conf(const char *dir, const char *conf, size_t len, vps_err *err)
+{
+	unsigned char seed[32];
+	char rec[8 + 2 * sizeof(seed)] = "seed=";
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		return vps_error(err, errno, "vm: getrandom");
+	for (size_t i = 0; i < sizeof(seed); i++)
+		sprintf(rec + 5 + 2 * i, "%02x", seed[i]);
+	_cleanup_free_ char *msg = malloc(len + sizeof(rec));
+	if (!msg)
+		return vps_error(err, ENOMEM, "vm: configuration");
+	memcpy(msg, conf, len);
+	memcpy(msg + len, rec, strlen(rec) + 1);
+	int r = request(dir, VPS_VM_CONF, msg, len + strlen(rec) + 1, 5000, NULL, 0, err);
+	explicit_bzero(msg + len, sizeof(rec));
+	explicit_bzero(rec, sizeof(rec));
+	explicit_bzero(seed, sizeof(seed));
+	return r;
+}
+
+static int qemu_gone(const char *dir, pid_t qemu, vps_err *err)
+{
+	int ws = 0;
+	pid_t w = waitpid(qemu, &ws, WNOHANG);
+	if (w != qemu && kill(qemu, 0) == 0)
+		return 0;
+	char tail[300], how[64] = "";
+	console_tail(dir, tail, sizeof(tail));
+	if (w == qemu && WIFEXITED(ws))
+		vps_snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
+	else if (w == qemu && WIFSIGNALED(ws))
+		vps_snprintf(how, sizeof(how), " (killed by signal %d)", WTERMSIG(ws));
+	return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
+			  tail[0] ? "; guest console: " : "", tail);
+}
+
+int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, long limit_s,
+		      vps_err *err)
 {
 	const char *t = getenv("VPS_VM_BOOT_TIMEOUT");
-	long limit = (t && atol(t) > 0 ? atol(t) : 120) * 1000L, t0 = now_ms();
+	long limit = (t && atol(t) > 0 ? atol(t) : limit_s) * 1000L, t0 = vps_vm_now_ms();
 	char reply[32];
-	while (now_ms() - t0 < limit) {
-		int ws = 0;
-		pid_t w = waitpid(qemu, &ws, WNOHANG);
-		if (w == qemu || kill(qemu, 0) < 0) {
-			char tail[300], how[64] = "";
-			console_tail(dir, tail, sizeof(tail));
-			if (w == qemu && WIFEXITED(ws))
-				vps_snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
-			else if (w == qemu && WIFSIGNALED(ws))
-				vps_snprintf(how, sizeof(how), " (killed by signal %d)",
-					     WTERMSIG(ws));
-			return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
-					  tail[0] ? "; guest console: " : "", tail);
-		}
+	while (vps_vm_now_ms() - t0 < limit) {
+		int r = qemu_gone(dir, qemu, err);
+		if (r < 0)
+			return r;
 		vps_err e = {0};
-		if (request(dir, VPS_VM_PING, NULL, 0, 1000, reply, sizeof(reply), &e) == 0)
-			return 0;
+		r = request(dir, VPS_VM_PING, NULL, 0, 1000, reply, sizeof(reply), &e);
+		if (r == 0 && strcmp(reply, "config") != 0)
+			return 0; /* the agent: configured, waits for start */
+		if (r == 0 && !conf)
+			return 0; /* at the wait point, as asked */
+		if (r == 0 && (r = send_conf(dir, conf, len, &e)) == 0)
+			continue;
+		if (e.code == EIO) /* the guest refused the configuration */
+			return vps_errorx(err, EIO, "%s", e.msg);
 		if (e.code != ETIMEDOUT) {
 			struct timespec ts = {0, 20 * 1000000L};
 			nanosleep(&ts, NULL);

@@ -132,16 +132,22 @@ static int mounts(struct rec *r, const struct oci_spec *spec, vps_err *err)
 	return 0;
 }
 
-int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool disk,
-		     bool debug, char **buf, size_t *len, vps_err *err)
+int vps_vm_bootconf(const struct vps_vm_kernel *k, bool disk, char **buf, size_t *len, vps_err *err)
 {
 	struct rec r = {0};
-	if (!spec->process || !spec->process->n_args)
-		return vps_errorx(err, EINVAL, "config.json: .process.args: must not be empty");
 	size_t n = 0;
 	const char *const *mods = vps_vm_modules(k, disk, &n);
 	for (size_t i = 0; i < n; i++)
 		add(&r, "module", "%s", strrchr(mods[i], '/') + 1);
+	return finish(&r, buf, len, err);
+}
+
+int vps_vm_guestconf(const struct oci_spec *spec, bool disk, bool debug, char **buf, size_t *len,
+		     vps_err *err)
+{
+	struct rec r = {0};
+	if (!spec->process || !spec->process->n_args)
+		return vps_errorx(err, EINVAL, "config.json: .process.args: must not be empty");
 	process(&r, spec->process);
 	if (spec->hostname)
 		add(&r, "hostname", "%s", spec->hostname);

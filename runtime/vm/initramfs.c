@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The guest's initramfs, written into the container's state dir: our static
- * init (embedded in vps), /vps.conf, and for a Debian kernel the virtio, 9p
- * and virtio_console modules in dependency order (NOTES: virtio_ring ... 9p,
+/* The guest's initramfs, written into the container's state dir (or a
+ * snapshot's cache dir): our static init (embedded in vps), /vps.conf, and for a Debian kernel the
+ * virtio, 9p and virtio_console modules in dependency order (NOTES: virtio_ring ... 9p,
  * virtio_console). Nothing is read from or written into the bundle. */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,9 +64,13 @@ static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, bool d
 	return r;
 }
 
-int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, const char *conf,
-		     size_t conf_len, vps_err *err)
+int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, vps_err *err)
 {
+	_cleanup_free_ char *conf = NULL;
+	size_t conf_len = 0;
+	int r = vps_vm_bootconf(k, disk, &conf, &conf_len, err);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int fd = openat(
 	    dirfd, "vm-initramfs", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -75,7 +79,6 @@ int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, const 
 	vps_cpio_init(&c, fd);
 	size_t init_len = (size_t)(vps_vm_guest_init_end - vps_vm_guest_init);
 	static const char *const dirs[] = {"dev", "proc", "sys", "newroot"};
-	int r = 0;
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dirs); i++)
 		r = vps_cpio_dir(&c, dirs[i], 0755, err);
 	if (r == 0)

@@ -34,6 +34,7 @@ static int record_vm(struct cctx *c, const struct vps_vm_handle *h, vps_err *err
 	}
 	json_object_object_add(vm, "kernel", json_object_new_string(h->kernel));
 	json_object_object_add(vm, "accelerator", json_object_new_string(h->accel));
+	json_object_object_add(vm, "start", json_object_new_string(h->start));
 	json_object_object_add(c->st->extra, "vm", vm);
 	return 0;
 }
@@ -64,6 +65,7 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 				     .dir = c->dir,
 				     .dirfd = c->dirfd,
 				     .detach = !foreground,
+				     .cold = c->o->vm_cold,
 				     .debug = getenv("VPS_VM_DEBUG") != NULL};
 	if ((r = vps_vm_create(&vo, &h, err)) < 0)
 		return r;

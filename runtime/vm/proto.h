@@ -11,7 +11,8 @@
  *   vps.status  the main process's exit status, "exit N\n", written to ROOT/ID/vm-exit
  *
  * Framed messages: struct vps_vm_hdr then len payload bytes. Configurations
- * (the main process in the initramfs's /vps.conf, an exec request's payload)
+ * (the initramfs's /vps.conf: only the modules of the machine shape; the VM's
+ * own configuration in the CONF request; an exec request's payload)
  * are records "key=value\0" in a row; values never contain NUL. */
 #pragma once
 #include <stdint.h>
@@ -27,7 +28,8 @@ enum {
 	/* host -> guest */
 	VPS_VM_START = 'S', /* ctl: release the main process */
 	VPS_VM_KILL = 'K',  /* ctl: payload int32 signal for the main process */
-	VPS_VM_PING = 'P',  /* ctl: is the agent there */
+	VPS_VM_PING = 'P',  /* ctl: is the agent there ("config": waiting for CONF) */
+	VPS_VM_CONF = 'C',  /* ctl: the VM's configuration records (once, at the wait point) */
 	VPS_VM_EXEC = 'X',  /* exec: payload = conf records for the process */
 	VPS_VM_STDIN = 'I', /* exec: stdin bytes */
 	VPS_VM_STDIN_EOF = 'i',

@@ -6,6 +6,7 @@
  * shared directory is exactly the one vps opened. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,8 @@ static void port(struct vps_argv *a, const char *id, const char *name)
 #define QFD(n)	   (6 + (n))
 #define DISK_FD	   QFD(3) /* the disk image, an -add-fd set of its own */
 #define DISK_FD_RO QFD(4) /* the same image reopened read-only, in that set */
+#define STATE_FD   QFD(5) /* restore: the snapshot's device state (migrate-incoming fd:) */
+_Static_assert(STATE_FD == VPS_VM_STATE_QFD, "snapshot.c names QEMU's state fd");
 static void stdio_chardev(struct vps_argv *a, const char *id, int n)
 {
 	struct stat st;
@@ -74,11 +77,21 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 	const struct oci_process *p = l->spec->process;
 	long khz = kvm ? 0 : host_tsc_khz();
 	vps_argv_add(a, "%s", vps_vm_qemu_binary());
-	vps_argv_add(a, "-M"), vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off");
+	vps_argv_add(a, "-M"), vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off%s",
+					    l->mem_path ? ",memory-backend=ram" : "");
 	vps_argv_add(a, "-accel"), vps_argv_add(a, kvm ? "kvm" : "tcg");
 	vps_argv_add(a, "-cpu"), vps_argv_add(a, kvm ? "host" : "max");
 	vps_argv_add(a, "-smp"), vps_argv_add(a, "1");
 	vps_argv_add(a, "-m"), vps_argv_add(a, "%lluM", (unsigned long long)l->ram_mib);
+	if (l->mem_path) /* snapshot: RAM in a file (shared to save it, private to restore) */
+		vps_argv_add(a, "-object"),
+		    vps_argv_add(a, "memory-backend-file,id=ram,size=%lluM,mem-path=%s,share=%s",
+				 (unsigned long long)l->ram_mib, l->mem_path,
+				 l->mem_share ? "on" : "off");
+	if (l->qmp)
+		vps_argv_add(a, "-qmp"), vps_argv_add(a, "unix:vm-qmp.sock,server=on,wait=off");
+	if (l->state_fd >= 0) /* restore: snapshot.c hands QEMU the state over QMP */
+		vps_argv_add(a, "-incoming"), vps_argv_add(a, "defer");
 	vps_argv_add(a, "-nodefaults"), vps_argv_add(a, "-no-reboot"),
 	    vps_argv_add(a, "-no-user-config");
 	vps_argv_add(a, "-sandbox"),
@@ -86,7 +99,7 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 			    "resourcecontrol=deny");
 	vps_argv_add(a, "-display"), vps_argv_add(a, "none");
 	vps_argv_add(a, "-kernel"), vps_argv_add(a, "%s", l->kernel->path);
-	vps_argv_add(a, "-initrd"), vps_argv_add(a, "vm-initramfs");
+	vps_argv_add(a, "-initrd"), vps_argv_add(a, "%s", l->initrd ? l->initrd : "vm-initramfs");
 	if (khz > 0)
 		vps_argv_add(a, "-append"),
 		    vps_argv_add(a, CMDLINE " tsc_early_khz=%ld lpj=%ld", khz, khz * 4);
@@ -138,7 +151,7 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 }
 
 /* PATH search in the parent: the child only execs. */
-static int find_binary(const char *name, char *out, size_t cap)
+int vps_vm_find_binary(const char *name, char *out, size_t cap)
 {
 	if (strchr(name, '/'))
 		return vps_snprintf(out, cap, "%s", name) >= 0 && access(out, X_OK) == 0 ? 0
@@ -159,10 +172,10 @@ static int find_binary(const char *name, char *out, size_t cap)
 int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 {
 	char bin[PATH_MAX];
-	if (find_binary(vps_vm_qemu_binary(), bin, sizeof(bin)) < 0)
+	if (vps_vm_find_binary(vps_vm_qemu_binary(), bin, sizeof(bin)) < 0)
 		return vps_errorx(err, ENOENT, "vm: %s not found (apt-get install qemu-system-x86)",
 				  vps_vm_qemu_binary());
-	struct vps_argv a = {.n = 0};
+	struct vps_argv a = {0};
 	build(&a, l);
 	if (a.failed) {
 		vps_argv_free(&a);
@@ -187,6 +200,8 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		if (share < 0)
 			errno = -share;
 		int rp = fcntl(rep[1], F_DUPFD, 10);
+		int sf =
+		    l->state_fd >= 0 ? fcntl(l->state_fd, F_DUPFD, 16) : -1; /* above targets */
 		int in = l->stdin_sock >= 0 ? fcntl(l->stdin_sock, F_DUPFD, 10) : 0;
 		if (rf < 0 || g < 0 || rp < 0 || in < 0 || chdir(l->dir) < 0 ||
 		    dup2(rf, disk ? DISK_FD : 3) < 0 || dup2(g, 4) < 0 || dup2(rp, 5) < 0)
@@ -205,7 +220,13 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 			e = errno;
 		if (ro >= 0 && ro != DISK_FD_RO)
 			close(ro);
-		if (!e && (syscall(SYS_close_range, QFD(5), ~0U, 0) < 0 ||
+		if (!e && l->state_fd >= 0 && (sf < 0 || dup2(sf, STATE_FD) < 0))
+			e = errno;
+		if (!disk)
+			close(DISK_FD_RO);
+		if (l->state_fd < 0)
+			close(STATE_FD);
+		if (!e && (syscall(SYS_close_range, QFD(6), ~0U, 0) < 0 ||
 			   fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
 			e = errno;
 		if (!e && (r = vps_vm_drop_privs()) < 0)

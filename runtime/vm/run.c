@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
+#include "util/log.h"
 
 /* org.vps.disk: the image opened, locked and checked (rootfs/disk.c); -1: none */
 static int open_disk(const struct vps_vm_run_opts *o, int *fd, vps_err *err)
@@ -34,6 +35,57 @@ static int open_disk(const struct vps_vm_run_opts *o, int *fd, vps_err *err)
 				  "bundle directory, got \"%s\"",
 				  VPS_ANN_DISK, name);
 	return vps_disk_open(image, fd, err);
+}
+
+/* Spawn QEMU (restoring a snapshot when l->state_fd is set) and hand the guest
+ * its configuration; on failure QEMU is gone. */
+static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l, const char *conf,
+		  size_t len, struct vps_vm_handle *h, vps_err *err)
+{
+	int r = vps_vm_spawn(l, &h->pid, err);
+	if (r < 0)
+		return r;
+	if (l->state_fd >= 0)
+		r = vps_vm_snapshot_resume(o->dir, err);
+	if (r == 0)
+		r = vps_vm_wait_ready(o->dir, h->pid, conf, len, l->state_fd >= 0 ? 20 : 120, err);
+	if (r < 0) {
+		kill(h->pid, SIGKILL);
+		waitpid(h->pid, NULL, 0);
+		h->pid = 0;
+		vps_vm_oom_explain(o->cg, o->spec, l->accel, err);
+	}
+	return r;
+}
+
+/* Start from the shape's snapshot (built first if there is none). A snapshot
+ * that does not restore is dropped; the caller then boots cold. */
+static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_launch *cold,
+			 const char *conf, size_t len, struct vps_vm_handle *h, vps_err *err)
+{
+	/* static: off the stack (vps is single-threaded) */
+	static char dir[PATH_MAX], ram[PATH_MAX + 8], initrd[PATH_MAX + 16], state[PATH_MAX + 8];
+	bool built;
+	int r = vps_vm_snapshot_ensure(cold, dir, &built, err);
+	if (r < 0)
+		return r;
+	snprintf(ram, sizeof(ram), "%s/ram", dir);
+	snprintf(initrd, sizeof(initrd), "%s/vm-initramfs", dir);
+	snprintf(state, sizeof(state), "%s/state", dir);
+	_cleanup_close_ int fd = open(state, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vps_error(err, errno, "vm: snapshot %s", state);
+	struct vps_vm_launch l = *cold;
+	l.initrd = initrd, l.mem_path = ram, l.mem_share = false, l.qmp = true, l.state_fd = fd;
+	r = launch(o, &l, conf, len, h, err);
+	if (r < 0)
+		vps_vm_snapshot_drop(dir);
+	else
+		vps_snprintf(h->start, sizeof(h->start), "%s",
+			     built ? "snapshot-built" : "snapshot");
+	log_debug("vm: start from snapshot %s%s: %s", dir, built ? " (built now)" : "",
+		  r < 0 ? err->msg : "ok");
+	return r;
 }
 
 static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock, vps_err *err)
@@ -54,9 +106,7 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 	_cleanup_close_ int disk = -1;
 	r = open_disk(o, &disk, err);
 	if (r == 0)
-		r = vps_vm_guestconf(spec, &k, disk >= 0, o->debug, &conf, &len, err);
-	if (r == 0)
-		r = vps_vm_initramfs(o->dirfd, &k, disk >= 0, conf, len, err);
+		r = vps_vm_guestconf(spec, disk >= 0, o->debug, &conf, &len, err);
 	if (r < 0)
 		return r;
 	/* the rule of specs/bundle.h; create already checked it (oci_bundle_open) */
@@ -73,20 +123,20 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 				  .cg = o->cg,
 				  .stdin_sock = in_sock,
 				  .detach = o->detach,
-				  .debug = o->debug};
+				  .debug = o->debug,
+				  .state_fd = -1};
 	vps_snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
 	vps_snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
-	r = vps_vm_spawn(&l, &h->pid, err);
-	if (r < 0)
-		return r;
-	r = vps_vm_wait_ready(o->dir, h->pid, err);
-	if (r < 0) {
-		kill(h->pid, SIGKILL);
-		waitpid(h->pid, NULL, 0);
-		h->pid = 0;
-		vps_vm_oom_explain(o->cg, spec, accel, err);
+	/* a disk root is not in the snapshot's device set (yet): always cold */
+	if (disk < 0 && vps_vm_snapshot_wanted(spec, o->cold)) {
+		vps_err e = {0};
+		if (from_snapshot(o, &l, conf, len, h, &e) == 0)
+			return 0;
+		log_warn("%s; booting without the snapshot", e.msg);
 	}
-	return r;
+	vps_snprintf(h->start, sizeof(h->start), "cold");
+	r = vps_vm_initramfs(o->dirfd, &k, disk >= 0, err);
+	return r < 0 ? r : launch(o, &l, conf, len, h, err);
 }
 
 int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err)

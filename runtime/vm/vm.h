@@ -42,15 +42,19 @@ const char *vps_vm_accel_name(enum vps_vm_accel a);
 const char *vps_vm_qemu_binary(void); /* $VPS_QEMU or qemu-system-x86_64 */
 
 /* ---- initramfs.c / guestconf.c ---- */
-/* The guest config records for the main process (see runtime/vm/proto.h);
- * disk: the root is the VPS's disk image on virtio-blk (org.vps.disk), not 9p. */
-int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool disk,
-		     bool debug, char **buf, size_t *len, vps_err *err);
+/* The VM's configuration records (see runtime/vm/proto.h), sent over ctl at
+ * the guest's wait point; disk: the root is the VPS's disk image on virtio-blk
+ * (org.vps.disk), not 9p. */
+int vps_vm_guestconf(const struct oci_spec *spec, bool disk, bool debug, char **buf, size_t *len,
+		     vps_err *err);
+/* The initramfs's /vps.conf: only what every VM of the shape shares (modules). */
+int vps_vm_bootconf(const struct vps_vm_kernel *k, bool disk, char **buf, size_t *len,
+		    vps_err *err);
 /* Records for an exec'd process. */
 int vps_vm_procconf(const struct oci_process *p, char **buf, size_t *len, vps_err *err);
-/* Write dirfd/initramfs: the guest init, /vps.conf and the kernel's modules. */
-int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, const char *conf,
-		     size_t conf_len, vps_err *err);
+/* Write dirfd/vm-initramfs: the guest init, /vps.conf (vps_vm_bootconf) and the
+ * kernel's modules: generic, the same for every VM of one machine shape. */
+int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, vps_err *err);
 /* The modules (file names under k->moddir, in load order) a Debian kernel
  * needs; with disk also virtio_blk and ext4's. */
 const char *const *vps_vm_modules(const struct vps_vm_kernel *k, bool disk, size_t *n);
@@ -72,7 +76,16 @@ struct vps_vm_launch {
 				* socket that vps relays; -1: none */
 	bool detach;	       /* create: own session, outlives us */
 	bool debug;
+	/* snapshot.c */
+	const char *initrd;   /* NULL: vm-initramfs in dir */
+	const char *mem_path; /* RAM in this file (no ','); NULL: anonymous */
+	bool mem_share;	      /* the file mapped shared (save), else private (restore) */
+	bool qmp;	      /* -qmp on dir/vm-qmp.sock */
+	int state_fd;	      /* restore: the saved device state (-incoming defer); -1: none */
 };
+/* PATH search for name (QEMU) into out. */
+int vps_vm_find_binary(const char *name, char *out, size_t cap);
+#define VPS_VM_STATE_QFD 11 /* QEMU's fd of launch.state_fd */
 /* Start QEMU; *pid is the container's pid. */
 int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pid, vps_err *err);
 /* confine.c: the nosuid,nodev detached clone of the rootfs QEMU shares with the
@@ -88,9 +101,42 @@ int vps_vm_ram_mib(const struct oci_spec *spec, enum vps_vm_accel a, uint64_t *m
 int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum vps_vm_accel a,
 		       vps_err *err);
 
+/* ---- snapshot.c: VM templating (see there) ---- */
+#define VPS_VM_SNAPSHOT_ANNOTATION "org.vps.vm.snapshot" /* "on" | "off" */
+const char *vps_vm_snapshot_dir(void);			 /* $VPS_VM_SNAPSHOTS or CACHE/vm-snap */
+/* Whether this start uses a snapshot: the annotation, else $VPS_VM_SNAPSHOT
+ * ("on"; default off); never with cold (--vm-cold). */
+bool vps_vm_snapshot_wanted(const struct oci_spec *spec, bool cold);
+/* The cache key of l's machine shape: 16 hex digits. */
+void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17]);
+/* dir = the snapshot for l's shape, built now (*built) if there was none. */
+int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bool *built,
+			   vps_err *err);
+/* After spawning QEMU with state_fd: load the state over QMP and run. */
+int vps_vm_snapshot_resume(const char *dir, vps_err *err);
+/* Remove a snapshot that failed to restore (the next start rebuilds it). */
+void vps_vm_snapshot_drop(const char *dir);
+
+/* ---- qmp.c: QEMU's monitor (DIR/vm-qmp.sock), bounded waits ---- */
+struct vps_vm_qmp {
+	int fd;
+	size_t len;
+	char buf[4096], line[4096];
+};
+/* Connect (retrying until QEMU made the socket) and negotiate capabilities. */
+int vps_vm_qmp_open(struct vps_vm_qmp *q, const char *dir, long timeout_ms, vps_err *err);
+/* One command (JSON text); pass_fd >= 0 goes along (SCM_RIGHTS). The reply's
+ * line stays in q->line; an "error" reply is an error naming the command. */
+int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_ms, vps_err *err);
+
 /* ---- ctl.c (host side of the agent protocol) ---- */
-/* Wait until the guest agent answers (the VM booted and waits for start). */
-int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err);
+long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
+/* Wait until the guest answers; at its wait point send conf (len bytes of
+ * records, plus a fresh RNG seed) and wait for the agent (the VM is set up and
+ * waits for start). conf NULL: return at the wait point. At most limit_s
+ * seconds ($VPS_VM_BOOT_TIMEOUT overrides); QEMU exiting ends it at once. */
+int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, long limit_s,
+		      vps_err *err);
 int vps_vm_start(const char *dir, vps_err *err);
 int vps_vm_kill(const char *dir, int sig, vps_err *err);
 /* Run p inside the VM with our stdio relayed; *status as for run. */
@@ -108,6 +154,7 @@ struct vps_vm_run_opts {
 	const char *dir;       /* state dir ROOT/ID, exists (0700) */
 	int dirfd;
 	bool detach, debug;
+	bool cold; /* --vm-cold: never from a snapshot */
 };
 struct vps_vm_handle {
 	pid_t pid; /* QEMU: the container's pid */
@@ -115,6 +162,7 @@ struct vps_vm_handle {
 	bool tty;
 	char kernel[160]; /* "RELEASE (KIND)" of the booted kernel */
 	char accel[8];
+	char start[16]; /* "cold", "snapshot" or "snapshot-built" */
 };
 /* Boot the VM and wait until its agent is ready. */
 int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err);

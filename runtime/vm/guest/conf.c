@@ -78,6 +78,8 @@ static void one(struct gconf *c, char *k, char *v)
 		add(c->masked, &c->n_masked, G_MAX_ITEMS, v);
 	else if (!strcmp(k, "readonly"))
 		add(c->readonly, &c->n_readonly, G_MAX_ITEMS, v);
+	else if (!strcmp(k, "seed"))
+		c->seed = v;
 	else if (!strcmp(k, "module"))
 		add(c->modules, &c->n_modules, 32, v);
 }

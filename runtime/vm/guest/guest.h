@@ -40,10 +40,15 @@ struct gconf {
 	size_t n_masked, n_readonly;
 	const char *modules[32];
 	size_t n_modules;
+	const char *seed; /* hex bytes from the host's getrandom, for the RNG */
 };
 
 /* conf.c: parse "key=value\0" records (buf must stay alive; it is modified). */
 int gconf_parse(char *buf, size_t len, struct gconf *c);
+
+/* await.c: serve PING ("config") on ctl until the host's CONF arrives, parse
+ * it into c and reseed the kernel's RNG from its seed record. */
+void await_config(int ctl, struct gconf *c);
 
 /* util.c */
 void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps guest init (PID 1 of a `--vm` guest). Boot: devtmpfs/proc/sys, the
- * modules the host listed, the 9p-shared rootfs on /newroot, the spec's mounts;
+ * modules of the initramfs's /vps.conf; then the wait point (await.c: the same
+ * for every VM of a machine shape, where a snapshot may be taken) until the
+ * host sends the VM's configuration; the 9p-shared rootfs (or the disk) on
+ * /newroot, the spec's mounts;
  * then the main process waits for `start` while the agent serves the host; when
  * the main process exits its status goes to the host and the VM powers off. */
 #include <dirent.h>
@@ -189,13 +192,17 @@ int main(void)
 	early_mounts();
 	char *buf;
 	size_t len;
-	struct gconf c;
-	if (read_file("/vps.conf", &buf, &len) < 0 || gconf_parse(buf, len, &c) < 0)
+	static struct gconf boot, c; /* large: off the stack */
+	if (read_file("/vps.conf", &buf, &len) < 0)
 		fatal("read /vps.conf");
-	load_modules(&c);
+	gconf_parse(buf, len, &boot); /* the shape's modules only: no process yet */
+	load_modules(&boot);
+	/* the wait point (a snapshot may be taken here): the rest comes over ctl */
+	int ctl = must_port(VPS_VM_PORT_CTL);
+	await_config(ctl, &c);
 	mount_rootfs(&c);
 	proc_setup_rootfs(&c);
-	int ctl = must_port(VPS_VM_PORT_CTL), ex = must_port(VPS_VM_PORT_EXEC);
+	int ex = must_port(VPS_VM_PORT_EXEC);
 	int status_port = must_port(VPS_VM_PORT_STATUS);
 	int stdio[3] = {-1, -1, -1}, master = -1, slave = -1, tty_port = -1;
 	if (c.tty) {
