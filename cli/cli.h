@@ -13,7 +13,7 @@
 #define VPS_VERSION "0.1.0"
 
 struct vps_ctx {
-	const char *root;     /* --root (default /run/vps) */
+	const char *root; /* --root (default /run/vps) */
 	/* --inventory, else $VPS_INVENTORY, else /var/lib/vps: the VPS face's
 	 * persistent records (VPS entries, id ranges) */
 	const char *inventory;
@@ -93,3 +93,5 @@ int cmd_resume(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_update(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_events(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_destroy(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_set(struct vps_ctx *ctx, int argc, char **argv);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "rootfs/template.h"
+#include "runtime/inventory.h"
 #include "util/cleanup.h"
 
 enum {
@@ -128,7 +129,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 	}
 	if (isatty(STDERR_FILENO))
 		o.progress = show_phase;
-	if (vps_bundle_make(&o, &ctx->err) < 0)
+	if (vps_inv_bundle(ctx->inventory, &o, &ctx->err) < 0)
 		return cli_fail(ctx);
 	if (o.progress)
 		fprintf(stderr, "vps bundle: %s is ready: vps run -d --bundle %s %s\n", o.dir,

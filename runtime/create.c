@@ -22,6 +22,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/create.h"
 #include "runtime/store.h"
+#include "runtime/inventory.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
@@ -174,6 +175,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = load_bundle(&c, err)) < 0)
 		goto out;
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
+		if ((r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
+			goto out;
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			cleanup_failed(&c);
 		goto out;
@@ -182,7 +185,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
 	if ((r = validate(&c, keep_pty, err)) < 0 ||
 	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, VPS_SECCOMP_CACHE_DIR, &c.sc, err)) < 0 ||
-	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
+	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0 ||
+	    (r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
 		goto out;
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)
 		goto out;

@@ -42,6 +42,9 @@ struct vps_create_opts {
 	unsigned preserve_fds;	    /* pass fds 3 .. 3+N-1 to the container */
 	bool systemd_cgroup;
 	bool vm; /* --vm: run the bundle in a microVM (runtime/vm) */
+	/* the inventory (--inventory) a VPS-face bundle (annotation org.vps.name)
+	 * is registered in (runtime/inventory.h); NULL: none */
+	const char *inventory;
 };
 
 /* Create the container and leave its init blocked on the exec barrier. */
