@@ -101,8 +101,10 @@ static bool exists(const char *dir)
 
 int vps_inv_bundle(const char *inv, const struct vps_bundle_opts *o, vps_err *err)
 {
-	int r = vps_inv_check_name(inv, o->name, NULL, err);
+	int r = vps_id_validate(o->name, err);
 	if (r < 0)
+		return vps_error_wrap(err, "--name");
+	if ((r = vps_inv_check_name(inv, o->name, NULL, err)) < 0)
 		return r;
 	bool existed = exists(o->dir), added = false;
 	if ((r = vps_bundle_make(o, err)) < 0)
