@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cgroups/internal.h"
+#include "util/fmt.h"
 
 /* runc's ConvertCPUSharesToCgroupV2Value: [2, 262144] -> [1, 10000]. */
 uint64_t cg_shares_to_weight(uint64_t shares)
@@ -71,11 +72,12 @@ static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 	if ((c->quota.set && c->quota.v) || (c->period.set && c->period.v)) {
 		char q[32] = "max", buf[64];
 		if (c->quota.set && c->quota.v > 0)
-			snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
+			vps_snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
 		if (c->period.set && c->period.v)
-			snprintf(buf, sizeof(buf), "%s %llu", q, (unsigned long long)c->period.v);
+			vps_snprintf(buf, sizeof(buf), "%s %llu", q,
+				     (unsigned long long)c->period.v);
 		else
-			snprintf(buf, sizeof(buf), "%s", q);
+			vps_snprintf(buf, sizeof(buf), "%s", q);
 		if ((r = cg_write(h, "cpu.max", buf, err)) < 0)
 			return r;
 	}

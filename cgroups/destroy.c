@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Remove the container's cgroup (and any sub-cgroups its processes made) in
  * every hierarchy. Idempotent: a missing directory is success. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -10,37 +9,15 @@
 
 #include "cgroups/internal.h"
 #include "util/log.h"
+#include "util/walk.h"
 
-/* rmdir every sub-cgroup of dfd, deepest first. */
-static int rm_children(int dfd, int depth)
+/* rmdir every sub-cgroup, deepest first; the files in them go with them. */
+static int rm_sub(struct vps_walk_entry *e, void *ctx)
 {
-	if (depth > CG_MAX_DEPTH)
-		return -ELOOP;
-	int d2 = openat(dfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (d2 < 0)
-		return -errno;
-	DIR *d = fdopendir(d2);
-	if (!d) {
-		close(d2);
-		return -errno;
-	}
-	int r = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		int sub = openat(dirfd(d), de->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-		if (sub >= 0) {
-			int r2 = rm_children(sub, depth + 1);
-			close(sub);
-			if (r2 < 0 && r == 0)
-				r = r2;
-		}
-		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
-			r = -errno;
-	}
-	closedir(d);
-	return r;
+	(void)ctx;
+	if (e->depth == 0 || e->when != VPS_WALK_DIR_POST)
+		return 0;
+	return unlinkat(e->dfd, e->name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
 }
 
 static int rm_tree(const char *dir)
@@ -50,11 +27,8 @@ static int rm_tree(const char *dir)
 		return 0;
 	if (errno != EBUSY && errno != ENOTEMPTY)
 		return -errno;
-	int dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (dfd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	int r = rm_children(dfd, 0);
-	close(dfd);
+	static const struct vps_walk_opts o = {.max_depth = CG_MAX_DEPTH, .keep_going = true};
+	int r = vps_walk_at(AT_FDCWD, dir, &o, rm_sub, NULL);
 	if (rmdir(dir) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	return r < 0 && r != -ENOENT ? r : 0;

@@ -12,6 +12,7 @@
 #include "cgroups/internal.h"
 #include "cgroups/devices.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 const struct oci_device_rule cg_default_devices[] = {
     {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},	   {true, 'c', 1, 3, "rwm"},
@@ -24,19 +25,19 @@ const size_t cg_n_default_devices = ARRAY_SIZE(cg_default_devices);
 static void num(char *out, size_t sz, int64_t v)
 {
 	if (v < 0)
-		snprintf(out, sz, "*");
+		vps_snprintf(out, sz, "*");
 	else
-		snprintf(out, sz, "%lld", (long long)v);
+		vps_snprintf(out, sz, "%lld", (long long)v);
 }
 
 int cg_device_rule_ok(const struct oci_device_rule *d, char *why, size_t whysz)
 {
 	if (!strchr("acb", d->type) || !d->type) {
-		snprintf(why, whysz, "type '%c': expected a, c or b", d->type ? d->type : '?');
+		vps_snprintf(why, whysz, "type '%c': expected a, c or b", d->type ? d->type : '?');
 		return -EINVAL;
 	}
 	if (!d->access[0] || strspn(d->access, "rwm") != strlen(d->access)) {
-		snprintf(why, whysz, "access \"%s\": expected letters of rwm", d->access);
+		vps_snprintf(why, whysz, "access \"%s\": expected letters of rwm", d->access);
 		return -EINVAL;
 	}
 	return 0;
@@ -48,9 +49,9 @@ void cg_device_rule_str(const struct oci_device_rule *d, char *out, size_t sz)
 	num(maj, sizeof(maj), d->major);
 	num(min, sizeof(min), d->minor);
 	if (d->type == 'a')
-		snprintf(out, sz, "a");
+		vps_snprintf(out, sz, "a");
 	else
-		snprintf(out, sz, "%c %s:%s %s", d->type, maj, min, d->access);
+		vps_snprintf(out, sz, "%c %s:%s %s", d->type, maj, min, d->access);
 }
 
 /* v1 takes one rule per write; devices.allow and devices.deny stay open across

@@ -8,6 +8,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 static struct cg_hier *freeze_hier(struct vps_cgroup *cg)
@@ -25,7 +26,7 @@ static int v1_state(struct cg_hier *h, char *out, size_t outsz, vps_err *err)
 	if (r < 0)
 		return r;
 	s[strcspn(s, "\n")] = '\0';
-	snprintf(out, outsz, "%s", s);
+	vps_snprintf(out, outsz, "%s", s);
 	return 0;
 }
 

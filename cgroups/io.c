@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cgroups/internal.h"
+#include "util/fmt.h"
 
 /* runc's ConvertBlkIOToIOWeightValue: [10, 1000] -> [1, 10000]. */
 uint64_t cg_blkio_to_io_weight(uint64_t w)
@@ -98,7 +99,7 @@ static int throttle(struct cg_hier *h, const struct oci_throttle_device *d, size
 		int r;
 		char rate[32] = "max"; /* 0 removes the limit, as on v1 */
 		if (d[i].rate)
-			snprintf(rate, sizeof(rate), "%llu", (unsigned long long)d[i].rate);
+			vps_snprintf(rate, sizeof(rate), "%llu", (unsigned long long)d[i].rate);
 		if (h->v2)
 			r = cg_writef(h, "io.max", err, "%lld:%lld %s=%s", (long long)d[i].major,
 				      (long long)d[i].minor, v2key, rate);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's processes: list (ps, kill) and signal them all. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -10,8 +9,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
-
-#define CG_MAX_DEPTH 32
+#include "util/walk.h"
 
 struct cg_hier *cg_procs_hier(struct vps_cgroup *cg)
 {
@@ -43,14 +41,27 @@ static int add_pid(pid_t **pids, size_t *n, size_t *cap, pid_t p)
 	return 0;
 }
 
-static int walk(int dfd, const char *where, int depth, pid_t **pids, size_t *n, size_t *cap,
-		vps_err *err)
+struct pids_walk {
+	const char *where; /* the top cgroup, for error messages */
+	pid_t *pids;
+	size_t n, cap;
+	vps_err *err;
+	bool err_set; /* the visitor filled err */
+};
+
+/* Each cgroup's cgroup.procs, sub-cgroups down to CG_MAX_DEPTH (deeper ones are
+ * not read). */
+static int add_procs(struct vps_walk_entry *e, void *ctx)
 {
+	struct pids_walk *w = ctx;
+	if (e->when != VPS_WALK_DIR_PRE)
+		return 0;
 	_cleanup_free_ char *txt = NULL;
-	struct cg_hier h = {.dir = (char *)where, .dirfd = dfd};
-	int r = cg_read(&h, "cgroup.procs", &txt, err);
+	struct cg_hier h = {.dir = (char *)w->where, .dirfd = e->fd};
+	int r = cg_read(&h, "cgroup.procs", &txt, w->err);
 	if (r == -ENOENT)
-		return 0; /* removed meanwhile */
+		return VPS_WALK_SKIP; /* removed meanwhile */
+	w->err_set = r < 0;
 	if (r < 0)
 		return r;
 	for (char *p = txt; *p;) {
@@ -58,51 +69,29 @@ static int walk(int dfd, const char *where, int depth, pid_t **pids, size_t *n, 
 		long v = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		if (v > 0 && add_pid(pids, n, cap, (pid_t)v) < 0)
-			return vps_error(err, ENOMEM, "cgroup.procs");
+		if (v > 0 && add_pid(&w->pids, &w->n, &w->cap, (pid_t)v) < 0) {
+			w->err_set = true;
+			return vps_error(w->err, ENOMEM, "cgroup.procs");
+		}
 		p = end + strspn(end, "\n");
 	}
-	if (depth >= CG_MAX_DEPTH)
-		return 0;
-	int d2 = openat(dfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (d2 < 0)
-		return vps_error(err, errno, "open cgroup %s", where);
-	DIR *d = fdopendir(d2);
-	if (!d) {
-		close(d2);
-		return vps_error(err, errno, "open cgroup %s", where);
-	}
-	struct dirent *de;
-	r = 0;
-	while (r >= 0 && (de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		int sub = openat(dirfd(d), de->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-		if (sub < 0)
-			continue;
-		r = walk(sub, where, depth + 1, pids, n, cap, err);
-		close(sub);
-	}
-	closedir(d);
-	return r;
+	return e->depth >= CG_MAX_DEPTH ? VPS_WALK_SKIP : 0;
 }
 
 int cg_tree_pids(struct cg_hier *h, pid_t **pids, size_t *n, vps_err *err)
 {
-	size_t cap = 0;
+	static const struct vps_walk_opts o = {.max_depth = CG_MAX_DEPTH};
+	struct pids_walk w = {.where = h->dir, .err = err};
 	*pids = NULL;
 	*n = 0;
-	int dfd = open(h->dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (dfd < 0)
-		return errno == ENOENT ? 0 : vps_error(err, errno, "open cgroup %s", h->dir);
-	int r = walk(dfd, h->dir, 0, pids, n, &cap, err);
-	close(dfd);
+	int r = vps_walk_at(AT_FDCWD, h->dir, &o, add_procs, &w);
 	if (r < 0) {
-		free(*pids);
-		*pids = NULL;
-		*n = 0;
+		free(w.pids);
+		return w.err_set ? r : vps_error(err, -r, "open cgroup %s", h->dir);
 	}
-	return r;
+	*pids = w.pids;
+	*n = w.n;
+	return 0;
 }
 
 int vps_cgroup_pids(struct vps_cgroup *cg, pid_t **pids, size_t *n, vps_err *err)

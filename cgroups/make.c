@@ -11,6 +11,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 #define MAKE_TRIES 3
@@ -61,7 +62,10 @@ static void enable_controllers(const char *parent)
 static int make_once(struct cg_hier *h, bool *made, vps_err *err)
 {
 	char path[CG_MAX_PATH], parent[CG_MAX_PATH]; /* the kernel's PATH_MAX */
-	size_t len = (size_t)snprintf(path, sizeof(path), "%s", h->mount);
+	int n = vps_snprintf(path, sizeof(path), "%s", h->mount);
+	if (n < 0)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup %s: path too long", h->mount);
+	size_t len = (size_t)n;
 	bool cpuset = !h->v2 && cg_list_has(h->ctrls, "cpuset");
 	for (const char *p = h->rel; *p;) {
 		p += strspn(p, "/");
@@ -109,9 +113,10 @@ static int make_dirs(struct cg_hier *h, bool *made, vps_err *err)
 void cg_rmdir_made(struct cg_hier *h)
 {
 	char path[CG_MAX_PATH * 2];
-	size_t len = (size_t)snprintf(path, sizeof(path), "%s", h->dir);
-	if (!h->made_at || len >= sizeof(path))
+	int n = vps_snprintf(path, sizeof(path), "%s", h->dir);
+	if (!h->made_at || n < 0)
 		return;
+	size_t len = (size_t)n;
 	for (int d = 0; d < CG_MAX_DEPTH && len > h->made_at; d++) {
 		if (rmdir(path) < 0 && errno != ENOENT)
 			return; /* in use (another container under it): keep */

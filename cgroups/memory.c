@@ -7,14 +7,15 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 static void fmt_limit(char *buf, size_t sz, int64_t v, bool v2)
 {
 	if (v < 0)
-		snprintf(buf, sz, "%s", v2 ? "max" : "-1");
+		vps_snprintf(buf, sz, "%s", v2 ? "max" : "-1");
 	else
-		snprintf(buf, sz, "%lld", (long long)v);
+		vps_snprintf(buf, sz, "%lld", (long long)v);
 }
 
 static int check_usage(struct cg_hier *h, const struct oci_memory *m, vps_err *err)
@@ -113,7 +114,7 @@ static int v2_swap(const struct oci_memory *m, char *out, size_t sz, vps_err *er
 		return 0;
 	}
 	if (lim < 0) {
-		snprintf(out, sz, "%lld", (long long)swap);
+		vps_snprintf(out, sz, "%lld", (long long)swap);
 		return 0;
 	}
 	if (swap < lim)
@@ -121,7 +122,7 @@ static int v2_swap(const struct oci_memory *m, char *out, size_t sz, vps_err *er
 		    err, EINVAL,
 		    "memory.swap %lld is below memory.limit %lld (swap is memory+swap)",
 		    (long long)swap, (long long)lim);
-	snprintf(out, sz, "%lld", (long long)(swap - lim));
+	vps_snprintf(out, sz, "%lld", (long long)(swap - lim));
 	return 0;
 }
 

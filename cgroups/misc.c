@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroups/internal.h"
+#include "util/fmt.h"
 
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
 
@@ -33,7 +34,10 @@ static void host_page_sizes(char *out, size_t outsz)
 			continue;
 		const char *u = kb >= 1ULL << 20 ? "GB" : kb >= 1024 ? "MB" : "KB";
 		unsigned long long v = kb >> (kb >= 1ULL << 20 ? 20 : kb >= 1024 ? 10 : 0);
-		o += (size_t)snprintf(out + o, outsz - o, "%s%llu%s", o ? " " : "", v, u);
+		int w = vps_snprintf(out + o, outsz - o, "%s%llu%s", o ? " " : "", v, u);
+		if (w < 0)
+			break;
+		o += (size_t)w;
 	}
 	if (d)
 		closedir(d);
@@ -44,8 +48,8 @@ static int check_page_size(size_t i, const char *size, vps_err *err)
 {
 	char path[128], have[256];
 	unsigned long long kb = page_kb(size);
-	snprintf(path, sizeof(path), HUGEPAGES_DIR "/hugepages-%llukB", kb);
-	if (kb && access(path, F_OK) == 0)
+	if (kb && vps_snprintf(path, sizeof(path), HUGEPAGES_DIR "/hugepages-%llukB", kb) >= 0 &&
+	    access(path, F_OK) == 0)
 		return 0;
 	host_page_sizes(have, sizeof(have));
 	return vps_errorx(err, EINVAL,
@@ -67,10 +71,11 @@ int cg_apply_hugetlb(struct vps_cgroup *cg, const struct oci_resources *res, vps
 		char f[128], rsvd[128];
 		if ((r = check_page_size(i, l->page_size, err)) < 0)
 			return r;
-		snprintf(f, sizeof(f), "hugetlb.%s.%s", l->page_size,
-			 h->v2 ? "max" : "limit_in_bytes");
-		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", l->page_size,
-			 h->v2 ? "max" : "limit_in_bytes");
+		const char *lim = h->v2 ? "max" : "limit_in_bytes";
+		if (vps_snprintf(f, sizeof(f), "hugetlb.%s.%s", l->page_size, lim) < 0 ||
+		    vps_snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", l->page_size, lim) < 0)
+			return vps_errorx(err, ENAMETOOLONG,
+					  "hugepageLimits[%zu].pageSize: too long", i);
 		if (!cg_has_file(h, f))
 			return vps_errorx(err, EOPNOTSUPP,
 					  "hugepageLimits[%zu]: %s/%s is missing "
@@ -126,11 +131,11 @@ int cg_apply_rdma(struct vps_cgroup *cg, const struct oci_resources *res, vps_er
 		if (!*d->device || strpbrk(d->device, " \n/"))
 			return vps_errorx(err, EINVAL, "rdma \"%s\": not a device name", d->device);
 		if (d->hca_handles.set)
-			snprintf(handles, sizeof(handles), "%llu",
-				 (unsigned long long)d->hca_handles.v);
+			vps_snprintf(handles, sizeof(handles), "%llu",
+				     (unsigned long long)d->hca_handles.v);
 		if (d->hca_objects.set)
-			snprintf(objects, sizeof(objects), "%llu",
-				 (unsigned long long)d->hca_objects.v);
+			vps_snprintf(objects, sizeof(objects), "%llu",
+				     (unsigned long long)d->hca_objects.v);
 		r = cg_writef(h, "rdma.max", err, "%s hca_handle=%s hca_object=%s", d->device,
 			      handles, objects);
 	}
@@ -142,16 +147,16 @@ int cg_unified_key_ok(const char *key, char *why, size_t whysz)
 {
 	if (!*key || strchr(key, '/') || strcmp(key, ".") == 0 || strcmp(key, "..") == 0 ||
 	    strchr(key, '\n')) {
-		snprintf(why, whysz, "not a plain cgroup file name");
+		vps_snprintf(why, whysz, "not a plain cgroup file name");
 		return -EINVAL;
 	}
 	if (!strchr(key, '.')) {
-		snprintf(why, whysz, "expected CONTROLLER.KEY");
+		vps_snprintf(why, whysz, "expected CONTROLLER.KEY");
 		return -EINVAL;
 	}
 	if (!strcmp(key, "cgroup.procs") || !strcmp(key, "cgroup.threads") ||
 	    !strcmp(key, "cgroup.kill") || !strncmp(key, "cgroup.subtree_control", 22)) {
-		snprintf(why, whysz, "managed by the runtime, not a resource");
+		vps_snprintf(why, whysz, "managed by the runtime, not a resource");
 		return -EPERM;
 	}
 	return 0;

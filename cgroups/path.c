@@ -12,6 +12,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 int cg_clean_path(const char *in, char *out, size_t outsz)
 {
@@ -54,7 +55,8 @@ static int own_cgroup(const struct cg_hier *h, char *out, size_t outsz, vps_err 
 	if (!f)
 		return vps_error(err, errno, "open /proc/self/cgroup");
 	char first[64];
-	snprintf(first, sizeof(first), "%.*s", (int)strcspn(h->ctrls, ","), h->ctrls);
+	if (vps_snprintf(first, sizeof(first), "%.*s", (int)strcspn(h->ctrls, ","), h->ctrls) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup controllers %s: too long", h->ctrls);
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	while (getline(&line, &cap, f) > 0) {
@@ -66,10 +68,11 @@ static int own_cgroup(const struct cg_hier *h, char *out, size_t outsz, vps_err 
 		*c2 = '\0';
 		bool v2line = c1 == line + 1 && line[0] == '0' && c2 == c1 + 1;
 		bool match = h->v2 ? v2line : !v2line && cg_list_has(c1 + 1, first);
-		if (match) {
-			snprintf(out, outsz, "%s", c2 + 1);
+		if (match && vps_snprintf(out, outsz, "%s", c2 + 1) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "/proc/self/cgroup: %s: too long",
+					  c2 + 1);
+		if (match)
 			return 0;
-		}
 	}
 	return vps_errorx(err, ENOENT, "/proc/self/cgroup: no entry for the %s hierarchy",
 			  h->v2 ? "cgroup2" : h->ctrls);
@@ -119,7 +122,7 @@ int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char
 					slash[slash == own ? 1 : 0] = '\0';
 			}
 			size_t ol = strlen(own), room = sizeof(own) - ol;
-			if ((size_t)snprintf(own + ol, room, "/%s", clean) >= room ||
+			if (vps_snprintf(own + ol, room, "/%s", clean) < 0 ||
 			    cg_clean_path(own, final, sizeof(final)) < 0)
 				return vps_errorx(err, ENAMETOOLONG, "cgroupsPath %s: too long",
 						  cgroups_path);
@@ -132,12 +135,11 @@ int cg_resolve_paths(struct vps_cgroup *cg, const char *cgroups_path, const char
 	return 0;
 }
 
-static void hier_key(const struct cg_hier *h, char *out, size_t outsz)
+static int hier_key(const struct cg_hier *h, char *out, size_t outsz)
 {
 	if (h->v2)
-		snprintf(out, outsz, "0");
-	else
-		snprintf(out, outsz, "%.*s", (int)strcspn(h->ctrls, ","), h->ctrls);
+		return vps_snprintf(out, outsz, "0");
+	return vps_snprintf(out, outsz, "%.*s", (int)strcspn(h->ctrls, ","), h->ctrls);
 }
 
 int cg_encode_saved(struct vps_cgroup *cg, vps_err *err)
@@ -156,9 +158,14 @@ int cg_encode_saved(struct vps_cgroup *cg, vps_err *err)
 		cg->saved = calloc(1, sz);
 		for (size_t i = 0; cg->saved && i < cg->n; i++) {
 			char key[64];
-			hier_key(&cg->h[i], key, sizeof(key));
 			size_t l = strlen(cg->saved);
-			snprintf(cg->saved + l, sz - l, "%s%s:%s", i ? ";" : "", key, cg->h[i].rel);
+			if (hier_key(&cg->h[i], key, sizeof(key)) < 0 ||
+			    vps_snprintf(cg->saved + l, sz - l, "%s%s:%s", i ? ";" : "", key,
+					 cg->h[i].rel) < 0) {
+				vps_freep(&cg->saved);
+				return vps_errorx(err, ENAMETOOLONG, "cgroup %s: too long",
+						  cg->h[i].ctrls);
+			}
 		}
 	}
 	return cg->saved ? 0 : vps_error(err, ENOMEM, "cgroup path");
@@ -186,8 +193,8 @@ int cg_decode_saved(struct vps_cgroup *cg, const char *saved, vps_err *err)
 			*colon = '\0';
 			for (size_t i = 0; i < cg->n; i++) {
 				char key[64];
-				hier_key(&cg->h[i], key, sizeof(key));
-				if (strcmp(key, e) == 0 &&
+				if (hier_key(&cg->h[i], key, sizeof(key)) >= 0 &&
+				    strcmp(key, e) == 0 &&
 				    (r = set_rel(&cg->h[i], colon + 1, err)) < 0)
 					return r;
 			}

@@ -10,6 +10,7 @@
 #include "cgroups/internal.h"
 #include "cgroups/stats.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 int cg_parse_psi(const char *txt, struct vps_psi *psi)
 {
@@ -47,7 +48,8 @@ int cg_kv_add(struct vps_stat_kv **kv, size_t *n, const char *name, uint64_t v)
 			return -ENOMEM;
 		*kv = nk;
 	}
-	snprintf((*kv)[*n].name, sizeof((*kv)[*n].name), "%s", name);
+	if (vps_snprintf((*kv)[*n].name, sizeof((*kv)[*n].name), "%s", name) < 0)
+		return 0; /* not a key vps knows: names are short */
 	(*kv)[(*n)++].value = v;
 	return 0;
 }
@@ -83,7 +85,7 @@ int cg_blkio_add(struct vps_blkio_entry **e, size_t *n, uint64_t maj, uint64_t m
 	struct vps_blkio_entry *x = &(*e)[(*n)++];
 	x->major = maj;
 	x->minor = min;
-	snprintf(x->op, sizeof(x->op), "%s", op);
+	vps_snprintf(x->op, sizeof(x->op), "%s", op);
 	x->value = v;
 	return 0;
 }

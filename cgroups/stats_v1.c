@@ -7,6 +7,7 @@
 
 #include "cgroups/stats.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static int read_text(struct cg_hier *h, const char *file, char **txt)
 {
@@ -58,13 +59,13 @@ int cg_stats_cpu_v1(struct vps_cgroup *cg, struct vps_cgroup_stats *st)
 static void mem_entry(struct cg_hier *h, const char *prefix, struct vps_mem_entry *m)
 {
 	char f[96];
-	snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
+	vps_snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
 	m->usage = cg_u64_or(h, f, 0);
-	snprintf(f, sizeof(f), "%s.max_usage_in_bytes", prefix);
+	vps_snprintf(f, sizeof(f), "%s.max_usage_in_bytes", prefix);
 	m->max = cg_u64_or(h, f, 0);
-	snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
+	vps_snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
 	m->limit = cg_u64_or(h, f, UINT64_MAX);
-	snprintf(f, sizeof(f), "%s.failcnt", prefix);
+	vps_snprintf(f, sizeof(f), "%s.failcnt", prefix);
 	m->failcnt = cg_u64_or(h, f, 0);
 }
 

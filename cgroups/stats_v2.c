@@ -10,6 +10,7 @@
 
 #include "cgroups/stats.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 int cg_stats_cpu_v2(struct cg_hier *h, struct vps_cgroup_stats *st)
 {
@@ -132,7 +133,9 @@ int cg_stats_hugetlb(struct cg_hier *h, struct vps_cgroup_stats *st)
 		if (strncmp(de->d_name, "hugetlb.", 8) != 0 || nl <= 8 + ll ||
 		    strcmp(de->d_name + nl - ll, lim) != 0 || strstr(de->d_name, ".rsvd."))
 			continue;
-		snprintf(size, sizeof(size), "%.*s", (int)(nl - 8 - ll), de->d_name + 8);
+		if (vps_snprintf(size, sizeof(size), "%.*s", (int)(nl - 8 - ll), de->d_name + 8) <
+		    0)
+			continue;
 		struct vps_hugetlb_stat *n = realloc(st->hugetlb, (st->n_hugetlb + 1) * sizeof(*n));
 		if (!n) {
 			r = -ENOMEM;
@@ -141,20 +144,20 @@ int cg_stats_hugetlb(struct cg_hier *h, struct vps_cgroup_stats *st)
 		st->hugetlb = n;
 		struct vps_hugetlb_stat *x = &n[st->n_hugetlb++];
 		memset(x, 0, sizeof(*x));
-		snprintf(x->page_size, sizeof(x->page_size), "%s", size);
+		vps_snprintf(x->page_size, sizeof(x->page_size), "%s", size);
 		if (h->v2) {
 			_cleanup_free_ char *ev = NULL;
-			snprintf(f, sizeof(f), "hugetlb.%s.current", size);
+			vps_snprintf(f, sizeof(f), "hugetlb.%s.current", size);
 			x->usage = cg_u64_or(h, f, 0);
-			snprintf(f, sizeof(f), "hugetlb.%s.events", size);
+			vps_snprintf(f, sizeof(f), "hugetlb.%s.events", size);
 			if (cg_read(h, f, &ev, &e) >= 0)
 				cg_keyed_u64(ev, "max", &x->failcnt);
 		} else {
-			snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", size);
+			vps_snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", size);
 			x->usage = cg_u64_or(h, f, 0);
-			snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
+			vps_snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
 			x->max = cg_u64_or(h, f, 0);
-			snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
+			vps_snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
 			x->failcnt = cg_u64_or(h, f, 0);
 		}
 	}

@@ -12,6 +12,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 /* PATH cleaned ("a/./b" -> "/a/b"); -EINVAL if a ".." climbs above its start. */
 static int sub_clean(const char *path, char *out, size_t outsz)
@@ -36,7 +37,8 @@ static bool wants(const struct cg_hier *h, const char *ctrls)
 	if (!ctrls)
 		return true;
 	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", ctrls);
+	if (vps_snprintf(buf, sizeof(buf), "%s", ctrls) < 0)
+		return false;
 	char *save = NULL;
 	for (char *c = strtok_r(buf, ",", &save); c; c = strtok_r(NULL, ",", &save))
 		if (!h->v2 && cg_list_has(h->ctrls, c))
@@ -49,8 +51,11 @@ static bool wants(const struct cg_hier *h, const char *ctrls)
 static int cpuset_down(const char *top, const char *sub, vps_err *err)
 {
 	char parent[CG_MAX_PATH], path[CG_MAX_PATH]; /* the kernel's PATH_MAX */
-	size_t len = (size_t)snprintf(path, sizeof(path), "%s", top);
-	int r = 0;
+	int r = vps_snprintf(path, sizeof(path), "%s", top);
+	if (r < 0)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup %s: path too long", top);
+	size_t len = (size_t)r;
+	r = 0;
 	for (const char *p = sub; *p && r >= 0;) {
 		p += strspn(p, "/");
 		size_t l = strcspn(p, "/");
@@ -98,7 +103,9 @@ int vps_cgroup_sub(struct vps_cgroup *cg, const char *arg, vps_err *err)
 	char ctrls[256] = "", sub[CG_MAX_PATH];
 	const char *path = arg, *colon = strchr(arg, ':');
 	if (colon) {
-		snprintf(ctrls, sizeof(ctrls), "%.*s", (int)(colon - arg), arg);
+		if (vps_snprintf(ctrls, sizeof(ctrls), "%.*s", (int)(colon - arg), arg) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "--cgroup %s: controllers too long",
+					  arg);
 		path = colon + 1;
 	}
 	if (colon && (!*ctrls || cg->layout == VPS_CG_V2))

@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 
-struct vps_cgroup_stats; /* cgroups/cgroup.h */
+struct vps_cgroup_stats; /* cgroups/stats_types.h, through runtime/runtime.h */
 
 /* Go durations: "5s", "100ms", "1m30s", "1.5s" -> milliseconds (> 0). */
 int cli_parse_duration_ms(const char *s, long *out);

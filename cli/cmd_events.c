@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
 #include "runtime/runtime.h"
 
@@ -29,7 +28,7 @@ static int emit_stats(struct vps_ctx *ctx, struct vps_monitor *m)
 	if (vps_stats(m, &st, &ctx->err) < 0)
 		return -1;
 	emit("stats", ctx->id, cli_stats_json(&st));
-	vps_cgroup_stats_free(&st);
+	vps_stats_free(&st);
 	return 0;
 }
 
@@ -45,7 +44,7 @@ static int stream(struct vps_ctx *ctx, struct vps_monitor *m, long interval)
 			continue;
 		}
 		emit("stats", ctx->id, cli_stats_json(&st));
-		vps_cgroup_stats_free(&st);
+		vps_stats_free(&st);
 	}
 }
 

@@ -8,6 +8,7 @@
 #include "rootfs/users.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static int push(char ***v, size_t *n, char *s)
 {
@@ -36,7 +37,7 @@ static int parse_id(const char *s, unsigned *out)
 static int resolve_user(struct vps_ctx *ctx, const char *spec, struct vps_exec_opts *o)
 {
 	char buf[256];
-	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+	if (vps_snprintf(buf, sizeof(buf), "%s", spec) < 0)
 		return vps_errorx(&ctx->err, EINVAL, "--user: too long");
 	char *colon = strchr(buf, ':');
 	if (colon)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps features: the OCI features JSON (what this vps and host support). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "runtime/vm/vm.h"
 #include "runtime/features.h"
+#include "runtime/runtime.h"
 
 int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 {

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 struct row {
 	struct vps_monitor *m;
@@ -27,7 +27,7 @@ static void human(char *out, size_t sz, uint64_t v)
 		d /= 1024;
 		i++;
 	}
-	snprintf(out, sz, i ? "%.1f%s" : "%.0f%s", d, u[i]);
+	vps_snprintf(out, sz, i ? "%.1f%s" : "%.0f%s", d, u[i]);
 }
 
 static uint64_t io_sum(const struct vps_cgroup_stats *s, const char *op)
@@ -49,20 +49,20 @@ static void print_table(struct row *rows, size_t n, char **ids)
 									psi[40] = "-";
 		human(use, sizeof(use), s->memory.usage.usage);
 		if (s->memory.usage.limit >= (1ULL << 62))
-			snprintf(lim, sizeof(lim), "unlimited");
+			vps_snprintf(lim, sizeof(lim), "unlimited");
 		else {
 			human(lim, sizeof(lim), s->memory.usage.limit);
-			snprintf(pct, sizeof(pct), "%.1f",
-				 100.0 * (double)s->memory.usage.usage /
-				     (double)s->memory.usage.limit);
+			vps_snprintf(pct, sizeof(pct), "%.1f",
+				     100.0 * (double)s->memory.usage.usage /
+					 (double)s->memory.usage.limit);
 		}
-		snprintf(mem, sizeof(mem), "%s / %s", use, lim);
+		vps_snprintf(mem, sizeof(mem), "%s / %s", use, lim);
 		human(rd, sizeof(rd), io_sum(s, "Read"));
 		human(wr, sizeof(wr), io_sum(s, "Write"));
-		snprintf(io, sizeof(io), "%s / %s", rd, wr);
+		vps_snprintf(io, sizeof(io), "%s / %s", rd, wr);
 		if (s->cpu.psi.set)
-			snprintf(psi, sizeof(psi), "%.1f/%.1f/%.1f", s->cpu.psi.some.avg10,
-				 s->memory.psi.some.avg10, s->blkio.psi.some.avg10);
+			vps_snprintf(psi, sizeof(psi), "%.1f/%.1f/%.1f", s->cpu.psi.some.avg10,
+				     s->memory.psi.some.avg10, s->blkio.psi.some.avg10);
 		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s\n", ids[i], rows[i].cpu_pct, mem,
 		       pct, (unsigned long long)s->pids.current, io, psi);
 	}
@@ -198,8 +198,8 @@ int cmd_stats(struct vps_ctx *ctx, int argc, char **argv)
 		json ? print_json(rows, n, ids) : print_table(rows, n, ids);
 	}
 	for (size_t i = 0; i < n; i++) {
-		vps_cgroup_stats_free(&rows[i].a);
-		vps_cgroup_stats_free(&rows[i].b);
+		vps_stats_free(&rows[i].a);
+		vps_stats_free(&rows[i].b);
 		if (i < opened)
 			vps_monitor_close(rows[i].m);
 	}

@@ -13,6 +13,7 @@
 #include "rootfs/template.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
 #include "util/size.h"
 
@@ -75,7 +76,7 @@ static int limit(struct vps_ctx *ctx, bool count, const char *flag, const char *
 {
 	char what[64];
 	int64_t v;
-	snprintf(what, sizeof(what), "--%s", flag);
+	vps_snprintf(what, sizeof(what), "--%s", flag);
 	if ((count ? vps_parse_count : vps_parse_size)(what, s, true, &v, &ctx->err) < 0)
 		return cli_usage(ctx, "%s", ctx->err.msg);
 	*out = (opt_i64){true, v};

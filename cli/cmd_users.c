@@ -6,6 +6,7 @@
 
 #include "cli/users_common.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static void print_json(struct vps_user_info *v, size_t n)
 {
@@ -38,10 +39,10 @@ static const char *esc(char *buf, size_t len, const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p && w + 9 < len; p++) {
 		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
 		if (c1) {
-			w += (size_t)snprintf(buf + w, len - w, "\\x%02x\\x%02x", p[0], p[1]);
+			w += (size_t)vps_snprintf(buf + w, len - w, "\\x%02x\\x%02x", p[0], p[1]);
 			p++;
 		} else if (*p < 0x20 || *p == 0x7f) {
-			w += (size_t)snprintf(buf + w, len - w, "\\x%02x", p[0]);
+			w += (size_t)vps_snprintf(buf + w, len - w, "\\x%02x", p[0]);
 		} else {
 			if (*p == '\\')
 				buf[w++] = '\\';

@@ -2,6 +2,7 @@
 /* vps entry point: global flags (runc's), then dispatch through the command table. */
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,6 @@
 
 #include "cli/cli.h"
 #include "runtime/runtime.h"
-#include "runtime/vm/vm.h"
 #include "util/log.h"
 
 #ifndef VPS_BUILD_LIBS

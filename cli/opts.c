@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/fmt.h"
 
 /* Levenshtein distance of two short words (longer ones are compared on their
  * first 31 bytes; a suggestion needs no more). */
@@ -61,6 +62,7 @@ static const char *nearest_long(const char *typed, const struct option *longopts
 	for (; longopts[n].name && n < 64; n++)
 		names[n] = longopts[n].name;
 	char word[64];
+	/* snprintf-ok: only for a spelling suggestion */
 	snprintf(word, sizeof(word), "%.*s", (int)long_len(typed), typed + 2);
 	return cli_nearest(word, names, n);
 }
@@ -90,7 +92,7 @@ int cli_getopt(struct vps_ctx *ctx, int argc, char **argv, const char *shortopts
 {
 	char spec[128];
 	bool stop = shortopts[0] == '+';
-	snprintf(spec, sizeof(spec), "%s:%s", stop ? "+" : "", shortopts + stop);
+	vps_snprintf(spec, sizeof(spec), "%s:%s", stop ? "+" : "", shortopts + stop);
 	int idx = -1;
 	opterr = 0;
 	int opt = getopt_long(argc, argv, spec, longopts, &idx);

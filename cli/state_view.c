@@ -8,15 +8,16 @@
 #include <string.h>
 
 #include "netns/net.h"
+#include "util/fmt.h"
 
 const char *cli_owner_name(uid_t uid, char *buf, size_t n)
 {
 	struct passwd pw, *res = NULL;
 	char tmp[1024];
 	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
-		snprintf(buf, n, "%s", res->pw_name);
+		vps_snprintf(buf, n, "%s", res->pw_name);
 	else
-		snprintf(buf, n, "#%u", (unsigned)uid);
+		vps_snprintf(buf, n, "#%u", (unsigned)uid);
 	return buf;
 }
 

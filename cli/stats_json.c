@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A cgroup's statistics as runc's types.Stats JSON (events --stats). */
-#include "cgroups/cgroup.h"
 #include "cli/cgctl.h"
+#include "runtime/runtime.h"
 
 static void add_u64(json_object *o, const char *k, uint64_t v)
 {

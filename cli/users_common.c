@@ -14,6 +14,7 @@
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define PASSWORD_MAX 4096
 
@@ -46,7 +47,7 @@ static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out)
 	}
 	if (r == -ENOENT) {
 		char msg[sizeof(ctx->err.msg)];
-		snprintf(msg, sizeof(msg), "%s", ctx->err.msg);
+		vps_snprintf(msg, sizeof(msg), "%s", ctx->err.msg);
 		vps_errorx(&ctx->err, ENOENT, "%.900s (for a stopped VPS, use --bundle DIR)", msg);
 	}
 	if (r >= 0 && !st->rootfs)

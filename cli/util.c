@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
+#include "util/fmt.h"
 
 static const struct vps_command *find(const char *name)
 {
@@ -18,9 +19,9 @@ static const struct vps_command *find(const char *name)
 int cli_fail(struct vps_ctx *ctx)
 {
 	char line[VPS_ERR_MSG_MAX + 1200];
-	if (ctx->id)
+	if (ctx->id) /* snprintf-ok: the message printed, cut to fit */
 		snprintf(line, sizeof(line), "%s %s: %s", ctx->cmd, ctx->id, ctx->err.msg);
-	else
+	else /* snprintf-ok: the same */
 		snprintf(line, sizeof(line), "%s: %s", ctx->cmd, ctx->err.msg);
 	fprintf(stderr, "vps: %s\n", line);
 	if (vps_log_to_file())

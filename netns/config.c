@@ -8,6 +8,7 @@
 
 #include "netns/config.h"
 #include "netns/net.h"
+#include "util/fmt.h"
 
 static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
@@ -165,7 +166,7 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 	cfg->enabled = true;
 	cfg->nat = true;
 	cfg->mtu = 1500;
-	snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", VPS_NET_DEFAULT_BRIDGE);
+	vps_snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", VPS_NET_DEFAULT_BRIDGE);
 	if ((s = oci_annotation(spec, VPS_NET_BRIDGE))) {
 		if (!*s || strlen(s) >= IFNAMSIZ || strpbrk(s, "/: \t\n") || !strcmp(s, ".") ||
 		    !strcmp(s, ".."))
@@ -173,7 +174,7 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 					  VPS_NET_BRIDGE ": \"%s\" is not a valid interface name "
 							 "(1-15 characters, no '/', ':' or space)",
 					  s);
-		snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
+		vps_snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
 	}
 	if ((r = parse_family(spec, AF_INET, VPS_NET_IP, VPS_NET_GATEWAY, VPS_NET_DEFAULT_GW,
 			      &cfg->ip, &cfg->gw, &cfg->ip_auto, &cfg->ip_nolen, err)) < 0)
@@ -210,5 +211,5 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 
 void vps_net_port_str(const struct vps_net_port *p, char *buf, size_t size)
 {
-	snprintf(buf, size, "%u:%u/%s", p->host, p->vps, p->udp ? "udp" : "tcp");
+	vps_snprintf(buf, size, "%u:%u/%s", p->host, p->vps, p->udp ? "udp" : "tcp");
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "netns/setup.h"
+#include "util/fmt.h"
 
 static void hex(FILE *f, const unsigned char *b, unsigned n)
 {
@@ -52,7 +53,7 @@ static void input_rules(FILE *f, const char *t, const struct vps_net_cfg *c, con
 {
 	char g[VPS_IP_STRLEN];
 	char who[64];
-	snprintf(who, sizeof(who), "iifname \"%s\" ether saddr %s", c->bridge, mac);
+	vps_snprintf(who, sizeof(who), "iifname \"%s\" ether saddr %s", c->bridge, mac);
 	fprintf(f, "add chain inet %s host { type filter hook input priority -10; }\n", t);
 	fprintf(f, "add rule inet %s host %s ct state established,related accept\n", t, who);
 	fprintf(f, "add rule inet %s host %s meta l4proto { icmp, ipv6-icmp } accept\n", t, who);
@@ -75,8 +76,8 @@ void vps_guard_rules(FILE *f, const char *t, const char *veth, const struct vps_
 	unsigned char m[6];
 	char mac[18];
 	vps_net_mac(&c->ip, m);
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
+	vps_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		     m[4], m[5]);
 	spoof_rules(f, t, veth, c, mac);
 	input_rules(f, t, c, mac);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "netns/ip.h"
+#include "util/fmt.h"
 
 int vps_ip_parse(const char *s, int family, unsigned def_prefix, struct vps_ip *out,
 		 const char *what, vps_err *err)
@@ -50,9 +51,9 @@ const char *vps_ip_str(const struct vps_ip *ip, bool with_prefix, char *buf)
 	char a[INET6_ADDRSTRLEN] = "?";
 	inet_ntop(ip->family ? ip->family : AF_INET, ip->a, a, sizeof(a));
 	if (with_prefix)
-		snprintf(buf, VPS_IP_STRLEN, "%s/%u", a, ip->prefix);
+		vps_snprintf(buf, VPS_IP_STRLEN, "%s/%u", a, ip->prefix);
 	else
-		snprintf(buf, VPS_IP_STRLEN, "%s", a);
+		vps_snprintf(buf, VPS_IP_STRLEN, "%s", a);
 	return buf;
 }
 

@@ -13,6 +13,7 @@
 #include "netns/lease.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define MAX_LEASES 65536
 
@@ -40,7 +41,7 @@ static int file_name(char *buf, size_t size, vps_err *err)
 	struct stat st;
 	if (stat("/proc/self/ns/net", &st) < 0)
 		return vps_error(err, errno, "stat /proc/self/ns/net");
-	snprintf(buf, size, "leases-%llu", (unsigned long long)st.st_ino);
+	vps_snprintf(buf, size, "leases-%llu", (unsigned long long)st.st_ino);
 	return 0;
 }
 
@@ -70,8 +71,9 @@ void vps_lease_holder_str(const struct vps_lease *e, const struct vps_lease_owne
 			  size_t size)
 {
 	if (strcmp(e->root, o->root) == 0)
-		snprintf(buf, size, "%s", e->id);
+		vps_snprintf(buf, size, "%s", e->id);
 	else
+		/* snprintf-ok: names the holder in a message */
 		snprintf(buf, size, "%s (state root %s)", e->id, e->root);
 }
 
@@ -161,7 +163,7 @@ static void put_line(FILE *f, const struct vps_lease *e)
 {
 	char a[VPS_IP_STRLEN];
 	if (e->port)
-		snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
+		vps_snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
 	else
 		vps_ip_str(&e->ip, true, a);
 	fprintf(f, "%s %s %s %s\n", e->id, e->port ? "-" : e->bridge, a, e->root);

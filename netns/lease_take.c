@@ -8,6 +8,7 @@
 
 #include "netns/lease.h"
 #include "netns/net.h"
+#include "util/fmt.h"
 
 #define MAX_SCAN 65536
 
@@ -51,7 +52,7 @@ static int push(struct vps_leases *l, const struct vps_lease_owner *o, const cha
 	l->v = v;
 	struct vps_lease *e = &v[l->n];
 	*e = (struct vps_lease){.id = strdup(o->id), .root = strdup(o->root)};
-	snprintf(e->bridge, IFNAMSIZ, "%s", bridge);
+	vps_snprintf(e->bridge, IFNAMSIZ, "%s", bridge);
 	if (ip)
 		e->ip = *ip;
 	if (p) {
@@ -92,7 +93,7 @@ static int check_addr(const struct vps_leases *l, const struct vps_lease_owner *
 	const struct vps_lease *h = addr_holder(l, ip);
 	if (!h)
 		return 0;
-	snprintf(what, sizeof(what), "address %s", vps_ip_str(ip, false, a));
+	vps_snprintf(what, sizeof(what), "address %s", vps_ip_str(ip, false, a));
 	return in_use(h, o, what, err);
 }
 
@@ -114,8 +115,8 @@ static int claim(struct vps_leases *l, const struct vps_lease_owner *o, struct v
 	for (unsigned i = 0; i < c->n_ports; i++) {
 		const struct vps_lease *h = port_holder(l, &c->ports[i]);
 		char what[48];
-		snprintf(what, sizeof(what), "host port %u/%s", c->ports[i].host,
-			 c->ports[i].udp ? "udp" : "tcp");
+		vps_snprintf(what, sizeof(what), "host port %u/%s", c->ports[i].host,
+			     c->ports[i].udp ? "udp" : "tcp");
 		if (h)
 			return in_use(h, o, what, err);
 	}

@@ -10,6 +10,7 @@
 #include "netns/net.h"
 #include "netns/setup.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 struct ctx {
 	struct vps_nl *nl;
@@ -77,7 +78,7 @@ static json_object *lease_json(const struct vps_lease *e)
 	json_object_object_add(o, "id", json_object_new_string(e->id));
 	json_object_object_add(o, "root", json_object_new_string(e->root));
 	if (e->port) {
-		snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
+		vps_snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
 		json_object_object_add(o, "port", json_object_new_string(a));
 		return o;
 	}

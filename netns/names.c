@@ -6,6 +6,7 @@
 
 #include "netns/net.h"
 #include "netns/setup.h"
+#include "util/fmt.h"
 
 static uint64_t fnv1a(const char *s)
 {
@@ -18,18 +19,18 @@ static uint64_t fnv1a(const char *s)
 void vps_net_veth_name(const char *id, char out[IFNAMSIZ])
 {
 	if (strlen(id) <= IFNAMSIZ - 4)
-		snprintf(out, IFNAMSIZ, "vh-%s", id);
+		vps_snprintf(out, IFNAMSIZ, "vh-%s", id);
 	else
-		snprintf(out, IFNAMSIZ, "vh%08x", (unsigned)(fnv1a(id) & 0xffffffffu));
+		vps_snprintf(out, IFNAMSIZ, "vh%08x", (unsigned)(fnv1a(id) & 0xffffffffu));
 }
 
 void vps_net_table_name(const char *id, char *out, size_t size)
 {
 	/* nft identifiers take letters, digits and "/-_." but never '+' or quotes */
 	if (strlen(id) <= 64 && !strchr(id, '+'))
-		snprintf(out, size, "vps-%s", id);
+		vps_snprintf(out, size, "vps-%s", id);
 	else
-		snprintf(out, size, "vps/%016llx", (unsigned long long)fnv1a(id));
+		vps_snprintf(out, size, "vps/%016llx", (unsigned long long)fnv1a(id));
 }
 
 void vps_net_mac(const struct vps_ip *ip4, unsigned char mac[6])
@@ -45,15 +46,15 @@ const char *vps_net_address(json_object *net, char *buf, size_t size)
 	if (!net || !json_object_object_get_ex(net, "ip", &ip))
 		return NULL;
 	char v4[VPS_IP_STRLEN];
-	snprintf(v4, sizeof(v4), "%s", json_object_get_string(ip));
+	vps_snprintf(v4, sizeof(v4), "%s", json_object_get_string(ip));
 	v4[strcspn(v4, "/")] = 0;
 	if (json_object_object_get_ex(net, "ip6", &ip6)) {
 		char v6[VPS_IP_STRLEN];
-		snprintf(v6, sizeof(v6), "%s", json_object_get_string(ip6));
+		vps_snprintf(v6, sizeof(v6), "%s", json_object_get_string(ip6));
 		v6[strcspn(v6, "/")] = 0;
-		snprintf(buf, size, "%s,%s", v4, v6);
+		vps_snprintf(buf, size, "%s,%s", v4, v6);
 	} else {
-		snprintf(buf, size, "%s", v4);
+		vps_snprintf(buf, size, "%s", v4);
 	}
 	return buf;
 }

@@ -14,6 +14,7 @@
 #include "netns/setup.h"
 #include "util/cleanup.h"
 #include "util/dl.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 /* libnftables is loaded when a rule is first needed, not linked (util/dl.h):
@@ -52,6 +53,7 @@ static int run_ctx(const struct nft_api *a, struct nft_ctx *ctx, const char *cmd
 	if (a->run_cmd(ctx, cmds) != 0) {
 		const char *e = a->error_buffer(ctx);
 		char msg[512];
+		/* snprintf-ok: nft's message, cut to fit */
 		snprintf(msg, sizeof(msg), "%s", e && *e ? e : "failed");
 		msg[strcspn(msg, "\n")] = 0;
 		return vps_errorx(err, EIO, "nftables: %s", msg);
@@ -156,8 +158,11 @@ int vps_nat_remove(const char *t, vps_err *err)
 	size_t n = 0;
 	for (int i = 0; i < 3; i++) {
 		const char *fam = i == 0 ? "inet" : i == 1 ? "bridge" : "ip";
-		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
-				      "add table %s %s\ndelete table %s %s\n", fam, t, fam, t);
+		int w = vps_snprintf(cmd + n, sizeof(cmd) - n,
+				     "add table %s %s\ndelete table %s %s\n", fam, t, fam, t);
+		if (w < 0)
+			return vps_errorx(err, ENAMETOOLONG, "nft table %s: name too long", t);
+		n += (size_t)w;
 	}
 	int r = run(cmd, NULL, err);
 	return r < 0 ? vps_error_wrap(err, "delete tables %s", t) : 0;

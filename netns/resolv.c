@@ -3,25 +3,30 @@
  * /proc/PID/root with every path resolved inside the VPS's root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "netns/setup.h"
-#include "rootfs/rootfs.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
+#include "util/openat2.h"
 
 static int open_etc(pid_t pid, vps_err *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "open %s", path);
-	return vps_open_in_root(root, "/etc", O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0, err);
+	/* resolved inside the VPS's root, as rootfs/resolve.c's vps_open_in_root */
+	int fd = vps_openat2(root, "/etc", O_DIRECTORY | O_RDONLY, 0,
+			     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	return fd < 0 ? vps_error(err, -fd, "open /etc in the container root") : fd;
 }
 
 /* The host's nameservers that a VPS can reach (not loopback ones). */
@@ -76,21 +81,25 @@ int vps_net_write_etc(pid_t pid, const char *hostname, const struct vps_net_cfg 
 	if (!cfg.dns_set)
 		host_dns(&cfg);
 	if (cfg.n_dns) {
-		size_t n = (size_t)snprintf(text, sizeof(text), "# written by vps\n");
-		for (unsigned i = 0; i < cfg.n_dns && n < sizeof(text); i++)
-			n += (size_t)snprintf(text + n, sizeof(text) - n, "nameserver %s\n",
-					      vps_ip_str(&cfg.dns[i], false, a));
-		int r = put(etc, "resolv.conf", text, err);
+		int w = vps_snprintf(text, sizeof(text), "# written by vps\n");
+		for (unsigned i = 0, n = 0; i < cfg.n_dns && w >= 0; i++) {
+			n += (unsigned)w;
+			w = vps_snprintf(text + n, sizeof(text) - n, "nameserver %s\n",
+					 vps_ip_str(&cfg.dns[i], false, a));
+		}
+		int r = w < 0 ? vps_errorx(err, E2BIG, "resolv.conf: too many nameservers")
+			      : put(etc, "resolv.conf", text, err);
 		if (r < 0)
 			return r;
 	}
-	size_t n =
-	    (size_t)snprintf(text, sizeof(text),
+	int n = vps_snprintf(text, sizeof(text),
 			     "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 			     "%s\t%s\n",
 			     vps_ip_str(ip, false, a), hostname);
-	if (ip6->family && n < sizeof(text))
-		snprintf(text + n, sizeof(text) - n, "%s\t%s\n", vps_ip_str(ip6, false, a),
-			 hostname);
+	if (n >= 0 && ip6->family)
+		n = vps_snprintf(text + n, sizeof(text) - (size_t)n, "%s\t%s\n",
+				 vps_ip_str(ip6, false, a), hostname);
+	if (n < 0)
+		return vps_errorx(err, ENAMETOOLONG, "/etc/hosts: hostname %s too long", hostname);
 	return put(etc, "hosts", text, err);
 }

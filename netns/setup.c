@@ -16,6 +16,7 @@
 #include "netns/net.h"
 #include "netns/setup.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 /* Fault injection for the tests: VPS_NET_FAIL_AFTER=STEP makes setup fail right
@@ -132,7 +133,7 @@ static int open_netns(pid_t pid, vps_err *err)
 {
 	char p[64];
 	struct stat self, st;
-	snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid);
+	vps_snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open %s", p);

@@ -47,7 +47,8 @@ void vps_unescape_mountinfo(char *s)
 static bool has_all(const char *list, const char *ctrls)
 {
 	char want[128];
-	snprintf(want, sizeof(want), "%s", ctrls);
+	if (vps_snprintf(want, sizeof(want), "%s", ctrls) < 0)
+		return false;
 	char *save = NULL;
 	for (char *c = strtok_r(want, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
 		size_t n = strlen(c);
@@ -80,8 +81,9 @@ static void find_mount(const char *mountinfo, struct hier *h)
 		if (!t || (t[9] != ' ' && t[9] != '2'))
 			continue;
 		char line[4096], mp[PATH_MAX], fstype[64], super[1024];
-		snprintf(line, sizeof(line), "%.*s", (int)len, cur);
-		const char *dash = strstr(line, " - ");
+		const char *dash = vps_snprintf(line, sizeof(line), "%.*s", (int)len, cur) < 0
+				       ? NULL
+				       : strstr(line, " - ");
 		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
 		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
 			continue;
@@ -89,8 +91,8 @@ static void find_mount(const char *mountinfo, struct hier *h)
 		if ((!h->ctrls[0] && v2) ||
 		    (h->ctrls[0] && !strcmp(fstype, "cgroup") && has_all(super, h->ctrls))) {
 			vps_unescape_mountinfo(mp);
-			snprintf(h->mnt, sizeof(h->mnt), "%s", mp);
-			return;
+			if (vps_snprintf(h->mnt, sizeof(h->mnt), "%s", mp) >= 0)
+				return;
 		}
 	}
 }
@@ -111,9 +113,12 @@ static int read_hiers(struct hier *hs, size_t *n, vps_err *err)
 		char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
-		struct hier *h = &hs[(*n)++];
-		snprintf(h->ctrls, sizeof(h->ctrls), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-		snprintf(h->path, sizeof(h->path), "%s", c2 + 1);
+		struct hier *h = &hs[*n];
+		if (vps_snprintf(h->ctrls, sizeof(h->ctrls), "%.*s", (int)(c2 - c1 - 1), c1 + 1) <
+			0 ||
+		    vps_snprintf(h->path, sizeof(h->path), "%s", c2 + 1) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "/proc/self/cgroup: %s: too long", l);
+		(*n)++;
 		h->mnt[0] = '\0';
 		find_mount(mi, h);
 	}
@@ -125,7 +130,7 @@ static int mount_hier(const struct vps_mount_ctx *c, const struct hier *h, const
 		      const struct vps_mntopts *o, vps_err *err)
 {
 	char what[PATH_MAX + 64];
-	snprintf(what, sizeof(what), "cgroup mount %s", dest);
+	vps_snprintf(what, sizeof(what), "cgroup mount %s", dest);
 	_cleanup_close_ int target = vps_mkdir_in_root(c->rootfs_fd, dest, 0755, err);
 	if (target < 0)
 		return target;
@@ -160,7 +165,9 @@ static int v1_links(const struct vps_mount_ctx *c, const char *dest, const char 
 	if (dir < 0)
 		return dir;
 	char buf[128];
-	snprintf(buf, sizeof(buf), "%s", ctrls);
+	if (vps_snprintf(buf, sizeof(buf), "%s", ctrls) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup mount: controllers %s: too long",
+				  ctrls);
 	char *save = NULL;
 	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save))
 		if (symlinkat(ctrls, dir, p) < 0 && errno != EEXIST)

@@ -7,6 +7,7 @@
 
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
+#include "util/fmt.h"
 
 /* Ranges as in Debian's login.defs: system 100..999 (allocated downwards),
  * normal 1000..60000 (one above the highest used, else the lowest free). */
@@ -77,7 +78,8 @@ int vps_users_gshadow_line(struct vps_userdb *db, const char *group, struct vps_
 int vps_users_append_group(struct vps_userdb *db, const char *name, uint32_t gid, vps_err *err)
 {
 	char gids[16];
-	snprintf(gids, sizeof(gids), "%u", gid);
+	if (vps_snprintf(gids, sizeof(gids), "%u", gid) < 0)
+		return vps_errorx(err, EINVAL, "group %s: gid %u", name, gid);
 	const char *g[4] = {name, "x", gids, ""};
 	struct vps_pwline *gs;
 	int r = vps_pwdb_append(&db->f[VPS_GROUP], g, err);

@@ -16,30 +16,19 @@
 
 #include "rootfs/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 #define MAP_TEXT_MAX 4096
-
-static int format_map(const struct oci_idmap *m, size_t n, char *buf, size_t cap)
-{
-	size_t off = 0;
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(buf + off, cap - off, "%u %u %u\n", m[i].container_id,
-				 m[i].host_id, m[i].size);
-		if (w < 0 || (size_t)w >= cap - off)
-			return -E2BIG;
-		off += (size_t)w;
-	}
-	return (int)off;
-}
 
 static int write_map(const char *pid, const char *file, const struct oci_idmap *m, size_t n,
 		     vps_err *err)
 {
 	char buf[MAP_TEXT_MAX], path[64];
-	int len = format_map(m, n, buf, sizeof(buf));
+	int len = oci_idmap_format(m, n, buf, sizeof(buf));
 	if (len < 0)
 		return vps_errorx(err, E2BIG, "idmap: too many %s entries", file);
-	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
+	if (vps_snprintf(path, sizeof(path), "/proc/%s/%s", pid, file) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "idmap: /proc/%s/%s: too long", pid, file);
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "idmap: open %s", path);
@@ -97,8 +86,9 @@ int vps_idmap_userns(const struct oci_idmap *uid, size_t n_uid, const struct oci
 		r = write_map(pid, "gid_map", gid, n_gid, err);
 	if (r == 0) {
 		char path[64];
-		snprintf(path, sizeof(path), "/proc/%s/ns/user", pid);
-		ns = open(path, O_RDONLY | O_CLOEXEC);
+		ns = vps_snprintf(path, sizeof(path), "/proc/%s/ns/user", pid) < 0
+			 ? -1
+			 : open(path, O_RDONLY | O_CLOEXEC);
 		if (ns < 0)
 			r = vps_error(err, errno, "idmap: open %s", path);
 	}

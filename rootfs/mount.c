@@ -15,6 +15,7 @@
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static int setattr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t prop,
 		   const char *what, vps_err *err)
@@ -174,7 +175,7 @@ static int tmpfs_keep_mode(const struct vps_mount_ctx *c, const struct oci_mount
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return 0;
 	char w[16];
-	snprintf(w, sizeof(w), "mode=%o", (unsigned)(st.st_mode & 07777));
+	vps_snprintf(w, sizeof(w), "mode=%o", (unsigned)(st.st_mode & 07777));
 	return vps_mntopts_add_data(o, w, err);
 }
 
@@ -290,6 +291,7 @@ static int remount(const struct vps_mount_ctx *c, const struct oci_mount *m,
 int vps_mount_one(const struct vps_mount_ctx *c, const struct oci_mount *m, vps_err *err)
 {
 	char what[512];
+	/* snprintf-ok: the prefix of error messages */
 	snprintf(what, sizeof(what), "mount %s on %s", m->source ? m->source : "(none)",
 		 m->destination);
 	struct vps_mntopts o;

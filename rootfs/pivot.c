@@ -17,6 +17,7 @@
 #include "rootfs/internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 static int do_pivot(int rootfs_fd, vps_err *err)
@@ -97,6 +98,7 @@ static int detach_host_mounts(const char *rootfs, vps_err *err)
 		while (start > mi && start[-1] != '\n')
 			start--;
 		char line[4096], mp[4096];
+		/* snprintf-ok: only the first five fields are read */
 		snprintf(line, sizeof(line), "%.*s", (int)(end - start), start);
 		end = start;
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)

@@ -14,6 +14,7 @@
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/openat2.h"
 
 static int openat2_in_root(int rootfs_fd, const char *path, int flags, mode_t mode)
@@ -73,7 +74,7 @@ int vps_path_in_root(int rootfs_fd, const char *path, vps_err *err)
 
 const char *vps_fdpath(struct vps_fdpath *p, int fd)
 {
-	snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
+	vps_snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
 	return p->s;
 }
 

@@ -10,10 +10,10 @@
 #define RM_MAX_DEPTH 128
 
 /* Whatever is not a directory we entered is unlinked; a directory goes once empty. */
-static int rm_entry(const struct vps_walk_entry *e, void *ctx)
+static int rm_entry(struct vps_walk_entry *e, void *ctx)
 {
 	(void)ctx;
-	if (e->when == VPS_WALK_DIR_PRE)
+	if (e->when == VPS_WALK_DIR_PRE || e->when == VPS_WALK_DIR_ABORT)
 		return 0;
 	int flags = e->when == VPS_WALK_DIR_POST ? AT_REMOVEDIR : 0;
 	return unlinkat(e->dfd, e->name, flags) < 0 && errno != ENOENT ? -errno : 0;

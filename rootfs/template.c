@@ -20,6 +20,7 @@
 #include "specs/spec.h"
 #include "specs/state.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/io.h"
 
 int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
@@ -60,11 +61,13 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 {
 	char hosts[512];
 	const char *h = o->hostname ? o->hostname : o->name;
-	snprintf(hosts, sizeof(hosts),
-		 "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-		 h);
 	char hn[300];
-	snprintf(hn, sizeof(hn), "%s\n", h);
+	if (vps_snprintf(hosts, sizeof(hosts),
+			 "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost "
+			 "ip6-loopback\n",
+			 h) < 0 ||
+	    vps_snprintf(hn, sizeof(hn), "%s\n", h) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "hostname %s: too long", h);
 	if (mkdirat(rootfd, "etc", 0755) < 0 && errno != EEXIST)
 		return vps_error(err, errno, "create rootfs/etc");
 	int r = vps_tmpl_write(rootfd, "/etc/hostname", hn, 0644, err);

@@ -16,6 +16,7 @@
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define BUSYBOX "/bin/busybox"
 
@@ -156,6 +157,7 @@ int vps_tmpl_busybox(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 	    fchownat(rootfd, "etc/gshadow", 0, 42, 0) < 0)
 		return vps_error(err, errno, "chown rootfs/etc/shadow");
 	char index[256];
-	snprintf(index, sizeof(index), "<h1>%s: a vps busybox VPS</h1>\n", o->name);
+	if (vps_snprintf(index, sizeof(index), "<h1>%s: a vps busybox VPS</h1>\n", o->name) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "name %s: too long", o->name);
 	return vps_tmpl_write(rootfd, "/var/www/index.html", index, 0644, err);
 }

@@ -15,6 +15,7 @@
 #include "rootfs/internal.h"
 #include "rootfs/template.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/openat2.h"
 
 /* kind:src opened as O_PATH, owner checked; *st filled. */
@@ -63,7 +64,7 @@ int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err)
 	if (pfd < 0)
 		return pfd;
 	char what[64];
-	snprintf(what, sizeof(what), "tar:%.59s", file);
+	vps_snprintf(what, sizeof(what), "tar:%.59s", file);
 	_cleanup_close_ int fd = vps_reopen_regular(pfd, what, O_RDONLY, &st, err);
 	if (fd < 0)
 		return fd;

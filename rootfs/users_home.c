@@ -17,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
 #include "util/openat2.h"
 
@@ -31,7 +32,7 @@ static int in_root_dir(struct vps_userdb *db, const char *path)
 static int open_parent(struct vps_userdb *db, const char *path, char *buf, size_t len,
 		       const char **base, vps_err *err)
 {
-	if (path[0] != '/' || snprintf(buf, len, "%s", path) >= (int)len)
+	if (path[0] != '/' || vps_snprintf(buf, len, "%s", path) < 0)
 		return vps_errorx(err, EINVAL, "home %s: not an absolute path", path);
 	char *slash = strrchr(buf, '/');
 	*base = slash + 1;

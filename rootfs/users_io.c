@@ -16,6 +16,7 @@
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 #define JOURNAL	   ".vps-pwd.journal"
@@ -140,7 +141,8 @@ static int take_lock(struct vps_userdb *db, vps_err *err)
 static int read_one(struct vps_userdb *db, struct vps_pwdb_file *f, vps_err *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/etc/%s", f->name);
+	if (vps_snprintf(path, sizeof(path), "/etc/%s", f->name) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "/etc/%s: name too long", f->name);
 	_cleanup_close_ int fd = vps_open_regular_in_root(db->rootfd, path, O_RDONLY, &f->st, err);
 	if (fd == -ENOENT)
 		return 0;
@@ -252,8 +254,10 @@ int vps_userdb_commit(struct vps_userdb *db, vps_err *err)
 					      tmp[i], sizeof(tmp[i]), err);
 		if (r >= 0) {
 			size_t jl = strlen(journal);
-			snprintf(journal + jl, sizeof(journal) - jl, "%s %s\n", tmp[i],
-				 db->f[i].name);
+			r = vps_snprintf(journal + jl, sizeof(journal) - jl, "%s %s\n", tmp[i],
+					 db->f[i].name);
+			if (r < 0)
+				r = vps_errorx(err, -r, "account files: journal too long");
 			n++;
 		}
 	}

@@ -11,6 +11,7 @@
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define LOOKUP_MAX (16u << 20)
 
@@ -19,7 +20,8 @@ static int lookup(int rootfd, const char *file, size_t nfields, const char *name
 		  uint32_t *out, vps_err *err)
 {
 	char path[32];
-	snprintf(path, sizeof(path), "/etc/%s", file);
+	if (vps_snprintf(path, sizeof(path), "/etc/%s", file) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "/etc/%s: name too long", file);
 	_cleanup_close_ int fd = vps_open_regular_in_root(rootfd, path, O_RDONLY, NULL, err);
 	if (fd < 0 && fd != -ENOENT)
 		return vps_error_wrap(err, "the VPS's %s", path);

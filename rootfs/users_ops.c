@@ -8,6 +8,7 @@
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 #define MAX_GROUPS 64
 
@@ -100,9 +101,11 @@ int vps_user_add(struct vps_userdb *db, const struct vps_useradd *o, vps_err *er
 	if (o->groups && (r = add_groups(db, o->groups, o->name, err)) < 0)
 		return r;
 	char uids[16], gids[16], home[64], today[24];
-	snprintf(uids, sizeof(uids), "%u", uid);
-	snprintf(gids, sizeof(gids), "%u", gid);
-	snprintf(home, sizeof(home), "/home/%s", o->name);
+	if (vps_snprintf(uids, sizeof(uids), "%u", uid) < 0 ||
+	    vps_snprintf(gids, sizeof(gids), "%u", gid) < 0 ||
+	    vps_snprintf(home, sizeof(home), "/home/%s", o->name) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "user %s: home /home/%s too long", o->name,
+				  o->name);
 	vps_users_today(today, sizeof(today));
 	const char *pw[7] = {o->name,
 			     "x",

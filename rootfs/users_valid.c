@@ -8,6 +8,7 @@
 
 #include "rootfs/users.h"
 #include "rootfs/users_internal.h"
+#include "util/fmt.h"
 
 #define NAME_MAX_LEN 32 /* Debian's useradd/groupadd limit (utmp ut_user) */
 
@@ -72,5 +73,5 @@ int vps_field_validate(const char *what, const char *val, bool absolute, vps_err
 
 void vps_users_today(char *buf, size_t len)
 {
-	snprintf(buf, len, "%lld", (long long)(time(NULL) / 86400));
+	vps_snprintf(buf, len, "%lld", (long long)(time(NULL) / 86400));
 }

@@ -14,6 +14,7 @@
 
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 #define BARRIER "exec.sock"
 
@@ -22,7 +23,7 @@ static int barrier_addr(int dirfd, struct sockaddr_un *sa, vps_err *err)
 {
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd, BARRIER);
+	vps_snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd, BARRIER);
 	(void)err;
 	return 0;
 }

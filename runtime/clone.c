@@ -20,6 +20,7 @@
 #include "runtime/internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 static long clone3_raw(struct clone_args *a)
 {
@@ -64,7 +65,7 @@ static int pidfd_pid(int pidfd, pid_t *pid, vps_err *err)
 	char path[64];
 	_cleanup_free_ char *info = NULL;
 	size_t len;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	vps_snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
 	int r = vps_read_file_at(AT_FDCWD, path, 1 << 16, &info, &len, err);
 	if (r < 0)
 		return r;

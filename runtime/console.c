@@ -92,12 +92,6 @@ int vps_console_send(const char *socket_path, int master, vps_err *err)
 	return vps_send_fd_to(socket_path, name, sizeof(name) - 1, master, "--console-socket", err);
 }
 
-struct relay {
-	int master;
-	bool raw;
-	struct termios saved;
-};
-
 void vps_console_copy_winsize(int master)
 {
 	struct winsize ws;
@@ -118,53 +112,13 @@ void vps_console_keep(int master)
 	}
 }
 
-int vps_console_relay_start(int master, void **handle, vps_err *err)
-{
-	struct relay *r = calloc(1, sizeof(*r));
-	if (!r)
-		return vps_error(err, ENOMEM, "console");
-	r->master = master;
-	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &r->saved) == 0) {
-		struct termios raw = r->saved;
-		cfmakeraw(&raw);
-		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
-			r->raw = true;
-		vps_console_copy_winsize(master);
-	}
-	*handle = r;
-	return 0;
-}
-
-static int pump(int from, int to)
+int vps_console_pump(int from, int to)
 {
 	char buf[8192];
 	ssize_t n = read(from, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 1;
+		return -EAGAIN;
 	if (n <= 0)
 		return 0; /* EOF, or EIO once the slave side is gone */
-	return vps_write_all(to, buf, (size_t)n) == 0;
-}
-
-/* fd_ready: STDIN_FILENO, the master, or -1 for SIGWINCH. 0: that side ended. */
-int vps_console_relay_io(void *handle, int fd_ready)
-{
-	struct relay *r = handle;
-	if (fd_ready < 0) {
-		vps_console_copy_winsize(r->master);
-		return 1;
-	}
-	if (fd_ready == r->master)
-		return pump(r->master, STDOUT_FILENO);
-	return pump(STDIN_FILENO, r->master);
-}
-
-void vps_console_relay_stop(void *handle)
-{
-	struct relay *r = handle;
-	if (!r)
-		return;
-	if (r->raw)
-		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved);
-	free(r);
+	return vps_write_all(to, buf, (size_t)n) == 0 ? (int)n : 0;
 }

@@ -48,9 +48,10 @@ int vps_write_pid_file(const char *path, pid_t pid, vps_err *err)
 	_cleanup_close_ int dfd = open(dirname(d), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (dfd < 0)
 		return vps_error(err, errno, "--pid-file %s", path);
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-	int r =
-	    vps_write_atomic_at(dfd, basename(b), buf, (size_t)n, 0644, (uid_t)-1, (gid_t)-1, err);
+	int n = vps_snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int r = n < 0 ? vps_errorx(err, -n, "pid %d", (int)pid)
+		      : vps_write_atomic_at(dfd, basename(b), buf, (size_t)n, 0644, (uid_t)-1,
+					    (gid_t)-1, err);
 	return r < 0 ? vps_error_wrap(err, "--pid-file") : 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pause, resume and update: the cgroup verbs that change a live container
- * (runtime.h). Each holds the container's lock while it acts. */
+ * (runtime.h). Each holds the container's lock while it acts. And the free of
+ * the stats sample (monitor.c fills it), so cli/ needs no cgroups/ call. */
 #include <errno.h>
 
 #include "runtime/live.h"
@@ -44,4 +45,9 @@ int vps_update(const char *root, const char *id, const struct oci_resources *res
 		r = vps_cgroup_apply(l.cg, res, err);
 	vps_live_close(&l);
 	return r;
+}
+
+void vps_stats_free(struct vps_cgroup_stats *st)
+{
+	vps_cgroup_stats_free(st);
 }

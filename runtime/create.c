@@ -26,6 +26,7 @@
 #include "runtime/vm/vm_lifecycle.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 static int validate(struct cctx *c, bool keep_pty, vps_err *err)
@@ -188,10 +189,14 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0 ||
 	    (r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
 		goto out;
+	if ((r = vps_snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id)) < 0) {
+		r = vps_errorx(err, -r, "state root %.64s%s: ROOT/ID is too long for a path",
+			       o->root, strlen(o->root) > 64 ? "..." : "");
+		goto out;
+	}
 	if ((r = vps_store_create(o->root, o->id, &c.dirfd, &c.lockfd, err)) < 0)
 		goto out;
 	c.stored = true;
-	snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id);
 	if ((r = vps_create_record(&c, err)) < 0 ||
 	    (r = vps_create_stdio(&c, !keep_pty, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
 	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||

@@ -18,6 +18,7 @@
 
 #include "rootfs/rootfs.h"
 #include "runtime/create.h"
+#include "util/fmt.h"
 
 static bool wants_sources(const struct oci_spec *s)
 {
@@ -56,7 +57,7 @@ int vps_create_mount_sources(struct cctx *c, vps_err *err)
 	if (!wants_sources(c->spec))
 		return 0;
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
 	int ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return vps_error(err, errno, "bind sources: open the init's mount namespace");

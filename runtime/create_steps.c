@@ -12,6 +12,7 @@
 #include "runtime/create.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 static int save(struct cctx *c, enum vps_status status, vps_err *err)
@@ -161,8 +162,9 @@ static int write_oom(pid_t pid, const struct oci_process *p, vps_err *err)
 	if (!p->oom_score_adj.set)
 		return 0;
 	char path[64], v[32];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-	int n = snprintf(v, sizeof(v), "%lld", (long long)p->oom_score_adj.v);
+	int n = vps_snprintf(v, sizeof(v), "%lld", (long long)p->oom_score_adj.v);
+	if (n < 0 || vps_snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid) < 0)
+		return vps_errorx(err, EINVAL, "process.oomScoreAdj: format");
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, v, (size_t)n) != n)
 		return vps_error(err, errno, "process.oomScoreAdj %s", v);
@@ -202,11 +204,11 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err);
 static void fmt_limit(char *buf, size_t sz, int64_t v)
 {
 	if (v > 0 && v % (1 << 20) == 0)
-		snprintf(buf, sz, "%lldM", (long long)(v >> 20));
+		vps_snprintf(buf, sz, "%lldM", (long long)(v >> 20));
 	else if (v > 0 && v % 1024 == 0)
-		snprintf(buf, sz, "%lldK", (long long)(v >> 10));
+		vps_snprintf(buf, sz, "%lldK", (long long)(v >> 10));
 	else
-		snprintf(buf, sz, "%lld", (long long)v);
+		vps_snprintf(buf, sz, "%lld", (long long)v);
 }
 
 /* An init that died during setup because its cgroup ran out of memory says so
@@ -221,7 +223,7 @@ static int explain_oom(struct cctx *c, int r, vps_err *err)
 		return r;
 	char lim[32], was[VPS_ERR_MSG_MAX];
 	fmt_limit(lim, sizeof(lim), res->memory.limit.v);
-	snprintf(was, sizeof(was), "%s", err->msg);
+	vps_snprintf(was, sizeof(was), "%s", err->msg);
 	return vps_errorx(err, ENOMEM,
 			  "the VPS's init was killed by the OOM killer: memory limit %s is too "
 			  "small (%.600s)",

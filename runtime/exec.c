@@ -22,6 +22,7 @@
 #include "runtime/exec_process.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm_lifecycle.h"
+#include "util/fmt.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -68,9 +69,8 @@ static int load(struct ectx *c, vps_err *err)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
-	char sc_cache[PATH_MAX]; /* the compiled filter cached by create */
-	snprintf(sc_cache, sizeof(sc_cache), "%s", VPS_SECCOMP_CACHE_DIR);
-	return vps_seccomp_prepare(c->spec->lx.seccomp, sc_cache, &c->sc, err);
+	/* the compiled filter cached by create */
+	return vps_seccomp_prepare(c->spec->lx.seccomp, VPS_SECCOMP_CACHE_DIR, &c->sc, err);
 }
 
 static int join_target(struct ectx *c, int *child_flags, vps_err *err)
@@ -81,7 +81,7 @@ static int join_target(struct ectx *c, int *child_flags, vps_err *err)
 	if ((r = vps_ns_differing(c->st->pid, &flags, err)) < 0)
 		return r;
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)c->st->pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)c->st->pid);
 	c->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->root_fd < 0)
 		return vps_error(err, errno, "open the container's root");

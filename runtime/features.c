@@ -16,6 +16,7 @@
 #include "cgroups/cgroup.h"
 #include "rootfs/rootfs.h"
 #include "specs/spec.h"
+#include "util/fmt.h"
 
 /* runc's mount option words plus idmap/ridmap/tmpcopyup; a word counts when
  * the rootfs option parser takes it as an option, not as fs data. */
@@ -230,7 +231,7 @@ json_object *vps_features(void)
 	json_object_object_add(f, "linux", linux_features());
 	const struct scmp_version *sv = seccomp_version();
 	char ver[64];
-	snprintf(ver, sizeof(ver), "%u.%u.%u", sv->major, sv->minor, sv->micro);
+	vps_snprintf(ver, sizeof(ver), "%u.%u.%u", sv->major, sv->minor, sv->micro);
 	json_object *ann = json_object_new_object();
 	json_object_object_add(ann, "io.github.seccomp.libseccomp.version",
 			       json_object_new_string(ver));

@@ -12,6 +12,7 @@
 
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -20,7 +21,8 @@
 static int write_proc(pid_t pid, const char *file, const char *buf, size_t len, vps_err *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (vps_snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "/proc/%d/%s: too long", (int)pid, file);
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open %s", path);
@@ -32,15 +34,8 @@ static int write_proc(pid_t pid, const char *file, const char *buf, size_t len, 
 static int format_map(const struct oci_idmap *m, size_t n, char *buf, size_t cap, const char *what,
 		      vps_err *err)
 {
-	size_t off = 0;
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(buf + off, cap - off, "%u %u %u\n", m[i].container_id,
-				 m[i].host_id, m[i].size);
-		if (w < 0 || (size_t)w >= cap - off)
-			return vps_errorx(err, E2BIG, "linux.%s: too many entries", what);
-		off += (size_t)w;
-	}
-	return (int)off;
+	int r = oci_idmap_format(m, n, buf, cap);
+	return r < 0 ? vps_errorx(err, E2BIG, "linux.%s: too many entries", what) : r;
 }
 
 static bool have_host_setgid(void)
@@ -100,9 +95,11 @@ int vps_timens_prepare(const struct oci_linux *lx, int *saved_fd, vps_err *err)
 	}
 	*saved_fd = fd;
 	char buf[128];
-	int n = snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
-			 (long long)lx->time_monotonic.secs, lx->time_monotonic.nanosecs,
-			 (long long)lx->time_boottime.secs, lx->time_boottime.nanosecs);
+	int n = vps_snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
+			     (long long)lx->time_monotonic.secs, lx->time_monotonic.nanosecs,
+			     (long long)lx->time_boottime.secs, lx->time_boottime.nanosecs);
+	if (n < 0)
+		return vps_errorx(err, -n, "linux.timeOffsets: format timens_offsets");
 	_cleanup_close_ int ofd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 	if (ofd < 0 || write(ofd, buf, (size_t)n) != n)
 		return vps_error(err, errno, "linux.timeOffsets: write timens_offsets");

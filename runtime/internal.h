@@ -161,10 +161,10 @@ void vps_console_copy_winsize(int master);
 /* A pty master this process relays in the foreground: our window size, and
  * no ONLCR on the slave (runc), so the process's output bytes pass unchanged. */
 void vps_console_keep(int master);
-/* Relay our stdin/stdout to master until it closes (raw mode, window size). */
-int vps_console_relay_start(int master, void **handle, vps_err *err);
-int vps_console_relay_io(void *handle, int fd_ready);
-void vps_console_relay_stop(void *handle);
+/* Copy one read's worth from -> to (the foreground relay of a pty): the bytes
+ * copied, 0 once that side ended (EOF, EIO, a failed write), -EAGAIN if
+ * nothing was there. */
+int vps_console_pump(int from, int to);
 
 /* ---- created containers, for run ---- */
 struct vps_created {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "runtime/internal.h"
+#include "util/fmt.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -89,8 +90,8 @@ int vps_ns_differing(pid_t pid, int *flags, vps_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char a[64], b[64];
 		struct stat sa, sb;
-		snprintf(a, sizeof(a), "/proc/self/ns/%s", names[i]);
-		snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, names[i]);
+		vps_snprintf(a, sizeof(a), "/proc/self/ns/%s", names[i]);
+		vps_snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, names[i]);
 		if (stat(a, &sa) < 0)
 			continue; /* kernel without this namespace type */
 		if (stat(b, &sb) < 0)

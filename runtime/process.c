@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/internal.h"
+#include "util/fmt.h"
 
 int vps_child_cwd(const char *cwd, vps_err *err)
 {
@@ -60,7 +61,7 @@ int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vp
 		return vps_errorx(err, EINVAL, "process.args: empty");
 	const char *a = p->args[0];
 	if (strchr(a, '/')) {
-		if (snprintf(out, outsz, "%s", a) >= (int)outsz)
+		if (vps_snprintf(out, outsz, "%s", a) < 0)
 			return vps_errorx(err, ENAMETOOLONG, "exec %s: path too long", a);
 		struct stat sb;
 		if (stat(out, &sb) < 0)
@@ -74,7 +75,7 @@ int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vp
 	for (int guard = 0; guard < 256 && s; guard++) {
 		const char *e = strchr(s, ':');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
-		if (n && snprintf(out, outsz, "%.*s/%s", (int)n, s, a) < (int)outsz &&
+		if (n && vps_snprintf(out, outsz, "%.*s/%s", (int)n, s, a) >= 0 &&
 		    is_executable(out))
 			return 0;
 		s = e ? e + 1 : NULL;

@@ -8,10 +8,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/internal.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "util/log.h"
@@ -26,75 +26,70 @@ static void forward_set(sigset_t *s)
 		sigaddset(s, forwarded[i]);
 }
 
-static int wstatus_code(int ws)
+/* The container's process in the foreground: signals forwarded (SIGWINCH
+ * resizes its pty instead), our stdin/stdout relayed to its pty. */
+struct run_fg {
+	int pidfd, pty;
+	bool in_open, pty_open;
+};
+
+static void run_signal(void *ctx, int sig)
 {
-	if (WIFEXITED(ws))
-		return WEXITSTATUS(ws);
-	if (WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	return 255;
+	struct run_fg *f = ctx;
+	if (sig == SIGWINCH && f->pty >= 0)
+		vps_console_copy_winsize(f->pty);
+	else if (sig != SIGCHLD)
+		pidfd_send_signal(f->pidfd, sig, NULL, 0);
 }
 
-static void drain(int pty)
+static size_t run_fill(void *ctx, struct pollfd *p)
 {
-	fcntl(pty, F_SETFL, fcntl(pty, F_GETFL) | O_NONBLOCK);
-	char buf[8192];
-	for (int guard = 0; guard < 4096; guard++) {
-		ssize_t n = read(pty, buf, sizeof(buf));
-		if (n <= 0 || write(STDOUT_FILENO, buf, (size_t)n) < 0)
-			break;
-	}
+	struct run_fg *f = ctx;
+	p[0] = (struct pollfd){.fd = f->in_open ? STDIN_FILENO : -1, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = f->pty_open ? f->pty : -1, .events = POLLIN};
+	return 2;
+}
+
+static int run_ready(void *ctx, const struct pollfd *p, vps_err *err)
+{
+	struct run_fg *f = ctx;
+	(void)err;
+	if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+		f->in_open = vps_console_pump(STDIN_FILENO, f->pty) != 0;
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+		f->pty_open = vps_console_pump(f->pty, STDOUT_FILENO) != 0;
+	return 0;
+}
+
+static void run_drain(void *ctx)
+{
+	struct run_fg *f = ctx;
+	if (!f->pty_open)
+		return;
+	fcntl(f->pty, F_SETFL, fcntl(f->pty, F_GETFL) | O_NONBLOCK);
+	for (int guard = 0; guard < 4096 && vps_console_pump(f->pty, STDOUT_FILENO) > 0; guard++)
+		;
 }
 
 int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err)
 {
-	sigset_t set, old;
-	forward_set(&set);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
-		return vps_error(err, errno, "signalfd");
-	void *relay = NULL;
-	if (pty >= 0 && vps_console_relay_start(pty, &relay, err) < 0) {
-		close(sfd);
-		return -err->code;
-	}
-	bool in_open = pty >= 0, pty_open = pty >= 0;
+	struct run_fg f = {.pidfd = pidfd, .pty = pty, .in_open = pty >= 0, .pty_open = pty >= 0};
+	struct vps_fg fg = {.signals = forwarded,
+			    .n_signals = ARRAY_SIZE(forwarded),
+			    .raw = pty >= 0,
+			    .pid = pid,
+			    .pidfd = pidfd,
+			    .ctx = &f,
+			    .on_signal = run_signal,
+			    .fill = run_fill,
+			    .ready = run_ready,
+			    .drain = run_drain};
+	if (pty >= 0 && isatty(STDIN_FILENO))
+		vps_console_copy_winsize(pty);
 	int ws = 0;
-	for (;;) {
-		struct pollfd p[4] = {{sfd, POLLIN, 0},
-				      {pidfd, POLLIN, 0},
-				      {in_open ? STDIN_FILENO : -1, POLLIN, 0},
-				      {pty_open ? pty : -1, POLLIN, 0}};
-		if (poll(p, 4, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				int sig = (int)si.ssi_signo;
-				if (sig == SIGWINCH && relay)
-					vps_console_relay_io(relay, -1);
-				else if (sig != SIGCHLD)
-					pidfd_send_signal(pidfd, sig, NULL, 0);
-			}
-		}
-		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
-			in_open = vps_console_relay_io(relay, STDIN_FILENO);
-		if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
-			pty_open = vps_console_relay_io(relay, pty);
-		if (p[1].revents & POLLIN) {
-			pid_t w = waitpid(pid, &ws, WNOHANG);
-			if (w == pid || (w < 0 && errno == ECHILD))
-				break;
-		}
-	}
-	if (pty_open)
-		drain(pty);
-	vps_console_relay_stop(relay);
-	close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	*status = wstatus_code(ws);
-	return 0;
+	int r = vps_foreground(&fg, &ws, err);
+	*status = vps_exit_code(ws);
+	return r;
 }
 
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err)

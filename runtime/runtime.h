@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cgroups/stats_types.h"
 #include "specs/spec.h"
 #include "specs/state.h"
 #include "util/err.h"
@@ -94,9 +95,12 @@ int vps_delete(const char *root, const char *id, bool force, vps_err *err);
 /* The host pids of the container's processes (malloc'ed). */
 int vps_ps_pids(const char *root, const char *id, pid_t **pids, size_t *n, vps_err *err);
 
+/* One line on the VM backend (runtime/vm) for `vps --version` / `vps features`:
+ * "kernel 6.1.0-56-amd64 (debian), accelerator tcg"; probe: try the accelerator. */
+int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);
+
 /* ---- The cgroup verbs (runc's pause, resume, update, stats, events). ---- */
 struct oci_resources;
-struct vps_cgroup_stats; /* cgroups/cgroup.h */
 
 /* Freeze every process of a running container / thaw a paused one. */
 int vps_pause(const char *root, const char *id, vps_err *err);
@@ -111,8 +115,9 @@ int vps_monitor_open(const char *root, const char *id, struct vps_monitor **out,
 enum vps_status vps_monitor_status(const struct vps_monitor *m);
 const char *vps_monitor_id(const struct vps_monitor *m);
 void vps_monitor_close(struct vps_monitor *m);
-/* One sample of the cgroup's counters (free with vps_cgroup_stats_free). */
+/* One sample of the cgroup's counters (free with vps_stats_free). */
 int vps_stats(struct vps_monitor *m, struct vps_cgroup_stats *out, vps_err *err);
+void vps_stats_free(struct vps_cgroup_stats *st);
 
 /* runc's event stream: blocks until the next event. VPS_EVENT_STATS fills st
  * (every interval_ms); VPS_EVENT_OOM: the kernel OOM-killed inside the

@@ -19,6 +19,7 @@
 #include "runtime/seccomp_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 #define MAGIC	  "VPSBPF1\n"
@@ -83,7 +84,7 @@ static void file_name(const struct vps_buf *key, char name[32])
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a: only names the file */
 	for (size_t i = 0; i < key->len; i++)
 		h = (h ^ (unsigned char)key->s[i]) * 0x100000001b3ULL;
-	snprintf(name, 32, "%016llx.bpf", (unsigned long long)h);
+	vps_snprintf(name, 32, "%016llx.bpf", (unsigned long long)h);
 }
 
 /* The cache directory, created 0700 if missing; -1 if it is not safe to use. */

@@ -13,12 +13,13 @@
 #include "cgroups/cgroup.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 /* /proc/PID/stat: "pid (comm) S ppid ..."; comm may hold spaces and ')'. */
 static int read_stat(pid_t pid, char *state, uint64_t *start, vps_err *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	_cleanup_free_ char *buf = NULL;
 	int r = vps_read_file_at(AT_FDCWD, path, 4096, &buf, NULL, err);
 	if (r < 0)
@@ -62,7 +63,7 @@ bool vps_pid_matches(pid_t pid, uint64_t start_time)
 static bool lock_held(const char *root, const char *id)
 {
 	char path[4096];
-	if (snprintf(path, sizeof(path), "%s/%s/.lock", root, id) >= (int)sizeof(path))
+	if (vps_snprintf(path, sizeof(path), "%s/%s/.lock", root, id) < 0)
 		return false;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)

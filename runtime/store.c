@@ -15,6 +15,7 @@
 
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 #include "util/walk.h"
 
 #define STATE_MAX    (4 << 20)
@@ -193,10 +194,10 @@ int vps_state_save_at(int dfd, const struct vps_state *st, vps_err *err)
 /* Remove everything below the starting directory (never following symlinks,
  * bounded depth), going on after an error: whatever is not a directory is
  * unlinked, a directory once its contents are gone. */
-static int remove_entry(const struct vps_walk_entry *e, void *ctx)
+static int remove_entry(struct vps_walk_entry *e, void *ctx)
 {
 	(void)ctx;
-	if (e->depth == 0 || e->when == VPS_WALK_DIR_PRE)
+	if (e->depth == 0 || e->when == VPS_WALK_DIR_PRE || e->when == VPS_WALK_DIR_ABORT)
 		return 0;
 	int flags = e->when == VPS_WALK_DIR_POST ? AT_REMOVEDIR : 0;
 	return unlinkat(e->dfd, e->name, flags) < 0 && errno != ENOENT ? -errno : 0;
@@ -217,11 +218,11 @@ int vps_store_cgroup_default(const char *root, const char *id, char *out, size_t
 	if (stat(root, &r) < 0)
 		return vps_error(err, errno, "state root %s", root);
 	if (stat(VPS_DEFAULT_ROOT, &d) == 0 && d.st_dev == r.st_dev && d.st_ino == r.st_ino)
-		n = snprintf(out, outsz, "/vps/%s", id);
+		n = vps_snprintf(out, outsz, "/vps/%s", id);
 	else
-		n = snprintf(out, outsz, "/vps/%s@%llu-%llu", id, (unsigned long long)r.st_dev,
-			     (unsigned long long)r.st_ino);
-	if (n < 0 || (size_t)n >= outsz)
+		n = vps_snprintf(out, outsz, "/vps/%s@%llu-%llu", id, (unsigned long long)r.st_dev,
+				 (unsigned long long)r.st_ino);
+	if (n < 0)
 		return vps_errorx(err, ENAMETOOLONG, "cgroup path for container \"%s\": too long",
 				  id);
 	return 0;

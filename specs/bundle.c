@@ -11,6 +11,7 @@
 
 #include "specs/bundle.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/openat2.h"
 
 /* An absolute root.path: its last component must not be a symlink. */
@@ -49,7 +50,7 @@ int oci_bundle_open_rootfs(const char *bundle, const char *root_path, vps_err *e
 static int fd_path(int fd, const char *rp, char *out, size_t sz, vps_err *err)
 {
 	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	vps_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	ssize_t n = readlink(proc, out, sz);
 	if (n < 0)
 		return vps_error(err, errno, "config.json: .root.path \"%s\"", rp);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "specs/spec.h"
+#include "util/fmt.h"
 
 static const char default_json[] =
     "{\n"
@@ -206,11 +207,11 @@ static int make_rootless(json_object *spec)
 	json_object_array_add(keep, json_tokener_parse("{\"type\": \"user\"}"));
 	json_object_object_add(lx, "namespaces", keep);
 	char maps[160];
-	snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
-		 (unsigned)getuid());
+	vps_snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+		     (unsigned)getuid());
 	json_object_object_add(lx, "uidMappings", json_tokener_parse(maps));
-	snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
-		 (unsigned)getgid());
+	vps_snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+		     (unsigned)getgid());
 	json_object_object_add(lx, "gidMappings", json_tokener_parse(maps));
 	json_object_object_del(lx, "resources");
 	for (size_t i = 0; i < json_object_array_length(mounts); i++) {

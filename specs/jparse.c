@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 void jp_init(struct jp *p, const char *file, vps_err *err)
 {
@@ -97,9 +98,9 @@ const char *jp_desc(json_object *v, char *buf, size_t n)
 							      JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t len = strlen(s);
 	if (len < n)
-		snprintf(buf, n, "%s", s);
+		vps_snprintf(buf, n, "%s", s);
 	else
-		snprintf(buf, n, "%.*s...", (int)(n > 4 ? n - 4 : 0), s);
+		vps_snprintf(buf, n, "%.*s...", (int)(n > 4 ? n - 4 : 0), s);
 	return buf;
 }
 

@@ -9,6 +9,7 @@
 
 #include "specs/parse_int.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 static int need_major_minor(struct jp *p, json_object *o, int64_t *major, int64_t *minor)
 {
@@ -98,8 +99,8 @@ static int page_size_canon(const char *s, char *out, size_t outsz)
 		return -EINVAL;
 	/* the kernel's mem_fmt(): GB from 1 GB up, MB from 1 MB, else KB */
 	size_t k = kb >= 1ULL << 20 ? 2 : kb >= 1024 ? 1 : 0;
-	snprintf(out, outsz, "%llu%s", kb >> (10 * k), units[k]);
-	return 0;
+	int r = vps_snprintf(out, outsz, "%llu%s", kb >> (10 * k), units[k]);
+	return r < 0 ? r : 0;
 }
 
 /* runc (Go's encoding/json) matches keys case-insensitively when no key

@@ -31,6 +31,9 @@ struct oci_kv {
 struct oci_idmap {
 	uint32_t container_id, host_id, size;
 };
+/* m[0..n) as /proc/PID/uid_map text ("C H S\n" lines) in buf: its length, or
+ * -E2BIG if it does not fit in cap bytes. */
+int oci_idmap_format(const struct oci_idmap *m, size_t n, char *buf, size_t cap);
 
 struct oci_mount {
 	char *destination; /* absolute */

@@ -52,6 +52,7 @@ static int sysctl_ns(const char *key)
 	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 	};
 	char k[256];
+	/* snprintf-ok: the prefix decides; runtime/sysctl.c refuses a key this long */
 	snprintf(k, sizeof(k), "%s", key);
 	for (char *c = k; *c; c++)
 		if (*c == '/')

@@ -424,3 +424,23 @@ memlimit() { cat "$1/memory.limit_in_bytes" 2>/dev/null || cat "$1/memory.max"; 
 	v delete --force cg-sub
 	[ -z "$(cgdirs cg-sub)" ]
 }
+
+@test "cg-delete-sub: delete --force kills the processes of sub-cgroups (a dot-named one too) and removes them all" {
+	b=$(bundle dsub sleep 1000)
+	up cg-dsub "$b"
+	local d p
+	sleep 1000 &
+	p=$!
+	for d in $(cgdirs cg-dsub); do
+		mkdir -p "$d/s1/.h/s3"
+		# cpuset: a new v1 cpuset has no cpus to join; every other hierarchy takes it
+		echo "$p" >"$d/s1/.h/s3/cgroup.procs" 2>/dev/null || true
+	done
+	grep "$(cgrel cg-dsub)/s1/.h/s3\$" "/proc/$p/cgroup"
+	run v delete --force cg-dsub
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(cgdirs cg-dsub)" ]
+	run wait "$p"
+	[ "$status" -eq 137 ]
+}

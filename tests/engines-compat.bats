@@ -47,6 +47,37 @@ teardown_file() { vps_teardown_file; }
 	[ ! -e "$WORK/cu/rootfs/data/x" ]
 }
 
+@test "tmpcopyup: nested directories keep their mode and owner, nodes and fifos are copied; a tree deeper than 64 fails naming the directory" {
+	cp -a "$WORK/b" "$WORK/cu2"
+	mkdir -p "$WORK/cu2/rootfs/data/a/b"
+	chmod 0751 "$WORK/cu2/rootfs/data/a"
+	chown 1000:1001 "$WORK/cu2/rootfs/data/a"
+	chmod 0700 "$WORK/cu2/rootfs/data/a/b"
+	mkfifo "$WORK/cu2/rootfs/data/a/b/fifo"
+	mknod "$WORK/cu2/rootfs/data/null" c 1 3
+	jq_edit "$WORK/cu2/config.json" '.root.readonly = true
+		| .mounts += [{destination:"/data", type:"tmpfs", source:"tmpfs", options:["rw","tmpcopyup","size=1m"]}]'
+	set_args "$WORK/cu2" sh -c 'stat -c "%n %a %u:%g %F" /data/a /data/a/b /data/a/b/fifo /data/null'
+	run v run --bundle "$WORK/cu2" eng-cu2
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/data/a 751 1000:1001 directory" ]
+	[ "${lines[1]}" = "/data/a/b 700 0:0 directory" ]
+	[ "${lines[2]}" = "/data/a/b/fifo 644 0:0 fifo" ]
+	[ "${lines[3]}" = "/data/null 644 0:0 character special file" ]
+
+	d="$WORK/cu2/rootfs/data"
+	for i in $(seq 1 64); do d="$d/d$i"; done
+	mkdir -p "$d/toodeep"
+	run v run --bundle "$WORK/cu2" eng-cu2
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/data: tmpcopyup of toodeep: Too many levels of symbolic links"* ]]
+	run v state eng-cu2
+	[ "$status" -ne 0 ]
+	rm -rf "$WORK/cu2/rootfs/data/d1/d2"
+	run v run --bundle "$WORK/cu2" eng-cu2
+	[ "$status" -eq 0 ]
+}
+
 @test "devices: fileMode with the file-type bits (as podman sends it) is accepted" {
 	cp -a "$WORK/b" "$WORK/dv"
 	# 8630 = S_IFCHR | 0666

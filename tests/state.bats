@@ -205,3 +205,22 @@ refused() {
 	[ -e "$WORK/pwned" ]
 	[ ! -e "$WORK/sticky/root/spec-forged" ]
 }
+
+@test "create under a state root so long that ROOT/ID passes PATH_MAX fails naming it and makes nothing" {
+	local b long
+	b=$(mktemp -d "$WORK/longroot-XXXXXX")
+	mkdir "$b/rootfs"
+	(cd "$b" && v spec)
+	jq '.process.terminal = false' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+	# 4085 bytes in 200-byte components: a valid path, but ROOT/ID does not fit
+	# in PATH_MAX (4096)
+	long=$WORK
+	while [ $((${#long} + 201)) -le 4085 ]; do long=$long/$(head -c 200 /dev/zero | tr '\0' r); done
+	long=$long/$(head -c $((4084 - ${#long})) /dev/zero | tr '\0' r)
+	[ "${#long}" -eq 4085 ]
+	run "$VPS" --root "$long" create --bundle "$b" state-longroot12 </dev/null
+	echo "$output" | cut -c1-200
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"create state-longroot12: state root $WORK/rrr"*"...: ROOT/ID is too long for a path" ]]
+	[ ! -e "$long" ]
+}

@@ -19,6 +19,7 @@ static int set(vps_err *err, int errnum, int with_strerror, const char *fmt, va_
 	if (n < 0)
 		n = 0;
 	if (with_strerror && errnum > 0 && (size_t)n < sizeof(err->msg))
+		/* snprintf-ok: a message cut to fit, as vsnprintf above */
 		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errnum));
 	err->code = errnum > 0 ? errnum : EINVAL;
 	return ret_code(errnum);

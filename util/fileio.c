@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/io.h"
 
 int vps_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len, vps_err *err)
@@ -60,7 +61,7 @@ int vps_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, v
 static int write_temp(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
 		      uid_t uid, gid_t gid, bool sync, char *tmp, size_t tmpsz, vps_err *err)
 {
-	if (strchr(name, '/') || snprintf(tmp, tmpsz, ".%s.XXXXXX", name) >= (int)tmpsz)
+	if (strchr(name, '/') || vps_snprintf(tmp, tmpsz, ".%s.XXXXXX", name) < 0)
 		return vps_errorx(err, EINVAL, "write %s: not a plain file name", name);
 	size_t base = strlen(tmp) - 6;
 	int fd = -1;
@@ -137,7 +138,7 @@ int vps_write_state_at(int dirfd, const char *name, const void *buf, size_t len,
 int vps_mkdir_p(const char *path, mode_t mode, vps_err *err)
 {
 	char buf[4096];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+	if (vps_snprintf(buf, sizeof(buf), "%s", path) < 0)
 		return vps_errorx(err, ENAMETOOLONG, "mkdir %s: path too long", path);
 	for (char *p = buf + 1;; p++) {
 		if (*p == '/' || *p == '\0') {

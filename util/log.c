@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "util/log.h"
+#include "util/fmt.h"
 
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -64,7 +65,7 @@ void vps_log(enum vps_log_level level, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	size_t n = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + n, sizeof(ts) - n, ".%09ldZ", now.tv_nsec);
+	vps_snprintf(ts + n, sizeof(ts) - n, ".%09ldZ", now.tv_nsec);
 
 	char line[4096];
 	if (log_cfg.json) {
@@ -72,12 +73,15 @@ void vps_log(enum vps_log_level level, const char *fmt, ...)
 		json_object_object_add(o, "level", json_object_new_string(level_name(level)));
 		json_object_object_add(o, "msg", json_object_new_string(msg));
 		json_object_object_add(o, "time", json_object_new_string(ts));
+		/* snprintf-ok: a log line, cut to fit */
 		snprintf(line, sizeof(line), "%s\n",
 			 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else if (vps_log_to_file()) {
+		/* snprintf-ok: a log line, cut to fit */
 		snprintf(line, sizeof(line), "%s %s %s\n", ts, level_name(level), msg);
 	} else {
+		/* snprintf-ok: a log line, cut to fit */
 		snprintf(line, sizeof(line), "vps: %s%s\n",
 			 level == VPS_LOG_ERROR	 ? ""
 			 : level == VPS_LOG_WARN ? "warning: "

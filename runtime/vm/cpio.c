@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/io.h"
 
 void vps_cpio_init(struct vps_cpio *c, int fd)
@@ -43,9 +44,9 @@ static int header(struct vps_cpio *c, const char *name, mode_t mode, size_t size
 	size_t namesize = strlen(name) + 1;
 	if (size > 0xffffffffu)
 		return vps_errorx(err, EFBIG, "initramfs: %s: too large for cpio", name);
-	snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 c->ino++, (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned)size, 0u,
-		 0u, maj, min, (unsigned)namesize, 0u);
+	vps_snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		     c->ino++, (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned)size,
+		     0u, 0u, maj, min, (unsigned)namesize, 0u);
 	int r = put(c, h, 110, err);
 	if (r == 0)
 		r = put(c, name, namesize, err);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/vm/proto.h"
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
@@ -28,7 +29,8 @@ int vps_vm_connect(const char *dir, const char *name, vps_err *err)
 	if (dfd < 0)
 		return vps_error(err, errno, "vm: state dir %s", dir);
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dfd, name);
+	if (vps_snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dfd, name) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "vm: socket %s/%s: name too long", dir, name);
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return vps_error(err, errno, "vm: socket");
@@ -57,8 +59,8 @@ static int request(const char *dir, uint32_t type, const void *pl, size_t len, i
 		return vps_errorx(err, EPIPE, "vm: the guest agent closed the channel");
 	if (h.type == VPS_VM_ERROR)
 		return vps_errorx(err, EIO, "vm: guest: %s", msg);
-	if (reply && cap)
-		snprintf(reply, cap, "%s", msg);
+	if (reply && cap && vps_snprintf(reply, cap, "%s", msg) < 0)
+		return vps_errorx(err, EMSGSIZE, "vm: the guest's reply is too long");
 	return 0;
 }
 
@@ -105,7 +107,7 @@ static void console_tail(const char *dir, char *out, size_t cap)
 	    vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
 		return;
 	size_t start = len > cap - 1 ? len - (cap - 1) : 0;
-	snprintf(out, cap, "%s", s + start);
+	vps_snprintf(out, cap, "%s", s + start);
 	for (char *c = out; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
@@ -123,9 +125,10 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, vps_err *err)
 			char tail[300], how[64] = "";
 			console_tail(dir, tail, sizeof(tail));
 			if (w == qemu && WIFEXITED(ws))
-				snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
+				vps_snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
 			else if (w == qemu && WIFSIGNALED(ws))
-				snprintf(how, sizeof(how), " (killed by signal %d)", WTERMSIG(ws));
+				vps_snprintf(how, sizeof(how), " (killed by signal %d)",
+					     WTERMSIG(ws));
 			return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
 					  tail[0] ? "; guest console: " : "", tail);
 		}
@@ -150,7 +153,7 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
 		return 0;
 	}
 	if (wstatus >= 0 && WIFSIGNALED(wstatus)) {
-		*status = 128 + WTERMSIG(wstatus);
+		*status = vps_exit_code(wstatus);
 		return 0;
 	}
 	if (wstatus >= 0 && WIFEXITED(wstatus) && (WEXITSTATUS(wstatus) & 1)) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `exec` into a VM: one session on the exec socket. We send the process
  * (records), then relay our stdin as frames and the guest's stdout/stderr
- * frames to our fds until its exit status arrives. With a terminal, our tty
- * is put in raw mode and window-size changes are forwarded. */
+ * frames to our fds until its exit status arrives (in runtime/foreground.c's
+ * loop). With a terminal, our tty is raw and window-size changes are forwarded. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
 #include "util/io.h"
@@ -50,48 +49,65 @@ static int from_guest(int sock, int *status, vps_err *err)
 	return 0;
 }
 
-static int session(int sock, bool tty, int *status, vps_err *err)
+struct exec_fg {
+	int sock, *status;
+	bool in_open;
+};
+
+static void exec_signal(void *ctx, int sig)
 {
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	_cleanup_close_ int sfd = tty ? signalfd(-1, &mask, SFD_CLOEXEC) : -1;
-	if (tty)
-		send_winsize(sock);
-	bool in_open = true;
+	(void)sig; /* SIGWINCH, the only one taken */
+	send_winsize(((struct exec_fg *)ctx)->sock);
+}
+
+static size_t exec_fill(void *ctx, struct pollfd *p)
+{
+	struct exec_fg *f = ctx;
+	p[0] = (struct pollfd){.fd = f->sock, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = f->in_open ? STDIN_FILENO : -1, .events = POLLIN};
+	return 2;
+}
+
+/* The guest's frames to our stdout/stderr, our stdin to frames; 1 once the
+ * exit status arrived. */
+static int exec_ready(void *ctx, const struct pollfd *p, vps_err *err)
+{
+	struct exec_fg *f = ctx;
 	static char buf[65536]; /* off the stack: vps is single-threaded */
-	for (;;) {
-		struct pollfd p[3] = {{.fd = sock, .events = POLLIN},
-				      {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
-				      {.fd = sfd, .events = POLLIN}};
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return vps_error(err, errno, "vm: exec: poll");
-		}
-		if (p[0].revents) {
-			int r = from_guest(sock, status, err);
-			if (r != 0)
-				return r < 0 ? r : 0;
-		}
-		if (p[1].revents) {
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n > 0)
-				vps_vm_send(sock, VPS_VM_STDIN, buf, (size_t)n);
-			else {
-				vps_vm_send(sock, VPS_VM_STDIN_EOF, NULL, 0);
-				in_open = false;
-			}
-		}
-		if (sfd >= 0 && p[2].revents) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si))
-				send_winsize(sock);
+	if (p[0].revents) {
+		int r = from_guest(f->sock, f->status, err);
+		if (r != 0)
+			return r;
+	}
+	if (p[1].revents) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			return 0;
+		if (n > 0) {
+			vps_vm_send(f->sock, VPS_VM_STDIN, buf, (size_t)n);
+		} else {
+			vps_vm_send(f->sock, VPS_VM_STDIN_EOF, NULL, 0);
+			f->in_open = false;
 		}
 	}
+	return 0;
+}
+
+static int session(int sock, bool tty, int *status, vps_err *err)
+{
+	static const int winch[] = {SIGWINCH};
+	struct exec_fg f = {.sock = sock, .status = status, .in_open = true};
+	struct vps_fg fg = {.signals = winch,
+			    .n_signals = tty ? 1 : 0,
+			    .raw = tty,
+			    .pidfd = -1,
+			    .ctx = &f,
+			    .on_signal = exec_signal,
+			    .fill = exec_fill,
+			    .ready = exec_ready};
+	if (tty)
+		send_winsize(sock);
+	return vps_foreground(&fg, NULL, err);
 }
 
 int vps_vm_exec(const char *dir, const struct oci_process *proc, int *status, vps_err *err)
@@ -106,17 +122,8 @@ int vps_vm_exec(const char *dir, const struct oci_process *proc, int *status, vp
 		return sock;
 	if (vps_vm_send(sock, VPS_VM_EXEC, conf, len) < 0)
 		return vps_error(err, errno, "vm: exec: send the request");
-	struct termios saved;
-	bool raw = proc->terminal && tcgetattr(STDIN_FILENO, &saved) == 0;
-	if (raw) {
-		struct termios t = saved;
-		cfmakeraw(&t);
-		tcsetattr(STDIN_FILENO, TCSANOW, &t);
-	}
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	r = session(sock, proc->terminal, status, err);
 	signal(SIGPIPE, old);
-	if (raw)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	return r;
 }

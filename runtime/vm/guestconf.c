@@ -12,6 +12,7 @@
 
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 struct rec {
@@ -115,7 +116,11 @@ static int mounts(struct rec *r, const struct oci_spec *spec, vps_err *err)
 		char opts[2048] = "";
 		for (size_t j = 0; j < m->n_options; j++) {
 			size_t n = strlen(opts);
-			snprintf(opts + n, sizeof(opts) - n, "%s%s", n ? "," : "", m->options[j]);
+			if (vps_snprintf(opts + n, sizeof(opts) - n, "%s%s", n ? "," : "",
+					 m->options[j]) < 0)
+				return vps_errorx(err, E2BIG,
+						  "vm: mounts[%zu] (%s): options too long", i,
+						  m->destination);
 		}
 		const char *type = strcmp(m->type, "cgroup") == 0 ? "cgroup2" : m->type;
 		const char *src = m->source ? m->source : type;

@@ -50,9 +50,9 @@ static int newest_debian(char *rel, size_t cap)
 			continue;
 		const char *r = e->d_name + 8;
 		char mod[PATH_MAX];
-		snprintf(mod, sizeof(mod), "/lib/modules/%s/kernel/fs/9p/9p.ko", r);
-		if (access(mod, R_OK) == 0 && strverscmp(r, rel) > 0 && strlen(r) < cap)
-			snprintf(rel, cap, "%s", r);
+		if (vps_snprintf(mod, sizeof(mod), "/lib/modules/%s/kernel/fs/9p/9p.ko", r) >= 0 &&
+		    access(mod, R_OK) == 0 && strverscmp(r, rel) > 0 && strlen(r) < cap)
+			vps_snprintf(rel, cap, "%s", r);
 	}
 	return rel[0] ? 0 : -ENOENT;
 }
@@ -127,7 +127,8 @@ static int extract(const char *vmlinuz, const char *out, vps_err *err)
 	if (r < 0)
 		return r;
 	char tmp[PATH_MAX + 16];
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out);
+	if (vps_snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "%s: path too long", out);
 	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "create %s", tmp);
@@ -146,10 +147,10 @@ static void read_release(const char *path, char *rel, size_t cap)
 	_cleanup_free_ char *s = NULL;
 	if (vps_read_file_at(AT_FDCWD, path, 256, &s, NULL, NULL) == 0) {
 		s[strcspn(s, "\n")] = '\0';
-		snprintf(rel, cap, "%s", s);
-	} else {
-		snprintf(rel, cap, "unknown");
+		if (vps_snprintf(rel, cap, "%s", s) >= 0)
+			return;
 	}
+	vps_snprintf(rel, cap, "unknown");
 }
 
 int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
@@ -162,8 +163,8 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 					  env);
 		if (vps_snprintf(k->path, sizeof(k->path), "%s", env) < 0)
 			return vps_errorx(err, ENAMETOOLONG, "VPS_VM_KERNEL: path too long");
-		snprintf(k->kind, sizeof(k->kind), "custom");
-		snprintf(k->release, sizeof(k->release), "unknown");
+		vps_snprintf(k->kind, sizeof(k->kind), "custom");
+		vps_snprintf(k->release, sizeof(k->release), "unknown");
 		return 0;
 	}
 	char p[PATH_MAX + 32];
@@ -173,7 +174,7 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		return vps_errorx(err, ENAMETOOLONG, "vm: kernel cache dir %s: path too long",
 				  cache);
 	if (is_elf(k->path)) {
-		snprintf(k->kind, sizeof(k->kind), "vps");
+		vps_snprintf(k->kind, sizeof(k->kind), "vps");
 		read_release(p, k->release, sizeof(k->release));
 		return 0;
 	}
@@ -182,7 +183,7 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		    err, ENOENT,
 		    "no guest kernel: run `make vm-kernel`, or install linux-image-amd64 "
 		    "(a /boot/vmlinuz-* with its modules)");
-	snprintf(k->kind, sizeof(k->kind), "debian");
+	vps_snprintf(k->kind, sizeof(k->kind), "debian");
 	if (vps_snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s/kernel", k->release) < 0 ||
 	    vps_snprintf(k->path, sizeof(k->path), "%s/vmlinux-%s", cache, k->release) < 0)
 		return vps_errorx(err, ENAMETOOLONG, "vm: kernel %s under %s: path too long",

@@ -20,6 +20,7 @@
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define MAX_ARGS 96
 #define CMDLINE                                                                                    \
@@ -147,15 +148,14 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 static int find_binary(const char *name, char *out, size_t cap)
 {
 	if (strchr(name, '/'))
-		return snprintf(out, cap, "%s", name) < (int)cap && access(out, X_OK) == 0
-			   ? 0
-			   : -ENOENT;
+		return vps_snprintf(out, cap, "%s", name) >= 0 && access(out, X_OK) == 0 ? 0
+											 : -ENOENT;
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
 		size_t n = strcspn(path, ":");
-		if (snprintf(out, cap, "%.*s/%s", (int)n, path, name) < (int)cap &&
+		if (vps_snprintf(out, cap, "%.*s/%s", (int)n, path, name) >= 0 &&
 		    access(out, X_OK) == 0)
 			return 0;
 		path += n + (path[n] == ':');

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/runtime.h"
 #include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
@@ -50,8 +51,8 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 				  .stdin_sock = in_sock,
 				  .detach = o->detach,
 				  .debug = o->debug};
-	snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
-	snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
+	vps_snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
+	vps_snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
 	r = vps_vm_spawn(&l, &h->pid, err);
 	if (r < 0)
 		return r;
@@ -100,9 +101,11 @@ int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err
 		return vps_error(err, -r, "vm: state root %s", root);
 	enum vps_vm_accel a;
 	if (probe && vps_vm_accel(root, &k, &a, err) == 0)
-		snprintf(acc, sizeof(acc), "%s", vps_vm_accel_name(a));
+		vps_snprintf(acc, sizeof(acc), "%s", vps_vm_accel_name(a));
 	else if (vps_read_file_at(AT_FDCWD, path, 64, &cached, NULL, NULL) == 0)
-		snprintf(acc, sizeof(acc), "%.*s", (int)strcspn(cached, "\n"), cached);
-	snprintf(buf, cap, "kernel %s (%s, %s), accelerator %s", k.release, k.kind, k.path, acc);
+		vps_snprintf(acc, sizeof(acc), "%.*s", (int)strcspn(cached, "\n"), cached);
+	if (vps_snprintf(buf, cap, "kernel %s (%s, %s), accelerator %s", k.release, k.kind, k.path,
+			 acc) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "vm: kernel %s: description too long", k.path);
 	return 0;
 }

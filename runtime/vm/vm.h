@@ -124,6 +124,4 @@ bool vps_vm_state(const struct vps_state *st);
 /* kill: through the agent; SIGKILL falls back to killing QEMU. */
 int vps_vm_signal(const char *root, const struct vps_state *st, int sig, vps_err *err);
 
-/* One line for `vps --version` / `vps features`: "kernel 6.1.0-56-amd64 (debian), accelerator tcg".
- */
-int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err *err);
+/* vps_vm_describe (`vps --version`, `vps features`) is declared in runtime/runtime.h. */

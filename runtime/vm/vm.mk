@@ -1,11 +1,11 @@
 # runtime/vm: the static guest init (musl if available, else glibc -static),
 # embedded into libvps; liblzma (dlopen) for extracting a Debian vmlinux; `make vm-kernel`.
 GUEST_CC   := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
-GUEST_SRCS := $(wildcard runtime/vm/guest/*.c) runtime/vm/wire.c util/io.c
+GUEST_SRCS := $(wildcard runtime/vm/guest/*.c) runtime/vm/wire.c util/io.c util/fmt.c
 GUEST_INIT := $(B)/runtime/vm/vps-init
 VM_BLOB    := $(B)/runtime/vm/guest_blob.o
 
-$(GUEST_INIT): $(GUEST_SRCS) $(wildcard runtime/vm/guest/*.h) runtime/vm/proto.h runtime/vm/wire.h util/io.h
+$(GUEST_INIT): $(GUEST_SRCS) $(wildcard runtime/vm/guest/*.h) runtime/vm/proto.h runtime/vm/wire.h util/io.h util/fmt.h
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@ ($(notdir $(GUEST_CC)) -static)"
 	@$(GUEST_CC) -static -Os -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -o $@ $(GUEST_SRCS)

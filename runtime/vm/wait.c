@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* `run` in the foreground with a VM. vps relays its stdin to QEMU's stdin
- * socket (closing it on EOF is how the guest process sees EOF); with a
- * terminal the socket carries the guest tty both ways and our terminal is raw
- * meanwhile. Signals go to the guest process; QEMU's end gives the status. */
+/* `run` in the foreground with a VM (the loop is runtime/foreground.c). vps
+ * relays its stdin to QEMU's stdin socket (closing it on EOF is how the guest
+ * process sees EOF); with a terminal the socket carries the guest tty both ways
+ * and our terminal is raw meanwhile. Signals go to the guest process; QEMU's
+ * end gives the status. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
 #include "util/io.h"
@@ -73,60 +72,69 @@ static void from_guest(struct relay *r, bool drain)
 	}
 }
 
+struct vm_fg {
+	const char *dir;
+	pid_t qemu;
+	struct relay r;
+};
+
+static void vm_signal(void *ctx, int sig)
+{
+	struct vm_fg *f = ctx;
+	vps_err e = {0};
+	if (vps_vm_kill(f->dir, sig, &e) < 0 && sig != SIGHUP)
+		kill(f->qemu, SIGKILL); /* the agent is gone: stop the VM */
+}
+
+static size_t vm_fill(void *ctx, struct pollfd *p)
+{
+	struct relay *r = &((struct vm_fg *)ctx)->r;
+	bool want_in = r->sock >= 0 && r->len == 0 && !r->in_eof;
+	p[0] = (struct pollfd){.fd = want_in ? STDIN_FILENO : -1, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = r->len || r->tty ? r->sock : -1,
+			       .events = (short)((r->len ? POLLOUT : 0) | (r->tty ? POLLIN : 0))};
+	return 2;
+}
+
+static int vm_ready(void *ctx, const struct pollfd *p, vps_err *err)
+{
+	struct relay *r = &((struct vm_fg *)ctx)->r;
+	(void)err;
+	if (r->sock >= 0 && (p[1].revents & POLLIN))
+		from_guest(r, false);
+	if (r->sock >= 0)
+		to_guest(r, p[0].revents, p[1].revents);
+	return 0;
+}
+
+static void vm_drain(void *ctx)
+{
+	from_guest(&((struct vm_fg *)ctx)->r, true);
+}
+
 int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err)
 {
 	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-	sigset_t mask, old;
-	sigemptyset(&mask);
-	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
-		sigaddset(&mask, fwd[i]);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	_cleanup_close_ int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
 	static char relay_buf[RELAY_BUF];
-	struct relay r = {.sock = h->in_fd, .tty = h->tty, .buf = relay_buf};
+	struct vm_fg f = {
+	    .dir = dir, .qemu = h->pid, .r = {.sock = h->in_fd, .tty = h->tty, .buf = relay_buf}};
 	h->in_fd = -1;
-	if (r.sock >= 0)
-		fcntl(r.sock, F_SETFL, O_NONBLOCK);
-	struct termios saved;
-	bool raw = h->tty && tcgetattr(STDIN_FILENO, &saved) == 0;
-	if (raw) { /* keys (^C too) go to the guest's terminal */
-		struct termios t = saved;
-		cfmakeraw(&t);
-		tcsetattr(STDIN_FILENO, TCSANOW, &t);
-	}
+	if (f.r.sock >= 0)
+		fcntl(f.r.sock, F_SETFL, O_NONBLOCK);
+	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+	struct vps_fg fg = {.signals = fwd,
+			    .n_signals = ARRAY_SIZE(fwd),
+			    .raw = h->tty,
+			    .pid = h->pid,
+			    .pidfd = pfd,
+			    .ctx = &f,
+			    .on_signal = vm_signal,
+			    .fill = vm_fill,
+			    .ready = vm_ready,
+			    .drain = vm_drain};
 	int ws = -1;
-	for (;;) {
-		bool want_in = r.sock >= 0 && r.len == 0 && !r.in_eof;
-		struct pollfd p[4] = {
-		    {.fd = pfd, .events = POLLIN},
-		    {.fd = sfd, .events = POLLIN},
-		    {.fd = want_in ? STDIN_FILENO : -1, .events = POLLIN},
-		    {.fd = r.len || r.tty ? r.sock : -1,
-		     .events = (short)((r.len ? POLLOUT : 0) | (r.tty ? POLLIN : 0))}};
-		if (pfd >= 0 && poll(p, 4, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd < 0 || p[0].revents) {
-			while (waitpid(h->pid, &ws, 0) < 0 && errno == EINTR)
-				;
-			from_guest(&r, true);
-			break;
-		}
-		struct signalfd_siginfo si;
-		if (p[1].revents && read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			vps_err e = {0};
-			if (vps_vm_kill(dir, (int)si.ssi_signo, &e) < 0 && si.ssi_signo != SIGHUP)
-				kill(h->pid, SIGKILL); /* the agent is gone: stop the VM */
-		}
-		if (r.sock >= 0 && (p[3].revents & POLLIN))
-			from_guest(&r, false);
-		if (r.sock >= 0)
-			to_guest(&r, p[2].revents, p[3].revents);
-	}
-	if (r.sock >= 0)
-		close(r.sock);
-	if (raw)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return vps_vm_exit_status(dir, ws, status, err);
+	int r = vps_foreground(&fg, &ws, err);
+	if (f.r.sock >= 0)
+		close(f.r.sock);
+	return r < 0 ? r : vps_vm_exit_status(dir, ws, status, err);
 }

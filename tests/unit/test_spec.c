@@ -207,6 +207,19 @@ static void defaults_and_names(void)
 	is_str(err.msg, "/config.json: No such file or directory", "names the file");
 }
 
+/* The /proc/PID/uid_map text, and -E2BIG (never a cut line) when it does not fit. */
+static void idmap_text(void)
+{
+	const struct oci_idmap m[] = {
+	    {0, 100000, 65536}, {65536, 1000, 1}, {4294967295u, 4294967295u, 4294967295u}};
+	char buf[64];
+	is_int(oci_idmap_format(m, 2, buf, sizeof(buf)), 28, "idmap text: two lines");
+	is_str(buf, "0 100000 65536\n65536 1000 1\n", "in the kernel's form");
+	is_int(oci_idmap_format(m, 3, buf, 40), -E2BIG, "a third line past the buffer: -E2BIG");
+	is_int(oci_idmap_format(m, 0, buf, sizeof(buf)), 0, "no mappings: empty");
+	is_str(buf, "", "and the buffer is empty");
+}
+
 int main(void)
 {
 	struct oci_spec *s = load_full();
@@ -218,5 +231,6 @@ int main(void)
 	other_parsers();
 	hugepage_sizes();
 	defaults_and_names();
+	idmap_text();
 	return done_testing();
 }

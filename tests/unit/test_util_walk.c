@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util/walk.h: the visitor sees pre/post order, a symlink is reported and never
- * followed, the depth bound gives -ELOOP, SKIP does not enter, and (as root, in
- * a private mount namespace) a tmpfs mount point stops the walk with -EBUSY. */
+ * followed, the depth bound gives -ELOOP after naming the directory (files one
+ * level below the bound are fine), SKIP does not enter, readdir's d_type comes
+ * with each entry, per-directory data reaches the entries and comes back at
+ * DIR_POST or DIR_ABORT, and (as root, in a private mount namespace) a tmpfs
+ * mount point stops the walk with -EBUSY. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -17,24 +21,66 @@
 
 static char seen[4096];
 
-static int record(const struct vps_walk_entry *e, void *ctx)
+static int record(struct vps_walk_entry *e, void *ctx)
 {
 	const char *skip = ctx;
 	size_t n = strlen(seen);
-	const char *tag = e->when == VPS_WALK_DIR_PRE	 ? "<"
-			  : e->when == VPS_WALK_DIR_POST ? ">"
-							 : "";
+	const char *tag = e->when == VPS_WALK_DIR_PRE	  ? "<"
+			  : e->when == VPS_WALK_DIR_POST  ? ">"
+			  : e->when == VPS_WALK_DIR_ABORT ? "!"
+							  : "";
 	snprintf(seen + n, sizeof(seen) - n, "%s%s%d ", tag, e->name, e->depth);
 	if (skip && e->when == VPS_WALK_DIR_PRE && !strcmp(e->name, skip))
 		return VPS_WALK_SKIP;
 	return 0;
 }
 
-static int fail_x(const struct vps_walk_entry *e, void *ctx)
+static int fail_x(struct vps_walk_entry *e, void *ctx)
 {
 	(void)ctx;
 	record(e, NULL);
 	return strcmp(e->name, "x") == 0 ? -EPERM : 0;
+}
+
+/* data: the directory's path from the start ("a/b"), malloc'ed at DIR_PRE and
+ * freed at DIR_POST/DIR_ABORT; each entry records NAME DEPTH @PARENT-PATH. */
+static int live_data;
+
+static int with_data(struct vps_walk_entry *e, void *ctx)
+{
+	(void)ctx;
+	size_t n = strlen(seen);
+	const char *parent = e->parent ? e->parent : "-";
+	switch (e->when) {
+	case VPS_WALK_DIR_PRE:
+		if (asprintf((char **)&e->data, "%s%s%s", e->parent ? parent : "",
+			     e->parent ? "/" : "", e->name) < 0)
+			return -ENOMEM;
+		live_data++;
+		snprintf(seen + n, sizeof(seen) - n, "<%s%d@%s ", e->name, e->depth, parent);
+		return 0;
+	case VPS_WALK_DIR_POST:
+	case VPS_WALK_DIR_ABORT:
+		snprintf(seen + n, sizeof(seen) - n, "%s%s ",
+			 e->when == VPS_WALK_DIR_POST ? ">" : "!", (char *)e->data);
+		free(e->data);
+		live_data--;
+		return 0;
+	case VPS_WALK_OTHER:
+		snprintf(seen + n, sizeof(seen) - n, "%s%d@%s%s ", e->name, e->depth, parent,
+			 e->type == DT_LNK   ? ":lnk"
+			 : e->type == DT_REG ? ":reg"
+					     : "");
+		return 0;
+	}
+	return 0;
+}
+
+static int walk_data(int dfd, const char *name, int max)
+{
+	struct vps_walk_opts o = {.max_depth = max};
+	seen[0] = '\0';
+	return vps_walk_at(dfd, name, &o, with_data, NULL);
 }
 
 static int walk(int dfd, const char *name, int max, bool mounts, const char *skip)
@@ -74,6 +120,25 @@ int main(void)
 	is_int(walk(root, "a/b/link", 8, false, NULL), 0, "starting at a symlink");
 	is_str(seen, "a/b/link0 ", "it is one entry, not its target");
 
+	/* d_type: tmpfs and the usual /tmp filesystems fill it in */
+	is_int(walk_data(root, "a", 8), 0, "walk a with per-directory data");
+	ok(!strncmp(seen, "<a0@- <b1@a ", 12), "the start has no parent, b's parent is a (%s)",
+	   seen);
+	ok(strstr(seen, "<c2@a/b ") && strstr(seen, ">a/b/c "), "c's parent is a/b, c's data back");
+	ok(strstr(seen, " link2@a/b:lnk ") != NULL, "the symlink comes with DT_LNK");
+	ok(strstr(seen, ">a/b >a ") != NULL && live_data == 0, "every data back at DIR_POST");
+
+	is_int(walk_data(root, "a", 1), -ELOOP, "too deep: -ELOOP");
+	ok(strstr(seen, "<c2@a/b ") != NULL, "the too deep directory gets its DIR_PRE (%s)", seen);
+	ok(strstr(seen, "!a/b/c !a/b !a ") != NULL && !strchr(seen, '>'),
+	   "then DIR_ABORT up to the start, no DIR_POST");
+	is_int(live_data, 0, "every data back at DIR_ABORT");
+
+	ok(mkdirat(root, "f", 0755) == 0 && mkdirat(root, "f/g", 0755) == 0, "dir f/g");
+	close(openat(root, "f/g/file", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	is_int(walk_data(root, "f", 1), 0, "a file one level below the bound is fine");
+	is_str(seen, "<f0@- <g1@f file2@f/g:reg >f/g >f ", "and comes with DT_REG");
+
 	ok(mkdirat(root, "k", 0755) == 0, "dir k");
 	close(openat(root, "k/x", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
 	close(openat(root, "k/y", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
@@ -82,6 +147,7 @@ int main(void)
 	is_int(vps_walk_at(root, "k", &kg, fail_x, NULL), -EPERM, "keep_going returns the error");
 	ok(strstr(seen, " x1 ") && strstr(seen, " y1 "), "and visits the siblings (%s)", seen);
 	ok(!strstr(seen, ">k0"), "a directory whose entries failed gets no DIR_POST");
+	ok(strstr(seen, "!k0"), "but DIR_ABORT");
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {

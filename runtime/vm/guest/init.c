@@ -23,6 +23,7 @@
 #include <sched.h>
 
 #include "runtime/vm/guest/guest.h"
+#include "util/fmt.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0 /* linux/magic.h: the guest builds with musl alone */
 
@@ -53,8 +54,9 @@ static void load_modules(const struct gconf *c)
 {
 	for (size_t i = 0; i < c->n_modules; i++) {
 		char path[256];
-		snprintf(path, sizeof(path), "/modules/%s", c->modules[i]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		int fd = vps_snprintf(path, sizeof(path), "/modules/%s", c->modules[i]) < 0
+			     ? (errno = ENAMETOOLONG, -1)
+			     : open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST))
 			glog("load module %s: %s", c->modules[i], strerror(errno));
 		if (fd >= 0)
@@ -71,7 +73,8 @@ static int open_port(const char *name)
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
 			char path[300], buf[64] = "";
-			snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", e->d_name);
+			vps_snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name",
+				     e->d_name);
 			int fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0)
 				continue;
@@ -81,7 +84,7 @@ static int open_port(const char *name)
 				buf[n - 1] = '\0';
 			if (strcmp(buf, name) != 0)
 				continue;
-			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+			vps_snprintf(path, sizeof(path), "/dev/%s", e->d_name);
 			closedir(d);
 			fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
 			for (int t = 0; fd < 0 && errno == ENOENT && t < 200; t++) {
@@ -103,7 +106,7 @@ static int must_port(const char *name)
 	int fd = open_port(name);
 	if (fd < 0) {
 		char what[64];
-		snprintf(what, sizeof(what), "virtio port %s", name);
+		vps_snprintf(what, sizeof(what), "virtio port %s", name);
 		fatal(what);
 	}
 	return fd;
@@ -235,8 +238,9 @@ int main(void)
 		msleep(10);
 	}
 	char line[32];
-	int n = snprintf(line, sizeof(line), "exit %d\n", st);
-	write_all(status_port, line, (size_t)n);
+	int n = vps_snprintf(line, sizeof(line), "exit %d\n", st);
+	if (n > 0)
+		write_all(status_port, line, (size_t)n);
 	kill(-1, SIGKILL);
 	power_off(st);
 }

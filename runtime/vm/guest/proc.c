@@ -15,12 +15,14 @@
 #include <grp.h>
 
 #include "runtime/vm/guest/guest.h"
+#include "util/fmt.h"
 
 #define NEWROOT "/newroot"
 
 __attribute__((noreturn)) void child_fail(const char *what)
 {
 	char msg[512];
+	/* snprintf-ok: an error message, cut to fit below */
 	int n = snprintf(msg, sizeof(msg), "vps: guest: %s: %s\n", what, strerror(errno));
 	if (n > 0)
 		write_all(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
@@ -74,7 +76,7 @@ static void mount_opts(char *opts, unsigned long *flags, char *data, size_t cap)
 static void mkdir_p(const char *path)
 {
 	char buf[4300];
-	snprintf(buf, sizeof(buf), "%s", path);
+	vps_snprintf(buf, sizeof(buf), "%s", path);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p == '/') {
 			*p = '\0';
@@ -89,7 +91,10 @@ static void mkdir_p(const char *path)
 static void one_mount(const char *rec)
 {
 	char buf[4096], path[4200], data[1024];
-	snprintf(buf, sizeof(buf), "%s", rec);
+	if (vps_snprintf(buf, sizeof(buf), "%s", rec) < 0) {
+		glog("mount record too long: %.64s...", rec);
+		return;
+	}
 	char *f[4] = {buf, NULL, NULL, NULL};
 	for (int i = 1; i < 4; i++) {
 		char *s = f[i - 1] ? strchr(f[i - 1], '\x1f') : NULL;
@@ -107,7 +112,10 @@ static void one_mount(const char *rec)
 		return; /* host paths do not exist in the guest; the host filtered them */
 	if (!strcmp(f[0], "/dev") && !strcmp(type, "tmpfs"))
 		type = "devtmpfs", src = "devtmpfs", data[0] = '\0';
-	snprintf(path, sizeof(path), NEWROOT "%s", f[0]);
+	if (vps_snprintf(path, sizeof(path), NEWROOT "%s", f[0]) < 0) {
+		glog("mount on %.64s...: path too long", f[0]);
+		return;
+	}
 	mkdir_p(path);
 	if (mount(*src ? src : type, path, type, flags & ~MS_RDONLY, data[0] ? data : NULL) < 0) {
 		glog("mount %s on %s: %s", type, f[0], strerror(errno));
@@ -122,7 +130,7 @@ void proc_setup_rootfs(const struct gconf *c)
 	char path[4200];
 	for (size_t i = 0; i < c->n_mounts; i++)
 		one_mount(c->mounts[i]);
-	snprintf(path, sizeof(path), NEWROOT "/dev/ptmx");
+	vps_snprintf(path, sizeof(path), NEWROOT "/dev/ptmx");
 	struct stat st;
 	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode)) {
 		unlink(path);
@@ -130,8 +138,8 @@ void proc_setup_rootfs(const struct gconf *c)
 			glog("symlink /dev/ptmx: %s", strerror(errno));
 	}
 	for (size_t i = 0; i < c->n_masked; i++) {
-		snprintf(path, sizeof(path), NEWROOT "%s", c->masked[i]);
-		if (lstat(path, &st) < 0)
+		if (vps_snprintf(path, sizeof(path), NEWROOT "%s", c->masked[i]) < 0 ||
+		    lstat(path, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0");
@@ -139,8 +147,8 @@ void proc_setup_rootfs(const struct gconf *c)
 			mount("/dev/null", path, NULL, MS_BIND, NULL);
 	}
 	for (size_t i = 0; i < c->n_readonly; i++) {
-		snprintf(path, sizeof(path), NEWROOT "%s", c->readonly[i]);
-		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == 0)
+		if (vps_snprintf(path, sizeof(path), NEWROOT "%s", c->readonly[i]) >= 0 &&
+		    mount(path, path, NULL, MS_BIND | MS_REC, NULL) == 0)
 			mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
 	}
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
@@ -175,8 +183,10 @@ static void exec_path(const struct gconf *c)
 	while (*path) {
 		const char *e = strchr(path, ':');
 		size_t n = e ? (size_t)(e - path) : strlen(path);
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", file);
-		execve(buf, c->args, c->env);
+		if (vps_snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", file) < 0)
+			errno = ENAMETOOLONG;
+		else
+			execve(buf, c->args, c->env);
 		if (errno != ENOENT && errno != ENOTDIR)
 			saved = errno;
 		path += n + (e ? 1 : 0);
@@ -192,7 +202,7 @@ void proc_exec(const struct gconf *c, bool enter, pid_t main_pid)
 		child_fail("chroot to the rootfs");
 	const char *cwd = c->cwd && *c->cwd ? c->cwd : "/";
 	if (chdir(cwd) < 0) {
-		snprintf(what, sizeof(what), "chdir to cwd \"%s\"", cwd);
+		snprintf(what, sizeof(what), "chdir to cwd \"%s\"", cwd); /* snprintf-ok: message */
 		child_fail(what);
 	}
 	for (size_t i = 0; i < c->n_rlimits; i++) {
@@ -211,6 +221,6 @@ void proc_exec(const struct gconf *c, bool enter, pid_t main_pid)
 	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail("no_new_privs");
 	exec_path(c);
-	snprintf(what, sizeof(what), "exec \"%s\"", c->args[0]);
+	snprintf(what, sizeof(what), "exec \"%s\"", c->args[0]); /* snprintf-ok: message */
 	child_fail(what);
 }

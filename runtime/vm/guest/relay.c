@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/vm/guest/guest.h"
+#include "util/fmt.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER 0x5441
@@ -46,7 +47,7 @@ int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
 static int join_main(pid_t main_pid)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -121,9 +122,9 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 	}
 	if (pid < 0) {
 		char m[160];
-		int n =
-		    snprintf(m, sizeof(m), "join the container's processes: %s", strerror(errno));
-		send_to_host(port, VPS_VM_ERROR, m, (size_t)n);
+		int n = vps_snprintf(m, sizeof(m), "join the container's processes: %s",
+				     strerror(errno));
+		send_to_host(port, VPS_VM_ERROR, m, n < 0 ? 0 : (size_t)n);
 		return -1;
 	}
 	char buf[65536];
