@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/list_vps.h"
+#include "util/fmt.h"
 
 #define NCOLS 7
 
@@ -22,9 +23,9 @@ static const char *size_text(int64_t v, char *buf, size_t n)
 		u++;
 	}
 	if (u < 0)
-		snprintf(buf, n, "%" PRId64, v);
+		vps_snprintf(buf, n, "%" PRId64, v);
 	else
-		snprintf(buf, n, "%" PRId64 "%c", v, units[u]);
+		vps_snprintf(buf, n, "%" PRId64 "%c", v, units[u]);
 	return buf;
 }
 
@@ -68,7 +69,7 @@ static void cells(const struct vps_inv_row *r, const char *c[NCOLS], char buf[2]
 	c[2] = r->address[0] ? r->address : "-";
 	c[3] = r->bad_config ? "?" : size_text(r->memory, buf[0], sizeof(buf[0]));
 	if (r->cpu_quota > 0)
-		snprintf(buf[1], sizeof(buf[1]), "%.3g", cpus(r));
+		vps_snprintf(buf[1], sizeof(buf[1]), "%.3g", cpus(r));
 	c[4] = r->cpu_quota > 0 ? buf[1] : "-";
 	c[5] = r->rootmode;
 	c[6] = r->e->autostart ? "yes" : "no";

@@ -7,6 +7,7 @@
 
 #include "netns/net.h"
 #include "runtime/inv_internal.h"
+#include "util/fmt.h"
 
 static void from_config(const struct vps_inv_entry *e, struct vps_inv_row *row)
 {
@@ -26,18 +27,18 @@ static void from_config(const struct vps_inv_entry *e, struct vps_inv_row *row)
 		row->cpu_period = res->cpu.period.set ? (int64_t)res->cpu.period.v : 100000;
 	}
 	const char *u = oci_annotation(spec, VPS_ANN_USERNS);
-	snprintf(row->rootmode, sizeof(row->rootmode), "%s",
-		 u && strcmp(u, "mapped") == 0 ? "mapped" : "host");
+	vps_snprintf(row->rootmode, sizeof(row->rootmode), "%s",
+		     u && strcmp(u, "mapped") == 0 ? "mapped" : "host");
 	const char *ip = oci_annotation(spec, VPS_NET_IP);
 	if (!row->address[0] && ip)
-		snprintf(row->address, sizeof(row->address), "%s", ip);
+		vps_snprintf(row->address, sizeof(row->address), "%s", ip);
 	oci_spec_free(spec);
 }
 
 void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv_row *row)
 {
 	*row = (struct vps_inv_row){.e = e, .status = VPS_STOPPED, .memory = -1, .pids = -1};
-	snprintf(row->rootmode, sizeof(row->rootmode), "host");
+	vps_snprintf(row->rootmode, sizeof(row->rootmode), "host");
 	struct vps_state *st = NULL;
 	vps_err e2 = {0};
 	if (vps_state_load(root, e->name, &st, &e2) == 0) {

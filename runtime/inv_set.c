@@ -18,6 +18,7 @@
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 static int check(const struct vps_set_opts *o, vps_err *err)
 {
@@ -59,7 +60,7 @@ static int edit_num(char **text, size_t *len, const char *const *path, size_t de
 		    vps_err *err)
 {
 	char num[32];
-	snprintf(num, sizeof(num), "%lld", (long long)v);
+	vps_snprintf(num, sizeof(num), "%lld", (long long)v);
 	return edit(text, len, path, depth, num, err);
 }
 

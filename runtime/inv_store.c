@@ -14,6 +14,7 @@
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define RECORD_MAX  (64 << 10)
 #define RECORDS_MAX 100000 /* bounded listing */
@@ -52,7 +53,7 @@ static int check_trusted(int fd, const char *path, vps_err *err)
 int vps_inv_open(const char *inv, bool create, vps_err *err)
 {
 	char path[PATH_MAX];
-	if (snprintf(path, sizeof(path), "%s/vps", inv) >= (int)sizeof(path))
+	if (vps_snprintf(path, sizeof(path), "%s/vps", inv) < 0)
 		return vps_errorx(err, ENAMETOOLONG, "inventory %s: path too long", inv);
 	if (create && vps_mkdir_p(path, 0700, err) < 0)
 		return vps_error_wrap(err, "inventory");
@@ -83,7 +84,7 @@ static int record_name(const char *name, char *out, size_t n, vps_err *err)
 	int r = vps_id_validate(name, err);
 	if (r < 0)
 		return vps_error_wrap(err, "VPS name");
-	if (snprintf(out, n, "%s.json", name) >= (int)n)
+	if (vps_snprintf(out, n, "%s.json", name) < 0)
 		return vps_errorx(err, ENAMETOOLONG, "VPS name %.40s...: too long", name);
 	return 0;
 }
@@ -242,7 +243,8 @@ int vps_inv_list(const char *inv, struct vps_inv_entry ***out, size_t *n, vps_er
 		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
 			continue;
 		char name[256];
-		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name);
+		if (vps_snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name) < 0)
+			continue;
 		struct vps_inv_entry *e = NULL;
 		vps_err e2 = {0};
 		if (vps_inv_read_at(dirfd, inv, name, &e, &e2) < 0)
