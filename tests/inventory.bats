@@ -345,7 +345,19 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = $'bc: started\nbb: already running\nba: started' ]
 	for x in ba bb bc; do [ "$(va state $x | jq -r .status)" = running ]; done
-	for x in ba bb bc; do va destroy --force $x; done
+	# one that cannot start is reported, the others still start, exit 1, nothing of it left
+	va bundle "$WORK/bd" >/dev/null
+	set_args "$WORK/bd" /no/such/init
+	va set bd --boot-order -5
+	va delete --force ba
+	run va start --all
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ ${lines[0]} == "vps: start bd: "*"/no/such/init"* ]]
+	[ "${lines[1]}" = "bc: already running" ] && [ "${lines[3]}" = "ba: started" ]
+	[ ! -e "$R/bd" ]
+	cgdir_gone bd "$R"
+	for x in ba bb bc bd; do va destroy --force $x; done
 }
 
 @test "inv: after a reboot (fresh state root) start --autostart brings back exactly the flagged VPSes with their settings, address and password" {
