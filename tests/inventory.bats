@@ -240,6 +240,21 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 	v delete --force s2
 }
 
+@test "inv: concurrent sets of one VPS serialize on the inventory lock: no change is lost" {
+	v bundle "$WORK/s4" >/dev/null
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		v set s4 --boot-order $i --memory $((100 + i))M &
+		v set s4 --autostart on --pids $((600 + i)) &
+		v set s4 --boot-delay $i --cpus 0.$i &
+		wait
+		[ "$(jq -c '[.autostart, .bootOrder, .bootDelay]' "$(INV)/s4.json")" = "[true,$i,$i]" ]
+		[ "$(jq -c '.linux.resources | [.memory.limit, .pids.limit, .cpu.quota]' "$WORK/s4/config.json")" = "[$(((100 + i) << 20)),$((600 + i)),$((i * 10000))]" ]
+		v set s4 --autostart off
+	done
+	[ -z "$(ls -A "$(INV)" | grep -v '^s4.json$\|^\.lock$\|^[a-z0-9-]*\.json$')" ] # no temp records left
+}
+
 @test "inv: set of a stopped VPS is what its next start applies" {
 	v bundle "$WORK/s3" --memory 128M >/dev/null
 	v set s3 --memory 200M --pids 300
