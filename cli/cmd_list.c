@@ -110,7 +110,7 @@ static int list_containers(struct vps_ctx *ctx, bool json, bool quiet, char **sk
 /* The VPS view: every registered VPS, then (table, -q) the other containers. */
 static int list_vps(struct vps_ctx *ctx, bool json, bool quiet, struct vps_inv_entry **v, size_t n)
 {
-	struct vps_inv_row *rows = calloc(n, sizeof(*rows));
+	struct vps_inv_row *rows = calloc(n ? n : 1, sizeof(*rows));
 	char **names = calloc(n + 1, sizeof(*names));
 	json_object *arr = json_object_new_array();
 	int rc = 0;
