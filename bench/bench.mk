@@ -1,7 +1,7 @@
 # Benchmark against crun and runc (bench/bench.sh; results in bench/out/).
 #   make bench         full run (< ~10 min), then update bench/RESULTS.md by hand
 #   make bench-smoke   quick mode: checks the harness works (used by make check)
-BENCH_TOOLS := $(B)/bench/timeit $(B)/bench/floor $(B)/bench/sysloop
+BENCH_TOOLS := $(B)/bench/timeit $(B)/bench/floor $(B)/bench/sysloop $(B)/bench/procread
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
 .PHONY: bench bench-smoke bench-tools bench-profile
@@ -17,6 +17,15 @@ $(B)/bench/floor: bench/floor.c
 $(B)/bench/sysloop: bench/sysloop.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -static -o $@ $< -lseccomp
+
+$(B)/bench/procread: bench/procread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -static -o $@ $<
+
+# what a VPS's /proc view costs per read, host vs VPS vs VPS with lxcfs (issue 18)
+.PHONY: bench-procview
+bench-procview: all bench-tools
+	@$(B)/tests/subreaper bash bench/procview.sh
 
 bench: all test-tools bench-tools
 	@bash mk/deps.sh mk/packages/bench.list

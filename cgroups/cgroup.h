@@ -41,6 +41,8 @@ void vps_cgroup_free(struct vps_cgroup *cg);
 /* fd of the cgroup2 directory (pure v2, or a hybrid host's unified hierarchy)
  * for clone3(CLONE_INTO_CGROUP), or -1. The fd stays owned by cg. */
 int vps_cgroup_v2_fd(struct vps_cgroup *cg);
+/* The path of that cgroup2 directory (it may not exist yet), or NULL. */
+const char *vps_cgroup_v2_dir(struct vps_cgroup *cg);
 /* Whether some hierarchy is v1: CLONE_INTO_CGROUP cannot place a process there. */
 bool vps_cgroup_has_v1(const struct vps_cgroup *cg);
 /* Move process pid into every hierarchy (cgroup.procs). */

@@ -112,6 +112,12 @@ int vps_cgroup_v2_fd(struct vps_cgroup *cg)
 	return !h || cg_open_dir(h, &e) < 0 ? -1 : h->dirfd;
 }
 
+const char *vps_cgroup_v2_dir(struct vps_cgroup *cg)
+{
+	struct cg_hier *h = cg_hier_v2(cg);
+	return h ? h->dir : NULL;
+}
+
 bool vps_cgroup_has_v1(const struct vps_cgroup *cg)
 {
 	for (size_t i = 0; i < cg->n; i++)

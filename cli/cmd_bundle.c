@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps bundle: make a VPS bundle from a template. */
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "rootfs/template.h"
+#include "rootfs/users.h"
 #include "runtime/inventory.h"
 #include "util/cleanup.h"
 
@@ -25,8 +27,17 @@ enum {
 	O_PUBLISH,
 	O_DNS,
 	O_SECCOMP,
-	O_KEEPDEV
+	O_KEEPDEV,
+	O_DISK,
+	O_USERNS,
+	O_IDMAP_BASE
 };
+
+/* Always: what the operator must know (the rootfs's owners were shifted). */
+static void show_notice(const char *msg)
+{
+	fprintf(stderr, "vps bundle: %s\n", msg);
+}
 
 /* On a terminal: each phase as it starts (a debian bundle takes a while). */
 static void show_phase(const char *phase)
@@ -53,9 +64,17 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"dns", required_argument, NULL, O_DNS},
 					     {"seccomp", required_argument, NULL, O_SECCOMP},
 					     {"keep-devices", no_argument, NULL, O_KEEPDEV},
+					     {"disk", required_argument, NULL, O_DISK},
+					     {"userns", required_argument, NULL, O_USERNS},
+					     {"idmap-base", required_argument, NULL, O_IDMAP_BASE},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
-	struct vps_bundle_opts o = {.tmpl = "busybox", .memory = 512 << 20, .pids = 1024};
+	struct vps_bundle_opts o = {.tmpl = "busybox",
+				    .memory = 512 << 20,
+				    .pids = 1024,
+				    .inventory = ctx->inventory,
+				    .notice = show_notice};
+	uint32_t base;
 	int opt, rc, r = 0;
 	while ((opt = cli_getopt(ctx, argc, argv, "t:n:h", opts)) != -1 && r >= 0) {
 		switch (opt) {
@@ -107,8 +126,23 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 		case O_KEEPDEV:
 			o.keep_devices = true;
 			break;
+		case O_DISK:
+			r = vps_parse_size("--disk", optarg, false, &o.disk, &ctx->err);
+			break;
 		case O_CACHE:
 			o.cache_dir = optarg;
+			break;
+		case O_USERNS:
+			o.userns = optarg;
+			break;
+		case O_IDMAP_BASE:
+			r = vps_id_parse("--idmap-base", optarg, &base, &ctx->err);
+			if (r >= 0 && base < 65536)
+				r = vps_errorx(&ctx->err, EINVAL,
+					       "--idmap-base %s: host ids below 65536 are the "
+					       "host's own users",
+					       optarg);
+			o.idmap_base = base;
 			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps list [--format table|json | --json] [-q]: every registered VPS, running
  * or not (the VPS view, cli/list_vps.c), then the containers under --root that
- * are not VPSes, with runc's columns (ID PID STATUS BUNDLE CREATED OWNER).
- * Without an inventory, or with --format, runc's view of every container. */
+ * are not VPSes, with runc's columns (ID PID STATUS BUNDLE CREATED OWNER; ROOT
+ * and ADDRESS added for VPS-face VPSes). Without an inventory, or with
+ * --format, runc's view of every container. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,46 +17,60 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-/* ADDRESS (a vps addition) only shows when some container has vps networking. */
-#define MAX_COLS 7
+/* ROOT and ADDRESS (vps additions) only show when some container has them:
+ * a VPS-face VPS (its root mapped or host) and vps networking. */
+#define MAX_COLS 8
 static const char *const cols[MAX_COLS] = {"ID",      "PID",   "STATUS", "BUNDLE",
-					   "CREATED", "OWNER", "ADDRESS"};
+					   "CREATED", "OWNER", "ROOT",	 "ADDRESS"};
 static const char *const keys[MAX_COLS] = {"id",      "pid",   "status", "bundle",
-					   "created", "owner", "address"};
+					   "created", "owner", "root",	 "address"};
+#define FIRST_OPTIONAL 6
+
+/* The columns to show: runc's, then each optional one some container has. */
+static int shown_columns(json_object *all, int *show)
+{
+	size_t n = json_object_array_length(all);
+	int k = 0;
+	for (int c = 0; c < MAX_COLS; c++) {
+		bool any = c < FIRST_OPTIONAL;
+		for (size_t i = 0; !any && i < n; i++)
+			any = json_object_object_get_ex(json_object_array_get_idx(all, i), keys[c],
+							NULL);
+		if (any)
+			show[k++] = c;
+	}
+	return k;
+}
+
+static const char *cell(json_object *all, size_t row, int c)
+{
+	json_object *v = NULL;
+	if (row == 0)
+		return cols[c];
+	if (json_object_object_get_ex(json_object_array_get_idx(all, row - 1), keys[c], &v))
+		return json_object_get_string(v);
+	return "-";
+}
 
 /* Columns padded like runc's tabwriter (min width 12, padding 3). */
 static void print_table(json_object *all)
 {
 	size_t n = json_object_array_length(all), w[MAX_COLS];
-	int ncols = MAX_COLS - 1;
-	for (size_t i = 0; i < n; i++)
-		if (json_object_object_get_ex(json_object_array_get_idx(all, i), "address", NULL))
-			ncols = MAX_COLS;
-	for (int c = 0; c < ncols; c++) {
-		w[c] = strlen(cols[c]);
-		for (size_t i = 0; i < n; i++) {
-			json_object *v = NULL;
-			json_object_object_get_ex(json_object_array_get_idx(all, i), keys[c], &v);
-			size_t l = v ? strlen(json_object_get_string(v)) : 1;
-			w[c] = l > w[c] ? l : w[c];
+	int show[MAX_COLS], ncols = shown_columns(all, show);
+	for (int k = 0; k < ncols; k++) {
+		w[k] = 0;
+		for (size_t i = 0; i <= n; i++) {
+			size_t l = strlen(cell(all, i, show[k]));
+			w[k] = l > w[k] ? l : w[k];
 		}
-		w[c] = w[c] + 3 < 12 ? 12 : w[c] + 3;
+		w[k] = w[k] + 3 < 12 ? 12 : w[k] + 3;
 	}
-	for (size_t i = 0; i <= n; i++) {
-		for (int c = 0; c < ncols; c++) {
-			const char *s = cols[c];
-			json_object *v = NULL;
-			if (i > 0 && json_object_object_get_ex(
-					 json_object_array_get_idx(all, i - 1), keys[c], &v))
-				s = json_object_get_string(v);
-			else if (i > 0)
-				s = "-";
-			if (c == ncols - 1)
-				printf("%s\n", s);
+	for (size_t i = 0; i <= n; i++)
+		for (int k = 0; k < ncols; k++)
+			if (k == ncols - 1)
+				printf("%s\n", cell(all, i, show[k]));
 			else
-				printf("%-*s", (int)w[c], s);
-		}
-	}
+				printf("%-*s", (int)w[k], cell(all, i, show[k]));
 }
 
 /* The containers under --root as runc shows them, except the ids in skip

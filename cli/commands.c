@@ -10,7 +10,11 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "Make an OCI bundle (DIR/rootfs and DIR/config.json) for a VPS. DIR must not\n"
 	 "exist or be empty. The VPS runs the template's init as pid 1, with its own\n"
-	 "hostname, a default seccomp profile and memory/pids limits.\n"
+	 "hostname, a default seccomp profile and memory/pids limits. Its root is not\n"
+	 "the host's: a user namespace maps the VPS's ids 0-65535 onto a range of host\n"
+	 "ids of its own (recorded under --inventory), and the rootfs is shown with\n"
+	 "the right owners through an idmapped mount (or its owners are shifted once\n"
+	 "where the filesystem cannot idmap; vps bundle says so).\n"
 	 "\n"
 	 "  -t, --template T    busybox (default; from Debian's busybox-static),\n"
 	 "                      debian[:SUITE] (debootstrap, cached in /var/cache/vps),\n"
@@ -37,7 +41,16 @@ const struct vps_command vps_commands[] = {
 	 "                      object, or none\n"
 	 "                      (default: vps's deny-list of dangerous syscalls)\n"
 	 "      --cache-dir D   template cache (default /var/cache/vps)\n"
-	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"},
+	 "      --keep-devices  keep a dir:/tar: template's device nodes (default: dropped)\n"
+	 "      --disk SIZE     a disk of its own: an ext4 image DIR/disk.img of SIZE\n"
+	 "                      (sparse; at least 16M) mounted as the VPS's root, so\n"
+	 "                      df shows SIZE and writing past it fails inside only\n"
+	 "      --userns M      mapped (default): root is host id BASE, a range of 65536\n"
+	 "                      ids of its own; host: root is the host's root (as\n"
+	 "                      before; annotation org.vps.userns says which)\n"
+	 "      --idmap-base N  first host id of the area ranges are taken from\n"
+	 "                      (default: \"base N\" in INVENTORY/idranges/settings,\n"
+	 "                      else 1000000; must not overlap /etc/subuid, /etc/subgid)\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"
@@ -154,7 +167,7 @@ const struct vps_command vps_commands[] = {
 	 "                     memory, cpus, pids, root, autostart, bootOrder,\n"
 	 "                     bootDelay, bundle)\n"
 	 "  -f, --format FMT   runc's view: table (ID PID STATUS BUNDLE CREATED OWNER\n"
-	 "                     [ADDRESS]) or json\n"
+	 "                     [ROOT] [ADDRESS]) or json\n"
 	 "  -q, --quiet        print only the names and ids\n"},
 	{"net", cmd_net, "show or clean up the host side of VPS networking",
 	 "Usage: vps net ls [--json]\n"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "netns/net.h"
+#include "rootfs/userns.h"
 #include "util/fmt.h"
 
 const char *cli_owner_name(uid_t uid, char *buf, size_t n)
@@ -47,6 +48,11 @@ json_object *cli_state_view(const char *root, const struct vps_state *st)
 		json_object_object_add(o, "annotations", a);
 	}
 	add_str(o, "owner", cli_owner_name(st->owner, owner, sizeof(owner)));
+	/* vps addition: a VPS-face VPS's root, "mapped" (a user namespace and
+	 * host ids of its own) or "host" (host root) */
+	const char *kind = vps_root_kind(st->annotations, st->n_annotations);
+	if (kind)
+		add_str(o, "root", kind);
 	/* vps addition: the VPS's address(es) when it has vps networking */
 	json_object *net;
 	char addr[160];

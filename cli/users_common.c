@@ -19,13 +19,15 @@
 #define PASSWORD_MAX 4096
 
 /* DIR's rootfs, under the one rule for root.path (specs/bundle.h). */
-static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out)
+static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out, int *hold)
 {
 	struct oci_bundle *b;
 	int r = oci_bundle_open(bundle, &b, &ctx->err);
 	if (r < 0)
 		return r;
-	if (!(*out = strdup(b->rootfs)))
+	char disk[64];
+	r = vps_disk_root_stopped(b->dir, b->spec, disk, sizeof(disk), hold, &ctx->err);
+	if (r >= 0 && !(*out = strdup(disk[0] ? disk : b->rootfs)))
 		r = vps_error(&ctx->err, ENOMEM, "bundle %s", bundle);
 	oci_bundle_free(b);
 	return r;
@@ -33,7 +35,7 @@ static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out)
 
 /* The rootfs recorded in the container's state (created or running), else
  * that of the registered VPS's bundle. */
-static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out)
+static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out, int *hold)
 {
 	struct vps_state *st = NULL;
 	int r = vps_state_load(ctx->root, id, &st, &ctx->err);
@@ -41,7 +43,7 @@ static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out)
 	vps_err e2 = {0};
 	if (r == -ENOENT && vps_inv_load(ctx->inventory, id, &e, &e2) == 0) {
 		/* a registered VPS that is not running: its bundle */
-		r = bundle_rootfs(ctx, e->bundle, out);
+		r = bundle_rootfs(ctx, e->bundle, out, hold);
 		vps_inv_free(e);
 		return r;
 	}
@@ -52,7 +54,10 @@ static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out)
 	}
 	if (r >= 0 && !st->rootfs)
 		r = vps_errorx(&ctx->err, EINVAL, "state.json has no rootfs");
-	if (r >= 0 && !(*out = strdup(st->rootfs)))
+	char disk[64] = "";
+	if (r >= 0)
+		r = vps_disk_root_running(st, disk, sizeof(disk), hold, &ctx->err);
+	if (r >= 0 && !(*out = strdup(disk[0] ? disk : st->rootfs)))
 		r = vps_error(&ctx->err, ENOMEM, "state");
 	vps_state_free(st);
 	return r;
@@ -62,15 +67,17 @@ int cli_users_open(struct vps_ctx *ctx, const char *bundle, int argc, char **arg
 		   struct vps_userdb **db)
 {
 	_cleanup_free_ char *rootfs = NULL;
+	/* a disk VPS's root (runtime.h): the db holds its own fd of it once open */
+	_cleanup_close_ int hold = -1;
 	int r;
 	if (bundle) {
 		ctx->id = bundle;
-		r = bundle_rootfs(ctx, bundle, &rootfs);
+		r = bundle_rootfs(ctx, bundle, &rootfs, &hold);
 	} else {
 		if (optind >= argc)
 			return vps_errorx(&ctx->err, EINVAL, "missing NAME (or --bundle DIR)");
 		ctx->id = argv[optind++];
-		r = state_rootfs(ctx, ctx->id, &rootfs);
+		r = state_rootfs(ctx, ctx->id, &rootfs, &hold);
 	}
 	if (r < 0)
 		return r;

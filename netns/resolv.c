@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /etc/resolv.conf and /etc/hosts inside the VPS, written from the host through
- * /proc/PID/root with every path resolved inside the VPS's root. */
+ * /proc/PID/root with every path resolved inside the VPS's root, as the VPS's
+ * root: in a VPS with a user namespace that is a host id of its range (its
+ * idmapped rootfs has no place for a file of host root's, EOVERFLOW). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <unistd.h>
 
 #include "netns/setup.h"
@@ -53,6 +56,19 @@ static void host_dns(struct vps_net_cfg *cfg)
 	}
 }
 
+/* The host id the VPS's id 0 is (its /proc/PID/uid_map or gid_map), or 0. */
+static unsigned root_id(pid_t pid, const char *map)
+{
+	char path[64];
+	unsigned inside, host = 0, n;
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, map);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	for (int i = 0; f && i < 340 && fscanf(f, "%u %u %u", &inside, &host, &n) == 3; i++)
+		if (inside == 0)
+			return host;
+	return 0;
+}
+
 /* Replace etc/name; a read-only or bind-mounted file is left alone (warning). */
 static int put(int etc, const char *name, const char *text, vps_err *err)
 {
@@ -65,11 +81,13 @@ static int put(int etc, const char *name, const char *text, vps_err *err)
 	return r < 0 ? vps_error_wrap(err, "write the VPS's /etc/%s", name) : 0;
 }
 
+static int write_files(int etc, const char *hostname, const struct vps_net_cfg *cfg_in,
+		       const struct vps_ip *ip, const struct vps_ip *ip6, vps_err *err);
+
 int vps_net_write_etc(pid_t pid, const char *hostname, const struct vps_net_cfg *cfg_in,
 		      const struct vps_ip *ip, const struct vps_ip *ip6, vps_err *err)
 {
 	struct vps_net_cfg cfg = *cfg_in;
-	char a[VPS_IP_STRLEN], text[1024];
 	_cleanup_close_ int etc = open_etc(pid, err);
 	if (etc == -ENOENT) {
 		log_warn("VPS has no /etc: resolv.conf and hosts not written");
@@ -80,6 +98,22 @@ int vps_net_write_etc(pid_t pid, const char *hostname, const struct vps_net_cfg 
 		return etc;
 	if (!cfg.dns_set)
 		host_dns(&cfg);
+	/* single-threaded: the file ids are the process's until restored */
+	unsigned uid = root_id(pid, "uid_map"), gid = root_id(pid, "gid_map");
+	int old_gid = gid ? setfsgid(gid) : -1, old_uid = uid ? setfsuid(uid) : -1;
+	int r = write_files(etc, hostname, &cfg, ip, ip6, err);
+	if (old_uid >= 0)
+		setfsuid((uid_t)old_uid);
+	if (old_gid >= 0)
+		setfsgid((gid_t)old_gid);
+	return r;
+}
+
+static int write_files(int etc, const char *hostname, const struct vps_net_cfg *cfg_in,
+		       const struct vps_ip *ip, const struct vps_ip *ip6, vps_err *err)
+{
+	struct vps_net_cfg cfg = *cfg_in;
+	char a[VPS_IP_STRLEN], text[1024];
 	if (cfg.n_dns) {
 		int w = vps_snprintf(text, sizeof(text), "# written by vps\n");
 		for (unsigned i = 0, n = 0; i < cfg.n_dns && w >= 0; i++) {

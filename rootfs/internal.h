@@ -116,3 +116,9 @@ int vps_pivot_root(const char *rootfs, int rootfs_fd, bool no_pivot, vps_err *er
 /* Make the mount that holds PATH private (only that one): pivot_root refuses a
  * shared parent, and the rootfs bound there must not propagate to the host. */
 int vps_pivot_private_parent(const char *path, vps_err *err);
+
+/* disk.c: is the image (stat) backing a loop device now? name: "loopN" */
+struct stat;
+bool vps_disk_in_use(const struct stat *img, char *name, size_t cap);
+/* disk_make.c: grow the image's ext4 to the file's size if the file grew */
+int vps_disk_fit(const char *image, int imgfd, vps_err *err);

@@ -18,6 +18,13 @@ struct vps_rootfs_opts {
 	/* per spec mount: its bind source opened (O_PATH) on the host side, or
 	 * -1 (then looked up by path); NULL: none */
 	const int *source_fds;
+	/* the rootfs made on the host side (runtime/create_root.c): the tree to
+	 * attach (instead of binding o->rootfs onto itself, which the init may
+	 * not be able to reach) and where (the rootfs directory, O_PATH); -1 */
+	int root_tree, root_target;
+	/* without those: a detached mount (the VPS's disk) moved onto rootfs
+	 * instead of binding rootfs onto itself; -1: none */
+	int disk_fd;
 	/* Called after the mounts, before pivot_root, when set: the runtime runs
 	 * the prestart/createRuntime (via its parent) and createContainer hooks
 	 * there, as the OCI spec orders them. */

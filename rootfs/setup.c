@@ -111,12 +111,36 @@ static int enter_shared_mntns(const struct vps_rootfs_opts *o, vps_err *err)
 	_cleanup_close_ int fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open the rootfs %s", o->rootfs);
+	if (fchdir(fd) < 0) /* the hooks run in the container's root */
+		return vps_error(err, errno, "chdir to the rootfs %s", o->rootfs);
 	int r = o->before_pivot ? o->before_pivot(o->before_pivot_arg, err) : 0;
 	if (r < 0)
 		return r;
 	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return vps_error(err, errno, "chroot to the rootfs %s", o->rootfs);
 	return 0;
+}
+
+/* The rootfs as a mount of its own: bound onto itself, the VPS's disk moved
+ * there, or the tree made on the host side attached on its directory. Returns an O_PATH fd of its root. */
+static int attach_rootfs(const struct vps_rootfs_opts *o, vps_err *err)
+{
+	if (o->root_tree < 0 || o->root_target < 0) {
+		if (o->disk_fd >= 0) {
+			if (move_mount(o->disk_fd, "", AT_FDCWD, o->rootfs,
+				       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+				return vps_error(err, errno, "mount the disk on the rootfs %s",
+						 o->rootfs);
+		} else if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return vps_error(err, errno, "bind the rootfs %s onto itself", o->rootfs);
+		int fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return fd >= 0 ? fd : vps_error(err, errno, "open the rootfs %s", o->rootfs);
+	}
+	if (move_mount(o->root_tree, "", o->root_target, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return vps_error(err, errno, "attach the rootfs %s", o->rootfs);
+	int fd = openat(o->root_tree, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 ? fd : vps_error(err, errno, "open the rootfs %s", o->rootfs);
 }
 
 int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *o, vps_err *err)
@@ -130,11 +154,9 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 	int r = prepare_root(spec, o, err);
 	if (r < 0)
 		return r;
-	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return vps_error(err, errno, "bind the rootfs %s onto itself", o->rootfs);
-	_cleanup_close_ int rootfs_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int rootfs_fd = attach_rootfs(o, err);
 	if (rootfs_fd < 0)
-		return vps_error(err, errno, "open the rootfs %s", o->rootfs);
+		return rootfs_fd;
 
 	_cleanup_(close_kernfs) struct vps_kernfs_fds kfs = {-1, -1};
 	struct vps_mount_ctx c = {.rootfs_fd = rootfs_fd,
@@ -160,6 +182,10 @@ int vps_rootfs_setup(const struct oci_spec *spec, const struct vps_rootfs_opts *
 			r = vps_readonly_paths(&c, spec->lx.readonly_paths,
 					       spec->lx.n_readonly_paths, err);
 	}
+	/* the hooks run in the container's root (runc); through the fd, which a
+	 * mapped root can use where it could not look the path up */
+	if (r == 0 && o->before_pivot && fchdir(rootfs_fd) < 0)
+		r = vps_error(err, errno, "chdir to the rootfs %s", o->rootfs);
 	if (r == 0 && o->before_pivot)
 		r = o->before_pivot(o->before_pivot_arg, err);
 	if (r < 0)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rootfs/disk.h"
 #include "rootfs/template.h"
 #include "rootfs/internal.h"
 #include "rootfs/users_internal.h"
@@ -134,6 +135,8 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 {
 	int r = check_limits(o, err);
 	if (r >= 0)
+		r = vps_tmpl_userns_check(o, err);
+	if (r >= 0)
 		r = check_net(o, err);
 	if (r >= 0)
 		r = check_template(o->tmpl, err);
@@ -174,7 +177,8 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 	return 0;
 }
 
-static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc, vps_err *err)
+static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
+		struct vps_tmpl_userns *u, vps_err *err)
 {
 	const char *t = o->tmpl, *init = "/sbin/init";
 	if (mkdirat(bundlefd, "rootfs", 0755) < 0)
@@ -207,10 +211,16 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	struct stat st;
 	if (fstatat(rootfd, "sbin/init", &st, 0) < 0 && fstatat(rootfd, "bin/sh", &st, 0) == 0)
 		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
-	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0)
+	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0 ||
+	    (r = vps_tmpl_userns_rootfs(o, rootfs, u, err)) < 0)
 		return r;
+	if (o->disk > 0) {
+		vps_tmpl_progress(o, "making the disk %s/%s", o->dir, VPS_DISK_FILE);
+		if ((r = vps_disk_create(o->dir, rootfs, (uint64_t)o->disk, err)) < 0)
+			return r;
+	}
 	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
-	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), err);
+	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), u, err);
 }
 
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
@@ -220,8 +230,13 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 	int r = vps_tmpl_seccomp(o->seccomp, &sc, err);
 	if (r >= 0)
 		r = check_request(o, &made_dir, err);
+	struct vps_tmpl_userns u;
+	if (r >= 0)
+		r = vps_tmpl_userns_begin(o, &u, err);
 	if (r < 0) {
 		json_object_put(sc);
+		if (made_dir)
+			rmdir(o->dir);
 		return r;
 	}
 	_cleanup_close_ int bundlefd =
@@ -229,8 +244,9 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 	if (bundlefd < 0 || fchmod(bundlefd, 0700) < 0)
 		r = vps_error(err, errno, "open %s", o->dir);
 	else
-		r = fill(bundlefd, o, &sc, err);
+		r = fill(bundlefd, o, &sc, &u, err);
 	json_object_put(sc);
+	vps_tmpl_userns_end(&u, r >= 0);
 	if (r >= 0)
 		return 0;
 	if (made_dir) {
@@ -238,6 +254,7 @@ int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)
 	} else if (bundlefd >= 0) {
 		vps_rm_tree_at(bundlefd, "rootfs");
 		unlinkat(bundlefd, "config.json", 0);
+		unlinkat(bundlefd, VPS_DISK_FILE, 0);
 	}
 	return r;
 }

@@ -21,6 +21,9 @@
 #define VPS_ANN_IP6	  "org.vps.net.ip6"
 #define VPS_ANN_PUBLISH	  "org.vps.net.publish"
 #define VPS_ANN_DNS	  "org.vps.net.dns"
+/* the VPS's own /proc view: auto (lxcfs when mounted), kernel, off (runtime/procview.c) */
+#define VPS_ANN_PROCVIEW "org.vps.procview"
+#define VPS_ANN_LXCFS	 "org.vps.lxcfs" /* an lxcfs mount point, auto or off */
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -44,10 +47,20 @@ struct vps_bundle_opts {
 	const char *seccomp;   /* NULL: the default profile; "none"; or a JSON file */
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
+	int64_t disk;	       /* bytes of an ext4 disk image (rootfs/disk.h); 0: none */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
 	 * CLI shows them on a terminal */
 	void (*progress)(const char *phase);
+	/* user namespace (rootfs/userns.h): "mapped" (NULL: the default) or
+	 * "host"; the id-range area's base (0: the inventory's setting or
+	 * 1000000); the inventory directory where ranges are recorded */
+	const char *userns;
+	uint32_t idmap_base;
+	const char *inventory;
+	/* NULL, or told what the operator must know whatever the output is (the
+	 * rootfs's owners were shifted): the CLI prints it to stderr */
+	void (*notice)(const char *msg);
 };
 
 /* Make the bundle; on failure nothing is left (a DIR we made is removed, an
@@ -73,9 +86,29 @@ int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
 /* linux.seccomp from --seccomp (NULL: the default profile; "none": *out NULL). */
 struct json_object;
 int vps_tmpl_seccomp(const char *which, struct json_object **out, vps_err *err);
+/* The bundle's user namespace (template_userns.c, see rootfs/userns.h). */
+#include "rootfs/userns.h"
+struct vps_tmpl_userns {
+	bool mapped;
+	uint32_t base;	   /* first host id of the VPS's range */
+	const char *idmap; /* "mount" or "shifted" (VPS_ANN_ROOTFS_IDMAP) */
+	struct vps_idrange range;
+};
+/* Check --userns/--idmap-base (before anything is written). */
+int vps_tmpl_userns_check(const struct vps_bundle_opts *o, vps_err *err);
+/* A mapped VPS gets its range (the record stays locked until _end). */
+int vps_tmpl_userns_begin(const struct vps_bundle_opts *o, struct vps_tmpl_userns *u, vps_err *err);
+/* The rootfs is complete: probe idmapped mounts on it, else shift its owners
+ * (o->notice says so). Must be the last write into the rootfs. */
+int vps_tmpl_userns_rootfs(const struct vps_bundle_opts *o, const char *rootfs,
+			   struct vps_tmpl_userns *u, vps_err *err);
+/* config.json: user namespace, uid/gid maps, org.vps.userns and org.vps.rootfs.idmap. */
+void vps_tmpl_userns_config(struct json_object *cfg, const struct vps_tmpl_userns *u);
+/* The bundle was made (ok: the range stays recorded) or not (freed). */
+void vps_tmpl_userns_end(struct vps_tmpl_userns *u, bool ok);
 /* Write DIR/config.json for the VPS (takes sc). */
 int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
-		    struct json_object *sc, vps_err *err);
+		    struct json_object *sc, const struct vps_tmpl_userns *u, vps_err *err);
 /* The default seccomp profile (OCI linux.seccomp JSON text). */
 extern const char vps_default_seccomp_json[];
 /* Run argv (PATH searched), stdout/stderr captured; the error names the

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "rootfs/disk.h"
 #include "rootfs/template.h"
 #include "specs/spec.h"
 #include "util/cleanup.h"
@@ -83,6 +84,7 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 	json_object *a = child(cfg, "annotations");
 	json_object_object_add(a, VPS_ANN_NAME, json_object_new_string(o->name));
 	json_object_object_add(a, VPS_ANN_TEMPLATE, json_object_new_string(o->tmpl));
+	json_object_object_add(a, VPS_ANN_PROCVIEW, json_object_new_string("auto"));
 	if (o->ip)
 		json_object_object_add(a, VPS_ANN_IP, json_object_new_string(o->ip));
 	if (o->bridge)
@@ -97,6 +99,8 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 		json_object_object_add(a, VPS_ANN_DNS, json_object_new_string(o->dns));
 	if (o->vm)
 		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
+	if (o->disk > 0)
+		json_object_object_add(a, VPS_ANN_DISK, json_object_new_string(VPS_DISK_FILE));
 }
 
 /* linux.seccomp: the default profile, none, or an OCI profile from a file. */
@@ -125,7 +129,7 @@ int vps_tmpl_seccomp(const char *which, json_object **out, vps_err *err)
 }
 
 int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
-		    json_object *sc, vps_err *err)
+		    json_object *sc, const struct vps_tmpl_userns *u, vps_err *err)
 {
 	_cleanup_free_ char *text = oci_spec_default_json(false);
 	json_object *cfg = text ? json_tokener_parse(text) : NULL;
@@ -145,6 +149,7 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 	else
 		json_object_object_del(lx, "seccomp");
 	annotate(cfg, o);
+	vps_tmpl_userns_config(cfg, u);
 	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = vps_write_atomic_at(bundlefd, "config.json", out, strlen(out), 0644, (uid_t)-1,

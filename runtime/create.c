@@ -55,6 +55,8 @@ static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 		return vps_errorx(err, EINVAL,
 				  "config.json: .linux.timeOffsets: needs a time namespace");
 	int r = vps_sysctl_validate(s, err);
+	if (r == 0)
+		r = vps_create_root_check(s, err);
 	if (r == 0 && !lx->namespaces[OCI_NS_MOUNT].present)
 		r = vps_rootfs_check_no_mntns(s, err);
 	return r < 0 ? r : vps_net_validate(s, err);
@@ -114,8 +116,8 @@ static void cleanup_failed(struct cctx *c)
 static void release(struct cctx *c)
 {
 	vps_ns_close(c->ns_fds);
-	int *fds[] = {&c->dirfd,   &c->lockfd, &c->barrier,  &c->sync[0],
-		      &c->sync[1], &c->pty,    &c->stdio[0], &c->stdio[1]};
+	int *fds[] = {&c->dirfd, &c->lockfd,   &c->barrier,  &c->sync[0], &c->sync[1],
+		      &c->pty,	 &c->stdio[0], &c->stdio[1], &c->disk_fd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
@@ -163,7 +165,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 			 .sync = {-1, -1},
 			 .pidfd = -1,
 			 .pty = -1,
-			 .stdio = {-1, -1}};
+			 .stdio = {-1, -1},
+			 .disk_fd = -1};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c.ns_fds[t] = -1;
 	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
@@ -184,7 +187,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	}
 	c.for_run = hold != NULL; /* container mode only: VM run starts through state */
 	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
-	if ((r = validate(&c, keep_pty, err)) < 0 ||
+	if ((r = vps_procview_prepare(c.spec, o->id, &c.pv, err)) < 0 ||
+	    (r = validate(&c, keep_pty, err)) < 0 ||
 	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, VPS_SECCOMP_CACHE_DIR, &c.sc, err)) < 0 ||
 	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0 ||
 	    (r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
@@ -198,9 +202,10 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 		goto out;
 	c.stored = true;
 	if ((r = vps_create_record(&c, err)) < 0 ||
-	    (r = vps_create_stdio(&c, !keep_pty, err)) < 0 || (r = vps_create_spawn(&c, err)) < 0 ||
-	    (r = vps_create_drive(&c, keep_pty, err)) < 0 || (r = create_net(&c, err)) < 0 ||
-	    (r = vps_create_finish(&c, err)) < 0) {
+	    (r = vps_procview_files(c.spec, c.dirfd, c.dir, c.cg, &c.pv, err)) < 0 ||
+	    (r = vps_create_disk(&c, err)) < 0 || (r = vps_create_stdio(&c, !keep_pty, err)) < 0 ||
+	    (r = vps_create_spawn(&c, err)) < 0 || (r = vps_create_drive(&c, keep_pty, err)) < 0 ||
+	    (r = create_net(&c, err)) < 0 || (r = vps_create_finish(&c, err)) < 0) {
 		cleanup_failed(&c);
 		goto out;
 	}

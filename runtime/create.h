@@ -5,6 +5,7 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/internal.h"
+#include "runtime/procview.h"
 
 struct cctx {
 	const struct vps_create_opts *o;
@@ -21,18 +22,33 @@ struct cctx {
 	bool for_run; /* run starts it at once: no "created" save (start saves "running") */
 	pid_t pid;
 	int pidfd, pty;
-	int stdio[2]; /* detached VPS face: /dev/null, console.log; else -1 */
+	int stdio[2];		/* detached VPS face: /dev/null, console.log; else -1 */
+	struct vps_procview pv; /* the VPS's own /proc view (procview.c) */
+	int disk_fd;		/* org.vps.disk: the detached mount of its image; else -1 */
 };
 
 /* After the clone, before GO: send the init its bind sources opened on the
  * host side (user namespace and a new mount namespace only; create_mountsrc.c) */
 int vps_create_mount_sources(struct cctx *c, vps_err *err);
 
+/* A VPS-face bundle with its own user namespace (annotation org.vps.userns
+ * "mapped"): the rootfs is cloned on the host side (open_tree), idmapped with
+ * the init's user namespace when org.vps.rootfs.idmap is "mount", and sent to
+ * the init, which cannot look its path up through a 0700 bundle dir
+ * (create_root.c). vps_create_mount_sources' helper sends the mount point. */
+bool vps_create_wants_root(const struct oci_spec *s);
+/* Its annotations, checked with the rest of the spec (before anything is made). */
+int vps_create_root_check(const struct oci_spec *s, vps_err *err);
+int vps_create_root_tree(struct cctx *c, vps_err *err);
+
 /* ROOT/ID/console.log: what a detached VPS-face init prints (create_stdio.c) */
 #define VPS_CONSOLE_LOG "console.log"
 /* A detached VPS-face bundle without a terminal: open the init's stdio
  * (/dev/null in, console.log out) into c->stdio; otherwise nothing. */
 int vps_create_stdio(struct cctx *c, bool detached, vps_err *err);
+
+/* org.vps.disk: check and mount the VPS's disk image detached (create_disk.c) */
+int vps_create_disk(struct cctx *c, vps_err *err);
 
 /* state.json (creating), the config copy, the cgroup */
 int vps_create_record(struct cctx *c, vps_err *err);

@@ -7,7 +7,8 @@
  * absolute bind source there with O_PATH and sends the fds over the sync
  * socket (VPS_SYNC_MOUNTFD, code = the mount's index); the init clones the
  * tree from the fd (open_tree AT_EMPTY_PATH). A source the helper cannot open
- * is left to the init's own lookup, which names the error. */
+ * is left to the init's own lookup, which names the error. The same helper
+ * sends the rootfs mount point of a VPS with a mapped root (create_root.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -32,11 +33,27 @@ static bool wants_sources(const struct oci_spec *s)
 	return false;
 }
 
-/* the helper: 0 or an errno */
-static int send_sources(const struct oci_spec *s, int mntns, int sock)
+/* The rootfs directory as the init's mount namespace has it: where the init
+ * attaches the tree create_root.c sent. 0 or an errno. */
+static int send_root(const char *rootfs, int sock)
 {
+	int fd = open(rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int r = vps_sync_send(sock, VPS_SYNC_ROOTFD, VPS_ROOTFD_TARGET, NULL, 0, fd);
+	close(fd);
+	return -r;
+}
+
+/* the helper: 0 or an errno */
+static int send_sources(const struct cctx *c, int mntns, int sock)
+{
+	const struct oci_spec *s = c->spec;
 	if (setns(mntns, CLONE_NEWNS) < 0)
 		return errno;
+	int e = vps_create_wants_root(s) ? send_root(c->rootfs, sock) : 0;
+	if (e)
+		return e;
 	for (size_t i = 0; i < s->n_mounts && i < INT32_MAX; i++) {
 		const struct oci_mount *m = &s->mounts[i];
 		if (!vps_mount_is_bind(m) || !m->source || m->source[0] != '/')
@@ -54,7 +71,7 @@ static int send_sources(const struct oci_spec *s, int mntns, int sock)
 
 int vps_create_mount_sources(struct cctx *c, vps_err *err)
 {
-	if (!wants_sources(c->spec))
+	if (!wants_sources(c->spec) && !vps_create_wants_root(c->spec))
 		return 0;
 	char path[64];
 	vps_snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
@@ -63,7 +80,7 @@ int vps_create_mount_sources(struct cctx *c, vps_err *err)
 		return vps_error(err, errno, "bind sources: open the init's mount namespace");
 	pid_t h = fork();
 	if (h == 0)
-		_exit(send_sources(c->spec, ns, c->sync[0]) & 0xff);
+		_exit(send_sources(c, ns, c->sync[0]) & 0xff);
 	int e = errno, st = 0;
 	close(ns);
 	if (h < 0)
@@ -73,7 +90,8 @@ int vps_create_mount_sources(struct cctx *c, vps_err *err)
 			return vps_error(err, errno, "bind sources: wait for the helper");
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		return vps_errorx(err, WIFEXITED(st) && WEXITSTATUS(st) ? WEXITSTATUS(st) : EIO,
-				  "bind sources: open them in the init's mount namespace: %s",
+				  "rootfs and bind sources: open them in the init's mount "
+				  "namespace: %s",
 				  WIFEXITED(st) ? strerror(WEXITSTATUS(st)) : "helper killed");
 	return 0;
 }

@@ -118,8 +118,11 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .barrier_fd = c->barrier,
 	    .join_pidfd = -1,
 	    .root_fd = -1,
+	    .root_target_fd = -1,
+	    .root_tree_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .stdio = {c->stdio[0], c->stdio[1]},
+	    .disk_fd = c->disk_fd,
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,
 	    .has_hooks_runtime =
@@ -243,7 +246,7 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 	int r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
 		return r;
-	if ((r = vps_create_mount_sources(c, err)) < 0)
+	if ((r = vps_create_root_tree(c, err)) < 0 || (r = vps_create_mount_sources(c, err)) < 0)
 		return r;
 	if ((r = write_oom(c->pid, c->spec->process, err)) < 0)
 		return r;

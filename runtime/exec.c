@@ -144,6 +144,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 		return r;
 	struct vps_child ch = {
 	    .stdio = {-1, -1},
+	    .disk_fd = -1,
 	    .spec = c->spec,
 	    .proc = &c->ep.proc,
 	    .exec_mode = true,
@@ -153,6 +154,8 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .join_flags = child_flags,
 	    .fork_into_pidns = (child_flags & (CLONE_NEWPID | CLONE_NEWTIME)) != 0,
 	    .root_fd = c->root_fd,
+	    .root_target_fd = -1,
+	    .root_tree_fd = -1,
 	    .join_userns_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,

@@ -21,6 +21,7 @@
 #include "netns/net.h"
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 /* The parent may block or ignore signals (run forwards them): start clean. */
@@ -72,10 +73,8 @@ static int hooks_before_pivot(void *arg, vps_err *err)
 			return r;
 		vps_sync_msg_clear(&m);
 	}
-	/* runc runs createContainer hooks in the container's root (pivot_root
-	 * sets its own cwd after) */
-	if (h->c->spec->hooks.n[OCI_HOOK_CREATE_CONTAINER] && chdir(h->c->rootfs) < 0)
-		return vps_error(err, errno, "createContainer hooks: chdir %s", h->c->rootfs);
+	/* runc runs createContainer hooks in the container's root: the rootfs
+	 * set-up made it our cwd (pivot_root sets its own after) */
 	r = vps_hooks_run(&h->c->spec->hooks, OCI_HOOK_CREATE_CONTAINER, h->state_json, err);
 	h->failed = r < 0;
 	return r;
@@ -85,10 +84,18 @@ static int hooks_before_pivot(void *arg, vps_err *err)
 static int wait_go(struct vps_child *c, struct vps_sync_msg *go, vps_err *err)
 {
 	size_t n = c->spec ? c->spec->n_mounts : 0;
-	for (size_t guard = 0; guard <= n; guard++) {
+	for (size_t guard = 0; guard <= n + 2; guard++) {
 		int r = vps_sync_recv(c->sync_fd, go, err);
 		if (r <= 0)
 			return r < 0 ? r : vps_errorx(err, EPIPE, "sync: peer exited");
+		if (go->type == VPS_SYNC_ROOTFD && go->fd >= 0) {
+			int *slot =
+			    go->code == VPS_ROOTFD_TREE ? &c->root_tree_fd : &c->root_target_fd;
+			if (*slot < 0)
+				*slot = take_fd(go->fd);
+			vps_sync_msg_clear(go);
+			continue;
+		}
 		if (go->type != VPS_SYNC_MOUNTFD || go->fd < 0)
 			break;
 		if (!c->source_fds && (c->source_fds = malloc(n * sizeof(int))))
@@ -108,6 +115,8 @@ static int wait_go(struct vps_child *c, struct vps_sync_msg *go, vps_err *err)
 
 static void close_sources(struct vps_child *c)
 {
+	vps_closep(&c->root_target_fd);
+	vps_closep(&c->root_tree_fd);
 	for (size_t i = 0; c->source_fds && i < c->spec->n_mounts; i++)
 		if (c->source_fds[i] >= 0)
 			close(c->source_fds[i]);
@@ -133,11 +142,15 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 	    .new_cgroupns = c->new_cgroupns,
 	    .no_mntns = !c->spec->lx.namespaces[OCI_NS_MOUNT].present,
 	    .source_fds = c->source_fds,
+	    .root_target = c->root_target_fd,
+	    .root_tree = c->root_tree_fd,
+	    .disk_fd = c->disk_fd,
 	    .before_pivot = hooks_before_pivot,
 	    .before_pivot_arg = &h,
 	};
 	r = vps_rootfs_setup(c->spec, &ro, err);
 	close_sources(c);
+	vps_closep(&c->disk_fd);
 	if (r < 0)
 		return h.failed ? r : vps_error_wrap(err, "rootfs");
 	return 0;
@@ -251,8 +264,9 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	reset_signals();
 	if (child_stdio(c, &err) < 0)
 		goto fail;
-	int keep[OCI_NS_MAX + 4] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd};
-	memcpy(keep + 4, c->ns_fds, sizeof(c->ns_fds));
+	int keep[OCI_NS_MAX + 5] = {c->sync_fd, c->barrier_fd, c->join_pidfd, c->root_fd,
+				    c->disk_fd};
+	memcpy(keep + 5, c->ns_fds, sizeof(c->ns_fds));
 	if (vps_child_close_fds(3 + c->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0)
 		goto fail;
 	if ((r = child_setup(c, &state_json, &err)) < 0)

@@ -28,7 +28,10 @@ enum vps_sync_type {
 	VPS_SYNC_PID,	     /* exec helper -> parent: code = the process's pid */
 	VPS_SYNC_MOUNTFD,    /* parent's helper -> child, before GO: code = mount index,
 				the bind source opened on the host side (SCM_RIGHTS) */
+	VPS_SYNC_ROOTFD,     /* parent (or its helper) -> child, before GO: the rootfs made
+				on the host side (create_root.c): code VPS_ROOTFD_*, SCM_RIGHTS */
 };
+enum { VPS_ROOTFD_TARGET, VPS_ROOTFD_TREE };
 #define VPS_SYNC_MAX (256 * 1024)
 
 struct vps_sync_msg {
@@ -72,7 +75,11 @@ struct vps_child {
 	int join_userns_fd;
 	unsigned preserve_fds;
 	int *source_fds; /* create: per spec mount, from VPS_SYNC_MOUNTFD; NULL: none */
-	int stdio[2];	 /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
+	/* create: from VPS_SYNC_ROOTFD: the rootfs directory in the init's mount
+	 * namespace (O_PATH) and the detached tree to attach there; -1: none */
+	int root_target_fd, root_tree_fd;
+	int stdio[2]; /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
+	int disk_fd;  /* create: a detached mount to move onto the rootfs; -1: none */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "rootfs/template.h"
+#include "rootfs/userns.h"
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
 
@@ -59,9 +60,10 @@ int vps_inv_destroy(const char *root, const char *inv, const char *name, bool ke
 		return r;
 	if ((r = remove_container(root, name, force, err)) < 0)
 		goto out;
-	/* issue 15 (user namespaces): the VPS's host id range is freed here, once
-	 * the range allocator exists on main: vps_idrange_free(inv, name, err). */
 	if (!keep_data && (r = remove_bundle(e, err)) < 0)
+		goto out;
+	/* the VPS's host id range (issue 15) is free for another VPS */
+	if ((r = vps_idrange_free(inv, name, e->bundle, err)) < 0)
 		goto out;
 	r = vps_inv_unregister(inv, name, err);
 out:

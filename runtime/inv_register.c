@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "rootfs/template.h"
+#include "rootfs/userns.h"
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
 
@@ -111,7 +112,10 @@ int vps_inv_bundle(const char *inv, const struct vps_bundle_opts *o, vps_err *er
 		return r;
 	if ((r = vps_inv_register(inv, o->name, o->dir, &added, err)) >= 0)
 		return 0;
-	/* lost a race for the name (or the inventory is unwritable): undo the bundle */
+	/* lost a race for the name (or the inventory is unwritable): undo the
+	 * bundle and give its id range back */
+	vps_err e2 = {0};
+	vps_idrange_free(inv, o->name, o->dir, &e2);
 	_cleanup_close_ int fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (!existed)
 		vps_rm_tree_at(AT_FDCWD, o->dir);

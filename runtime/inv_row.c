@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "netns/net.h"
+#include "rootfs/userns.h"
 #include "runtime/inv_internal.h"
 #include "util/fmt.h"
 
@@ -26,9 +27,7 @@ static void from_config(const struct vps_inv_entry *e, struct vps_inv_row *row)
 		row->cpu_quota = res->cpu.quota.v;
 		row->cpu_period = res->cpu.period.set ? (int64_t)res->cpu.period.v : 100000;
 	}
-	const char *u = oci_annotation(spec, VPS_ANN_USERNS);
-	vps_snprintf(row->rootmode, sizeof(row->rootmode), "%s",
-		     u && strcmp(u, "mapped") == 0 ? "mapped" : "host");
+	vps_snprintf(row->rootmode, sizeof(row->rootmode), "%s", vps_spec_root_kind(spec));
 	const char *ip = oci_annotation(spec, VPS_NET_IP);
 	if (!row->address[0] && ip)
 		vps_snprintf(row->address, sizeof(row->address), "%s", ip);

@@ -94,10 +94,8 @@ struct vps_inv_row {
 	int64_t memory;		       /* bytes, -1: none */
 	int64_t cpu_quota, cpu_period; /* quota 0: none */
 	int64_t pids;		       /* -1: none */
-	char rootmode[8];	       /* "mapped" or "host" (org.vps.userns) */
+	char rootmode[8];	       /* "mapped" or "host" (vps_spec_root_kind) */
 	bool bad_config;	       /* config.json unreadable: settings unknown */
 };
 /* The row of e (never fails: what cannot be read shows as unknown). */
 void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv_row *row);
-/* The annotation the user-namespace concern writes: "mapped" or "host". */
-#define VPS_ANN_USERNS "org.vps.userns"

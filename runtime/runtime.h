@@ -19,6 +19,14 @@
 /* ---- Reading the store (runtime/store.c, status.c). ---- */
 /* ROOT/ID/state.json (free with vps_state_free). */
 int vps_state_load(const char *root, const char *id, struct vps_state **out, vps_err *err);
+/* A VPS whose root is a disk image (org.vps.disk; its rootfs dir is only the
+ * mount point): path gets /proc/self/fd/N of *hold, the root of the running
+ * VPS (its init's, checked against pid reuse) or of its image mounted
+ * detached (stopped; checked like at create). Not a disk VPS: 0, path "". */
+int vps_disk_root_running(const struct vps_state *st, char *path, size_t cap, int *hold,
+			  vps_err *err);
+int vps_disk_root_stopped(const char *bundle, const struct oci_spec *spec, char *path, size_t cap,
+			  int *hold, vps_err *err);
 /* NULL-terminated, sorted list of ids (malloc'ed strv). */
 int vps_store_list(const char *root, char ***ids, vps_err *err);
 /* The status now: `created` stays created until start; a dead or reused pid

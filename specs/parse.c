@@ -143,10 +143,15 @@ int oci_spec_load(const char *bundle_dir, struct oci_spec **out, vps_err *err)
 	return r < 0 ? r : oci_spec_parse(json, len, out, err);
 }
 
+const char *oci_kv_get(const struct oci_kv *kv, size_t n, const char *key)
+{
+	for (size_t i = 0; kv && i < n; i++)
+		if (strcmp(kv[i].key, key) == 0)
+			return kv[i].value;
+	return NULL;
+}
+
 const char *oci_annotation(const struct oci_spec *spec, const char *key)
 {
-	for (size_t i = 0; spec && i < spec->n_annotations; i++)
-		if (strcmp(spec->annotations[i].key, key) == 0)
-			return spec->annotations[i].value;
-	return NULL;
+	return spec ? oci_kv_get(spec->annotations, spec->n_annotations, key) : NULL;
 }

@@ -338,6 +338,8 @@ void oci_resources_free(struct oci_resources *r);
 
 /* Look-ups used all over. */
 const char *oci_annotation(const struct oci_spec *spec, const char *key); /* NULL if absent */
+/* The value of key in an annotations-like map (state.json's too), NULL if absent */
+const char *oci_kv_get(const struct oci_kv *kv, size_t n, const char *key);
 const char *oci_ns_name(enum oci_ns_type t); /* "pid", "network", ... */
 int oci_ns_clone_flag(enum oci_ns_type t);   /* CLONE_NEWPID, ... */
 /* The names the linux.seccomp parser accepts, per table (for `vps features`). */

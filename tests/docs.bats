@@ -22,7 +22,7 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	# the tour really ran: bundle, create, start, exec, kill KILL, delete, run -d
 	[[ $output == *"# run: vps kill web1 KILL "* ]]
 	[[ $output == *"# run: vps run -d --bundle web1 web1 "* ]]
-	[[ $output == *"# skip: vps exec web1 login root"*"interactive"* ]]
+	[[ $output == *"# skip: vps exec -t web1 login root"*"interactive"* ]]
 }
 
 @test "docs: every man page's EXAMPLES run as written" {
@@ -97,7 +97,7 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	run "$VPS" list --help
 	[[ $output == *ADDRESS* ]]
 	run man_text "$VPS_TOP/man/vps-spec.8"
-	[[ $output == *"OWNER and, when some container has vps networking, a last column ADDRESS"* ]]
+	[[ $output == *"OWNER, then ROOT (mapped or host, see vps-users(8)) when some container is a VPS-face VPS, and, when some container has vps networking, a last column ADDRESS"* ]]
 	[[ $output == *"address (the VPS's addresses)"* ]]
 	# the binary prints them so: a VPS with networking in a namespace of our own
 	local ns=vpsdoc-addr-$$

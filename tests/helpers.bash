@@ -11,6 +11,8 @@ vps_setup_file() {
 	# the VPS face's records (vps bundle registers every VPS): never /var/lib/vps
 	export VPS_INVENTORY=$WORK/inventory
 	mkdir -p "$ROOT"
+	# the VPS face's records (id ranges), never the host's /var/lib/vps
+	export VPS_INVENTORY=$WORK/inventory
 }
 vps_teardown_file() {
 	local id

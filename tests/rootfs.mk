@@ -19,3 +19,7 @@ test-tools: $(B)/tests/rawsyscall
 $(B)/tests/rawsyscall: tests/tools/rawsyscall.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -D_GNU_SOURCE -o $@ $<
+test-tools: $(B)/tests/disk_resize
+$(B)/tests/disk_resize: tests/tools/disk_resize.c $(LIBVPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(VPS_CFLAGS) $(CFLAGS) $(VPS_LDFLAGS) -o $@ $< $(LIBVPS) $(PKG_LIBS)

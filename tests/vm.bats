@@ -215,3 +215,27 @@ teardown_file() { vps_teardown_file; }
 	run v features
 	[[ "$(echo "$output" | jq -r '.annotations["org.vps.vm"]')" == "kernel "* ]]
 }
+
+@test "vm-disk: a disk VPS boots on its image over virtio-blk; df, ENOSPC, data kept; no 9p share; in use refused" {
+	"$VPS" bundle "$WORK/vd" --name vd --memory 256M --disk 64M >/dev/null
+	jq_edit "$WORK/vd/config.json" '.process.terminal = false'
+	set_args "$WORK/vd" /bin/sh -c 'df -k / | tail -1; grep " / " /proc/mounts; dd if=/dev/zero of=/big bs=1M count=100 2>&1 | grep -q "No space left" && echo ENOSPC; rm /big; echo vm >/keepvm'
+	run --separate-stderr v run --vm -b "$WORK/vd" vd1
+	echo "status=$status output=$output stderr=$stderr"
+	[ "$status" -eq 0 ]
+	size=$(echo "${lines[0]}" | awk '{print $2}')
+	[ "$size" -le 65536 ] && [ "$size" -ge $((65536 * 85 / 100)) ]
+	[[ ${lines[1]} == "/dev/vda / ext4 "* ]]
+	[ "${lines[2]}" = ENOSPC ]
+	debugfs -R 'cat /keepvm' "$WORK/vd/disk.img" 2>/dev/null | grep -qx vm
+	[ -z "$(ls -A "$WORK/vd/rootfs")" ]
+	# a running VM holds the image: a container of it is refused
+	set_args "$WORK/vd" /bin/sleep 300
+	v create --vm -b "$WORK/vd" vd2
+	pid=$(v state vd2 | jq .pid)
+	! grep -q 'virtio-9p\|fsdev' /proc/$pid/cmdline
+	run v create -b "$WORK/vd" vd3
+	[ "$status" -ne 0 ]
+	[[ $output == *"in use"* ]]
+	v delete --force vd2
+}

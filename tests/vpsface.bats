@@ -200,12 +200,14 @@ wait_for() {
 	wait_for v exec vf-deb1 sh -c 'grep -q "^init" /proc/1/comm'
 	[ "$(v exec vf-deb1 hostname)" = vf-deb1 ]
 	echo 'Deb-pass1' | v passwd vf-deb1 --stdin
-	run PTY "$VPS" --root "$ROOT" exec vf-deb1 /bin/login root -- \
+	# exec -t: a pty of the VPS's own devpts, which login may chown (the
+	# caller's terminal is host root's, out of reach of a mapped root)
+	run PTY "$VPS" --root "$ROOT" exec -t vf-deb1 /bin/login root -- \
 		'Password:' 'Deb-pass1' '# ' 'id; exit'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"uid=0(root) gid=0(root)"* ]]
-	run PTY "$VPS" --root "$ROOT" exec vf-deb1 /bin/login root -- \
+	run PTY "$VPS" --root "$ROOT" exec -t vf-deb1 /bin/login root -- \
 		'Password:' 'wrong' 'Login incorrect' @KILL
 	[ "$status" -eq 0 ]
 	v delete --force vf-deb1

@@ -132,14 +132,14 @@ static int mounts(struct rec *r, const struct oci_spec *spec, vps_err *err)
 	return 0;
 }
 
-int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool debug,
-		     char **buf, size_t *len, vps_err *err)
+int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool disk,
+		     bool debug, char **buf, size_t *len, vps_err *err)
 {
 	struct rec r = {0};
 	if (!spec->process || !spec->process->n_args)
 		return vps_errorx(err, EINVAL, "config.json: .process.args: must not be empty");
 	size_t n = 0;
-	const char *const *mods = vps_vm_modules(k, &n);
+	const char *const *mods = vps_vm_modules(k, disk, &n);
 	for (size_t i = 0; i < n; i++)
 		add(&r, "module", "%s", strrchr(mods[i], '/') + 1);
 	process(&r, spec->process);
@@ -148,6 +148,8 @@ int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k,
 	if (spec->domainname)
 		add(&r, "domainname", "%s", spec->domainname);
 	add(&r, "ro_root", "%d", spec->root_readonly ? 1 : 0);
+	if (disk)
+		add(&r, "root_dev", "vda");
 	add(&r, "pidns", "%d", spec->has_linux && spec->lx.namespaces[OCI_NS_PID].present ? 1 : 0);
 	add(&r, "debug", "%d", debug ? 1 : 0);
 	int ret = mounts(&r, spec, err);

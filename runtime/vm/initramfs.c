@@ -29,18 +29,26 @@ static const char *const debian_modules[] = {
     "fs/fscache/fscache.ko",
     "fs/9p/9p.ko",
     "drivers/char/virtio_console.ko",
+    /* a disk VPS's root (virtio-blk, ext4): loaded only then */
+    "drivers/block/virtio_blk.ko",
+    "lib/crc16.ko",
+    "crypto/crc32c_generic.ko",
+    "fs/mbcache.ko",
+    "fs/jbd2/jbd2.ko",
+    "fs/ext4/ext4.ko",
 };
+#define DISK_MODULES 6
 
-const char *const *vps_vm_modules(const struct vps_vm_kernel *k, size_t *n)
+const char *const *vps_vm_modules(const struct vps_vm_kernel *k, bool disk, size_t *n)
 {
-	*n = k->moddir[0] ? ARRAY_SIZE(debian_modules) : 0;
+	*n = !k->moddir[0] ? 0 : ARRAY_SIZE(debian_modules) - (disk ? 0 : DISK_MODULES);
 	return debian_modules;
 }
 
-static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, vps_err *err)
+static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, bool disk, vps_err *err)
 {
 	size_t n;
-	const char *const *mods = vps_vm_modules(k, &n);
+	const char *const *mods = vps_vm_modules(k, disk, &n);
 	int r = n ? vps_cpio_dir(c, "modules", 0755, err) : 0;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char src[PATH_MAX + 128], dst[128];
@@ -56,8 +64,8 @@ static int add_modules(struct vps_cpio *c, const struct vps_vm_kernel *k, vps_er
 	return r;
 }
 
-int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf, size_t conf_len,
-		     vps_err *err)
+int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, const char *conf,
+		     size_t conf_len, vps_err *err)
 {
 	_cleanup_close_ int fd = openat(
 	    dirfd, "vm-initramfs", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -77,7 +85,7 @@ int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf,
 	if (r == 0)
 		r = vps_cpio_file(&c, "vps.conf", 0600, conf, conf_len, err);
 	if (r == 0)
-		r = add_modules(&c, k, err);
+		r = add_modules(&c, k, disk, err);
 	if (r == 0)
 		r = vps_cpio_finish(&c, err);
 	return r;

@@ -74,7 +74,9 @@ static void port(struct argv *a, const char *id, const char *name)
  * the file offset stays shared with the caller, as for a container); sockets
  * become connected socket chardevs; anything else (a tty, /dev/null) is
  * reopened through /proc/self/fd. */
-#define QFD(n) (6 + (n))
+#define QFD(n)	   (6 + (n))
+#define DISK_FD	   QFD(3) /* the disk image, an -add-fd set of its own */
+#define DISK_FD_RO QFD(4) /* the same image reopened read-only, in that set */
 static void stdio_chardev(struct argv *a, const char *id, int n)
 {
 	struct stat st;
@@ -115,10 +117,20 @@ static void build(struct argv *a, const struct vps_vm_launch *l)
 		arg(a, "-append"), arg(a, CMDLINE);
 	arg(a, "-serial"), arg(a, "file:vm-console.log");
 	arg(a, "-device"), arg(a, "isa-debug-exit,iobase=0xf4,iosize=0x01");
-	arg(a, "-fsdev");
-	arg(a, "local,id=root,path=/proc/self/fd/3,security_model=passthrough%s",
-	    l->spec->root_readonly ? ",readonly=on" : "");
-	arg(a, "-device"), arg(a, "virtio-9p-pci,fsdev=root,mount_tag=vps-rootfs");
+	if (l->disk_fd >= 0) { /* the VPS's disk image: no host directory is shared */
+		/* QEMU opens the image read-only and read-write: one fd each */
+		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", DISK_FD, DISK_FD);
+		arg(a, "-add-fd"), arg(a, "fd=%d,set=%d", DISK_FD_RO, DISK_FD);
+		arg(a, "-drive");
+		arg(a, "file=/dev/fdset/%d,if=none,id=root,format=raw,discard=unmap%s", DISK_FD,
+		    l->spec->root_readonly ? ",readonly=on" : "");
+		arg(a, "-device"), arg(a, "virtio-blk-pci,drive=root");
+	} else {
+		arg(a, "-fsdev");
+		arg(a, "local,id=root,path=/proc/self/fd/3,security_model=passthrough%s",
+		    l->spec->root_readonly ? ",readonly=on" : "");
+		arg(a, "-device"), arg(a, "virtio-9p-pci,fsdev=root,mount_tag=vps-rootfs");
+	}
 	arg(a, "-device"), arg(a, "virtio-serial-pci,max_ports=8");
 	arg(a, "-chardev"), arg(a, "socket,id=ctl,path=vm-ctl.sock,server=on,wait=off");
 	port(a, "ctl", VPS_VM_PORT_CTL);
@@ -186,22 +198,33 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		char b;
 		if (l->detach)
 			setsid();
-		int share = vps_vm_share_fd(l->rootfs_fd, l->spec->root_readonly);
+		bool disk = l->disk_fd >= 0;
+		int share =
+		    disk ? l->disk_fd : vps_vm_share_fd(l->rootfs_fd, l->spec->root_readonly);
 		int rf = share < 0 ? share : fcntl(share, F_DUPFD, 10),
 		    g = fcntl(go[0], F_DUPFD, 10);
 		if (share < 0)
 			errno = -share;
 		int rp = fcntl(rep[1], F_DUPFD, 10);
 		int in = l->stdin_sock >= 0 ? fcntl(l->stdin_sock, F_DUPFD, 10) : 0;
-		if (rf < 0 || g < 0 || rp < 0 || in < 0 || chdir(l->dir) < 0 || dup2(rf, 3) < 0 ||
-		    dup2(g, 4) < 0 || dup2(rp, 5) < 0)
+		if (rf < 0 || g < 0 || rp < 0 || in < 0 || chdir(l->dir) < 0 ||
+		    dup2(rf, disk ? DISK_FD : 3) < 0 || dup2(g, 4) < 0 || dup2(rp, 5) < 0)
 			e = errno;
 		if (!e && fcntl(in, F_GETFD) >= 0 && dup2(in, QFD(0)) < 0)
 			e = errno;
 		for (int n = 1; n < 3 && !e; n++)
 			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
 				e = errno;
-		if (!e && (syscall(SYS_close_range, QFD(3), ~0U, 0) < 0 ||
+		/* whatever the fds below QEMU's are not QEMU's: no share at 3 with a disk */
+		close(disk ? 3 : DISK_FD);
+		char self[32];
+		vps_snprintf(self, sizeof(self), "/proc/self/fd/%d", DISK_FD);
+		int ro = disk && !e ? open(self, O_RDONLY) : -1; /* no O_CLOEXEC: QEMU's */
+		if (disk && !e && (ro < 0 || dup2(ro, DISK_FD_RO) < 0))
+			e = errno;
+		if (ro >= 0 && ro != DISK_FD_RO)
+			close(ro);
+		if (!e && (syscall(SYS_close_range, QFD(5), ~0U, 0) < 0 ||
 			   fcntl(5, F_SETFD, FD_CLOEXEC) < 0))
 			e = errno;
 		if (!e && (r = vps_vm_drop_privs()) < 0)

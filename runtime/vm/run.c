@@ -3,6 +3,7 @@
  * foreground (run), and the one-line description for --version/features. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,12 +11,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rootfs/disk.h"
 #include "runtime/runtime.h"
 #include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
+
+/* org.vps.disk: the image opened, locked and checked (rootfs/disk.c); -1: none */
+static int open_disk(const struct vps_vm_run_opts *o, int *fd, vps_err *err)
+{
+	const char *name = oci_annotation(o->spec, VPS_ANN_DISK);
+	char image[PATH_MAX];
+	*fd = -1;
+	if (!name)
+		return 0;
+	if (!*name || strchr(name, '/') ||
+	    vps_snprintf(image, sizeof(image), "%s/%s", o->bundle, name) < 0)
+		return vps_errorx(err, EINVAL,
+				  "config.json: .annotations[\"%s\"]: expected a file name in the "
+				  "bundle directory, got \"%s\"",
+				  VPS_ANN_DISK, name);
+	return vps_disk_open(image, fd, err);
+}
 
 static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in_sock, vps_err *err)
 {
@@ -32,9 +51,12 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 		return r;
 	_cleanup_free_ char *conf = NULL;
 	size_t len = 0;
-	r = vps_vm_guestconf(spec, &k, o->debug, &conf, &len, err);
+	_cleanup_close_ int disk = -1;
+	r = open_disk(o, &disk, err);
 	if (r == 0)
-		r = vps_vm_initramfs(o->dirfd, &k, conf, len, err);
+		r = vps_vm_guestconf(spec, &k, disk >= 0, o->debug, &conf, &len, err);
+	if (r == 0)
+		r = vps_vm_initramfs(o->dirfd, &k, disk >= 0, conf, len, err);
 	if (r < 0)
 		return r;
 	/* the rule of specs/bundle.h; create already checked it (oci_bundle_open) */
@@ -43,6 +65,7 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 		return rootfs;
 	struct vps_vm_launch l = {.dir = o->dir,
 				  .rootfs_fd = rootfs,
+				  .disk_fd = disk,
 				  .spec = spec,
 				  .kernel = &k,
 				  .accel = accel,

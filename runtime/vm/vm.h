@@ -42,16 +42,18 @@ const char *vps_vm_accel_name(enum vps_vm_accel a);
 const char *vps_vm_qemu_binary(void); /* $VPS_QEMU or qemu-system-x86_64 */
 
 /* ---- initramfs.c / guestconf.c ---- */
-/* The guest config records for the main process (see runtime/vm/proto.h). */
-int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool debug,
-		     char **buf, size_t *len, vps_err *err);
+/* The guest config records for the main process (see runtime/vm/proto.h);
+ * disk: the root is the VPS's disk image on virtio-blk (org.vps.disk), not 9p. */
+int vps_vm_guestconf(const struct oci_spec *spec, const struct vps_vm_kernel *k, bool disk,
+		     bool debug, char **buf, size_t *len, vps_err *err);
 /* Records for an exec'd process. */
 int vps_vm_procconf(const struct oci_process *p, char **buf, size_t *len, vps_err *err);
 /* Write dirfd/initramfs: the guest init, /vps.conf and the kernel's modules. */
-int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, const char *conf, size_t conf_len,
-		     vps_err *err);
-/* The modules (file names under k->moddir, in load order) a Debian kernel needs. */
-const char *const *vps_vm_modules(const struct vps_vm_kernel *k, size_t *n);
+int vps_vm_initramfs(int dirfd, const struct vps_vm_kernel *k, bool disk, const char *conf,
+		     size_t conf_len, vps_err *err);
+/* The modules (file names under k->moddir, in load order) a Debian kernel
+ * needs; with disk also virtio_blk and ext4's. */
+const char *const *vps_vm_modules(const struct vps_vm_kernel *k, bool disk, size_t *n);
 extern const unsigned char vps_vm_guest_init[]; /* embedded by runtime/vm/vm.mk */
 extern const unsigned char vps_vm_guest_init_end[];
 
@@ -59,6 +61,8 @@ extern const unsigned char vps_vm_guest_init_end[];
 struct vps_vm_launch {
 	const char *dir; /* state dir ROOT/ID (absolute) */
 	int rootfs_fd;	 /* the bundle's rootfs, opened without following symlinks */
+	int disk_fd;	 /* the VPS's disk image (O_RDWR, checked, locked): virtio-blk
+			  * root instead of the 9p share; -1: none */
 	const struct oci_spec *spec;
 	const struct vps_vm_kernel *kernel;
 	enum vps_vm_accel accel;

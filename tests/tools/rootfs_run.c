@@ -107,7 +107,7 @@ static void write_map(pid_t p, const char *f)
 int main(int argc, char **argv)
 {
 	static struct oci_spec s;
-	struct vps_rootfs_opts o = {0};
+	struct vps_rootfs_opts o = {.root_tree = -1, .root_target = -1, .disk_fd = -1};
 	bool userns = false;
 	int extra = 0;
 	int c;

@@ -58,6 +58,8 @@ static void one(struct gconf *c, char *k, char *v)
 		c->pidns = *v == '1';
 	else if (!strcmp(k, "ro_root"))
 		c->ro_root = *v == '1';
+	else if (!strcmp(k, "root_dev"))
+		c->root_dev = v;
 	else if (!strcmp(k, "debug"))
 		c->debug = *v == '1';
 	else if (!strcmp(k, "rows"))

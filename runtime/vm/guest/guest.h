@@ -26,6 +26,7 @@ struct gconf {
 	size_t n_gids;
 	long umask; /* -1: unset */
 	bool tty, nnp, ro_root, debug, pidns;
+	const char *root_dev; /* "vda": the root is an ext4 virtio-blk disk; NULL: 9p */
 	unsigned rows, cols;
 	const char *hostname, *domainname;
 	struct {

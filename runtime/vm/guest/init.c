@@ -127,9 +127,24 @@ static void early_mounts(void)
 	}
 }
 
-static void mount_rootfs(void)
+/* The VPS's disk (virtio-blk, ext4) once its device node appears. */
+static void mount_disk(const struct gconf *c)
+{
+	char dev[64];
+	if (vps_snprintf(dev, sizeof(dev), "/dev/%s", c->root_dev) < 0)
+		fatal("root_dev: name too long");
+	for (int tries = 0; tries < 500 && access(dev, F_OK) < 0; tries++)
+		msleep(10);
+	unsigned long fl = MS_NODEV | (c->ro_root ? MS_RDONLY : 0);
+	if (mount(dev, "/newroot", "ext4", fl, "errors=remount-ro") < 0)
+		fatal("mount the disk");
+}
+
+static void mount_rootfs(const struct gconf *c)
 {
 	mkdir("/newroot", 0755);
+	if (c->root_dev)
+		return mount_disk(c);
 	const char *opts = "trans=virtio,version=9p2000.L,msize=512000,access=client";
 	if (mount("vps-rootfs", "/newroot", "9p", 0, opts) < 0)
 		fatal("mount the 9p rootfs");
@@ -178,7 +193,7 @@ int main(void)
 	if (read_file("/vps.conf", &buf, &len) < 0 || gconf_parse(buf, len, &c) < 0)
 		fatal("read /vps.conf");
 	load_modules(&c);
-	mount_rootfs();
+	mount_rootfs(&c);
 	proc_setup_rootfs(&c);
 	int ctl = must_port(VPS_VM_PORT_CTL), ex = must_port(VPS_VM_PORT_EXEC);
 	int status_port = must_port(VPS_VM_PORT_STATUS);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A VPS's disk: an ext4 image mounted as its root (rootfs/disk.c, disk_make.c). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+/* annotation org.vps.disk: the image's file name in the bundle dir */
+#define VPS_ANN_DISK  "org.vps.disk"
+#define VPS_DISK_FILE "disk.img"
+#define VPS_DISK_MIN  (16ULL << 20) /* below this mkfs.ext4 has no room */
+
+/* bundle_dir/disk.img of size bytes (sparse), made from the tree in rootfs
+ * (mkfs.ext4 -d, owners kept), then rootfs emptied to be the mount point.
+ * On failure nothing new is left. */
+int vps_disk_create(const char *bundle_dir, const char *rootfs, uint64_t size, vps_err *err);
+
+/* At create: lock, refuse an image a loop device holds, e2fsck (repair with
+ * -p), grow the filesystem to the image's size if the image grew, attach a
+ * loop device and make a detached ext4 mount; *mnt_fd is its fd. */
+int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err);
+
+/* The first half of that: the image opened O_RDWR, locked (the lock stays
+ * with this open file: a loop device or QEMU given it keeps it), not in use,
+ * checked, its filesystem grown to the file's size. For a VM's virtio-blk. */
+int vps_disk_open(const char *image, int *fd, vps_err *err);
+
+/* e2fsck -f -n, repairing with -p if needed; an error if it stays unclean */
+int vps_disk_check(const char *image, vps_err *err);
+
+/* Resize the disk to size bytes. pid > 0: the VPS runs (its init's pid): the
+ * image and its loop device grow now and the filesystem online when the
+ * kernel lets us (CAP_SYS_RESOURCE), else at the next start (*live false);
+ * shrinking a running VPS's disk is refused. pid 0: resize2fs offline (after
+ * a check; a shrink below what the files need fails and changes nothing). */
+int vps_disk_resize(const char *image, pid_t pid, uint64_t size, bool *live, vps_err *err);
+
+/* Size and use of the filesystem a running VPS has as its root. */
+int vps_disk_usage(pid_t pid, uint64_t *size, uint64_t *used, vps_err *err);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Making, growing and measuring a VPS's disk image (see disk.c): mkfs.ext4 -d
+ * fills it from the template tree without mounting it; resize2fs changes a
+ * stopped one; a running one grows through its loop device and the mounted
+ * filesystem (EXT4_IOC_RESIZE_FS, as resize2fs does online). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/loop.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "rootfs/disk.h"
+#include "rootfs/internal.h"
+#include "rootfs/template.h"
+#include "util/cleanup.h"
+#include "util/fmt.h"
+#include "util/io.h"
+#include "util/log.h"
+
+#ifndef EXT4_IOC_RESIZE_FS
+#define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
+#endif
+
+int vps_disk_create(const char *bundle_dir, const char *rootfs, uint64_t size, vps_err *err)
+{
+	char image[PATH_MAX], sz[32];
+	if (size < VPS_DISK_MIN)
+		return vps_errorx(err, EINVAL, "--disk %" PRIu64 ": at least %lluM", size,
+				  VPS_DISK_MIN >> 20);
+	if (vps_snprintf(image, sizeof(image), "%s/%s", bundle_dir, VPS_DISK_FILE) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "%s: path too long", bundle_dir);
+	int fd = open(image, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return vps_error(err, errno, "create %s", image);
+	int r = ftruncate(fd, (off_t)size) < 0 ? vps_error(err, errno, "size %s", image) : 0;
+	close(fd);
+	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10);
+	char *mkfs[] = {"mkfs.ext4", "-q", "-F",	   "-m",  "0", "-L",
+			"vps",	     "-d", (char *)rootfs, image, sz,  NULL};
+	if (r == 0 && (r = vps_tmpl_run(mkfs, err)) < 0)
+		vps_error_wrap(err, "make the disk (%s) from %s", sz, rootfs);
+	_cleanup_close_ int bfd = r == 0 ? open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (r == 0 && bfd < 0)
+		r = vps_error(err, errno, "%s", bundle_dir);
+	/* the tree now lives in the image: rootfs stays as its mount point */
+	if (r == 0 && ((r = vps_rm_tree_at(bfd, "rootfs")) < 0 || mkdirat(bfd, "rootfs", 0755) < 0))
+		r = vps_error(err, r < 0 ? -r : errno, "empty %s", rootfs);
+	if (r < 0)
+		unlink(image);
+	return r;
+}
+
+/* The ext4 superblock's size in bytes (untrusted bytes: only compared). */
+static int fs_bytes(int imgfd, uint64_t *bytes)
+{
+	unsigned char sb[1024];
+	if (pread(imgfd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb))
+		return -EIO;
+	uint32_t lo, hi = 0, logsz, incompat;
+	memcpy(&lo, sb + 0x4, 4);
+	memcpy(&logsz, sb + 0x18, 4);
+	memcpy(&incompat, sb + 0x60, 4);
+	if (incompat & 0x80) /* 64bit */
+		memcpy(&hi, sb + 0x150, 4);
+	if (logsz > 6)
+		return -EINVAL;
+	*bytes = (((uint64_t)hi << 32) | lo) << (10 + logsz);
+	return 0;
+}
+
+int vps_disk_fit(const char *image, int imgfd, vps_err *err)
+{
+	struct stat st;
+	uint64_t have;
+	if (fstat(imgfd, &st) < 0 || fs_bytes(imgfd, &have) < 0)
+		return vps_errorx(err, EINVAL, "disk %s: no ext4 superblock", image);
+	if (have + 65536 >= (uint64_t)st.st_size)
+		return 0;
+	char *grow[] = {"resize2fs", "-f", (char *)image, NULL}; /* checked just before */
+	int r = vps_tmpl_run(grow, err);
+	return r < 0 ? vps_error_wrap(err, "disk %s: grow the filesystem", image) : 0;
+}
+
+static int resize_live(const char *image, pid_t pid, uint64_t size, bool *live, vps_err *err)
+{
+	struct stat st;
+	char loop[32], dev[48], root[64];
+	if (stat(image, &st) < 0)
+		return vps_error(err, errno, "disk %s", image);
+	if (size < (uint64_t)st.st_size)
+		return vps_errorx(
+		    err, EBUSY, "disk %s: shrinking needs the VPS stopped (vps stop first)", image);
+	if (!vps_disk_in_use(&st, loop, sizeof(loop)))
+		return vps_errorx(err, ENODEV, "disk %s: no loop device holds it", image);
+	if (truncate(image, (off_t)size) < 0)
+		return vps_error(err, errno, "grow %s", image);
+	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
+	_cleanup_close_ int lfd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (lfd < 0 || ioctl(lfd, LOOP_SET_CAPACITY, 0) < 0)
+		return vps_error(err, errno, "grow %s", dev);
+	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	_cleanup_close_ int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sf;
+	if (rfd < 0 || fstatfs(rfd, &sf) < 0)
+		return vps_error(err, errno, "the VPS's root");
+	uint64_t blocks = size / (uint64_t)sf.f_bsize;
+	*live = ioctl(rfd, EXT4_IOC_RESIZE_FS, &blocks) == 0;
+	/* EPERM without CAP_SYS_RESOURCE: the next start grows it (vps_disk_fit) */
+	if (!*live && errno != EPERM)
+		return vps_error(err, errno, "grow the mounted filesystem of %s", image);
+	return 0;
+}
+
+int vps_disk_resize(const char *image, pid_t pid, uint64_t size, bool *live, vps_err *err)
+{
+	*live = false;
+	if (size < VPS_DISK_MIN)
+		return vps_errorx(err, EINVAL, "disk size %" PRIu64 ": at least %lluM", size,
+				  VPS_DISK_MIN >> 20);
+	if (pid > 0)
+		return resize_live(image, pid, size, live, err);
+	struct stat st;
+	if (stat(image, &st) < 0)
+		return vps_error(err, errno, "disk %s", image);
+	int r = vps_disk_check(image, err);
+	if (r < 0)
+		return r;
+	if (size > (uint64_t)st.st_size && truncate(image, (off_t)size) < 0)
+		return vps_error(err, errno, "grow %s", image);
+	char sz[32];
+	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10);
+	/* -f: the check just done is what resize2fs would ask for */
+	char *rs[] = {"resize2fs", "-f", (char *)image, sz, NULL};
+	if ((r = vps_tmpl_run(rs, err)) < 0) {
+		if (size > (uint64_t)st.st_size && truncate(image, st.st_size) < 0)
+			log_warn("%s: could not shrink back: %s", image, strerror(errno));
+		return vps_error_wrap(err, "disk %s: resize to %s", image, sz);
+	}
+	if (size < (uint64_t)st.st_size && truncate(image, (off_t)size) < 0)
+		return vps_error(err, errno, "shrink %s", image);
+	return 0;
+}
+
+int vps_disk_usage(pid_t pid, uint64_t *size, uint64_t *used, vps_err *err)
+{
+	char root[64];
+	struct statfs sf;
+	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	if (statfs(root, &sf) < 0)
+		return vps_error(err, errno, "the VPS's root");
+	*size = (uint64_t)sf.f_blocks * (uint64_t)sf.f_frsize;
+	*used = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_frsize;
+	return 0;
+}

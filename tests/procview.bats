@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# A VPS sees its own resources (issue 18): /proc views through lxcfs, a time
+# namespace for uptime, a cpuset for nproc, a generated cpuinfo without lxcfs,
+# /proc/pressure from the VPS's own cgroup. What a process inside sees is
+# compared with the VPS's limits and with what the host sees.
+load helpers
+
+setup_file() {
+	vps_setup_file
+	command -v lxcfs >/dev/null || {
+		echo "lxcfs is not installed (make deps installs it)" >&2
+		return 1
+	}
+	# a private lxcfs for this file (as Debian's package runs one at /var/lib/lxcfs)
+	export LXCFS=$WORK/lxcfs
+	mkdir -p "$LXCFS"
+	lxcfs -f -p "$WORK/lxcfs.pid" --enable-cfs "$LXCFS" >"$WORK/lxcfs.log" 2>&1 &
+	echo $! >"$WORK/lxcfs.bgpid"
+	local i
+	for i in $(seq 50); do
+		[ -r "$LXCFS/proc/meminfo" ] && break
+		sleep 0.1
+	done
+	[ -r "$LXCFS/proc/meminfo" ] || {
+		cat "$WORK/lxcfs.log" >&2
+		return 1
+	}
+	export HOST_MEM_KB=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+	export NCPU=$(nproc)
+}
+
+teardown_file() {
+	local p
+	p=$(cat "$WORK/lxcfs.bgpid" 2>/dev/null) && kill "$p" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	umount -l "$LXCFS" 2>/dev/null || true
+	vps_teardown_file
+}
+
+# bundle NAME [bundle options]: a busybox VPS bundle whose lxcfs is ours
+bundle() {
+	local name=$1; shift
+	"$VPS" bundle "$WORK/$name" --name "$name" "$@" >/dev/null
+	jq_edit "$WORK/$name/config.json" --arg d "$LXCFS" \
+		'.annotations["org.vps.lxcfs"] = $d | .process.terminal = false'
+}
+
+# inside NAME CMD: run CMD (sh -c) as the bundle's process, print its output
+inside() {
+	local name=$1; shift
+	set_args "$WORK/$name" /bin/sh -c "$*"
+	v run "$name-$RANDOM" --bundle "$WORK/$name"
+}
+
+@test "lxcfs: /proc/meminfo, cpuinfo, cpu online and nproc tell the VPS's limits" {
+	[ "$NCPU" -ge 2 ] || skip "needs 2 CPUs to narrow to 1 (host has $NCPU)"
+	bundle pv1 --memory 300M --cpus 1
+	run inside pv1 'awk "/^MemTotal:/ {print \$2}" /proc/meminfo; nproc; grep -c ^processor /proc/cpuinfo; cat /sys/devices/system/cpu/online'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 307200 ]
+	[ "${lines[1]}" = 1 ]
+	[ "${lines[2]}" = 1 ]
+	[ "${lines[3]}" = 0 ]
+}
+
+@test "uptime starts at the VPS's creation (time namespace), also for exec" {
+	bundle pv2 --memory 256M
+	set_args "$WORK/pv2" /bin/sleep 600
+	v run -d pv2 --bundle "$WORK/pv2"
+	run v exec pv2 cat /proc/uptime
+	[ "$status" -eq 0 ]
+	up=${output%%.*}
+	[ "$up" -lt 60 ]
+	host_up=$(cut -d. -f1 /proc/uptime)
+	[ "$host_up" -gt "$up" ]
+	# sysinfo(2) (busybox uptime) reads the same clock
+	run v exec pv2 uptime
+	[[ $output == *"up 0 min"* ]]
+	[ "$(readlink /proc/$(v state pv2 | jq .pid)/ns/time)" != "$(readlink /proc/self/ns/time)" ]
+	v delete --force pv2
+}
+
+@test "a live memory change is seen in /proc/meminfo" {
+	bundle pv3 --memory 256M
+	set_args "$WORK/pv3" /bin/sleep 600
+	v run -d pv3 --bundle "$WORK/pv3"
+	run v exec pv3 awk '/^MemTotal:/ {print $2}' /proc/meminfo
+	[ "$output" = 262144 ]
+	v update --memory 400M pv3
+	run v exec pv3 awk '/^MemTotal:/ {print $2}' /proc/meminfo
+	[ "$output" = 409600 ]
+	v delete --force pv3
+}
+
+@test "two VPSes at once each see their own memory" {
+	bundle pva --memory 200M
+	bundle pvb --memory 300M
+	set_args "$WORK/pva" /bin/sleep 600
+	set_args "$WORK/pvb" /bin/sleep 600
+	v run -d pva --bundle "$WORK/pva"
+	v run -d pvb --bundle "$WORK/pvb"
+	[ "$(v exec pva awk '/^MemTotal:/ {print $2}' /proc/meminfo)" = 204800 ]
+	[ "$(v exec pvb awk '/^MemTotal:/ {print $2}' /proc/meminfo)" = 307200 ]
+	# and only their own processes
+	[ "$(v exec pva ls /proc | grep -c '^[0-9]')" -lt 5 ]
+	v delete --force pva
+	v delete --force pvb
+}
+
+@test "without lxcfs: cpuset, generated cpuinfo and online, uptime; meminfo stays the host's" {
+	[ "$NCPU" -ge 2 ] || skip "needs 2 CPUs to narrow to 1 (host has $NCPU)"
+	bundle pv4 --memory 300M --cpus 1
+	jq_edit "$WORK/pv4/config.json" '.annotations["org.vps.procview"] = "kernel"'
+	run inside pv4 'nproc; grep -c ^processor /proc/cpuinfo; cat /sys/devices/system/cpu/online; cut -d. -f1 /proc/uptime; awk "/^MemTotal:/ {print \$2}" /proc/meminfo; grep -c lxcfs /proc/self/mountinfo; true'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = 1 ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" -lt 60 ]
+	[ "${lines[4]}" = "$HOST_MEM_KB" ] # the documented gap: no lxcfs, no meminfo view
+	[ "${lines[5]}" = 0 ]
+}
+
+@test "the documented gap: sysinfo(2) memory (busybox free) is the host's" {
+	bundle pv5 --memory 300M
+	run inside pv5 'free | awk "/^Mem:/ {print \$2}"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HOST_MEM_KB" ]
+}
+
+@test "/proc/pressure/* is the VPS's own cgroup's, read-only" {
+	[ -r /proc/pressure/memory ] || skip "this kernel has no PSI"
+	bundle pv6 --memory 256M
+	run inside pv6 'grep -c "^some avg10" /proc/pressure/memory; grep " /proc/pressure/memory " /proc/self/mountinfo; echo "some 150000 1000000" >/proc/pressure/memory && echo WROTE'
+	[ "${lines[0]}" = 1 ]
+	[[ ${lines[1]} == *"/pv6-"*"/memory.pressure /proc/pressure/memory ro,"* ]]
+	[[ $output != *WROTE* ]]
+}
+
+@test "a CPU limit of every host CPU narrows nothing" {
+	bundle pv7 --memory 256M --cpus "$NCPU"
+	run inside pv7 'nproc; grep -c ^processor /proc/cpuinfo'
+	[ "${lines[0]}" = "$NCPU" ]
+	[ "${lines[1]}" = "$NCPU" ]
+}
+
+@test "engines' bundles (no org.vps.procview) see the host's /proc as before" {
+	make_busybox_bundle "$WORK/oci"
+	set_args "$WORK/oci" /bin/sh -c 'cut -d. -f1 /proc/uptime; awk "/^MemTotal:/ {print \$2}" /proc/meminfo; readlink /proc/self/ns/time'
+	run v run oci1 --bundle "$WORK/oci"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -gt 60 ] || [ "$(cut -d. -f1 /proc/uptime)" -lt 120 ]
+	[ "${lines[1]}" = "$HOST_MEM_KB" ]
+	[ "${lines[2]}" = "$(readlink /proc/self/ns/time)" ]
+}
+
+@test "bad org.vps.procview or lxcfs path: clear error, nothing left" {
+	bundle pv8 --memory 256M
+	jq_edit "$WORK/pv8/config.json" '.annotations["org.vps.procview"] = "lxcfs-please"'
+	run v create pv8 --bundle "$WORK/pv8"
+	[ "$status" -ne 0 ]
+	[[ $output == *'org.vps.procview'*'expected auto, kernel or off, got "lxcfs-please"'* ]]
+	[ ! -e "$ROOT/pv8" ]
+	jq_edit "$WORK/pv8/config.json" '.annotations["org.vps.procview"] = "auto" | .annotations["org.vps.lxcfs"] = "/nonexistent/lxcfs"'
+	run v create pv8 --bundle "$WORK/pv8"
+	[ "$status" -ne 0 ]
+	[[ $output == *'org.vps.lxcfs'*'/nonexistent/lxcfs'*'No such file'* ]]
+	[ ! -e "$ROOT/pv8" ]
+	[ ! -e "/sys/fs/cgroup/unified$(cgrel pv8)" ]
+	[ ! -e "/sys/fs/cgroup/memory$(cgrel pv8)" ]
+}
+
+@test "lxcfs found on its own (no org.vps.lxcfs): the view is there" {
+	"$VPS" bundle "$WORK/pv9" --name pv9 --memory 300M >/dev/null
+	jq_edit "$WORK/pv9/config.json" '.process.terminal = false'
+	[ "$(grep -c ' - fuse.lxcfs ' /proc/self/mountinfo)" -ge 1 ]
+	run inside pv9 'awk "/^MemTotal:/ {print \$2}" /proc/meminfo'
+	[ "$status" -eq 0 ]
+	[ "$output" = 307200 ]
+}
+
+@test "debian VPS: procps free -m, nproc and uptime tell the VPS's story" {
+	[ "$NCPU" -ge 2 ] || skip "needs 2 CPUs to narrow to 1 (host has $NCPU)"
+	run timeout 1200 "$VPS" bundle "$WORK/pvd" --name pvd --template debian --memory 300M --cpus 1
+	[ "$status" -eq 0 ]
+	jq_edit "$WORK/pvd/config.json" --arg d "$LXCFS" \
+		'.annotations["org.vps.lxcfs"] = $d | .process.terminal = false'
+	run inside pvd 'free -m | awk "/^Mem:/ {print \$2}"; nproc; cut -d. -f1 /proc/uptime'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 300 ]
+	[ "${lines[1]}" = 1 ]
+	[ "${lines[2]}" -lt 60 ]
+}
