@@ -126,7 +126,7 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 
 @test "inv: list shows every VPS, running or not, with its settings; --json; -q; other containers below" {
 	v bundle "$WORK/l1" --memory 64M --cpus 0.5 >/dev/null
-	v bundle "$WORK/l2" --memory -1 --ip 10.88.7.7/16 >/dev/null
+	v bundle "$WORK/l2" --memory -1 --ip 10.88.7.7/16 --userns host >/dev/null
 	v start l1
 	make_busybox_bundle "$WORK/plain1"
 	set_args "$WORK/plain1" sleep 100
@@ -135,19 +135,18 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == "NAME"*"STATE"*"ADDRESS"*"MEMORY"*"CPUS"*"ROOT"*"AUTOSTART" ]]
-	[[ $output =~ l1\ +running\ +-\ +64M\ +0\.5\ +host\ +no ]]
+	[[ $output =~ l1\ +running\ +-\ +64M\ +0\.5\ +mapped\ +no ]]
 	[[ $output =~ l2\ +stopped\ +10\.88\.7\.7/16\ +-\ +-\ +host\ +no ]]
 	# then, after a blank line, runc's table of the containers that are not VPSes
 	[[ $output == *$'\n\nID'*"STATUS"*"plain1"*"created"* ]]
 	[[ $(grep -c '^l1 ' <<<"$output") -eq 1 ]]
 	run v list --json
-	[ "$(jq -r '.[] | select(.name == "l1") | "\(.state) \(.memory) \(.cpus) \(.root) \(.autostart) \(.bundle)"' <<<"$output")" = "running 67108864 0.5 host false $WORK/l1" ]
+	[ "$(jq -r '.[] | select(.name == "l1") | "\(.state) \(.memory) \(.cpus) \(.root) \(.autostart) \(.bundle)"' <<<"$output")" = "running 67108864 0.5 mapped false $WORK/l1" ]
 	[ "$(jq -r '.[] | select(.name == "l2") | "\(.state) \(.memory) \(.address)"' <<<"$output")" = "stopped null 10.88.7.7/16" ]
 	run v list -q
 	[[ $output == *l1*l2*plain1* ]]
-	# the ROOT column reads the user-namespace annotation (host when absent)
-	jq_edit "$WORK/l2/config.json" '.annotations["org.vps.userns"] = "mapped"'
-	[[ $(v list) =~ l2\ +stopped\ +10\.88\.7\.7/16\ +-\ +-\ +mapped ]]
+	# ROOT: a VPS of --userns host shares the host's ids
+	[ "$(jq -r '.[] | select(.name == "l2") | .root' <<<"$(v list --json)")" = host ]
 	v delete --force l1
 	v delete --force plain1
 }
@@ -272,8 +271,10 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 	[ "$output" = "vps: destroy x1: VPS x1 is running; stop it first or use --force (kills it)" ]
 	[ -d "$ROOT/x1" ] && [ -f "$(INV)/x1.json" ] && [ -f "$WORK/x1/config.json" ]
 	[ "$(v state x1 | jq -r .status)" = running ]
+	grep -qx 'name x1' "$VPS_INVENTORY"/idranges/*.range # its host id range (issue 15)
 	v destroy x1 --force
 	[ ! -e "$ROOT/x1" ] && [ ! -e "$(INV)/x1.json" ] && [ ! -e "$WORK/x1" ]
+	! grep -qx 'name x1' "$VPS_INVENTORY"/idranges/*.range # given back
 	cgdir_gone x1
 	run v destroy x1
 	[ "$status" -eq 1 ] && [[ $output == *"VPS x1 is not registered"* ]]
@@ -411,7 +412,7 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 	crypt_ok 'r3boot-pw' "$h"
 	run n2 users a1 --json
 	[ "$(jq -r '.[] | select(.name == "root") | .password' <<<"$output")" = set ]
-	[[ $(n2 list) =~ a1\ +running\ +10\.88\.0\.50\ +200M\ +-\ +host\ +yes ]]
+	[[ $(n2 list) =~ a1\ +running\ +10\.88\.0\.50\ +200M\ +-\ +mapped\ +yes ]]
 	for x in a1 a3; do n2 destroy --force $x; done
 	n destroy a2
 	run nsenter --net="/run/netns/$NS" ip -o link
