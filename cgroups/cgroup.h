@@ -45,6 +45,10 @@ int vps_cgroup_v2_fd(struct vps_cgroup *cg);
 const char *vps_cgroup_v2_dir(struct vps_cgroup *cg);
 /* Whether some hierarchy is v1: CLONE_INTO_CGROUP cannot place a process there. */
 bool vps_cgroup_has_v1(const struct vps_cgroup *cg);
+/* Hand the cgroup2 directory (and the files /sys/kernel/cgroup/delegate
+ * lists) to uid:gid, the host ids of a user namespace's root; nothing on a
+ * pure v1 host. */
+int vps_cgroup_delegate(struct vps_cgroup *cg, uid_t uid, gid_t gid, vps_err *err);
 /* Move process pid into every hierarchy (cgroup.procs). */
 int vps_cgroup_enter(struct vps_cgroup *cg, pid_t pid, vps_err *err);
 /* The calling process, which must be single-threaded (a fresh clone), joins
@@ -59,6 +63,10 @@ int vps_cgroup_enter_self(struct vps_cgroup *cg, vps_err *err);
  * ARG "PATH" in every hierarchy, "CTRL[,CTRL]:PATH" in the v1 hierarchies of
  * those controllers. The sub-cgroup must exist; ".." may not leave cg. */
 int vps_cgroup_sub(struct vps_cgroup *cg, const char *arg, vps_err *err);
+/* exec without --cgroup: when the cgroup2 directory has controllers in its
+ * subtree_control (and so may hold no process), point cg's cgroup2 hierarchy
+ * at the sub-cgroup init_pid is in (systemd's init.scope); else nothing. */
+int vps_cgroup_exec_leaf(struct vps_cgroup *cg, pid_t init_pid, vps_err *err);
 
 int vps_cgroup_apply(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 int vps_cgroup_freeze(struct vps_cgroup *cg, bool frozen, vps_err *err);

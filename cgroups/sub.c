@@ -4,6 +4,7 @@
  * hierarchies holding those controllers. PATH is relative to the container's
  * cgroup and may not climb out of it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/fmt.h"
 
 /* PATH cleaned ("a/./b" -> "/a/b"); -EINVAL if a ".." climbs above its start. */
@@ -130,4 +132,32 @@ int vps_cgroup_sub(struct vps_cgroup *cg, const char *arg, vps_err *err)
 	}
 	return any ? 0
 		   : vps_errorx(err, ENOENT, "--cgroup %s: no v1 hierarchy holds %s", arg, ctrls);
+}
+
+/* A cgroup2 directory with controllers in its subtree_control may hold no
+ * process (the kernel's "no internal processes" rule): an init like systemd
+ * that manages its own subtree enables them and moves itself to a leaf
+ * (init.scope). exec then goes where the init is, as runc does. */
+int vps_cgroup_exec_leaf(struct vps_cgroup *cg, pid_t init_pid, vps_err *err)
+{
+	struct cg_hier *h = cg_hier_v2(cg);
+	_cleanup_free_ char *ctl = NULL, *procs = NULL;
+	vps_err e = {0};
+	if (!h || cg_read(h, "cgroup.subtree_control", &ctl, &e) < 0 || !ctl[strspn(ctl, " \n")])
+		return 0;
+	char path[64];
+	if (vps_snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)init_pid) < 0 ||
+	    vps_read_file_at(AT_FDCWD, path, 1 << 16, &procs, NULL, &e) < 0)
+		return 0;   /* the init is gone: exec will say so */
+	char *line = procs; /* the "0::PATH" line */
+	if (strncmp(line, "0::", 3) && (line = strstr(procs, "\n0::")))
+		line++;
+	if (!line)
+		return 0;
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	size_t n = strcmp(h->rel, "/") ? strlen(h->rel) : 0;
+	if (strncmp(line, h->rel, n) || line[n] != '/' || !line[n + 1])
+		return 0; /* not below the container's cgroup */
+	return point_at(h, line + n, line, err);
 }

@@ -2,8 +2,11 @@
 /* vps bundle: make a VPS bundle from a template. */
 #include <errno.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -30,8 +33,21 @@ enum {
 	O_KEEPDEV,
 	O_DISK,
 	O_USERNS,
-	O_IDMAP_BASE
+	O_IDMAP_BASE,
+	O_INIT,
+	O_PACKAGES,
+	O_SSHKEY
 };
+
+static struct timespec started;
+static bool detail_shown; /* a step line waits to be overwritten */
+
+static double elapsed(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - started.tv_sec) + (now.tv_nsec - started.tv_nsec) / 1e9;
+}
 
 /* Always: what the operator must know (the rootfs's owners were shifted). */
 static void show_notice(const char *msg)
@@ -39,10 +55,26 @@ static void show_notice(const char *msg)
 	fprintf(stderr, "vps bundle: %s\n", msg);
 }
 
-/* On a terminal: each phase as it starts (a debian bundle takes a while). */
+/* On a terminal: each phase as it starts, with the time since the command
+ * started (a debian bundle takes a while). */
 static void show_phase(const char *phase)
 {
-	fprintf(stderr, "vps bundle: %s\n", phase);
+	fprintf(stderr, "%svps bundle [%5.1fs] %s\n", detail_shown ? "\r\033[K" : "", elapsed(),
+		phase);
+	detail_shown = false;
+}
+
+/* A step within the phase: one line, overwritten by the next, cut to the
+ * terminal's width so that it never wraps. */
+static void show_step(const char *step)
+{
+	struct winsize ws = {0};
+	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+	int used = fprintf(stderr, "\r\033[Kvps bundle [%5.1fs]   ", elapsed()) - 4;
+	int room = cols - 1 - used;
+	fprintf(stderr, "%.*s", room > 0 ? room : 0, step);
+	fflush(stderr);
+	detail_shown = true;
 }
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
@@ -67,6 +99,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					     {"disk", required_argument, NULL, O_DISK},
 					     {"userns", required_argument, NULL, O_USERNS},
 					     {"idmap-base", required_argument, NULL, O_IDMAP_BASE},
+					     {"init", required_argument, NULL, O_INIT},
+					     {"packages", required_argument, NULL, O_PACKAGES},
+					     {"ssh-key", required_argument, NULL, O_SSHKEY},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox",
@@ -75,7 +110,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 				    .inventory = ctx->inventory,
 				    .notice = show_notice};
 	uint32_t base;
+	const char *key_file = NULL;
 	int opt, rc, r = 0;
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	while ((opt = cli_getopt(ctx, argc, argv, "t:n:h", opts)) != -1 && r >= 0) {
 		switch (opt) {
 		case 't':
@@ -129,6 +166,12 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 		case O_DISK:
 			r = vps_parse_size("--disk", optarg, false, &o.disk, &ctx->err);
 			break;
+		case O_PACKAGES:
+			o.packages = optarg;
+			break;
+		case O_SSHKEY:
+			key_file = optarg;
+			break;
 		case O_CACHE:
 			o.cache_dir = optarg;
 			break;
@@ -143,6 +186,9 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 					       "host's own users",
 					       optarg);
 			o.idmap_base = base;
+			break;
+		case O_INIT:
+			o.init = optarg;
 			break;
 		default:
 			if ((rc = cli_opt_common(ctx, opt)) >= 0)
@@ -161,12 +207,22 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 			copy[--n] = '\0';
 		o.name = basename(copy);
 	}
-	if (isatty(STDERR_FILENO))
-		o.progress = show_phase;
-	if (vps_inv_bundle(ctx->inventory, &o, &ctx->err) < 0)
+	_cleanup_free_ char *key = NULL;
+	if (key_file && vps_sshkey_load(key_file, &key, &ctx->err) < 0)
 		return cli_fail(ctx);
+	o.ssh_key = key;
+	/* Quiet unless both stdout and stderr are a terminal (piped, logged, a test). */
+	if (isatty(STDERR_FILENO) && isatty(STDOUT_FILENO)) {
+		o.progress = show_phase;
+		o.detail = show_step;
+	}
+	if (vps_inv_bundle(ctx->inventory, &o, &ctx->err) < 0) {
+		if (detail_shown)
+			fputc('\n', stderr);
+		return cli_fail(ctx);
+	}
 	if (o.progress)
-		fprintf(stderr, "vps bundle: %s is ready: vps run -d --bundle %s %s\n", o.dir,
-			o.dir, o.name);
+		fprintf(stderr, "vps bundle [%5.1fs] %s is ready: vps run -d --bundle %s %s\n",
+			elapsed(), o.dir, o.dir, o.name);
 	return 0;
 }

@@ -50,7 +50,27 @@ const struct vps_command vps_commands[] = {
 	 "                      before; annotation org.vps.userns says which)\n"
 	 "      --idmap-base N  first host id of the area ranges are taken from\n"
 	 "                      (default: \"base N\" in INVENTORY/idranges/settings,\n"
-	 "                      else 1000000; must not overlap /etc/subuid, /etc/subgid)\n"},
+	 "                      else 1000000; must not overlap /etc/subuid, /etc/subgid)\n"
+	 "      --init I        debian's pid 1: systemd (default, Debian's own) or\n"
+	 "                      sysvinit; each is cached apart\n"
+	 "      --packages A,B  debian: install these packages too, at bundle time\n"
+	 "                      (cached per suite, arch, init and sorted package set)\n"
+	 "      --ssh-key FILE  append FILE's OpenSSH public keys (- for stdin) to root's\n"
+	 "                      /root/.ssh/authorized_keys; needs an sshd in the rootfs\n"
+	 "                      (debian: --packages openssh-server; not busybox)\n"
+	 "\n"
+	 "On a terminal (stdout and stderr both) it prints each phase with the time\n"
+	 "since it started, and debootstrap's steps; otherwise it is quiet. A debian\n"
+	 "bundle with an sshd gets ssh host keys of its own (the cache holds none).\n"},
+	{"console", cmd_console, "attach to a VPS's console (detach: Ctrl-] q)",
+	 "Usage: vps console NAME\n"
+	 "\n"
+	 "Attach this terminal to the console of the VPS NAME (what its init and a\n"
+	 "getty on /dev/console print and read), through the VPS's monitor. The\n"
+	 "latest output (up to 4 KiB) is shown first. Detach with Ctrl-] then q; the\n"
+	 "VPS goes on. One attach at a time: a second one is refused while the\n"
+	 "first is attached. Needs a VPS created by vps create or vps run -d from a\n"
+	 "VPS bundle (vps bundle), whose monitor holds the console.\n"},
 	{"create", cmd_create, "create a container (its process waits for start)",
 	 "Usage: vps create [OPTIONS] ID\n"
 	 "\n"
@@ -169,6 +189,16 @@ const struct vps_command vps_commands[] = {
 	 "  -f, --format FMT   runc's view: table (ID PID STATUS BUNDLE CREATED OWNER\n"
 	 "                     [ROOT] [ADDRESS]) or json\n"
 	 "  -q, --quiet        print only the names and ids\n"},
+	{"logs", cmd_logs, "print a VPS's console log",
+	 "Usage: vps logs [-n N] [-f] NAME\n"
+	 "\n"
+	 "Print the console log of the VPS NAME (ROOT/NAME/console.log, written by\n"
+	 "its monitor, rotated to console.log.1 at 1 MiB: at most about 2 MiB kept),\n"
+	 "older part first.\n"
+	 "\n"
+	 "  -n, --lines N   only the last N lines\n"
+	 "  -f, --follow    then print what is appended, across rotations and\n"
+	 "                  reboots, until the VPS is gone (or interrupted)\n"},
 	{"net", cmd_net, "show or clean up the host side of VPS networking",
 	 "Usage: vps net ls [--json]\n"
 	 "       vps net rm BRIDGE\n"
@@ -215,6 +245,14 @@ const struct vps_command vps_commands[] = {
 	 "them, or with -f json a JSON array of their host pids.\n"
 	 "\n"
 	 "  -f, --format table|json   output format (default table)\n"},
+	{"restart", cmd_restart, "stop a VPS, then start it again",
+	 "Usage: vps restart [--timeout S] (NAME... | --all)\n"
+	 "\n"
+	 "vps stop, then create and start the VPS again from the bundle it was made\n"
+	 "from (with a new monitor).\n"
+	 "\n"
+	 "  -t, --timeout S  as for vps stop\n"
+	 "  -a, --all        every VPS under the state root, by name\n"},
 	{"resume", cmd_resume, "thaw a paused container",
 	 "Usage: vps resume ID\n"
 	 "\n"
@@ -289,6 +327,21 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "      --json           the same as a JSON array\n"
 	 "      --interval DUR   sampling time for CPU % (default 1s)\n"},
+	{"stop", cmd_stop, "shut a VPS down through its init, then remove it",
+	 "Usage: vps stop [--timeout S] (NAME... | --all)\n"
+	 "\n"
+	 "Ask the VPS's init to shut down the way that init expects: the signal in\n"
+	 "annotation org.opencontainers.image.stopSignal (or org.vps.stop-signal) if\n"
+	 "the bundle has one, else: systemd (org.vps.init) SIGRTMIN+3, busybox\n"
+	 "SIGUSR2 (power-off), debian (sysvinit) a runlevel 0 request on its\n"
+	 "/run/initctl (telinit 0), anything else SIGTERM. Wait up to the timeout,\n"
+	 "then SIGKILL every process of the VPS's cgroup. Exits 0 once processes,\n"
+	 "cgroup, network and state are gone. A VPS that already stopped (power-off\n"
+	 "inside) is only removed.\n"
+	 "\n"
+	 "  -t, --timeout S  seconds to wait before SIGKILL (default 30 for systemd\n"
+	 "                   and sysvinit, 10 for others)\n"
+	 "  -a, --all        every VPS under the state root, by name, each reported\n"},
 	{"update", cmd_update, "change the resource limits of a live container",
 	 "Usage: vps update [OPTIONS] ID\n"
 	 "       vps update -r FILE ID\n"

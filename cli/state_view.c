@@ -59,5 +59,10 @@ json_object *cli_state_view(const char *root, const struct vps_state *st)
 	if (st->extra && json_object_object_get_ex(st->extra, "net", &net) &&
 	    vps_net_address(net, addr, sizeof(addr)))
 		add_str(o, "address", addr);
+	/* vps addition: how a VPS with a monitor ended (kind reboot, poweroff,
+	 * exit or killed; code or signal) */
+	json_object *ex;
+	if (live == VPS_STOPPED && st->extra && json_object_object_get_ex(st->extra, "exit", &ex))
+		json_object_object_add(o, "exit", json_object_get(ex));
 	return o;
 }

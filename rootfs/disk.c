@@ -108,7 +108,7 @@ static int loop_attach(int imgfd, char *dev, size_t cap, vps_err *err)
 }
 
 /* A detached ext4 mount of dev. */
-static int mount_detached(const char *dev, bool nosuid, vps_err *err)
+int vps_disk_mount_dev(const char *dev, bool nosuid, vps_err *err)
 {
 	_cleanup_close_ int fs = fsopen("ext4", FSOPEN_CLOEXEC);
 	if (fs < 0)
@@ -148,6 +148,26 @@ int vps_disk_open(const char *image, int *fd, vps_err *err)
 	return 0;
 }
 
+int vps_disk_mount_running(const char *image, int *mnt_fd, vps_err *err)
+{
+	struct stat st;
+	char loop[32], dev[48];
+	*mnt_fd = -1;
+	if (stat(image, &st) < 0)
+		return vps_error(err, errno, "disk %s", image);
+	if (!vps_disk_in_use(&st, loop, sizeof(loop)))
+		return vps_errorx(err, ENODEV,
+				  "disk %s: no loop device holds it (a --vm VPS's disk is its "
+				  "VM's while it runs: stop it first)",
+				  image);
+	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
+	int m = vps_disk_mount_dev(dev, true, err);
+	if (m < 0)
+		return m;
+	*mnt_fd = m;
+	return 0;
+}
+
 int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err)
 {
 	*mnt_fd = -1;
@@ -159,7 +179,7 @@ int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err)
 	_cleanup_close_ int loop = loop_attach(img, dev, sizeof(dev), err);
 	if (loop < 0)
 		return loop;
-	int m = mount_detached(dev, nosuid, err);
+	int m = vps_disk_mount_dev(dev, nosuid, err);
 	if (m < 0)
 		return m; /* closing the loop fd detaches it (autoclear) */
 	*mnt_fd = m;

@@ -27,6 +27,13 @@ int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err);
  * checked, its filesystem grown to the file's size. For a VM's virtio-blk. */
 int vps_disk_open(const char *image, int *fd, vps_err *err);
 
+/* A second detached mount of the filesystem a running VPS has mounted from
+ * image (the same superblock, through its loop device): no idmap, no lock,
+ * no check. For the host's own edits (the account commands). */
+int vps_disk_mount_running(const char *image, int *mnt_fd, vps_err *err);
+/* A detached ext4 mount of block device dev (nodev; nosuid if asked). */
+int vps_disk_mount_dev(const char *dev, bool nosuid, vps_err *err);
+
 /* e2fsck -f -n, repairing with -p if needed; an error if it stays unclean */
 int vps_disk_check(const char *image, vps_err *err);
 

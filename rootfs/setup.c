@@ -122,7 +122,8 @@ static int enter_shared_mntns(const struct vps_rootfs_opts *o, vps_err *err)
 }
 
 /* The rootfs as a mount of its own: bound onto itself, the VPS's disk moved
- * there, or the tree made on the host side attached on its directory. Returns an O_PATH fd of its root. */
+ * there, or the tree made on the host side attached on its directory. Returns an O_PATH fd of its
+ * root. */
 static int attach_rootfs(const struct vps_rootfs_opts *o, vps_err *err)
 {
 	if (o->root_tree < 0 || o->root_target < 0) {

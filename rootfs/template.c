@@ -98,6 +98,21 @@ static int check_template(const char *t, vps_err *err)
 			  t);
 }
 
+/* --init: systemd or sysvinit, and only where there is a choice (debian). */
+static int check_init(const struct vps_bundle_opts *o, vps_err *err)
+{
+	if (!o->init)
+		return 0;
+	if (strcmp(o->init, "systemd") && strcmp(o->init, "sysvinit"))
+		return vps_errorx(err, EINVAL, "--init %s: expected systemd or sysvinit", o->init);
+	if (strcmp(o->tmpl, "debian") && strncmp(o->tmpl, "debian:", 7))
+		return vps_errorx(err, EINVAL,
+				  "--init %s: only the debian template has a choice of init "
+				  "(%s brings its own)",
+				  o->init, o->tmpl);
+	return 0;
+}
+
 static int check_limits(const struct vps_bundle_opts *o, vps_err *err)
 {
 	if (o->memory >= 0 && o->memory < VPS_MIN_MEMORY)
@@ -130,6 +145,59 @@ static int check_net(const struct vps_bundle_opts *o, vps_err *err)
 	return n ? vps_net_validate(&spec, err) : 0;
 }
 
+static bool is_debian(const char *t)
+{
+	return strcmp(t, "debian") == 0 || strncmp(t, "debian:", 7) == 0;
+}
+
+/* Is name one of the comma-separated list? */
+static bool has_pkg(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (strcspn(p, ",") == n && strncmp(p, name, n) == 0)
+			return true;
+	return false;
+}
+
+/* --packages and --ssh-key: what the template can take. */
+static int check_ssh(const struct vps_bundle_opts *o, vps_err *err)
+{
+	if (o->packages && !is_debian(o->tmpl))
+		return vps_errorx(err, EINVAL,
+				  "--packages: only the debian template installs packages, not %s",
+				  o->tmpl);
+	int r = o->packages ? vps_tmpl_pkgs_check(o->packages, err) : 0;
+	if (r < 0 || !o->ssh_key)
+		return r;
+	if ((r = vps_sshkey_check(o->ssh_key, err)) < 0)
+		return vps_error_wrap(err, "--ssh-key");
+	if (strcmp(o->tmpl, "busybox") == 0)
+		return vps_errorx(err, EINVAL,
+				  "--ssh-key: the busybox template has no ssh server; use "
+				  "--template debian --packages openssh-server");
+	if (is_debian(o->tmpl) && !has_pkg(o->packages, "openssh-server"))
+		return vps_errorx(err, EINVAL,
+				  "--ssh-key: the debian template has no ssh server unless "
+				  "--packages names openssh-server");
+	return 0;
+}
+
+/* --ssh-key into the rootfs; a debian VPS's sshd gets host keys of its own. */
+static int fill_ssh(int rootfd, const struct vps_bundle_opts *o, vps_err *err)
+{
+	int r = is_debian(o->tmpl) ? vps_tmpl_ssh_hostkeys(rootfd, o, err) : 0;
+	if (r < 0 || !o->ssh_key)
+		return r;
+	vps_err none = {0};
+	_cleanup_close_ int sshd = vps_path_in_root(rootfd, "/usr/sbin/sshd", &none);
+	if (sshd < 0)
+		return vps_errorx(err, ENOENT, "--ssh-key: the rootfs of %s has no /usr/sbin/sshd",
+				  o->tmpl);
+	vps_tmpl_progress(o, "adding the ssh key to /root/.ssh/authorized_keys");
+	return vps_tmpl_ssh_key(rootfd, o, err);
+}
+
 /* Every option, before anything is written. */
 static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_err *err)
 {
@@ -140,6 +208,10 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 		r = check_net(o, err);
 	if (r >= 0)
 		r = check_template(o->tmpl, err);
+	if (r >= 0)
+		r = check_init(o, err);
+	if (r >= 0)
+		r = check_ssh(o, err);
 	if (r < 0)
 		return r;
 	r = vps_id_validate(o->name, err);
@@ -196,7 +268,7 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 		vps_tmpl_progress(o, "installing busybox into %s", rootfs);
 	if (strcmp(t, "busybox") == 0)
 		r = vps_tmpl_busybox(rootfd, o, err);
-	else if (strcmp(t, "debian") == 0 || strncmp(t, "debian:", 7) == 0)
+	else if (is_debian(t))
 		r = vps_tmpl_debian(rootfd, rootfs, t[6] ? t + 7 : "bookworm", o, err);
 	else if (strncmp(t, "dir:", 4) == 0)
 		r = vps_tmpl_dir(t + 4, rootfs, err);
@@ -211,7 +283,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	struct stat st;
 	if (fstatat(rootfd, "sbin/init", &st, 0) < 0 && fstatat(rootfd, "bin/sh", &st, 0) == 0)
 		init = "/bin/sh"; /* a tree without an init: a shell as pid 1 */
-	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0 ||
+	/* the userns shift is the last write into the rootfs */
+	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0 || (r = fill_ssh(rootfd, o, err)) < 0 ||
 	    (r = vps_tmpl_userns_rootfs(o, rootfs, u, err)) < 0)
 		return r;
 	if (o->disk > 0) {
@@ -220,7 +293,8 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 			return r;
 	}
 	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
-	return vps_tmpl_config(bundlefd, o, init, take_ptr(*sc), u, err);
+	return vps_tmpl_config(bundlefd, o, init, vps_tmpl_is_systemd(rootfd), take_ptr(*sc), u,
+			       err);
 }
 
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)

@@ -24,6 +24,11 @@
 /* the VPS's own /proc view: auto (lxcfs when mounted), kernel, off (runtime/procview.c) */
 #define VPS_ANN_PROCVIEW "org.vps.procview"
 #define VPS_ANN_LXCFS	 "org.vps.lxcfs" /* an lxcfs mount point, auto or off */
+#define VPS_ANN_INIT	  "org.vps.init" /* "systemd" when pid 1 is systemd */
+/* The OCI image annotation engines read: the signal that makes the VPS's init
+ * power the VPS off cleanly (systemd SIGRTMIN+4, busybox init SIGUSR2,
+ * sysvinit SIGINT through the inittab's ctrlaltdel entry). */
+#define VPS_ANN_STOP_SIGNAL "org.opencontainers.image.stopSignal"
 
 #define VPS_CACHE_DIR "/var/cache/vps"
 
@@ -49,6 +54,7 @@ struct vps_bundle_opts {
 	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
 	int64_t disk;	       /* bytes of an ext4 disk image (rootfs/disk.h); 0: none */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
+	const char *init;      /* debian's init: NULL or "systemd" (default), "sysvinit" */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the
 	 * CLI shows them on a terminal */
 	void (*progress)(const char *phase);
@@ -61,11 +67,24 @@ struct vps_bundle_opts {
 	/* NULL, or told what the operator must know whatever the output is (the
 	 * rootfs's owners were shifted): the CLI prints it to stderr */
 	void (*notice)(const char *msg);
+	const char *packages;  /* debian: more packages, comma-separated (--packages) */
+	const char *ssh_key;   /* root's authorized_keys lines (--ssh-key, vps_sshkey_load) */
+	/* NULL, or told each step within a phase (debootstrap's "Retrieving X"
+	 * lines): the CLI shows the latest on one line it overwrites */
+	void (*detail)(const char *step);
 };
 
 /* Make the bundle; on failure nothing is left (a DIR we made is removed, an
  * empty one emptied again). */
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err);
+
+/* Read --ssh-key FILE ("-": stdin) into *text (malloc'ed, at most 64 KiB) and
+ * check it as vps_sshkey_check does. */
+int vps_sshkey_load(const char *file, char **text, vps_err *err);
+/* Check that text is one or more OpenSSH public keys ("TYPE BASE64 [comment]"
+ * lines whose blob names TYPE; blank and # lines allowed); a private key is
+ * refused as such. */
+int vps_sshkey_check(const char *text, vps_err *err);
 
 /* Parse "0.5", "2" CPUs into a CFS quota for a 100000 us period; more CPUs
  * than the host has online are refused, naming that count. */
@@ -81,6 +100,13 @@ int vps_tmpl_debian(int rootfd, const char *rootfs, const char *suite,
 		    const struct vps_bundle_opts *o, vps_err *err);
 int vps_tmpl_dir(const char *src, const char *rootfs, vps_err *err);
 int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err);
+/* Whether the rootfs's /sbin/init is systemd (resolved in the root): such a
+ * VPS gets what systemd's container interface asks for (vps_tmpl_config). */
+bool vps_tmpl_is_systemd(int rootfd);
+/* A systemd tree made ready for a container: the units that cannot work in
+ * any container masked (vps_systemd_masked), a machine id of its own. */
+int vps_tmpl_systemd_setup(int rootfd, vps_err *err);
+extern const char *const vps_systemd_masked[];
 /* The VPS's identity files: /etc/hostname, /etc/hosts (in-root). */
 int vps_tmpl_identity(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
 /* linux.seccomp from --seccomp (NULL: the default profile; "none": *out NULL). */
@@ -106,9 +132,16 @@ int vps_tmpl_userns_rootfs(const struct vps_bundle_opts *o, const char *rootfs,
 void vps_tmpl_userns_config(struct json_object *cfg, const struct vps_tmpl_userns *u);
 /* The bundle was made (ok: the range stays recorded) or not (freed). */
 void vps_tmpl_userns_end(struct vps_tmpl_userns *u, bool ok);
-/* Write DIR/config.json for the VPS (takes sc). */
-int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
+/* Write DIR/config.json for the VPS (takes sc); systemd: pid 1 is systemd. */
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, bool systemd,
 		    struct json_object *sc, const struct vps_tmpl_userns *u, vps_err *err);
+/* config.json edits for systemd as pid 1 (template_systemd_config.c). */
+void vps_tmpl_config_systemd(struct json_object *cfg);
+/* The stop-signal annotation for the busybox and sysvinit inits. */
+void vps_tmpl_stop_signal(struct json_object *cfg, const struct vps_bundle_opts *o, bool busybox);
+/* cfg[key], made an empty object if missing; a JSON array of strings. */
+struct json_object *vps_tmpl_json_child(struct json_object *o, const char *key);
+struct json_object *vps_tmpl_json_strv(const char *const *v, size_t n);
 /* The default seccomp profile (OCI linux.seccomp JSON text). */
 extern const char vps_default_seccomp_json[];
 /* Run argv (PATH searched), stdout/stderr captured; the error names the
@@ -116,11 +149,34 @@ extern const char vps_default_seccomp_json[];
 int vps_tmpl_run(char *const argv[], vps_err *err);
 /* The same with fd given to the command as its fd number as (0: stdin). */
 int vps_tmpl_run_fd(char *const argv[], int fd, int as, vps_err *err);
+/* The same, handing each line of the command's output to line_cb (if set) as it comes. */
+int vps_tmpl_run_lines(char *const argv[], int fd, int as, void (*line_cb)(void *, const char *),
+		       void *arg, vps_err *err);
 /* Remove the block and character device nodes a dir: or tar: template brought
  * (find -xdev, symlinks never followed); kept with --keep-devices. */
 int vps_tmpl_drop_devices(const char *rootfs, vps_err *err);
 /* Write a small file under rootfd at path (made in-root, mode, owner root of rootfs). */
 int vps_tmpl_write(int rootfd, const char *path, const char *text, mode_t mode, vps_err *err);
+
+/* template_pkgs.c: check --packages (Debian package names, comma-separated,
+ * at most VPS_TMPL_MAX_PKGS) before anything is written. */
+#define VPS_TMPL_MAX_PKGS 64
+int vps_tmpl_pkgs_check(const char *list, vps_err *err);
+/* Fill rootfs with `debootstrap --variant=minbase --include=BASE,--packages SUITE`
+ * through the cache: CACHE_DIR/debian-SUITE[-systemd]-ARCH.tar without
+ * --packages, else debian-SUITE-ARCH-INIT-pkgs-HASH.tar (HASH of the sorted
+ * package set; base_pkgs names the init's package too). A miss
+ * builds under CACHE.lock (one builder per cache; the others wait, then unpack)
+ * into a temp tar renamed into place; ssh host keys never go into the cache. */
+int vps_tmpl_debootstrap_cached(const char *rootfs, const char *suite, const char *init,
+				const char *base_pkgs, const struct vps_bundle_opts *o,
+				vps_err *err);
+/* sshkey.c: root's authorized_keys (o->ssh_key appended), /root/.ssh 0700 and
+ * the file 0600, owned by root, written in-root. */
+int vps_tmpl_ssh_key(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
+/* sshd_hostkeys.c: if the rootfs has an sshd, replace its host keys with new
+ * ones for this VPS (made by the host's ssh-keygen, written in-root). */
+int vps_tmpl_ssh_hostkeys(int rootfd, const struct vps_bundle_opts *o, vps_err *err);
 
 /* rm -r dfd/name without following symlinks or crossing mounts (rmtree.c). */
 int vps_rm_tree_at(int dfd, const char *name);

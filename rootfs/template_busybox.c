@@ -51,6 +51,8 @@ static const struct {
      "::sysinit:/etc/init.d/rcS\n"
      "::respawn:/sbin/syslogd -n -O /var/log/messages\n"
      "::respawn:/usr/sbin/httpd -f -p 80 -h /var/www\n"
+     "# a login prompt on the console (vps console NAME)\n"
+     "::respawn:/sbin/getty -L 0 console vt100\n"
      "::shutdown:/bin/sync\n",
      0644},
     {"/etc/init.d/rcS",

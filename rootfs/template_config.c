@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json for a VPS: `vps spec`'s default, edited with json-c into a
  * long-running system: the template's init as pid 1, no terminal, writable
- * root, hostname, a VPS capability set, limits, seccomp, annotations. */
+ * root, hostname, a VPS capability set, limits, seccomp, annotations; what
+ * systemd as pid 1 needs on top is template_systemd_config.c's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -14,16 +15,17 @@
 #include "util/fileio.h"
 
 /* What a small system needs (login/su switch users, httpd binds port 80,
- * init kills its children, chown/chmod of its own files): docker's default set
- * without CAP_NET_RAW (raw sockets forge frames; iputils ping uses ICMP
- * sockets, allowed by the ping_group_range vps sets in the VPS's netns). The
- * busybox template alone keeps CAP_NET_RAW (the last entry): its ping only
- * knows raw sockets, and the bridge guard (netns/guard.c) drops any frame
- * whose MAC or source address is not the VPS's own. */
+ * init kills its children, chown/chmod of its own files, halt and reboot:
+ * CAP_SYS_BOOT, whose reboot(2) in the VPS's own pid namespace only ends the
+ * VPS's init, by SIGINT for halt/poweroff and SIGHUP for reboot): docker's
+ * default set plus CAP_SYS_BOOT and without CAP_NET_RAW (raw sockets forge frames; iputils ping
+ * uses ICMP sockets, allowed by the ping_group_range vps sets in the VPS's netns). The busybox
+ * template alone keeps CAP_NET_RAW (the last entry): its ping only knows raw sockets, and the
+ * bridge guard (netns/guard.c) drops any frame whose MAC or source address is not the VPS's own. */
 static const char *const vps_caps[] = {
-    "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",	     "CAP_FOWNER",  "CAP_MKNOD",
-    "CAP_SETGID",     "CAP_SETUID",	  "CAP_SETFCAP",     "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-    "CAP_SYS_CHROOT", "CAP_KILL",	  "CAP_AUDIT_WRITE", "CAP_NET_RAW"};
+    "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",	     "CAP_FOWNER",   "CAP_MKNOD",
+    "CAP_SETGID",     "CAP_SETUID",	  "CAP_SETFCAP",     "CAP_SETPCAP",  "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT", "CAP_KILL",	  "CAP_AUDIT_WRITE", "CAP_SYS_BOOT", "CAP_NET_RAW"};
 
 static json_object *child(json_object *o, const char *key)
 {
@@ -41,6 +43,16 @@ static json_object *str_array(const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(a, json_object_new_string(v[i]));
 	return a;
+}
+
+json_object *vps_tmpl_json_child(json_object *o, const char *key)
+{
+	return child(o, key);
+}
+
+json_object *vps_tmpl_json_strv(const char *const *v, size_t n)
+{
+	return str_array(v, n);
 }
 
 static void edit_process(json_object *p, const char *init, bool allow_setuid, bool net_raw)
@@ -128,7 +140,7 @@ int vps_tmpl_seccomp(const char *which, json_object **out, vps_err *err)
 	return 0;
 }
 
-int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init,
+int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *init, bool systemd,
 		    json_object *sc, const struct vps_tmpl_userns *u, vps_err *err)
 {
 	_cleanup_free_ char *text = oci_spec_default_json(false);
@@ -150,6 +162,10 @@ int vps_tmpl_config(int bundlefd, const struct vps_bundle_opts *o, const char *i
 		json_object_object_del(lx, "seccomp");
 	annotate(cfg, o);
 	vps_tmpl_userns_config(cfg, u);
+	if (systemd)
+		vps_tmpl_config_systemd(cfg);
+	else
+		vps_tmpl_stop_signal(cfg, o, busybox);
 	const char *out = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = vps_write_atomic_at(bundlefd, "config.json", out, strlen(out), 0644, (uid_t)-1,

@@ -14,7 +14,8 @@
 
 extern char **environ;
 
-#define OUT_TAIL 600
+#define OUT_TAIL     600
+#define LINE_MAX_OUT 255
 
 int vps_tmpl_run(char *const argv[], vps_err *err)
 {
@@ -22,6 +23,31 @@ int vps_tmpl_run(char *const argv[], vps_err *err)
 }
 
 int vps_tmpl_run_fd(char *const argv[], int fd, int as, vps_err *err)
+{
+	return vps_tmpl_run_lines(argv, fd, as, NULL, NULL, err);
+}
+
+/* Hand each complete line of got bytes to cb (a line longer than the buffer
+ * is cut); *len is what is left of an unfinished line. */
+static void feed_lines(char *line, size_t *len, const char *got, size_t n,
+		       void (*cb)(void *, const char *), void *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (got[i] != '\n' && *len < LINE_MAX_OUT) {
+			line[(*len)++] = got[i];
+			continue;
+		}
+		line[*len] = '\0';
+		if (*len)
+			cb(arg, line);
+		*len = 0;
+		if (got[i] != '\n')
+			line[(*len)++] = got[i];
+	}
+}
+
+int vps_tmpl_run_lines(char *const argv[], int fd, int as, void (*line_cb)(void *, const char *),
+		       void *arg, vps_err *err)
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -44,13 +70,16 @@ int vps_tmpl_run_fd(char *const argv[], int fd, int as, vps_err *err)
 	}
 	char tail[OUT_TAIL + 1] = "";
 	size_t n = 0;
-	char buf[4096];
+	char buf[4096], line[LINE_MAX_OUT + 1];
+	size_t line_len = 0;
 	ssize_t got;
 	while ((got = read(pfd[0], buf, sizeof(buf))) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			break;
+		if (line_cb)
+			feed_lines(line, &line_len, buf, (size_t)got, line_cb, arg);
 		/* keep the last OUT_TAIL bytes */
 		size_t g = (size_t)got > OUT_TAIL ? OUT_TAIL : (size_t)got;
 		const char *src = buf + got - g;

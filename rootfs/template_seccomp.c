@@ -2,10 +2,14 @@
 /* The VPS default seccomp profile: everything a system inside a container
  * uses is allowed; what reaches kernel-wide state or is a common kernel attack
  * surface is refused with EPERM (module loading, kexec, keyrings, bpf, perf,
- * userfaultfd, io_uring, clock setting, swap, new mount API, handle-based
- * opens, new user namespaces). clone3 returns ENOSYS so libc falls back to
- * clone, whose flags can be checked. The capability bounding set is the
- * second line of defence for what is not listed here. */
+ * userfaultfd, io_uring, clock setting, swap, new mount API, opens by handle,
+ * new user namespaces). reboot(2) is allowed: a VPS always has its own pid
+ * namespace, where it only ends the VPS's init (SIGHUP: reboot, SIGINT:
+ * halt), with CAP_SYS_BOOT. name_to_handle_at is allowed (systemd reads
+ * cgroup ids with it); a handle is useless without open_by_handle_at. clone3
+ * returns ENOSYS so libc falls back to clone, whose flags can be checked. The
+ * capability bounding set is the second line of defence for what is not
+ * listed here. */
 #include "rootfs/template.h"
 
 const char vps_default_seccomp_json[] =
@@ -18,9 +22,9 @@ const char vps_default_seccomp_json[] =
     "    \"init_module\", \"io_uring_enter\", \"io_uring_register\", \"io_uring_setup\","
     "    \"ioperm\", \"iopl\", \"kcmp\", \"kexec_file_load\", \"kexec_load\", \"keyctl\","
     "    \"lookup_dcookie\", \"mbind\", \"migrate_pages\", \"mount_setattr\", \"move_mount\","
-    "    \"move_pages\", \"name_to_handle_at\", \"nfsservctl\", \"open_by_handle_at\","
+    "    \"move_pages\", \"nfsservctl\", \"open_by_handle_at\","
     "    \"open_tree\", \"perf_event_open\", \"pivot_root\", \"process_vm_readv\","
-    "    \"process_vm_writev\", \"query_module\", \"quotactl\", \"quotactl_fd\", \"reboot\","
+    "    \"process_vm_writev\", \"query_module\", \"quotactl\", \"quotactl_fd\","
     "    \"request_key\", \"set_mempolicy\", \"settimeofday\", \"stime\", \"swapoff\","
     "    \"swapon\", \"_sysctl\", \"syslog\", \"uselib\", \"userfaultfd\", \"ustat\","
     "    \"vm86\", \"vm86old\"],"

@@ -54,7 +54,7 @@ static int chown_pty(int slave, uid_t uid, vps_err *err)
 	return vps_error(err, errno, "process.terminal: chown the pty to uid %u", (unsigned)uid);
 }
 
-int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err)
+int vps_child_console(int sync_fd, const struct oci_process *p, bool init, bool ctty, vps_err *err)
 {
 	if (!p->terminal)
 		return 0;
@@ -81,7 +81,7 @@ int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_e
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
 			return vps_error(err, errno, "process.terminal: dup2");
-	if (ioctl(0, TIOCSCTTY, 0) < 0)
+	if (ctty && ioctl(0, TIOCSCTTY, 0) < 0)
 		return vps_error(err, errno, "process.terminal: set controlling terminal");
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "netns/net.h"
 #include "rootfs/rootfs.h"
 #include "runtime/create.h"
+#include "runtime/mon.h"
 #include "runtime/store.h"
 #include "runtime/inventory.h"
 #include "runtime/vm/vm_lifecycle.h"
@@ -155,9 +156,10 @@ void vps_held_free(struct vps_held *h)
 	*h = (struct vps_held){.dirfd = -1, .lockfd = -1};
 }
 
-int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,
-			struct vps_held *hold, vps_err *err)
+int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out,
+			enum vps_pty_mode pty, struct vps_held *hold, vps_err *err)
 {
+	bool keep_pty = pty != VPS_PTY_SEND;
 	struct cctx c = {.o = o,
 			 .dirfd = -1,
 			 .lockfd = -1,
@@ -184,6 +186,15 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			cleanup_failed(&c);
 		goto out;
+	}
+	if (pty == VPS_PTY_SEND && !o->console_socket && vps_mon_wanted(c.spec)) {
+		/* a detached VPS: its monitor creates (and for run, starts) it */
+		r = vps_mon_launch(o, hold != NULL, out, err);
+		goto out;
+	}
+	if (pty == VPS_PTY_MONITOR) { /* the init's console is a pty the monitor holds */
+		c.monitor = true;
+		c.spec->process->terminal = true;
 	}
 	c.for_run = hold != NULL; /* container mode only: VM run starts through state */
 	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */
@@ -222,9 +233,10 @@ out:
 int vps_create(const struct vps_create_opts *o, vps_err *err)
 {
 	struct vps_created cr;
-	int r = vps_create_internal(o, &cr, false, NULL, err);
+	int r = vps_create_internal(o, &cr, VPS_PTY_SEND, NULL, err);
 	if (r < 0)
 		return r;
-	close(cr.pidfd);
+	if (cr.pidfd >= 0)
+		close(cr.pidfd);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct cctx {
 	uint64_t clone_flags;
 	bool stored;
 	bool for_run; /* run starts it at once: no "created" save (start saves "running") */
+	bool monitor; /* the VPS's monitor creates it: it keeps the pty as is */
 	pid_t pid;
 	int pidfd, pty;
 	int stdio[2];		/* detached VPS face: /dev/null, console.log; else -1 */

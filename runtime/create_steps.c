@@ -37,6 +37,21 @@ static int dup_kv(struct oci_kv **out, size_t *n, const struct oci_kv *in, size_
 	return 0;
 }
 
+/* A new user namespace gets its cgroup2 directory delegated to its root (the
+ * host ids container 0 maps to), so an init like systemd can manage its own
+ * subtree under its cgroup namespace. */
+static int delegate_cgroup(struct cctx *c, vps_err *err)
+{
+	const struct oci_linux *lx = &c->spec->lx;
+	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
+	uint32_t uid, gid;
+	if (!user->present || user->path ||
+	    !oci_idmap_to_host(lx->uid_mappings, lx->n_uid_mappings, 0, &uid) ||
+	    !oci_idmap_to_host(lx->gid_mappings, lx->n_gid_mappings, 0, &gid))
+		return 0;
+	return vps_cgroup_delegate(c->cg, uid, gid, err);
+}
+
 int vps_create_record(struct cctx *c, vps_err *err)
 {
 	struct vps_state *st = calloc(1, sizeof(*st));
@@ -79,7 +94,7 @@ int vps_create_record(struct cctx *c, vps_err *err)
 		c->cg = NULL;
 		return vps_error_wrap(err, "cgroup");
 	}
-	return 0;
+	return delegate_cgroup(c, err);
 }
 
 /* pid namespace by path: the parent's pid_for_children, just around the clone. */
@@ -123,6 +138,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .preserve_fds = c->o->preserve_fds,
 	    .stdio = {c->stdio[0], c->stdio[1]},
 	    .disk_fd = c->disk_fd,
+	    .console_noctty = c->monitor,
 	    .seccomp = c->sc,
 	    .cgroup = c->cg,
 	    .has_hooks_runtime =
@@ -186,7 +202,8 @@ static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err
 			return vps_error(err, -r, "sync");
 	} else if (m->type == VPS_SYNC_PTY && m->fd >= 0) {
 		if (keep_pty) {
-			vps_console_keep(m->fd);
+			if (!c->monitor)
+				vps_console_keep(m->fd);
 			c->pty = m->fd;
 			m->fd = -1;
 		} else if ((r = vps_console_send(c->o->console_socket, m->fd, err)) < 0)

@@ -126,3 +126,8 @@ int vps_delete_held(const char *root, struct vps_held *h, vps_err *err)
 	close(lockfd);
 	return r;
 }
+
+int vps_delete_locked(const char *root, struct vps_state *st, vps_err *err)
+{
+	return destroy(root, st->id, st, NULL, NULL, err);
+}

@@ -65,6 +65,8 @@ static int load(struct ectx *c, vps_err *err)
 					  *g);
 		else if ((r = vps_cgroup_sub(c->cg, *g, err)) < 0)
 			return r;
+	if (c->cg && !c->o->cgroups && (r = vps_cgroup_exec_leaf(c->cg, c->st->pid, err)) < 0)
+		return vps_error_wrap(err, "cgroup");
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
@@ -192,7 +194,7 @@ int vps_exec(const struct vps_exec_opts *o, int *exit_status, vps_err *err)
 	if (o->pid_file && (r = vps_write_pid_file(o->pid_file, c.pid, err)) < 0)
 		goto out;
 	if (!o->detach)
-		r = vps_wait_foreground(c.pid, c.child_pidfd, c.pty, exit_status, err);
+		r = vps_wait_foreground(c.pid, c.child_pidfd, c.pty, exit_status, NULL, err);
 out:;
 	int fds[] = {c.pidfd, c.root_fd, c.sync[0], c.sync[1], c.pty, c.child_pidfd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)

@@ -183,7 +183,7 @@ static int session_console(struct vps_child *c, vps_err *err)
 {
 	if ((c->proc->terminal || !c->exec_mode) && setsid() < 0)
 		return vps_error(err, errno, "setsid");
-	return vps_child_console(c->sync_fd, c->proc, !c->exec_mode, err);
+	return vps_child_console(c->sync_fd, c->proc, !c->exec_mode, !c->console_noctty, err);
 }
 
 static int install_seccomp_cb(void *c, vps_err *err)

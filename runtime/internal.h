@@ -80,6 +80,7 @@ struct vps_child {
 	int root_target_fd, root_tree_fd;
 	int stdio[2]; /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
 	int disk_fd;  /* create: a detached mount to move onto the rootfs; -1: none */
+	bool console_noctty; /* create: the monitor's console, not the init's ctty */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
@@ -107,7 +108,9 @@ int vps_child_join_ns(struct vps_child *c, vps_err *err);
 int vps_child_identity(const struct oci_process *p, bool keep_admin, vps_err *err);
 int vps_child_limits(const struct oci_spec *spec, const struct oci_process *p, vps_err *err);
 int vps_child_cwd(const char *cwd, vps_err *err);
-int vps_child_console(int sync_fd, const struct oci_process *p, bool init, vps_err *err);
+/* ctty false: the pty is not made the process's controlling terminal (the
+ * VPS console, like a real /dev/console: a getty on it takes it) */
+int vps_child_console(int sync_fd, const struct oci_process *p, bool init, bool ctty, vps_err *err);
 int vps_child_sysctls(const struct oci_spec *spec, vps_err *err);
 int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 /* Close every fd >= from except keep[] (the child's first step: no lock,
@@ -179,6 +182,13 @@ struct vps_created {
 	int pidfd;
 	int pty;      /* pty master when kept (foreground run), else -1; VM: stdin/tty socket */
 	bool vm, tty; /* a VM container (runtime/vm) and its process.terminal */
+	bool monitor; /* made (and for run, started) by the VPS's monitor: pidfd -1 */
+};
+/* Where create sends the init's pty master (process.terminal). */
+enum vps_pty_mode {
+	VPS_PTY_SEND,	 /* to --console-socket; a VPS-face bundle gets a monitor instead */
+	VPS_PTY_RELAY,	 /* kept for a foreground run: our window size, no ONLCR */
+	VPS_PTY_MONITOR, /* kept by the VPS's monitor (mon.h): terminal forced on */
 };
 /* What create hands on to run (container mode): the state, spec and cgroup it
  * has in memory, the state dir and the lock it still holds, so that start and
@@ -190,16 +200,23 @@ struct vps_held {
 	int dirfd, lockfd;
 };
 /* hold: NULL, or filled for a container-mode create (VM mode leaves it empty:
- * st NULL); free it with vps_held_free */
-int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out, bool keep_pty,
-			struct vps_held *hold, vps_err *err);
+ * st NULL); free it with vps_held_free. With VPS_PTY_SEND, a VPS-face bundle
+ * is created (and with hold, started) by a monitor it forks (out->monitor). */
+int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out,
+			enum vps_pty_mode pty, struct vps_held *hold, vps_err *err);
 void vps_held_free(struct vps_held *h);
 /* start / delete --force of what create held (see vps_start, vps_delete) */
 int vps_start_held(const char *root, struct vps_held *h, vps_err *err);
 int vps_delete_held(const char *root, struct vps_held *h, vps_err *err);
+/* delete of a container whose lock the caller holds, st loaded (the monitor's
+ * reboot) */
+int vps_delete_locked(const char *root, struct vps_state *st, vps_err *err);
 /* Foreground: forward signals to the process, relay the pty (or -1), reap it;
- * *status is its exit status or 128+N. */
-int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err);
+ * *status is its exit status or 128+N, *wstatus (if not NULL) its wait status.
+ * The relay holds a slave of the pty of its own meanwhile: an init (systemd)
+ * that closes all of its console fds between writes never makes the master
+ * read EIO and end the relay (after which its console writes would block). */
+int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, int *wstatus, vps_err *err);
 
 /* ---- per-container files (container.c) ---- */
 int vps_container_save_spec(int dirfd, const char *config, size_t len, vps_err *err);

@@ -7,12 +7,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/foreground.h"
 #include "runtime/internal.h"
+#include "util/cleanup.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "util/log.h"
 
@@ -71,7 +73,7 @@ static void run_drain(void *ctx)
 		;
 }
 
-int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err)
+int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, int *wstatus, vps_err *err)
 {
 	struct run_fg f = {.pidfd = pidfd, .pty = pty, .in_open = pty >= 0, .pty_open = pty >= 0};
 	struct vps_fg fg = {.signals = forwarded,
@@ -86,10 +88,26 @@ int vps_wait_foreground(pid_t pid, int pidfd, int pty, int *status, vps_err *err
 			    .drain = run_drain};
 	if (pty >= 0 && isatty(STDIN_FILENO))
 		vps_console_copy_winsize(pty);
+	_cleanup_close_ int hold =
+	    pty >= 0 ? ioctl(pty, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
 	int ws = 0;
 	int r = vps_foreground(&fg, &ws, err);
 	*status = vps_exit_code(ws);
+	if (wstatus)
+		*wstatus = ws;
 	return r;
+}
+
+/* How the init ended (poweroff, reboot, ...): said with --debug or --log, and
+ * kept in state.json for `run --keep`. */
+static void log_end(const struct vps_create_opts *o, pid_t pid, int ws)
+{
+	enum vps_end_kind k = vps_init_end_kind(ws);
+	log_info("run %s: the init ended: %s (status %d)", o->id, vps_end_kind_name(k),
+		 vps_exit_code(ws));
+	vps_err e;
+	if (o->keep && vps_record_end(o->root, o->id, pid, ws, &e) < 0)
+		log_warn("run %s: record the exit status: %s", o->id, e.msg);
 }
 
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err)
@@ -100,9 +118,13 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	forward_set(&set);
 	/* held from before create so an early ^C is forwarded, not lost */
 	sigprocmask(SIG_BLOCK, &set, &old);
-	int r = vps_create_internal(o, &cr, !detach, &h, err);
+	int r = vps_create_internal(o, &cr, detach ? VPS_PTY_SEND : VPS_PTY_RELAY, &h, err);
 	if (r < 0)
 		goto out;
+	if (cr.monitor) { /* a detached VPS: its monitor created and started it */
+		*exit_status = 0;
+		goto out;
+	}
 	/* container mode: start and delete use what create has in memory */
 	r = h.st ? vps_start_held(o->root, &h, err) : vps_start(o->root, o->id, err);
 	if (r < 0) {
@@ -117,9 +139,12 @@ int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_
 	*exit_status = 0;
 	if (detach)
 		goto close;
+	int ws = -1;
 	r = cr.vm ? vps_vm_wait_created(o->root, o->id, &cr, exit_status, err)
-		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, err);
+		  : vps_wait_foreground(cr.pid, cr.pidfd, cr.pty, exit_status, &ws, err);
 	vps_err e;
+	if (r == 0 && !cr.vm)
+		log_end(o, cr.pid, ws);
 	if (!o->keep &&
 	    (h.st ? vps_delete_held(o->root, &h, &e) : vps_delete(o->root, o->id, true, &e)) < 0)
 		log_warn("run %s: delete: %s", o->id, e.msg);

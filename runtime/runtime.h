@@ -67,6 +67,25 @@ int vps_start(const char *root, const char *id, vps_err *err);
  * container is deleted and *exit_status is its status (128+N for signal N). */
 int vps_run(const struct vps_create_opts *o, bool detach, int *exit_status, vps_err *err);
 
+/* How a VPS's init ended (runtime/end.c): reboot(2) in its own pid namespace
+ * kills it with SIGINT (halt, poweroff) or SIGHUP (reboot). */
+enum vps_end_kind {
+	VPS_END_RUNNING,  /* no status yet */
+	VPS_END_POWEROFF, /* killed by SIGINT: halt or poweroff inside */
+	VPS_END_REBOOT,	  /* killed by SIGHUP: reboot inside */
+	VPS_END_EXIT,	  /* exited (its status is its own) */
+	VPS_END_KILLED	  /* another signal (vps kill, the OOM killer) */
+};
+/* From a waitpid status; -1 (no status): running. */
+enum vps_end_kind vps_init_end_kind(int wstatus);
+/* From an exit status as run and state.json's exitStatus give it (128+N for
+ * signal N; -1: none yet). */
+enum vps_end_kind vps_end_kind_of_status(int exit_status);
+const char *vps_end_kind_name(enum vps_end_kind k); /* "poweroff", "reboot", ... */
+/* The reaper of a container's init (pid) records how it ended in state.json
+ * (exitStatus); refused if the state names another init. */
+int vps_record_end(const char *root, const char *id, pid_t pid, int wstatus, vps_err *err);
+
 struct vps_exec_opts {
 	const char *root, *id;
 	const char *process_json;  /* -p FILE: a whole process object */
@@ -133,3 +152,20 @@ void vps_stats_free(struct vps_cgroup_stats *st);
 enum vps_event { VPS_EVENT_END, VPS_EVENT_STATS, VPS_EVENT_OOM };
 int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_stats *st,
 		    vps_err *err);
+
+/* ---- The VPS face's lifecycle (issue 16; the monitor: runtime/mon.h). ---- */
+/* Ask the init to shut down the way it expects (org.vps.stop-signal, else by
+ * template), wait up to timeout_s (< 0: that init's default), SIGKILL the
+ * cgroup, delete; 0 once processes, cgroup, network and state are gone. A
+ * VPS already stopped is deleted. */
+int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err);
+/* stop, then create and start it again from its recorded bundle. */
+int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err);
+/* Attach our terminal to the VPS's console (its monitor's socket) until the
+ * detach key (Ctrl-] q) or the console closes: VPS_CONSOLE_DETACHED or
+ * VPS_CONSOLE_CLOSED, or < 0 (EBUSY: another attach holds it). */
+enum { VPS_CONSOLE_DETACHED = 1, VPS_CONSOLE_CLOSED = 2 };
+int vps_console_attach(const char *root, const char *id, vps_err *err);
+/* The console log to out: all of it, or the last lines (>= 0); with follow,
+ * then what is appended, until the VPS is gone. */
+int vps_logs(const char *root, const char *id, long lines, bool follow, int out, vps_err *err);

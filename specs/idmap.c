@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* An id mapping as the kernel's /proc/PID/{uid,gid}_map text. */
+/* Id mappings of a user namespace: as the kernel's /proc/PID/{uid,gid}_map
+ * text, and which host id a container id is. */
 #include <errno.h>
 
 #include "specs/spec.h"
@@ -18,4 +19,14 @@ int oci_idmap_format(const struct oci_idmap *m, size_t n, char *buf, size_t cap)
 		off += (size_t)w;
 	}
 	return (int)off;
+}
+
+bool oci_idmap_to_host(const struct oci_idmap *m, size_t n, uint32_t id, uint32_t *host)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size) {
+			*host = m[i].host_id + (id - m[i].container_id);
+			return true;
+		}
+	return false;
 }

@@ -34,6 +34,8 @@ struct oci_idmap {
 /* m[0..n) as /proc/PID/uid_map text ("C H S\n" lines) in buf: its length, or
  * -E2BIG if it does not fit in cap bytes. */
 int oci_idmap_format(const struct oci_idmap *m, size_t n, char *buf, size_t cap);
+/* The host id that container id maps to in m[0..n) (false: unmapped). */
+bool oci_idmap_to_host(const struct oci_idmap *m, size_t n, uint32_t id, uint32_t *host);
 
 struct oci_mount {
 	char *destination; /* absolute */

@@ -19,10 +19,12 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	run doc_run "$VPS_TOP/README.md"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	# the tour really ran: bundle, create, start, exec, kill KILL, delete, run -d
-	[[ $output == *"# run: vps kill web1 KILL "* ]]
+	# the tour really ran: bundle, create, start, exec, logs, stop, run -d, restart
+	[[ $output == *"# run: vps stop web1 "* ]]
 	[[ $output == *"# run: vps run -d --bundle web1 web1 "* ]]
 	[[ $output == *"# skip: vps exec -t web1 login root"*"interactive"* ]]
+	[[ $output == *"# run: vps restart web1 "* ]]
+	[[ $output == *"# skip: vps console web1"*"interactive"* ]]
 }
 
 @test "docs: every man page's EXAMPLES run as written" {

@@ -63,3 +63,14 @@ set_args() {
 	args=$(for a in "$@"; do printf '%s' "$a" | jq -Rs .; done | jq -cs .)
 	jq_edit "$dir/config.json" --argjson a "$args" '.process.args = $a'
 }
+
+# debian_or_skip: skip the test (saying why) unless `vps bundle --template
+# debian` can work here: debootstrap installed, and the template cached or
+# the Debian archive reachable.
+debian_or_skip() {
+	command -v debootstrap >/dev/null || skip "debootstrap not installed (make deps installs it)"
+	[ -n "$(ls /var/cache/vps/debian-bookworm-"$(uname -m)"*.tar 2>/dev/null)" ] && return 0
+	mkdir -p "$WORK/probe"
+	(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
+		skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
+}

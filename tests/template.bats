@@ -125,8 +125,8 @@ teardown_file() { vps_teardown_file; }
 @test "vf- bundle reports its phases on a terminal and is quiet when piped" {
 	run script -qec "$VPS bundle $WORK/prog-tty --name vf-prog" /dev/null
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"vps bundle: installing busybox into $WORK/prog-tty/rootfs"* ]]
-	[[ "$output" == *"vps bundle: writing $WORK/prog-tty/config.json"* ]]
+	[[ "$output" == *"vps bundle [  0.0s] installing busybox into $WORK/prog-tty/rootfs"* ]]
+	[[ "$output" == *"vps bundle ["*"s] writing $WORK/prog-tty/config.json"* ]]
 	[[ "$output" == *"is ready: vps run -d --bundle $WORK/prog-tty vf-prog"* ]]
 	run bash -c "'$VPS' bundle '$WORK/prog-pipe' 2>&1 | cat"
 	[ "$status" -eq 0 ]
@@ -170,7 +170,7 @@ teardown_file() { vps_teardown_file; }
 	[[ $output == *"Operation not permitted"* ]]
 }
 
-@test "vf- bundle --template debian: debootstrap once, then from the cache" {
+@test "vf- bundle --template debian --init sysvinit: debootstrap once, then from the cache" {
 	command -v debootstrap >/dev/null || skip "debootstrap not installed (make deps installs it)"
 	cache=/var/cache/vps/debian-bookworm-$(uname -m).tar
 	if [ ! -e "$cache" ]; then
@@ -178,7 +178,7 @@ teardown_file() { vps_teardown_file; }
 		(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
 			skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
 	fi
-	run timeout 1200 "$VPS" --debug bundle "$WORK/deb1" --template debian --name vf-deb1
+	run timeout 1200 "$VPS" --debug bundle "$WORK/deb1" --template debian --init sysvinit --name vf-deb1
 	echo "$output" | tail -5
 	[ "$status" -eq 0 ]
 	[ -s "$cache" ]
@@ -187,7 +187,7 @@ teardown_file() { vps_teardown_file; }
 	[ -x "$R/sbin/init" ]
 	[ "$(cat "$R/etc/hostname")" = vf-deb1 ]
 	! grep -q getty "$R/etc/inittab"
-	run timeout 600 "$VPS" --debug bundle "$WORK/deb2" --template debian:bookworm --name vf-deb2
+	run timeout 600 "$VPS" --debug bundle "$WORK/deb2" --template debian:bookworm --init sysvinit --name vf-deb2
 	[ "$status" -eq 0 ]
 	[[ $output == *"using cached $cache"* ]]
 	# accounts: Debian's login.defs asks for SHA512; Debian's su checks it

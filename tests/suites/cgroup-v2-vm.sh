@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# timeout: 1300
+# timeout: 2200
 # Pure cgroup v2 (and pure v1) cannot be had on this (hybrid) host, so this
 # suite boots a small QEMU guest twice (TCG, Debian's kernel by PVH boot of the ELF vmlinux, a
 # busybox initramfs) that shares the host's / read-only over 9p, mounts a pure
@@ -89,7 +89,7 @@ boot() {
 	local mode=$1 extra=cgroup_no_v1=all rc
 	[ "$mode" = v1 ] && extra=vpsmode=v1
 	echo "# booting $KVER under TCG, pure cgroup $mode (guest log: $W/console-$mode while it runs)"
-	timeout -k 5 600 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
+	timeout -k 5 1000 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
 		-display none -no-reboot -monitor none -serial "file:$W/console-$mode" \
 		-kernel "$VMLINUX" -initrd "$W/initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init tsc=reliable no_timer_check mitigations=off 8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog $extra" \

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -51,6 +53,9 @@ int main(int argc, char **argv)
 	fflush(out);
 	if (master < 0)
 		return 1;
+	const char *hold = getenv("RECVTTY_HOLD");
+	if (hold && *hold == '1' && ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY) < 0)
+		perror("recvtty: open the slave");
 	if (argc > 3 && write(master, argv[3], strlen(argv[3])) < 0)
 		perror("recvtty: write");
 	char buf[4096];

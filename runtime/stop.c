@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vps stop / restart (issue 16): ask the VPS's init to shut down the way that
+ * init expects, wait up to a timeout, then SIGKILL every process of its
+ * cgroup; done once processes, cgroup, network and state are gone (a delete).
+ * The signal: annotation org.opencontainers.image.stopSignal (or
+ * org.vps.stop-signal) if present, else by init and template: systemd
+ * (org.vps.init) SIGRTMIN+3; busybox init powers off on SIGUSR2 (SIGTERM
+ * would reboot it, SIGUSR1 halt); a debian (sysvinit) VPS gets what `telinit
+ * 0` sends, a runlevel 0 request on its /run/initctl (sysvinit's SIGINT runs
+ * the inittab's ctrlaltdel line, a reboot in Debian's own inittab, so it is
+ * no stop unless the template maps it to halt); anything else SIGTERM.
+ * stop_init.c sends it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "rootfs/template.h"
+#include "runtime/create.h"
+#include "runtime/mon.h"
+#include "runtime/stop.h"
+#include "runtime/store.h"
+#include "runtime/vm/vm.h"
+#include "util/cleanup.h"
+#include "util/fmt.h"
+
+#define KILL_WAIT_MS   10000 /* after SIGKILL, for the init to be gone */
+#define MON_WAIT_MS    5000  /* then for its monitor to have exited */
+#define REBOOT_WAIT_MS 10000 /* for a VPS being rebooted to be back */
+
+static const char *annotation(const struct vps_state *st, const char *key)
+{
+	for (size_t i = 0; i < st->n_annotations; i++)
+		if (strcmp(st->annotations[i].key, key) == 0)
+			return st->annotations[i].value;
+	return NULL;
+}
+
+/* The stop signal a bundle names: the OCI image annotation (engines read it
+ * too) or vps's own. */
+static const char *const stop_keys[] = {"org.opencontainers.image.stopSignal",
+					"org.vps.stop-signal"};
+
+int vps_stop_how(const struct vps_state *st, struct vps_stop_how *h, vps_err *err)
+{
+	const char *sig = NULL, *key = NULL;
+	for (size_t i = 0; !sig && i < ARRAY_SIZE(stop_keys); i++)
+		sig = annotation(st, key = stop_keys[i]);
+	const char *t = annotation(st, VPS_ANN_TEMPLATE), *init = annotation(st, "org.vps.init");
+	*h = (struct vps_stop_how){.sig = SIGTERM, .timeout_s = 10};
+	if (sig) {
+		if (vps_signal_parse(sig, &h->sig, err) < 0)
+			return vps_error_wrap(err, "annotation %s", key);
+	} else if (init && strcmp(init, "systemd") == 0)
+		h->sig = SIGRTMIN + 3; /* halt: in a container, the same end as poweroff */
+	else if (t && strncmp(t, "busybox", 7) == 0)
+		h->sig = SIGUSR2;
+	else if (t && strncmp(t, "debian", 6) == 0)
+		h->initctl = true;
+	/* sysvinit's rc 0 and systemd stop every service: more time */
+	if (h->initctl || h->sig == SIGRTMIN + 3 || h->sig == SIGRTMIN + 4)
+		h->timeout_s = 30;
+	return 0;
+}
+
+static bool wait_fd(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return fd < 0 || poll(&p, 1, ms) > 0;
+}
+
+/* How to stop it; then mark the VPS as being stopped (its monitor then
+ * restarts nothing), thaw it, and take pidfds of the init and its monitor. */
+static int prepare(const char *root, const char *id, struct vps_state **st,
+		   struct vps_stop_how *how, int *pidfd, int *monfd, vps_err *err)
+{
+	int dirfd = -1, lockfd = -1;
+	int r = vps_container_load(root, id, &dirfd, &lockfd, st, err);
+	if (r < 0)
+		return r;
+	if ((r = vps_stop_how(*st, how, err)) < 0) {
+		close(dirfd);
+		close(lockfd);
+		return r;
+	}
+	enum vps_status s = vps_status_live(NULL, *st);
+	if (s != VPS_STOPPED && s != VPS_CREATING) {
+		int fd =
+		    openat(dirfd, VPS_STOP_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		vps_err e;
+		if (vps_state_pidfd(*st, pidfd, &e) == 0)
+			*monfd = vps_stop_monitor_pidfd((*st)->pid);
+	}
+	struct vps_cgroup *cg = NULL;
+	vps_err e;
+	if (s == VPS_PAUSED && vps_cgroup_open((*st)->cgroup_path, &cg, &e) == 0) {
+		vps_cgroup_freeze(cg, false, &e);
+		vps_cgroup_free(cg);
+	}
+	close(dirfd);
+	close(lockfd);
+	return 0;
+}
+
+static void kill_all(const struct vps_state *st, int pidfd)
+{
+	struct vps_cgroup *cg = NULL;
+	vps_err e;
+	if (st->cgroup_path && vps_cgroup_open(st->cgroup_path, &cg, &e) == 0) {
+		vps_cgroup_kill(cg, SIGKILL, &e);
+		vps_cgroup_free(cg);
+	}
+	if (pidfd >= 0)
+		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+}
+
+/* Between the delete and the create of a reboot the VPS has no state dir, but
+ * its monitor has stashed its console log in the state root. */
+static bool rebooting(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	return vps_snprintf(path, sizeof(path), "%s/.%s.%s", root, id, VPS_CONSOLE_LOG) >= 0 &&
+	       stat(path, &st) == 0;
+}
+
+int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err)
+{
+	struct vps_state *st = NULL;
+	struct vps_stop_how how;
+	_cleanup_close_ int pidfd = -1, monfd = -1;
+	int r;
+	for (int i = 0;; i++) {
+		r = prepare(root, id, &st, &how, &pidfd, &monfd, err);
+		if (r != -ENOENT || i >= REBOOT_WAIT_MS / 100 || !rebooting(root, id))
+			break;
+		usleep(100 * 1000);
+	}
+	if (r < 0)
+		goto out;
+	if (timeout_s < 0)
+		timeout_s = how.timeout_s;
+	bool created = st->status == VPS_CREATED;	/* blocked at the barrier: nothing to ask */
+	if (pidfd >= 0 && !created && vps_vm_state(st)) /* the guest's init, through its agent */
+		r = vps_vm_signal(root, st, how.sig, err);
+	else if (pidfd >= 0 && !created)
+		r = vps_stop_ask(st->pid, pidfd, &how, err);
+	if (r < 0)
+		goto out;
+	if (pidfd >= 0 && (created || !wait_fd(pidfd, timeout_s * 1000))) {
+		kill_all(st, pidfd);
+		if (!wait_fd(pidfd, KILL_WAIT_MS)) {
+			r = vps_errorx(err, ETIMEDOUT, "init pid %d still there %d s after SIGKILL",
+				       (int)st->pid, KILL_WAIT_MS / 1000);
+			goto out;
+		}
+	}
+	if ((r = vps_delete(root, id, true, err)) < 0)
+		goto out;
+	wait_fd(monfd, MON_WAIT_MS);
+out:
+	vps_state_free(st);
+	return r;
+}
+
+int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err)
+{
+	struct vps_state *st = NULL;
+	int r = vps_state_load(root, id, &st, err);
+	if (r < 0)
+		return r;
+	char bundle[4096];
+	r = vps_snprintf(bundle, sizeof(bundle), "%s", st->bundle ? st->bundle : "");
+	vps_state_free(st);
+	if (r <= 0)
+		return vps_errorx(err, ENOENT, "no bundle recorded; cannot start it again");
+	if ((r = vps_stop(root, id, timeout_s, err)) < 0)
+		return r;
+	struct vps_create_opts o = {.root = root, .id = id, .bundle = bundle};
+	int status;
+	return vps_run(&o, true, &status, err);
+}
