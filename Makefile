@@ -5,6 +5,9 @@
 CC       ?= gcc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# the boot units of `vps start --autostart` (systemd's and a sysvinit script)
+SYSTEMD_UNITDIR ?= /lib/systemd/system
+INITDIR  ?= /etc/init.d
 B        := build
 PKGS     := libseccomp libcap libmnl json-c libcrypt
 
@@ -117,6 +120,10 @@ install: all
 	install -D -m 0755 vps $(DESTDIR)$(PREFIX)/bin/vps
 	bash mk/install-man.sh $(DESTDIR)$(PREFIX)/share/man man/*.[1-8]
 	install -D -m 0644 mk/vps.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vps
+	@mkdir -p $(DESTDIR)$(SYSTEMD_UNITDIR) $(DESTDIR)$(INITDIR)
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' mk/vps-autostart.service.in >$(DESTDIR)$(SYSTEMD_UNITDIR)/vps-autostart.service
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' mk/vps-autostart.init.in >$(DESTDIR)$(INITDIR)/vps-autostart
+	chmod 0755 $(DESTDIR)$(INITDIR)/vps-autostart
 
 # FORMAT_SRCS=FILES... limits both to some files (e.g. your concern's).
 FORMAT_SRCS ?= $(shell git ls-files '*.c' '*.h' 2>/dev/null)

@@ -94,6 +94,8 @@ int cmd_resume(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_update(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_events(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_destroy(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_set(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_stop(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_restart(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_console(struct vps_ctx *ctx, int argc, char **argv);

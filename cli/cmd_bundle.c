@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "rootfs/template.h"
 #include "rootfs/users.h"
+#include "runtime/inventory.h"
 #include "util/cleanup.h"
 
 enum {
@@ -215,7 +216,7 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 		o.progress = show_phase;
 		o.detail = show_step;
 	}
-	if (vps_bundle_make(&o, &ctx->err) < 0) {
+	if (vps_inv_bundle(ctx->inventory, &o, &ctx->err) < 0) {
 		if (detail_shown)
 			fputc('\n', stderr);
 		return cli_fail(ctx);

@@ -36,6 +36,7 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 	int opt, rc;
 	memset(o, 0, sizeof(*o));
 	o->root = ctx->root;
+	o->inventory = ctx->inventory;
 	o->systemd_cgroup = ctx->systemd_cgroup;
 	const char *shortopts = detach ? "b:dh" : "b:h";
 	while ((opt = cli_getopt(ctx, argc, argv, shortopts, opts)) != -1) {

@@ -111,6 +111,16 @@ const struct vps_command vps_commands[] = {
 	 "Also cleans what a crashed create left behind.\n"
 	 "\n"
 	 "  -f, --force   kill a running container first\n"},
+	{"destroy", cmd_destroy, "remove a VPS: its container, bundle and inventory record",
+	 "Usage: vps destroy NAME [--keep-data] [--force]\n"
+	 "\n"
+	 "Remove the registered VPS NAME: its container (processes, cgroup, network,\n"
+	 "state), its bundle (rootfs and config.json) and its inventory record. A\n"
+	 "running or paused VPS is refused unless --force. The bundle is removed only\n"
+	 "while its config.json still names NAME (annotation org.vps.name).\n"
+	 "\n"
+	 "      --keep-data   keep the bundle directory (only unregister the VPS)\n"
+	 "  -f, --force       kill a running VPS first\n"},
 	{"events", cmd_events, "stream a container's stats and OOM events as JSON",
 	 "Usage: vps events [--stats] [--interval DUR] ID\n"
 	 "\n"
@@ -183,14 +193,21 @@ const struct vps_command vps_commands[] = {
 	 "container's init, verified by pid and start time.\n"
 	 "\n"
 	 "  -a, --all   signal every process in the container\n"},
-	{"list", cmd_list, "list containers",
-	 "Usage: vps list [--format table|json] [-q]\n"
+	{"list", cmd_list, "list VPSes and containers",
+	 "Usage: vps list [--json | --format table|json] [-q]\n"
 	 "\n"
-	 "List the containers under --root with their live status.\n"
+	 "Every VPS registered in the inventory, running or not: NAME STATE (running,\n"
+	 "paused, created or stopped) ADDRESS MEMORY CPUS ROOT (mapped or host ids)\n"
+	 "AUTOSTART; then, after a blank line, the containers under --root that are not\n"
+	 "registered VPSes, as runc lists them. Without registered VPSes, or with\n"
+	 "--format, runc's list of every container under --root.\n"
 	 "\n"
-	 "  -f, --format FMT   table (ID PID STATUS BUNDLE CREATED OWNER [ROOT] [ADDRESS])\n"
-	 "                     or json\n"
-	 "  -q, --quiet        print only the ids\n"},
+	 "      --json         the VPS view as a JSON array (name, state, address,\n"
+	 "                     memory, cpus, pids, root, autostart, bootOrder,\n"
+	 "                     bootDelay, bundle)\n"
+	 "  -f, --format FMT   runc's view: table (ID PID STATUS BUNDLE CREATED OWNER\n"
+	 "                     [ROOT] [ADDRESS]) or json\n"
+	 "  -q, --quiet        print only the names and ids\n"},
 	{"logs", cmd_logs, "print a VPS's console log",
 	 "Usage: vps logs [-n N] [-f] NAME\n"
 	 "\n"
@@ -299,6 +316,23 @@ const struct vps_command vps_commands[] = {
 	 "                            org.vps.isolation=vm), see vps-vm(8)\n"
 	 "      --vm-cold             the same, booted fresh: no VM snapshot\n"
 	 "                            (annotation org.vps.vm.snapshot=off)\n"},
+	{"set", cmd_set, "change a VPS's settings, live and for its next start",
+	 "Usage: vps set NAME [--memory SIZE] [--cpus N] [--pids N] [--ip ADDR/LEN|auto]\n"
+	 "                    [--autostart on|off] [--boot-order N] [--boot-delay S]\n"
+	 "\n"
+	 "Change the registered VPS NAME. Limits apply at once to a running VPS (its\n"
+	 "cgroup) and are always written into its bundle's config.json (only the changed\n"
+	 "values; every other byte is kept), so the next start has them. What cannot\n"
+	 "change live (the address) applies at next start. A bad value changes nothing.\n"
+	 "\n"
+	 "      --memory SIZE    memory limit: 512M, 1.5G, 1GiB or bytes; at least 1M,\n"
+	 "                       -1 for none\n"
+	 "      --cpus N         CPU limit in CPUs, e.g. 0.5 or 2\n"
+	 "      --pids N         process limit: at least 8, -1 for none\n"
+	 "      --ip ADDR/LEN    the VPS's address or auto (org.vps.net.ip; next start)\n"
+	 "      --autostart on|off  start it with `vps start --autostart` (host boot)\n"
+	 "      --boot-order N   lower starts first (default 0; ties by name)\n"
+	 "      --boot-delay S   seconds to wait after starting it (0-3600)\n"},
 	{"spec", cmd_spec, "write a default config.json into a bundle",
 	 "Usage: vps spec [--bundle DIR] [--rootless]\n"
 	 "\n"
@@ -307,10 +341,19 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -b, --bundle DIR   bundle directory\n"
 	 "      --rootless    a config for running without root (user namespace)\n"},
-	{"start", cmd_start, "start a created container",
-	 "Usage: vps start ID\n"
+	{"start", cmd_start, "start a created container or a registered VPS",
+	 "Usage: vps start ID|NAME\n"
+	 "       vps start --all | --autostart\n"
 	 "\n"
-	 "Let the created container's process exec; reports its exec error if any.\n"},
+	 "Let the created container's process exec; reports its exec error if any.\n"
+	 "A VPS registered in the inventory starts from any state: a stopped one (or\n"
+	 "one whose state is gone, e.g. after a host reboot) is created from its\n"
+	 "bundle and started; a running one is left alone.\n"
+	 "\n"
+	 "  -a, --all         every registered VPS, in boot order\n"
+	 "      --autostart   every VPS with autostart on, in boot order, waiting each\n"
+	 "                    one's boot delay; one line per VPS (what systemd's\n"
+	 "                    vps-autostart.service runs at boot)\n"},
 	{"state", cmd_state, "print the state of a container (JSON)",
 	 "Usage: vps state ID\n"
 	 "\n"

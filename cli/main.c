@@ -71,11 +71,9 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name)
 static void unknown_command(const char *word)
 {
 	static const char *const alias[][2] = {
-	    {"enter", "exec"},	   {"attach", "exec"}, {"shell", "exec"},
-	    {"ls", "list"},	   {"rm", "delete"},   {"remove", "delete"},
-	    {"destroy", "delete"}, {"stop", "kill"},   {"inspect", "state"},
-	    {"status", "state"},   {"top", "stats"},   {"unpause", "resume"},
-	    {"new", "bundle"}};
+	    {"enter", "exec"},	 {"attach", "exec"},   {"shell", "exec"},     {"ls", "list"},
+	    {"rm", "delete"},	 {"remove", "delete"}, {"stop", "kill"},      {"inspect", "state"},
+	    {"status", "state"}, {"top", "stats"},     {"unpause", "resume"}, {"new", "bundle"}};
 	const char *near = NULL;
 	for (size_t a = 0; a < sizeof(alias) / sizeof(alias[0]) && !near; a++)
 		if (strcmp(word, alias[a][0]) == 0)

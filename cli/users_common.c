@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/users_common.h"
+#include "runtime/inventory.h"
 #include "runtime/runtime.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
@@ -32,11 +33,20 @@ static int bundle_rootfs(struct vps_ctx *ctx, const char *bundle, char **out, in
 	return r;
 }
 
-/* The rootfs recorded in the container's state (created or running). */
+/* The rootfs recorded in the container's state (created or running), else
+ * that of the registered VPS's bundle. */
 static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out, int *hold)
 {
 	struct vps_state *st = NULL;
 	int r = vps_state_load(ctx->root, id, &st, &ctx->err);
+	struct vps_inv_entry *e = NULL;
+	vps_err e2 = {0};
+	if (r == -ENOENT && vps_inv_load(ctx->inventory, id, &e, &e2) == 0) {
+		/* a registered VPS that is not running: its bundle */
+		r = bundle_rootfs(ctx, e->bundle, out, hold);
+		vps_inv_free(e);
+		return r;
+	}
 	if (r == -ENOENT) {
 		char msg[sizeof(ctx->err.msg)];
 		vps_snprintf(msg, sizeof(msg), "%s", ctx->err.msg);

@@ -23,7 +23,7 @@ fi
 WORK=$(mktemp -d /tmp/vps-demo.XXXXXX)
 ROOT=$WORK/state
 NAME=demo-web1-$$
-v() { "$VPS" --root "$ROOT" "$@"; }
+v() { "$VPS" --root "$ROOT" --inventory "$WORK/inventory" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 cleanup() {

@@ -23,6 +23,7 @@
 #include "runtime/create.h"
 #include "runtime/mon.h"
 #include "runtime/store.h"
+#include "runtime/inventory.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
@@ -186,6 +187,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = vps_create_load_bundle(&c, err)) < 0)
 		goto out;
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
+		if ((r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
+			goto out;
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			vps_create_undo(&c);
 		goto out;
@@ -204,7 +207,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	if ((r = vps_procview_prepare(c.spec, o->id, &c.pv, err)) < 0 ||
 	    (r = validate(&c, keep_pty, err)) < 0 ||
 	    (r = vps_seccomp_prepare(c.spec->lx.seccomp, VPS_SECCOMP_CACHE_DIR, &c.sc, err)) < 0 ||
-	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0)
+	    (r = vps_ns_prepare(&c.spec->lx, c.ns_fds, &c.clone_flags, err)) < 0 ||
+	    (r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
 		goto out;
 	if ((r = vps_snprintf(c.dir, sizeof(c.dir), "%s/%s", o->root, o->id)) < 0) {
 		r = vps_errorx(err, -r, "state root %.64s%s: ROOT/ID is too long for a path",

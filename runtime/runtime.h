@@ -52,6 +52,9 @@ struct vps_create_opts {
 	bool systemd_cgroup;
 	bool vm;      /* --vm: run the bundle in a microVM (runtime/vm) */
 	bool vm_cold; /* --vm-cold: the same, booted fresh (no snapshot) */
+	/* the inventory (--inventory) a VPS-face bundle (annotation org.vps.name)
+	 * is registered in (runtime/inventory.h); NULL: none */
+	const char *inventory;
 };
 
 /* Create the container and leave its init blocked on the exec barrier. */

@@ -323,6 +323,14 @@ int oci_spec_load(const char *bundle_dir, struct oci_spec **out, vps_err *err);
 /* BUNDLE_DIR/config.json's bytes (malloc'ed, NUL-terminated), at most 16 MiB. */
 int oci_spec_read(const char *bundle_dir, char **json, size_t *len, vps_err *err);
 void oci_spec_free(struct oci_spec *spec);
+/* Set the member at path (depth object keys, e.g. linux, resources, memory,
+ * limit) of the JSON document text to value (JSON text), keeping every other
+ * byte: an existing value's bytes are replaced; a missing member (and the
+ * missing objects above it) is inserted first in the deepest object there,
+ * indented like that object's first member (specs/jsplice.c). The result is
+ * checked with json-c; *out is malloc'ed and NUL-terminated. */
+int oci_json_set(const char *text, size_t len, const char *const *path, size_t depth,
+		 const char *value, char **out, size_t *outlen, vps_err *err);
 
 /* `exec --process FILE` (a process object) and `update -r FILE` (a resources object). */
 int oci_process_parse(const char *json, size_t len, struct oci_process **out, vps_err *err);

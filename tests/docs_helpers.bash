@@ -88,7 +88,7 @@ doc_run() {
 	echo "# $file: $ran commands ran in $n blocks, $skipped skipped"
 }
 
-# A block's scratch dir: cwd/, its own state root, a network namespace, and a
+# A block's scratch dir: cwd/, its own state root and inventory, a network namespace, and a
 # `vps` on PATH that is this build's vps with that root, inside that namespace.
 doc_block_begin() {
 	local blk=$1 ns=vpsdoc-$$-${1##*-}
@@ -98,7 +98,7 @@ doc_block_begin() {
 	ip -n "$ns" link set lo up
 	cat >"$blk/bin/vps" <<-EOS
 		#!/bin/sh
-		exec nsenter --net=/run/netns/$ns "$VPS" --root "$blk/state" "\$@"
+		exec nsenter --net=/run/netns/$ns "$VPS" --root "$blk/state" --inventory "$blk/inventory" "\$@"
 	EOS
 	chmod +x "$blk/bin/vps"
 }

@@ -8,6 +8,8 @@ VPS_TOP=${VPS_TOP:-$BATS_TEST_DIRNAME/..}
 vps_setup_file() {
 	export WORK=$(mktemp -d /tmp/vps-test.XXXXXX)
 	export ROOT=$WORK/state
+	# the VPS face's records (vps bundle registers every VPS): never /var/lib/vps
+	export VPS_INVENTORY=$WORK/inventory
 	mkdir -p "$ROOT"
 	# the VPS face's records (id ranges), never the host's /var/lib/vps
 	export VPS_INVENTORY=$WORK/inventory

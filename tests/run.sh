@@ -27,6 +27,13 @@ REAPER=$TOP/$BUILD/tests/subreaper
 if [ -n "${VPS_BUILD:-}" ]; then export VPS=$TOP/$BUILD/vps; else export VPS=$TOP/vps; fi
 export VPS_TOP=$TOP
 FILTER=${TESTS:-.}
+# A suite that registers a VPS without its own inventory (bats files get one
+# from vps_setup_file) writes here, never into the host's /var/lib/vps.
+if [ -z "${VPS_INVENTORY:-}" ]; then
+	VPS_INVENTORY=$(mktemp -d /tmp/vps-inventory.XXXXXX)
+	trap 'rm -rf "$VPS_INVENTORY"' EXIT
+	export VPS_INVENTORY
+fi
 pass=0 fail=0 skip=0
 
 # run_suite NAME TIMEOUT CMD...: run, parse, account.

@@ -178,8 +178,10 @@ wait_for() {
 	v delete vf-eng1
 }
 
-@test "vf- e2e: delete --force removes the VPS; its bundle stays usable by --bundle" {
+@test "vf- e2e: delete --force removes the container; the VPS stays usable by name until destroyed, its bundle by --bundle" {
 	v delete --force vf-web1
+	v users vf-web1 | grep -q '^root ' # still registered: found through the inventory
+	v destroy vf-web1 --keep-data
 	run v users vf-web1
 	[ "$status" -eq 1 ]
 	[[ $output == *"use --bundle DIR"* ]]

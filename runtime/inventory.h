@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The VPS face's persistent objects (issue 16): the inventory under --inventory
+ * (default /var/lib/vps) keeps one record per VPS, INVENTORY/vps/NAME.json:
+ * its name, its bundle (absolute) and its boot flags. The VPS's settings
+ * (limits, address) stay in the one place a start reads them, the bundle's
+ * config.json; `vps set` edits them there. Records are replaced atomically
+ * (util/fileio.c) and every writer holds INVENTORY/vps/.lock (flock), so two
+ * bundles of one name never both register. runtime/'s second public header,
+ * next to runtime.h: the verbs below are what cli/ calls for the VPS face. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/runtime.h"
+#include "util/err.h"
+
+struct vps_bundle_opts; /* rootfs/template.h */
+
+/* The most a VPS may wait before the next one starts (--boot-delay). */
+#define VPS_BOOT_DELAY_MAX 3600
+
+struct vps_inv_entry {
+	char *name;
+	char *bundle; /* absolute */
+	bool autostart;
+	int boot_order; /* lower starts first; ties by name */
+	int boot_delay; /* seconds to wait after starting it, before the next */
+};
+
+/* NAME's record: ENOENT "VPS NAME is not registered (inventory DIR)". */
+int vps_inv_load(const char *inv, const char *name, struct vps_inv_entry **out, vps_err *err);
+/* Every record, in boot order (then name); *n entries, malloc'ed array. An
+ * inventory that does not exist yet is empty. */
+int vps_inv_list(const char *inv, struct vps_inv_entry ***out, size_t *n, vps_err *err);
+void vps_inv_free(struct vps_inv_entry *e);
+void vps_inv_free_all(struct vps_inv_entry **v, size_t n);
+
+/* Register NAME for bundle (made absolute). Refused with EEXIST when NAME is
+ * registered for another bundle; a record for this same bundle is kept as is
+ * (*added false). */
+int vps_inv_register(const char *inv, const char *name, const char *bundle, bool *added,
+		     vps_err *err);
+/* Refuse (EEXIST) when NAME is registered for a bundle other than bundle
+ * (NULL: any). No lock, no write: the early check of `vps bundle`. */
+int vps_inv_check_name(const char *inv, const char *name, const char *bundle, vps_err *err);
+/* Remove NAME's record (ENOENT is success). */
+int vps_inv_unregister(const char *inv, const char *name, vps_err *err);
+
+/* `vps bundle`: make the bundle (rootfs/template.h) and register o->name, all
+ * or nothing: a name already taken fails before anything is made, and the
+ * loser of a race of two bundles of one name has its bundle removed again. */
+int vps_inv_bundle(const char *inv, const struct vps_bundle_opts *o, vps_err *err);
+/* `vps create`/`run` of a VPS-face bundle (annotation org.vps.name): register
+ * it (inv NULL: nothing). bundle is the absolute bundle dir. */
+int vps_inv_claim(const char *inv, const struct oci_spec *spec, const char *bundle, vps_err *err);
+
+/* `vps destroy NAME`: delete the container (refused while it runs unless
+ * force), free its id range, remove the bundle (unless keep_data; only a
+ * bundle whose config.json still names NAME), then the record. */
+int vps_inv_destroy(const char *root, const char *inv, const char *name, bool keep_data, bool force,
+		    vps_err *err);
+
+/* `vps start NAME` of a registered VPS: start a created one, create and start
+ * a stopped (or never started) one from its bundle. *was: its status before
+ * (VPS_RUNNING/PAUSED: nothing done, returns 0). */
+int vps_inv_start(const char *root, const char *inv, const char *name, enum vps_status *was,
+		  vps_err *err);
+
+/* `vps set NAME`: what to change (has_*: given). */
+struct vps_set_opts {
+	bool has_memory, has_cpus, has_pids, has_ip, has_autostart, has_boot_order, has_boot_delay;
+	int64_t memory;	   /* bytes, -1: none */
+	int64_t cpu_quota; /* us per 100000 us, 0: none */
+	int64_t pids;	   /* -1: none */
+	const char *ip;	   /* org.vps.net.ip: ADDR/LEN or auto */
+	bool autostart;
+	int boot_order, boot_delay;
+};
+/* What set could not apply to the running VPS (applies at its next start). */
+#define VPS_SET_DEFERRED_IP 1u
+/* Validate everything first (a bad value changes nothing), apply the limits
+ * live when the VPS is created, running or paused (vps_update), then write
+ * config.json (only the changed values' bytes) and the record. *deferred:
+ * VPS_SET_DEFERRED_* bits. */
+int vps_inv_set(const char *root, const char *inv, const char *name, const struct vps_set_opts *o,
+		unsigned *deferred, vps_err *err);
+
+/* One row of `vps list`: the VPS's live status and settings from config.json. */
+struct vps_inv_row {
+	const struct vps_inv_entry *e;
+	enum vps_status status;	       /* VPS_STOPPED when no container runs */
+	char address[160];	       /* live, else the configured org.vps.net.ip, else "" */
+	int64_t memory;		       /* bytes, -1: none */
+	int64_t cpu_quota, cpu_period; /* quota 0: none */
+	int64_t pids;		       /* -1: none */
+	char rootmode[8];	       /* "mapped" or "host" (vps_spec_root_kind) */
+	bool bad_config;	       /* config.json unreadable: settings unknown */
+};
+/* The row of e (never fails: what cannot be read shows as unknown). */
+void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv_row *row);
