@@ -50,6 +50,7 @@ int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_creat
 struct vps_mon {
 	struct vps_create_opts o;
 	char root[PATH_MAX], bundle[PATH_MAX];
+	char inventory[PATH_MAX]; /* o.inventory made absolute (reboots run from /) */
 	pid_t pid;	   /* the init */
 	int pidfd, pty;	   /* its pidfd and the console's pty master */
 	int peer;	   /* our own slave fd: the master never hangs up */

@@ -65,6 +65,8 @@ static int absolute(struct vps_mon *m, vps_err *err)
 	if (!realpath(m->o.root, m->root))
 		return vps_error(err, errno, "state root %s", m->o.root);
 	m->o.root = m->root;
+	if (m->o.inventory && realpath(m->o.inventory, m->inventory))
+		m->o.inventory = m->inventory;
 	return 0;
 }
 
