@@ -61,7 +61,7 @@ static unsigned root_id(pid_t pid, const char *map)
 {
 	char path[64];
 	unsigned inside, host = 0, n;
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, map);
+	vps_snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, map);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	for (int i = 0; f && i < 340 && fscanf(f, "%u %u %u", &inside, &host, &n) == 3; i++)
 		if (inside == 0)

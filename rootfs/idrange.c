@@ -16,6 +16,7 @@
 #include "rootfs/idrange_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 #define MAX_RECORDS 100000
 
@@ -28,7 +29,7 @@ struct records {
 static int open_locked(const char *inventory, int *lockfd, vps_err *err)
 {
 	char dir[PATH_MAX];
-	if (snprintf(dir, sizeof(dir), "%s/%s", inventory, VPS_IDRANGE_DIR) >= (int)sizeof(dir))
+	if (vps_snprintf(dir, sizeof(dir), "%s/%s", inventory, VPS_IDRANGE_DIR) < 0)
 		return vps_errorx(err, ENAMETOOLONG, "id ranges: %s: path too long", inventory);
 	int r = vps_mkdir_p(dir, 0700, err);
 	if (r < 0)
@@ -149,10 +150,10 @@ static int write_record(int dfd, const char *name, const char *bundle, uint32_t 
 			struct vps_idrange *out, vps_err *err)
 {
 	char file[32], text[PATH_MAX + 256];
-	snprintf(file, sizeof(file), "%u.range", base);
-	int n = snprintf(text, sizeof(text), "name %s\nbundle %s\nbase %u\nsize %u\n", name, bundle,
-			 base, VPS_IDRANGE_SIZE);
-	if (n >= (int)sizeof(text))
+	vps_snprintf(file, sizeof(file), "%u.range", base);
+	int n = vps_snprintf(text, sizeof(text), "name %s\nbundle %s\nbase %u\nsize %u\n", name,
+			     bundle, base, VPS_IDRANGE_SIZE);
+	if (n < 0)
 		return vps_errorx(err, ENAMETOOLONG, "id ranges: %s: path too long", bundle);
 	if (strchr(bundle, '\n'))
 		return vps_errorx(err, EINVAL, "id ranges: a bundle path with a newline");

@@ -13,6 +13,7 @@
 #include "rootfs/idrange_internal.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 /* "12345" -> v; false for anything else or more than max */
 static bool parse_u64(const char *s, uint64_t max, uint64_t *v)
@@ -117,7 +118,7 @@ static bool maps_root_to(json_object *maps, uint32_t base)
 bool vps_idrange_bundle_holds(const char *bundle, uint32_t base)
 {
 	char path[4096];
-	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
+	if (vps_snprintf(path, sizeof(path), "%s/config.json", bundle) < 0)
 		return true; /* cannot tell: keep it */
 	_cleanup_free_ char *text = NULL;
 	vps_err e;

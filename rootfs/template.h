@@ -24,7 +24,7 @@
 /* the VPS's own /proc view: auto (lxcfs when mounted), kernel, off (runtime/procview.c) */
 #define VPS_ANN_PROCVIEW "org.vps.procview"
 #define VPS_ANN_LXCFS	 "org.vps.lxcfs" /* an lxcfs mount point, auto or off */
-#define VPS_ANN_INIT	  "org.vps.init" /* "systemd" when pid 1 is systemd */
+#define VPS_ANN_INIT	 "org.vps.init"	 /* "systemd" when pid 1 is systemd */
 /* The OCI image annotation engines read: the signal that makes the VPS's init
  * power the VPS off cleanly (systemd SIGRTMIN+4, busybox init SIGUSR2,
  * sysvinit SIGINT through the inittab's ctrlaltdel entry). */
@@ -67,8 +67,8 @@ struct vps_bundle_opts {
 	/* NULL, or told what the operator must know whatever the output is (the
 	 * rootfs's owners were shifted): the CLI prints it to stderr */
 	void (*notice)(const char *msg);
-	const char *packages;  /* debian: more packages, comma-separated (--packages) */
-	const char *ssh_key;   /* root's authorized_keys lines (--ssh-key, vps_sshkey_load) */
+	const char *packages; /* debian: more packages, comma-separated (--packages) */
+	const char *ssh_key;  /* root's authorized_keys lines (--ssh-key, vps_sshkey_load) */
 	/* NULL, or told each step within a phase (debootstrap's "Retrieving X"
 	 * lines): the CLI shows the latest on one line it overwrites */
 	void (*detail)(const char *step);

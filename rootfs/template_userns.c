@@ -51,13 +51,13 @@ int vps_tmpl_userns_rootfs(const struct vps_bundle_opts *o, const char *rootfs,
 	u->idmap = r ? "mount" : "shifted";
 	char msg[768];
 	if (!r && o->vm) {
-		u->idmap = "mount"; /* the VM ignores the maps: keep the tree as it is */
-		snprintf(msg, sizeof(msg),
+		u->idmap = "mount";	   /* the VM ignores the maps: keep the tree as it is */
+		snprintf(msg, sizeof(msg), /* snprintf-ok: message text */
 			 "%s: %s cannot be idmapped (%s); the VM ignores the id maps, but as a "
 			 "container this bundle needs a filesystem that can",
 			 o->name, rootfs, why);
 	} else if (!r) {
-		snprintf(msg, sizeof(msg),
+		snprintf(msg, sizeof(msg), /* snprintf-ok: message text */
 			 "%s: %s cannot be idmapped (%s): shifting its owners once to %u..%u",
 			 o->name, rootfs, why, u->base, u->base + VPS_IDRANGE_SIZE - 1);
 	}

@@ -76,7 +76,7 @@ static const char *freezer_dir(const char *cgroup_rel)
 	static char dir[PATH_MAX];
 	struct stat sb;
 	bool v1 = stat("/sys/fs/cgroup/freezer", &sb) == 0 && S_ISDIR(sb.st_mode);
-	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s", v1 ? "/freezer" : "", cgroup_rel);
+	vps_snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s", v1 ? "/freezer" : "", cgroup_rel);
 	return dir;
 }
 

@@ -19,6 +19,7 @@
 #include "rootfs/userns.h"
 #include "runtime/create.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 bool vps_create_wants_root(const struct oci_spec *s)
 {
@@ -31,7 +32,7 @@ bool vps_create_wants_root(const struct oci_spec *s)
 static int idmap_tree(struct cctx *c, int tree, vps_err *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->pid);
 	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return vps_error(err, errno, "rootfs: open the init's user namespace");

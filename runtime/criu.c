@@ -40,11 +40,11 @@ static void first_error(const char *log, char *out, size_t sz)
 		/* criu raises RLIMIT_NOFILE where it may, and says Error when it may not */
 		if (!*out && strstr(line, "Error (") && !strstr(line, "RLIMIT_NOFILE")) {
 			const char *m = strstr(line, "): ");
-			snprintf(out, sz, "%s", m ? m + 3 : line);
+			snprintf(out, sz, "%s", m ? m + 3 : line); /* snprintf-ok: message text */
 		}
 	}
 	if (!*out)
-		snprintf(out, sz, "%s", *last ? last : "no log");
+		snprintf(out, sz, "%s", *last ? last : "no log"); /* snprintf-ok: message text */
 }
 
 /* The child: join the cgroup, keep the passed fds open, exec; any failure goes

@@ -76,7 +76,7 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 	if (!p)
 		return vps_error(err, ENOMEM, "checkpoint mounts");
 	m->mounts = p;
-	snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
+	vps_snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
 	m->mounts[m->n_mounts++].kind = kind;
 	return 0;
 }
@@ -87,7 +87,7 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		       size_t *n_ids, vps_err *err)
 {
 	char path[64], line[8192];
-	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	if (!f)
 		return vps_error(err, errno, "open %s", path);
@@ -117,7 +117,7 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 static int fd_mnt_id(pid_t pid, int fd)
 {
 	char path[64], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	vps_snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	int id = -1;
 	while (f && fgets(line, sizeof(line), f))
@@ -133,20 +133,20 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 	char path[64], target[256] = "";
 	struct stat st;
 	*key = *ext = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	vps_snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
 	ssize_t n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0 || stat(path, &st) < 0)
 		return;
 	target[n] = '\0';
 	if (strncmp(target, "pipe:", 5) == 0 || strncmp(target, "socket:", 7) == 0) {
-		snprintf(key, VPS_CKPT_KEY_MAX, "%s", target);
+		vps_snprintf(key, VPS_CKPT_KEY_MAX, "%s", target);
 		return;
 	}
 	if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) {
 		/* a pty slave (Unix98 majors): its master is outside the container */
-		snprintf(key, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
-			 (unsigned)st.st_dev);
-		snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
+		vps_snprintf(key, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
+			     (unsigned)st.st_dev);
+		vps_snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
 		return;
 	}
 	int mnt = fd_mnt_id(pid, fd);
@@ -154,9 +154,9 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 		if (ids[i] == mnt)
 			return; /* on a mount of the container: CRIU reopens it */
 	if (target[0] == '/' && mnt >= 0) {
-		snprintf(key, VPS_CKPT_KEY_MAX, "file[%x:%lx]", (unsigned)mnt,
-			 (unsigned long)st.st_ino);
-		snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
+		vps_snprintf(key, VPS_CKPT_KEY_MAX, "file[%x:%lx]", (unsigned)mnt,
+			     (unsigned long)st.st_ino);
+		vps_snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
 	}
 }
 
@@ -164,7 +164,7 @@ static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 {
 	char path[64];
 	struct stat st;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	if (stat(path, &st) < 0)
 		return vps_error(err, errno, "stat %s", path);
 	vps_argv_add(a, "--external");
@@ -276,7 +276,7 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 	}
 	for (int i = 0; i < 3; i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(fds, (size_t)i));
-		snprintf(m->fds[i], VPS_CKPT_KEY_MAX, "%s", s ? s : "");
+		vps_snprintf(m->fds[i], VPS_CKPT_KEY_MAX, "%s", s ? s : "");
 	}
 	return 0;
 }

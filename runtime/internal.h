@@ -78,8 +78,8 @@ struct vps_child {
 	/* create: from VPS_SYNC_ROOTFD: the rootfs directory in the init's mount
 	 * namespace (O_PATH) and the detached tree to attach there; -1: none */
 	int root_target_fd, root_tree_fd;
-	int stdio[2]; /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
-	int disk_fd;  /* create: a detached mount to move onto the rootfs; -1: none */
+	int stdio[2];	     /* create: fds for 0 and for 1, 2 (VPS face detached); -1: keep */
+	int disk_fd;	     /* create: a detached mount to move onto the rootfs; -1: none */
 	bool console_noctty; /* create: the monitor's console, not the init's ctty */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;

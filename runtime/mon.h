@@ -51,10 +51,10 @@ struct vps_mon {
 	struct vps_create_opts o;
 	char root[PATH_MAX], bundle[PATH_MAX];
 	char inventory[PATH_MAX]; /* o.inventory made absolute (reboots run from /) */
-	pid_t pid;	   /* the init */
-	int pidfd, pty;	   /* its pidfd and the console's pty master */
-	int peer;	   /* our own slave fd: the master never hangs up */
-	int lsock, client; /* console.sock and the one attached client, or -1 */
+	pid_t pid;		  /* the init */
+	int pidfd, pty;		  /* its pidfd and the console's pty master */
+	int peer;		  /* our own slave fd: the master never hangs up */
+	int lsock, client;	  /* console.sock and the one attached client, or -1 */
 	struct vps_conlog log;
 	char ring[VPS_CONSOLE_RING]; /* the latest output, for a new attach */
 	size_t ring_len;

@@ -54,7 +54,7 @@ static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t
 	if (r < 0)
 		return vps_error_wrap(err, "process.terminal");
 	pass[(*n)++] = x->slave;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
+	vps_snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
 	ssize_t len = readlink(link, path, sz - 1);
 	if (len <= 0)
 		return vps_error(err, errno, "process.terminal: the new pty's path");
@@ -81,7 +81,7 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 			/* criu seeks a file back to its offset: a pipe or socket of ours
 			 * (an engine's stdio) cannot be, so the init gets /dev/null */
 			char self[64];
-			snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+			vps_snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 			bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
 			x->reopened[fd] =
 			    open(seekable ? self : "/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -235,7 +235,7 @@ static int restore(struct rctx *x, vps_err *err)
 	if ((r = vps_store_create(x->o->root, x->o->id, &c->dirfd, &c->lockfd, err)) < 0)
 		return r;
 	c->stored = true;
-	snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
+	vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
 	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
 	    (r = mount_root(x, err)) < 0 || (r = run_criu(x, err)) < 0 ||
 	    (r = record(x, err)) < 0) {

@@ -69,9 +69,9 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 	int r = vps_vm_snapshot_ensure(cold, dir, &built, err);
 	if (r < 0)
 		return r;
-	snprintf(ram, sizeof(ram), "%s/ram", dir);
-	snprintf(initrd, sizeof(initrd), "%s/vm-initramfs", dir);
-	snprintf(state, sizeof(state), "%s/state", dir);
+	vps_snprintf(ram, sizeof(ram), "%s/ram", dir);
+	vps_snprintf(initrd, sizeof(initrd), "%s/vm-initramfs", dir);
+	vps_snprintf(state, sizeof(state), "%s/state", dir);
 	_cleanup_close_ int fd = open(state, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "vm: snapshot %s", state);

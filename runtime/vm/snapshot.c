@@ -89,7 +89,7 @@ void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17])
 		     (unsigned long long)l->ram_mib, (int)l->accel, p && p->terminal,
 		     l->spec->root_readonly);
 	h = fnv(h, shape, strlen(shape));
-	snprintf(key, 17, "%016llx", (unsigned long long)h);
+	vps_snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
 
 /* flock with a bounded wait (another start may be building). */
