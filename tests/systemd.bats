@@ -28,7 +28,8 @@ setup_file() {
 	export BASE=$WORK/base
 }
 teardown_file() {
-	[ -z "${RECVTTY_PID:-}" ] || kill "$RECVTTY_PID" 2>/dev/null || true
+	# a test that failed half-way leaves its console receiver: end it by pid
+	[ ! -s "$WORK/recvtty.pid" ] || kill "$(cat "$WORK/recvtty.pid")" 2>/dev/null || true
 	vps_teardown_file
 }
 
@@ -36,7 +37,9 @@ teardown_file() {
 # edited by JQ
 sd_bundle() {
 	mkdir -p "$1"
-	jq --arg r "$BASE/rootfs" ".root.path = \$r | ${2:-.}" "$BASE/config.json" >"$1/config.json"
+	jq --arg r "$BASE/rootfs" --arg n "sd-$(basename "$1")" \
+		".root.path = \$r | .annotations[\"org.vps.name\"] = \$n | ${2:-.}" \
+		"$BASE/config.json" >"$1/config.json"
 }
 
 # wait_running ID: poll `systemctl is-system-running` for up to 30 s; prints
@@ -213,6 +216,7 @@ fg_finish() {
 	sd_bundle "$WORK/b4" '.process.terminal = true'
 	RECVTTY_HOLD=1 "$VPS_TOP/build/tests/recvtty" "$WORK/b4.sock" "$WORK/b4.console" &
 	RECVTTY_PID=$!
+	echo "$RECVTTY_PID" >"$WORK/recvtty.pid"
 	for i in $(seq 1 50); do [ -S "$WORK/b4.sock" ] && break; sleep 0.1; done
 	v create --bundle "$WORK/b4" --console-socket "$WORK/b4.sock" sd-b4
 	v start sd-b4
@@ -226,7 +230,7 @@ fg_finish() {
 	v kill sd-b4 KILL
 	v delete --force sd-b4
 	kill "$RECVTTY_PID"
-	RECVTTY_PID=
+	rm -f "$WORK/recvtty.pid"
 }
 
 @test "sd- user namespace: owners shifted by 1000000, root is not host root, boots and powers off" {
@@ -237,6 +241,7 @@ fg_finish() {
 	[ "$(stat -c %a "$WORK/mapped-rootfs/usr/bin/passwd")" = 4755 ]
 	mkdir -p "$WORK/b5"
 	jq --arg r "$WORK/mapped-rootfs" '.root.path = $r | .process.terminal = true
+		| .annotations["org.vps.name"] = "sd-b5"
 		| .linux.namespaces |= (map(select(.type != "user")) + [{"type": "user"}])
 		| del(.annotations["org.vps.userns"], .annotations["org.vps.rootfs.idmap"])
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 1000000, "size": 65536}]
