@@ -14,6 +14,8 @@
 #include "rootfs/userns.h"
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
+#include "util/log.h"
 
 static int taken(const char *inv, const struct vps_inv_entry *e, vps_err *err)
 {
@@ -21,6 +23,15 @@ static int taken(const char *inv, const struct vps_inv_entry *e, vps_err *err)
 			  "VPS name %s is already taken by the bundle %s (inventory %s); choose "
 			  "another --name or `vps destroy %s` first",
 			  e->name, e->bundle, inv, e->name);
+}
+
+/* A record whose bundle is gone (its config.json removed with it) names
+ * nothing: the name is free again, as a removed bundle's id range is. */
+static bool stale(const struct vps_inv_entry *e)
+{
+	char cfg[PATH_MAX];
+	return vps_snprintf(cfg, sizeof(cfg), "%s/config.json", e->bundle) >= 0 &&
+	       access(cfg, F_OK) < 0 && errno == ENOENT;
 }
 
 int vps_inv_check_name(const char *inv, const char *name, const char *bundle, vps_err *err)
@@ -34,7 +45,7 @@ int vps_inv_check_name(const char *inv, const char *name, const char *bundle, vp
 		*err = e2;
 		return r;
 	}
-	if (!bundle || strcmp(e->bundle, bundle) != 0)
+	if ((!bundle || strcmp(e->bundle, bundle) != 0) && !stale(e))
 		r = taken(inv, e, err);
 	vps_inv_free(e);
 	return r;
@@ -57,9 +68,13 @@ int vps_inv_register(const char *inv, const char *name, const char *bundle, bool
 	vps_err e2 = {0};
 	int r = vps_inv_read_at(dirfd, inv, name, &old, &e2);
 	if (r == 0) {
-		r = strcmp(old->bundle, abs) == 0 ? 0 : taken(inv, old, err);
+		bool mine = strcmp(old->bundle, abs) == 0, gone = !mine && stale(old);
+		r = mine || gone ? 0 : taken(inv, old, err);
 		vps_inv_free(old);
-		return r;
+		if (!gone)
+			return r;
+		log_info("VPS name %s: its bundle is gone; registered again for %s", name, abs);
+		r = -ENOENT; /* written anew below */
 	}
 	if (r != -ENOENT) {
 		*err = e2;

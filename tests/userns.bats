@@ -322,9 +322,10 @@ cve_run() {
 	v create --bundle "$WORK/ls2" un-ls2
 	run v list
 	echo "$output"
-	[[ ${lines[0]} == *OWNER*ROOT* ]]
-	[ "$(echo "$output" | awk '$1 == "un-ls1" {print $7}')" = mapped ]
-	[ "$(echo "$output" | awk '$1 == "un-ls2" {print $7}')" = host ]
+	# the VPS view (inventory) has ROOT as its 6th column
+	[[ ${lines[0]} == NAME*STATE*ROOT* ]]
+	[ "$(echo "$output" | awk '$1 == "un-ls1" {print $6}')" = mapped ]
+	[ "$(echo "$output" | awk '$1 == "un-ls2" {print $6}')" = host ]
 	[ "$(v list --format json | jq -r '.[] | select(.id == "un-ls1") | .root')" = mapped ]
 	v delete --force un-ls1
 	v delete --force un-ls2
