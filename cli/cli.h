@@ -100,5 +100,7 @@ int cmd_stop(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_restart(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_console(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_logs(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv);
+int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_checkpoint(struct vps_ctx *ctx, int argc, char **argv);
 int cmd_restore(struct vps_ctx *ctx, int argc, char **argv);

@@ -38,8 +38,10 @@ int vps_criu_exec(const struct vps_criu_run *r, struct vps_argv *a, vps_err *err
 #define VPS_CKPT_NS_KEY	 "vps-netns" /* --external net[INO]:KEY, --inherit-fd fd[N]:KEY */
 #define VPS_CKPT_MAX_EXT 64
 #define VPS_CKPT_KEY_MAX 64
-/* a spec bind, a cgroup hierarchy, the terminal bound on /dev/console */
-enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP, VPS_CKPT_CONSOLE };
+/* a spec bind, a cgroup hierarchy, the terminal bound on /dev/console, a
+ * file of the container's cgroup2 directory bound elsewhere (procview's
+ * /proc/pressure/X from X.pressure) */
+enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP, VPS_CKPT_CONSOLE, VPS_CKPT_CGFILE };
 struct vps_ckpt_meta {
 	pid_t pid; /* the init's host pid at the dump (informational) */
 	bool terminal, netns_external;
@@ -47,6 +49,7 @@ struct vps_ckpt_meta {
 	struct {
 		char dest[4096];
 		enum vps_ckpt_mount kind;
+		char file[64];	       /* VPS_CKPT_CGFILE: the file's name in the cgroup dir */
 	} * mounts;		       /* malloc'ed, n_mounts entries */
 	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
 };
@@ -67,6 +70,7 @@ int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *
 struct vps_ckpt_sources {
 	const struct oci_spec *spec;
 	const char *bundle, *cgroup_rel, *console;
+	const char *cgroup_v2_dir; /* the new cgroup's cgroup2 directory (or NULL) */
 };
 int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
 			    struct vps_argv *a, vps_err *err);

@@ -68,7 +68,7 @@ static bool spec_binds(const struct oci_spec *spec, const char *dest)
 }
 
 static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mount kind,
-		     vps_err *err)
+		     const char *file, vps_err *err)
 {
 	if (m->n_mounts >= VPS_CKPT_MAX_EXT)
 		return vps_errorx(err, E2BIG, "more than %d external mounts", VPS_CKPT_MAX_EXT);
@@ -77,6 +77,10 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 		return vps_error(err, ENOMEM, "checkpoint mounts");
 	m->mounts = p;
 	vps_snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
+	if (vps_snprintf(m->mounts[m->n_mounts].file, sizeof(m->mounts->file), "%s",
+			 file ? file : "") < 0)
+		return vps_errorx(err, ENAMETOOLONG, "mount %s: cgroup file %s: too long", dest,
+				  file);
 	m->mounts[m->n_mounts++].kind = kind;
 	return 0;
 }
@@ -86,32 +90,41 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m, int *ids,
 		       size_t *n_ids, vps_err *err)
 {
-	char path[64], line[8192];
+	struct {
+		char line[8192], dest[4096], root[4096], fstype[64];
+	} *b = malloc(sizeof(*b)); /* too big for the stack */
+	char path[64];
 	vps_snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	if (!f)
-		return vps_error(err, errno, "open %s", path);
+	if (!f || !b) {
+		free(b);
+		return vps_error(err, f ? ENOMEM : errno, "open %s", path);
+	}
 	*n_ids = 0;
-	while (*n_ids < MOUNTINFO_MAX && fgets(line, sizeof(line), f)) {
-		char dest[4096], fstype[64];
+	int r = 0;
+	while (r == 0 && *n_ids < MOUNTINFO_MAX && fgets(b->line, sizeof(b->line), f)) {
 		int id;
-		const char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%d %*d %*s %*s %4095s", &id, dest) != 2 ||
-		    sscanf(dash + 3, "%63s", fstype) != 1)
+		const char *dash = strstr(b->line, " - ");
+		if (!dash ||
+		    sscanf(b->line, "%d %*d %*s %4095s %4095s", &id, b->root, b->dest) != 3 ||
+		    sscanf(dash + 3, "%63s", b->fstype) != 1)
 			continue;
 		ids[(*n_ids)++] = id;
-		unescape(dest);
-		int r = 0;
-		if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
-			r = add_mount(m, dest, VPS_CKPT_CGROUP, err);
-		else if (strcmp(fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
-			r = add_mount(m, dest, VPS_CKPT_CONSOLE, err);
+		unescape(b->dest);
+		unescape(b->root);
+		const char *base = strrchr(b->root, '/'), *dest = b->dest;
+		bool v2 = strcmp(b->fstype, "cgroup2") == 0;
+		if (v2 && base && strchr(base, '.'))
+			r = add_mount(m, dest, VPS_CKPT_CGFILE, base + 1, err);
+		else if (v2 || strcmp(b->fstype, "cgroup") == 0)
+			r = add_mount(m, dest, VPS_CKPT_CGROUP, NULL, err);
+		else if (strcmp(b->fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
+			r = add_mount(m, dest, VPS_CKPT_CONSOLE, NULL, err);
 		else if (strcmp(dest, "/") != 0 && spec_binds(spec, dest))
-			r = add_mount(m, dest, VPS_CKPT_BIND, err);
-		if (r < 0)
-			return r;
+			r = add_mount(m, dest, VPS_CKPT_BIND, NULL, err);
 	}
-	return 0;
+	free(b);
+	return r;
 }
 
 static int fd_mnt_id(pid_t pid, int fd)
@@ -176,7 +189,7 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 		      struct vps_argv *a, vps_err *err)
 {
 	_cleanup_free_ int *ids = calloc(MOUNTINFO_MAX, sizeof(int));
-	size_t n_ids;
+	size_t n_ids = 0;
 	if (!ids)
 		return vps_error(err, ENOMEM, "mount ids");
 	*m = (struct vps_ckpt_meta){.pid = pid};
@@ -204,7 +217,7 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 	return m->netns_external ? netns_external(pid, a, err) : 0;
 }
 
-static const char *const kinds[] = {"bind", "cgroup", "console"};
+static const char *const kinds[] = {"bind", "cgroup", "console", "cgfile"};
 
 int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err)
 {
@@ -222,6 +235,9 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
 		json_object_object_add(e, "kind", json_object_new_string(kinds[m->mounts[i].kind]));
+		if (m->mounts[i].kind == VPS_CKPT_CGFILE)
+			json_object_object_add(e, "file",
+					       json_object_new_string(m->mounts[i].file));
 		json_object_array_add(mounts, e);
 	}
 	for (int i = 0; i < 3; i++)
@@ -270,7 +286,11 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		if (kind == ARRAY_SIZE(kinds))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
 					  VPS_CKPT_META, i, k);
-		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, err);
+		const char *file = str_at(e, "file");
+		if (kind == VPS_CKPT_CGFILE && (!file || !*file || strchr(file, '/')))
+			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad cgroup file",
+					  VPS_CKPT_META, i);
+		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, file, err);
 		if (r < 0)
 			return r;
 	}
@@ -320,6 +340,16 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 			/* vps mounts each hierarchy at the path the host has it
 			 * (rootfs/cgroupmount.c): the same path plus the new cgroup */
 			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
+			continue;
+		}
+		if (m->mounts[i].kind == VPS_CKPT_CGFILE) {
+			if (!src->cgroup_v2_dir)
+				return vps_errorx(err, ENOENT,
+						  "the checkpoint binds the cgroup2 file %s at %s: "
+						  "this host has no cgroup2 directory for it",
+						  m->mounts[i].file, dest);
+			vps_argv_add(a, "mnt[%s]:%s/%s", dest, src->cgroup_v2_dir,
+				     m->mounts[i].file);
 			continue;
 		}
 		if (m->mounts[i].kind == VPS_CKPT_CONSOLE) {

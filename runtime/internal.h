@@ -213,6 +213,10 @@ struct vps_held {
 int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out,
 			enum vps_pty_mode pty, struct vps_held *hold, vps_err *err);
 void vps_held_free(struct vps_held *h);
+/* The monitor's restore (o->detach, o->in_monitor): the restored init, its
+ * pidfd and the new console pty master in *out, kept by the caller. */
+struct vps_restore_opts;
+int vps_restore_internal(const struct vps_restore_opts *o, struct vps_created *out, vps_err *err);
 /* start / delete --force of what create held (see vps_start, vps_delete) */
 int vps_start_held(const char *root, struct vps_held *h, vps_err *err);
 int vps_delete_held(const char *root, struct vps_held *h, vps_err *err);

@@ -99,3 +99,41 @@ struct vps_inv_row {
 };
 /* The row of e (never fails: what cannot be read shows as unknown). */
 void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv_row *row);
+
+/* `vps migrate NAME [DEST]` (runtime/migrate*.c): move a VPS, its bundle and
+ * its record to another host (DEST, [user@]host over ssh, running `vps` there
+ * through that connection) or another state root and inventory on this
+ * machine (dest NULL). */
+struct vps_migrate_opts {
+	const char *root, *inventory, *name;
+	const char *dest;		    /* [user@]host, NULL: this machine */
+	const char *to_root, *to_inventory; /* the destination's (NULL: its defaults) */
+	const char *to_bundle;		    /* the bundle's path there (NULL: the same) */
+	const char *rsh;		    /* the ssh command, words (NULL: "ssh") */
+	const char *to_vps;		    /* vps on the far side (NULL: "vps" / this one) */
+	const char *criu;		    /* --criu, here and there */
+	const char *version;		    /* ours: the destination's must be the same */
+	bool offline;			    /* stop, copy, start (else CRIU) */
+	bool progress;			    /* phases and bytes on stderr */
+};
+struct vps_migrate_result {
+	long downtime_ms; /* freeze (or stop) here to running there */
+	long total_ms;
+	long dump_ms, copy_ms, restore_ms; /* where the downtime went */
+	uint64_t bytes;			   /* copied (rsync's bytes sent) */
+};
+int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res, vps_err *err);
+
+/* The destination's side (`vps migrate-recv`, run by the source's vps):
+ * check: NAME free in the inventory and the state root, bundle free, need
+ * bytes free under it, with live a working criu; the bundle dir is made and
+ * marked as the migration's. receive: register NAME for bundle (flags as
+ * given) and (how) "restore" it from bundle's images, "start" it, or
+ * "register" only (a stopped VPS); the mark goes. abort: remove what check/receive made (only a
+ * marked bundle). */
+int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
+		      const char *bundle, uint64_t need, bool live, vps_err *err);
+int vps_migrate_receive(const char *root, const char *inv, const char *criu,
+			const struct vps_inv_entry *e, const char *how, vps_err *err);
+int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
+		      vps_err *err);

@@ -47,8 +47,13 @@ bool vps_mon_wanted(const struct oci_spec *spec);
 int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_created *out,
 		   vps_err *err);
 
+/* The same for a restore (vps_restore of a VPS-face bundle, detached): the
+ * monitor restores the checkpoint o names (absolute image and work paths). */
+int vps_mon_launch_restore(const struct vps_restore_opts *o, struct vps_created *out, vps_err *err);
+
 struct vps_mon {
 	struct vps_create_opts o;
+	const struct vps_restore_opts *restore; /* the first boot restores this; NULL: create */
 	char root[PATH_MAX], bundle[PATH_MAX];
 	char inventory[PATH_MAX]; /* o.inventory made absolute (reboots run from /) */
 	pid_t pid;		  /* the init */

@@ -70,7 +70,8 @@ static int absolute(struct vps_mon *m, vps_err *err)
 	return 0;
 }
 
-static _Noreturn void monitor(const struct vps_create_opts *o, bool start, int report)
+static _Noreturn void monitor(const struct vps_create_opts *o, const struct vps_restore_opts *ro,
+			      bool start, int report)
 {
 	struct vps_mon *m = calloc(1, sizeof(*m)); /* lives as long as the process */
 	struct report rep = {0};
@@ -86,7 +87,8 @@ static _Noreturn void monitor(const struct vps_create_opts *o, bool start, int r
 			      .peer = -1,
 			      .lsock = -1,
 			      .client = -1,
-			      .log = {.fd = -1}};
+			      .log = {.fd = -1},
+			      .restore = ro};
 	if (r < 0)
 		r = vps_error(&err, errno, "monitor: detach from the caller");
 	if (r == 0 && !realpath(o->bundle ? o->bundle : ".", m->bundle))
@@ -110,8 +112,8 @@ static _Noreturn void monitor(const struct vps_create_opts *o, bool start, int r
 	vps_mon_run(m);
 }
 
-int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_created *out,
-		   vps_err *err)
+static int launch(const struct vps_create_opts *o, const struct vps_restore_opts *ro, bool start,
+		  struct vps_created *out, vps_err *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -129,7 +131,7 @@ int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_creat
 		pid_t mon = fork();
 		if (mon != 0)
 			_exit(mon < 0);
-		monitor(o, start, p[1]);
+		monitor(o, ro, start, p[1]);
 	}
 	close(p[1]);
 	int ws;
@@ -140,7 +142,9 @@ int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_creat
 	close(p[0]);
 	if (n != (ssize_t)sizeof(rep))
 		return vps_errorx(err, ECHILD, "the VPS's monitor exited before the VPS was %s",
-				  start ? "started" : "created");
+				  ro	  ? "restored"
+				  : start ? "started"
+					  : "created");
 	if (rep.code) {
 		rep.msg[sizeof(rep.msg) - 1] = 0;
 		return vps_errorx(err, rep.code, "%s", rep.msg);
@@ -148,4 +152,16 @@ int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_creat
 	out->pid = rep.pid;
 	out->monitor = true;
 	return 0;
+}
+
+int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_created *out,
+		   vps_err *err)
+{
+	return launch(o, NULL, start, out, err);
+}
+
+int vps_mon_launch_restore(const struct vps_restore_opts *o, struct vps_created *out, vps_err *err)
+{
+	struct vps_create_opts co = {.root = o->root, .id = o->id, .bundle = o->bundle};
+	return launch(&co, o, false, out, err);
 }

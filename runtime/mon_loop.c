@@ -59,7 +59,12 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 {
 	struct vps_created cr;
 	struct vps_held h;
-	int r = vps_create_internal(&m->o, &cr, VPS_PTY_MONITOR, start ? &h : NULL, err);
+	const struct vps_restore_opts *ro = m->restore;
+	m->restore = NULL; /* a reboot inside creates it afresh */
+	if (ro)
+		start = false; /* restored running */
+	int r = ro ? vps_restore_internal(ro, &cr, err)
+		   : vps_create_internal(&m->o, &cr, VPS_PTY_MONITOR, start ? &h : NULL, err);
 	if (r < 0)
 		return r;
 	m->pid = cr.pid;

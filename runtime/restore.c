@@ -23,6 +23,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/create.h"
 #include "runtime/criu.h"
+#include "runtime/mon.h"
 #include "runtime/status.h"
 #include "runtime/store.h"
 #include "util/fileio.h"
@@ -40,15 +41,28 @@ struct rctx {
 	struct vps_ckpt_meta m;
 	char criu_root[PATH_MAX];
 	bool mounted;
-	int slave, netns; /* the new pty's slave and the joined netns for criu, or -1 */
-	int reopened[3];  /* our stdio files reopened read-write for criu, or -1 */
+	int slave, netns;	 /* the new pty's slave and the joined netns for criu, or -1 */
+	int reopened[3];	 /* our stdio files reopened read-write for criu, or -1 */
+	struct vps_created *out; /* in the monitor: the init and its pty, kept */
 };
+
+/* The checkpoint's init had a terminal: process.terminal, or the console pty
+ * a VPS's monitor gave it (stdio on a tty, /dev/console bound from it). */
+static bool had_tty(const struct vps_ckpt_meta *m)
+{
+	bool tty = m->terminal;
+	for (int fd = 0; fd < 3; fd++)
+		tty = tty || strncmp(m->fds[fd], "tty[", 4) == 0;
+	for (size_t i = 0; i < m->n_mounts; i++)
+		tty = tty || m->mounts[i].kind == VPS_CKPT_CONSOLE;
+	return tty;
+}
 
 /* A terminal's new pty: its slave is the init's stdio and /dev/console. */
 static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t *n, vps_err *err)
 {
 	char link[64];
-	if (!x->m.terminal)
+	if (!had_tty(&x->m))
 		return 0;
 	int r = vps_pty_open(&x->c.pty, &x->slave, err);
 	if (r < 0)
@@ -134,6 +148,7 @@ static int run_criu(struct rctx *x, vps_err *err)
 	struct vps_ckpt_sources src = {.spec = x->c.spec,
 				       .bundle = x->c.bundle,
 				       .cgroup_rel = vps_cgroup_path(x->c.cg),
+				       .cgroup_v2_dir = vps_cgroup_v2_dir(x->c.cg),
 				       .console = *console ? console : NULL};
 	if (r == 0)
 		r = vps_ckpt_restore_mounts(&x->m, &src, &a, err);
@@ -219,6 +234,11 @@ static int record(struct rctx *x, vps_err *err)
 		return r;
 	if (x->o->pid_file && (r = vps_write_pid_file(x->o->pid_file, c->pid, err)) < 0)
 		return r;
+	if (x->out) { /* the monitor keeps the init, its pidfd and pty */
+		*x->out = (struct vps_created){
+		    .pid = c->pid, .pidfd = take_fd(c->pidfd), .pty = take_fd(c->pty)};
+		return 0;
+	}
 	if (c->pty >= 0 && x->o->console_socket) {
 		if ((r = vps_console_send(x->o->console_socket, c->pty, err)) < 0)
 			return r;
@@ -267,7 +287,7 @@ static int validate(struct rctx *x, vps_err *err)
 				  "config.json: process.terminal is %s but the checkpoint's "
 				  "process had %s terminal",
 				  p->terminal ? "true" : "false", x->m.terminal ? "a" : "no");
-	if (p->terminal && x->o->detach && !x->o->console_socket)
+	if (p->terminal && x->o->detach && !x->o->console_socket && !vps_mon_wanted(x->c.spec))
 		return vps_errorx(err, EINVAL,
 				  "process.terminal is true: --console-socket is required when "
 				  "detached");
@@ -298,6 +318,15 @@ static int restore_x(struct rctx *x, int *exit_status, vps_err *err)
 	    (r = vps_criu_check_mode(o->c.manage_cgroups_mode, err)) < 0 ||
 	    (r = vps_create_load_bundle(&x->c, err)) < 0 || (r = validate(x, err)) < 0)
 		return r;
+	if (o->detach && !o->console_socket && !o->in_monitor && vps_mon_wanted(x->c.spec)) {
+		struct vps_restore_opts mo = *o;
+		struct vps_created cr;
+		mo.c.image_path = x->image;
+		mo.c.work_path = x->work;
+		mo.bundle = x->c.bundle;
+		mo.in_monitor = true;
+		return vps_mon_launch_restore(&mo, &cr, err);
+	}
 	/* the restored init is criu's sibling: our child, reaped here when not detached */
 	if ((r = restore(x, err)) < 0 || o->detach)
 		return r;
@@ -311,13 +340,15 @@ static int restore_x(struct rctx *x, int *exit_status, vps_err *err)
 	return r;
 }
 
-int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err)
+static int restore_out(const struct vps_restore_opts *o, int *exit_status, struct vps_created *out,
+		       vps_err *err)
 {
 	*exit_status = 0;
 	struct rctx *x = calloc(1, sizeof(*x));
 	if (!x)
 		return vps_error(err, ENOMEM, "restore");
 	x->o = o;
+	x->out = out;
 	x->slave = x->netns = -1;
 	x->reopened[0] = x->reopened[1] = x->reopened[2] = -1;
 	x->co = (struct vps_create_opts){.root = o->root,
@@ -344,4 +375,15 @@ int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err
 	release(x);
 	free(x);
 	return r;
+}
+
+int vps_restore(const struct vps_restore_opts *o, int *exit_status, vps_err *err)
+{
+	return restore_out(o, exit_status, NULL, err);
+}
+
+int vps_restore_internal(const struct vps_restore_opts *o, struct vps_created *out, vps_err *err)
+{
+	int status;
+	return restore_out(o, &status, out, err);
 }

@@ -196,6 +196,10 @@ struct vps_restore_opts {
 	const char *console_socket; /* the new pty master goes here (-t containers) */
 	const char *pid_file;
 	bool detach, no_pivot;
+	/* detached, no --console-socket, a VPS-face bundle (org.vps.name): the
+	 * VPS's monitor restores it (the init's parent, holding a new console
+	 * pty), as create does (runtime/mon.h); set inside the monitor */
+	bool in_monitor;
 };
 /* Make container id from a checkpoint and the bundle's config.json: state,
  * cgroup with its limits, the process tree through CRIU (pids inside kept).

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vps migrate NAME [DEST]: move a VPS with its bundle and inventory record.
+ * check the destination (its vps version, name, bundle path, disk, criu);
+ * copy the bundle while the VPS runs (rsync); then live: freeze, CRIU dump
+ * (the source stays frozen, not killed), copy the delta and the images,
+ * restore there under a monitor; offline: stop, copy the delta, start there.
+ * Until the destination says it runs the VPS, any failure thaws (or starts)
+ * the source and cleans the destination; after, the source is removed. The
+ * guard (migrate_guard.c) does the same when vps migrate itself is killed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rootfs/template.h"
+#include "runtime/migrate.h"
+#include "specs/bundle.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/fmt.h"
+#include "util/walk.h"
+
+static const char *const phase_names[] = {"check",   "precopy", "freeze",  "dump", "copy",
+					  "restore", "running", "cleanup", "done"};
+
+const char *vps_mig_phase_name(enum mig_phase p)
+{
+	return (size_t)p < ARRAY_SIZE(phase_names) ? phase_names[p] : "?";
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void phase(struct mig *m, enum mig_phase p)
+{
+	m->phase = p;
+	vps_mig_guard_phase(m, p);
+	if (m->o->progress)
+		fprintf(stderr, "migrate %s: %s (%llu bytes copied)\n", m->o->name,
+			vps_mig_phase_name(p), (unsigned long long)m->bytes);
+	const char *kill_at = getenv("VPS_MIGRATE_KILL_AT"); /* the tests' hook */
+	if (kill_at && strcmp(kill_at, vps_mig_phase_name(p)) == 0)
+		raise(SIGKILL);
+}
+
+/* the bundle's size: what the destination needs free */
+static int add_size(struct vps_walk_entry *e, void *ctx)
+{
+	struct stat sb;
+	if (e->when != VPS_WALK_OTHER && e->when != VPS_WALK_DIR_PRE)
+		return 0;
+	if (fstatat(e->dfd, e->name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		*(uint64_t *)ctx += (uint64_t)sb.st_blocks * 512;
+	return 0;
+}
+
+static uint64_t bundle_size(const char *bundle)
+{
+	uint64_t n = 0;
+	struct vps_walk_opts wo = {.max_depth = 256, .keep_going = true};
+	vps_walk_at(AT_FDCWD, bundle, &wo, add_size, &n);
+	return n;
+}
+
+/* The VPS's status and whether live migration can take it. */
+static int examine(struct mig *m, vps_err *err)
+{
+	const struct vps_migrate_opts *o = m->o;
+	struct vps_state *st = NULL;
+	struct oci_bundle *b = NULL;
+	vps_err e;
+	enum vps_status s = VPS_STOPPED;
+	if (vps_state_load(o->root, o->name, &st, &e) == 0)
+		s = vps_status_live(o->root, st);
+	vps_state_free(st);
+	if (s == VPS_PAUSED || s == VPS_CREATING)
+		return vps_errorx(err, EBUSY, "VPS %s is %s: resume it (or stop it) first", o->name,
+				  vps_status_name(s));
+	m->was_running = s == VPS_RUNNING;
+	m->live = m->was_running && !o->offline;
+	int r = oci_bundle_open(m->e->bundle, &b, err);
+	if (r < 0)
+		return r;
+	const struct oci_spec *spec = b->spec;
+	const char *why = NULL;
+	for (size_t i = 0; i < spec->n_annotations && !why; i++)
+		if (strncmp(spec->annotations[i].key, "org.vps.net.", 12) == 0)
+			why = "its network (a veth on a host bridge, org.vps.net.*) cannot be "
+			      "checkpointed yet";
+	const char *iso = oci_annotation(spec, "org.vps.isolation");
+	if (iso && strcmp(iso, "vm") == 0)
+		why = "a --vm VPS moves through QEMU's migration, which vps does not drive yet";
+	oci_bundle_free(b);
+	if (m->live && why)
+		return vps_errorx(err, EOPNOTSUPP,
+				  "live migration refused: %s; the VPS runs on here (use "
+				  "--offline to stop, copy and start it)",
+				  why);
+	return 0;
+}
+
+static int setup(struct mig *m, vps_err *err)
+{
+	const struct vps_migrate_opts *o = m->o;
+	ssize_t n = readlink("/proc/self/exe", m->self, sizeof(m->self) - 1);
+	if (n <= 0)
+		return vps_error(err, errno, "/proc/self/exe");
+	m->self[n] = '\0';
+	int r = vps_inv_load(o->inventory, o->name, &m->e, err);
+	if (r < 0)
+		return r;
+	if (vps_snprintf(m->dbundle, sizeof(m->dbundle), "%s",
+			 o->to_bundle ? o->to_bundle : m->e->bundle) < 0 ||
+	    vps_snprintf(m->dimages, sizeof(m->dimages), "%s/%s", m->dbundle, MIG_IMAGES) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "--to-bundle: too long");
+	if (m->dbundle[0] != '/')
+		return vps_errorx(err, EINVAL, "--to-bundle %s: not an absolute path", m->dbundle);
+	if (vps_mig_local(m) && strcmp(m->dbundle, m->e->bundle) == 0)
+		return vps_errorx(err, EINVAL,
+				  "the destination is this machine and its bundle would be the "
+				  "source's (%s): give --to-bundle DIR",
+				  m->dbundle);
+	return examine(m, err);
+}
+
+static int check(struct mig *m, vps_err *err)
+{
+	char out[256], need[32];
+	snprintf(need, sizeof(need), "%llu", /* snprintf-ok: fits */
+		 (unsigned long long)bundle_size(m->e->bundle));
+	int r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
+			    m->live ? "live" : "offline", NULL);
+	if (r < 0)
+		return r;
+	out[strcspn(out, "\n")] = '\0';
+	if (m->o->version && strcmp(out, m->o->version) != 0)
+		return vps_errorx(err, EPROTO, "destination runs vps %s, this is vps %s", out,
+				  m->o->version);
+	return 0;
+}
+
+/* where the dump goes: straight into the destination bundle on this machine */
+static int image_dir(struct mig *m, char *dir, size_t sz, vps_err *err)
+{
+	int r = vps_mig_local(m) ? vps_snprintf(dir, sz, "%s", m->dimages)
+				 : vps_snprintf(dir, sz, "%s/.%s.migrate", m->o->root, m->o->name);
+	if (r < 0)
+		return vps_errorx(err, ENAMETOOLONG, "image dir: too long");
+	return vps_mkdir_p(dir, 0700, err);
+}
+
+static int dump(struct mig *m, const char *images, vps_err *err)
+{
+	int r = vps_pause(m->o->root, m->o->name, err);
+	if (r < 0)
+		return r;
+	phase(m, MIG_DUMP);
+	struct vps_checkpoint_opts co = {.root = m->o->root,
+					 .id = m->o->name,
+					 .leave_running = true, /* frozen until the end */
+					 .c = {.criu = m->o->criu, .image_path = images}};
+	if ((r = vps_checkpoint(&co, err)) < 0)
+		vps_mig_why(err);
+	return r;
+}
+
+static int receive(struct mig *m, const char *how, vps_err *err)
+{
+	char order[16], delay[16];
+	snprintf(order, sizeof(order), "%d", m->e->boot_order); /* snprintf-ok: fits */
+	snprintf(delay, sizeof(delay), "%d", m->e->boot_delay); /* snprintf-ok: fits */
+	return vps_mig_far(m, NULL, 0, err, "receive", m->o->name, m->dbundle, how,
+			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
+}
+
+/* Everything up to the VPS running at the destination. */
+static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
+{
+	char images[PATH_MAX];
+	long t;
+	phase(m, MIG_PRECOPY);
+	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
+	if (r < 0)
+		return r;
+	phase(m, MIG_FREEZE);
+	long t_freeze = now_ms();
+	if (m->live) {
+		if ((r = image_dir(m, images, sizeof(images), err)) < 0 ||
+		    (r = dump(m, images, err)) < 0)
+			return r;
+	} else if (m->was_running && (r = vps_stop(m->o->root, m->o->name, -1, err)) < 0)
+		return r;
+	res->dump_ms = now_ms() - t_freeze;
+	phase(m, MIG_COPY);
+	t = now_ms();
+	if ((r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err)) < 0)
+		return r;
+	if (m->live && !vps_mig_local(m) && (r = vps_mig_rsync(m, images, m->dimages, err)) < 0)
+		return r;
+	res->copy_ms = now_ms() - t;
+	phase(m, MIG_RESTORE);
+	t = now_ms();
+	r = receive(m, m->live ? "restore" : m->was_running ? "start" : "register", err);
+	res->restore_ms = now_ms() - t;
+	res->downtime_ms = m->was_running ? now_ms() - t_freeze : 0;
+	return r;
+}
+
+static void drop_images(struct mig *m)
+{
+	char dir[PATH_MAX], name[NAME_MAX + 1];
+	if (vps_mig_local(m) || vps_snprintf(name, sizeof(name), ".%s.migrate", m->o->name) < 0 ||
+	    vps_snprintf(dir, sizeof(dir), "%s", m->o->root) < 0)
+		return;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		vps_rm_tree_at(dfd, name);
+		close(dfd);
+	}
+}
+
+int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res, vps_err *err)
+{
+	_cleanup_free_ struct mig *mp = calloc(1, sizeof(*mp)); /* three paths */
+	long t0 = now_ms();
+	*res = (struct vps_migrate_result){0};
+	if (!mp)
+		return vps_error(err, ENOMEM, "migrate %s", o->name);
+	struct mig *m = mp;
+	*m = (struct mig){.o = o, .guard = -1};
+	int r = vps_id_validate(o->name, err);
+	if (r == 0)
+		r = setup(m, err);
+	if (r == 0) {
+		phase(m, MIG_CHECK);
+		r = check(m, err);
+	}
+	if (r == 0 && (r = vps_mig_guard_start(m, err)) == 0) {
+		if ((r = move(m, res, err)) < 0) {
+			vps_err e2, first = *err;
+			if (vps_mig_settle(m, &e2) < 0)
+				vps_errorx(err, first.code, "%s (and undoing it: %s)", first.msg,
+					   e2.msg);
+		} else {
+			phase(m, MIG_RUNNING);
+			phase(m, MIG_CLEANUP);
+			r = vps_mig_settle(m, err);
+		}
+		vps_mig_guard_done(m);
+	}
+	drop_images(m);
+	res->bytes = m->bytes;
+	res->total_ms = now_ms() - t0;
+	vps_inv_free(m->e);
+	return r;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vps migrate's parts, private to runtime/migrate*.c: the far side (the
+ * destination's vps and rsync, over ssh or on this machine: migrate_far.c),
+ * the guard that finishes or undoes a migration whose vps was killed
+ * (migrate_guard.c) and the phases (migrate.c). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/inventory.h"
+#include "util/argv.h"
+
+/* The phases, in order; VPS_MIGRATE_KILL_AT=NAME (a test hook) SIGKILLs vps
+ * migrate as it enters one. */
+enum mig_phase {
+	MIG_CHECK,   /* the destination is asked; nothing made yet */
+	MIG_PRECOPY, /* the bundle is copied while the VPS runs (or after it stopped) */
+	MIG_FREEZE,  /* the VPS is frozen (live) */
+	MIG_DUMP,    /* CRIU dumps it, frozen */
+	MIG_COPY,    /* the final delta and the images */
+	MIG_RESTORE, /* the destination restores (or starts) it */
+	MIG_RUNNING, /* the destination confirmed: it runs there */
+	MIG_CLEANUP, /* the source goes */
+	MIG_DONE
+};
+const char *vps_mig_phase_name(enum mig_phase p);
+
+#define MIG_MARK   ".vps-migrate-incoming" /* in the destination bundle while it is ours */
+#define MIG_IMAGES ".vps-migrate-images"   /* the checkpoint, in the destination bundle */
+
+struct mig {
+	const struct vps_migrate_opts *o;
+	struct vps_inv_entry *e; /* the source's record */
+	char self[4096];	 /* this vps binary (the far side, on this machine) */
+	char dbundle[4096];	 /* the bundle's path at the destination */
+	char dimages[4200];	 /* DBUNDLE/MIG_IMAGES */
+	bool was_running, live;
+	enum mig_phase phase;
+	uint64_t bytes;	 /* copied */
+	int guard;	 /* the pipe to the guard, or -1 */
+	pid_t guard_pid; /* or 0 */
+};
+
+/* Run the destination's `vps migrate-recv OP ARGS...` (NULL-terminated);
+ * its stdout in out (bounded, may be NULL). A failure carries its stderr. */
+int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const char *op, ...)
+    __attribute__((sentinel));
+/* rsync src/ to the destination's dst/ (incremental, ids and links kept,
+ * the migration's own files left alone); adds the bytes sent to m->bytes. */
+int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err);
+/* CRIU refused the dump (err from vps_checkpoint): say which resource, and
+ * that --offline will do (migrate_why.c). */
+void vps_mig_why(vps_err *err);
+/* The destination is this machine (--to-root without a host). */
+static inline bool vps_mig_local(const struct mig *m)
+{
+	return !m->o->dest;
+}
+
+/* Undo what a migration did up to m->phase (before MIG_RUNNING: the source
+ * thawed or started again, the destination's bundle, record and container
+ * gone) or finish it (from MIG_RUNNING: the source removed). */
+int vps_mig_settle(struct mig *m, vps_err *err);
+/* The guard: a child that settles the migration if vps migrate dies before
+ * saying it is done. vps_mig_guard_phase tells it each phase. */
+int vps_mig_guard_start(struct mig *m, vps_err *err);
+void vps_mig_guard_phase(struct mig *m, enum mig_phase p);
+void vps_mig_guard_done(struct mig *m);
