@@ -18,7 +18,8 @@
 #include "util/fmt.h"
 #include "util/io.h"
 
-#define OUT_MAX 4096
+#define OUT_MAX	       4096
+#define RSYNC_VANISHED 24 /* rsync: some files vanished before they could be transferred */
 
 /* one word for the far shell: 'word' with every ' as '\'' */
 static void far_word(struct mig *m, struct vps_argv *a, const char *w)
@@ -99,8 +100,10 @@ static bool drain(int fd, char *buf, size_t sz, size_t *len, bool echo)
 	return true;
 }
 
-/* Run a; its stdout in out, its stderr's last line as the error. */
-static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, vps_err *err)
+/* Run a; its stdout in out, its stderr's last line as the error. Exit
+ * status ok also counts as success (rsync's 24: files vanished while the
+ * VPS ran; the final copy, with it frozen or stopped, catches up). */
+static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
 {
 	int po[2], pe[2];
 	if (a->failed)
@@ -143,7 +146,7 @@ static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, vps_err 
 		;
 	if (out)
 		vps_snprintf(out, out_sz, "%s", obuf); /* cut: callers read a short answer */
-	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
+	if (WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == ok))
 		return 0;
 	while (elen && ebuf[elen - 1] == '\n')
 		ebuf[--elen] = '\0';
@@ -164,7 +167,7 @@ int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const cha
 	for (const char *w; (w = va_arg(ap, const char *));)
 		far_word(m, &a, w);
 	va_end(ap);
-	int r = run(&a, out, out_sz, false, err);
+	int r = run(&a, out, out_sz, false, 0, err);
 	vps_argv_free(&a);
 	if (r < 0)
 		vps_error_wrap(err, "destination %s", m->o->dest ? m->o->dest : "(this machine)");
@@ -206,7 +209,7 @@ int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err)
 		vps_argv_add(&a, "%s/", dst);
 	else
 		vps_argv_add(&a, "%s:%s/", m->o->dest, dst);
-	int r = run(&a, out, sizeof(out), m->o->progress, err);
+	int r = run(&a, out, sizeof(out), m->o->progress, RSYNC_VANISHED, err);
 	vps_argv_free(&a);
 	if (r < 0)
 		return vps_error_wrap(err, "rsync %s", src);

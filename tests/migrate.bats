@@ -1,0 +1,311 @@
+#!/usr/bin/env bats
+# vps migrate (issue 19, VPS face): a counter VPS moves live to another state
+# root and inventory (--to-root) and keeps counting with its pids; over ssh to
+# a second "host" (sshd in its own network and mount namespaces with its own
+# /run, reached by `ip netns exec NS ssh`, keys made here); a VPS CRIU cannot
+# dump fails --live naming the resource and runs on, then --offline moves it;
+# vps migrate SIGKILLed at every phase leaves the VPS running on exactly one
+# side and the other clean; errors (no such VPS, name taken there, usage).
+# criu: as tests/checkpoint.bats (the system's if `criu check` passes, else
+# Debian 13's in a private prefix). Uses a network namespace and an sshd: run
+# under the test lock.
+# timeout: 300
+load helpers
+
+setup_file() {
+	vps_setup_file
+	export CRIU_PREFIX=${CRIU_PREFIX:-/var/cache/vps/criu-trixie}
+	local out
+	if ! out=$(bash "$VPS_TOP/tests/tools/criu-private.sh" "$CRIU_PREFIX" 2>&1); then
+		echo "no working criu: $out" >&2
+		return 1
+	fi
+	export CRIU=${out##*$'\n'}
+	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
+	export DROOT=$WORK/dstate DINV=$WORK/dinv
+	mkdir -p "$DROOT"
+	# a VPS-face busybox bundle whose init is the counter: CRIU dumps it (the
+	# template's own init starts httpd, whose INET socket it cannot)
+	"$VPS" bundle "$WORK/tpl" --name mg-tpl --userns host >/dev/null
+	"$VPS" destroy --keep-data mg-tpl >/dev/null
+}
+teardown_file() {
+	local id
+	for id in $(ls "$DROOT" 2>/dev/null); do
+		"$VPS" --root "$DROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	[ -z "${SSHD_NS:-}" ] || ssh_down
+	vps_teardown_file
+}
+
+# vc ARGS: vps with this file's root and criu; vd: the destination's
+vc() { "$VPS" --root "$ROOT" --criu "$CRIU" "$@"; }
+vd() { VPS_INVENTORY=$DINV "$VPS" --root "$DROOT" --criu "$CRIU" "$@"; }
+# mig NAME ARGS: migrate NAME to the destination root (bundle $WORK/NAME.d)
+mig() {
+	local n=$1; shift
+	vc migrate "$n" --to-root "$DROOT" --to-inventory "$DINV" --to-bundle "$WORK/$n.d" "$@"
+}
+
+# the counter: the init starts a child that writes 1, 2, 3... to /tmp/count
+# every 0.05 s and records its own pid (inside) in /tmp/childpid
+COUNTER='i=0; echo $$ >/tmp/childpid; while :; do i=$((i+1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done'
+
+# vpsb NAME [ARGS...]: a VPS bundle $WORK/NAME named NAME running ARGS
+# (default: the counter), started
+vpsb() {
+	local n=$1; shift
+	rm -rf "${WORK:?}/$n"
+	cp -a "$WORK/tpl" "$WORK/$n"
+	jq_edit "$WORK/$n/config.json" --arg n "$n" \
+		'.annotations["org.vps.name"] = $n | .hostname = $n'
+	if [ $# -gt 0 ]; then
+		set_args "$WORK/$n" "$@"
+	else
+		set_args "$WORK/$n" sh -c "sh -c '$COUNTER' & wait"
+	fi
+	vc run -d --bundle "$WORK/$n" "$n" </dev/null >/dev/null
+	[ $# -gt 0 ] || wait_count "$WORK/$n" 10
+}
+
+count() { cat "$1/rootfs/tmp/count" 2>/dev/null || echo 0; }
+wait_count() {
+	local i
+	for i in $(seq 100); do
+		[ "$(count "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# counting DIR: the counter advances in DIR's rootfs
+counting() {
+	local c0
+	c0=$(count "$1")
+	wait_count "$1" $((c0 + 3))
+}
+nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
+ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
+child_of() { awk '{ print $1 }' "/proc/$1/task/$1/children"; }
+status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
+
+# gone_from ROOT INV NAME BUNDLE: nothing of NAME is left on that side
+gone_from() {
+	[ ! -e "$1/$3" ] || { echo "state dir $1/$3 left"; return 1; }
+	[ ! -e "$2/vps/$3.json" ] || { echo "record $2/vps/$3.json left"; return 1; }
+	[ ! -e "$4" ] || { echo "bundle $4 left"; return 1; }
+	local c
+	for c in /sys/fs/cgroup/*/; do
+		[ ! -e "$c$(cgrel "$3" "$1")" ] || { echo "cgroup $c$(cgrel "$3" "$1") left"; return 1; }
+	done
+}
+
+@test "migrate: a counter VPS moves live to another root: it keeps counting, same pids, under a monitor there; nothing left here" {
+	vpsb mg1
+	init=$(vc state mg1 | jq -r .pid)
+	mon=$(ppid_of "$init")
+	pid_in=$(cat "$WORK/mg1/rootfs/tmp/childpid")
+	run mig mg1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"migrated mg1 to $DROOT: downtime "*" ms"*", total "*" ms"* ]]
+	# there: running under a monitor of its own, counting on from where it was
+	[ "$(status_in "$DROOT" mg1)" = running ]
+	dinit=$(vd state mg1 | jq -r .pid)
+	[ "$(cat "/proc/$(ppid_of "$dinit")/comm")" = vps-monitor ]
+	[ "$(nspid "$dinit")" = 1 ]
+	[ "$(nspid "$(child_of "$dinit")")" = "$pid_in" ]
+	[ "$pid_in" -gt 1 ]
+	[ "$(count "$WORK/mg1.d")" -gt 10 ]
+	counting "$WORK/mg1.d"
+	# the record moved with it (the bundle's new path)
+	[ "$(jq -r .bundle "$DINV/vps/mg1.json")" = "$WORK/mg1.d" ]
+	vd list | grep -E '^mg1 +running'
+	# here: no state, cgroup, record, bundle, init or monitor
+	gone_from "$ROOT" "$VPS_INVENTORY" mg1 "$WORK/mg1"
+	[ ! -e "/proc/$init" ]
+	[ ! -e "/proc/$mon" ] || [ "$(awk '{print $3}' "/proc/$mon/stat")" = Z ]
+	# the moved VPS is an ordinary VPS there: stop works, and it moves back
+	run vd migrate mg1 --to-root "$ROOT" --to-inventory "$VPS_INVENTORY" --to-bundle "$WORK/mg1"
+	[ "$status" -eq 0 ]
+	counting "$WORK/mg1"
+	[ "$(nspid "$(child_of "$(vc state mg1 | jq -r .pid)")")" = "$pid_in" ]
+	gone_from "$DROOT" "$DINV" mg1 "$WORK/mg1.d"
+	vc stop mg1
+	vc destroy mg1
+}
+
+@test "migrate: a VPS CRIU cannot dump fails --live naming the resource and runs on; --offline moves it" {
+	vpsb mg2 /sbin/init # busybox init: httpd listens on an INET6 socket
+	for i in $(seq 50); do vc exec mg2 sh -c 'ps | grep -q "[h]ttpd"' && break; sleep 0.1; done
+	init=$(vc state mg2 | jq -r .pid)
+	run mig mg2 --live
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"vps: migrate mg2: live migration refused: CRIU cannot dump an INET/INET6 socket"*"httpd"*"use --offline"* ]]
+	[ "$(status_in "$ROOT" mg2)" = running ]
+	[ "$(vc state mg2 | jq -r .pid)" = "$init" ]
+	vc exec mg2 true
+	gone_from "$DROOT" "$DINV" mg2 "$WORK/mg2.d"
+	run mig mg2 --offline
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"migrated mg2 to $DROOT: downtime "* ]]
+	[ "$(status_in "$DROOT" mg2)" = running ]
+	for i in $(seq 50); do vd exec mg2 sh -c 'ps | grep -q "[h]ttpd"' && break; sleep 0.1; done
+	vd exec mg2 sh -c 'ps | grep -q "[h]ttpd"'
+	gone_from "$ROOT" "$VPS_INVENTORY" mg2 "$WORK/mg2"
+	vd stop mg2
+	vd destroy mg2
+}
+
+@test "migrate: a mapped VPS (own user namespace) is refused live with the reason, runs on; a stopped VPS moves as it is" {
+	"$VPS" bundle "$WORK/mg3" --name mg3 >/dev/null
+	set_args "$WORK/mg3" sh -c "sh -c '$COUNTER' & wait"
+	vc start mg3
+	wait_count "$WORK/mg3" 5
+	run mig mg3
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"live migration refused: CRIU cannot dump "*"use --offline"* ]]
+	[ "$(status_in "$ROOT" mg3)" = running ]
+	counting "$WORK/mg3"
+	gone_from "$DROOT" "$DINV" mg3 "$WORK/mg3.d"
+	vc stop mg3
+	run mig mg3
+	[ "$status" -eq 0 ]
+	[ -e "$DINV/vps/mg3.json" ]
+	[ ! -e "$DROOT/mg3" ] # moved stopped, not started
+	gone_from "$ROOT" "$VPS_INVENTORY" mg3 "$WORK/mg3"
+	vd start mg3
+	wait_count "$WORK/mg3.d" 5
+	vd stop mg3
+	vd destroy mg3
+}
+
+@test "migrate: SIGKILL of vps migrate at every phase: the VPS runs on exactly one side, the other is clean" {
+	vpsb mg4
+	pid_in=$(cat "$WORK/mg4/rootfs/tmp/childpid")
+	for p in check precopy freeze dump copy restore; do
+		run env VPS_MIGRATE_KILL_AT=$p "$VPS" --root "$ROOT" --criu "$CRIU" migrate mg4 \
+			--to-root "$DROOT" --to-inventory "$DINV" --to-bundle "$WORK/mg4.d"
+		echo "$p: $status $output"
+		[ "$status" -eq 137 ]
+		[ "$(status_in "$ROOT" mg4)" = running ]
+		counting "$WORK/mg4"
+		gone_from "$DROOT" "$DINV" mg4 "$WORK/mg4.d"
+	done
+	[ "$(cat "$WORK/mg4/rootfs/tmp/childpid")" = "$pid_in" ]
+	# killed once the destination runs it: the guard removes the source
+	for p in running cleanup; do
+		run env VPS_MIGRATE_KILL_AT=$p "$VPS" --root "$ROOT" --criu "$CRIU" migrate mg4 \
+			--to-root "$DROOT" --to-inventory "$DINV" --to-bundle "$WORK/mg4.d"
+		echo "$p: $status $output"
+		[ "$status" -eq 137 ]
+		[ "$(status_in "$DROOT" mg4)" = running ]
+		counting "$WORK/mg4.d"
+		gone_from "$ROOT" "$VPS_INVENTORY" mg4 "$WORK/mg4"
+		# and back, for the next phase
+		vd migrate mg4 --to-root "$ROOT" --to-inventory "$VPS_INVENTORY" --to-bundle "$WORK/mg4"
+		counting "$WORK/mg4"
+	done
+	vc stop mg4
+	vc destroy mg4
+}
+
+@test "migrate: errors: no such VPS, name taken at the destination, same bundle, usage (nothing made, the VPS runs on)" {
+	run mig nosuch
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"vps: migrate nosuch: VPS nosuch is not registered"* ]]
+	vpsb mg5
+	# another VPS named mg5 is registered at the destination
+	mkdir -p "$WORK/other"
+	cp -a "$WORK/mg5/config.json" "$WORK/other/"
+	mkdir -p "$DINV/vps"
+	echo "{\"name\":\"mg5\",\"bundle\":\"$WORK/other\"}" >"$DINV/vps/mg5.json"
+	run mig mg5
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"vps: migrate mg5: destination (this machine): "*"VPS name mg5 is already taken by the bundle $WORK/other"* ]]
+	[ "$(status_in "$ROOT" mg5)" = running ]
+	[ ! -e "$WORK/mg5.d" ]
+	[ "$(jq -r .bundle "$DINV/vps/mg5.json")" = "$WORK/other" ]
+	rm "$DINV/vps/mg5.json"
+	# on this machine the bundle must move
+	run vc migrate mg5 --to-root "$DROOT" --to-inventory "$DINV"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"give --to-bundle DIR"* ]]
+	run vc migrate mg5
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no destination"* ]]
+	run vc migrate mg5 --live --offline --to-root "$DROOT"
+	[ "$status" -eq 2 ]
+	run vc migrate --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: vps migrate NAME [DEST]"* ]]
+	run vc features
+	[ "$(echo "$output" | jq -r '.annotations["org.vps.migrate"]')" = "live (criu), offline" ]
+	[ "$(status_in "$ROOT" mg5)" = running ]
+	counting "$WORK/mg5"
+	vc stop mg5
+	vc destroy mg5
+}
+
+# ---- the ssh transport: a second "host" ----
+# sshd in a network namespace and a mount namespace of its own (unshare -n -m:
+# the host's /sys and cgroups stay visible) with a private /run (the far vps's
+# default state root /run/vps is its own); vps reaches it by running ssh in
+# that network namespace (--rsh "nsenter -t SSHD -n ssh ..."), so no host
+# network is touched.
+ssh_up() {
+	export SSHD_NS=1 K=$WORK/ssh
+	mkdir -p "$K"
+	ssh-keygen -q -t ed25519 -N '' -f "$K/id" -C vps-mig-test
+	ssh-keygen -q -t ed25519 -N '' -f "$K/host" -C vps-mig-host
+	cp "$K/id.pub" "$K/authorized_keys"
+	cat >"$K/sshd_config" <<-EOF
+		ListenAddress 127.0.0.1:2222
+		HostKey $K/host
+		AuthorizedKeysFile $K/authorized_keys
+		PermitRootLogin prohibit-password
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		UsePAM no
+		StrictModes no
+		PidFile $K/sshd.pid
+		SetEnv VPS_INVENTORY=$WORK/inv-b
+	EOF
+	unshare -n -m --propagation private sh -c \
+		'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && exec /usr/sbin/sshd -f "$1" -E "$2"' \
+		_ "$K/sshd_config" "$K/sshd.log"
+	for i in $(seq 50); do [ -s "$K/sshd.pid" ] && break; sleep 0.1; done
+	export RSH="nsenter -t $(cat "$K/sshd.pid") -n ssh -p 2222 -i $K/id -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+}
+ssh_down() {
+	# the far side's VPSes live in sshd's mount namespace: stop them there
+	$RSH root@127.0.0.1 "$VPS --criu $CRIU stop --all; for n in \$(ls $WORK/inv-b/vps 2>/dev/null); do $VPS destroy --force \${n%.json}; done" >/dev/null 2>&1 || true
+	[ ! -s "$K/sshd.pid" ] || kill "$(cat "$K/sshd.pid")" 2>/dev/null || true
+}
+far() { $RSH root@127.0.0.1 "$VPS" --criu "$CRIU" "$@"; }
+
+@test "migrate: over ssh to a second host (its own /run and inventory): live, then back offline" {
+	command -v /usr/sbin/sshd >/dev/null || skip "openssh-server not installed (make deps installs it)"
+	ssh_up
+	far --version | grep -q 'vps version'
+	vpsb mg6
+	pid_in=$(cat "$WORK/mg6/rootfs/tmp/childpid")
+	run vc migrate mg6 root@127.0.0.1 --rsh "$RSH" --to-vps "$VPS" --to-bundle "$WORK/mg6.far"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"migrated mg6 to root@127.0.0.1: downtime "* ]]
+	# there: in the far host's own /run/vps and inventory, counting on
+	far state mg6 | jq -e '.status == "running"'
+	[ "$(jq -r .bundle "$WORK/inv-b/vps/mg6.json")" = "$WORK/mg6.far" ]
+	[ ! -e "/run/vps/mg6" ]
+	counting "$WORK/mg6.far"
+	[ "$(cat "$WORK/mg6.far/rootfs/tmp/childpid")" = "$pid_in" ]
+	gone_from "$ROOT" "$VPS_INVENTORY" mg6 "$WORK/mg6"
+	# an ordinary VPS there: its vps stops and destroys it
+	far stop mg6
+	far destroy mg6
+	[ ! -e "$WORK/mg6.far" ]
+}
