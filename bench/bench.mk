@@ -4,7 +4,7 @@
 BENCH_TOOLS := $(B)/bench/timeit $(B)/bench/floor $(B)/bench/sysloop $(B)/bench/procread
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
-.PHONY: bench bench-smoke bench-tools bench-profile bench-checkpoint
+.PHONY: bench bench-smoke bench-tools bench-profile bench-checkpoint bench-migrate
 bench-tools: $(BENCH_TOOLS)
 
 $(B)/bench/timeit: bench/timeit.c
@@ -43,3 +43,7 @@ bench-profile: all test-tools bench-tools
 # checkpoint and restore of a busybox counter through CRIU (bench/checkpoint.sh)
 bench-checkpoint: all test-tools
 	@$(B)/tests/subreaper bash bench/checkpoint.sh
+
+# vps migrate live and offline of busybox VPSes holding 64 and 512 MiB (bench/migrate.sh)
+bench-migrate: all test-tools
+	@$(B)/tests/subreaper bash bench/migrate.sh
