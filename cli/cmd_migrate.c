@@ -13,14 +13,12 @@
 
 static void report(const struct vps_migrate_opts *o, const struct vps_migrate_result *r)
 {
-	printf("migrated %s to %s: downtime %ld ms (dump %ld, copy %ld, %s %ld), total %ld ms, "
+	const char *to = o->dest ? o->dest : o->to_root ? o->to_root : "this machine";
+	printf("migrated %s to %s: downtime %ld ms (%s %ld, copy %ld, %s %ld), total %ld ms, "
 	       "%llu bytes copied\n",
-	       o->name,
-	       o->dest	    ? o->dest
-	       : o->to_root ? o->to_root
-			    : "this machine",
-	       r->downtime_ms, r->dump_ms, r->copy_ms, o->offline ? "start" : "restore",
-	       r->restore_ms, r->total_ms, (unsigned long long)r->bytes);
+	       o->name, to, r->downtime_ms, o->offline ? "stop" : "dump", r->dump_ms, r->copy_ms,
+	       o->offline ? "start" : "restore", r->restore_ms, r->total_ms,
+	       (unsigned long long)r->bytes);
 }
 
 int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
