@@ -52,6 +52,7 @@
 #define VPS_NET_DNS	    "org.vps.net.dns"
 #define VPS_NET_HOST_ACCESS "org.vps.net.host-access"
 
+#define VPS_NET_IFNAME	       "eth0" /* the VPS's end of its veth pair */
 #define VPS_NET_DEFAULT_BRIDGE "vps0"
 #define VPS_NET_DEFAULT_GW     "10.88.0.1/16"
 #define VPS_NET_DEFAULT_GW6    "fd00:88::1/64"
@@ -72,6 +73,24 @@ int vps_net_loopback_up(vps_err *err);
 /* Undo everything setup did (idempotent; extra may be NULL: then what the
  * lease file and the id-derived names say is undone). The bridge stays. */
 int vps_net_teardown(const char *state_root, const char *id, json_object *extra, vps_err *err);
+
+/* Restoring a checkpointed VPS (netns/restore.c). saved is the extra["net"]
+ * of the VPS at its checkpoint (NULL: it had none). check: config.json and
+ * the checkpoint agree (both or neither have the VPS network, the same
+ * addresses), nothing touched; prepare checks that too, then makes the host side for id under
+ * state_root with the saved addresses (config.json's must agree; "auto"
+ * keeps the saved ones): bridge, leases, nft tables; *extra as setup's, with
+ * the host veth's name, which must not exist yet (*extra NULL and 0 without
+ * the VPS network). On failure everything done
+ * is undone. restore_veth: CRIU's --external word for the pair
+ * ("veth[eth0]:VETH@BRIDGE") into buf, NULL when it does not fit. finish,
+ * once CRIU made the pair: the host veth up on its bridge with the MTU. A
+ * failure after prepare is undone by vps_net_teardown(extra). */
+int vps_net_restore_check(const struct oci_spec *spec, json_object *saved, vps_err *err);
+int vps_net_restore_prepare(const char *state_root, const char *id, const struct oci_spec *spec,
+			    json_object *saved, json_object **extra, vps_err *err);
+const char *vps_net_restore_veth(json_object *extra, char *buf, size_t size);
+int vps_net_restore_finish(const struct oci_spec *spec, json_object *extra, vps_err *err);
 
 /* The VPS's addresses for `vps list` ("10.88.0.5", plus ",fd00:88::5" with IPv6)
  * from extra["net"] written into buf, or NULL when there is none. */

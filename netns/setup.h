@@ -3,6 +3,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
+#include <json-c/json.h>
 #include <sys/types.h>
 
 #include "netns/config.h"
@@ -12,6 +13,29 @@
  * at [2]); nft table "vps-ID" or "vps/XXXXXXXXXXXXXXXX" ('/' is never in an id). */
 void vps_net_veth_name(const char *id, char out[IFNAMSIZ]);
 void vps_net_table_name(const char *id, char *out, size_t size);
+
+/* Fault injection for the tests (VPS_NET_FAIL_AFTER / VPS_NET_CRASH_AFTER=STEP,
+ * setup.c): fails (or kills vps) when STEP is the one named, else 0. */
+int vps_net_fail_after(const char *step, vps_err *err);
+
+struct vps_lease_owner;
+struct vps_nl;
+/* Under the lease lock: the bridge (made if missing, with the gateways) and
+ * the leases of c's addresses and ports, recorded in x ("bridge", "ip", ...;
+ * "bridge_created" when this call made it). *br_index: the bridge's ifindex. */
+int vps_net_host_side(const struct vps_lease_owner *o, struct vps_net_cfg *c, struct vps_nl *nl,
+		      json_object *x, int *br_index, vps_err *err);
+/* The nft tables of VPS id whose host veth is veth, recorded in x
+ * ("nft_table", "publish"). */
+int vps_net_host_rules(const char *id, const char *veth, const struct vps_net_cfg *c,
+		       json_object *x, vps_err *err);
+void vps_net_put_str(json_object *x, const char *key, const char *val);
+/* Run step with a new record x for id under root; on failure tear down what
+ * x records and wrap the error ("network: ..."), else *extra = x. */
+typedef int (*vps_net_step)(const struct vps_lease_owner *o, struct vps_net_cfg *c, json_object *x,
+			    void *arg, vps_err *err);
+int vps_net_build(const char *root, const char *id, struct vps_net_cfg *c, vps_net_step step,
+		  void *arg, json_object **extra, vps_err *err);
 
 /* The VPS's MAC address (eth0 inside), derived from its IPv4 address:
  * 02:56:A:B:C:D, so the anti-spoofing rules and the tests know it. */
@@ -30,7 +54,6 @@ void vps_guard_rules(FILE *f, const char *table, const char *veth, const struct 
  * as a malloc'ed, newline-separated list. */
 int vps_nat_tables(char **out, vps_err *err);
 
-struct vps_nl;
 /* Before the bridge is touched: prefixes of addresses given without /LEN (the
  * bridge's), gateways clashing with an address already on the host. */
 int vps_net_bridge_check(struct vps_nl *nl, struct vps_net_cfg *c, vps_err *err);

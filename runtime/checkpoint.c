@@ -4,6 +4,10 @@
  * that lies on the host described as external (criu_ext.c). Without
  * --leave-running CRIU kills the tree after the dump and the container is
  * deleted (cgroup, network, state), as runc does: restore recreates it.
+ * The VPS network (org.vps.net.*) is dumped with the VPS's own network
+ * namespace: CRIU keeps eth0 (MAC, addresses, routes) and notes that its veth
+ * peer is outside; the record of the host side (bridge, addresses) goes into
+ * the checkpoint's vps-checkpoint.json for restore (netns/restore.c).
  * --pre-dump only copies memory and leaves it running. */
 #include <errno.h>
 #include <limits.h>
@@ -106,8 +110,11 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 		vps_argv_add(&a, "--leave-running");
 	if (paused) /* criu seizes the frozen tree and leaves the freezer as it was */
 		vps_argv_add(&a, "--freeze-cgroup=%s", freezer_dir(st->cgroup_path));
-	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0 ||
-	    (r = vps_ckpt_meta_save(image, &m, err)) < 0)
+	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0)
+		goto out;
+	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
+	m.net = net ? json_object_get(net) : NULL;
+	if ((r = vps_ckpt_meta_save(image, &m, err)) < 0)
 		goto out;
 	struct vps_criu_run run = {.log = log};
 	r = vps_criu_exec(&run, &a, err);
@@ -149,12 +156,6 @@ int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
 			       "container is %s: only a running or paused container can be "
 			       "checkpointed",
 			       vps_status_name(s));
-		goto out;
-	}
-	if (st->extra && json_object_object_get_ex(st->extra, "net", NULL)) {
-		r = vps_errorx(err, ENOTSUP,
-			       "the VPS network (org.vps.net.*: a veth on a host bridge) cannot be "
-			       "checkpointed yet");
 		goto out;
 	}
 	if ((r = dump_to(o, st, s == VPS_PAUSED, err)) < 0)

@@ -87,8 +87,11 @@ static int create_net(struct cctx *c, vps_err *err)
 {
 	json_object *net = NULL;
 	int r = vps_net_setup(c->o->root, c->o->id, c->spec, c->pid, &net, err);
-	if (r < 0 || !net)
-		return r;
+	return r < 0 || !net ? r : vps_create_put_net(c, net, err);
+}
+
+int vps_create_put_net(struct cctx *c, json_object *net, vps_err *err)
+{
 	if (!c->st->extra && !(c->st->extra = json_object_new_object())) {
 		json_object_put(net);
 		return vps_error(err, ENOMEM, "network state");

@@ -52,6 +52,8 @@ int vps_create_stdio(struct cctx *c, bool detached, vps_err *err);
 void vps_create_ctx_init(struct cctx *c, const struct vps_create_opts *o);
 /* c->o->bundle into c (spec, config bytes, bundle and rootfs paths) */
 int vps_create_load_bundle(struct cctx *c, vps_err *err);
+/* net (taken over) as state extra["net"]: what vps_create_undo tears down */
+int vps_create_put_net(struct cctx *c, json_object *net, vps_err *err);
 /* undo what a failed create made: network, init, cgroup, state dir */
 void vps_create_undo(struct cctx *c);
 /* org.vps.disk: check and mount the VPS's disk image detached (create_disk.c) */

@@ -3,6 +3,7 @@
  * outside the container (runtime/criu_ext.c). Private to runtime/: checkpoint.c,
  * restore.c and a later migrate build on these. */
 #pragma once
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -52,6 +53,7 @@ struct vps_ckpt_meta {
 		char file[64];	       /* VPS_CKPT_CGFILE: the file's name in the cgroup dir */
 	} * mounts;		       /* malloc'ed, n_mounts entries */
 	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
+	json_object *net;	       /* the VPS network's record (state extra["net"]), or NULL */
 };
 void vps_ckpt_meta_free(struct vps_ckpt_meta *m);
 /* A bind mount (type "bind" or option bind/rbind), and its source on the

@@ -7,7 +7,11 @@
  * ROOT/ID/criu-root: CRIU wants a mount point) and the host objects the
  * checkpoint recorded (criu_ext.c) given anew: bind sources and cgroup
  * directories, our stdio for the init's, a new pty for a terminal, the
- * network namespace named in config.json. state.json then reads running, so
+ * network namespace named in config.json. The VPS network (org.vps.net.*):
+ * its host side (bridge, leases of the addresses the checkpoint recorded, nft
+ * tables) is made before CRIU, which recreates the veth pair with the host
+ * end named for this id on the bridge (netns/restore.c); a failure undoes it
+ * with the rest. state.json then reads running, so
  * state, list, kill, exec and delete work as on a created+started one. */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netns/net.h"
 #include "rootfs/rootfs.h"
 #include "runtime/create.h"
 #include "runtime/criu.h"
@@ -124,6 +129,37 @@ static int netns_fd(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, vp
 	return 0;
 }
 
+/* The VPS network's host side, recorded in state extra["net"] so that a
+ * failure from here on is undone by vps_create_undo. */
+static int net_prepare(struct rctx *x, vps_err *err)
+{
+	struct cctx *c = &x->c;
+	json_object *net = NULL;
+	if (!x->m.net)
+		return 0;
+	int r = vps_net_restore_prepare(x->o->root, x->o->id, c->spec, x->m.net, &net, err);
+	return r < 0 || !net ? r : vps_create_put_net(c, net, err);
+}
+
+static json_object *net_extra(struct rctx *x)
+{
+	return x->c.st->extra ? json_object_object_get(x->c.st->extra, "net") : NULL;
+}
+
+/* --external veth[eth0]:HOSTVETH@BRIDGE: CRIU makes the pair anew */
+static int net_external(struct rctx *x, struct vps_argv *a, vps_err *err)
+{
+	char word[128];
+	json_object *net = net_extra(x);
+	if (!net)
+		return 0;
+	if (!vps_net_restore_veth(net, word, sizeof(word)))
+		return vps_errorx(err, EINVAL, "the network state names no host veth");
+	vps_argv_add(a, "--external");
+	vps_argv_add(a, "%s", word);
+	return 0;
+}
+
 static int run_criu(struct rctx *x, vps_err *err)
 {
 	const struct vps_criu_opts *co = &x->o->c;
@@ -156,6 +192,8 @@ static int run_criu(struct rctx *x, vps_err *err)
 		stdio_fds(x, &a, pass, &n_pass);
 		r = netns_fd(x, &a, pass, &n_pass, err);
 	}
+	if (r == 0)
+		r = net_external(x, &a, err);
 	if (r == 0) {
 		/* with "ignore" CRIU leaves the tree where criu runs: in the cgroup */
 		struct vps_criu_run run = {.log = log,
@@ -175,6 +213,9 @@ static int run_criu(struct rctx *x, vps_err *err)
 	x->c.pid = (pid_t)strtol(text, NULL, 10);
 	if (x->c.pid <= 0)
 		return vps_errorx(err, EIO, "criu restore: bad pid file \"%s\"", text);
+	/* from here a failure kills and reaps it (vps_create_undo) */
+	if ((x->c.pidfd = pidfd_open(x->c.pid, 0)) < 0)
+		return vps_error(err, errno, "pidfd of the restored init %d", (int)x->c.pid);
 	return 0;
 }
 
@@ -219,12 +260,10 @@ static void unmount_root(struct rctx *x)
 		rmdir(x->criu_root);
 }
 
-/* The restored init: pidfd, start time, state "running", pid file, console. */
+/* The restored init: start time, state "running", pid file, console. */
 static int record(struct rctx *x, vps_err *err)
 {
 	struct cctx *c = &x->c;
-	if ((c->pidfd = pidfd_open(c->pid, 0)) < 0)
-		return vps_error(err, errno, "pidfd of the restored init %d", (int)c->pid);
 	int r = vps_proc_starttime(c->pid, &c->st->pid_start, err);
 	if (r < 0)
 		return r;
@@ -257,7 +296,9 @@ static int restore(struct rctx *x, vps_err *err)
 	c->stored = true;
 	vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
 	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
-	    (r = mount_root(x, err)) < 0 || (r = run_criu(x, err)) < 0 ||
+	    (r = net_prepare(x, err)) < 0 || (r = mount_root(x, err)) < 0 ||
+	    (r = run_criu(x, err)) < 0 ||
+	    (net_extra(x) && (r = vps_net_restore_finish(c->spec, net_extra(x), err)) < 0) ||
 	    (r = record(x, err)) < 0) {
 		unmount_root(x);
 		vps_create_undo(c);
@@ -276,12 +317,8 @@ static int validate(struct rctx *x, vps_err *err)
 		return vps_error_wrap(err, "--image-path %s: no vps checkpoint", x->image);
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required to restore");
-	for (size_t i = 0; i < x->c.spec->n_annotations; i++)
-		if (strncmp(x->c.spec->annotations[i].key, "org.vps.net.", 12) == 0)
-			return vps_errorx(err, ENOTSUP,
-					  "config.json: annotation %s: the VPS network cannot be "
-					  "restored yet",
-					  x->c.spec->annotations[i].key);
+	if ((r = vps_net_restore_check(x->c.spec, x->m.net, err)) < 0)
+		return r;
 	if (p->terminal != x->m.terminal)
 		return vps_errorx(err, EINVAL,
 				  "config.json: process.terminal is %s but the checkpoint's "
