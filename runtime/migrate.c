@@ -165,10 +165,15 @@ static int dump(struct mig *m, const char *images, vps_err *err)
 	if (r < 0)
 		return r;
 	phase(m, MIG_DUMP);
-	struct vps_checkpoint_opts co = {.root = m->o->root,
-					 .id = m->o->name,
-					 .leave_running = true, /* frozen until the end */
-					 .c = {.criu = m->o->criu, .image_path = images}};
+	/* criu's log in the source's state dir: it outlives a refused dump */
+	char work[PATH_MAX];
+	if (vps_snprintf(work, sizeof(work), "%s/%s", m->o->root, m->o->name) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "state dir of %s: too long", m->o->name);
+	struct vps_checkpoint_opts co = {
+	    .root = m->o->root,
+	    .id = m->o->name,
+	    .leave_running = true, /* frozen until the end */
+	    .c = {.criu = m->o->criu, .image_path = images, .work_path = work}};
 	if ((r = vps_checkpoint(&co, err)) < 0)
 		vps_mig_why(err);
 	return r;
