@@ -35,9 +35,9 @@ int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 	bool criu = ann && vps_checkpoint_probe(ctx->root, ctx->criu, ck, sizeof(ck), &e) == 0;
 	/* vps migrate: live needs criu (and rsync, which migrate names when missing) */
 	if (ann)
-		json_object_object_add(ann, "org.vps.migrate",
-				       json_object_new_string(criu ? "live (criu), offline"
-								   : "offline"));
+		json_object_object_add(
+		    ann, "org.vps.migrate",
+		    json_object_new_string(criu ? "live (criu), offline" : "offline"));
 	if (criu)
 		json_object_object_add(ann, "org.vps.checkpoint", json_object_new_string(ck));
 	else if (ann && vps_snprintf(ck, sizeof(ck), "unavailable: %s", e.msg) >= 0)

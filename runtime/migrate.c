@@ -136,8 +136,7 @@ static int setup(struct mig *m, vps_err *err)
 static int check(struct mig *m, vps_err *err)
 {
 	char out[256], need[32];
-	snprintf(need, sizeof(need), "%llu", /* snprintf-ok: fits */
-		 (unsigned long long)bundle_size(m->e->bundle));
+	vps_snprintf(need, sizeof(need), "%llu", (unsigned long long)bundle_size(m->e->bundle));
 	int r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
 			    m->live ? "live" : "offline", NULL);
 	if (r < 0)
@@ -182,8 +181,8 @@ static int dump(struct mig *m, const char *images, vps_err *err)
 static int receive(struct mig *m, const char *how, vps_err *err)
 {
 	char order[16], delay[16];
-	snprintf(order, sizeof(order), "%d", m->e->boot_order); /* snprintf-ok: fits */
-	snprintf(delay, sizeof(delay), "%d", m->e->boot_delay); /* snprintf-ok: fits */
+	vps_snprintf(order, sizeof(order), "%d", m->e->boot_order);
+	vps_snprintf(delay, sizeof(delay), "%d", m->e->boot_delay);
 	return vps_mig_far(m, NULL, 0, err, "receive", m->o->name, m->dbundle, how,
 			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
 }

@@ -74,16 +74,15 @@ static _Noreturn void guard(struct mig *m, int in)
 	m->phase = (enum mig_phase)p;
 	vps_err e = {0};
 	int r = vps_mig_settle(m, &e);
-	char line[1200];
-	snprintf(line, sizeof(line), /* snprintf-ok: message text */
-		 "vps: migrate %s: interrupted at %s; %s%s\n", m->o->name, vps_mig_phase_name(p),
-		 p >= MIG_RUNNING ? "it runs at the destination, the source is removed"
-				  : "the source runs on, the destination is clean",
-		 r < 0 ? " (not quite: see below)" : "");
+	char line[VPS_ERR_MSG_MAX + 256]; /* fits: a name and an error message */
+	vps_snprintf(line, sizeof(line), "vps: migrate %s: interrupted at %s; %s%s\n", m->o->name,
+		     vps_mig_phase_name(p),
+		     p >= MIG_RUNNING ? "it runs at the destination, the source is removed"
+				      : "the source runs on, the destination is clean",
+		     r < 0 ? " (not quite: see below)" : "");
 	vps_write_all(2, line, strlen(line));
 	if (r < 0) {
-		snprintf(line, sizeof(line), "vps: migrate %s: %s\n", m->o->name, /* snprintf-ok */
-			 e.msg);
+		vps_snprintf(line, sizeof(line), "vps: migrate %s: %s\n", m->o->name, e.msg);
 		vps_write_all(2, line, strlen(line));
 	}
 	_exit(r < 0);

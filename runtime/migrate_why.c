@@ -9,6 +9,7 @@
 
 #include "runtime/migrate.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 
 /* The process CRIU was dumping files of when it failed: "NAME (pid N)". */
 static void culprit(const char *log, char *out, size_t sz)
@@ -25,12 +26,12 @@ static void culprit(const char *log, char *out, size_t sz)
 			break;
 	}
 	char path[64], comm[64] = "";
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid); /* snprintf-ok: fits */
+	vps_snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	_cleanup_fclose_ FILE *c = pid > 0 ? fopen(path, "re") : NULL;
 	if (c && fgets(comm, sizeof(comm), c))
 		comm[strcspn(comm, "\n")] = '\0';
-	if (pid > 0) /* snprintf-ok: message text */
-		snprintf(out, sz, " held by %s (host pid %d)", *comm ? comm : "a process", pid);
+	if (pid > 0) /* comm is at most 16 bytes: fits */
+		vps_snprintf(out, sz, " held by %s (host pid %d)", *comm ? comm : "a process", pid);
 }
 
 static const struct {
@@ -57,7 +58,7 @@ void vps_mig_why(vps_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
 		if (strstr(err->msg, known[i].criu)) {
 			char m[VPS_ERR_MSG_MAX];
-			snprintf(m, sizeof(m), "%s", err->msg); /* snprintf-ok: message text */
+			memcpy(m, err->msg, sizeof(m));
 			vps_errorx(err, EOPNOTSUPP,
 				   "live migration refused: CRIU cannot dump %s%s; the VPS runs "
 				   "on here (use --offline to stop, copy and start it) [%s]",
