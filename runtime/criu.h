@@ -39,9 +39,10 @@ int vps_criu_exec(const struct vps_criu_run *r, struct vps_argv *a, vps_err *err
 #define VPS_CKPT_NS_KEY	 "vps-netns" /* --external net[INO]:KEY, --inherit-fd fd[N]:KEY */
 #define VPS_CKPT_MAX_EXT 64
 #define VPS_CKPT_KEY_MAX 64
-/* a spec bind, a cgroup hierarchy, the terminal bound on /dev/console, a
- * file of the container's cgroup2 directory bound elsewhere (procview's
- * /proc/pressure/X from X.pressure) */
+/* a spec bind, a cgroup v1 hierarchy, the terminal bound on /dev/console,
+ * the container's cgroup2 directory wherever it is mounted (a systemd VPS has
+ * it on /sys/fs/cgroup of a hybrid host) or one of its files bound elsewhere
+ * (procview's /proc/pressure/X from X.pressure) */
 enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP, VPS_CKPT_CONSOLE, VPS_CKPT_CGFILE };
 struct vps_ckpt_meta {
 	pid_t pid; /* the init's host pid at the dump (informational) */
@@ -50,7 +51,7 @@ struct vps_ckpt_meta {
 	struct {
 		char dest[4096];
 		enum vps_ckpt_mount kind;
-		char file[64];	       /* VPS_CKPT_CGFILE: the file's name in the cgroup dir */
+		char file[64];	       /* VPS_CKPT_CGFILE: the file in the cgroup2 dir, "": the dir */
 	} * mounts;		       /* malloc'ed, n_mounts entries */
 	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
 	json_object *net;	       /* the VPS network's record (state extra["net"]), or NULL */

@@ -89,6 +89,15 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 
 /* The init's mounts: cgroup hierarchies and spec binds are external. ids[]
  * collects the mount ids (to tell the host's files from the container's). */
+/* DEST in pid's root is a regular file (a bind of one cgroup file) */
+static bool is_file(pid_t pid, const char *dest)
+{
+	char path[4200];
+	struct stat sb;
+	return vps_snprintf(path, sizeof(path), "/proc/%d/root%s", (int)pid, dest) >= 0 &&
+	       stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m, int *ids,
 		       size_t *n_ids, vps_err *err)
 {
@@ -115,10 +124,10 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		unescape(b->dest);
 		unescape(b->root);
 		const char *base = strrchr(b->root, '/'), *dest = b->dest;
-		bool v2 = strcmp(b->fstype, "cgroup2") == 0;
-		if (v2 && base && strchr(base, '.'))
-			r = add_mount(m, dest, VPS_CKPT_CGFILE, base + 1, err);
-		else if (v2 || strcmp(b->fstype, "cgroup") == 0)
+		if (strcmp(b->fstype, "cgroup2") == 0) /* the dir itself, or one of its files */
+			r = add_mount(m, dest, VPS_CKPT_CGFILE,
+				      base && is_file(pid, dest) ? base + 1 : "", err);
+		else if (strcmp(b->fstype, "cgroup") == 0)
 			r = add_mount(m, dest, VPS_CKPT_CGROUP, NULL, err);
 		else if (strcmp(b->fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
 			r = add_mount(m, dest, VPS_CKPT_CONSOLE, NULL, err);
@@ -296,7 +305,7 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
 					  VPS_CKPT_META, i, k);
 		const char *file = str_at(e, "file");
-		if (kind == VPS_CKPT_CGFILE && (!file || !*file || strchr(file, '/')))
+		if (kind == VPS_CKPT_CGFILE && (!file || strchr(file, '/')))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad cgroup file",
 					  VPS_CKPT_META, i);
 		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, file, err);
@@ -357,8 +366,8 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 						  "the checkpoint binds the cgroup2 file %s at %s: "
 						  "this host has no cgroup2 directory for it",
 						  m->mounts[i].file, dest);
-			vps_argv_add(a, "mnt[%s]:%s/%s", dest, src->cgroup_v2_dir,
-				     m->mounts[i].file);
+			vps_argv_add(a, "mnt[%s]:%s%s%s", dest, src->cgroup_v2_dir,
+				     *m->mounts[i].file ? "/" : "", m->mounts[i].file);
 			continue;
 		}
 		if (m->mounts[i].kind == VPS_CKPT_CONSOLE) {
