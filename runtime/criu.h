@@ -51,8 +51,8 @@ struct vps_ckpt_meta {
 	struct {
 		char dest[4096];
 		enum vps_ckpt_mount kind;
-		char file[64];	       /* VPS_CKPT_CGFILE: the file in the cgroup2 dir, "": the dir */
-	} * mounts;		       /* malloc'ed, n_mounts entries */
+		char file[64]; /* VPS_CKPT_CGFILE: the file in the cgroup2 dir, "": the dir */
+	} * mounts;	       /* malloc'ed, n_mounts entries */
 	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
 	json_object *net;	       /* the VPS network's record (state extra["net"]), or NULL */
 };

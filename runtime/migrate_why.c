@@ -44,6 +44,9 @@ static const struct {
 	      "namespace: CRIU needs every namespace of a mapped VPS owned by the VPS's own"},
     {"doesn't have a proper root mount", "a mount of a mapped VPS (a masked path bound "
 					 "from outside its user namespace)"},
+    {"without correspond master peer", "a terminal opened inside the VPS whose master is "
+				       "outside it (a getty on /dev/console: a systemd VPS's "
+				       "console-getty)"},
     {"tcp", "an established TCP connection (--tcp-established fails on this kernel)"},
     {"unix", "a UNIX socket connected outside the VPS"},
 };

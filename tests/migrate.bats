@@ -151,13 +151,14 @@ criu_dumps_inet() {
 	vpsb mg2 /sbin/init
 	for i in $(seq 50); do vc exec mg2 sh -c 'ps | grep -q "[h]ttpd"' && break; sleep 0.1; done
 	init=$(vc state mg2 | jq -r .pid)
+	hp=$(vc exec mg2 pidof httpd)
 	run mig mg2 --live
 	echo "$output"
 	if criu_dumps_inet; then
 		[ "$status" -eq 0 ]
 		# the same httpd (pid inside) serves there
-		[ "$(vd exec mg2 wget -qO- http://127.0.0.1/ | grep -c 'mg2')" -ge 1 ]
-		vd exec mg2 sh -c 'ps | grep -q "^ *7 .*[h]ttpd"' || vd exec mg2 ps
+		vd exec mg2 wget -qO- http://127.0.0.1/ | grep -q 'a vps busybox VPS'
+		[ "$(vd exec mg2 pidof httpd)" = "$hp" ]
 	else
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"vps: migrate mg2: live migration refused: CRIU cannot dump an INET/INET6 socket"*"httpd"*"use --offline"* ]]
