@@ -70,7 +70,7 @@ static bool spec_binds(const struct oci_spec *spec, const char *dest)
 }
 
 static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mount kind,
-		     vps_err *err)
+		     const char *source, vps_err *err)
 {
 	if (m->n_mounts >= VPS_CKPT_MAX_EXT)
 		return vps_errorx(err, E2BIG, "more than %d external mounts", VPS_CKPT_MAX_EXT);
@@ -79,6 +79,8 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 		return vps_error(err, ENOMEM, "checkpoint mounts");
 	m->mounts = p;
 	vps_snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
+	vps_snprintf(m->mounts[m->n_mounts].source, sizeof(m->mounts->source), "%s",
+		     source ? source : "");
 	m->mounts[m->n_mounts++].kind = kind;
 	return 0;
 }
@@ -95,7 +97,7 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		return vps_error(err, errno, "open %s", path);
 	*n_ids = 0;
 	while (*n_ids < MOUNTINFO_MAX && fgets(line, sizeof(line), f)) {
-		char dest[4096], fstype[64];
+		char dest[4096], fsroot[64] = "", fstype[64], source[80];
 		int id;
 		const char *dash = strstr(line, " - ");
 		if (!dash || sscanf(line, "%d %*d %*s %*s %4095s", &id, dest) != 2 ||
@@ -103,13 +105,20 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 			continue;
 		ids[(*n_ids)++] = id;
 		unescape(dest);
+		if (strcmp(fstype, "devtmpfs") == 0 &&
+		    sscanf(line, "%*d %*d %*s %63s", fsroot) == 1)
+			unescape(fsroot);
 		int r = 0;
 		if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
-			r = add_mount(m, dest, VPS_CKPT_CGROUP, err);
+			r = add_mount(m, dest, VPS_CKPT_CGROUP, NULL, err);
 		else if (strcmp(fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
-			r = add_mount(m, dest, VPS_CKPT_CONSOLE, err);
+			r = add_mount(m, dest, VPS_CKPT_CONSOLE, NULL, err);
 		else if (strcmp(dest, "/") != 0 && spec_binds(spec, dest))
-			r = add_mount(m, dest, VPS_CKPT_BIND, err);
+			r = add_mount(m, dest, VPS_CKPT_BIND, NULL, err);
+		else if (*fsroot && vps_snprintf(source, sizeof(source), "/dev%s", fsroot) >= 0)
+			/* a user namespace cannot make device nodes: vps binds the
+			 * host's (/dev/null, also on masked paths) */
+			r = add_mount(m, dest, VPS_CKPT_HOSTDEV, source, err);
 		if (r < 0)
 			return r;
 	}
@@ -174,6 +183,28 @@ static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 	return 0;
 }
 
+/* /dev/console, a pty whose master is outside (ours, the monitor's): any
+ * process of the VPS may hold it (getty, journald), not only the init's
+ * stdio, so it is external whenever it is there. */
+static void console_key(pid_t pid, struct vps_ckpt_meta *m, struct vps_argv *a)
+{
+	char path[64];
+	struct stat st;
+	bool have = false;
+	for (size_t i = 0; i < m->n_mounts; i++)
+		have = have || m->mounts[i].kind == VPS_CKPT_CONSOLE;
+	vps_snprintf(path, sizeof(path), "/proc/%d/root/dev/console", (int)pid);
+	if (!have || stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return;
+	vps_snprintf(m->console, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
+		     (unsigned)st.st_dev);
+	for (int fd = 0; fd < 3; fd++)
+		if (strcmp(m->fds[fd], m->console) == 0)
+			return; /* already external as the init's stdio */
+	vps_argv_add(a, "--external");
+	vps_argv_add(a, "%s", m->console);
+}
+
 int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
 		      struct vps_argv *a, vps_err *err)
 {
@@ -201,12 +232,13 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 			vps_argv_add(a, "%s", ext);
 		}
 	}
+	console_key(pid, m, a);
 	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
 	m->netns_external = ns->present && ns->path;
 	return m->netns_external ? netns_external(pid, a, err) : 0;
 }
 
-static const char *const kinds[] = {"bind", "cgroup", "console"};
+static const char *const kinds[] = {"bind", "cgroup", "console", "hostdev"};
 
 int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err)
 {
@@ -224,12 +256,17 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
 		json_object_object_add(e, "kind", json_object_new_string(kinds[m->mounts[i].kind]));
+		if (*m->mounts[i].source)
+			json_object_object_add(e, "source",
+					       json_object_new_string(m->mounts[i].source));
 		json_object_array_add(mounts, e);
 	}
 	for (int i = 0; i < 3; i++)
 		json_object_array_add(fds, json_object_new_string(m->fds[i]));
 	json_object_object_add(o, "mounts", mounts);
 	json_object_object_add(o, "stdio", fds);
+	if (*m->console)
+		json_object_object_add(o, "console", json_object_new_string(m->console));
 	if (m->net)
 		json_object_object_add(o, "net", json_object_get(m->net));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -279,7 +316,11 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		if (kind == ARRAY_SIZE(kinds))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
 					  VPS_CKPT_META, i, k);
-		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, err);
+		const char *src = str_at(e, "source");
+		if (kind == VPS_CKPT_HOSTDEV && (!src || strncmp(src, "/dev/", 5) != 0))
+			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad source", VPS_CKPT_META,
+					  i);
+		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, src, err);
 		if (r < 0)
 			return r;
 	}
@@ -287,6 +328,9 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		const char *s = json_object_get_string(json_object_array_get_idx(fds, (size_t)i));
 		vps_snprintf(m->fds[i], VPS_CKPT_KEY_MAX, "%s", s ? s : "");
 	}
+	const char *con = str_at(o, "console");
+	vps_snprintf(m->console, VPS_CKPT_KEY_MAX, "%s",
+		     con && !strncmp(con, "tty[", 4) ? con : "");
 	return 0;
 }
 
@@ -329,6 +373,10 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 			/* vps mounts each hierarchy at the path the host has it
 			 * (rootfs/cgroupmount.c): the same path plus the new cgroup */
 			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
+			continue;
+		}
+		if (m->mounts[i].kind == VPS_CKPT_HOSTDEV) {
+			vps_argv_add(a, "mnt[%s]:%s", dest, m->mounts[i].source);
 			continue;
 		}
 		if (m->mounts[i].kind == VPS_CKPT_CONSOLE) {

@@ -411,3 +411,27 @@ no_leftovers() {
 	vc delete -f ck14
 	no_leftovers ck14
 }
+
+@test "checkpoint: a VPS-face VPS (own user namespace): the uptime time namespace is named as what CRIU refuses; without it the dump passes" {
+	"$VPS" bundle "$WORK/vf" --template busybox --name ck15 >/dev/null
+	jq -e '.annotations["org.vps.userns"] == "mapped" and .annotations["org.vps.procview"] == "auto"' "$WORK/vf/config.json"
+	vc run -d --bundle "$WORK/vf" ck15 </dev/null >/dev/null 2>&1
+	pid=$(init_pid ck15)
+	run vc checkpoint --leave-running --image-path "$WORK/img15" ck15
+	[ "$status" -eq 1 ]
+	[[ "$output" == "vps: checkpoint ck15: the VPS's time namespace (time:["*"]) is owned by another user namespace than the VPS's own (user:["*"]), so CRIU cannot enter it from there: it is the time namespace vps makes for the VPS's uptime (org.vps.procview) outside the VPS's user namespace (org.vps.userns)" ]]
+	[ ! -e "$WORK/img15" ]
+	[ "$(init_pid ck15)" = "$pid" ]
+	vc delete -f ck15
+	# without the time namespace CRIU dumps it: the host's device nodes bound
+	# into its /dev (and on masked /proc files) and the console pty are external
+	jq_edit "$WORK/vf/config.json" '.annotations["org.vps.procview"] = "off"'
+	vc run -d --bundle "$WORK/vf" ck15 </dev/null >/dev/null 2>&1
+	run vc checkpoint --leave-running --image-path "$WORK/img15" ck15
+	[ "$status" -eq 0 ]
+	jq -e '[.mounts[] | select(.kind == "hostdev") | .destination + "=" + .source] | index("/dev/null=/dev/null") and index("/proc/timer_list=/dev/null")' "$WORK/img15/vps-checkpoint.json"
+	jq -e '.console | startswith("tty[")' "$WORK/img15/vps-checkpoint.json"
+	[ "$(vc state ck15 | jq -r .status)" = running ]
+	vc delete -f ck15
+	no_leftovers ck15
+}
