@@ -158,7 +158,8 @@ int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err)
 			       vps_status_name(s));
 		goto out;
 	}
-	if ((r = dump_to(o, st, s == VPS_PAUSED, err)) < 0)
+	if ((r = vps_ckpt_refused(st->pid, err)) < 0 ||
+	    (r = dump_to(o, st, s == VPS_PAUSED, err)) < 0)
 		goto out;
 	log_debug("checkpoint %s: %s", o->id, o->pre_dump ? "pre-dumped" : "dumped");
 	if (o->leave_running || o->pre_dump)

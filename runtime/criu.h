@@ -39,22 +39,31 @@ int vps_criu_exec(const struct vps_criu_run *r, struct vps_argv *a, vps_err *err
 #define VPS_CKPT_NS_KEY	 "vps-netns" /* --external net[INO]:KEY, --inherit-fd fd[N]:KEY */
 #define VPS_CKPT_MAX_EXT 64
 #define VPS_CKPT_KEY_MAX 64
-/* a spec bind, a cgroup v1 hierarchy, the terminal bound on /dev/console,
- * the container's cgroup2 directory wherever it is mounted (a systemd VPS has
- * it on /sys/fs/cgroup of a hybrid host) or one of its files bound elsewhere
- * (procview's /proc/pressure/X from X.pressure) */
-enum vps_ckpt_mount { VPS_CKPT_BIND, VPS_CKPT_CGROUP, VPS_CKPT_CONSOLE, VPS_CKPT_CGFILE };
+/* a spec bind, a cgroup v1 hierarchy, the terminal bound on /dev/console, a
+ * device node of the host's /dev bound in (a user namespace's /dev/null), the
+ * container's cgroup2 directory wherever it is mounted (a systemd VPS has it
+ * on /sys/fs/cgroup of a hybrid host) or one of its files bound elsewhere
+ * (procview's /proc/pressure/X from X.pressure: source is the file's name) */
+enum vps_ckpt_mount {
+	VPS_CKPT_BIND,
+	VPS_CKPT_CGROUP,
+	VPS_CKPT_CONSOLE,
+	VPS_CKPT_HOSTDEV,
+	VPS_CKPT_CGFILE
+};
 struct vps_ckpt_meta {
 	pid_t pid; /* the init's host pid at the dump (informational) */
 	bool terminal, netns_external;
 	size_t n_mounts;
 	struct {
 		char dest[4096];
+		char source[64]; /* HOSTDEV: the host's node ("/dev/null"); CGFILE: the
+				    file in the cgroup2 dir ("": the dir) */
 		enum vps_ckpt_mount kind;
-		char file[64]; /* VPS_CKPT_CGFILE: the file in the cgroup2 dir, "": the dir */
-	} * mounts;	       /* malloc'ed, n_mounts entries */
-	char fds[3][VPS_CKPT_KEY_MAX]; /* CRIU's key of the init's fd 0-2 ("" none) */
-	json_object *net;	       /* the VPS network's record (state extra["net"]), or NULL */
+	} * mounts;			/* malloc'ed, n_mounts entries */
+	char fds[3][VPS_CKPT_KEY_MAX];	/* CRIU's key of the init's fd 0-2 ("" none) */
+	char console[VPS_CKPT_KEY_MAX]; /* CRIU's key of /dev/console's pty ("" none) */
+	json_object *net;		/* the VPS network's record (state extra["net"]), or NULL */
 };
 void vps_ckpt_meta_free(struct vps_ckpt_meta *m);
 /* A bind mount (type "bind" or option bind/rbind), and its source on the
@@ -65,6 +74,9 @@ int vps_ckpt_mount_source(const struct oci_mount *mt, const char *bundle, char *
  * and add the matching --external words to a. */
 int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
 		      struct vps_argv *a, vps_err *err);
+/* Resources of the VPS whose init is pid that CRIU is known to refuse,
+ * named (criu_refuse.c): -ENOTSUP with the resource and why, else 0. */
+int vps_ckpt_refused(pid_t pid, vps_err *err);
 int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err);
 int vps_ckpt_meta_load(const char *image_dir, struct vps_ckpt_meta *m, vps_err *err);
 /* Restore side: the --external mnt[DEST]:SOURCE words for m's mounts (binds

@@ -70,7 +70,7 @@ static bool spec_binds(const struct oci_spec *spec, const char *dest)
 }
 
 static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mount kind,
-		     const char *file, vps_err *err)
+		     const char *source, vps_err *err)
 {
 	if (m->n_mounts >= VPS_CKPT_MAX_EXT)
 		return vps_errorx(err, E2BIG, "more than %d external mounts", VPS_CKPT_MAX_EXT);
@@ -79,10 +79,8 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 		return vps_error(err, ENOMEM, "checkpoint mounts");
 	m->mounts = p;
 	vps_snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
-	if (vps_snprintf(m->mounts[m->n_mounts].file, sizeof(m->mounts->file), "%s",
-			 file ? file : "") < 0)
-		return vps_errorx(err, ENAMETOOLONG, "mount %s: cgroup file %s: too long", dest,
-				  file);
+	vps_snprintf(m->mounts[m->n_mounts].source, sizeof(m->mounts->source), "%s",
+		     source ? source : "");
 	m->mounts[m->n_mounts++].kind = kind;
 	return 0;
 }
@@ -124,6 +122,7 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		unescape(b->dest);
 		unescape(b->root);
 		const char *base = strrchr(b->root, '/'), *dest = b->dest;
+		char source[80];
 		if (strcmp(b->fstype, "cgroup2") == 0) /* the dir itself, or one of its files */
 			r = add_mount(m, dest, VPS_CKPT_CGFILE,
 				      base && is_file(pid, dest) ? base + 1 : "", err);
@@ -133,6 +132,11 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 			r = add_mount(m, dest, VPS_CKPT_CONSOLE, NULL, err);
 		else if (strcmp(dest, "/") != 0 && spec_binds(spec, dest))
 			r = add_mount(m, dest, VPS_CKPT_BIND, NULL, err);
+		else if (strcmp(b->fstype, "devtmpfs") == 0 && strlen(b->root) < 64 &&
+			 vps_snprintf(source, sizeof(source), "/dev%s", b->root) >= 0)
+			/* a user namespace cannot make device nodes: vps binds the
+			 * host's (/dev/null, also on masked paths) */
+			r = add_mount(m, dest, VPS_CKPT_HOSTDEV, source, err);
 	}
 	free(b);
 	return r;
@@ -196,6 +200,28 @@ static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 	return 0;
 }
 
+/* /dev/console, a pty whose master is outside (ours, the monitor's): any
+ * process of the VPS may hold it (getty, journald), not only the init's
+ * stdio, so it is external whenever it is there. */
+static void console_key(pid_t pid, struct vps_ckpt_meta *m, struct vps_argv *a)
+{
+	char path[64];
+	struct stat st;
+	bool have = false;
+	for (size_t i = 0; i < m->n_mounts; i++)
+		have = have || m->mounts[i].kind == VPS_CKPT_CONSOLE;
+	vps_snprintf(path, sizeof(path), "/proc/%d/root/dev/console", (int)pid);
+	if (!have || stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return;
+	vps_snprintf(m->console, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
+		     (unsigned)st.st_dev);
+	for (int fd = 0; fd < 3; fd++)
+		if (strcmp(m->fds[fd], m->console) == 0)
+			return; /* already external as the init's stdio */
+	vps_argv_add(a, "--external");
+	vps_argv_add(a, "%s", m->console);
+}
+
 int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
 		      struct vps_argv *a, vps_err *err)
 {
@@ -223,12 +249,13 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 			vps_argv_add(a, "%s", ext);
 		}
 	}
+	console_key(pid, m, a);
 	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
 	m->netns_external = ns->present && ns->path;
 	return m->netns_external ? netns_external(pid, a, err) : 0;
 }
 
-static const char *const kinds[] = {"bind", "cgroup", "console", "cgfile"};
+static const char *const kinds[] = {"bind", "cgroup", "console", "hostdev", "cgfile"};
 
 int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps_err *err)
 {
@@ -246,15 +273,17 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
 		json_object_object_add(e, "kind", json_object_new_string(kinds[m->mounts[i].kind]));
-		if (m->mounts[i].kind == VPS_CKPT_CGFILE)
-			json_object_object_add(e, "file",
-					       json_object_new_string(m->mounts[i].file));
+		if (*m->mounts[i].source)
+			json_object_object_add(e, "source",
+					       json_object_new_string(m->mounts[i].source));
 		json_object_array_add(mounts, e);
 	}
 	for (int i = 0; i < 3; i++)
 		json_object_array_add(fds, json_object_new_string(m->fds[i]));
 	json_object_object_add(o, "mounts", mounts);
 	json_object_object_add(o, "stdio", fds);
+	if (*m->console)
+		json_object_object_add(o, "console", json_object_new_string(m->console));
 	if (m->net)
 		json_object_object_add(o, "net", json_object_get(m->net));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -304,11 +333,14 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		if (kind == ARRAY_SIZE(kinds))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
 					  VPS_CKPT_META, i, k);
-		const char *file = str_at(e, "file");
-		if (kind == VPS_CKPT_CGFILE && (!file || strchr(file, '/')))
+		const char *src = str_at(e, "source");
+		if (kind == VPS_CKPT_HOSTDEV && (!src || strncmp(src, "/dev/", 5) != 0))
+			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad source", VPS_CKPT_META,
+					  i);
+		if (kind == VPS_CKPT_CGFILE && src && strchr(src, '/'))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad cgroup file",
 					  VPS_CKPT_META, i);
-		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, file, err);
+		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, src, err);
 		if (r < 0)
 			return r;
 	}
@@ -316,6 +348,9 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		const char *s = json_object_get_string(json_object_array_get_idx(fds, (size_t)i));
 		vps_snprintf(m->fds[i], VPS_CKPT_KEY_MAX, "%s", s ? s : "");
 	}
+	const char *con = str_at(o, "console");
+	vps_snprintf(m->console, VPS_CKPT_KEY_MAX, "%s",
+		     con && !strncmp(con, "tty[", 4) ? con : "");
 	return 0;
 }
 
@@ -360,14 +395,19 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
 			continue;
 		}
+		if (m->mounts[i].kind == VPS_CKPT_HOSTDEV) {
+			vps_argv_add(a, "mnt[%s]:%s", dest, m->mounts[i].source);
+			continue;
+		}
 		if (m->mounts[i].kind == VPS_CKPT_CGFILE) {
 			if (!src->cgroup_v2_dir)
 				return vps_errorx(err, ENOENT,
-						  "the checkpoint binds the cgroup2 file %s at %s: "
-						  "this host has no cgroup2 directory for it",
-						  m->mounts[i].file, dest);
+						  "the checkpoint has the cgroup2 %s%s at %s: this "
+						  "host has no cgroup2 directory for it",
+						  *m->mounts[i].source ? "file " : "directory",
+						  m->mounts[i].source, dest);
 			vps_argv_add(a, "mnt[%s]:%s%s%s", dest, src->cgroup_v2_dir,
-				     *m->mounts[i].file ? "/" : "", m->mounts[i].file);
+				     *m->mounts[i].source ? "/" : "", m->mounts[i].source);
 			continue;
 		}
 		if (m->mounts[i].kind == VPS_CKPT_CONSOLE) {

@@ -67,7 +67,7 @@ static bool had_tty(const struct vps_ckpt_meta *m)
 static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t *n, vps_err *err)
 {
 	char link[64];
-	if (!had_tty(&x->m))
+	if (!had_tty(&x->m) && !*x->m.console)
 		return 0;
 	int r = vps_pty_open(&x->c.pty, &x->slave, err);
 	if (r < 0)
@@ -109,6 +109,13 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 		}
 		vps_argv_add(a, "--inherit-fd");
 		vps_argv_add(a, "fd[%d]:%s", give, key);
+	}
+	bool seen = !*x->m.console || x->slave < 0;
+	for (int fd = 0; fd < 3; fd++)
+		seen = seen || strcmp(x->m.fds[fd], x->m.console) == 0;
+	if (!seen) { /* /dev/console held by others than the init */
+		vps_argv_add(a, "--inherit-fd");
+		vps_argv_add(a, "fd[%d]:%s", x->slave, x->m.console);
 	}
 }
 
@@ -319,7 +326,8 @@ static int validate(struct rctx *x, vps_err *err)
 		return vps_errorx(err, EINVAL, "config.json: .process: required to restore");
 	if ((r = vps_net_restore_check(x->c.spec, x->m.net, err)) < 0)
 		return r;
-	if (p->terminal != x->m.terminal)
+	/* a VPS-face VPS's console is a pty (its monitor's) whatever config.json says */
+	if (p->terminal != (x->m.terminal || *x->m.console))
 		return vps_errorx(err, EINVAL,
 				  "config.json: process.terminal is %s but the checkpoint's "
 				  "process had %s terminal",

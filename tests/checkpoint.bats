@@ -4,8 +4,9 @@
 # restore into a new id, the cgroup and its limits, network namespaces (own,
 # joined by path) with their addresses, a -t container's pty, the foreground
 # restore's exit status, and the error paths (nothing left behind).
-# criu: the system's when it passes `criu check`, else Debian 13's unpacked into
-# a private prefix by tests/tools/criu-private.sh; neither working is a failure.
+# criu: the first of the system's and Debian's (trixie, forky) that passes `criu
+# check` and dumps a TCP socket, unpacked into a private prefix by
+# tests/tools/criu-private.sh; none passing `criu check` is a failure.
 # timeout: 600
 load helpers
 
@@ -291,12 +292,12 @@ no_leftovers() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"--image-path $WORK/empty: no vps checkpoint"* ]]
 	no_leftovers ck9x
-	# a VPS-face network is refused before anything is made
+	# a VPS network the checkpoint does not have is refused before anything is made
 	cp -a "$WORK/ck9" "$WORK/ck9net"
 	jq_edit "$WORK/ck9net/config.json" '.annotations["org.vps.net.ip"] = "10.88.0.9/16"'
 	run vc restore -d --image-path "$WORK/img9" --bundle "$WORK/ck9net" ck9x
 	[ "$status" -eq 1 ]
-	[[ "$output" == "vps: restore ck9x: config.json: annotation org.vps.net.ip: the VPS network cannot be restored yet" ]]
+	[[ "$output" == "vps: restore ck9x: config.json asks for the VPS network (org.vps.net.ip) but the checkpoint has none" ]]
 	no_leftovers ck9x
 	# criu itself fails (an image file missing): its error, and nothing left
 	cp -a "$WORK/img9" "$WORK/img9bad"
@@ -350,7 +351,7 @@ no_leftovers() {
 	[[ "$output" == *--console-socket* && "$output" == *--detach* ]]
 }
 
-@test "checkpoint: an established TCP connection needs --tcp-established (criu's word), the container keeps running" {
+@test "checkpoint: an established TCP connection needs --tcp-established (criu's word), then survives checkpoint and restore" {
 	b=$(bundle ck12 sh -c 'sleep 100000 | nc -l -p 5000 >/tmp/got & sleep 0.3; i=0; while :; do echo $i; i=$((i+1)); sleep 0.05; done | nc 127.0.0.1 5000')
 	(cd "$b" && vc run -d ck12 </dev/null >/dev/null 2>&1)
 	for i in $(seq 50); do [ "$(wc -l <"$b/rootfs/tmp/got" 2>/dev/null)" -ge 5 ] && break; sleep 0.1; done
@@ -360,20 +361,17 @@ no_leftovers() {
 	[[ "$output" == "vps: checkpoint ck12: criu dump failed (exit 1): inet: Connected TCP socket, consider using --tcp-established option. (log: $WORK/img12/dump.log)" ]]
 	[ "$(init_pid ck12)" = "$pid" ]
 	[ "$(vc state ck12 | jq -r .status)" = running ]
+	# criu-private.sh gave a criu that dumps TCP sockets on this kernel (>= 4.2
+	# on Linux >= 6.16, where getsockopt(SO_PASSCRED) on them is EOPNOTSUPP)
 	run vc checkpoint --tcp-established --image-path "$WORK/img12" ck12
-	if [ "$status" -eq 0 ]; then
-		n0=$(wc -l <"$b/rootfs/tmp/got")
-		vc restore -d --tcp-established --image-path "$WORK/img12" --bundle "$b" ck12
-		sleep 0.5
-		# the same connection carries on: the receiver's file grows
-		[ "$(wc -l <"$b/rootfs/tmp/got")" -gt "$n0" ]
-	else
-		# criu 4.1.1 on Linux 6.18: getsockopt(SO_PASSCRED) on a TCP socket is
-		# EOPNOTSUPP; the dump fails with criu's reason and nothing changes
-		echo "# --tcp-established: $output" >&3
-		[[ "$output" == "vps: checkpoint ck12: criu dump failed"* ]]
-		[ "$(init_pid ck12)" = "$pid" ]
-	fi
+	[ "$status" -eq 0 ]
+	n0=$(wc -l <"$b/rootfs/tmp/got")
+	run vc restore -d --tcp-established --image-path "$WORK/img12" --bundle "$b" ck12
+	[ "$status" -eq 0 ]
+	for i in $(seq 50); do [ "$(wc -l <"$b/rootfs/tmp/got")" -gt $((n0 + 5)) ] && break; sleep 0.1; done
+	# the same connection carries on: the receiver's file grows, in sequence
+	[ "$(wc -l <"$b/rootfs/tmp/got")" -gt $((n0 + 5)) ]
+	awk 'NR != $1 + 1 { exit 1 }' "$b/rootfs/tmp/got"
 	vc delete -f ck12
 	no_leftovers ck12
 }
@@ -410,4 +408,28 @@ no_leftovers() {
 	[ "$status" -ne 0 ] # still read-only
 	vc delete -f ck14
 	no_leftovers ck14
+}
+
+@test "checkpoint: a VPS-face VPS (own user namespace): the uptime time namespace is named as what CRIU refuses; without it the dump passes" {
+	"$VPS" bundle "$WORK/vf" --template busybox --name ck15 >/dev/null
+	jq -e '.annotations["org.vps.userns"] == "mapped" and .annotations["org.vps.procview"] == "auto"' "$WORK/vf/config.json"
+	vc run -d --bundle "$WORK/vf" ck15 </dev/null >/dev/null 2>&1
+	pid=$(init_pid ck15)
+	run vc checkpoint --leave-running --image-path "$WORK/img15" ck15
+	[ "$status" -eq 1 ]
+	[[ "$output" == "vps: checkpoint ck15: the VPS's time namespace (time:["*"]) is owned by another user namespace than the VPS's own (user:["*"]), so CRIU cannot enter it from there: it is the time namespace vps makes for the VPS's uptime (org.vps.procview) outside the VPS's user namespace (org.vps.userns)" ]]
+	[ ! -e "$WORK/img15" ]
+	[ "$(init_pid ck15)" = "$pid" ]
+	vc delete -f ck15
+	# without the time namespace CRIU dumps it: the host's device nodes bound
+	# into its /dev (and on masked /proc files) and the console pty are external
+	jq_edit "$WORK/vf/config.json" '.annotations["org.vps.procview"] = "off"'
+	vc run -d --bundle "$WORK/vf" ck15 </dev/null >/dev/null 2>&1
+	run vc checkpoint --leave-running --image-path "$WORK/img15" ck15
+	[ "$status" -eq 0 ]
+	jq -e '[.mounts[] | select(.kind == "hostdev") | .destination + "=" + .source] | index("/dev/null=/dev/null") and index("/proc/timer_list=/dev/null")' "$WORK/img15/vps-checkpoint.json"
+	jq -e '.console | startswith("tty[")' "$WORK/img15/vps-checkpoint.json"
+	[ "$(vc state ck15 | jq -r .status)" = running ]
+	vc delete -f ck15
+	no_leftovers ck15
 }
