@@ -68,5 +68,16 @@ void vps_mig_why(vps_err *err)
 				   known[i].what, who, m);
 			return;
 		}
-	vps_error_wrap(err, "live migration refused%s; the VPS runs on here (use --offline)", who);
+	char m[VPS_ERR_MSG_MAX];
+	memcpy(m, err->msg, sizeof(m));
+	if (!log) /* refused before CRIU ran: the message names the resource */
+		vps_errorx(err, EOPNOTSUPP,
+			   "live migration refused: %s; the VPS runs on here (use --offline to "
+			   "stop, copy and start it)",
+			   m);
+	else
+		vps_errorx(err, EOPNOTSUPP,
+			   "live migration refused (CRIU failed on a resource%s); the VPS runs on "
+			   "here (use --offline): %s",
+			   who, m);
 }

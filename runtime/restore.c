@@ -327,11 +327,12 @@ static int validate(struct rctx *x, vps_err *err)
 	if ((r = vps_net_restore_check(x->c.spec, x->m.net, err)) < 0)
 		return r;
 	/* a VPS-face VPS's console is a pty (its monitor's) whatever config.json says */
-	if (p->terminal != (x->m.terminal || *x->m.console))
+	bool tty = x->m.terminal || *x->m.console;
+	if (!vps_mon_wanted(x->c.spec) && p->terminal != tty)
 		return vps_errorx(err, EINVAL,
 				  "config.json: process.terminal is %s but the checkpoint's "
 				  "process had %s terminal",
-				  p->terminal ? "true" : "false", x->m.terminal ? "a" : "no");
+				  p->terminal ? "true" : "false", tty ? "a" : "no");
 	if (p->terminal && x->o->detach && !x->o->console_socket && !vps_mon_wanted(x->c.spec))
 		return vps_errorx(err, EINVAL,
 				  "process.terminal is true: --console-socket is required when "
