@@ -114,7 +114,8 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 		goto out;
 	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
 	m.net = net ? json_object_get(net) : NULL;
-	if ((r = vps_ckpt_meta_save(image, &m, err)) < 0)
+	if ((r = vps_ckpt_meta_save(image, &m, err)) < 0 ||
+	    (r = vps_ckpt_cgdirs_save(image, st->cgroup_path, err)) < 0)
 		goto out;
 	struct vps_criu_run run = {.log = log};
 	r = vps_criu_exec(&run, &a, err);

@@ -89,3 +89,9 @@ struct vps_ckpt_sources {
 };
 int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
 			    struct vps_argv *a, vps_err *err);
+
+/* criu_cgdirs.c: the container's cgroup2 subtree (systemd's empty slices):
+ * listed into the image at dump (cgroup_rel: state's cgroup path), made under
+ * the new cgroup's cgroup2 dir before restore (absent list: nothing). */
+int vps_ckpt_cgdirs_save(const char *image, const char *cgroup_rel, vps_err *err);
+int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, vps_err *err);

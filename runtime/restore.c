@@ -303,6 +303,7 @@ static int restore(struct rctx *x, vps_err *err)
 	c->stored = true;
 	vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
 	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
+	    (r = vps_ckpt_cgdirs_make(x->image, vps_cgroup_v2_dir(c->cg), err)) < 0 ||
 	    (r = net_prepare(x, err)) < 0 || (r = mount_root(x, err)) < 0 ||
 	    (r = run_criu(x, err)) < 0 ||
 	    (net_extra(x) && (r = vps_net_restore_finish(c->spec, net_extra(x), err)) < 0) ||

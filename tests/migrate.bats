@@ -288,6 +288,35 @@ criu_dumps_inet() {
 	vc destroy mg5
 }
 
+@test "migrate: a systemd VPS (debian template, --userns host) moves live: running there, uptime inside continues, nothing left here" {
+	debian_or_skip
+	timeout 600 "$VPS" bundle "$WORK/mg7" --template debian --name mg7 --userns host >"$WORK/mg7.log" 2>&1 ||
+		{ cat "$WORK/mg7.log"; false; }
+	vc start mg7
+	for i in $(seq 150); do
+		s=$(vc exec mg7 systemctl is-system-running 2>/dev/null) || true
+		case $s in running | degraded) break ;; esac
+		sleep 0.2
+	done
+	[ "$s" = running ]
+	sleep 3 # a fresh boot there would show less uptime than this
+	up0=$(vc exec mg7 cut -d. -f1 /proc/uptime)
+	[ "$up0" -ge 3 ]
+	init=$(vc state mg7 | jq -r .pid)
+	run mig mg7
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(vd exec mg7 systemctl is-system-running)" = running ]
+	[ -z "$(vd exec mg7 systemctl --failed --no-legend)" ]
+	# the same systemd: its uptime went on (a new boot would start near 0)
+	[ "$(vd exec mg7 cut -d. -f1 /proc/uptime)" -ge "$up0" ]
+	[ "$(nspid "$(vd state mg7 | jq -r .pid)")" = 1 ]
+	[ ! -e "/proc/$init" ]
+	gone_from "$ROOT" "$VPS_INVENTORY" mg7 "$WORK/mg7"
+	vd stop mg7
+	vd destroy mg7
+}
+
 # ---- the ssh transport: a second "host" ----
 # sshd in a network namespace and a mount namespace of its own (unshare -n -m:
 # the host's /sys and cgroups stay visible) with a private /run (the far vps's
