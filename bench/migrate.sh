@@ -37,7 +37,7 @@ vpsb() {
 	sleep 0.3
 }
 
-# one NAME MODE FROM TO: move it and print the last line's numbers
+# one NAME MODE FROM [nowait]: move it and print the last line's numbers
 one() {
 	local out
 	if [ "$3" = a ]; then
@@ -48,7 +48,7 @@ one() {
 	echo "$out" >&2
 	# an offline move starts the init afresh: let it hold its memory again
 	local to=$([ "$3" = a ] && echo b || echo a)
-	for i in $(seq 600); do [ -s "$w/$1.$to/rootfs/tmp/held" ] && break; sleep 0.1; done
+	[ -n "${4:-}" ] || for i in $(seq 600); do [ -s "$w/$1.$to/rootfs/tmp/held" ] && break; sleep 0.1; done
 	# migrated N to D: downtime D ms (dump X, copy Y, restore Z), total T ms, B bytes copied
 	echo "$out" | sed -E 's/.*downtime ([0-9]+) ms \([a-z]+ ([0-9]+), copy ([0-9]+), [a-z]+ ([0-9]+)\), total ([0-9]+) ms, ([0-9]+) bytes.*/\1 \2 \3 \4 \5 \6/'
 }
@@ -75,4 +75,22 @@ for mib in 64 512; do
 	va stop "$name" >/dev/null
 	va destroy "$name" >/dev/null
 done
+# systemd: the debian template (cached under /var/cache/vps) with --userns host, live
+if "$vps" --inventory "$w/inv-a" bundle "$w/sd.a" --template debian --name sd --userns host >/dev/null 2>&1; then
+	va start sd
+	for i in $(seq 150); do
+		s=$(va exec sd systemctl is-system-running 2>/dev/null) || true
+		case $s in running | degraded) break ;; esac
+		sleep 0.2
+	done
+	from=a
+	for i in $(seq "$n"); do
+		one sd live "$from" nowait
+		if [ "$from" = a ]; then from=b; else from=a; fi
+	done | awk '{ d += $1; du += $2; co += $3; r += $4; t += $5; b += $6; k++ }
+		END { printf "systemd-live %d %.0f %.0f %.0f %.0f %.0f %.0f\n", k, d / k, du / k, co / k, r / k, t / k, b / k }'
+	if [ -d "$w/b/sd" ]; then vb stop sd >/dev/null; else va stop sd >/dev/null; fi
+else
+	echo "# systemd: no debian template here (vps bundle --template debian failed)" >&2
+fi
 echo "criu $("$criu" --version | sed -n 's/^Version: //p'), kernel $(uname -r), $(nproc) CPUs"
