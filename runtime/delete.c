@@ -46,6 +46,8 @@ static int destroy(const char *root, const char *id, struct vps_state *st, struc
 	vps_err e;
 	if (!cg && st->cgroup_path && vps_cgroup_open(st->cgroup_path, &own_cg, &e) < 0)
 		log_debug("delete %s: cgroup %s: %s", id, st->cgroup_path, e.msg);
+	if (own_cg && st->systemd_cgroup && vps_cgroup_systemd_attach(own_cg, &e) < 0)
+		log_warn("delete %s: %s", id, e.msg);
 	if (!cg)
 		cg = own_cg;
 	kill_and_wait(st, cg);

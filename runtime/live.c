@@ -21,6 +21,8 @@ int vps_live_open(const char *root, const char *id, bool lock, struct vps_live *
 		r = vps_errorx(err, ENOENT, "container has no cgroup recorded");
 	if (r >= 0)
 		r = vps_cgroup_open(l->st->cgroup_path, &l->cg, err);
+	if (r >= 0 && l->st->systemd_cgroup)
+		r = vps_cgroup_systemd_attach(l->cg, err);
 	if (r < 0) {
 		vps_live_close(l);
 		return r;
