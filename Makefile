@@ -9,7 +9,7 @@ DESTDIR  ?=
 SYSTEMD_UNITDIR ?= /lib/systemd/system
 INITDIR  ?= /etc/init.d
 B        := build
-PKGS     := libseccomp libcap libmnl json-c libcrypt libsystemd
+PKGS     := libseccomp libcap libmnl json-c libcrypt
 
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 ifeq ($(HAVE_PKGS),yes)

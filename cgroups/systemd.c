@@ -17,8 +17,7 @@
 
 #define SD_DEFAULT_SLICE "system.slice"
 
-int cg_systemd_lookup(struct vps_cgroup *cg, const char *cgroups_path, const char *id,
-		      vps_err *err)
+int cg_systemd_lookup(struct vps_cgroup *cg, const char *cgroups_path, const char *id, vps_err *err)
 {
 	_cleanup_free_ struct cg_systemd_unit *u = malloc(sizeof(*u));
 	if (!u)

@@ -20,8 +20,8 @@
 
 static const struct {
 	const char *kw, *sig;
-} types[] = {{"boolean", "b"}, {"byte", "y"},	{"int16", "n"},	 {"uint16", "q"},
-	     {"int32", "i"},   {"uint32", "u"}, {"int64", "x"},	 {"uint64", "t"},
+} types[] = {{"boolean", "b"}, {"byte", "y"},	{"int16", "n"},	    {"uint16", "q"},
+	     {"int32", "i"},   {"uint32", "u"}, {"int64", "x"},	    {"uint64", "t"},
 	     {"double", "d"},  {"string", "s"}, {"objectpath", "s"}};
 
 static const char *skip_ws(const char *s)

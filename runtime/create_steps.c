@@ -122,8 +122,8 @@ static int enter_pidns(struct cctx *c, int *saved, vps_err *err)
 static int systemd_cgroup_init(struct cctx *c, vps_err *err)
 {
 	const struct oci_linux *lx = &c->spec->lx;
-	int r = vps_cgroup_systemd_start(c->cg, c->pid, lx->has_resources ? &lx->resources : NULL,
-					 err);
+	int r =
+	    vps_cgroup_systemd_start(c->cg, c->pid, lx->has_resources ? &lx->resources : NULL, err);
 	if (r < 0 || (r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0 ||
 	    (r = vps_cgroup_enter(c->cg, c->pid, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
