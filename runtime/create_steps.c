@@ -124,7 +124,12 @@ static int systemd_cgroup_init(struct cctx *c, vps_err *err)
 	const struct oci_linux *lx = &c->spec->lx;
 	int r =
 	    vps_cgroup_systemd_start(c->cg, c->pid, lx->has_resources ? &lx->resources : NULL, err);
-	if (r < 0 || (r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0 ||
+	if (r < 0) { /* no unit of ours (one that exists is another container's) */
+		vps_cgroup_free(c->cg);
+		c->cg = NULL;
+		return vps_error_wrap(err, "cgroup");
+	}
+	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0 ||
 	    (r = vps_cgroup_enter(c->cg, c->pid, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
 	return delegate_cgroup(c, err);

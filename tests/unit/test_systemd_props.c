@@ -88,10 +88,10 @@ static void annotations(void)
 	       !strcmp(ps.p[0].sig, "b"),
 	   "a boolean");
 	ok(one("org.systemd.property.After", "['a.service', \"b.service\"]", &ps, &err) == 0 &&
-	       !strcmp(ps.p[0].sig, "as") && ps.p[0].n == 2 && !strcmp(ps.p[0].strv[1], "b.service"),
+	       !strcmp(ps.p[0].sig, "as") && ps.p[0].n == 2 &&
+	       !strcmp(ps.p[0].strv[1], "b.service"),
 	   "an array of strings");
-	ok(one("org.systemd.property.CPUWeight", "42", &ps, &err) == 0 &&
-	       !strcmp(ps.p[0].sig, "i"),
+	ok(one("org.systemd.property.CPUWeight", "42", &ps, &err) == 0 && !strcmp(ps.p[0].sig, "i"),
 	   "an untyped integer is int32 (as runc)");
 	ok(one("org.systemd.property.Ta", "1", &ps, &err) < 0 &&
 	       strstr(err.msg, "annotation org.systemd.property.Ta name incorrect: too short"),
