@@ -85,6 +85,8 @@ int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
 
 /* ---- the systemd driver (cgroups/systemd.c) ---- */
 bool vps_cgroup_is_systemd(const struct vps_cgroup *cg);
+/* Whether this host runs systemd as its init (/run/systemd/system). */
+bool vps_cgroup_systemd_host(void);
 /* A cgroup opened from state.json of a --systemd-cgroup container: its unit is
  * the last part of the path (update and destroy then go through systemd). */
 int vps_cgroup_systemd_attach(struct vps_cgroup *cg, vps_err *err);

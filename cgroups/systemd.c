@@ -44,6 +44,12 @@ void cg_systemd_free(struct vps_cgroup *cg)
 	free(cg->sd_props);
 }
 
+bool vps_cgroup_systemd_host(void)
+{
+	vps_err e;
+	return cg_sd_need_systemd(&e) == 0;
+}
+
 bool vps_cgroup_is_systemd(const struct vps_cgroup *cg)
 {
 	return cg->systemd;

@@ -76,6 +76,12 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	const char *path = lx->cgroups_path;
 	char def[PATH_MAX];
 	int r;
+	if ((!path || !*path) && c->o->systemd_cgroup && c->o->systemd_slice) {
+		if (vps_snprintf(def, sizeof(def), "%s:vps:%s", c->o->systemd_slice, c->o->id) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "cgroup: slice %s: too long",
+					  c->o->systemd_slice);
+		path = def;
+	}
 	if ((!path || !*path) && !c->o->systemd_cgroup) {
 		if ((r = vps_store_cgroup_default(c->o->root, c->o->id, def, sizeof(def), err)) < 0)
 			return r;

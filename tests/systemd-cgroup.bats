@@ -30,6 +30,8 @@ setup_file() {
 		             {destination: "/opt/bb", type: "bind", source: $bb, options: ["rbind", "ro"]},
 		             {destination: "/opt/nb", type: "bind", source: $nb, options: ["rbind", "rw"]}]' \
 		"$WORK/sd/config.json" >"$WORK/c.json" && mv "$WORK/c.json" "$WORK/sd/config.json"
+	# CAP_SYS_TIME: a nested VPS-face VPS gets a time namespace of its own
+	jq_edit "$WORK/sd/config.json" '.process.capabilities |= with_entries(.value += ["CAP_SYS_TIME"])'
 	"$VPS" --root "$ROOT" create --bundle "$WORK/sd" sdc-host
 	"$VPS" --root "$ROOT" start sdc-host
 	local t0=$(date +%s%N) s i
@@ -205,4 +207,21 @@ limits_filter() {
 	[[ $output == *"systemd StartTransientUnit vps-c3.scope: "* ]]
 	! nv state c3 || false
 	[ "$(prop vps-c3.scope LoadState)" = not-found ]
+}
+
+@test "sdc- VPS face on a systemd host: vps start NAME runs the VPS in vps-NAME.scope under vps.slice" {
+	need_bed
+	# no memory/pids limits: the bed's cgroup has no such controllers on a hybrid host
+	inbed env VPS_INVENTORY=/tmp/inv /opt/vps/vps --root /tmp/st bundle /tmp/vf --template dir:/opt/bb/rootfs \
+		--name sdc-vf --userns host --memory -1 --pids -1 >/dev/null
+	inbed env VPS_INVENTORY=/tmp/inv /opt/vps/vps --root /tmp/st start sdc-vf
+	[ "$(prop vps-sdc-vf.scope ActiveState)" = active ]
+	[ "$(prop vps-sdc-vf.scope Slice)" = vps.slice ]
+	[ "$(prop vps-sdc-vf.scope Delegate)" = yes ]
+	pid=$(nv state sdc-vf | jq .pid)
+	[ "$(inbed grep '^0::' /proc/$pid/cgroup)" = "0::/vps.slice/vps-sdc-vf.scope" ]
+	[ "$(inbed cat /tmp/st/sdc-vf/state.json | jq -r .systemdCgroup)" = true ]
+	inbed env VPS_INVENTORY=/tmp/inv /opt/vps/vps --root /tmp/st stop sdc-vf
+	[ "$(prop vps-sdc-vf.scope LoadState)" = not-found ]
+	! inbed test -e /sys/fs/cgroup/vps.slice/vps-sdc-vf.scope || false
 }
