@@ -83,7 +83,7 @@ int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* check NAME BUNDLE NEED live|offline | receive NAME BUNDLE HOW AUTOSTART
+/* check NAME BUNDLE NEED live|offline IDBASE | receive NAME BUNDLE HOW AUTOSTART
  * ORDER DELAY | abort NAME BUNDLE */
 int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 {
@@ -98,10 +98,11 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 	if (n >= 2)
 		ctx->id = a[1];
 	int r;
-	if (strcmp(op, "check") == 0 && n == 5) {
+	if (strcmp(op, "check") == 0 && n == 6) {
 		uint64_t need = strtoull(a[3], NULL, 10);
+		uint32_t ids = (uint32_t)strtoul(a[5], NULL, 10);
 		r = vps_migrate_check(ctx->root, ctx->inventory, ctx->criu, a[1], a[2], need,
-				      strcmp(a[4], "live") == 0, &ctx->err);
+				      strcmp(a[4], "live") == 0, ids, &ctx->err);
 		if (r == 0)
 			printf("%s\n", VPS_VERSION);
 	} else if (strcmp(op, "receive") == 0 && n == 7) {

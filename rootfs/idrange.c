@@ -210,6 +210,32 @@ int vps_idrange_alloc(const char *inventory, const char *name, const char *bundl
 	return 0;
 }
 
+int vps_idrange_claim(const char *inventory, const char *name, const char *bundle, uint32_t base,
+		      bool dry, vps_err *err)
+{
+	_cleanup_close_ int lockfd = -1;
+	_cleanup_close_ int dfd = open_locked(inventory, &lockfd, err);
+	if (dfd < 0)
+		return dfd;
+	struct records rec = {0};
+	int r = each_record(dfd, add_live, &rec, err);
+	bool busy = r == 0 && taken(&rec, base);
+	free(rec.base);
+	if (r < 0)
+		return r;
+	if (busy)
+		return vps_errorx(err, EEXIST,
+				  "host ids %u-%u are another VPS's here (records in %s/%s)", base,
+				  base + VPS_IDRANGE_SIZE - 1, inventory, VPS_IDRANGE_DIR);
+	if (dry)
+		return 0;
+	struct vps_idrange out = {.lockfd = -1};
+	if ((r = write_record(dfd, name, bundle, base, &out, err)) < 0)
+		return r;
+	vps_closep(&out.lockfd);
+	return 0;
+}
+
 void vps_idrange_done(struct vps_idrange *r, bool keep)
 {
 	if (!keep && r->record && r->lockfd >= 0)

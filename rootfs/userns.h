@@ -49,6 +49,11 @@ int vps_idrange_alloc(const char *inventory, const char *name, const char *bundl
 /* The bundle is complete (keep = true: the record stays, unlocked) or was not
  * made (keep = false: the record is removed). Releases *r. */
 void vps_idrange_done(struct vps_idrange *r, bool keep);
+/* vps migrate's destination: the range at base (a moved bundle keeps its
+ * ids) must not overlap another VPS's here (EEXIST); unless dry, record it
+ * for VPS name and bundle (absolute). */
+int vps_idrange_claim(const char *inventory, const char *name, const char *bundle, uint32_t base,
+		      bool dry, vps_err *err);
 /* Free the ranges recorded for VPS name (and bundle DIR, when not NULL): for
  * `vps destroy`. 0 when there was none. */
 int vps_idrange_free(const char *inventory, const char *name, const char *bundle, vps_err *err);

@@ -126,13 +126,16 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
 
 /* The destination's side (`vps migrate-recv`, run by the source's vps):
  * check: NAME free in the inventory and the state root, bundle free, need
- * bytes free under it, with live a working criu; the bundle dir is made and
+ * bytes free under it, with live a working criu, the host ids from idbase (a
+ * mapped VPS's range) free; the bundle dir is made and
  * marked as the migration's. receive: register NAME for bundle (flags as
  * given) and (how) "restore" it from bundle's images, "start" it, or
- * "register" only (a stopped VPS); the mark goes. abort: remove what check/receive made (only a
- * marked bundle). */
+ * "register" only (a stopped VPS), its id range recorded; the mark goes. abort: remove what
+ * check/receive made (only a marked bundle). */
 int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
-		      const char *bundle, uint64_t need, bool live, vps_err *err);
+		      const char *bundle, uint64_t need, bool live, uint32_t idbase, vps_err *err);
+/* The first host id a bundle's user namespace maps root onto (0: none). */
+uint32_t vps_migrate_idbase(const struct oci_spec *spec);
 int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err);
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,

@@ -93,6 +93,7 @@ static int examine(struct mig *m, vps_err *err)
 		return r;
 	const struct oci_spec *spec = b->spec;
 	const char *why = NULL;
+	m->idbase = vps_migrate_idbase(spec);
 	for (size_t i = 0; i < spec->n_annotations && !why; i++)
 		if (strncmp(spec->annotations[i].key, "org.vps.net.", 12) == 0)
 			why = "its network (a veth on a host bridge, org.vps.net.*) cannot be "
@@ -135,10 +136,11 @@ static int setup(struct mig *m, vps_err *err)
 
 static int check(struct mig *m, vps_err *err)
 {
-	char out[256], need[32];
+	char out[256], need[32], ids[16];
+	vps_snprintf(ids, sizeof(ids), "%u", m->idbase);
 	vps_snprintf(need, sizeof(need), "%llu", (unsigned long long)bundle_size(m->e->bundle));
 	int r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
-			    m->live ? "live" : "offline", NULL);
+			    m->live ? "live" : "offline", ids, NULL);
 	if (r < 0)
 		return r;
 	out[strcspn(out, "\n")] = '\0';

@@ -35,6 +35,7 @@ struct mig {
 	char dbundle[4096];	 /* the bundle's path at the destination */
 	char dimages[4200];	 /* DBUNDLE/MIG_IMAGES */
 	bool was_running, live;
+	uint32_t idbase; /* the mapped VPS's first host id (its range moves too), 0: none */
 	enum mig_phase phase;
 	uint64_t bytes;	 /* copied */
 	int guard;	 /* the pipe to the guard, or -1 */

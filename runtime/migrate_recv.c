@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "rootfs/template.h"
+#include "rootfs/userns.h"
+#include "specs/bundle.h"
 #include "runtime/migrate.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
@@ -54,8 +56,18 @@ static int disk_free(const char *bundle, uint64_t need, vps_err *err)
 	return 0;
 }
 
+uint32_t vps_migrate_idbase(const struct oci_spec *spec)
+{
+	uint32_t host = 0;
+	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_USER];
+	if (!ns->present || ns->path ||
+	    !oci_idmap_to_host(spec->lx.uid_mappings, spec->lx.n_uid_mappings, 0, &host))
+		return 0;
+	return host;
+}
+
 int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
-		      const char *bundle, uint64_t need, bool live, vps_err *err)
+		      const char *bundle, uint64_t need, bool live, uint32_t idbase, vps_err *err)
 {
 	char buf[512], mark[PATH_MAX];
 	struct stat sb;
@@ -67,6 +79,8 @@ int vps_migrate_check(const char *root, const char *inv, const char *criu, const
 	if (lstat(bundle, &sb) == 0)
 		return vps_errorx(err, EEXIST, "bundle %s exists here", bundle);
 	if ((r = disk_free(bundle, need, err)) < 0)
+		return r;
+	if (idbase && (r = vps_idrange_claim(inv, name, bundle, idbase, true, err)) < 0)
 		return r;
 	if (live && (r = vps_checkpoint_probe(root, criu, buf, sizeof(buf), err)) < 0)
 		return vps_error_wrap(err, "criu cannot restore here");
@@ -137,7 +151,14 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 	if (!marked(e->bundle))
 		return vps_errorx(err, EINVAL, "bundle %s: not one a migration made here",
 				  e->bundle);
-	int r = vps_inv_register(inv, e->name, e->bundle, &added, err);
+	struct oci_bundle *b = NULL;
+	int r = oci_bundle_open(e->bundle, &b, err);
+	uint32_t idbase = r == 0 ? vps_migrate_idbase(b->spec) : 0;
+	oci_bundle_free(b);
+	if (r < 0 ||
+	    (idbase && (r = vps_idrange_claim(inv, e->name, e->bundle, idbase, false, err)) < 0))
+		return r;
+	r = vps_inv_register(inv, e->name, e->bundle, &added, err);
 	if (r == 0)
 		r = flags(root, inv, e, err);
 	if (r < 0)
@@ -178,6 +199,8 @@ int vps_migrate_abort(const char *root, const char *inv, const char *name, const
 	if (r == 0 && vps_inv_load(inv, name, &e, &e2) == 0 && strcmp(e->bundle, bundle) == 0)
 		r = vps_inv_unregister(inv, name, err);
 	vps_inv_free(e);
+	if (r == 0)
+		r = vps_idrange_free(inv, name, bundle, err);
 	if (r == 0)
 		remove_path(bundle);
 	return r;

@@ -42,8 +42,9 @@ static const struct {
 			   "cannot read its SO_PASSCRED on this kernel"},
     {"/time", "the VPS's time namespace (procview's uptime), owned by the host's user "
 	      "namespace: CRIU needs every namespace of a mapped VPS owned by the VPS's own"},
-    {"doesn't have a proper root mount", "a mount of a mapped VPS (a masked path bound "
-					 "from outside its user namespace)"},
+    {"doesn't have a proper root mount",
+     "a mount bound into the VPS from outside it (lxcfs's FUSE files, which procview binds "
+     "when the host runs lxcfs: set org.vps.procview=kernel; or a masked path)"},
     {"without correspond master peer", "a terminal opened inside the VPS whose master is "
 				       "outside it (a getty on /dev/console: a systemd VPS's "
 				       "console-getty)"},

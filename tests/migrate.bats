@@ -57,8 +57,10 @@ vpsb() {
 	local n=$1; shift
 	rm -rf "${WORK:?}/$n"
 	cp -a "$WORK/tpl" "$WORK/$n"
+	# procview without lxcfs: a host lxcfs (another suite may run one) is a
+	# FUSE mount CRIU cannot dump
 	jq_edit "$WORK/$n/config.json" --arg n "$n" \
-		'.annotations["org.vps.name"] = $n | .hostname = $n'
+		'.annotations["org.vps.name"] = $n | .hostname = $n | .annotations["org.vps.procview"] = "kernel"'
 	if [ $# -gt 0 ]; then
 		set_args "$WORK/$n" "$@"
 	else
@@ -183,6 +185,7 @@ criu_dumps_inet() {
 
 @test "migrate: a VPS CRIU refuses (mapped: its time namespace) fails live with the reason and runs on; --offline moves it; a stopped VPS moves as it is" {
 	"$VPS" bundle "$WORK/mg3" --name mg3 >/dev/null
+	jq_edit "$WORK/mg3/config.json" '.annotations["org.vps.procview"] = "kernel"'
 	set_args "$WORK/mg3" sh -c "sh -c '$COUNTER' & wait"
 	vc start mg3
 	wait_count "$WORK/mg3" 5
@@ -193,12 +196,18 @@ criu_dumps_inet() {
 	[ "$(status_in "$ROOT" mg3)" = running ]
 	counting "$WORK/mg3"
 	gone_from "$DROOT" "$DINV" mg3 "$WORK/mg3.d"
+	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/mg3/config.json")
+	grep -qx "name mg3" "$VPS_INVENTORY/idranges/$base.range"
 	run mig mg3 --offline
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(status_in "$DROOT" mg3)" = running ]
 	writes "$WORK/mg3.d"
 	gone_from "$ROOT" "$VPS_INVENTORY" mg3 "$WORK/mg3"
+	# its host id range moved with it: recorded there, free here
+	grep -qx "name mg3" "$DINV/idranges/$base.range"
+	grep -qx "bundle $WORK/mg3.d" "$DINV/idranges/$base.range"
+	[ ! -e "$VPS_INVENTORY/idranges/$base.range" ]
 	# and back, stopped: it moves as it is
 	vd stop mg3
 	run vd migrate mg3 --to-root "$ROOT" --to-inventory "$VPS_INVENTORY" --to-bundle "$WORK/mg3"
@@ -292,6 +301,7 @@ criu_dumps_inet() {
 	debian_or_skip
 	timeout 600 "$VPS" bundle "$WORK/mg7" --template debian --name mg7 --userns host >"$WORK/mg7.log" 2>&1 ||
 		{ cat "$WORK/mg7.log"; false; }
+	jq_edit "$WORK/mg7/config.json" '.annotations["org.vps.procview"] = "kernel"'
 	vc start mg7
 	for i in $(seq 150); do
 		s=$(vc exec mg7 systemctl is-system-running 2>/dev/null) || true
