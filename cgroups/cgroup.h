@@ -90,6 +90,16 @@ const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hy
 int vps_cgroup_stats(struct vps_cgroup *cg, struct vps_cgroup_stats *st, vps_err *err);
 void vps_cgroup_stats_free(struct vps_cgroup_stats *st);
 
+/* ---- what sysinfo(2) tells a VPS (runtime/sysinfo_serve.c) ---- */
+struct vps_cgroup_memview {
+	uint64_t limit, usage;		 /* bytes; limit UINT64_MAX: none */
+	uint64_t swap_limit, swap_usage; /* swap alone; UINT64_MAX: no limit */
+	uint64_t tasks;			 /* pids.current (0: no pids controller) */
+};
+/* Missing files leave the defaults (no limit, no use); -ENOENT when the host
+ * has neither a memory nor a pids controller. Cheap: a few small reads. */
+int vps_cgroup_memview(struct vps_cgroup *cg, struct vps_cgroup_memview *mv);
+
 /* ---- OOM notification: poll(fd, POLLIN|POLLPRI), then vps_cgroup_oom_ack and
  * compare vps_cgroup_oom_kills with the last value. v2: memory.events; v1: an
  * eventfd registered on memory.oom_control. ---- */
