@@ -188,8 +188,9 @@ static int session_console(struct vps_child *c, vps_err *err)
 }
 
 /* The sysinfo filter (sysinfo.h), before the profile's own (which may not
- * allow seccomp(2)) and before READY, so that its listener reaches the
- * monitor during create. Best effort: without it sysinfo tells the host's. */
+ * allow seccomp(2)); for create before READY, so that its listener reaches
+ * the monitor during create. Best effort: without it sysinfo tells the
+ * host's. */
 static void install_sysinfo(struct vps_child *c)
 {
 	if (!c->sysinfo)
@@ -203,6 +204,7 @@ static void install_sysinfo(struct vps_child *c)
 
 static int install_seccomp_cb(void *c, vps_err *err)
 {
+	install_sysinfo(c); /* exec: right before its execve */
 	return install_seccomp(c, err);
 }
 

@@ -28,23 +28,37 @@
 
 struct vps_mon_si {
 	int fd;			  /* the listener; -1 once done */
+	int lsock;		  /* ROOT/ID/sysinfo.sock (exec's listeners), or -1 */
 	pid_t server, dying;	  /* the server, a killed one not reaped yet; -1: none */
 	unsigned respawns;	  /* this boot */
 	struct vps_si_shared *sh; /* MAP_SHARED with the server */
 };
 
-static _Noreturn void server_main(struct vps_mon *m, int fd, struct vps_si_shared *sh)
+/* Close every fd from 3 on but a and b (-1: none). */
+static int keep_only(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo < 0)
+		lo = hi;
+	if (lo > 3 && close_range(3, (unsigned)lo - 1, 0) < 0)
+		return -1;
+	if (hi > lo + 1 && close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) < 0)
+		return -1;
+	return close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+static _Noreturn void server_main(struct vps_mon *m, struct vps_mon_si *si)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_NAME, "vps-sysinfo", 0, 0, 0);
 	/* nothing of the monitor's (pty, console socket, log) but the listener */
-	if ((fd != 3 && dup2(fd, 3) < 0) || close_range(4, ~0U, 0) < 0)
+	if (keep_only(si->fd, si->lsock) < 0)
 		_exit(2);
 	struct vps_live l;
 	vps_err e;
 	if (vps_live_open(m->o.root, m->o.id, false, &l, &e) < 0)
 		_exit(2);
-	vps_sysinfo_serve(3, l.cg, m->pid, sh);
+	vps_sysinfo_serve(si->fd, si->lsock, l.cg, m->pid, si->sh);
 }
 
 static void spawn(struct vps_mon *m)
@@ -53,7 +67,7 @@ static void spawn(struct vps_mon *m)
 	__atomic_store_n(&si->sh->since_ms, 0, __ATOMIC_SEQ_CST);
 	pid_t pid = fork();
 	if (pid == 0)
-		server_main(m, si->fd, si->sh);
+		server_main(m, si);
 	si->server = pid > 0 ? pid : -1;
 }
 
@@ -72,6 +86,7 @@ void vps_mon_sysinfo_start(struct vps_mon *m, int fd)
 		si->sh = p == MAP_FAILED ? NULL : p;
 	}
 	si->fd = fd;
+	si->lsock = vps_sysinfo_listen(m->o.root, m->o.id); /* without: no exec's */
 	si->server = si->dying = -1;
 	si->respawns = 0;
 	if (!si->sh) {
@@ -123,6 +138,9 @@ int vps_mon_sysinfo_tick(struct vps_mon *m)
 	if (si->server < 0 && si->respawns < SERVER_RESPAWNS) {
 		si->respawns++;
 		spawn(m);
+	} else if (si->server < 0 && si->dying < 0) {
+		vps_mon_sysinfo_stop(m); /* given up: the kernel answers ENOSYS */
+		return -1;
 	}
 	return si->server > 0 || si->dying > 0 ? TICK_MS : -1;
 }
@@ -143,4 +161,9 @@ void vps_mon_sysinfo_stop(struct vps_mon *m)
 	if (si->fd >= 0)
 		close(si->fd);
 	si->fd = -1;
+	if (si->lsock >= 0) {
+		vps_sysinfo_unlink(m->o.root, m->o.id);
+		close(si->lsock);
+	}
+	si->lsock = -1;
 }

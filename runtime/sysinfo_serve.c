@@ -35,6 +35,7 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/sysinfo.h"
+#include "util/cleanup.h"
 #include "util/fmt.h"
 
 int64_t vps_sysinfo_now_ms(void)
@@ -65,36 +66,36 @@ static unsigned long clamp(uint64_t v, unsigned long host)
 	return v == UINT64_MAX || v > host ? host : (unsigned long)v;
 }
 
-static void fill(struct sysinfo *si, struct vps_cgroup *cg, long offset)
+/* limit and use into *total and *free (bytes); without a limit the host's
+ * (host_free in units of unit) */
+static void part(unsigned long *total, unsigned long *free, uint64_t limit, uint64_t use,
+		 unsigned long host, unsigned long unit)
+{
+	if (limit == UINT64_MAX) {
+		*total = host;
+		*free *= unit;
+		return;
+	}
+	*total = clamp(limit, host);
+	*free = use < *total ? *total - use : 0;
+}
+
+static void fill(struct sysinfo *si, const struct vps_cgroup_memfds *cg, long offset)
 {
 	struct vps_cgroup_memview mv;
 	sysinfo(si); /* the host's; this process is not under the filter */
 	unsigned long unit = si->mem_unit ? si->mem_unit : 1;
-	unsigned long ram = si->totalram * unit, swap = si->totalswap * unit;
-	if (vps_cgroup_memview(cg, &mv) == 0) {
-		if (mv.limit != UINT64_MAX) {
-			si->totalram = clamp(mv.limit, ram);
-			si->freeram = mv.usage < si->totalram ? si->totalram - mv.usage : 0;
-			si->sharedram = si->bufferram = 0;
-		} else {
-			si->totalram = ram;
-			si->freeram *= unit;
-			si->sharedram *= unit;
-			si->bufferram *= unit;
-		}
-		if (mv.swap_limit != UINT64_MAX) {
-			si->totalswap = clamp(mv.swap_limit, swap);
-			si->freeswap =
-			    mv.swap_usage < si->totalswap ? si->totalswap - mv.swap_usage : 0;
-		} else {
-			si->totalswap = swap;
-			si->freeswap *= unit;
-		}
-		if (mv.tasks)
-			si->procs = mv.tasks > 0xffff ? 0xffff : (unsigned short)mv.tasks;
-		si->totalhigh = si->freehigh = 0;
-		si->mem_unit = 1;
-	}
+	vps_cgroup_memview_read(cg, &mv);
+	part(&si->totalram, &si->freeram, mv.limit, mv.usage, si->totalram * unit, unit);
+	part(&si->totalswap, &si->freeswap, mv.swap_limit, mv.swap_usage, si->totalswap * unit,
+	     unit);
+	/* the host's page cache and shared memory are not the VPS's */
+	si->sharedram = mv.limit == UINT64_MAX ? si->sharedram * unit : 0;
+	si->bufferram = mv.limit == UINT64_MAX ? si->bufferram * unit : 0;
+	if (mv.tasks)
+		si->procs = mv.tasks > 0xffff ? 0xffff : (unsigned short)mv.tasks;
+	si->totalhigh = si->freehigh = 0;
+	si->mem_unit = 1;
 	struct timespec ts;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	long up = ts.tv_sec + offset;
@@ -129,7 +130,7 @@ static int deliver(int fd, const struct seccomp_notif *req, const struct sysinfo
 }
 
 static void answer(int fd, const struct seccomp_notif *req, struct seccomp_notif_resp *resp,
-		   struct vps_cgroup *cg, long offset)
+		   const struct vps_cgroup_memfds *cg, long offset)
 {
 	struct sysinfo si;
 	memset(&si, 0, sizeof(si));
@@ -147,38 +148,68 @@ static void answer(int fd, const struct seccomp_notif *req, struct seccomp_notif
 	ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: the caller is gone */
 }
 
-_Noreturn void vps_sysinfo_serve(int fd, struct vps_cgroup *cg, pid_t init,
+/* Take one notification from fd and answer it. */
+static void serve_one(int fd, struct seccomp_notif *req, size_t reqsz,
+		      struct seccomp_notif_resp *resp, const struct vps_cgroup_memfds *cg,
+		      long offset, struct vps_si_shared *sh)
+{
+	memset(req, 0, reqsz);
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		return; /* ENOENT: the caller went away before we took it */
+	sh->id = req->id;
+	__atomic_store_n(&sh->since_ms, vps_sysinfo_now_ms(), __ATOMIC_SEQ_CST);
+	answer(fd, req, resp, cg, offset);
+	__atomic_store_n(&sh->since_ms, 0, __ATOMIC_SEQ_CST);
+}
+
+static void *alloc_at_least(size_t kernel, size_t ours)
+{
+	return calloc(1, kernel > ours ? kernel : ours);
+}
+
+_Noreturn void vps_sysinfo_serve(int fd, int lsock, struct vps_cgroup *cg, pid_t init,
 				 struct vps_si_shared *sh)
 {
 	struct seccomp_notif_sizes sz;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
 		_exit(2);
 	/* the kernel's structs may be larger than our headers' */
-	struct seccomp_notif *req =
-	    calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
-	struct seccomp_notif_resp *resp = calloc(
-	    1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp : sizeof(*resp));
+	size_t reqsz = sz.seccomp_notif > sizeof(struct seccomp_notif)
+			   ? sz.seccomp_notif
+			   : sizeof(struct seccomp_notif);
+	struct seccomp_notif *req = alloc_at_least(reqsz, 0);
+	struct seccomp_notif_resp *resp =
+	    alloc_at_least(sz.seccomp_notif_resp, sizeof(struct seccomp_notif_resp));
 	if (!req || !resp)
 		_exit(2);
 	long offset = boottime_offset(init);
+	struct vps_cgroup_memfds cgf;
+	vps_cgroup_memview_open(cg, &cgf); /* without: the host's values */
+	/* [0] lsock, [1] the init's listener, then exec'd processes' */
+	struct pollfd p[2 + VPS_SYSINFO_EXEC_MAX] = {{lsock, POLLIN, 0}, {fd, POLLIN, 0}};
+	nfds_t n = 2;
 	for (;;) {
-		struct pollfd p = {fd, POLLIN, 0};
-		if (poll(&p, 1, -1) < 0) {
+		if (poll(p, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(2);
 		}
-		if (!(p.revents & POLLIN) && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
-			_exit(0); /* no task uses the filter any more */
-		memset(req, 0, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
-		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* the caller went away before we took it */
-			_exit(2);
+		if (p[0].revents & POLLIN) {
+			int x = vps_sysinfo_accept(lsock);
+			if (x >= 0 && n < ARRAY_SIZE(p))
+				p[n++] = (struct pollfd){x, POLLIN, 0};
+			else if (x >= 0)
+				close(x); /* too many: its sysinfo fails with ENOSYS */
 		}
-		sh->id = req->id;
-		__atomic_store_n(&sh->since_ms, vps_sysinfo_now_ms(), __ATOMIC_SEQ_CST);
-		answer(fd, req, resp, cg, offset);
-		__atomic_store_n(&sh->since_ms, 0, __ATOMIC_SEQ_CST);
+		for (nfds_t i = 1; i < n; i++) {
+			if (p[i].revents & POLLIN)
+				serve_one(p[i].fd, req, reqsz, resp, &cgf, offset, sh);
+			else if (p[i].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+				if (i == 1)
+					_exit(0); /* no task uses the init's filter any more */
+				close(p[i].fd);	  /* an exec'd process and its children ended */
+				p[i--] = p[--n];
+			}
+		}
 	}
 }

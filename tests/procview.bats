@@ -152,6 +152,14 @@ wait_file() {
 	[ "$free" -gt 0 ] && [ "$free" -lt "$total" ]
 	[ "$up" -lt 60 ]
 	[ "$procs" -ge 1 ] && [ "$procs" -lt 10 ]
+	# vps exec's processes hand their listener over through sysinfo.sock
+	[ -S "$ROOT/pv5/sysinfo.sock" ]
+	[ "$(stat -c %a "$ROOT/pv5/sysinfo.sock")" = 600 ]
+	run v exec pv5 sh -c 'free; uptime; /probe'
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk '/^Mem:/ {print $2}')" = 262144 ]
+	[[ ${lines[3]} == *"up 0 min"* ]]
+	[ "$(echo "${lines[4]}" | cut -d' ' -f1)" = 268435456 ]
 	# the answer comes from a server process of the VPS's monitor (the init's parent)
 	mon=$(ps -o ppid= -p "$(v state pv5 | jq .pid)" | tr -d ' ')
 	[ "$(cat /proc/$mon/comm)" = vps-monitor ]
@@ -168,6 +176,7 @@ wait_file() {
 	sleep 1
 	[ "$(awk '/^Mem:/ {print $2}' "$WORK/pv5b/rootfs/tmp/free.out")" = 409600 ]
 	[ "$(v exec pv5b awk '/^MemTotal:/ {print $2}' /proc/meminfo)" = 409600 ]
+	[ "$(v exec pv5b free | awk '/^Mem:/ {print $2}')" = 409600 ]
 	v delete --force pv5b
 }
 
