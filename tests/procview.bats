@@ -289,3 +289,28 @@ wait_file() {
 	[ "${lines[1]}" = 1 ]
 	[ "${lines[2]}" -lt 60 ]
 }
+
+@test "debian VPS under its monitor (systemd): free -m, nproc, uptime and sysinfo(2) tell the VPS's" {
+	[ "$NCPU" -ge 2 ] || skip "needs 2 CPUs to narrow to 1 (host has $NCPU)"
+	run timeout 1200 "$VPS" bundle "$WORK/pvds" --name pvds --template debian --memory 300M --cpus 1
+	[ "$status" -eq 0 ]
+	jq_edit "$WORK/pvds/config.json" --arg d "$LXCFS" '.annotations["org.vps.lxcfs"] = $d'
+	cp "$VPS_TOP/build/tests/sysinfo_probe" "$WORK/pvds/rootfs/usr/local/bin/probe"
+	v run -d pvds --bundle "$WORK/pvds"
+	for _ in $(seq 150); do
+		s=$(v exec pvds systemctl is-system-running 2>/dev/null) || true
+		case $s in running | degraded) break ;; esac
+		sleep 0.2
+	done
+	run v exec pvds sh -c 'free -m | awk "/^Mem:/ {print \$2}"; nproc; uptime; cut -d. -f1 /proc/uptime; probe'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 300 ]
+	[ "${lines[1]}" = 1 ]
+	[[ ${lines[2]} == *"up 0 min"* ]] || [[ ${lines[2]} == *"up 1 min"* ]]
+	[ "${lines[3]}" -lt 120 ]
+	read -r total _ _ _ up procs <<<"${lines[4]}"
+	[ "$total" = 314572800 ]
+	[ "$up" -lt 120 ]
+	[ "$procs" -ge 2 ] && [ "$procs" -lt 200 ]
+	v delete --force pvds
+}
