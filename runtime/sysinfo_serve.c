@@ -148,6 +148,19 @@ static void answer(int fd, const struct seccomp_notif *req, struct seccomp_notif
 	ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: the caller is gone */
 }
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS /* Linux 6.6 */
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#define SYNC_WAKE_UP 1ULL /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
+
+/* The caller waits for us and we for it: hand the CPU over directly (Linux
+ * 6.6; older kernels refuse the flag, which only costs speed). */
+static int sync_wake_up(int fd)
+{
+	ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP);
+	return fd;
+}
+
 /* Take one notification from fd and answer it. */
 static void serve_one(int fd, struct seccomp_notif *req, size_t reqsz,
 		      struct seccomp_notif_resp *resp, const struct vps_cgroup_memfds *cg,
@@ -186,7 +199,8 @@ _Noreturn void vps_sysinfo_serve(int fd, int lsock, struct vps_cgroup *cg, pid_t
 	struct vps_cgroup_memfds cgf;
 	vps_cgroup_memview_open(cg, &cgf); /* without: the host's values */
 	/* [0] lsock, [1] the init's listener, then exec'd processes' */
-	struct pollfd p[2 + VPS_SYSINFO_EXEC_MAX] = {{lsock, POLLIN, 0}, {fd, POLLIN, 0}};
+	struct pollfd p[2 + VPS_SYSINFO_EXEC_MAX] = {{lsock, POLLIN, 0},
+						     {sync_wake_up(fd), POLLIN, 0}};
 	nfds_t n = 2;
 	for (;;) {
 		if (poll(p, n, -1) < 0) {
@@ -197,7 +211,7 @@ _Noreturn void vps_sysinfo_serve(int fd, int lsock, struct vps_cgroup *cg, pid_t
 		if (p[0].revents & POLLIN) {
 			int x = vps_sysinfo_accept(lsock);
 			if (x >= 0 && n < ARRAY_SIZE(p))
-				p[n++] = (struct pollfd){x, POLLIN, 0};
+				p[n++] = (struct pollfd){sync_wake_up(x), POLLIN, 0};
 			else if (x >= 0)
 				close(x); /* too many: its sysinfo fails with ENOSYS */
 		}
