@@ -163,7 +163,13 @@ wait_file() {
 	# the answer comes from a server process of the VPS's monitor (the init's parent)
 	mon=$(ps -o ppid= -p "$(v state pv5 | jq .pid)" | tr -d ' ')
 	[ "$(cat /proc/$mon/comm)" = vps-monitor ]
-	pgrep -P "$mon" -x vps-sysinfo
+	srv=$(pgrep -P "$mon" -x vps-sysinfo)
+	# a server that dies (the OOM killer, say) is started again
+	kill -KILL "$srv"
+	sleep 1
+	new=$(pgrep -P "$mon" -x vps-sysinfo)
+	[ -n "$new" ] && [ "$new" != "$srv" ]
+	[ "$(v exec pv5 /probe | cut -d' ' -f1)" = 268435456 ]
 	v delete --force pv5
 }
 
