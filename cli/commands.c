@@ -317,8 +317,9 @@ const struct vps_command vps_commands[] = {
 	 "      --vm-cold             the same, booted fresh: no VM snapshot\n"
 	 "                            (annotation org.vps.vm.snapshot=off)\n"},
 	{"set", cmd_set, "change a VPS's settings, live and for its next start",
-	 "Usage: vps set NAME [--memory SIZE] [--cpus N] [--pids N] [--ip ADDR/LEN|auto]\n"
-	 "                    [--autostart on|off] [--boot-order N] [--boot-delay S]\n"
+	 "Usage: vps set NAME [--memory SIZE] [--cpus N] [--pids N] [--disk SIZE]\n"
+	 "                    [--ip ADDR/LEN|auto] [--autostart on|off] [--boot-order N]\n"
+	 "                    [--boot-delay S]\n"
 	 "\n"
 	 "Change the registered VPS NAME. Limits apply at once to a running VPS (its\n"
 	 "cgroup) and are always written into its bundle's config.json (only the changed\n"
@@ -329,6 +330,9 @@ const struct vps_command vps_commands[] = {
 	 "                       -1 for none\n"
 	 "      --cpus N         CPU limit in CPUs, e.g. 0.5 or 2\n"
 	 "      --pids N         process limit: at least 8, -1 for none\n"
+	 "      --disk SIZE      resize the VPS's disk (vps bundle --disk): grown live\n"
+	 "                       where the kernel allows, else at next start (said why);\n"
+	 "                       shrunk only while stopped and its files fit\n"
 	 "      --ip ADDR/LEN    the VPS's address or auto (org.vps.net.ip; next start)\n"
 	 "      --autostart on|off  start it with `vps start --autostart` (host boot)\n"
 	 "      --boot-order N   lower starts first (default 0; ties by name)\n"
