@@ -52,3 +52,18 @@ int vps_disk_resize(const char *image, pid_t pid, uint64_t size, int *later, vps
 /* Size and use in bytes of the disk image: through the running VPS's root
  * when pid > 0 has it mounted, else from the image's superblock. */
 int vps_disk_image_use(const char *image, pid_t pid, uint64_t *size, uint64_t *used, vps_err *err);
+
+/* The dir backend (disk_dir.c): the rootfs directory as the root of a project
+ * quota of its own on XFS or ext4. The id is the annotation's value. */
+#define VPS_ANN_DISK_PROJECT "org.vps.disk.project"
+/* rootfd (empty, named rootfs in errors): a clear EOPNOTSUPP error when its
+ * filesystem does not enforce project quotas; else a free project id, the
+ * limit size, then PROJINHERIT and the id on the directory. */
+int vps_disk_dir_create(int rootfd, const char *rootfs, uint64_t size, uint32_t *projid,
+			vps_err *err);
+/* The following check that rootfs is project id's root first. */
+int vps_disk_dir_use(const char *rootfs, uint32_t id, uint64_t *size, uint64_t *used, vps_err *err);
+/* A new limit, live; refused (ENOSPC) below what the files use now. */
+int vps_disk_dir_resize(const char *rootfs, uint32_t id, uint64_t size, vps_err *err);
+/* The limit dropped (the id free again once the files are gone). */
+int vps_disk_dir_free(const char *rootfs, uint32_t id, vps_err *err);

@@ -25,3 +25,5 @@ bool vps_inv_bundle_is(const char *bundle, const char *name);
 int vps_inv_set_disk(const char *root, const struct vps_inv_entry *e, int64_t size,
 		     unsigned *deferred, vps_err *err);
 void vps_inv_disk_row(const char *root, struct vps_inv_row *row);
+/* destroy: a dir-backend disk's project limit dropped (a warning if not) */
+void vps_inv_disk_free(const struct vps_inv_entry *e);
