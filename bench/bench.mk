@@ -43,3 +43,8 @@ bench-profile: all test-tools bench-tools
 # checkpoint and restore of a busybox counter through CRIU (bench/checkpoint.sh)
 bench-checkpoint: all test-tools
 	@$(B)/tests/subreaper bash bench/checkpoint.sh
+
+# a --vm VPS's root: virtio-blk image vs 9p (issue 18; QEMU: under the shared lock)
+.PHONY: bench-disk-vm
+bench-disk-vm: all test-tools bench-tools
+	@$(B)/tests/subreaper bash bench/disk-vm.sh

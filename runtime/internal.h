@@ -238,3 +238,9 @@ char *vps_rfc3339(struct timespec ts); /* 2026-11-21T18:00:00.123456789Z */
 /* Lock ROOT/ID and load its state (fds -1 and *st NULL on failure). */
 int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd,
 		       struct vps_state **st, vps_err *err);
+
+/* disk_root.c: image gets bundle/name for annotation org.vps.disk's value
+ * name (a file name in the bundle dir; "" when name is NULL); EINVAL
+ * naming the annotation for anything else. */
+int vps_disk_image_path(const char *bundle, const char *name, char *image, size_t cap,
+			vps_err *err);
