@@ -24,7 +24,7 @@ $(B)/bench/procread: bench/procread.c
 
 # what a VPS's /proc view costs per read, host vs VPS vs VPS with lxcfs (issue 18)
 .PHONY: bench-procview
-bench-procview: all bench-tools
+bench-procview: all bench-tools test-tools
 	@$(B)/tests/subreaper bash bench/procview.sh
 
 bench: all test-tools bench-tools
@@ -44,6 +44,11 @@ bench-profile: all test-tools bench-tools
 bench-checkpoint: all test-tools
 	@$(B)/tests/subreaper bash bench/checkpoint.sh
 
-# vps migrate live and offline of busybox VPSes holding 64 and 512 MiB (bench/migrate.sh)
+# vps migrate live and offline of busybox VPSes holding 64 and 512 MiB, and systemd (bench/migrate.sh)
 bench-migrate: all test-tools
 	@$(B)/tests/subreaper bash bench/migrate.sh
+
+# a --vm VPS's root: virtio-blk image vs 9p (issue 18; QEMU: under the shared lock)
+.PHONY: bench-disk-vm
+bench-disk-vm: all test-tools bench-tools
+	@$(B)/tests/subreaper bash bench/disk-vm.sh
