@@ -48,7 +48,8 @@ struct vps_ckpt_meta {
 	size_t n_mounts;
 	struct {
 		char dest[4096];
-		char source[64]; /* HOSTDEV: the host's node ("/dev/null") */
+		char source[64]; /* HOSTDEV: the host's node ("/dev/null"); a cgroup2
+				  * CGROUP: the host's cgroup2 mount */
 		enum vps_ckpt_mount kind;
 	} * mounts;			/* malloc'ed, n_mounts entries */
 	char fds[3][VPS_CKPT_KEY_MAX];	/* CRIU's key of the init's fd 0-2 ("" none) */

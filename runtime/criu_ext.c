@@ -85,6 +85,26 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 	return 0;
 }
 
+/* Where the host has its cgroup2 hierarchy (/sys/fs/cgroup/unified on a
+ * hybrid layout): a VPS's own cgroup2 mount at /sys/fs/cgroup is a part of
+ * it. "" when there is none. */
+static void host_cgroup2(char *buf, size_t size)
+{
+	static char line[4096]; /* a leaf: static keeps scan_mounts' frame small */
+	char dest[256], fstype[64];
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	*buf = '\0';
+	for (int n = 0; f && n < MOUNTINFO_MAX && fgets(line, sizeof(line), f); n++) {
+		const char *dash = strstr(line, " - ");
+		if (dash && sscanf(line, "%*d %*d %*s %*s %255s", dest) == 1 &&
+		    sscanf(dash + 3, "%63s", fstype) == 1 && strcmp(fstype, "cgroup2") == 0) {
+			unescape(dest);
+			if (vps_snprintf(buf, size, "%s", dest) >= 0)
+				return;
+		}
+	}
+}
+
 /* The init's mounts: cgroup hierarchies and spec binds are external. ids[]
  * collects the mount ids (to tell the host's files from the container's). */
 static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m, int *ids,
@@ -109,9 +129,12 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		    sscanf(line, "%*d %*d %*s %63s", fsroot) == 1)
 			unescape(fsroot);
 		int r = 0;
-		if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
+		if (strcmp(fstype, "cgroup") == 0)
 			r = add_mount(m, dest, VPS_CKPT_CGROUP, NULL, err);
-		else if (strcmp(fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
+		else if (strcmp(fstype, "cgroup2") == 0) {
+			host_cgroup2(source, sizeof(source));
+			r = add_mount(m, dest, VPS_CKPT_CGROUP, source, err);
+		} else if (strcmp(fstype, "devpts") == 0 && strcmp(dest, "/dev/console") == 0)
 			r = add_mount(m, dest, VPS_CKPT_CONSOLE, NULL, err);
 		else if (strcmp(dest, "/") != 0 && spec_binds(spec, dest))
 			r = add_mount(m, dest, VPS_CKPT_BIND, NULL, err);
@@ -317,7 +340,8 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
 					  VPS_CKPT_META, i, k);
 		const char *src = str_at(e, "source");
-		if (kind == VPS_CKPT_HOSTDEV && (!src || strncmp(src, "/dev/", 5) != 0))
+		if ((kind == VPS_CKPT_HOSTDEV && (!src || strncmp(src, "/dev/", 5) != 0)) ||
+		    (kind == VPS_CKPT_CGROUP && src && strncmp(src, "/sys/fs/cgroup", 14) != 0))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad source", VPS_CKPT_META,
 					  i);
 		int r = add_mount(m, d, (enum vps_ckpt_mount)kind, src, err);
@@ -372,7 +396,8 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 		if (m->mounts[i].kind == VPS_CKPT_CGROUP) {
 			/* vps mounts each hierarchy at the path the host has it
 			 * (rootfs/cgroupmount.c): the same path plus the new cgroup */
-			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
+			const char *host = *m->mounts[i].source ? m->mounts[i].source : dest;
+			vps_argv_add(a, "mnt[%s]:%s%s", dest, host, src->cgroup_rel);
 			continue;
 		}
 		if (m->mounts[i].kind == VPS_CKPT_HOSTDEV) {
