@@ -334,7 +334,8 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: unknown kind \"%s\"",
 					  VPS_CKPT_META, i, k);
 		const char *src = str_at(e, "source");
-		if (kind == VPS_CKPT_HOSTDEV && (!src || strncmp(src, "/dev/", 5) != 0))
+		if ((kind == VPS_CKPT_HOSTDEV && (!src || strncmp(src, "/dev/", 5) != 0)) ||
+		    (kind == VPS_CKPT_CGROUP && src && strncmp(src, "/sys/fs/cgroup", 14) != 0))
 			return vps_errorx(err, EINVAL, "%s: mounts[%zu]: bad source", VPS_CKPT_META,
 					  i);
 		if (kind == VPS_CKPT_CGFILE && src && strchr(src, '/'))
@@ -392,7 +393,8 @@ int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt
 		if (m->mounts[i].kind == VPS_CKPT_CGROUP) {
 			/* vps mounts each hierarchy at the path the host has it
 			 * (rootfs/cgroupmount.c): the same path plus the new cgroup */
-			vps_argv_add(a, "mnt[%s]:%s%s", dest, dest, src->cgroup_rel);
+			const char *host = *m->mounts[i].source ? m->mounts[i].source : dest;
+			vps_argv_add(a, "mnt[%s]:%s%s", dest, host, src->cgroup_rel);
 			continue;
 		}
 		if (m->mounts[i].kind == VPS_CKPT_HOSTDEV) {

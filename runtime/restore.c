@@ -73,6 +73,16 @@ static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t
 	if (r < 0)
 		return vps_error_wrap(err, "process.terminal");
 	pass[(*n)++] = x->slave;
+	/* with a user namespace CRIU gives the pty back its owner from inside
+	 * (root, group tty 5): it must be owned by their host ids already */
+	const struct oci_linux *lx = &x->c.spec->lx;
+	uint32_t uid, gid;
+	if (lx->namespaces[OCI_NS_USER].present &&
+	    oci_idmap_to_host(lx->uid_mappings, lx->n_uid_mappings, 0, &uid) &&
+	    oci_idmap_to_host(lx->gid_mappings, lx->n_gid_mappings, 5, &gid) &&
+	    fchown(x->slave, uid, gid) < 0)
+		return vps_error(err, errno, "process.terminal: chown the new pty to %u:%u", uid,
+				 gid);
 	vps_snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
 	ssize_t len = readlink(link, path, sz - 1);
 	if (len <= 0)
@@ -167,6 +177,15 @@ static int net_external(struct rctx *x, struct vps_argv *a, vps_err *err)
 	return 0;
 }
 
+/* criu's failure was its restored tasks, inside the VPS's user namespace,
+ * not reading the images */
+static bool userns_unreadable(const struct rctx *x, const char *msg)
+{
+	const struct oci_namespace *ns = &x->c.spec->lx.namespaces[OCI_NS_USER];
+	return ns->present && !ns->path && strstr(msg, "Unable to open ") &&
+	       strstr(msg, ".img: Permission denied");
+}
+
 static int run_criu(struct rctx *x, vps_err *err)
 {
 	const struct vps_criu_opts *co = &x->o->c;
@@ -209,6 +228,13 @@ static int run_criu(struct rctx *x, vps_err *err)
 					   .n_pass = n_pass};
 		r = vps_criu_exec(&run, &a, err);
 	}
+	if (r == -EIO && userns_unreadable(x, err->msg))
+		r = vps_errorx(err, ENOTSUP,
+			       "a VPS with a user namespace of its own cannot be restored yet: "
+			       "CRIU's restored init opens the images before its user namespace "
+			       "has its id maps, and the image directory (the host's root's, "
+			       "0700: the images hold the VPS's memory) is closed to it (%s)",
+			       log);
 	vps_argv_free(&a);
 	if (r < 0)
 		return r;

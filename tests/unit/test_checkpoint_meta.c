@@ -80,6 +80,37 @@ int main(void)
 	vps_argv_free(&a);
 	vps_ckpt_meta_free(&l);
 
+	/* a user namespace's VPS: host device nodes, its own cgroup2 mount, the
+	 * console's pty, the VPS network's record */
+	struct vps_ckpt_meta u = {.pid = 7};
+	u.mounts = calloc(2, sizeof(*u.mounts));
+	u.n_mounts = 2;
+	strcpy(u.mounts[0].dest, "/proc/timer_list");
+	strcpy(u.mounts[0].source, "/dev/null");
+	u.mounts[0].kind = VPS_CKPT_HOSTDEV;
+	strcpy(u.mounts[1].dest, "/sys/fs/cgroup");
+	strcpy(u.mounts[1].source, "/sys/fs/cgroup/unified");
+	u.mounts[1].kind = VPS_CKPT_CGROUP;
+	strcpy(u.console, "tty[8800:2a]");
+	u.net = json_tokener_parse("{\"ip\":\"10.89.0.5/16\",\"bridge\":\"br\"}");
+	is_int(vps_ckpt_meta_save(dir, &u, &e), 0, "save a user namespace's VPS");
+	vps_ckpt_meta_free(&u);
+	is_int(vps_ckpt_meta_load(dir, &l, &e), 0, "load it");
+	is_str(l.console, "tty[8800:2a]", "console key");
+	is_str(json_object_get_string(json_object_object_get(l.net, "ip")), "10.89.0.5/16",
+	       "network record");
+	src.spec = &spec;
+	is_int(vps_ckpt_restore_mounts(&l, &src, &a, &e), 0, "restore its mounts");
+	ok(has_word(&a, "mnt[/proc/timer_list]:/dev/null"), "host device node given anew");
+	ok(has_word(&a, "mnt[/sys/fs/cgroup]:/sys/fs/cgroup/unified/vps/x"),
+	   "cgroup2 mapped into the host's cgroup2 hierarchy");
+	vps_argv_free(&a);
+	vps_ckpt_meta_free(&l);
+	write_file(dir, "{\"mounts\":[{\"destination\":\"/dev/null\",\"kind\":\"hostdev\","
+			"\"source\":\"/etc/shadow\"}],\"stdio\":[\"\",\"\",\"\"]}");
+	ok(vps_ckpt_meta_load(dir, &l, &e) < 0 && strstr(e.msg, "bad source"),
+	   "a host device outside /dev refused: %s", e.msg);
+
 	/* bad records */
 	write_file(dir, "{\"mounts\":[],\"stdio\":[\"\",\"\"]}");
 	ok(vps_ckpt_meta_load(dir, &l, &e) < 0 && strstr(e.msg, "not a vps checkpoint record"),
