@@ -15,5 +15,18 @@ struct vps_stop_how {
 int vps_stop_how(const struct vps_state *st, struct vps_stop_how *h, vps_err *err);
 /* Ask the init (pid, its pidfd) to shut down. */
 int vps_stop_ask(pid_t pid, int pidfd, const struct vps_stop_how *h, vps_err *err);
-/* A pidfd of the init's monitor (its parent, named vps-monitor), or -1. */
+/* A pidfd of the init's monitor (its parent, named vps-monitor; never the
+ * caller itself), or -1. */
 int vps_stop_monitor_pidfd(pid_t init);
+/* Load ID's state (how: the way to stop it, NULL: not needed); unless it runs
+ * and !force, mark it as being stopped (VPS_STOP_MARK: its monitor boots
+ * nothing again), thaw it and take pidfds of its init and monitor (each -1
+ * when there is none; the caller closes them). */
+int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_state **st,
+		     struct vps_stop_how *how, int *pidfd, int *monfd, vps_err *err);
+/* SIGKILL the init and every process of its cgroup; wait for the init.
+ * ETIMEDOUT when it is still there after the bound. */
+int vps_stop_kill(const struct vps_state *st, int pidfd, vps_err *err);
+/* Wait (bounded) for the monitor to record the end and exit; one stuck is
+ * SIGKILLed. monfd -1: nothing. */
+void vps_stop_wait_monitor(int monfd);

@@ -84,7 +84,7 @@ static pid_t parent_of(pid_t pid)
 int vps_stop_monitor_pidfd(pid_t init)
 {
 	pid_t mon = parent_of(init);
-	if (mon <= 1)
+	if (mon <= 1 || mon == getpid())
 		return -1;
 	char path[64], comm[32] = "";
 	vps_snprintf(path, sizeof(path), "/proc/%d/comm", (int)mon);
