@@ -76,8 +76,8 @@ static bool wait_fd(int fd, int ms)
 }
 
 /* How to stop it (how NULL: no matter); then, unless it runs and force is
- * false, mark the VPS as being stopped (its monitor then restarts nothing),
- * thaw it, and take pidfds of the init and its monitor. */
+ * false, take pidfds of the init and its monitor, mark the VPS as being
+ * stopped for that monitor (it then boots nothing again) and thaw it. */
 int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_state **st,
 		     struct vps_stop_how *how, int *pidfd, int *monfd, vps_err *err)
 {
@@ -92,17 +92,16 @@ int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_st
 	}
 	enum vps_status s = vps_status_live(NULL, *st);
 	bool go = force || (s != VPS_RUNNING && s != VPS_PAUSED);
-	if (go && s != VPS_STOPPED && s != VPS_CREATING) {
+	vps_err e;
+	if (go && s != VPS_STOPPED && s != VPS_CREATING && vps_state_pidfd(*st, pidfd, &e) == 0)
+		*monfd = vps_stop_monitor_pidfd((*st)->pid);
+	if (*monfd >= 0) { /* the only reader of the mark */
 		int fd =
 		    openat(dirfd, VPS_STOP_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
-		vps_err e;
-		if (vps_state_pidfd(*st, pidfd, &e) == 0)
-			*monfd = vps_stop_monitor_pidfd((*st)->pid);
 	}
 	struct vps_cgroup *cg = NULL;
-	vps_err e;
 	if (go && s == VPS_PAUSED && vps_cgroup_open((*st)->cgroup_path, &cg, &e) == 0) {
 		vps_cgroup_freeze(cg, false, &e);
 		vps_cgroup_free(cg);

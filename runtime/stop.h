@@ -19,9 +19,9 @@ int vps_stop_ask(pid_t pid, int pidfd, const struct vps_stop_how *h, vps_err *er
  * caller itself), or -1. */
 int vps_stop_monitor_pidfd(pid_t init);
 /* Load ID's state (how: the way to stop it, NULL: not needed); unless it runs
- * and !force, mark it as being stopped (VPS_STOP_MARK: its monitor boots
- * nothing again), thaw it and take pidfds of its init and monitor (each -1
- * when there is none; the caller closes them). */
+ * and !force, take pidfds of its init and monitor (each -1 when there is
+ * none; the caller closes them), mark it as being stopped when it has a
+ * monitor (VPS_STOP_MARK: the monitor boots nothing again) and thaw it. */
 int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_state **st,
 		     struct vps_stop_how *how, int *pidfd, int *monfd, vps_err *err);
 /* SIGKILL the init and every process of its cgroup; wait for the init.
