@@ -2,7 +2,9 @@
 /* The order in which `vps stop --all` and `vps restart --all` take the VPSes
  * that have a container under the state root: the registered ones in boot
  * order (stop: the reverse, so what starts first stops last), then any other
- * VPS container (org.vps.name, registered in another inventory) by id. */
+ * VPS container (org.vps.name, registered in another inventory) by id. An
+ * inventory that cannot be read leaves the order by id (with a warning): a
+ * shutdown still stops every VPS. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "rootfs/template.h"
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 /* A container of the VPS face (made from a vps bundle: org.vps.name). */
 static bool is_vps(const char *root, const char *id)
@@ -69,8 +72,11 @@ int vps_inv_containers(const char *root, const char *inv, bool reverse, struct v
 	struct vps_inv_entry **reg = NULL;
 	size_t nreg = 0, nids = 0, k = 0;
 	int r = vps_store_list(root, &all, err);
-	if (r < 0 || (r = vps_inv_list(inv, &reg, &nreg, err)) < 0)
+	if (r < 0)
 		return r;
+	vps_err e;
+	if (vps_inv_list(inv, &reg, &nreg, &e) < 0) /* still every VPS (at shutdown) */
+		log_warn("%s; taking the VPSes by name", e.msg);
 	while (all[nids])
 		nids++;
 	/* ids: the VPS containers (by id); the others are freed with all */

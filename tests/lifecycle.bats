@@ -579,6 +579,22 @@ lc-all1: stopped" ]
 	[ -z "$(ls -A "$R")" ]
 }
 
+@test "lifecycle: stop --all with an inventory it cannot trust still stops every VPS (by name, with a warning)" {
+	local inv=$WORK/inv-open R=$WORK/state-order
+	vu() { "$VPS" --root "$R" --inventory "$inv" "$@"; }
+	vpsb lc-un1
+	vpsb lc-un2
+	vu run -d --bundle "$WORK/lc-un1" lc-un1
+	vu run -d --bundle "$WORK/lc-un2" lc-un2
+	chmod 0777 "$inv/vps"
+	run vu stop --all
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"inventory $inv/vps: owned by uid 0 with mode 0777; not trusting it"*"taking the VPSes by name"* ]]
+	[[ $output == *$'lc-un2: stopped\nlc-un1: stopped'* ]]
+	[ -z "$(ls -A "$R")" ]
+}
+
 @test "lifecycle: the OCI face is unchanged: a bundle without org.vps.name gets no monitor, no console" {
 	make_busybox_bundle "$WORK/lc-oci"
 	set_args "$WORK/lc-oci" /bin/sleep 1000
