@@ -27,6 +27,7 @@
 #include "runtime/stop.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm.h"
+#include "runtime/live.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
 
@@ -102,7 +103,7 @@ int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_st
 			close(fd);
 	}
 	struct vps_cgroup *cg = NULL;
-	if (go && s == VPS_PAUSED && vps_cgroup_open((*st)->cgroup_path, &cg, &e) == 0) {
+	if (go && s == VPS_PAUSED && vps_live_cgroup(*st, &cg, &e) == 0) {
 		vps_cgroup_freeze(cg, false, &e);
 		vps_cgroup_free(cg);
 	}
@@ -115,7 +116,7 @@ static void kill_all(const struct vps_state *st, int pidfd)
 {
 	struct vps_cgroup *cg = NULL;
 	vps_err e;
-	if (st->cgroup_path && vps_cgroup_open(st->cgroup_path, &cg, &e) == 0) {
+	if (st->cgroup_path && vps_live_cgroup(st, &cg, &e) == 0) {
 		vps_cgroup_kill(cg, SIGKILL, &e);
 		vps_cgroup_free(cg);
 	}
