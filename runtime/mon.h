@@ -47,6 +47,10 @@ bool vps_mon_wanted(const struct oci_spec *spec);
 int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_created *out,
 		   vps_err *err);
 
+/* Record the calling monitor (its pid and start time) in the VPS's state,
+ * extra["monitor"]: how stop and delete find it even once the init is gone. */
+int vps_mon_record(struct vps_state *st, vps_err *err);
+
 struct vps_mon {
 	struct vps_create_opts o;
 	char root[PATH_MAX], bundle[PATH_MAX];

@@ -96,6 +96,8 @@ int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_st
 	vps_err e;
 	if (go && s != VPS_STOPPED && s != VPS_CREATING && vps_state_pidfd(*st, pidfd, &e) == 0)
 		*monfd = vps_stop_monitor_pidfd((*st)->pid);
+	if (go && *monfd < 0) /* its init already gone (or reparented): the monitor recorded */
+		*monfd = vps_stop_monitor_recorded(*st);
 	if (*monfd >= 0) { /* the only reader of the mark */
 		int fd =
 		    openat(dirfd, VPS_STOP_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);

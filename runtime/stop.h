@@ -18,6 +18,10 @@ int vps_stop_ask(pid_t pid, int pidfd, const struct vps_stop_how *h, vps_err *er
 /* A pidfd of the init's monitor (its parent, named vps-monitor; never the
  * caller itself), or -1. */
 int vps_stop_monitor_pidfd(pid_t init);
+/* A pidfd of the monitor st records (extra["monitor"], vps_mon_record) if
+ * that very process (same start time, named vps-monitor, not the caller) is
+ * still there, also after the init is gone; else -1. */
+int vps_stop_monitor_recorded(const struct vps_state *st);
 /* Load ID's state (how: the way to stop it, NULL: not needed); unless it runs
  * and !force, take pidfds of its init and monitor (each -1 when there is
  * none; the caller closes them), mark it as being stopped when it has a

@@ -51,8 +51,9 @@ booted() { v exec "$1" sh -c 'ps | grep -q "[g]etty"'; }
 gone() {
 	[ ! -e "$ROOT/$1" ] || { echo "state dir left"; return 1; }
 	[ ! -e "/proc/$2" ] || { echo "init $2 left"; return 1; }
-	[ ! -e "/proc/$3" ] || [ "$(cat /proc/$3/stat | awk '{print $3}')" = Z ] || { echo "monitor $3 left"; return 1; }
-	local c
+	local c s # the monitor: gone, or a zombie (being reaped meanwhile)
+	s=$(awk '{print $3}' "/proc/$3/stat" 2>/dev/null) || s=
+	[ -z "$s" ] || [ "$s" = Z ] || { echo "monitor $3 left ($s)"; return 1; }
 	for c in /sys/fs/cgroup/*/; do
 		[ ! -e "$c$(cgrel "$1")" ] || { echo "cgroup $c$(cgrel "$1") left"; return 1; }
 	done
@@ -466,6 +467,22 @@ lc-all1: stopped" ]
 	mon=$(monitor_of lc-del6)
 	v delete lc-del6
 	gone lc-del6 "$init" "$mon"
+	# a delete that races the monitor after a power-off inside (the init
+	# reaped, its end not yet recorded): refused while running, then it waits
+	# for the monitor (recorded in state.json) and leaves nothing
+	vpsb lc-del8
+	v run -d --bundle "$WORK/lc-del8" lc-del8
+	wait_for booted lc-del8
+	[ "$(jq -r .extra.monitor.pid "$ROOT/lc-del8/state.json")" = "$(monitor_of lc-del8)" ]
+	init=$(initpid lc-del8)
+	mon=$(monitor_of lc-del8)
+	v exec lc-del8 poweroff
+	local t0=$SECONDS out
+	until out=$(v delete lc-del8 2>&1); do
+		[[ $out == *"cannot delete container that is running"* ]] || { echo "$out"; false; }
+		((SECONDS - t0 < 20))
+	done
+	gone lc-del8 "$init" "$mon"
 	# without --force a running VPS is refused, and nothing is done to it: a
 	# reboot inside still restarts it (no stop mark left behind)
 	vpsb lc-del7
