@@ -24,7 +24,7 @@ $(B)/bench/procread: bench/procread.c
 
 # what a VPS's /proc view costs per read, host vs VPS vs VPS with lxcfs (issue 18)
 .PHONY: bench-procview
-bench-procview: all bench-tools
+bench-procview: all bench-tools test-tools
 	@$(B)/tests/subreaper bash bench/procview.sh
 
 bench: all test-tools bench-tools
