@@ -23,8 +23,8 @@ static int start_one(struct vps_ctx *ctx, const char *name, bool *started)
 	return 0;
 }
 
-/* Every registered VPS (autostart only: the flagged ones, waiting each one's
- * boot delay after starting it), in boot order. */
+/* Every registered VPS (autostart only: the flagged ones) in boot order,
+ * waiting each one's boot delay after starting it before the next. */
 static int start_many(struct vps_ctx *ctx, bool autostart)
 {
 	struct vps_inv_entry **v = NULL;
@@ -41,7 +41,7 @@ static int start_many(struct vps_ctx *ctx, bool autostart)
 			sleep(delay);
 		bool started;
 		rc |= start_one(ctx, v[i]->name, &started);
-		pending_delay = started && autostart && v[i]->boot_delay > 0;
+		pending_delay = started && v[i]->boot_delay > 0;
 		delay = (unsigned)v[i]->boot_delay;
 	}
 	vps_inv_free_all(v, n);

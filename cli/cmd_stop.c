@@ -5,51 +5,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
-#include "runtime/runtime.h"
-#include "util/cleanup.h"
+#include "runtime/inventory.h"
 
 #define TIMEOUT_MAX 86400
-
-/* A VPS of the VPS face (made by vps bundle: annotation org.vps.name). */
-static bool is_vps(const char *root, const char *id)
-{
-	struct vps_state *st = NULL;
-	vps_err e;
-	bool yes = false;
-	if (vps_state_load(root, id, &st, &e) < 0)
-		return false;
-	for (size_t i = 0; i < st->n_annotations; i++)
-		yes |= strcmp(st->annotations[i].key, "org.vps.name") == 0;
-	vps_state_free(st);
-	return yes;
-}
 
 static int one(struct vps_ctx *ctx, const char *id, bool restart, int timeout)
 {
 	ctx->id = id;
-	int r = restart ? vps_restart(ctx->root, id, timeout, &ctx->err)
+	int r = restart ? vps_restart(ctx->root, ctx->inventory, id, timeout, &ctx->err)
 			: vps_stop(ctx->root, id, timeout, &ctx->err);
 	return r < 0 ? cli_fail(ctx) : 0;
 }
 
-/* --all: every VPS under the state root, by name (the inventory's boot
- * order once there is one); each is reported, a failure does not stop the rest. */
+/* --all: every VPS under the state root, registered ones in boot order
+ * (stop: reversed; restart waits each one's boot delay, as start does), then
+ * the others by name; each is reported, a failure does not stop the rest. */
 static int all(struct vps_ctx *ctx, bool restart, int timeout)
 {
-	_cleanup_strv_ char **ids = NULL;
-	if (vps_store_list(ctx->root, &ids, &ctx->err) < 0)
+	struct vps_inv_entry **v = NULL;
+	size_t n = 0;
+	if (vps_inv_containers(ctx->root, ctx->inventory, !restart, &v, &n, &ctx->err) < 0)
 		return cli_fail(ctx);
 	int rc = 0;
-	for (size_t i = 0; ids[i]; i++) {
-		if (!is_vps(ctx->root, ids[i]))
-			continue;
-		if (one(ctx, ids[i], restart, timeout) != 0)
+	for (size_t i = 0; i < n; i++) {
+		if (one(ctx, v[i]->name, restart, timeout) != 0) {
 			rc = 1;
-		else
-			printf("%s: %s\n", ids[i], restart ? "restarted" : "stopped");
+			continue;
+		}
+		printf("%s: %s\n", v[i]->name, restart ? "restarted" : "stopped");
+		fflush(stdout);
+		if (restart && v[i]->boot_delay > 0 && i + 1 < n)
+			sleep((unsigned)v[i]->boot_delay);
 	}
+	vps_inv_free_all(v, n);
 	return rc;
 }
 

@@ -307,7 +307,8 @@ const struct vps_command vps_commands[] = {
 	 "from (with a new monitor).\n"
 	 "\n"
 	 "  -t, --timeout S  as for vps stop\n"
-	 "  -a, --all        every VPS under the state root, by name\n"},
+	 "  -a, --all        every VPS under the state root, in boot order, waiting\n"
+	 "                   each one's boot delay\n"},
 	{"restore", cmd_restore, "restore a container from a checkpoint (CRIU)",
 	 "Usage: vps restore [OPTIONS] ID\n"
 	 "\n"
@@ -390,10 +391,10 @@ const struct vps_command vps_commands[] = {
 	 "one whose state is gone, e.g. after a host reboot) is created from its\n"
 	 "bundle and started; a running one is left alone.\n"
 	 "\n"
-	 "  -a, --all         every registered VPS, in boot order\n"
-	 "      --autostart   every VPS with autostart on, in boot order, waiting each\n"
-	 "                    one's boot delay; one line per VPS (what systemd's\n"
-	 "                    vps-autostart.service runs at boot)\n"},
+	 "  -a, --all         every registered VPS, in boot order, waiting each one's\n"
+	 "                    boot delay; one line per VPS\n"
+	 "      --autostart   the same for every VPS with autostart on (what\n"
+	 "                    systemd's vps-autostart.service runs at boot)\n"},
 	{"state", cmd_state, "print the state of a container (JSON)",
 	 "Usage: vps state ID\n"
 	 "\n"
@@ -424,7 +425,8 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "  -t, --timeout S  seconds to wait before SIGKILL (default 30 for systemd\n"
 	 "                   and sysvinit, 10 for others)\n"
-	 "  -a, --all        every VPS under the state root, by name, each reported\n"},
+	 "  -a, --all        every VPS under the state root, in reverse boot order\n"
+	 "                   (what starts first stops last), each reported\n"},
 	{"update", cmd_update, "change the resource limits of a live container",
 	 "Usage: vps update [OPTIONS] ID\n"
 	 "       vps update -r FILE ID\n"

@@ -226,7 +226,8 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	    (r = vps_procview_files(c.spec, c.dirfd, c.dir, c.cg, &c.pv, err)) < 0 ||
 	    (r = vps_create_disk(&c, err)) < 0 || (r = vps_create_stdio(&c, !keep_pty, err)) < 0 ||
 	    (r = vps_create_spawn(&c, err)) < 0 || (r = vps_create_drive(&c, keep_pty, err)) < 0 ||
-	    (r = create_net(&c, err)) < 0 || (r = vps_create_finish(&c, err)) < 0) {
+	    (r = create_net(&c, err)) < 0 || (c.monitor && (r = vps_mon_record(c.st, err)) < 0) ||
+	    (r = vps_create_finish(&c, err)) < 0) {
 		vps_create_undo(&c);
 		goto out;
 	}

@@ -13,6 +13,7 @@
 #include "cgroups/cgroup.h"
 #include "netns/net.h"
 #include "runtime/internal.h"
+#include "runtime/stop.h"
 #include "runtime/store.h"
 #include "runtime/live.h"
 #include "util/cleanup.h"
@@ -71,12 +72,34 @@ static int destroy(const char *root, const char *id, struct vps_state *st, struc
 	return vps_store_remove(root, id, err);
 }
 
+/* A VPS's monitor (mon.h) reaps the init, then writes into the state dir (the
+ * end record, the console log): when it has one, end the init first and let
+ * the monitor finish, told that this is a stop (it boots nothing again), so
+ * that nothing is added to the dir while it is removed. Nothing is done to a
+ * running VPS that the delete will refuse (no force). */
+static void end_monitor(const char *root, const char *id, bool force)
+{
+	struct vps_state *st = NULL;
+	int pidfd = -1, monfd = -1;
+	vps_err e;
+	if (vps_stop_prepare(root, id, force, &st, NULL, &pidfd, &monfd, &e) < 0)
+		return;
+	if (monfd >= 0 && vps_stop_kill(st, pidfd, &e) == 0)
+		vps_stop_wait_monitor(monfd);
+	vps_state_free(st);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (monfd >= 0)
+		close(monfd);
+}
+
 int vps_delete(const char *root, const char *id, bool force, vps_err *err)
 {
 	int dirfd = -1, lockfd = -1, r;
 	struct vps_state *st = NULL;
 	if ((r = vps_id_validate(id, err)) < 0)
 		return r;
+	end_monitor(root, id, force);
 	if ((r = vps_store_lock(root, id, &dirfd, &lockfd, err)) < 0)
 		/* as runc: --force on a container that is already gone succeeds, so an
 		 * engine cleaning up after a failed create does not report a second error */

@@ -67,6 +67,13 @@ int vps_inv_destroy(const char *root, const char *inv, const char *name, bool ke
 int vps_inv_start(const char *root, const char *inv, const char *name, enum vps_status *was,
 		  vps_err *err);
 
+/* The VPSes with a container under root (stop --all, restart --all): those
+ * registered in inv in boot order, then other VPS containers (org.vps.name)
+ * by id, each as an entry whose name is the container id (with the record's
+ * flags; the others: no bundle, no flags); reverse: the whole list backwards. */
+int vps_inv_containers(const char *root, const char *inv, bool reverse, struct vps_inv_entry ***out,
+		       size_t *n, vps_err *err);
+
 /* `vps set NAME`: what to change (has_*: given). */
 struct vps_set_opts {
 	bool has_memory, has_cpus, has_pids, has_ip, has_autostart, has_boot_order, has_boot_delay;

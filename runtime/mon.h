@@ -51,6 +51,10 @@ int vps_mon_launch(const struct vps_create_opts *o, bool start, struct vps_creat
  * monitor restores the checkpoint o names (absolute image and work paths). */
 int vps_mon_launch_restore(const struct vps_restore_opts *o, struct vps_created *out, vps_err *err);
 
+/* Record the calling monitor (its pid and start time) in the VPS's state,
+ * extra["monitor"]: how stop and delete find it even once the init is gone. */
+int vps_mon_record(struct vps_state *st, vps_err *err);
+
 struct vps_mon {
 	struct vps_create_opts o;
 	const struct vps_restore_opts *restore; /* the first boot restores this; NULL: create */

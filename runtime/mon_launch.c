@@ -18,6 +18,7 @@
 
 #include "rootfs/template.h"
 #include "runtime/mon.h"
+#include "runtime/status.h"
 #include "util/io.h"
 #include "util/log.h"
 
@@ -30,6 +31,23 @@ struct report {
 bool vps_mon_wanted(const struct oci_spec *spec)
 {
 	return oci_annotation(spec, VPS_ANN_NAME) != NULL;
+}
+
+int vps_mon_record(struct vps_state *st, vps_err *err)
+{
+	uint64_t start = 0;
+	int r = vps_proc_starttime(getpid(), &start, err);
+	if (r < 0)
+		return r;
+	json_object *m = json_object_new_object();
+	if (!m || (!st->extra && !(st->extra = json_object_new_object()))) {
+		json_object_put(m);
+		return vps_error(err, ENOMEM, "monitor record");
+	}
+	json_object_object_add(m, "pid", json_object_new_int64(getpid()));
+	json_object_object_add(m, "start", json_object_new_int64((int64_t)start));
+	json_object_object_add(st->extra, "monitor", m);
+	return 0;
 }
 
 /* Nothing of the caller stays: stdio on /dev/null, other fds closed but

@@ -173,8 +173,9 @@ int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_s
  * cgroup, delete; 0 once processes, cgroup, network and state are gone. A
  * VPS already stopped is deleted. */
 int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err);
-/* stop, then create and start it again from its recorded bundle. */
-int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err);
+/* stop, then create and start it again from its recorded bundle (registered
+ * in the inventory inv, as create does; NULL: none). */
+int vps_restart(const char *root, const char *inv, const char *id, int timeout_s, vps_err *err);
 /* Attach our terminal to the VPS's console (its monitor's socket) until the
  * detach key (Ctrl-] q) or the console closes: VPS_CONSOLE_DETACHED or
  * VPS_CONSOLE_CLOSED, or < 0 (EBUSY: another attach holds it). */

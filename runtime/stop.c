@@ -76,33 +76,36 @@ static bool wait_fd(int fd, int ms)
 	return fd < 0 || poll(&p, 1, ms) > 0;
 }
 
-/* How to stop it; then mark the VPS as being stopped (its monitor then
- * restarts nothing), thaw it, and take pidfds of the init and its monitor. */
-static int prepare(const char *root, const char *id, struct vps_state **st,
-		   struct vps_stop_how *how, int *pidfd, int *monfd, vps_err *err)
+/* How to stop it (how NULL: no matter); then, unless it runs and force is
+ * false, take pidfds of the init and its monitor, mark the VPS as being
+ * stopped for that monitor (it then boots nothing again) and thaw it. */
+int vps_stop_prepare(const char *root, const char *id, bool force, struct vps_state **st,
+		     struct vps_stop_how *how, int *pidfd, int *monfd, vps_err *err)
 {
 	int dirfd = -1, lockfd = -1;
 	int r = vps_container_load(root, id, &dirfd, &lockfd, st, err);
 	if (r < 0)
 		return r;
-	if ((r = vps_stop_how(*st, how, err)) < 0) {
+	if (how && (r = vps_stop_how(*st, how, err)) < 0) {
 		close(dirfd);
 		close(lockfd);
 		return r;
 	}
 	enum vps_status s = vps_status_live(NULL, *st);
-	if (s != VPS_STOPPED && s != VPS_CREATING) {
+	bool go = force || (s != VPS_RUNNING && s != VPS_PAUSED);
+	vps_err e;
+	if (go && s != VPS_STOPPED && s != VPS_CREATING && vps_state_pidfd(*st, pidfd, &e) == 0)
+		*monfd = vps_stop_monitor_pidfd((*st)->pid);
+	if (go && *monfd < 0) /* its init already gone (or reparented): the monitor recorded */
+		*monfd = vps_stop_monitor_recorded(*st);
+	if (*monfd >= 0) { /* the only reader of the mark */
 		int fd =
 		    openat(dirfd, VPS_STOP_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
-		vps_err e;
-		if (vps_state_pidfd(*st, pidfd, &e) == 0)
-			*monfd = vps_stop_monitor_pidfd((*st)->pid);
 	}
 	struct vps_cgroup *cg = NULL;
-	vps_err e;
-	if (s == VPS_PAUSED && vps_live_cgroup(*st, &cg, &e) == 0) {
+	if (go && s == VPS_PAUSED && vps_live_cgroup(*st, &cg, &e) == 0) {
 		vps_cgroup_freeze(cg, false, &e);
 		vps_cgroup_free(cg);
 	}
@@ -123,6 +126,23 @@ static void kill_all(const struct vps_state *st, int pidfd)
 		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 }
 
+int vps_stop_kill(const struct vps_state *st, int pidfd, vps_err *err)
+{
+	kill_all(st, pidfd);
+	if (!wait_fd(pidfd, KILL_WAIT_MS))
+		return vps_errorx(err, ETIMEDOUT, "init pid %d still there %d s after SIGKILL",
+				  (int)st->pid, KILL_WAIT_MS / 1000);
+	return 0;
+}
+
+void vps_stop_wait_monitor(int monfd)
+{
+	if (monfd < 0 || wait_fd(monfd, MON_WAIT_MS))
+		return;
+	pidfd_send_signal(monfd, SIGKILL, NULL, 0); /* stuck: it may not write on */
+	wait_fd(monfd, KILL_WAIT_MS);
+}
+
 /* Between the delete and the create of a reboot the VPS has no state dir, but
  * its monitor has stashed its console log in the state root. */
 static bool rebooting(const char *root, const char *id)
@@ -140,7 +160,7 @@ int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err)
 	_cleanup_close_ int pidfd = -1, monfd = -1;
 	int r;
 	for (int i = 0;; i++) {
-		r = prepare(root, id, &st, &how, &pidfd, &monfd, err);
+		r = vps_stop_prepare(root, id, true, &st, &how, &pidfd, &monfd, err);
 		if (r != -ENOENT || i >= REBOOT_WAIT_MS / 100 || !rebooting(root, id))
 			break;
 		usleep(100 * 1000);
@@ -156,23 +176,19 @@ int vps_stop(const char *root, const char *id, int timeout_s, vps_err *err)
 		r = vps_stop_ask(st->pid, pidfd, &how, err);
 	if (r < 0)
 		goto out;
-	if (pidfd >= 0 && (created || !wait_fd(pidfd, timeout_s * 1000))) {
-		kill_all(st, pidfd);
-		if (!wait_fd(pidfd, KILL_WAIT_MS)) {
-			r = vps_errorx(err, ETIMEDOUT, "init pid %d still there %d s after SIGKILL",
-				       (int)st->pid, KILL_WAIT_MS / 1000);
-			goto out;
-		}
-	}
-	if ((r = vps_delete(root, id, true, err)) < 0)
+	if (pidfd >= 0 && (created || !wait_fd(pidfd, timeout_s * 1000)) &&
+	    (r = vps_stop_kill(st, pidfd, err)) < 0)
 		goto out;
-	wait_fd(monfd, MON_WAIT_MS);
+	/* the monitor records the end (and boots nothing again): let it finish
+	 * before the state dir goes */
+	vps_stop_wait_monitor(monfd);
+	r = vps_delete(root, id, true, err);
 out:
 	vps_state_free(st);
 	return r;
 }
 
-int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err)
+int vps_restart(const char *root, const char *inv, const char *id, int timeout_s, vps_err *err)
 {
 	struct vps_state *st = NULL;
 	int r = vps_state_load(root, id, &st, err);
@@ -185,7 +201,7 @@ int vps_restart(const char *root, const char *id, int timeout_s, vps_err *err)
 		return vps_errorx(err, ENOENT, "no bundle recorded; cannot start it again");
 	if ((r = vps_stop(root, id, timeout_s, err)) < 0)
 		return r;
-	struct vps_create_opts o = {.root = root, .id = id, .bundle = bundle};
+	struct vps_create_opts o = {.root = root, .id = id, .bundle = bundle, .inventory = inv};
 	int status;
 	return vps_run(&o, true, &status, err);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "runtime/mon.h"
+#include "runtime/status.h"
 #include "runtime/stop.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -81,19 +82,44 @@ static pid_t parent_of(pid_t pid)
 	return pp;
 }
 
+/* pid is a vps monitor (by its name) other than the caller. */
+static bool is_monitor(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	if (pid <= 1 || pid == getpid())
+		return false;
+	vps_snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	_cleanup_close_ int c = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = c >= 0 ? read(c, comm, sizeof(comm) - 1) : -1;
+	return n > 0 && strncmp(comm, VPS_MON_COMM "\n", strlen(VPS_MON_COMM) + 1) == 0;
+}
+
 int vps_stop_monitor_pidfd(pid_t init)
 {
 	pid_t mon = parent_of(init);
-	if (mon <= 1)
-		return -1;
-	char path[64], comm[32] = "";
-	vps_snprintf(path, sizeof(path), "/proc/%d/comm", (int)mon);
-	_cleanup_close_ int c = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = c >= 0 ? read(c, comm, sizeof(comm) - 1) : -1;
-	if (n <= 0 || strncmp(comm, VPS_MON_COMM "\n", strlen(VPS_MON_COMM) + 1) != 0)
+	if (!is_monitor(mon))
 		return -1;
 	int fd = pidfd_open(mon, 0);
 	if (fd >= 0 && parent_of(init) != mon) { /* it died meanwhile: mon may be reused */
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int vps_stop_monitor_recorded(const struct vps_state *st)
+{
+	json_object *m, *p, *s;
+	if (!st->extra || !json_object_object_get_ex(st->extra, "monitor", &m) ||
+	    !json_object_object_get_ex(m, "pid", &p) || !json_object_object_get_ex(m, "start", &s))
+		return -1;
+	pid_t pid = (pid_t)json_object_get_int64(p);
+	uint64_t start = (uint64_t)json_object_get_int64(s), now = 0;
+	if (!is_monitor(pid))
+		return -1;
+	int fd = pidfd_open(pid, 0);
+	/* after the pidfd: a start time that still matches is that very process */
+	if (fd >= 0 && (vps_proc_starttime(pid, &now, NULL) < 0 || now != start)) {
 		close(fd);
 		return -1;
 	}

@@ -242,18 +242,14 @@ int vps_store_remove(const char *root, const char *id, vps_err *err)
 		return 0;
 	if (dfd < 0)
 		return vps_error_wrap(err, "remove container dir %s/%s", root, id);
-	/* a VPS's monitor may still add an entry (its end record, a rotated log)
-	 * while it goes away with the init: empty it again, a bounded few times */
-	for (int tries = 0;; tries++) {
-		int r = remove_contents(dfd);
-		if (r < 0)
-			return vps_error(err, -r, "remove container dir %s/%s", root, id);
-		if (unlinkat(rootfd, id, AT_REMOVEDIR) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != ENOTEMPTY || tries == 20)
-			return vps_error(err, errno, "remove container dir %s/%s", root, id);
-		usleep(10000);
-	}
+	/* nothing adds to it meanwhile: the caller holds its lock, and delete
+	 * ended the VPS's monitor first */
+	int r = remove_contents(dfd);
+	if (r < 0)
+		return vps_error(err, -r, "remove container dir %s/%s", root, id);
+	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return vps_error(err, errno, "remove container dir %s/%s", root, id);
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)

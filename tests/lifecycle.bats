@@ -18,7 +18,13 @@ setup_file() {
 		'(.process.capabilities | .[]) += ["CAP_SYS_BOOT"] |
 		 .linux.seccomp.syscalls |= map(.names -= ["reboot"])'
 }
-teardown_file() { vps_teardown_file; }
+teardown_file() {
+	local id # the boot order test's own state root, if it failed half-way
+	for id in $(ls "$WORK/state-order" 2>/dev/null); do
+		"$VPS" --root "$WORK/state-order" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	vps_teardown_file
+}
 
 # wait_for CMD...: retry up to 10 s
 wait_for() {
@@ -45,8 +51,9 @@ booted() { v exec "$1" sh -c 'ps | grep -q "[g]etty"'; }
 gone() {
 	[ ! -e "$ROOT/$1" ] || { echo "state dir left"; return 1; }
 	[ ! -e "/proc/$2" ] || { echo "init $2 left"; return 1; }
-	[ ! -e "/proc/$3" ] || [ "$(cat /proc/$3/stat | awk '{print $3}')" = Z ] || { echo "monitor $3 left"; return 1; }
-	local c
+	local c s # the monitor: gone, or a zombie (being reaped meanwhile)
+	s=$(awk '{print $3}' "/proc/$3/stat" 2>/dev/null) || s=
+	[ -z "$s" ] || [ "$s" = Z ] || { echo "monitor $3 left ($s)"; return 1; }
 	for c in /sys/fs/cgroup/*/; do
 		[ ! -e "$c$(cgrel "$1")" ] || { echo "cgroup $c$(cgrel "$1") left"; return 1; }
 	done
@@ -420,7 +427,7 @@ lc-line-5" ]
 	v stop lc-rot1
 }
 
-@test "lifecycle: stop --all stops every VPS under the root and reports each; engines' containers are left" {
+@test "lifecycle: stop --all stops every VPS under the root (reverse boot order) and reports each; engines' containers are left" {
 	vpsb lc-all1
 	vpsb lc-all2
 	v run -d --bundle "$WORK/lc-all1" lc-all1
@@ -431,11 +438,179 @@ lc-line-5" ]
 	run v stop --all
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep lc-all)" = "lc-all1: stopped
-lc-all2: stopped" ]
+	[ "$(echo "$output" | grep lc-all)" = "lc-all2: stopped
+lc-all1: stopped" ]
 	[ ! -e "$ROOT/lc-all1" ] && [ ! -e "$ROOT/lc-all2" ]
 	is_running lc-eng
 	v delete --force lc-eng
+}
+
+@test "lifecycle: delete --force of a running VPS ends its monitor first: no monitor, state dir or cgroup left" {
+	local i init mon
+	for i in 1 2 3 4 5; do
+		vpsb lc-del$i
+		v run -d --bundle "$WORK/lc-del$i" lc-del$i
+		((i < 3)) || wait_for booted lc-del$i # at once (its init still booting), or booted
+		init=$(initpid lc-del$i)
+		mon=$(monitor_of lc-del$i)
+		[ "$(cat /proc/$mon/comm)" = vps-monitor ]
+		run v delete --force lc-del$i
+		echo "$output"
+		[ "$status" -eq 0 ] && [ -z "$output" ]
+		# right away, no waiting: delete waited for the monitor
+		gone lc-del$i "$init" "$mon"
+		[ ! -e "$ROOT/.lc-del$i.console.log" ]
+	done
+	# a created one too (its monitor waits with it at the barrier)
+	vpsb lc-del6
+	v create --bundle "$WORK/lc-del6" lc-del6
+	init=$(initpid lc-del6)
+	mon=$(monitor_of lc-del6)
+	v delete lc-del6
+	gone lc-del6 "$init" "$mon"
+	# a delete that races the monitor after a power-off inside (the init
+	# reaped, its end not yet recorded): refused while running, then it waits
+	# for the monitor (recorded in state.json) and leaves nothing
+	vpsb lc-del8
+	v run -d --bundle "$WORK/lc-del8" lc-del8
+	wait_for booted lc-del8
+	[ "$(jq -r .extra.monitor.pid "$ROOT/lc-del8/state.json")" = "$(monitor_of lc-del8)" ]
+	init=$(initpid lc-del8)
+	mon=$(monitor_of lc-del8)
+	v exec lc-del8 poweroff
+	local t0=$SECONDS out
+	until out=$(v delete lc-del8 2>&1); do
+		[[ $out == *"cannot delete container that is running"* ]] || { echo "$out"; false; }
+		((SECONDS - t0 < 20))
+	done
+	gone lc-del8 "$init" "$mon"
+	# without --force a running VPS is refused, and nothing is done to it: a
+	# reboot inside still restarts it (no stop mark left behind)
+	vpsb lc-del7
+	v run -d --bundle "$WORK/lc-del7" lc-del7
+	run v delete lc-del7
+	[ "$status" -eq 1 ] && [[ $output == *"cannot delete container that is running"* ]]
+	is_running lc-del7
+	[ ! -e "$ROOT/lc-del7/stopping" ]
+	v delete --force lc-del7
+}
+
+@test "lifecycle: restart registers the VPS in the --inventory given (not the default one)" {
+	local inv=$WORK/inv-rs
+	vr() { "$VPS" --root "$ROOT" --inventory "$inv" "$@"; }
+	vpsb lc-rsi
+	vr run -d --bundle "$WORK/lc-rsi" lc-rsi
+	[ "$(jq -r .bundle "$inv/vps/lc-rsi.json")" = "$WORK/lc-rsi" ]
+	[ ! -e "$VPS_INVENTORY/vps/lc-rsi.json" ]
+	vr set lc-rsi --autostart on --boot-order 4
+	rec=$(cat "$inv/vps/lc-rsi.json")
+	vr restart lc-rsi
+	is_running lc-rsi
+	[ "$(cat "$inv/vps/lc-rsi.json")" = "$rec" ] # the record and its flags kept
+	[ ! -e "$VPS_INVENTORY/vps/lc-rsi.json" ]
+	# a record lost meanwhile is made again by the restart's create, in $inv
+	rm "$inv/vps/lc-rsi.json"
+	vr restart lc-rsi
+	is_running lc-rsi
+	[ "$(jq -r .bundle "$inv/vps/lc-rsi.json")" = "$WORK/lc-rsi" ]
+	[ ! -e "$VPS_INVENTORY/vps/lc-rsi.json" ]
+	# the restarted VPS's monitor claims it there too: a reboot inside keeps it
+	rm "$inv/vps/lc-rsi.json"
+	wait_for booted lc-rsi
+	old=$(initpid lc-rsi)
+	v exec lc-rsi reboot
+	newpid() { is_running lc-rsi && [ "$(initpid lc-rsi)" != "$old" ]; }
+	for i in $(seq 1 10); do newpid && break; sleep 1; done
+	newpid
+	[ "$(jq -r .bundle "$inv/vps/lc-rsi.json")" = "$WORK/lc-rsi" ]
+	[ ! -e "$VPS_INVENTORY/vps/lc-rsi.json" ]
+	vr destroy --force --keep-data lc-rsi
+}
+
+@test "lifecycle: --all follows the boot order and delays: start and restart in order, stop in reverse (seen inside)" {
+	local inv=$WORK/inv-order R=$WORK/state-order x t0
+	vo() { "$VPS" --root "$R" --inventory "$inv" "$@"; }
+	mkdir -p "$WORK/order"
+	chmod 777 "$WORK/order"
+	: >"$WORK/order/log"
+	chmod 666 "$WORK/order/log"
+	# each VPS's init writes "start-NAME SECONDS" at boot and "stop-NAME" at
+	# shutdown into one file shared by all three
+	for x in bo-a bo-b bo-c; do
+		vo bundle "$WORK/$x" >/dev/null
+		printf '::sysinit:/bin/sh -c "echo start-%s $(date +%%s) >>/order/log"\n::shutdown:/bin/sh -c "echo stop-%s >>/order/log"\n' \
+			$x $x >>"$WORK/$x/rootfs/etc/inittab"
+		jq_edit "$WORK/$x/config.json" --arg s "$WORK/order" \
+			'.mounts += [{"destination": "/order", "type": "bind", "source": $s, "options": ["rbind", "rw"]}]'
+	done
+	vo set bo-c --boot-order -1 --boot-delay 1
+	vo set bo-a --boot-order 2 --boot-delay 1
+	vo set bo-b --boot-order 3 --boot-delay 5 # the last one's delay is not waited
+	lines() { [ "$(wc -l <"$WORK/order/log")" -eq "$1" ]; }
+	names() { awk '{print $1}' "$WORK/order/log" | tr '\n' ' '; }
+	t0=$SECONDS
+	run vo start --all
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bo-c: started\nbo-a: started\nbo-b: started' ]
+	((SECONDS - t0 >= 2 && SECONDS - t0 < 5))
+	wait_for lines 3
+	[ "$(names)" = "start-bo-c start-bo-a start-bo-b " ]
+	# a second apart each: the delays were waited between the starts
+	local tc ta tb
+	read -r _ tc < <(sed -n 1p "$WORK/order/log")
+	read -r _ ta < <(sed -n 2p "$WORK/order/log")
+	read -r _ tb < <(sed -n 3p "$WORK/order/log")
+	((ta - tc >= 1 && tb - ta >= 1))
+	# stop --all: the reverse (what started first stops last)
+	: >"$WORK/order/log"
+	run vo stop --all
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bo-b: stopped\nbo-a: stopped\nbo-c: stopped' ]
+	[ "$(names)" = "stop-bo-b stop-bo-a stop-bo-c " ]
+	# restart --all: in boot order, each stopped and started before the next
+	: >"$WORK/order/log"
+	vo start --all >/dev/null
+	wait_for lines 3
+	: >"$WORK/order/log"
+	run vo restart --all
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bo-c: restarted\nbo-a: restarted\nbo-b: restarted' ]
+	wait_for lines 6
+	[ "$(names)" = "stop-bo-c start-bo-c stop-bo-a start-bo-a stop-bo-b start-bo-b " ]
+	# --autostart: only the flagged ones, in boot order, with the delays
+	vo stop --all >/dev/null
+	vo set bo-b --autostart on
+	vo set bo-c --autostart on
+	: >"$WORK/order/log"
+	t0=$SECONDS
+	run vo start --autostart
+	[ "$output" = $'bo-c: started\nbo-b: started' ]
+	((SECONDS - t0 >= 1))
+	wait_for lines 2
+	[ "$(names)" = "start-bo-c start-bo-b " ]
+	run vo state bo-a
+	[ "$status" -eq 1 ]
+	for x in bo-a bo-b bo-c; do vo destroy --force "$x"; done
+	[ -z "$(ls -A "$R")" ]
+}
+
+@test "lifecycle: stop --all with an inventory it cannot trust still stops every VPS (by name, with a warning)" {
+	local inv=$WORK/inv-open R=$WORK/state-order
+	vu() { "$VPS" --root "$R" --inventory "$inv" "$@"; }
+	vpsb lc-un1
+	vpsb lc-un2
+	vu run -d --bundle "$WORK/lc-un1" lc-un1
+	vu run -d --bundle "$WORK/lc-un2" lc-un2
+	chmod 0777 "$inv/vps"
+	run vu stop --all
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"inventory $inv/vps: owned by uid 0 with mode 0777; not trusting it"*"taking the VPSes by name"* ]]
+	[[ $output == *$'lc-un2: stopped\nlc-un1: stopped'* ]]
+	[ -z "$(ls -A "$R")" ]
 }
 
 @test "lifecycle: the OCI face is unchanged: a bundle without org.vps.name gets no monitor, no console" {

@@ -159,6 +159,58 @@ web1" ]
 	n delete --force web2
 }
 
+@test "ssh: the README's operator path: bundle, start, passwd, ssh, set, stop, start again with the setting kept" {
+	real_cache
+	local ip i
+	v bundle "$WORK/web3" --template debian --packages "$PKGS" --ssh-key "$WORK/key.pub" \
+		--ip auto --memory 256M >/dev/null
+	n start web3
+	echo 'pw-web3-1' | v passwd web3 --stdin
+	ip=$(n list --json | jq -r '.[] | select(.name == "web3") | .address')
+	ip=${ip%/*}
+	[ -n "$ip" ] && [ "$ip" != null ]
+	sshin() {
+		for i in $(seq 150); do
+			out=$(sshv -o BatchMode=yes -o IdentitiesOnly=yes -i "$WORK/key" "root@$ip" "$@" 2>&1) && return 0
+			sleep 0.2
+		done
+		echo "$out"
+		return 1
+	}
+	sshin hostname
+	[ "$out" = web3 ]
+	# root's password is what passwd set (for vps console web3)
+	h=$(awk -F: '$1 == "root" { print $2 }' "$WORK/web3/rootfs/etc/shadow")
+	[ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' pw-web3-1 "$h")" = "$h" ]
+	# set: live in the cgroup, and kept in config.json and the record
+	memlimit() {
+		local rel
+		rel=$(cgrel web3)
+		cat "/sys/fs/cgroup/memory$rel/memory.limit_in_bytes" 2>/dev/null ||
+			cat "/sys/fs/cgroup$rel/memory.max"
+	}
+	[ "$(memlimit)" = 268435456 ]
+	n set web3 --memory 512M --autostart on
+	[ "$(memlimit)" = 536870912 ]
+	init=$(n state web3 | jq .pid)
+	local t0=$SECONDS
+	n stop web3
+	echo "# stop of the systemd VPS: $((SECONDS - t0)) s" >&3
+	[ ! -e "/proc/$init" ]
+	[[ $(n list) =~ web3\ +stopped\ +auto\ +512M\ +-\ +mapped\ +yes ]]
+	n start web3
+	[ "$(memlimit)" = 536870912 ]
+	ip=$(n list --json | jq -r '.[] | select(.name == "web3") | .address')
+	ip=${ip%/*}
+	sshin hostname
+	[ "$out" = web3 ]
+	[[ $(n list) =~ web3\ +running\ +$ip\ +512M\ +-\ +mapped\ +yes ]]
+	h2=$(awk -F: '$1 == "root" { print $2 }' "$WORK/web3/rootfs/etc/shadow")
+	[ "$h2" = "$h" ]
+	n destroy --force web3
+	[ ! -e "$WORK/web3" ]
+}
+
 @test "ssh: two VPSes from one cache get different host keys; the cache holds none" {
 	real_cache
 	local cache

@@ -212,6 +212,51 @@ fg_finish() {
 	[[ $out == *"Rebooting."* ]]
 }
 
+@test "sd- through its monitor (run -d): systemctl reboot boots it again (new init, same monitor); systemctl poweroff leaves it stopped, kind recorded" {
+	sd_bundle "$WORK/b7"
+	v run -d --bundle "$WORK/b7" sd-b7
+	read -r state ms _ < <(wait_running sd-b7)
+	[ "$state" = running ] || { [ "$state" = degraded ] && check_failed sd-b7; }
+	local old mon i
+	old=$(v state sd-b7 | jq .pid)
+	mon=$(awk '/^PPid:/ { print $2 }' "/proc/$old/status")
+	[ "$(cat "/proc/$mon/comm")" = vps-monitor ]
+	v exec sd-b7 touch /tmp/before-reboot # /tmp is a tmpfs: a new boot starts without it
+	v exec sd-b7 systemctl reboot || true
+	# systemd stops every unit, then its reboot(2) ends the init by SIGHUP;
+	# the monitor deletes the VPS and creates it again from its bundle
+	newpid() {
+		[ "$(v state sd-b7 2>/dev/null | jq -r .status)" = running ] &&
+			[ "$(v state sd-b7 | jq .pid)" != "$old" ]
+	}
+	for i in $(seq 1 60); do newpid && break; sleep 1; done
+	newpid
+	init=$(v state sd-b7 | jq .pid)
+	[ "$(awk '/^PPid:/ { print $2 }' "/proc/$init/status")" = "$mon" ] # the same monitor
+	[ ! -e "/proc/$old" ]						      # the old init reaped
+	read -r state ms _ < <(wait_running sd-b7)
+	echo "# systemd after a reboot inside: $state in $ms ms" >&3
+	[ "$state" = running ] || { [ "$state" = degraded ] && check_failed sd-b7; }
+	[ "$(v exec sd-b7 cat /proc/1/comm)" = systemd ]
+	! v exec sd-b7 test -e /tmp/before-reboot
+	# power-off: stopped with its kind, the init reaped, the monitor gone
+	v exec sd-b7 systemctl poweroff || true
+	for i in $(seq 1 60); do [ "$(v state sd-b7 | jq -r .status)" = stopped ] && break; sleep 1; done
+	run v state sd-b7
+	echo "$output"
+	[ "$(jq -r .status <<<"$output")" = stopped ]
+	[ "$(jq -r .exit.kind <<<"$output")" = poweroff ]
+	[ "$(jq -r .exit.signal <<<"$output")" = 2 ]
+	[ "$(jq .exitStatus "$ROOT/sd-b7/state.json")" = 130 ]
+	[ ! -e "/proc/$init" ]
+	for i in $(seq 1 50); do [ -d "/proc/$mon/fd" ] || break; sleep 0.1; done
+	[ ! -d "/proc/$mon/fd" ]
+	# its console log holds systemd's shutdown
+	grep -q "System Power Off\|Powering off" "$ROOT/sd-b7/console.log"
+	v delete sd-b7
+	[ ! -e "$ROOT/sd-b7" ]
+}
+
 @test "sd- /dev/console: a pty through --console-socket, systemd's status and a login prompt on it" {
 	sd_bundle "$WORK/b4" '.process.terminal = true'
 	RECVTTY_HOLD=1 "$VPS_TOP/build/tests/recvtty" "$WORK/b4.sock" "$WORK/b4.console" &
