@@ -302,7 +302,9 @@ static int record(struct rctx *x, vps_err *err)
 		return r;
 	c->st->pid = c->pid;
 	c->st->status = VPS_RUNNING;
-	if ((r = vps_state_save_at(c->dirfd, c->st, err)) < 0)
+	/* under a monitor (mon.h), it records itself as create's does */
+	if ((x->out && (r = vps_mon_record(c->st, err)) < 0) ||
+	    (r = vps_state_save_at(c->dirfd, c->st, err)) < 0)
 		return r;
 	if (x->o->pid_file && (r = vps_write_pid_file(x->o->pid_file, c->pid, err)) < 0)
 		return r;
