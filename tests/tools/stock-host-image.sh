@@ -21,7 +21,7 @@ KVER=${1:?usage: stock-host-image.sh KVER}
 ARCH=$(dpkg --print-architecture 2>/dev/null || uname -m)
 CACHE=${STOCK_CACHE:-/var/cache/vps}
 SUITE=bookworm
-REV=1
+REV=2
 # what the guest runs: the engines and runtimes under test, what the shared
 # harnesses would apt-get (the guest has no network), and vps's libraries
 PKGS="systemd systemd-sysv dbus udev kmod procps iproute2 iptables util-linux bsdutils
@@ -124,7 +124,8 @@ Description=vps stock-host test run (tests/suites/stock-host.sh)
 After=basic.target dbus.service systemd-udev-trigger.service
 Wants=dbus.service
 [Service]
-Type=oneshot
+# simple, not oneshot: the boot (multi-user.target) must not wait for the tests
+Type=simple
 ExecStart=/usr/local/sbin/vps-stock-boot
 StandardOutput=journal+console
 [Install]
