@@ -1,8 +1,8 @@
 # make test-stock-host: the full podman, containerd and docker harnesses with
 # the systemd cgroup driver, each with runc and with ./vps, in the stock
 # Debian 12 QEMU guest (tests/suites/stock-host.sh). Bounded: STOCK_DEADLINE
-# seconds per harness run (default 900), the guest killed after the six runs'
-# budget plus 15 minutes. `make check` runs its small subset. The output is
+# seconds per harness run (default 1800), the guest killed after the six runs'
+# budget plus 15 minutes (at most about 3.5 hours). `make check` runs its small subset. The output is
 # kept in build/test-logs/stock-host-full.log.
 .PHONY: test-stock-host
 test-stock-host: all test-tools
