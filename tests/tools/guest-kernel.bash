@@ -4,8 +4,9 @@
 
 # guest_kver: the newest installed kernel that has its vmlinuz and 9p modules
 guest_kver() {
-	local v
-	for v in $(ls /lib/modules 2>/dev/null); do
+	local d v
+	for d in /lib/modules/*/; do
+		v=$(basename "$d")
 		[ -e "/boot/vmlinuz-$v" ] && [ -e "/lib/modules/$v/kernel/fs/9p/9p.ko" ] && echo "$v"
 	done | sort -V | tail -1
 }
