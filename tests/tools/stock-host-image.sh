@@ -21,13 +21,15 @@ KVER=${1:?usage: stock-host-image.sh KVER}
 ARCH=$(dpkg --print-architecture 2>/dev/null || uname -m)
 CACHE=${STOCK_CACHE:-/var/cache/vps}
 SUITE=bookworm
-REV=2
+REV=3
 # what the guest runs: the engines and runtimes under test, what the shared
-# harnesses would apt-get (the guest has no network), and vps's libraries
+# harnesses would apt-get (the guest has no network), and vps's libraries;
+# apparmor as on every stock Debian host (the kernel enables it, and dockerd
+# refuses to run a container when it cannot load its profile)
 PKGS="systemd systemd-sysv dbus udev kmod procps iproute2 iptables util-linux bsdutils
  bsdextrautils coreutils findutils e2fsprogs busybox-static
  podman conmon catatonit netavark aardvark-dns crun runc golang-github-containers-common
- containerd docker.io tini
+ containerd docker.io tini apparmor
  libseccomp2 libcap2 libmnl0 libjson-c5 libcrypt1 libsystemd0"
 PKGS=$(echo $PKGS)
 say() { echo "stock-host-image: $*" >&2; }
