@@ -19,6 +19,9 @@
 #   RUNTIME=vps|runc|PATH  the runtime under test (default vps: $VPS or ./vps;
 #                          runc: Debian's runc, the reference)
 #   CASES=REGEX            run only the cases whose name matches
+#   CGROUP_DRIVER=cgroupfs dockerd's native.cgroupdriver; systemd (docker's default
+#                          on a systemd host, used by tests/suites/stock-host.sh)
+#                          makes the --cgroup-parent the slice vpsd-PID.slice
 #   TMO=60                 timeout (s) of each docker command
 #   DEADLINE=1200          budget (s) for the suite: later cases FAIL at once
 #   KEEP=1                 keep the work dir (data root; the suite's and dockerd's
@@ -58,6 +61,12 @@ X=$W/x                          # --exec-root
 RTROOT=$X/runtime-runc/moby     # the --root docker 20.10 gives every runtime
 SOCK=$W/docker.sock
 CGP=vpsd-$$                     # --cgroup-parent
+CGDRV=${CGROUP_DRIVER:-cgroupfs}
+case $CGDRV in
+cgroupfs) CGP_OPT=/$CGP ;;
+systemd) CGP=vpsd$$.slice CGP_OPT=$CGP ;; # systemd: a slice name (its cgroup: /vpsdPID.slice)
+*) setup_fail "CGROUP_DRIVER=$CGDRV: expected cgroupfs or systemd" ;;
+esac
 BR=vpsd$$                       # the private bridge's link
 NET=vpsdnet
 IMG=vpsbusybox:1
@@ -192,8 +201,8 @@ printf '{"deprecated-key-path": "%s"}\n' "$W/key.json" >"$W/daemon.json"
 mkdir -p "$DOCKER_CONFIG"
 /usr/sbin/dockerd --config-file "$W/daemon.json" --data-root "$W/data" --exec-root "$X" \
 	--pidfile "$W/dockerd.pid" -H "unix://$SOCK" --add-runtime "vps=$RT_PATH" \
-	--default-runtime "$RT_NAME" --storage-driver "$DRIVER" --cgroup-parent "/$CGP" \
-	--exec-opt native.cgroupdriver=cgroupfs --bridge none --iptables=false --ip6tables=false \
+	--default-runtime "$RT_NAME" --storage-driver "$DRIVER" --cgroup-parent "$CGP_OPT" \
+	--exec-opt "native.cgroupdriver=$CGDRV" --bridge none --iptables=false --ip6tables=false \
 	--ip-forward=false --ip-masq=false --userland-proxy=true --log-level info \
 	>"$W/dockerd.log" 2>&1 </dev/null &
 DPID=$!
@@ -204,7 +213,7 @@ tar -C "$R" --numeric-owner -cf "$W/rootfs.tar" . || setup_fail "tar $R"
 x d import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 	"$W/rootfs.tar" "$IMG"
 [ "$RC" = 0 ] || setup_fail "docker import: $(short "$ERR")"
-echo "# docker $(/usr/bin/docker version -f '{{.Server.Version}}' 2>/dev/null) runtime=$RT_NAME ($RT_PATH) driver=$DRIVER cgroups=$(stat -fc %T /sys/fs/cgroup) work=$W"
+echo "# docker $(/usr/bin/docker version -f '{{.Server.Version}}' 2>/dev/null) runtime=$RT_NAME ($RT_PATH) driver=$DRIVER cgroupdriver=$CGDRV cgroups=$(stat -fc %T /sys/fs/cgroup) work=$W"
 # the host as it was before any case: links, firewall, forwarding, shim sockets, /etc/docker
 host_view() {
 	ip -o link show | awk -F': ' '{print "link " $2}'
