@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Boot-to-exit of `vps run --vm` (busybox /bin/true): a cold boot, a start
-# from the VM snapshot (org.vps.vm.snapshot=on), and the container mode, same
+# Boot-to-exit of `vps run --vm` (busybox /bin/true): a cold boot (--vm-cold),
+# a start from the VM snapshot (the default), and the container mode, same
 # bundle; and the PSS of an idle VM's QEMU (/proc/PID/smaps_rollup), cold and
 # as one of two VMs restored from one snapshot. Prints medians of N runs
 # (default 5) and writes bench/out/vm.tsv. Run under the subreaper: `make bench-vm`.
@@ -52,9 +52,12 @@ accel=$("$VPS" --root "$ROOT" features | jq -r '.annotations["org.vps.vm"]')
 export VPS_VM_SNAPSHOTS=$WORK/snap
 cold=$(measure --vm-cold)
 cold_pss=$(pss vm-pss-cold)
-VPS_VM_SNAPSHOT=on "$VPS" --root "$ROOT" run --vm -b "$WORK/b" vm-snap-build >/dev/null 2>&1
-snap=$(VPS_VM_SNAPSHOT=on measure --vm)
-snap_pss=$(VPS_VM_SNAPSHOT=on pss vm-pss-a vm-pss-b)
+"$VPS" --root "$ROOT" run --vm -b "$WORK/b" vm-snap-build >/dev/null 2>&1
+snap=$(measure --vm)
+snap_pss=$(pss vm-pss-a vm-pss-b)
+# where a snapshot start's time goes (vps --debug marks, ms since vps_vm_create)
+"$VPS" --root "$ROOT" --debug run --vm -b "$WORK/b" vm-steps 2>&1 >/dev/null |
+	sed -n 's/^vps: vm: +\([0-9]*\) ms \(.*\)/\1\t\2/p' >"$WORK/steps"
 ct=$(measure)
 mkdir -p "$TOP/bench/out"
 {
@@ -64,3 +67,5 @@ mkdir -p "$TOP/bench/out"
 	printf 'container\t%s\t-\t%s\n' "$ct" "$N"
 } | tee "$TOP/bench/out/vm.tsv"
 echo "# vm: $accel; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# one snapshot start, step by step (ms since the VM part of run began):"
+sed 's/^/#   /' "$WORK/steps"
