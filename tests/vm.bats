@@ -34,6 +34,18 @@ teardown_file() { vps_teardown_file; }
 	mv "$WORK/config.keep" "$WORK/b/config.json"
 	[ "$status" -eq 137 ]
 	[ "$output" = "got stdin-line" ]
+	# QEMU itself killed from outside: 137 too, and vps says it was not the guest
+	set_args "$WORK/b" /bin/sh -c 'echo up; sleep 120'
+	v run --vm -b "$WORK/b" vm-run3 >"$WORK/run3.out" 2>"$WORK/run3.err" </dev/null &
+	local bg=$! st=0 pid=""
+	for _ in $(seq 150); do grep -q up "$WORK/run3.out" && break; sleep 0.2; done
+	pid=$(v state vm-run3 | jq -r .pid)
+	[[ "$(cat /proc/$pid/comm)" == qemu* ]]
+	kill -KILL "$pid"
+	wait "$bg" || st=$?
+	cat "$WORK/run3.err"
+	[ "$st" -eq 137 ]
+	grep -q "vm: QEMU was killed by signal 9 (Killed); the guest reported no exit status" "$WORK/run3.err"
 }
 
 @test "vm-guest: own kernel, own memory size, no host process visible (annotation, no --vm)" {

@@ -206,7 +206,9 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
 		*status = atoi(s + 5);
 		return 0;
 	}
-	if (wstatus >= 0 && WIFSIGNALED(wstatus)) {
+	if (wstatus >= 0 && WIFSIGNALED(wstatus)) { /* not the guest's doing: say so */
+		log_warn("vm: QEMU was killed by signal %d (%s); the guest reported no exit status",
+			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
 		*status = vps_exit_code(wstatus);
 		return 0;
 	}
