@@ -18,7 +18,8 @@ int vps_cgroup_layout(enum vps_cgroup_layout *out, vps_err *err);
 
 /* Create the container's cgroup(s) for spec cgroupsPath (NULL: "/vps/ID";
  * absolute: from each hierarchy's root; relative: under the runtime's own cgroup
- * (v1) or its parent (v2), as runc does; systemd: refused, no systemd driver)
+ * (v1) or its parent (v2), as runc does; systemd: "slice:prefix:name", the
+ * unit's cgroup, and an error when systemd is not running)
  * in every hierarchy (name=systemd too), and apply res (may be NULL). On failure
  * nothing is left behind. runc's default device allow list is added after
  * res->devices (when there are any rules). */
@@ -81,6 +82,26 @@ int vps_cgroup_destroy(struct vps_cgroup *cg, vps_err *err);
  * recorded vps_cgroup_path(). */
 int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
 		      struct vps_cgroup **out, vps_err *err);
+
+/* ---- the systemd driver (cgroups/systemd.c) ---- */
+bool vps_cgroup_is_systemd(const struct vps_cgroup *cg);
+/* Whether this host runs systemd as its init (/run/systemd/system). */
+bool vps_cgroup_systemd_host(void);
+/* A cgroup opened from state.json of a --systemd-cgroup container: its unit is
+ * the last part of the path (update and destroy then go through systemd). */
+int vps_cgroup_systemd_attach(struct vps_cgroup *cg, vps_err *err);
+/* The spec's org.systemd.property.* annotations, checked (runc's errors) and
+ * kept for start; nothing without systemd. Call after lookup. */
+int vps_cgroup_systemd_props(struct vps_cgroup *cg, const struct oci_kv *ann, size_t n,
+			     vps_err *err);
+/* StartTransientUnit of the scope with pid (the init, not yet past its setup)
+ * and res's properties; then vps_cgroup_make_for_spec writes the rest. */
+int vps_cgroup_systemd_start(struct vps_cgroup *cg, pid_t pid, const struct oci_resources *res,
+			     vps_err *err);
+/* update: through systemd (SetUnitProperties) for a systemd cgroup, then the
+ * files as vps_cgroup_apply. */
+int vps_cgroup_update(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
+
 const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hybrid" */
 
 /* ---- statistics (runc's `events --stats` shape; `vps stats`): the sample

@@ -26,6 +26,7 @@ void vps_cgroup_free(struct vps_cgroup *cg)
 		free(h->dir);
 	}
 	free(cg->saved);
+	cg_systemd_free(cg);
 	free(cg);
 }
 
@@ -40,25 +41,16 @@ static int new_cg(struct vps_cgroup **out, vps_err *err)
 	return 0;
 }
 
-static int refuse_systemd(bool systemd, vps_err *err)
-{
-	if (!systemd)
-		return 0;
-	return vps_errorx(err, EOPNOTSUPP,
-			  "--systemd-cgroup: the systemd cgroup driver is not supported (vps "
-			  "manages cgroupfs itself); run without --systemd-cgroup (podman: "
-			  "--cgroup-manager cgroupfs)");
-}
-
 int vps_cgroup_lookup(const char *cgroups_path, const char *id, bool systemd,
 		      struct vps_cgroup **out, vps_err *err)
 {
 	struct vps_cgroup *cg = NULL;
-	int r = refuse_systemd(systemd, err);
-	if (r < 0 || (r = new_cg(&cg, err)) < 0)
+	int r = new_cg(&cg, err);
+	if (r < 0)
 		return r;
 	if ((r = cg_discover(cg, err)) < 0 ||
-	    (r = cg_resolve_paths(cg, cgroups_path, id, err)) < 0 ||
+	    (r = systemd ? cg_systemd_lookup(cg, cgroups_path, id, err)
+			 : cg_resolve_paths(cg, cgroups_path, id, err)) < 0 ||
 	    (r = cg_encode_saved(cg, err)) < 0) {
 		vps_cgroup_free(cg);
 		return r;

@@ -43,6 +43,7 @@ int vps_cgroup_destroy(struct vps_cgroup *cg, vps_err *err)
 	bool frozen = false;
 	if (vps_cgroup_is_frozen(cg, &frozen, &kerr) >= 0 && frozen)
 		vps_cgroup_freeze(cg, false, &kerr);
+	cg_systemd_stop(cg); /* systemd removes its directories */
 	int r = 0;
 	for (size_t i = 0; i < cg->n; i++) {
 		struct cg_hier *h = &cg->h[i];

@@ -22,11 +22,17 @@ struct cg_hier {
 	size_t made_at; /* make: length of the part of dir that existed before (0: made nothing) */
 };
 
+struct cg_sd_props;
 struct vps_cgroup {
 	enum vps_cgroup_layout layout;
 	char *saved; /* what vps_cgroup_path() returns */
 	struct cg_hier h[CG_MAX_HIER];
 	size_t n;
+	/* --systemd-cgroup: the unit holding the cgroup ("vps-ID.scope"), its
+	 * slice, description and the annotations' properties (create only) */
+	bool systemd;
+	char *unit, *slice, *desc;
+	struct cg_sd_props *sd_props;
 };
 
 /* layout.c: read /proc/self/mountinfo into cg->h (mount, ctrls, v2) and set cg->layout. */
@@ -109,3 +115,56 @@ uint64_t cg_shares_to_weight(uint64_t shares);
 uint64_t cg_blkio_to_io_weight(uint64_t w);
 /* misc.c: is key acceptable as a unified (raw v2) file name? */
 int cg_unified_key_ok(const char *key, char *why, size_t whysz);
+
+/* ---- the systemd driver (--systemd-cgroup) ---- */
+/* One unit property for StartTransientUnit / SetUnitProperties. sig is a D-Bus
+ * signature: "b" "y" "n" "q" "i" "u" "x" "t" (value in num, signed ones as
+ * two's complement), "d" (dbl), "s" (str), "as" (strv, n), "ay" (bytes, n). */
+struct cg_sd_prop {
+	char name[64];
+	char sig[4];
+	uint64_t num;
+	double dbl;
+	char *str;
+	char **strv;
+	uint8_t *bytes;
+	size_t n;
+};
+struct cg_sd_props {
+	struct cg_sd_prop *p;
+	size_t n;
+};
+void cg_sd_props_free(struct cg_sd_props *ps);
+/* Append a zeroed property named name of signature sig; NULL when out of memory. */
+struct cg_sd_prop *cg_sd_props_add(struct cg_sd_props *ps, const char *name, const char *sig);
+/* systemd_props.c: linux.resources as the unit properties systemd owns (runc's
+ * mapping): MemoryMax/MemoryLow/MemorySwapMax (v1: MemoryLimit), CPUWeight
+ * (v1: CPUShares), CPUQuotaPerSecUSec + CPUQuotaPeriodUSec, AllowedCPUs and
+ * AllowedMemoryNodes (v2), TasksMax, IOWeight (v1: BlockIOWeight). */
+int cg_sd_props_from_resources(struct cg_sd_props *ps, const struct oci_resources *res, bool v2,
+			       vps_err *err);
+/* systemd_variant.c: the annotations org.systemd.property.NAME=VALUE as
+ * properties, by runc's rules: NAME only ASCII letters (3 or more), VALUE in
+ * GVariant text form (true, 'str', uint64 5, @t 5, ['a', 'b'], 1.5, 42 as
+ * int32), NAMEsec -> NAMEUSec with the number of seconds times 10^6. */
+int cg_sd_props_from_annotations(struct cg_sd_props *ps, const struct oci_kv *ann, size_t n,
+				 vps_err *err);
+/* systemd_bus.c: talk to PID 1 (its private socket as root, else the system
+ * bus). start: StartTransientUnit (mode "fail") of unit in slice (a scope:
+ * Slice=, Delegate=yes, PIDs=pid; a slice: Wants=slice) with props after
+ * vps's own, then wait (bounded) until it is active. stop: StopUnit, wait
+ * until it is gone, ResetFailedUnit; a unit systemd does not know is success.
+ * set: SetUnitProperties (runtime). */
+int cg_sd_start(const char *unit, const char *slice, const char *desc, pid_t pid,
+		const struct cg_sd_props *props, vps_err *err);
+int cg_sd_stop(const char *unit, vps_err *err);
+int cg_sd_set(const char *unit, const struct cg_sd_props *props, vps_err *err);
+/* systemd.c: lookup for the driver (paths of the unit's cgroup; fails
+ * without systemd), free its fields, stop its unit (logs a failure). */
+int cg_systemd_lookup(struct vps_cgroup *cg, const char *cgroups_path, const char *id,
+		      vps_err *err);
+void cg_systemd_free(struct vps_cgroup *cg);
+void cg_systemd_stop(struct vps_cgroup *cg);
+/* Whether systemd runs as the init of this host (/run/systemd/system, as
+ * sd_booted); else an error naming the cause for --systemd-cgroup. */
+int cg_sd_need_systemd(vps_err *err);

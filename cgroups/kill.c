@@ -99,7 +99,9 @@ int vps_cgroup_pids(struct vps_cgroup *cg, pid_t **pids, size_t *n, vps_err *err
 	struct cg_hier *h = cg_procs_hier(cg);
 	*pids = NULL;
 	*n = 0;
-	return h ? cg_tree_pids(h, pids, n, err) : 0;
+	int r = h ? cg_tree_pids(h, pids, n, err) : 0;
+	/* systemd removes a scope's cgroup once it is empty */
+	return r == -ENOENT && cg->systemd ? 0 : r;
 }
 
 /* Signal every process once, frozen meanwhile so none can fork away. */
@@ -126,6 +128,8 @@ static int signal_round(struct vps_cgroup *cg, int sig, size_t *left, vps_err *e
 	 * frozen tasks could never die (runc does the same) */
 	if (freezer && (!was_frozen || sig == SIGKILL)) {
 		int r2 = vps_cgroup_freeze(cg, false, r < 0 ? &e : err);
+		if (r2 == -ENOENT && cg->systemd) /* emptied, and removed by systemd */
+			r2 = 0;
 		if (r >= 0)
 			r = r2;
 	}
@@ -142,6 +146,10 @@ int vps_cgroup_kill(struct vps_cgroup *cg, int sig, vps_err *err)
 	}
 	size_t left = 0;
 	int r = signal_round(cg, sig, &left, err);
+	/* systemd removes a scope's cgroup as soon as it is empty, even between
+	 * two reads of one round: its processes are gone with it */
+	if (r == -ENOENT && cg->systemd)
+		return 0;
 	if (r < 0 || sig != SIGKILL)
 		return r;
 	/* SIGKILL: repeat until the cgroup is empty (forks racing the first round). */
@@ -151,7 +159,7 @@ int vps_cgroup_kill(struct vps_cgroup *cg, int sig, vps_err *err)
 		if ((r = vps_cgroup_pids(cg, &pids, &left, err)) < 0)
 			return r;
 		if (left && (r = signal_round(cg, sig, &left, err)) < 0)
-			return r;
+			return r == -ENOENT && cg->systemd ? 0 : r;
 	}
 	if (left)
 		return vps_errorx(err, EBUSY, "cgroup %s: %zu processes still there after SIGKILL",

@@ -160,7 +160,9 @@ int vps_cgroup_make(struct vps_cgroup *cg, const struct oci_resources *res, vps_
 	int r = 0;
 	for (size_t i = 0; i < cg->n && r >= 0; i++)
 		r = make_dirs(&cg->h[i], &made[i], err);
-	if (r >= 0)
+	/* systemd: the unit is the container's (StartTransientUnit "fail") and
+	 * holds its init already */
+	if (r >= 0 && !cg->systemd)
 		r = claim(cg, made, err);
 	if (r >= 0 && res)
 		r = vps_cgroup_apply(cg, res, err);

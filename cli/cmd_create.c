@@ -83,10 +83,6 @@ int cli_create_args(struct vps_ctx *ctx, int argc, char **argv, struct vps_creat
 	if ((rc = cli_positional(ctx, argc, argv, 1)))
 		return rc;
 	o->id = ctx->id;
-	if (ctx->systemd_cgroup) {
-		vps_errorx(&ctx->err, ENOTSUP, "--systemd-cgroup: no systemd cgroup driver");
-		return cli_fail(ctx);
-	}
 	return -1;
 }
 

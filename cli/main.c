@@ -47,7 +47,8 @@ static void print_help(void)
 	       "  --log FILE              log file (default: stderr)\n"
 	       "  --log-format text|json  log format (json: runc-style lines)\n"
 	       "  --debug                 debug logging\n"
-	       "  --systemd-cgroup        systemd cgroup paths (refused: no systemd driver)\n"
+	       "  --systemd-cgroup        cgroups through systemd: a transient scope per\n"
+	       "                          container, cgroupsPath slice:prefix:name\n"
 	       "  --criu PATH             criu for checkpoint/restore (default: criu on PATH)\n"
 	       "  -h, --help              this help; `vps COMMAND --help` for a command\n"
 	       "  -v, --version           version and library versions\n",

@@ -68,8 +68,12 @@ static bool has_all(const char *list, const char *ctrls)
 	return true;
 }
 
+/* The first mount of h's hierarchy whose root is the hierarchy's root; else
+ * the first at all (a file of it bound elsewhere, such as a VPS's
+ * /proc/pressure/cpu, is no place to find the container's cgroup). */
 static void find_mount(const char *mountinfo, struct hier *h)
 {
+	bool found = false;
 	for (const char *l = mountinfo; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
@@ -80,18 +84,22 @@ static void find_mount(const char *mountinfo, struct hier *h)
 		const char *t = memmem(cur, len, " - cgroup", 9);
 		if (!t || (t[9] != ' ' && t[9] != '2'))
 			continue;
-		char line[4096], mp[PATH_MAX], fstype[64], super[1024];
+		char line[4096], root[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
 		const char *dash = vps_snprintf(line, sizeof(line), "%.*s", (int)len, cur) < 0
 				       ? NULL
 				       : strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2 ||
 		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
 			continue;
 		bool v2 = !strcmp(fstype, "cgroup2");
 		if ((!h->ctrls[0] && v2) ||
 		    (h->ctrls[0] && !strcmp(fstype, "cgroup") && has_all(super, h->ctrls))) {
 			vps_unescape_mountinfo(mp);
+			if (found && strcmp(root, "/"))
+				continue;
 			if (vps_snprintf(h->mnt, sizeof(h->mnt), "%s", mp) >= 0)
+				found = true;
+			if (found && strcmp(root, "/") == 0)
 				return;
 		}
 	}

@@ -42,7 +42,7 @@ int vps_update(const char *root, const char *id, const struct oci_resources *res
 	if (l.status == VPS_STOPPED)
 		r = vps_errorx(err, EINVAL, "container is stopped");
 	else
-		r = vps_cgroup_apply(l.cg, res, err);
+		r = vps_cgroup_update(l.cg, res, err);
 	vps_live_close(&l);
 	return r;
 }

@@ -76,18 +76,29 @@ int vps_create_record(struct cctx *c, vps_err *err)
 	const char *path = lx->cgroups_path;
 	char def[PATH_MAX];
 	int r;
+	if ((!path || !*path) && c->o->systemd_cgroup && c->o->systemd_slice) {
+		if (vps_snprintf(def, sizeof(def), "%s:vps:%s", c->o->systemd_slice, c->o->id) < 0)
+			return vps_errorx(err, ENAMETOOLONG, "cgroup: slice %s: too long",
+					  c->o->systemd_slice);
+		path = def;
+	}
 	if ((!path || !*path) && !c->o->systemd_cgroup) {
 		if ((r = vps_store_cgroup_default(c->o->root, c->o->id, def, sizeof(def), err)) < 0)
 			return r;
 		path = def;
 	}
-	if ((r = vps_cgroup_lookup(path, c->o->id, c->o->systemd_cgroup, &c->cg, err)) < 0)
+	if ((r = vps_cgroup_lookup(path, c->o->id, c->o->systemd_cgroup, &c->cg, err)) < 0 ||
+	    (r = vps_cgroup_systemd_props(c->cg, c->spec->annotations, c->spec->n_annotations,
+					  err)) < 0)
 		return vps_error_wrap(err, "cgroup");
 	if (!(st->cgroup_path = strdup(vps_cgroup_path(c->cg))))
 		return vps_error(err, ENOMEM, "state");
 	if ((r = vps_container_save_spec(c->dirfd, c->config, c->config_len, err)) < 0 ||
 	    (r = save(c, VPS_CREATING, err)) < 0)
 		return r;
+	/* systemd: the scope is made with the init's pid (systemd_cgroup_init) */
+	if (vps_cgroup_is_systemd(c->cg))
+		return 0;
 	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0) {
 		/* make removed what it made; the rest may be another container's */
 		vps_cgroup_free(c->cg);
@@ -110,9 +121,30 @@ static int enter_pidns(struct cctx *c, int *saved, vps_err *err)
 	return 0;
 }
 
+/* --systemd-cgroup: the init, born in the runtime's cgroup and waiting for
+ * GO, goes into a new transient scope (runc's order: systemd wants a pid to
+ * start a scope), then into what systemd leaves to us (v1 hierarchies it does
+ * not manage), with the rest of the resources written as without systemd. */
+static int systemd_cgroup_init(struct cctx *c, vps_err *err)
+{
+	const struct oci_linux *lx = &c->spec->lx;
+	int r =
+	    vps_cgroup_systemd_start(c->cg, c->pid, lx->has_resources ? &lx->resources : NULL, err);
+	if (r < 0) { /* no unit of ours (one that exists is another container's) */
+		vps_cgroup_free(c->cg);
+		c->cg = NULL;
+		return vps_error_wrap(err, "cgroup");
+	}
+	if ((r = vps_cgroup_make_for_spec(c->cg, lx, c->o->id, err)) < 0 ||
+	    (r = vps_cgroup_enter(c->cg, c->pid, err)) < 0)
+		return vps_error_wrap(err, "cgroup");
+	return delegate_cgroup(c, err);
+}
+
 int vps_create_spawn(struct cctx *c, vps_err *err)
 {
-	int r, cg_fd = vps_cgroup_v2_fd(c->cg);
+	bool sd = vps_cgroup_is_systemd(c->cg);
+	int r, cg_fd = sd ? -1 : vps_cgroup_v2_fd(c->cg);
 	if ((r = vps_barrier_create(c->dirfd, c->dir, &c->barrier, err)) < 0 ||
 	    (r = vps_sync_pair(c->sync, err)) < 0)
 		return r;
@@ -140,7 +172,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .disk_fd = c->disk_fd,
 	    .console_noctty = c->monitor,
 	    .seccomp = c->sc,
-	    .cgroup = c->cg,
+	    .cgroup = sd ? NULL : c->cg,
 	    .has_hooks_runtime =
 		c->spec->hooks.n[OCI_HOOK_PRESTART] || c->spec->hooks.n[OCI_HOOK_CREATE_RUNTIME],
 	};
@@ -149,7 +181,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	ch.ns_fds[OCI_NS_USER] = -1;
 	/* v1 hierarchies are entered by the child after the clone: the cgroup
 	 * namespace must then be made after that, by the child */
-	if ((cg_fd < 0 || vps_cgroup_has_v1(c->cg)) && (flags & CLONE_NEWCGROUP)) {
+	if ((cg_fd < 0 || sd || vps_cgroup_has_v1(c->cg)) && (flags & CLONE_NEWCGROUP)) {
 		flags &= ~(uint64_t)CLONE_NEWCGROUP;
 		ch.unshare_cgroupns = true;
 	}
@@ -261,6 +293,8 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 	const struct oci_linux *lx = &c->spec->lx;
 	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
 	int r;
+	if (vps_cgroup_is_systemd(c->cg) && (r = systemd_cgroup_init(c, err)) < 0)
+		return r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
 		return r;
 	if ((r = vps_create_root_tree(c, err)) < 0 || (r = vps_create_mount_sources(c, err)) < 0)

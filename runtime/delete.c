@@ -14,6 +14,7 @@
 #include "netns/net.h"
 #include "runtime/internal.h"
 #include "runtime/store.h"
+#include "runtime/live.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -44,7 +45,7 @@ static int destroy(const char *root, const char *id, struct vps_state *st, struc
 	struct vps_cgroup *own_cg = NULL;
 	struct oci_spec *own_spec = NULL;
 	vps_err e;
-	if (!cg && st->cgroup_path && vps_cgroup_open(st->cgroup_path, &own_cg, &e) < 0)
+	if (!cg && st->cgroup_path && vps_live_cgroup(st, &own_cg, &e) < 0)
 		log_debug("delete %s: cgroup %s: %s", id, st->cgroup_path, e.msg);
 	if (!cg)
 		cg = own_cg;

@@ -22,6 +22,7 @@
 #include "runtime/exec_process.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm_lifecycle.h"
+#include "runtime/live.h"
 #include "util/fmt.h"
 
 #ifndef CLONE_NEWTIME
@@ -57,7 +58,7 @@ static int load(struct ectx *c, vps_err *err)
 				  vps_status_name(s));
 	if ((r = vps_container_spec(c->o->root, c->o->id, &c->spec, err)) < 0)
 		return r;
-	if (c->st->cgroup_path && (r = vps_cgroup_open(c->st->cgroup_path, &c->cg, err)) < 0)
+	if (c->st->cgroup_path && (r = vps_live_cgroup(c->st, &c->cg, err)) < 0)
 		return vps_error_wrap(err, "cgroup");
 	for (char **g = c->o->cgroups; g && *g; g++)
 		if (!c->cg)

@@ -172,7 +172,8 @@ static json_object *enabled(bool on)
 }
 
 /* The cgroups/ drivers handle v1, v2 and hybrid hosts; report the layout
- * this host has, and rdma when its controller exists. No systemd driver. */
+ * this host has, and rdma when its controller exists. The systemd driver (system
+ * instance only: vps runs as root). */
 static json_object *cgroup_features(void)
 {
 	enum vps_cgroup_layout l = VPS_CG_V2;
@@ -192,7 +193,7 @@ static json_object *cgroup_features(void)
 	json_object *cg = json_object_new_object();
 	json_object_object_add(cg, "v1", json_object_new_boolean(known && l != VPS_CG_V2));
 	json_object_object_add(cg, "v2", json_object_new_boolean(known && l != VPS_CG_V1));
-	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+	json_object_object_add(cg, "systemd", json_object_new_boolean(1));
 	json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
 	json_object_object_add(cg, "rdma", json_object_new_boolean(rdma));
 	return cg;

@@ -6,14 +6,22 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cgroups/cgroup.h"
 #include "runtime/inv_internal.h"
 
 /* create + start from the bundle; a start that fails leaves nothing */
 static int create_start(const char *root, const char *inv, const struct vps_inv_entry *e,
 			vps_err *err)
 {
-	struct vps_create_opts o = {
-	    .root = root, .id = e->name, .bundle = e->bundle, .inventory = inv};
+	/* on a systemd host each VPS is a scope of its own, vps-NAME.scope in
+	 * vps.slice (systemctl status, systemd-cgtop show it) */
+	bool sd = vps_cgroup_systemd_host();
+	struct vps_create_opts o = {.root = root,
+				    .id = e->name,
+				    .bundle = e->bundle,
+				    .inventory = inv,
+				    .systemd_cgroup = sd,
+				    .systemd_slice = sd ? "vps.slice" : NULL};
 	int r = vps_create(&o, err);
 	if (r < 0)
 		return r;

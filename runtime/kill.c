@@ -10,13 +10,14 @@
 #include "runtime/internal.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm.h"
+#include "runtime/live.h"
 
 static int kill_all(const struct vps_state *st, int sig, vps_err *err)
 {
 	struct vps_cgroup *cg = NULL;
 	if (!st->cgroup_path)
 		return vps_errorx(err, ENOENT, "container has no cgroup recorded");
-	int r = vps_cgroup_open(st->cgroup_path, &cg, err);
+	int r = vps_live_cgroup(st, &cg, err);
 	if (r < 0)
 		return vps_error_wrap(err, "cgroup");
 	r = vps_cgroup_kill(cg, sig, err);

@@ -20,7 +20,7 @@ int vps_live_open(const char *root, const char *id, bool lock, struct vps_live *
 	if (r >= 0 && (!l->st->cgroup_path || !*l->st->cgroup_path))
 		r = vps_errorx(err, ENOENT, "container has no cgroup recorded");
 	if (r >= 0)
-		r = vps_cgroup_open(l->st->cgroup_path, &l->cg, err);
+		r = vps_live_cgroup(l->st, &l->cg, err);
 	if (r < 0) {
 		vps_live_close(l);
 		return r;
@@ -45,4 +45,17 @@ void vps_live_close(struct vps_live *l)
 		close(l->lockfd);
 	memset(l, 0, sizeof(*l));
 	l->dirfd = l->lockfd = -1;
+}
+
+int vps_live_cgroup(const struct vps_state *st, struct vps_cgroup **cg, vps_err *err)
+{
+	vps_err ignore;
+	if (!err)
+		err = &ignore;
+	int r = vps_cgroup_open(st->cgroup_path, cg, err);
+	if (r >= 0 && st->systemd_cgroup && (r = vps_cgroup_systemd_attach(*cg, err)) < 0) {
+		vps_cgroup_free(*cg);
+		*cg = NULL;
+	}
+	return r;
 }

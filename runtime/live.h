@@ -19,3 +19,6 @@ struct vps_live {
  * err is set and everything is released. */
 int vps_live_open(const char *root, const char *id, bool lock, struct vps_live *l, vps_err *err);
 void vps_live_close(struct vps_live *l);
+/* Open the cgroup state.json records (st->cgroup_path), a systemd unit's
+ * when the container was made with --systemd-cgroup. err may be NULL. */
+int vps_live_cgroup(const struct vps_state *st, struct vps_cgroup **cg, vps_err *err);

@@ -6,6 +6,7 @@
 #include "cgroups/cgroup.h"
 #include "runtime/internal.h"
 #include "runtime/store.h"
+#include "runtime/live.h"
 
 int vps_ps_pids(const char *root, const char *id, pid_t **pids, size_t *n, vps_err *err)
 {
@@ -18,7 +19,7 @@ int vps_ps_pids(const char *root, const char *id, pid_t **pids, size_t *n, vps_e
 		return r;
 	if (!st->cgroup_path)
 		r = vps_errorx(err, ENOENT, "container has no cgroup recorded");
-	else if ((r = vps_cgroup_open(st->cgroup_path, &cg, err)) < 0 ||
+	else if ((r = vps_live_cgroup(st, &cg, err)) < 0 ||
 		 (r = vps_cgroup_pids(cg, pids, n, err)) < 0)
 		vps_error_wrap(err, "cgroup");
 	vps_cgroup_free(cg);

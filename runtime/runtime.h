@@ -50,6 +50,9 @@ struct vps_create_opts {
 	bool keep;		    /* run: do not delete the container when it exits */
 	unsigned preserve_fds;	    /* pass fds 3 .. 3+N-1 to the container */
 	bool systemd_cgroup;
+	/* with systemd_cgroup and no cgroupsPath: the slice of the container's
+	 * scope (NULL: system.slice, as runc) */
+	const char *systemd_slice;
 	bool vm;      /* --vm: run the bundle in a microVM (runtime/vm) */
 	bool vm_cold; /* --vm-cold: the same, booted fresh (no snapshot) */
 	/* the inventory (--inventory) a VPS-face bundle (annotation org.vps.name)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Live status: compare the saved pid and start time with /proc. */
 #include "runtime/status.h"
+#include "runtime/live.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,8 +89,7 @@ enum vps_status vps_status_live(const char *root, const struct vps_state *st)
 	/* running or paused: the freezer knows which */
 	struct vps_cgroup *cg = NULL;
 	bool frozen = st->status == VPS_PAUSED;
-	if (st->cgroup_path && st->cgroup_path[0] &&
-	    vps_cgroup_open(st->cgroup_path, &cg, NULL) >= 0) {
+	if (st->cgroup_path && st->cgroup_path[0] && vps_live_cgroup(st, &cg, NULL) >= 0) {
 		if (vps_cgroup_is_frozen(cg, &frozen, NULL) < 0)
 			frozen = st->status == VPS_PAUSED;
 		vps_cgroup_free(cg);

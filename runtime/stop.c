@@ -27,6 +27,7 @@
 #include "runtime/stop.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm.h"
+#include "runtime/live.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
 
@@ -101,7 +102,7 @@ static int prepare(const char *root, const char *id, struct vps_state **st,
 	}
 	struct vps_cgroup *cg = NULL;
 	vps_err e;
-	if (s == VPS_PAUSED && vps_cgroup_open((*st)->cgroup_path, &cg, &e) == 0) {
+	if (s == VPS_PAUSED && vps_live_cgroup(*st, &cg, &e) == 0) {
 		vps_cgroup_freeze(cg, false, &e);
 		vps_cgroup_free(cg);
 	}
@@ -114,7 +115,7 @@ static void kill_all(const struct vps_state *st, int pidfd)
 {
 	struct vps_cgroup *cg = NULL;
 	vps_err e;
-	if (st->cgroup_path && vps_cgroup_open(st->cgroup_path, &cg, &e) == 0) {
+	if (st->cgroup_path && vps_live_cgroup(st, &cg, &e) == 0) {
 		vps_cgroup_kill(cg, SIGKILL, &e);
 		vps_cgroup_free(cg);
 	}

@@ -18,13 +18,16 @@ vps_setup_file() {
 }
 vps_teardown_file() {
 	local id
+	# never without this file's WORK: the umount below would match every mount
+	# of the host (a setup_file that failed before vps_setup_file's exports)
+	case $WORK in /tmp/vps-test.?*) ;; *) return 0 ;; esac
 	if [ -d "$ROOT" ]; then
 		for id in $(ls "$ROOT" 2>/dev/null); do
 			"$VPS" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
 		done
 	fi
 	# bundles may hold bind mounts if a test failed half-way
-	grep -o " $WORK[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
+	grep -o " $WORK/[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$WORK"
 }
 

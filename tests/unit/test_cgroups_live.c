@@ -160,7 +160,7 @@ int main(void)
 	ok(vps_cgroup_lookup(path, "c2", false, &look, &err) == 0 && !any_dir_left(look),
 	   "a failed create leaves nothing");
 	ok(vps_cgroup_create(path, "c2", true, NULL, &cg3, &err) < 0 && strstr(err.msg, "systemd"),
-	   "--systemd-cgroup is refused clearly: %s", err.msg);
+	   "--systemd-cgroup with a cgroupfs path is refused clearly: %s", err.msg);
 
 	/* remove the parents this test made */
 	for (size_t i = 0; look && i < look->n; i++) {
