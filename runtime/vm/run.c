@@ -61,6 +61,21 @@ static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l
 	return r;
 }
 
+/* A restore that failed: QEMU's last complaint (vm-qemu.log, see qemu.c) goes
+ * into the one-line notice. */
+static void qemu_said(int dirfd, vps_err *err)
+{
+	_cleanup_free_ char *s = NULL;
+	size_t len = 0;
+	if (vps_read_file_at(dirfd, "vm-qemu.log", 1 << 16, &s, &len, NULL) < 0 || !len)
+		return;
+	s[strcspn(s, "\n")] = '\0'; /* the first line says why: "qemu-system-x86_64: ..." */
+	const char *why = strstr(s, ": ") ? strstr(s, ": ") + 2 : s;
+	char was[sizeof(err->msg)];
+	vps_snprintf(was, sizeof(was), "%s", err->msg);
+	vps_errorx(err, err->code, "%s (QEMU: %.200s)", was, why);
+}
+
 /* Start from the shape's snapshot (built first if there is none). A snapshot
  * that does not restore is dropped; the caller then boots cold. */
 static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_launch *cold,
@@ -83,9 +98,10 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 	struct vps_vm_launch l = *cold;
 	l.initrd = initrd, l.mem_path = ram, l.mem_share = false, l.qmp = true, l.state_fd = fd;
 	r = launch(o, &l, conf, len, h, err);
-	if (r < 0 && err->code != ENOMEM) /* the OOM killer: the limit's fault, not the file's */
+	if (r < 0 && err->code != ENOMEM) { /* the OOM killer: the limit's fault, not the file's */
 		vps_vm_snapshot_drop(dir);
-	else
+		qemu_said(o->dirfd, err);
+	} else
 		vps_snprintf(h->start, sizeof(h->start), "%s",
 			     built ? "snapshot-built" : "snapshot");
 	log_debug("vm: start from snapshot %s%s: %s", dir, built ? " (built now)" : "",
