@@ -24,7 +24,7 @@ $(B)/bench/procread: bench/procread.c
 
 # what a VPS's /proc view costs per read, host vs VPS vs VPS with lxcfs (issue 18)
 .PHONY: bench-procview
-bench-procview: all bench-tools
+bench-procview: all bench-tools test-tools
 	@$(B)/tests/subreaper bash bench/procview.sh
 
 bench: all test-tools bench-tools
@@ -43,3 +43,8 @@ bench-profile: all test-tools bench-tools
 # checkpoint and restore of a busybox counter through CRIU (bench/checkpoint.sh)
 bench-checkpoint: all test-tools
 	@$(B)/tests/subreaper bash bench/checkpoint.sh
+
+# a --vm VPS's root: virtio-blk image vs 9p (issue 18; QEMU: under the shared lock)
+.PHONY: bench-disk-vm
+bench-disk-vm: all test-tools bench-tools
+	@$(B)/tests/subreaper bash bench/disk-vm.sh

@@ -111,6 +111,23 @@ const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hy
 int vps_cgroup_stats(struct vps_cgroup *cg, struct vps_cgroup_stats *st, vps_err *err);
 void vps_cgroup_stats_free(struct vps_cgroup_stats *st);
 
+/* ---- what sysinfo(2) tells a VPS (runtime/sysinfo_serve.c) ---- */
+struct vps_cgroup_memview {
+	uint64_t limit, usage;		 /* bytes; limit UINT64_MAX: none */
+	uint64_t swap_limit, swap_usage; /* swap alone; UINT64_MAX: no limit */
+	uint64_t tasks;			 /* pids.current (0: no pids controller) */
+};
+/* The files, opened once: -ENOENT when the host has neither a memory nor a
+ * pids controller. A missing file reads as no limit, no use. */
+#define VPS_MEMVIEW_FILES 5
+struct vps_cgroup_memfds {
+	int fd[VPS_MEMVIEW_FILES];
+	bool v1;
+};
+int vps_cgroup_memview_open(struct vps_cgroup *cg, struct vps_cgroup_memfds *f);
+void vps_cgroup_memview_read(const struct vps_cgroup_memfds *f, struct vps_cgroup_memview *mv);
+void vps_cgroup_memview_close(struct vps_cgroup_memfds *f);
+
 /* ---- OOM notification: poll(fd, POLLIN|POLLPRI), then vps_cgroup_oom_ack and
  * compare vps_cgroup_oom_kills with the last value. v2: memory.events; v1: an
  * eventfd registered on memory.oom_control. ---- */

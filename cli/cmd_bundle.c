@@ -32,6 +32,7 @@ enum {
 	O_SECCOMP,
 	O_KEEPDEV,
 	O_DISK,
+	O_DISK_BACKEND,
 	O_USERNS,
 	O_IDMAP_BASE,
 	O_INIT,
@@ -79,31 +80,33 @@ static void show_step(const char *step)
 
 int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"template", required_argument, NULL, 't'},
-					     {"name", required_argument, NULL, 'n'},
-					     {"hostname", required_argument, NULL, O_HOSTNAME},
-					     {"memory", required_argument, NULL, O_MEMORY},
-					     {"pids", required_argument, NULL, O_PIDS},
-					     {"cpus", required_argument, NULL, O_CPUS},
-					     {"ip", required_argument, NULL, O_IP},
-					     {"bridge", required_argument, NULL, O_BRIDGE},
-					     {"gateway", required_argument, NULL, O_GATEWAY},
-					     {"vm", no_argument, NULL, O_VM},
-					     {"cache-dir", required_argument, NULL, O_CACHE},
-					     {"allow-setuid", no_argument, NULL, O_SETUID},
-					     {"ip6", required_argument, NULL, O_IP6},
-					     {"publish", required_argument, NULL, O_PUBLISH},
-					     {"dns", required_argument, NULL, O_DNS},
-					     {"seccomp", required_argument, NULL, O_SECCOMP},
-					     {"keep-devices", no_argument, NULL, O_KEEPDEV},
-					     {"disk", required_argument, NULL, O_DISK},
-					     {"userns", required_argument, NULL, O_USERNS},
-					     {"idmap-base", required_argument, NULL, O_IDMAP_BASE},
-					     {"init", required_argument, NULL, O_INIT},
-					     {"packages", required_argument, NULL, O_PACKAGES},
-					     {"ssh-key", required_argument, NULL, O_SSHKEY},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"template", required_argument, NULL, 't'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"hostname", required_argument, NULL, O_HOSTNAME},
+	    {"memory", required_argument, NULL, O_MEMORY},
+	    {"pids", required_argument, NULL, O_PIDS},
+	    {"cpus", required_argument, NULL, O_CPUS},
+	    {"ip", required_argument, NULL, O_IP},
+	    {"bridge", required_argument, NULL, O_BRIDGE},
+	    {"gateway", required_argument, NULL, O_GATEWAY},
+	    {"vm", no_argument, NULL, O_VM},
+	    {"cache-dir", required_argument, NULL, O_CACHE},
+	    {"allow-setuid", no_argument, NULL, O_SETUID},
+	    {"ip6", required_argument, NULL, O_IP6},
+	    {"publish", required_argument, NULL, O_PUBLISH},
+	    {"dns", required_argument, NULL, O_DNS},
+	    {"seccomp", required_argument, NULL, O_SECCOMP},
+	    {"keep-devices", no_argument, NULL, O_KEEPDEV},
+	    {"disk", required_argument, NULL, O_DISK},
+	    {"disk-backend", required_argument, NULL, O_DISK_BACKEND},
+	    {"userns", required_argument, NULL, O_USERNS},
+	    {"idmap-base", required_argument, NULL, O_IDMAP_BASE},
+	    {"init", required_argument, NULL, O_INIT},
+	    {"packages", required_argument, NULL, O_PACKAGES},
+	    {"ssh-key", required_argument, NULL, O_SSHKEY},
+	    {"help", no_argument, NULL, 'h'},
+	    {0}};
 	struct vps_bundle_opts o = {.tmpl = "busybox",
 				    .memory = 512 << 20,
 				    .pids = 1024,
@@ -166,6 +169,13 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 		case O_DISK:
 			r = vps_parse_size("--disk", optarg, false, &o.disk, &ctx->err);
 			break;
+		case O_DISK_BACKEND:
+			o.disk_dir = !strcmp(optarg, "dir");
+			if (!o.disk_dir && strcmp(optarg, "image"))
+				r = vps_errorx(&ctx->err, EINVAL,
+					       "--disk-backend \"%s\": expected image or dir",
+					       optarg);
+			break;
 		case O_PACKAGES:
 			o.packages = optarg;
 			break;
@@ -199,6 +209,8 @@ int cmd_bundle(struct vps_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx);
 	if ((rc = cli_positional(ctx, argc, argv, 1)))
 		return rc;
+	if (o.disk_dir && !o.disk)
+		return cli_usage(ctx, "--disk-backend dir: give the size with --disk SIZE");
 	o.dir = argv[optind];
 	_cleanup_free_ char *copy = strdup(o.dir);
 	if (!o.name && copy) {

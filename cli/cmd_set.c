@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vps set NAME --memory SIZE --cpus N --pids N --ip A --autostart on|off
+/* vps set NAME --memory SIZE --cpus N --pids N --disk SIZE --ip A --autostart on|off
  * --boot-order N --boot-delay S: argument parsing; the work is vps_inv_set. */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "runtime/inventory.h"
 #include "util/size.h"
 
-enum { O_MEMORY = 256, O_CPUS, O_PIDS, O_IP, O_AUTOSTART, O_ORDER, O_DELAY };
+enum { O_MEMORY = 256, O_CPUS, O_PIDS, O_IP, O_AUTOSTART, O_ORDER, O_DELAY, O_DISK };
 
 static int parse_int(const char *what, const char *s, long min, long max, int *out, vps_err *err)
 {
@@ -48,6 +48,9 @@ static int option(struct vps_ctx *ctx, int opt, const char *arg, struct vps_set_
 	case O_PIDS:
 		o->has_pids = true;
 		return vps_parse_count("--pids", arg, true, &o->pids, &ctx->err);
+	case O_DISK:
+		o->has_disk = true;
+		return vps_parse_size("--disk", arg, false, &o->disk, &ctx->err);
 	case O_IP:
 		o->has_ip = true;
 		o->ip = arg;
@@ -75,9 +78,11 @@ int cmd_set(struct vps_ctx *ctx, int argc, char **argv)
 					     {"autostart", required_argument, NULL, O_AUTOSTART},
 					     {"boot-order", required_argument, NULL, O_ORDER},
 					     {"boot-delay", required_argument, NULL, O_DELAY},
+					     {"disk", required_argument, NULL, O_DISK},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct vps_set_opts o = {0};
+	const char *disk_arg = NULL;
 	int opt, rc;
 	bool any = false;
 	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
@@ -86,6 +91,8 @@ int cmd_set(struct vps_ctx *ctx, int argc, char **argv)
 				return rc;
 			continue;
 		}
+		if (opt == O_DISK)
+			disk_arg = optarg;
 		if (option(ctx, opt, optarg, &o) < 0)
 			return cli_usage(ctx, "%s", ctx->err.msg);
 		any = true;
@@ -93,12 +100,23 @@ int cmd_set(struct vps_ctx *ctx, int argc, char **argv)
 	if ((rc = cli_positional(ctx, argc, argv, 1)))
 		return rc;
 	if (!any)
-		return cli_usage(ctx, "nothing to set: give --memory, --cpus, --pids, --ip, "
-				      "--autostart, --boot-order or --boot-delay");
+		return cli_usage(ctx, "nothing to set: give --memory, --cpus, --pids, --disk, "
+				      "--ip, --autostart, --boot-order or --boot-delay");
 	unsigned deferred = 0;
 	if (vps_inv_set(ctx->root, ctx->inventory, ctx->id, &o, &deferred, &ctx->err) < 0)
 		return cli_fail(ctx);
 	if (deferred & VPS_SET_DEFERRED_IP)
 		fprintf(stderr, "vps: set %s: --ip %s applies at next start\n", ctx->id, o.ip);
+	if (deferred & VPS_SET_DEFERRED_DISK_CAP)
+		fprintf(stderr,
+			"vps: set %s: --disk %s: the image grew; its filesystem grows at next "
+			"start (growing a mounted ext4 needs CAP_SYS_RESOURCE, which vps lacks "
+			"here)\n",
+			ctx->id, disk_arg);
+	if (deferred & VPS_SET_DEFERRED_DISK_VM)
+		fprintf(stderr,
+			"vps: set %s: --disk %s: the image grew; the running VM sees it at next "
+			"start\n",
+			ctx->id, disk_arg);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps stats [--json] [--interval DUR] ID...: live usage for people: CPU %
- * (over the interval), memory use/limit, pids, block I/O, PSI (some avg10). */
+ * (over the interval), memory use/limit, pids, block I/O, PSI (some avg10),
+ * the use of the VPS's own disk (vps bundle --disk). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct row {
 	struct vps_monitor *m;
 	struct vps_cgroup_stats a, b;
 	double cpu_pct;
+	struct vps_disk_use disk;
 };
 
 static void human(char *out, size_t sz, uint64_t v)
@@ -41,12 +43,12 @@ static uint64_t io_sum(const struct vps_cgroup_stats *s, const char *op)
 
 static void print_table(struct row *rows, size_t n, char **ids)
 {
-	printf("%-20s %7s %21s %6s %6s %21s %17s\n", "ID", "CPU%", "MEM USAGE / LIMIT", "MEM%",
-	       "PIDS", "BLOCK I/O (R / W)", "PSI cpu/mem/io");
+	printf("%-20s %7s %21s %6s %6s %21s %17s %21s\n", "ID", "CPU%", "MEM USAGE / LIMIT", "MEM%",
+	       "PIDS", "BLOCK I/O (R / W)", "PSI cpu/mem/io", "DISK USED / SIZE");
 	for (size_t i = 0; i < n; i++) {
 		const struct vps_cgroup_stats *s = &rows[i].b;
-		char use[16], lim[16], rd[16], wr[16], mem[40], io[40], pct[16] = "-",
-									psi[40] = "-";
+		char use[16], lim[16], rd[16], wr[16], mem[40], io[40],
+		    pct[16] = "-", psi[40] = "-", disk[40] = "-";
 		human(use, sizeof(use), s->memory.usage.usage);
 		if (s->memory.usage.limit >= (1ULL << 62))
 			vps_snprintf(lim, sizeof(lim), "unlimited");
@@ -63,8 +65,13 @@ static void print_table(struct row *rows, size_t n, char **ids)
 		if (s->cpu.psi.set)
 			vps_snprintf(psi, sizeof(psi), "%.1f/%.1f/%.1f", s->cpu.psi.some.avg10,
 				     s->memory.psi.some.avg10, s->blkio.psi.some.avg10);
-		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s\n", ids[i], rows[i].cpu_pct, mem,
-		       pct, (unsigned long long)s->pids.current, io, psi);
+		if (rows[i].disk.has) {
+			human(rd, sizeof(rd), rows[i].disk.used);
+			human(wr, sizeof(wr), rows[i].disk.size);
+			vps_snprintf(disk, sizeof(disk), "%s / %s", rd, wr);
+		}
+		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s %21s\n", ids[i], rows[i].cpu_pct,
+		       mem, pct, (unsigned long long)s->pids.current, io, psi, disk);
 	}
 }
 
@@ -103,6 +110,14 @@ static void print_json(struct row *rows, size_t n, char **ids)
 		json_object_object_add(psi, "memory", psi_avg(&s->memory.psi));
 		json_object_object_add(psi, "io", psi_avg(&s->blkio.psi));
 		json_object_object_add(o, "psi", psi);
+		json_object *d = rows[i].disk.has ? json_object_new_object() : NULL;
+		if (d) {
+			json_object_object_add(d, "size",
+					       json_object_new_uint64(rows[i].disk.size));
+			json_object_object_add(d, "used",
+					       json_object_new_uint64(rows[i].disk.used));
+		}
+		json_object_object_add(o, "disk", d);
 		json_object_array_add(a, o);
 	}
 	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
@@ -115,6 +130,9 @@ static int sample(struct vps_ctx *ctx, struct row *rows, size_t n, bool second)
 		ctx->id = vps_monitor_id(rows[i].m);
 		if (vps_stats(rows[i].m, second ? &rows[i].b : &rows[i].a, &ctx->err) < 0)
 			return -1;
+		vps_err e; /* a disk that cannot be read shows as none */
+		if (second && vps_disk_use(ctx->root, ctx->id, &rows[i].disk, &e) < 0)
+			rows[i].disk.has = false;
 	}
 	return 0;
 }

@@ -37,12 +37,33 @@ int vps_disk_mount_dev(const char *dev, bool nosuid, vps_err *err);
 /* e2fsck -f -n, repairing with -p if needed; an error if it stays unclean */
 int vps_disk_check(const char *image, vps_err *err);
 
-/* Resize the disk to size bytes. pid > 0: the VPS runs (its init's pid): the
- * image and its loop device grow now and the filesystem online when the
- * kernel lets us (CAP_SYS_RESOURCE), else at the next start (*live false);
- * shrinking a running VPS's disk is refused. pid 0: resize2fs offline (after
- * a check; a shrink below what the files need fails and changes nothing). */
-int vps_disk_resize(const char *image, pid_t pid, uint64_t size, bool *live, vps_err *err);
+/* Why a resize applies only at the next start (vps_disk_resize's *later). */
+#define VPS_DISK_LATER_CAP 1 /* growing a mounted ext4 needs CAP_SYS_RESOURCE */
+#define VPS_DISK_LATER_VM  2 /* a running VM's virtio-blk keeps its size */
 
-/* Size and use of the filesystem a running VPS has as its root. */
-int vps_disk_usage(pid_t pid, uint64_t *size, uint64_t *used, vps_err *err);
+/* Resize the disk to size bytes (at least VPS_DISK_MIN, a multiple of 4096).
+ * pid > 0: the VPS runs (its init's pid): the image and its loop device grow
+ * now and the filesystem online when the kernel lets us, else at the next
+ * start (*later: VPS_DISK_LATER_*); shrinking a running VPS's disk is refused.
+ * pid 0: locked, checked and resized offline with resize2fs (a shrink below
+ * what the files need fails and changes nothing). */
+int vps_disk_resize(const char *image, pid_t pid, uint64_t size, int *later, vps_err *err);
+
+/* Size and use in bytes of the disk image: through the running VPS's root
+ * when pid > 0 has it mounted, else from the image's superblock. */
+int vps_disk_image_use(const char *image, pid_t pid, uint64_t *size, uint64_t *used, vps_err *err);
+
+/* The dir backend (disk_dir.c): the rootfs directory as the root of a project
+ * quota of its own on XFS or ext4. The id is the annotation's value. */
+#define VPS_ANN_DISK_PROJECT "org.vps.disk.project"
+/* rootfd (empty, named rootfs in errors): a clear EOPNOTSUPP error when its
+ * filesystem does not enforce project quotas; else a free project id, the
+ * limit size, then PROJINHERIT and the id on the directory. */
+int vps_disk_dir_create(int rootfd, const char *rootfs, uint64_t size, uint32_t *projid,
+			vps_err *err);
+/* The following check that rootfs is project id's root first. */
+int vps_disk_dir_use(const char *rootfs, uint32_t id, uint64_t *size, uint64_t *used, vps_err *err);
+/* A new limit, live; refused (ENOSPC) below what the files use now. */
+int vps_disk_dir_resize(const char *rootfs, uint32_t id, uint64_t size, vps_err *err);
+/* The limit dropped (the id free again once the files are gone). */
+int vps_disk_dir_free(const char *rootfs, uint32_t id, vps_err *err);

@@ -10,6 +10,7 @@
 #include <linux/loop.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -56,29 +57,35 @@ int vps_disk_create(const char *bundle_dir, const char *rootfs, uint64_t size, v
 	return r;
 }
 
-/* The ext4 superblock's size in bytes (untrusted bytes: only compared). */
-static int fs_bytes(int imgfd, uint64_t *bytes)
+/* The ext4 superblock's size and free space in bytes (untrusted bytes: only
+ * compared and shown). */
+int vps_disk_sb(int imgfd, uint64_t *bytes, uint64_t *free_bytes)
 {
 	unsigned char sb[1024];
 	if (pread(imgfd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb))
 		return -EIO;
-	uint32_t lo, hi = 0, logsz, incompat;
+	uint32_t lo, hi = 0, flo, fhi = 0, logsz, incompat, magic = 0;
 	memcpy(&lo, sb + 0x4, 4);
+	memcpy(&flo, sb + 0xc, 4);
 	memcpy(&logsz, sb + 0x18, 4);
+	memcpy(&magic, sb + 0x38, 2);
 	memcpy(&incompat, sb + 0x60, 4);
-	if (incompat & 0x80) /* 64bit */
+	if (incompat & 0x80) { /* 64bit */
 		memcpy(&hi, sb + 0x150, 4);
-	if (logsz > 6)
+		memcpy(&fhi, sb + 0x158, 4);
+	}
+	if (logsz > 6 || magic != 0xEF53)
 		return -EINVAL;
 	*bytes = (((uint64_t)hi << 32) | lo) << (10 + logsz);
+	*free_bytes = (((uint64_t)fhi << 32) | flo) << (10 + logsz);
 	return 0;
 }
 
 int vps_disk_fit(const char *image, int imgfd, vps_err *err)
 {
 	struct stat st;
-	uint64_t have;
-	if (fstat(imgfd, &st) < 0 || fs_bytes(imgfd, &have) < 0)
+	uint64_t have, fr;
+	if (fstat(imgfd, &st) < 0 || vps_disk_sb(imgfd, &have, &fr) < 0)
 		return vps_errorx(err, EINVAL, "disk %s: no ext4 superblock", image);
 	if (have + 65536 >= (uint64_t)st.st_size)
 		return 0;
@@ -87,74 +94,115 @@ int vps_disk_fit(const char *image, int imgfd, vps_err *err)
 	return r < 0 ? vps_error_wrap(err, "disk %s: grow the filesystem", image) : 0;
 }
 
-static int resize_live(const char *image, pid_t pid, uint64_t size, bool *live, vps_err *err)
+/* The running VPS's root (/proc/PID/root), if it is the filesystem on loop
+ * device lfd: what the online resize and the usage go through. */
+int vps_disk_root_of(pid_t pid, int lfd)
+{
+	char root[64];
+	struct stat ls, rs;
+	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return -errno;
+	if (fstat(lfd, &ls) < 0 || fstat(rfd, &rs) < 0 || !S_ISBLK(ls.st_mode) ||
+	    rs.st_dev != ls.st_rdev) {
+		close(rfd);
+		return -ENODEV;
+	}
+	return rfd;
+}
+
+/* The file and the loop device grow; the mounted ext4 too when we may. */
+static int grow_live(const char *image, const struct stat *st, const char *loop, pid_t pid,
+		     uint64_t size, int *later, vps_err *err)
+{
+	char dev[48];
+	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
+	_cleanup_close_ int lfd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (lfd < 0)
+		return vps_error(err, errno, "disk %s: open %s", image, dev);
+	_cleanup_close_ int rfd = vps_disk_root_of(pid, lfd);
+	if (rfd < 0)
+		return vps_errorx(err, ENODEV, "disk %s: the VPS's root is not %s", image, dev);
+	struct statfs sf;
+	if (fstatfs(rfd, &sf) < 0)
+		return vps_error(err, errno, "disk %s: statfs of the VPS's root", image);
+	if (truncate(image, (off_t)size) < 0)
+		return vps_error(err, errno, "grow %s", image);
+	if (ioctl(lfd, LOOP_SET_CAPACITY, 0) < 0) {
+		int e = errno;
+		if (truncate(image, st->st_size) < 0)
+			log_warn("%s: could not shrink back: %s", image, strerror(errno));
+		return vps_error(err, e, "disk %s: grow %s", image, dev);
+	}
+	uint64_t blocks = size / (uint64_t)sf.f_bsize;
+	if (ioctl(rfd, EXT4_IOC_RESIZE_FS, &blocks) == 0)
+		return 0;
+	/* EPERM without CAP_SYS_RESOURCE: the next start grows it (vps_disk_fit) */
+	if (errno != EPERM)
+		return vps_error(err, errno, "grow the mounted filesystem of %s", image);
+	*later = VPS_DISK_LATER_CAP;
+	return 0;
+}
+
+static int resize_live(const char *image, pid_t pid, uint64_t size, int *later, vps_err *err)
 {
 	struct stat st;
-	char loop[32], dev[48], root[64];
+	char loop[32];
 	if (stat(image, &st) < 0)
 		return vps_error(err, errno, "disk %s", image);
 	if (size < (uint64_t)st.st_size)
 		return vps_errorx(
 		    err, EBUSY, "disk %s: shrinking needs the VPS stopped (vps stop first)", image);
-	if (!vps_disk_in_use(&st, loop, sizeof(loop)))
-		return vps_errorx(err, ENODEV, "disk %s: no loop device holds it", image);
+	if (vps_disk_in_use(&st, loop, sizeof(loop)))
+		return grow_live(image, &st, loop, pid, size, later, err);
+	/* no loop device: a VM's virtio-blk (QEMU holds the file); the guest
+	 * keeps the old size, the next start grows the filesystem */
 	if (truncate(image, (off_t)size) < 0)
 		return vps_error(err, errno, "grow %s", image);
-	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
-	_cleanup_close_ int lfd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (lfd < 0 || ioctl(lfd, LOOP_SET_CAPACITY, 0) < 0)
-		return vps_error(err, errno, "grow %s", dev);
-	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
-	_cleanup_close_ int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct statfs sf;
-	if (rfd < 0 || fstatfs(rfd, &sf) < 0)
-		return vps_error(err, errno, "the VPS's root");
-	uint64_t blocks = size / (uint64_t)sf.f_bsize;
-	*live = ioctl(rfd, EXT4_IOC_RESIZE_FS, &blocks) == 0;
-	/* EPERM without CAP_SYS_RESOURCE: the next start grows it (vps_disk_fit) */
-	if (!*live && errno != EPERM)
-		return vps_error(err, errno, "grow the mounted filesystem of %s", image);
+	*later = VPS_DISK_LATER_VM;
 	return 0;
 }
 
-int vps_disk_resize(const char *image, pid_t pid, uint64_t size, bool *live, vps_err *err)
+/* Offline: locked (a start waits for us: it fails "in use"), checked, resized. */
+static int resize_offline(const char *image, uint64_t size, vps_err *err)
 {
-	*live = false;
-	if (size < VPS_DISK_MIN)
-		return vps_errorx(err, EINVAL, "disk size %" PRIu64 ": at least %lluM", size,
-				  VPS_DISK_MIN >> 20);
-	if (pid > 0)
-		return resize_live(image, pid, size, live, err);
+	_cleanup_close_ int img = open(image, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
-	if (stat(image, &st) < 0)
+	char used[32] = "";
+	if (img < 0 || fstat(img, &st) < 0)
 		return vps_error(err, errno, "disk %s", image);
+	if (flock(img, LOCK_EX | LOCK_NB) < 0 || vps_disk_in_use(&st, used, sizeof(used)))
+		return vps_errorx(err, EBUSY, "disk %s: in use%s%s", image,
+				  used[0] ? " by /dev/" : "", used);
 	int r = vps_disk_check(image, err);
 	if (r < 0)
 		return r;
-	if (size > (uint64_t)st.st_size && truncate(image, (off_t)size) < 0)
+	if (size > (uint64_t)st.st_size && ftruncate(img, (off_t)size) < 0)
 		return vps_error(err, errno, "grow %s", image);
 	char sz[32];
 	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10);
 	/* -f: the check just done is what resize2fs would ask for */
 	char *rs[] = {"resize2fs", "-f", (char *)image, sz, NULL};
 	if ((r = vps_tmpl_run(rs, err)) < 0) {
-		if (size > (uint64_t)st.st_size && truncate(image, st.st_size) < 0)
+		if (size > (uint64_t)st.st_size && ftruncate(img, st.st_size) < 0)
 			log_warn("%s: could not shrink back: %s", image, strerror(errno));
 		return vps_error_wrap(err, "disk %s: resize to %s", image, sz);
 	}
-	if (size < (uint64_t)st.st_size && truncate(image, (off_t)size) < 0)
+	if (size < (uint64_t)st.st_size && ftruncate(img, (off_t)size) < 0)
 		return vps_error(err, errno, "shrink %s", image);
 	return 0;
 }
 
-int vps_disk_usage(pid_t pid, uint64_t *size, uint64_t *used, vps_err *err)
+int vps_disk_resize(const char *image, pid_t pid, uint64_t size, int *later, vps_err *err)
 {
-	char root[64];
-	struct statfs sf;
-	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
-	if (statfs(root, &sf) < 0)
-		return vps_error(err, errno, "the VPS's root");
-	*size = (uint64_t)sf.f_blocks * (uint64_t)sf.f_frsize;
-	*used = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_frsize;
-	return 0;
+	*later = 0;
+	if (size < VPS_DISK_MIN)
+		return vps_errorx(err, EINVAL, "disk size %" PRIu64 ": at least %lluM", size,
+				  VPS_DISK_MIN >> 20);
+	if (size % 4096)
+		return vps_errorx(err, EINVAL,
+				  "disk size %" PRIu64 ": expected a multiple of 4096 bytes", size);
+	return pid > 0 ? resize_live(image, pid, size, later, err)
+		       : resize_offline(image, size, err);
 }

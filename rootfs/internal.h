@@ -122,3 +122,8 @@ struct stat;
 bool vps_disk_in_use(const struct stat *img, char *name, size_t cap);
 /* disk_make.c: grow the image's ext4 to the file's size if the file grew */
 int vps_disk_fit(const char *image, int imgfd, vps_err *err);
+/* disk_make.c: the ext4 superblock's size and free bytes (-errno, no message) */
+int vps_disk_sb(int imgfd, uint64_t *bytes, uint64_t *free_bytes);
+/* disk_make.c: an fd of /proc/PID/root if it is the filesystem on loop device
+ * lfd, else -errno (-ENODEV: another filesystem) */
+int vps_disk_root_of(pid_t pid, int lfd);

@@ -22,6 +22,7 @@
 #include "specs/state.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
+#include "util/log.h"
 #include "util/io.h"
 
 int vps_parse_cpus(const char *s, int64_t *quota, vps_err *err)
@@ -249,16 +250,10 @@ static int check_request(const struct vps_bundle_opts *o, bool *made_dir, vps_er
 	return 0;
 }
 
-static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
-		struct vps_tmpl_userns *u, vps_err *err)
+static int fill_tree(int bundlefd, int rootfd, const char *rootfs, const struct vps_bundle_opts *o,
+		     json_object **sc, struct vps_tmpl_userns *u, vps_err *err)
 {
 	const char *t = o->tmpl, *init = "/sbin/init";
-	if (mkdirat(bundlefd, "rootfs", 0755) < 0)
-		return vps_error(err, errno, "create %s/rootfs", o->dir);
-	_cleanup_close_ int rootfd = openat(bundlefd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_free_ char *rootfs = NULL;
-	if (rootfd < 0 || asprintf(&rootfs, "%s/rootfs", o->dir) < 0)
-		return vps_error(err, errno, "open %s/rootfs", o->dir);
 	int r;
 	if (strncmp(t, "dir:", 4) == 0)
 		vps_tmpl_progress(o, "copying %s", t + 4);
@@ -287,7 +282,7 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	if ((r = vps_tmpl_identity(rootfd, o, err)) < 0 || (r = fill_ssh(rootfd, o, err)) < 0 ||
 	    (r = vps_tmpl_userns_rootfs(o, rootfs, u, err)) < 0)
 		return r;
-	if (o->disk > 0) {
+	if (o->disk > 0 && !o->disk_dir) {
 		vps_tmpl_progress(o, "making the disk %s/%s", o->dir, VPS_DISK_FILE);
 		if ((r = vps_disk_create(o->dir, rootfs, (uint64_t)o->disk, err)) < 0)
 			return r;
@@ -295,6 +290,29 @@ static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
 	vps_tmpl_progress(o, "writing %s/config.json", o->dir);
 	return vps_tmpl_config(bundlefd, o, init, vps_tmpl_is_systemd(rootfd), take_ptr(*sc), u,
 			       err);
+}
+
+/* The rootfs made (a project quota's root first with --disk-backend dir: every
+ * file the template writes is counted) and filled. */
+static int fill(int bundlefd, const struct vps_bundle_opts *o, json_object **sc,
+		struct vps_tmpl_userns *u, vps_err *err)
+{
+	if (mkdirat(bundlefd, "rootfs", 0755) < 0)
+		return vps_error(err, errno, "create %s/rootfs", o->dir);
+	_cleanup_close_ int rootfd = openat(bundlefd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *rootfs = NULL;
+	if (rootfd < 0 || asprintf(&rootfs, "%s/rootfs", o->dir) < 0)
+		return vps_error(err, errno, "open %s/rootfs", o->dir);
+	struct vps_bundle_opts o2 = *o;
+	int r = 0;
+	if (o->disk > 0 && o->disk_dir)
+		r = vps_disk_dir_create(rootfd, rootfs, (uint64_t)o->disk, &o2.disk_project, err);
+	if (r >= 0)
+		r = fill_tree(bundlefd, rootfd, rootfs, &o2, sc, u, err);
+	vps_err e2;
+	if (r < 0 && o2.disk_project && vps_disk_dir_free(rootfs, o2.disk_project, &e2) < 0)
+		log_warn("%s", e2.msg);
+	return r;
 }
 
 int vps_bundle_make(const struct vps_bundle_opts *o, vps_err *err)

@@ -53,6 +53,8 @@ struct vps_bundle_opts {
 	bool allow_setuid;     /* noNewPrivileges false (setuid su/sudo work inside) */
 	bool keep_devices;     /* keep a dir:/tar: template's device nodes */
 	int64_t disk;	       /* bytes of an ext4 disk image (rootfs/disk.h); 0: none */
+	bool disk_dir;	       /* --disk-backend dir: a project quota, not an image */
+	uint32_t disk_project; /* set by vps_bundle_make: the dir backend's project id */
 	const char *cache_dir; /* NULL: VPS_CACHE_DIR */
 	const char *init;      /* debian's init: NULL or "systemd" (default), "sysvinit" */
 	/* NULL, or told each phase ("debootstrap bookworm ...") as it starts: the

@@ -13,6 +13,7 @@
 #include "specs/spec.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/fmt.h"
 
 /* What a small system needs (login/su switch users, httpd binds port 80,
  * init kills its children, chown/chmod of its own files, halt and reboot:
@@ -111,7 +112,11 @@ static void annotate(json_object *cfg, const struct vps_bundle_opts *o)
 		json_object_object_add(a, VPS_ANN_DNS, json_object_new_string(o->dns));
 	if (o->vm)
 		json_object_object_add(a, VPS_ANN_ISOLATION, json_object_new_string("vm"));
-	if (o->disk > 0)
+	char proj[16];
+	if (o->disk > 0 && o->disk_dir &&
+	    vps_snprintf(proj, sizeof(proj), "%u", o->disk_project) >= 0)
+		json_object_object_add(a, VPS_ANN_DISK_PROJECT, json_object_new_string(proj));
+	else if (o->disk > 0)
 		json_object_object_add(a, VPS_ANN_DISK, json_object_new_string(VPS_DISK_FILE));
 }
 

@@ -118,7 +118,7 @@ static void release(struct cctx *c)
 {
 	vps_ns_close(c->ns_fds);
 	int *fds[] = {&c->dirfd, &c->lockfd,   &c->barrier,  &c->sync[0], &c->sync[1],
-		      &c->pty,	 &c->stdio[0], &c->stdio[1], &c->disk_fd};
+		      &c->pty,	 &c->stdio[0], &c->stdio[1], &c->disk_fd, &c->sysinfo};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
@@ -166,7 +166,8 @@ void vps_create_ctx_init(struct cctx *c, const struct vps_create_opts *o)
 			   .pidfd = -1,
 			   .pty = -1,
 			   .stdio = {-1, -1},
-			   .disk_fd = -1};
+			   .disk_fd = -1,
+			   .sysinfo = -1};
 	for (int t = 0; t < OCI_NS_MAX; t++)
 		c->ns_fds[t] = -1;
 }
@@ -177,7 +178,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	bool keep_pty = pty != VPS_PTY_SEND;
 	struct cctx c;
 	vps_create_ctx_init(&c, o);
-	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1};
+	*out = (struct vps_created){.pid = 0, .pidfd = -1, .pty = -1, .sysinfo = -1};
 	if (hold)
 		*hold = (struct vps_held){.dirfd = -1, .lockfd = -1};
 	int r;
@@ -229,6 +230,7 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	out->pid = c.pid;
 	out->pidfd = take_fd(c.pidfd);
 	out->pty = take_fd(c.pty);
+	out->sysinfo = take_fd(c.sysinfo);
 	if (hold)
 		hand_over(&c, hold);
 out:

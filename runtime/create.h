@@ -26,6 +26,7 @@ struct cctx {
 	int stdio[2];		/* detached VPS face: /dev/null, console.log; else -1 */
 	struct vps_procview pv; /* the VPS's own /proc view (procview.c) */
 	int disk_fd;		/* org.vps.disk: the detached mount of its image; else -1 */
+	int sysinfo;		/* monitor: the init's sysinfo listener (sysinfo.h); else -1 */
 };
 
 /* After the clone, before GO: send the init its bind sources opened on the

@@ -171,6 +171,7 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .stdio = {c->stdio[0], c->stdio[1]},
 	    .disk_fd = c->disk_fd,
 	    .console_noctty = c->monitor,
+	    .sysinfo = c->monitor && c->pv.on,
 	    .seccomp = c->sc,
 	    .cgroup = sd ? NULL : c->cg,
 	    .has_hooks_runtime =
@@ -242,6 +243,9 @@ static int handle(struct cctx *c, struct vps_sync_msg *m, bool keep_pty, vps_err
 			return r;
 		if ((r = vps_sync_send(c->sync[0], VPS_SYNC_PTY_ACK, 0, NULL, 0, -1)) < 0)
 			return vps_error(err, -r, "sync");
+	} else if (m->type == VPS_SYNC_SYSINFO && m->fd >= 0) {
+		if (c->sysinfo < 0) /* the monitor's server answers on it */
+			c->sysinfo = take_fd(m->fd);
 	} else if (m->type == VPS_SYNC_SECCOMP && m->fd >= 0) {
 		_cleanup_free_ char *js = vps_state_oci_json(c->st);
 		return vps_seccomp_send_listener(c->spec->lx.seccomp, m->fd, js, err);

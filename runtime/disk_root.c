@@ -25,13 +25,13 @@ static int hand_out(int fd, char *path, size_t cap, int *hold)
 	return vps_snprintf(path, cap, "/proc/self/fd/%d", fd) < 0 ? -ENAMETOOLONG : 0;
 }
 
-/* bundle/name of org.vps.disk (a file name in the bundle dir), "" if none */
-static int image_of(const char *bundle, const char *name, char *image, size_t cap, vps_err *err)
+int vps_disk_image_path(const char *bundle, const char *name, char *image, size_t cap, vps_err *err)
 {
 	image[0] = 0;
 	if (!name)
 		return 0;
-	if (!*name || strchr(name, '/') || vps_snprintf(image, cap, "%s/%s", bundle, name) < 0)
+	if (!*name || strchr(name, '/') || !strcmp(name, "..") ||
+	    vps_snprintf(image, cap, "%s/%s", bundle, name) < 0)
 		return vps_errorx(err, EINVAL,
 				  "config.json: .annotations[\"%s\"]: bad value \"%s\"",
 				  VPS_ANN_DISK, name);
@@ -44,8 +44,9 @@ int vps_disk_root_running(const struct vps_state *st, char *path, size_t cap, in
 	char image[PATH_MAX];
 	*hold = -1;
 	path[0] = 0;
-	int r = image_of(st->bundle, oci_kv_get(st->annotations, st->n_annotations, VPS_ANN_DISK),
-			 image, sizeof(image), err);
+	int r = vps_disk_image_path(st->bundle,
+				    oci_kv_get(st->annotations, st->n_annotations, VPS_ANN_DISK),
+				    image, sizeof(image), err);
 	if (r < 0 || !image[0])
 		return r;
 	/* the filesystem the VPS has, without the idmap a mapped VPS's root has */
@@ -60,17 +61,13 @@ int vps_disk_root_stopped(const char *bundle, const struct oci_spec *spec, char 
 {
 	*hold = -1;
 	path[0] = 0;
-	const char *name = oci_annotation(spec, VPS_ANN_DISK);
 	char image[PATH_MAX];
-	if (!name)
-		return 0;
-	if (strchr(name, '/') || vps_snprintf(image, sizeof(image), "%s/%s", bundle, name) < 0)
-		return vps_errorx(err, EINVAL,
-				  "config.json: .annotations[\"%s\"]: bad value \"%s\"",
-				  VPS_ANN_DISK, name);
+	int r = vps_disk_image_path(bundle, oci_annotation(spec, VPS_ANN_DISK), image,
+				    sizeof(image), err);
+	if (r < 0 || !image[0])
+		return r;
 	int fd;
-	int r = vps_disk_mount(image, true, &fd, err);
-	if (r < 0)
+	if ((r = vps_disk_mount(image, true, &fd, err)) < 0)
 		return r;
 	return hand_out(fd, path, cap, hold);
 }

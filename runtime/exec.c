@@ -21,9 +21,11 @@
 #include "cgroups/cgroup.h"
 #include "runtime/exec_process.h"
 #include "runtime/store.h"
+#include "runtime/sysinfo.h"
 #include "runtime/vm/vm_lifecycle.h"
 #include "runtime/live.h"
 #include "util/fmt.h"
+#include "util/log.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -128,6 +130,10 @@ static int drive(struct ectx *c, vps_err *err)
 				r = vps_error(err, -r, "sync");
 		} else if (m.type == VPS_SYNC_PID) {
 			r = vps_exec_take_over(&c->pid, &c->child_pidfd, m.code, c->sync[0], err);
+		} else if (m.type == VPS_SYNC_SYSINFO && m.fd >= 0) {
+			vps_err e; /* best effort: without the server, ENOSYS */
+			if (vps_sysinfo_hand_over(c->o->root, c->o->id, m.fd, &e) < 0)
+				log_debug("exec %s: sysinfo: %s", c->o->id, e.msg);
 		} else if (m.type == VPS_SYNC_SECCOMP) {
 			char *js = vps_state_oci_json(c->st);
 			r = vps_seccomp_send_listener(c->spec->lx.seccomp, m.fd, js, err);
@@ -162,6 +168,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	    .join_userns_fd = -1,
 	    .preserve_fds = c->o->preserve_fds,
 	    .seccomp = c->sc,
+	    .sysinfo = vps_sysinfo_served(c->o->root, c->o->id),
 	    .cgroup = c->cg,
 	};
 	for (int t = 0; t < OCI_NS_MAX; t++)

@@ -21,6 +21,7 @@
 #include "netns/net.h"
 #include "rootfs/rootfs.h"
 #include "runtime/internal.h"
+#include "runtime/sysinfo.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -186,8 +187,24 @@ static int session_console(struct vps_child *c, vps_err *err)
 	return vps_child_console(c->sync_fd, c->proc, !c->exec_mode, !c->console_noctty, err);
 }
 
+/* The sysinfo filter (sysinfo.h), before the profile's own (which may not
+ * allow seccomp(2)); for create before READY, so that its listener reaches
+ * the monitor during create. Best effort: without it sysinfo tells the
+ * host's. */
+static void install_sysinfo(struct vps_child *c)
+{
+	if (!c->sysinfo)
+		return;
+	int fd = vps_sysinfo_filter_install();
+	if (fd < 0)
+		return;
+	vps_sync_send(c->sync_fd, VPS_SYNC_SYSINFO, 0, NULL, 0, fd);
+	close(fd);
+}
+
 static int install_seccomp_cb(void *c, vps_err *err)
 {
+	install_sysinfo(c); /* exec: right before its execve */
 	return install_seccomp(c, err);
 }
 
@@ -222,7 +239,8 @@ static int child_setup(struct vps_child *c, const char **state_json, char *home,
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;
 	vps_child_home(c->proc, home, homesz); /* before the uid switch, as runc */
-	bool privileged_filter = c->seccomp && !c->proc->no_new_privileges;
+	/* the sysinfo filter goes in after the identity switch too */
+	bool privileged_filter = (c->seccomp || c->sysinfo) && !c->proc->no_new_privileges;
 	if (privileged_filter && !c->proc->has_caps && (r = install_seccomp(c, err)) < 0)
 		return r;
 	if ((r = vps_child_identity(c->proc, privileged_filter, err)) < 0)
@@ -280,6 +298,7 @@ _Noreturn void vps_child_main(struct vps_child *c)
 		goto fail;
 	if (c->exec_mode)
 		vps_child_exec(path, c->proc, home, c->sync_fd, install_seccomp_cb, c);
+	install_sysinfo(c);
 	if (vps_seccomp_notifies(c->seccomp) && (r = install_seccomp(c, &err)) < 0)
 		goto fail;
 	/* a creator that died (create was killed) cannot record us: do not linger */

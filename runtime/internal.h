@@ -30,6 +30,7 @@ enum vps_sync_type {
 				the bind source opened on the host side (SCM_RIGHTS) */
 	VPS_SYNC_ROOTFD,     /* parent (or its helper) -> child, before GO: the rootfs made
 				on the host side (create_root.c): code VPS_ROOTFD_*, SCM_RIGHTS */
+	VPS_SYNC_SYSINFO,    /* child -> parent: the sysinfo filter's listener (sysinfo.h) */
 };
 enum { VPS_ROOTFD_TARGET, VPS_ROOTFD_TREE };
 #define VPS_SYNC_MAX (256 * 1024)
@@ -83,6 +84,7 @@ struct vps_child {
 	bool console_noctty; /* create: the monitor's console, not the init's ctty */
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
+	bool sysinfo; /* create: install the sysinfo filter, send its listener (sysinfo.h) */
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
 	/* joined by the child itself, first thing (vps_cgroup_enter_self), in
 	 * the hierarchies CLONE_INTO_CGROUP cannot reach; NULL: none */
@@ -191,6 +193,7 @@ struct vps_created {
 	int pty;      /* pty master when kept (foreground run), else -1; VM: stdin/tty socket */
 	bool vm, tty; /* a VM container (runtime/vm) and its process.terminal */
 	bool monitor; /* made (and for run, started) by the VPS's monitor: pidfd -1 */
+	int sysinfo;  /* the monitor's create: the init's sysinfo listener (sysinfo.h), or -1 */
 };
 /* Where create sends the init's pty master (process.terminal). */
 enum vps_pty_mode {
@@ -235,3 +238,9 @@ char *vps_rfc3339(struct timespec ts); /* 2026-11-21T18:00:00.123456789Z */
 /* Lock ROOT/ID and load its state (fds -1 and *st NULL on failure). */
 int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd,
 		       struct vps_state **st, vps_err *err);
+
+/* disk_root.c: image gets bundle/name for annotation org.vps.disk's value
+ * name (a file name in the bundle dir; "" when name is NULL); EINVAL
+ * naming the annotation for anything else. */
+int vps_disk_image_path(const char *bundle, const char *name, char *image, size_t cap,
+			vps_err *err);

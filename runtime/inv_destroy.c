@@ -60,6 +60,8 @@ int vps_inv_destroy(const char *root, const char *inv, const char *name, bool ke
 		return r;
 	if ((r = remove_container(root, name, force, err)) < 0)
 		goto out;
+	if (!keep_data)
+		vps_inv_disk_free(e); /* before the bundle (its config.json) goes */
 	if (!keep_data && (r = remove_bundle(e, err)) < 0)
 		goto out;
 	/* the VPS's host id range (issue 15) is free for another VPS */

@@ -19,3 +19,11 @@ int vps_inv_unlink_at(int dirfd, const char *inv, const char *name, vps_err *err
 /* The bundle's config.json names this VPS (annotation org.vps.name == name):
  * what destroy checks before removing a bundle. */
 bool vps_inv_bundle_is(const char *bundle, const char *name);
+
+/* inv_disk.c: `vps set --disk` of e (size checked by the caller) and the
+ * disk columns of a `vps list` row. */
+int vps_inv_set_disk(const char *root, const struct vps_inv_entry *e, int64_t size,
+		     unsigned *deferred, vps_err *err);
+void vps_inv_disk_row(const char *root, struct vps_inv_row *row);
+/* destroy: a dir-backend disk's project limit dropped (a warning if not) */
+void vps_inv_disk_free(const struct vps_inv_entry *e);

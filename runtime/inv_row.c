@@ -49,4 +49,5 @@ void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv
 		vps_state_free(st);
 	}
 	from_config(e, row);
+	vps_inv_disk_row(root, row);
 }

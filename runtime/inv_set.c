@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "netns/net.h"
+#include "rootfs/disk.h"
 #include "rootfs/template.h"
 #include "runtime/inv_internal.h"
 #include "util/cleanup.h"
@@ -32,6 +33,10 @@ static int check(const struct vps_set_opts *o, vps_err *err)
 				  (long long)o->pids, VPS_MIN_PIDS);
 	if (o->has_cpus && o->cpu_quota <= 0)
 		return vps_errorx(err, EINVAL, "--cpus: expected a positive number of CPUs");
+	if (o->has_disk && (o->disk < (int64_t)VPS_DISK_MIN || o->disk % 4096))
+		return vps_errorx(err, EINVAL,
+				  "--disk %lld: expected at least %lluM, a multiple of 4K",
+				  (long long)o->disk, VPS_DISK_MIN >> 20);
 	if (o->has_boot_delay && (o->boot_delay < 0 || o->boot_delay > VPS_BOOT_DELAY_MAX))
 		return vps_errorx(err, EINVAL, "--boot-delay %d: expected 0..%d seconds",
 				  o->boot_delay, VPS_BOOT_DELAY_MAX);
@@ -164,6 +169,8 @@ static int set_locked(const char *root, int dirfd, const char *inv, const char *
 	if (config && (r = oci_spec_read(e->bundle, &text, &len, err)) >= 0 &&
 	    (r = edit_config(&text, &len, o, err)) >= 0)
 		r = validate(text, len, err);
+	if (r >= 0 && o->has_disk) /* the disk first: the one change that can fail late */
+		r = vps_inv_set_disk(root, e, o->disk, deferred, err);
 	if (r >= 0)
 		r = apply_live(root, e, o, deferred, err);
 	if (r >= 0 && config)

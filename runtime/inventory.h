@@ -70,6 +70,8 @@ int vps_inv_start(const char *root, const char *inv, const char *name, enum vps_
 /* `vps set NAME`: what to change (has_*: given). */
 struct vps_set_opts {
 	bool has_memory, has_cpus, has_pids, has_ip, has_autostart, has_boot_order, has_boot_delay;
+	bool has_disk;
+	int64_t disk;	   /* bytes of the VPS's disk (vps bundle --disk) */
 	int64_t memory;	   /* bytes, -1: none */
 	int64_t cpu_quota; /* us per 100000 us, 0: none */
 	int64_t pids;	   /* -1: none */
@@ -79,6 +81,11 @@ struct vps_set_opts {
 };
 /* What set could not apply to the running VPS (applies at its next start). */
 #define VPS_SET_DEFERRED_IP 1u
+/* --disk: the image grew, its filesystem grows at the next start because
+ * growing a mounted ext4 needs CAP_SYS_RESOURCE (_CAP), or because a running
+ * VM's virtio-blk disk keeps its size (_VM). */
+#define VPS_SET_DEFERRED_DISK_CAP 2u
+#define VPS_SET_DEFERRED_DISK_VM  4u
 /* Validate everything first (a bad value changes nothing), apply the limits
  * live when the VPS is created, running or paused (vps_update), then write
  * config.json (only the changed values' bytes) and the record. *deferred:
@@ -96,6 +103,7 @@ struct vps_inv_row {
 	int64_t pids;		       /* -1: none */
 	char rootmode[8];	       /* "mapped" or "host" (vps_spec_root_kind) */
 	bool bad_config;	       /* config.json unreadable: settings unknown */
+	struct vps_disk_use disk;      /* its own disk's size and use (has: one) */
 };
 /* The row of e (never fails: what cannot be read shows as unknown). */
 void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv_row *row);

@@ -58,6 +58,7 @@ struct vps_mon {
 	struct vps_conlog log;
 	char ring[VPS_CONSOLE_RING]; /* the latest output, for a new attach */
 	size_t ring_len;
+	struct vps_mon_si *si; /* sysinfo's server (mon_sysinfo.c), or NULL */
 };
 /* Create (and with start, start) the VPS, open its log and console socket. */
 int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err);

@@ -21,6 +21,7 @@
 #include "runtime/mon.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
+#include "runtime/sysinfo.h"
 #include "util/fmt.h"
 #include "util/io.h"
 #include "util/log.h"
@@ -30,6 +31,7 @@
 
 static void close_boot(struct vps_mon *m)
 {
+	vps_mon_sysinfo_stop(m);
 	vps_mon_console_close(m);
 	vps_conlog_close(&m->log);
 	int *fds[] = {&m->pidfd, &m->pty, &m->peer};
@@ -65,6 +67,7 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 	m->pid = cr.pid;
 	m->pidfd = cr.pidfd;
 	m->pty = cr.pty;
+	vps_mon_sysinfo_start(m, cr.sysinfo); /* before start: the init may ask at once */
 	if (start && (r = vps_start_held(m->o.root, &h, err)) < 0) {
 		vps_err e;
 		vps_delete_held(m->o.root, &h, &e);
@@ -104,7 +107,10 @@ static int serve(struct vps_mon *m)
 				      {hup ? -1 : m->pty, POLLIN, 0},
 				      {m->lsock, POLLIN, 0},
 				      {m->client, POLLIN, 0}};
-		if (poll(p, 4, hup ? 200 : -1) < 0 && errno != EINTR)
+		int t = vps_mon_sysinfo_tick(m);
+		if (hup && (t < 0 || t > 200))
+			t = 200;
+		if (poll(p, 4, t) < 0 && errno != EINTR)
 			return -1;
 		hup = (p[1].revents & POLLHUP) && !(p[1].revents & POLLIN);
 		if (p[1].revents & POLLIN)

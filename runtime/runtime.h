@@ -27,6 +27,16 @@ int vps_disk_root_running(const struct vps_state *st, char *path, size_t cap, in
 			  vps_err *err);
 int vps_disk_root_stopped(const char *bundle, const struct oci_spec *spec, char *path, size_t cap,
 			  int *hold, vps_err *err);
+/* A VPS's own disk (org.vps.disk, org.vps.disk.project): its size and use in
+ * bytes, as df inside shows them while it runs, from the image while stopped
+ * (counting ext4's own metadata), its project quota (the dir backend). has: false when the
+ * VPS has no disk of its own (its root is a directory on the host). */
+struct vps_disk_use {
+	bool has;
+	uint64_t size, used;
+};
+/* Of container id under root. */
+int vps_disk_use(const char *root, const char *id, struct vps_disk_use *u, vps_err *err);
 /* NULL-terminated, sorted list of ids (malloc'ed strv). */
 int vps_store_list(const char *root, char ***ids, vps_err *err);
 /* The status now: `created` stays created until start; a dead or reused pid

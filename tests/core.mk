@@ -7,3 +7,7 @@ test-tools: $(B)/tests/exe_watch
 $(B)/tests/exe_watch: tests/tools/exe_watch.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
+test-tools: $(B)/tests/sysinfo_probe
+$(B)/tests/sysinfo_probe: tests/tools/sysinfo_probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<

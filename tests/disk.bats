@@ -195,3 +195,102 @@ image_loops() { losetup -j "$1" | wc -l; }
 	[ -z "$(ls -A "$WORK/dk11/rootfs")" ]
 	[ "$(image_loops "$WORK/dk11/disk.img")" = 0 ]
 }
+
+df_size() { echo "$1" | tail -1 | awk '{print $2}'; }
+
+@test "set --disk grows a running VPS's disk: live or at the next start (said why); list and stats show it" {
+	disk_bundle dks1 64M
+	set_args "$WORK/dks1" /bin/sleep 600
+	v start dks1
+	run v list --json
+	[ "$(jq -r '.[] | select(.name == "dks1") | .disk.size' <<<"$output")" -le $((64 << 20)) ]
+	[ "$(jq -r '.[] | select(.name == "dks1") | .disk.used' <<<"$output")" -gt 0 ]
+	v exec dks1 dd if=/dev/zero of=/fill bs=1M count=8
+	used0=$(v list --json | jq -r '.[] | select(.name == "dks1") | .disk.used')
+	run v set dks1 --disk 128M
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %s "$WORK/dks1/disk.img")" = $((128 << 20)) ]
+	size=$(df_size "$(v exec dks1 df -k /)")
+	if [[ $output == *"applies"*"next start"* || $output == *"grows at next start"* ]]; then
+		[[ $output == *"CAP_SYS_RESOURCE"* ]]
+		[ "$size" -lt 70000 ]
+	else
+		[ -z "$output" ]
+		[ "$size" -gt 100000 ]
+	fi
+	# list: the used space counts the 8M written; DISK column used/size
+	run v list
+	[[ ${lines[0]} == *"DISK" ]]
+	[[ $(grep '^dks1 ' <<<"$output") =~ \ [0-9]+M/[0-9]+M$ ]]
+	[ "$(v list --json | jq -r '.[] | select(.name == "dks1") | .disk.used')" -ge $((8 << 20)) ]
+	[ "$used0" -ge $((8 << 20)) ]
+	run v stats --json --interval 10ms dks1
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].disk.used' <<<"$output")" -ge $((8 << 20)) ]
+	[ "$(jq -r '.[0].disk.size' <<<"$output")" -gt 0 ]
+	run v stats --interval 10ms dks1
+	[[ ${lines[0]} == *"DISK USED / SIZE"* ]]
+	[[ ${lines[1]} == *MiB\ /\ *MiB ]]
+	# shrinking while it runs: refused, nothing changed
+	run v set dks1 --disk 64M
+	[ "$status" -ne 0 ]
+	[[ $output == "vps: set dks1: --disk: disk $WORK/dks1/disk.img: shrinking needs the VPS stopped"* ]]
+	[ "$(stat -c %s "$WORK/dks1/disk.img")" = $((128 << 20)) ]
+	# after a restart df inside shows the new size
+	v stop dks1
+	for _ in $(seq 50); do [ "$(image_loops "$WORK/dks1/disk.img")" = 0 ] && break; sleep 0.1; done
+	run v list --json
+	[ "$(jq -r '.[] | select(.name == "dks1") | .disk.used' <<<"$output")" -ge $((8 << 20)) ]
+	v start dks1
+	size=$(df_size "$(v exec dks1 df -k /)")
+	[ "$size" -gt 100000 ] && [ "$size" -le 131072 ]
+	v exec dks1 cat /etc/passwd >/dev/null
+	v stop dks1
+}
+
+@test "set --disk shrinks a stopped VPS's disk when its files fit; refused when they do not" {
+	disk_bundle dks2 128M
+	inside dks2 dks2a 'dd if=/dev/zero of=/fill bs=1M count=40 2>/dev/null'
+	for _ in $(seq 50); do [ "$(image_loops "$WORK/dks2/disk.img")" = 0 ] && break; sleep 0.1; done
+	v set dks2 --disk 96M
+	[ "$(stat -c %s "$WORK/dks2/disk.img")" = $((96 << 20)) ]
+	e2fsck -f -n "$WORK/dks2/disk.img"
+	[ "$(v list --json | jq -r '.[] | select(.name == "dks2") | .disk.size')" -le $((96 << 20)) ]
+	# 40M of files do not fit in 24M: refused, the image and its files as they were
+	run v set dks2 --disk 24M
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == "vps: set dks2: --disk: disk $WORK/dks2/disk.img: resize to 24576k: "* ]]
+	[ "$(stat -c %s "$WORK/dks2/disk.img")" = $((96 << 20)) ]
+	e2fsck -f -n "$WORK/dks2/disk.img"
+	run inside dks2 dks2b 'ls -l /fill'
+	[[ $output == *41943040*/fill* ]]
+}
+
+@test "set --disk: bad sizes and VPSes without a disk are refused, nothing changed" {
+	disk_bundle dks3 64M
+	sum=$(md5sum <"$WORK/dks3/config.json")
+	for bad in lots -1 1M 0 12345; do
+		run v set dks3 --disk "$bad"
+		echo "$bad: $output"
+		[ "$status" -ne 0 ]
+		[[ $output == "vps: set"*"--disk"* ]]
+	done
+	run v set dks3 --disk lots
+	[[ $output == *'--disk "lots"'* ]]
+	run v set dks3 --disk 1M
+	[[ $output == *"at least 16M"* ]]
+	# with another setting: the bad disk size stops both
+	run v set dks3 --memory 128M --disk 1M
+	[ "$status" -ne 0 ]
+	[ "$(stat -c %s "$WORK/dks3/disk.img")" = $((64 << 20)) ]
+	[ "$(md5sum <"$WORK/dks3/config.json")" = "$sum" ]
+	"$VPS" bundle "$WORK/nodisk" --name nodisk >/dev/null
+	run v set nodisk --disk 64M
+	[ "$status" -ne 0 ]
+	[[ $output == *"VPS nodisk has no disk of its own"* ]]
+	run v list --json
+	[ "$(jq -r '.[] | select(.name == "nodisk") | .disk' <<<"$output")" = null ]
+	[[ $(v list | grep '^nodisk ') =~ \ -$ ]]
+}

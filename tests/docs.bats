@@ -132,3 +132,11 @@ man_text() { groff -man -Tascii -P-cbou -rLL=2000n -rHY=0 "$1" 2>/dev/null; }
 	[ "${#missing[@]}" -eq 0 ] || { printf 'cited but not found: %s\n' "${missing[@]}"; false; }
 	[ "$n" -ge 30 ]
 }
+
+@test "docs: no tracked file carries a merge's conflict markers" {
+	cd "$VPS_TOP"
+	run git grep -n -E '^(<<<<<<<|>>>>>>>) ' -- . ':!tests/docs.bats'
+	echo "$output"
+	[ "$status" -eq 1 ] # git grep: 1 is "nothing found"
+	[ -z "$output" ]
+}

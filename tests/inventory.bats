@@ -134,8 +134,9 @@ crypt_ok() { [ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$1" "$2")" = "$2" ]
 	run v list
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} == "NAME"*"STATE"*"ADDRESS"*"MEMORY"*"CPUS"*"ROOT"*"AUTOSTART" ]]
+	[[ ${lines[0]} == "NAME"*"STATE"*"ADDRESS"*"MEMORY"*"CPUS"*"ROOT"*"AUTOSTART"*"DISK" ]]
 	[[ $output =~ l1\ +running\ +-\ +64M\ +0\.5\ +mapped\ +no ]]
+	[[ $(grep "^l1 " <<<"$output") =~ \ no\ +-$ ]] # DISK: none of its own
 	[[ $output =~ l2\ +stopped\ +10\.88\.7\.7/16\ +-\ +-\ +host\ +no ]]
 	# then, after a blank line, runc's table of the containers that are not VPSes
 	[[ $output == *$'\n\nID'*"STATUS"*"plain1"*"created"* ]]

@@ -76,12 +76,13 @@ gone() {
 		[ "$(readlink /proc/$mon/ns/$ns)" != "$(readlink /proc/$init/ns/$ns)" ]
 	done
 	[ "$(grep pids /proc/$mon/cgroup)" != "$(grep pids /proc/$init/cgroup)" ]
-	# its fds: /dev/null, the console pty pair, the log, sockets, the pidfd;
-	# nothing of the caller's (bats's files, the bundle, a terminal)
+	# its fds: /dev/null, the console pty pair, the log, sockets, the pidfd,
+	# the init's sysinfo listener (issue 18); nothing of the caller's (bats's
+	# files, the bundle, a terminal)
 	for fd in /proc/$mon/fd/*; do
 		t=$(readlink "$fd")
 		case $t in
-		/dev/null | /dev/pts/ptmx | /dev/pts/[0-9]* | "$ROOT/lc-mon1/console.log" | socket:* | anon_inode:\[pidfd\]) ;;
+		/dev/null | /dev/pts/ptmx | /dev/pts/[0-9]* | "$ROOT/lc-mon1/console.log" | socket:* | anon_inode:\[pidfd\] | "anon_inode:seccomp notify") ;;
 		*) echo "monitor fd $fd -> $t"; false ;;
 		esac
 	done

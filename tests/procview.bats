@@ -121,10 +121,114 @@ inside() {
 	[ "${lines[5]}" = 0 ]
 }
 
-@test "the documented gap: sysinfo(2) memory (busybox free) is the host's" {
-	bundle pv5 --memory 300M
-	run inside pv5 'free | awk "/^Mem:/ {print \$2}"'
+# detached NAME SCRIPT: start VPS NAME (its monitor answers sysinfo) with
+# SCRIPT as its init (sh -c), /probe (tests/tools/sysinfo_probe) in its rootfs
+detached() {
+	local name=$1; shift
+	cp "$VPS_TOP/build/tests/sysinfo_probe" "$WORK/$name/rootfs/probe"
+	set_args "$WORK/$name" /bin/sh -c "$*"
+	v run -d "$name" --bundle "$WORK/$name"
+}
+
+# wait_file NAME FILE: until the VPS's /FILE is there (5 s at most)
+wait_file() {
+	for _ in $(seq 50); do
+		[ -s "$WORK/$1/rootfs/$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "sysinfo(2): busybox free and uptime tell the VPS's memory and uptime" {
+	bundle pv5 --memory 256M
+	detached pv5 'free >/tmp/free.out; uptime >/tmp/uptime.out; /probe >/tmp/probe.out; sleep 600'
+	wait_file pv5 tmp/probe.out
+	run awk '/^Mem:/ {print $2}' "$WORK/pv5/rootfs/tmp/free.out"
+	[ "$output" = 262144 ]
+	run cat "$WORK/pv5/rootfs/tmp/uptime.out"
+	[[ $output == *"up 0 min"* ]]
+	read -r total free swap fswap up procs <"$WORK/pv5/rootfs/tmp/probe.out"
+	[ "$total" = 268435456 ]
+	[ "$free" -gt 0 ] && [ "$free" -lt "$total" ]
+	[ "$up" -lt 60 ]
+	[ "$procs" -ge 1 ] && [ "$procs" -lt 10 ]
+	# vps exec's processes hand their listener over through sysinfo.sock
+	[ -S "$ROOT/pv5/sysinfo.sock" ]
+	[ "$(stat -c %a "$ROOT/pv5/sysinfo.sock")" = 600 ]
+	run v exec pv5 sh -c 'free; uptime; /probe'
 	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk '/^Mem:/ {print $2}')" = 262144 ]
+	[[ ${lines[3]} == *"up 0 min"* ]]
+	[ "$(echo "${lines[4]}" | cut -d' ' -f1)" = 268435456 ]
+	# the answer comes from a server process of the VPS's monitor (the init's parent)
+	mon=$(ps -o ppid= -p "$(v state pv5 | jq .pid)" | tr -d ' ')
+	[ "$(cat /proc/$mon/comm)" = vps-monitor ]
+	srv=$(pgrep -P "$mon" -x vps-sysinfo)
+	# a server that dies (the OOM killer, say) is started again
+	kill -KILL "$srv"
+	sleep 1
+	new=$(pgrep -P "$mon" -x vps-sysinfo)
+	[ -n "$new" ] && [ "$new" != "$srv" ]
+	[ "$(v exec pv5 /probe | cut -d' ' -f1)" = 268435456 ]
+	v delete --force pv5
+}
+
+@test "sysinfo(2): vps set --memory is seen by free and /proc/meminfo within a second" {
+	bundle pv5b --memory 256M
+	detached pv5b 'while :; do free >/tmp/f.new && mv /tmp/f.new /tmp/free.out; sleep 0.1; done'
+	wait_file pv5b tmp/free.out
+	[ "$(awk '/^Mem:/ {print $2}' "$WORK/pv5b/rootfs/tmp/free.out")" = 262144 ]
+	"$VPS" --root "$ROOT" set pv5b --memory 400M
+	sleep 1
+	[ "$(awk '/^Mem:/ {print $2}' "$WORK/pv5b/rootfs/tmp/free.out")" = 409600 ]
+	[ "$(v exec pv5b awk '/^MemTotal:/ {print $2}' /proc/meminfo)" = 409600 ]
+	[ "$(v exec pv5b free | awk '/^Mem:/ {print $2}')" = 409600 ]
+	v delete --force pv5b
+}
+
+@test "sysinfo(2) attacks: bad pointers get EFAULT, killed callers and a flood leave the monitor serving" {
+	bundle pv5c --memory 256M
+	detached pv5c '/probe bad >/tmp/bad.out 2>&1; echo $? >>/tmp/bad.out
+		/probe kill 100 >/tmp/kill.out
+		(while :; do echo tick; sleep 0.2; done) & /probe flood 4 4 >/tmp/flood.out
+		/probe >/tmp/after.out; sleep 600'
+	pid=$(v state pv5c | jq .pid)
+	mon=$(ps -o ppid= -p "$pid" | tr -d ' ')
+	wait_file pv5c tmp/kill.out
+	run cat "$WORK/pv5c/rootfs/tmp/bad.out"
+	[[ $output != *BAD* ]]
+	[ "${lines[-1]}" = 0 ]
+	[ "$(cut -d' ' -f1 "$WORK/pv5c/rootfs/tmp/kill.out")" = 268435456 ]
+	# during the flood: the console is relayed, the state answers, the monitor lives
+	sleep 2
+	[ ! -s "$WORK/pv5c/rootfs/tmp/flood.out" ]
+	n1=$(grep -c tick "$ROOT/pv5c/console.log")
+	sleep 1
+	n2=$(grep -c tick "$ROOT/pv5c/console.log")
+	[ "$n2" -gt "$n1" ]
+	[ "$(v state pv5c | jq -r .status)" = running ]
+	wait_file pv5c tmp/after.out
+	[ "$(cat "$WORK/pv5c/rootfs/tmp/flood.out")" -gt 1000 ]
+	[ "$(cut -d' ' -f1 "$WORK/pv5c/rootfs/tmp/after.out")" = 268435456 ]
+	kill -0 "$mon"
+	[ "$(cat /proc/$mon/comm)" = vps-monitor ]
+	# and it still reaps: a stop ends the VPS and the monitor with it
+	v kill pv5c KILL
+	for _ in $(seq 50); do kill -0 "$mon" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$mon" 2>/dev/null
+	[ "$(v state pv5c | jq -r .status)" = stopped ]
+	v delete pv5c
+}
+
+@test "without a monitor (foreground run, engines' bundles) sysinfo(2) is the kernel's" {
+	bundle pv5d --memory 300M
+	run inside pv5d 'free | awk "/^Mem:/ {print \$2}"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HOST_MEM_KB" ]
+	make_busybox_bundle "$WORK/oci5"
+	jq_edit "$WORK/oci5/config.json" '.linux.resources.memory.limit = 314572800'
+	set_args "$WORK/oci5" /bin/sh -c 'free | awk "/^Mem:/ {print \$2}"'
+	run v run oci5 --bundle "$WORK/oci5"
 	[ "$output" = "$HOST_MEM_KB" ]
 }
 
@@ -190,4 +294,29 @@ inside() {
 	[ "${lines[0]}" = 300 ]
 	[ "${lines[1]}" = 1 ]
 	[ "${lines[2]}" -lt 60 ]
+}
+
+@test "debian VPS under its monitor (systemd): free -m, nproc, uptime and sysinfo(2) tell the VPS's" {
+	[ "$NCPU" -ge 2 ] || skip "needs 2 CPUs to narrow to 1 (host has $NCPU)"
+	run timeout 1200 "$VPS" bundle "$WORK/pvds" --name pvds --template debian --memory 300M --cpus 1
+	[ "$status" -eq 0 ]
+	jq_edit "$WORK/pvds/config.json" --arg d "$LXCFS" '.annotations["org.vps.lxcfs"] = $d'
+	cp "$VPS_TOP/build/tests/sysinfo_probe" "$WORK/pvds/rootfs/usr/local/bin/probe"
+	v run -d pvds --bundle "$WORK/pvds"
+	for _ in $(seq 150); do
+		s=$(v exec pvds systemctl is-system-running 2>/dev/null) || true
+		case $s in running | degraded) break ;; esac
+		sleep 0.2
+	done
+	run v exec pvds sh -c 'free -m | awk "/^Mem:/ {print \$2}"; nproc; uptime; cut -d. -f1 /proc/uptime; probe'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 300 ]
+	[ "${lines[1]}" = 1 ]
+	[[ ${lines[2]} == *"up 0 min"* ]] || [[ ${lines[2]} == *"up 1 min"* ]]
+	[ "${lines[3]}" -lt 120 ]
+	read -r total _ _ _ up procs <<<"${lines[4]}"
+	[ "$total" = 314572800 ]
+	[ "$up" -lt 120 ]
+	[ "$procs" -ge 2 ] && [ "$procs" -lt 200 ]
+	v delete --force pvds
 }

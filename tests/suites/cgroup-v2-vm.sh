@@ -20,6 +20,8 @@ KVER=$(ls /lib/modules 2>/dev/null | while read -r v; do [ -e "/boot/vmlinuz-$v"
 [ -n "$KVER" ] || fail_setup "no Debian kernel with 9p modules (apt-get install linux-image-amd64)"
 [ -x "$TOP/vps" ] || fail_setup "$TOP/vps not built (make)"
 
+# the script the guest runs (CGVM_GUEST: another one, e.g. tests/tools/disk-quota-vm.guest)
+GUEST=${CGVM_GUEST:-$TOP/tests/suites/cgroup-v2-vm.guest}
 CACHE=$TOP/build/cgroup-vm
 mkdir -p "$CACHE"
 W=$(mktemp -d /tmp/vps-cgvm.XXXXXX)
@@ -73,7 +75,7 @@ if mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /host; 
 		mkdir /host/sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /host/sys/fs/cgroup/systemd
 		echo "# guest: \$(uname -r), cgroup v1 hierarchies: \$(ls /host/sys/fs/cgroup | tr '\\n' ' ')"
 	fi
-	chroot /host /bin/bash "$TOP/tests/suites/cgroup-v2-vm.guest" "$TOP" \$mode 2>&1
+	chroot /host /bin/bash "$GUEST" "$TOP" \$mode 2>&1
 	echo "# guest script exited with \$?"
 else
 	echo "FAIL cgroup-v2-vm boot: cannot mount the host's / over 9p"

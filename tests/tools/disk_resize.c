@@ -14,12 +14,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vps_err err;
-	bool live;
+	int later;
 	pid_t pid = (pid_t)atoi(argv[2]);
-	if (vps_disk_resize(argv[1], pid, strtoull(argv[3], NULL, 10), &live, &err) < 0) {
+	if (vps_disk_resize(argv[1], pid, strtoull(argv[3], NULL, 10), &later, &err) < 0) {
 		fprintf(stderr, "disk_resize: %s\n", err.msg);
 		return 1;
 	}
-	puts(pid == 0 ? "offline" : live ? "live" : "next start");
+	puts(pid == 0 ? "offline" : !later ? "live" : "next start");
 	return 0;
 }
