@@ -11,6 +11,8 @@ vps_setup_file() {
 	# the VPS face's records (vps bundle registers every VPS): never /var/lib/vps
 	export VPS_INVENTORY=$WORK/inventory
 	mkdir -p "$ROOT"
+	# VM snapshots (a --vm start builds one by default): never /var/cache/vps
+	export VPS_VM_SNAPSHOTS=$WORK/vm-snap
 	# the VPS face's records (id ranges), never the host's /var/lib/vps
 	export VPS_INVENTORY=$WORK/inventory
 }

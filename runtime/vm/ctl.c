@@ -23,6 +23,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
+#include "util/log.h"
 
 int vps_vm_connect(const char *dir, const char *name, vps_err *err)
 {
@@ -72,6 +73,7 @@ static int request(const char *dir, uint32_t type, const void *pl, size_t len, i
 int vps_vm_start(const char *dir, vps_err *err)
 {
 	int r = request(dir, VPS_VM_START, NULL, 0, 10000, NULL, 0, err);
+	vps_vm_mark("started");
 	if (r != -ETIMEDOUT)
 		return r;
 	char st[32] = "";
@@ -95,6 +97,17 @@ long vps_vm_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* --debug: how long each step of a start took (the marks of one VM start) */
+void vps_vm_mark(const char *what)
+{
+	static long t0;
+	long now = vps_vm_now_ms();
+	if (!t0 || !what)
+		t0 = now;
+	if (what)
+		log_debug("vm: +%ld ms %s", now - t0, what);
 }
 
 /* The last lines of the guest's console: the reason a boot failed. */
@@ -168,8 +181,12 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len,
 			return 0; /* the agent: configured, waits for start */
 		if (r == 0 && !conf)
 			return 0; /* at the wait point, as asked */
-		if (r == 0 && (r = send_conf(dir, conf, len, &e)) == 0)
+		if (r == 0)
+			vps_vm_mark("guest at its wait point");
+		if (r == 0 && (r = send_conf(dir, conf, len, &e)) == 0) {
+			vps_vm_mark("configuration sent");
 			continue;
+		}
 		if (e.code == EIO) /* the guest refused the configuration */
 			return vps_errorx(err, EIO, "%s", e.msg);
 		if (e.code != ETIMEDOUT) {
@@ -189,7 +206,9 @@ int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
 		*status = atoi(s + 5);
 		return 0;
 	}
-	if (wstatus >= 0 && WIFSIGNALED(wstatus)) {
+	if (wstatus >= 0 && WIFSIGNALED(wstatus)) { /* not the guest's doing: say so */
+		log_warn("vm: QEMU was killed by signal %d (%s); the guest reported no exit status",
+			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
 		*status = vps_exit_code(wstatus);
 		return 0;
 	}

@@ -73,8 +73,8 @@ int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum 
 		return 0;
 	int64_t lim = limit_of(spec);
 	return vps_errorx(err, ENOMEM,
-			  "vm: QEMU was killed by the OOM killer (memory limit %" PRId64
-			  "M; a VM needs at least %" PRIu64 "M here, more as the guest's "
+			  "the VM was killed by the OOM killer (memory limit %" PRId64
+			  "M; the guest needs at least %" PRIu64 "M here, more as its "
 			  "processes grow)",
 			  lim > 0 ? lim >> 20 : -1, VM_MIN_GUEST_MIB + default_overhead(a));
 }

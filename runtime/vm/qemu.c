@@ -211,6 +211,14 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		for (int n = 1; n < 3 && !e; n++)
 			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
 				e = errno;
+		if (!e && l->state_fd >= 0) { /* restore: QEMU's complaints to a file */
+			int lf =
+			    open("vm-qemu.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (lf < 0 || dup2(lf, STDERR_FILENO) < 0)
+				e = errno;
+			if (lf > STDERR_FILENO)
+				close(lf);
+		}
 		/* whatever the fds below QEMU's are not QEMU's: no share at 3 with a disk */
 		close(disk ? 3 : DISK_FD);
 		char self[32];

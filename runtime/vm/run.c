@@ -42,13 +42,16 @@ static int open_disk(const struct vps_vm_run_opts *o, int *fd, vps_err *err)
 static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l, const char *conf,
 		  size_t len, struct vps_vm_handle *h, vps_err *err)
 {
+	vps_vm_mark("spawn QEMU");
 	int r = vps_vm_spawn(l, &h->pid, err);
 	if (r < 0)
 		return r;
+	vps_vm_mark("QEMU exec'd");
 	if (l->state_fd >= 0)
 		r = vps_vm_snapshot_resume(o->dir, err);
 	if (r == 0)
 		r = vps_vm_wait_ready(o->dir, h->pid, conf, len, l->state_fd >= 0 ? 20 : 120, err);
+	vps_vm_mark("guest configured, agent ready");
 	if (r < 0) {
 		kill(h->pid, SIGKILL);
 		waitpid(h->pid, NULL, 0);
@@ -56,6 +59,21 @@ static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l
 		vps_vm_oom_explain(o->cg, o->spec, l->accel, err);
 	}
 	return r;
+}
+
+/* A restore that failed: QEMU's last complaint (vm-qemu.log, see qemu.c) goes
+ * into the one-line notice. */
+static void qemu_said(int dirfd, vps_err *err)
+{
+	_cleanup_free_ char *s = NULL;
+	size_t len = 0;
+	if (vps_read_file_at(dirfd, "vm-qemu.log", 1 << 16, &s, &len, NULL) < 0 || !len)
+		return;
+	s[strcspn(s, "\n")] = '\0'; /* the first line says why: "qemu-system-x86_64: ..." */
+	const char *why = strstr(s, ": ") ? strstr(s, ": ") + 2 : s;
+	char was[sizeof(err->msg)];
+	vps_snprintf(was, sizeof(was), "%s", err->msg);
+	vps_errorx(err, err->code, "%s (QEMU: %.200s)", was, why);
 }
 
 /* Start from the shape's snapshot (built first if there is none). A snapshot
@@ -66,9 +84,11 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 	/* static: off the stack (vps is single-threaded) */
 	static char dir[PATH_MAX], ram[PATH_MAX + 8], initrd[PATH_MAX + 16], state[PATH_MAX + 8];
 	bool built;
+	vps_vm_mark("kernel, accelerator, configuration");
 	int r = vps_vm_snapshot_ensure(cold, dir, &built, err);
 	if (r < 0)
 		return r;
+	vps_vm_mark(built ? "snapshot built" : "snapshot found");
 	vps_snprintf(ram, sizeof(ram), "%s/ram", dir);
 	vps_snprintf(initrd, sizeof(initrd), "%s/vm-initramfs", dir);
 	vps_snprintf(state, sizeof(state), "%s/state", dir);
@@ -78,9 +98,10 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 	struct vps_vm_launch l = *cold;
 	l.initrd = initrd, l.mem_path = ram, l.mem_share = false, l.qmp = true, l.state_fd = fd;
 	r = launch(o, &l, conf, len, h, err);
-	if (r < 0)
+	if (r < 0 && err->code != ENOMEM) { /* the OOM killer: the limit's fault, not the file's */
 		vps_vm_snapshot_drop(dir);
-	else
+		qemu_said(o->dirfd, err);
+	} else
 		vps_snprintf(h->start, sizeof(h->start), "%s",
 			     built ? "snapshot-built" : "snapshot");
 	log_debug("vm: start from snapshot %s%s: %s", dir, built ? " (built now)" : "",
@@ -130,8 +151,12 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 	/* a disk root is not in the snapshot's device set (yet): always cold */
 	if (disk < 0 && vps_vm_snapshot_wanted(spec, o->cold)) {
 		vps_err e = {0};
-		if (from_snapshot(o, &l, conf, len, h, &e) == 0)
+		if ((r = from_snapshot(o, &l, conf, len, h, &e)) == 0)
 			return 0;
+		if (e.code == ENOMEM) { /* the OOM killer: a cold boot needs more */
+			*err = e;
+			return r;
+		}
 		log_warn("%s; booting without the snapshot", e.msg);
 	}
 	vps_snprintf(h->start, sizeof(h->start), "cold");
@@ -143,6 +168,7 @@ int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_
 {
 	const struct oci_process *p = o->spec->process;
 	*h = (struct vps_vm_handle){.in_fd = -1, .tty = p && p->terminal};
+	vps_vm_mark(NULL);
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required");
 	if (h->tty && o->detach)

@@ -51,9 +51,9 @@ const char *vps_vm_snapshot_dir(void)
 bool vps_vm_snapshot_wanted(const struct oci_spec *spec, bool cold)
 {
 	const char *v = oci_annotation(spec, VPS_VM_SNAPSHOT_ANNOTATION);
-	if (!v) /* the default: off for now (opt-in), $VPS_VM_SNAPSHOT changes it */
+	if (!v) /* the default: on; $VPS_VM_SNAPSHOT=off changes it */
 		v = getenv("VPS_VM_SNAPSHOT");
-	return !cold && v && strcmp(v, "on") == 0;
+	return !cold && !(v && strcmp(v, "off") == 0);
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -239,14 +239,17 @@ int vps_vm_snapshot_resume(const char *dir, vps_err *err)
 {
 	struct vps_vm_qmp q;
 	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
+	vps_vm_mark("QMP connected");
 	if (r == 0)
 		r = vps_vm_qmp(&q, IGNORE_SHARED, -1, QMP_MS, err);
 	if (r == 0)
 		r = vps_vm_qmp(&q, INCOMING, -1, QMP_MS, err);
 	if (r == 0)
 		r = migrated(&q, err);
+	vps_vm_mark("state loaded");
 	if (r == 0)
 		r = vps_vm_qmp(&q, "{\"execute\":\"cont\"}", -1, QMP_MS, err);
+	vps_vm_mark("running");
 	if (q.fd >= 0)
 		close(q.fd);
 	return r;

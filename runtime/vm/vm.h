@@ -104,8 +104,8 @@ int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum 
 /* ---- snapshot.c: VM templating (see there) ---- */
 #define VPS_VM_SNAPSHOT_ANNOTATION "org.vps.vm.snapshot" /* "on" | "off" */
 const char *vps_vm_snapshot_dir(void);			 /* $VPS_VM_SNAPSHOTS or CACHE/vm-snap */
-/* Whether this start uses a snapshot: the annotation, else $VPS_VM_SNAPSHOT
- * ("on"; default off); never with cold (--vm-cold). */
+/* Whether this start uses a snapshot: yes unless the annotation, else
+ * $VPS_VM_SNAPSHOT, is "off"; never with cold (--vm-cold). */
 bool vps_vm_snapshot_wanted(const struct oci_spec *spec, bool cold);
 /* The cache key of l's machine shape: 16 hex digits. */
 void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17]);
@@ -131,6 +131,8 @@ int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_
 
 /* ---- ctl.c (host side of the agent protocol) ---- */
 long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
+/* --debug: "vm: +N ms what" since the first mark (what NULL: restart the clock). */
+void vps_vm_mark(const char *what);
 /* Wait until the guest answers; at its wait point send conf (len bytes of
  * records, plus a fresh RNG seed) and wait for the agent (the VM is set up and
  * waits for start). conf NULL: return at the wait point. At most limit_s
