@@ -89,7 +89,7 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 	int opt, rc;
-	while ((opt = cli_getopt(ctx, argc, argv, "+h", opts)) != -1)
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1) /* --help anywhere */
 		if ((rc = cli_opt_common(ctx, opt)) >= 0)
 			return rc;
 	char **a = argv + optind;

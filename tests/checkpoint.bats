@@ -451,9 +451,10 @@ no_leftovers() {
 	[ "$status" -eq 0 ]
 	no_leftovers ck16
 	m=$WORK/img16/vps-checkpoint.json
-	# its own cgroup2 mount is a part of the host's cgroup2 hierarchy, wherever that is
-	[ "$(jq -r '.mounts[] | select(.destination == "/sys/fs/cgroup") | .source' "$m")" = \
-		"$(findmnt -n -o TARGET -t cgroup2 | head -1)" ]
+	# its own cgroup2 mount is the VPS's cgroup2 directory ("cgfile" with no
+	# file: the directory itself), bound again from wherever the restoring
+	# host has it
+	[ "$(jq -r '.mounts[] | select(.destination == "/sys/fs/cgroup") | .kind + "=" + .source' "$m")" = "cgfile=" ]
 	jq -e '.console | startswith("tty[")' "$m"
 	jq -e '[.mounts[] | select(.kind == "hostdev")] | length >= 6' "$m"
 	jq_edit "$WORK/sd/config.json" '.process.terminal = true'
