@@ -49,8 +49,8 @@ doc_extract() {
 		prevblank = ($0 ~ /^[ \t]*$/); next
 	}
 	/^\.SH / { ex = ($0 ~ /^\.SH EXAMPLES/); nf = 0; inblk = 0; next }
-	ex && /^\.nf/ { nf = 1; next }
-	ex && /^\.fi/ { nf = 0; inblk = 0; next }
+	ex && /^\.(nf|EX)/ { nf = 1; next }
+	ex && /^\.(fi|EE)/ { nf = 0; inblk = 0; next }
 	ex && nf && !/^\.\\"/ { cmdline(unesc($0)) }
 	' "$1" "$1"
 }
