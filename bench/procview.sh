@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 VPS=$PWD/vps PROCREAD=$PWD/build/bench/procread N=${N:-10000}
 PROBE=$PWD/build/tests/sysinfo_probe
 W=$(mktemp -d /tmp/vps-bench-pv.XXXXXX)
+export VPS_INVENTORY=$W/inv # its VPSes are not the host's: never the real inventory
 lxpid=
 cleanup() {
 	[ -n "$lxpid" ] && kill "$lxpid" 2>/dev/null && sleep 0.3
