@@ -14,12 +14,7 @@ load helpers
 
 setup_file() {
 	vps_setup_file
-	local out
-	if ! out=$(bash "$VPS_TOP/tests/tools/criu-private.sh" 2>&1); then
-		echo "no working criu: $out" >&2
-		return 1
-	fi
-	export CRIU=${out##*$'\n'}
+	vps_need_criu || return 1
 	export NS=vpsck-host-$$ ROOT2=$WORK/state2
 	mkdir -p "$ROOT2"
 	ip netns add "$NS"

@@ -14,13 +14,7 @@ RECVTTY=${RECVTTY:-$VPS_TOP/build/tests/recvtty}
 
 setup_file() {
 	vps_setup_file
-	export CRIU_PREFIX=${CRIU_PREFIX:-/var/cache/vps/criu-trixie}
-	local out
-	if ! out=$(bash "$VPS_TOP/tests/tools/criu-private.sh" "$CRIU_PREFIX" 2>&1); then
-		echo "no working criu: $out" >&2
-		return 1
-	fi
-	export CRIU=${out##*$'\n'}
+	vps_need_criu || return 1
 	make_busybox_bundle "$WORK/tpl"
 }
 teardown_file() {

@@ -5,6 +5,19 @@ VPS=${VPS:-$BATS_TEST_DIRNAME/../vps}
 VPS_TOP=${VPS_TOP:-$BATS_TEST_DIRNAME/..}
 
 # Per-file setup: call from setup_file().
+# vps_need_criu: export CRIU, a criu that works on this kernel (the system's,
+# or Debian 13's / forky's in the private prefix tests/tools/criu-private.sh
+# makes under CRIU_PREFIX's parent); none is a failure, with criu's reason.
+vps_need_criu() {
+	export CRIU_PREFIX=${CRIU_PREFIX:-/var/cache/vps/criu-trixie}
+	local out
+	if ! out=$(bash "$VPS_TOP/tests/tools/criu-private.sh" "$CRIU_PREFIX" 2>&1); then
+		echo "no working criu: $out" >&2
+		return 1
+	fi
+	export CRIU=${out##*$'\n'}
+}
+
 vps_setup_file() {
 	export WORK=$(mktemp -d /tmp/vps-test.XXXXXX)
 	export ROOT=$WORK/state

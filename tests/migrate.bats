@@ -14,13 +14,7 @@ load helpers
 
 setup_file() {
 	vps_setup_file
-	export CRIU_PREFIX=${CRIU_PREFIX:-/var/cache/vps/criu-trixie}
-	local out
-	if ! out=$(bash "$VPS_TOP/tests/tools/criu-private.sh" "$CRIU_PREFIX" 2>&1); then
-		echo "no working criu: $out" >&2
-		return 1
-	fi
-	export CRIU=${out##*$'\n'}
+	vps_need_criu || return 1
 	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
 	export DROOT=$WORK/dstate DINV=$WORK/dinv
 	mkdir -p "$DROOT"
