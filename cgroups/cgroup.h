@@ -126,7 +126,6 @@ struct vps_cgroup_memfds {
 };
 int vps_cgroup_memview_open(struct vps_cgroup *cg, struct vps_cgroup_memfds *f);
 void vps_cgroup_memview_read(const struct vps_cgroup_memfds *f, struct vps_cgroup_memview *mv);
-void vps_cgroup_memview_close(struct vps_cgroup_memfds *f);
 
 /* ---- OOM notification: poll(fd, POLLIN|POLLPRI), then vps_cgroup_oom_ack and
  * compare vps_cgroup_oom_kills with the last value. v2: memory.events; v1: an

@@ -43,13 +43,6 @@ int vps_cgroup_memview_open(struct vps_cgroup *cg, struct vps_cgroup_memfds *f)
 	return f->fd[LIMIT] >= 0 || f->fd[TASKS] >= 0 ? 0 : -ENOENT;
 }
 
-void vps_cgroup_memview_close(struct vps_cgroup_memfds *f)
-{
-	for (size_t i = 0; i < VPS_MEMVIEW_FILES; i++)
-		if (f->fd[i] >= 0)
-			close(f->fd[i]);
-}
-
 /* The number in fd ("max": UINT64_MAX), dflt when it cannot be read. */
 static uint64_t value(int fd, uint64_t dflt)
 {
