@@ -224,15 +224,10 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 
 static void drop_images(struct mig *m)
 {
-	char dir[PATH_MAX], name[NAME_MAX + 1];
-	if (vps_mig_local(m) || vps_snprintf(name, sizeof(name), ".%s.migrate", m->o->name) < 0 ||
-	    vps_snprintf(dir, sizeof(dir), "%s", m->o->root) < 0)
-		return;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		vps_rm_tree_at(dfd, name);
-		close(dfd);
-	}
+	char path[PATH_MAX];
+	if (!vps_mig_local(m) &&
+	    vps_snprintf(path, sizeof(path), "%s/.%s.migrate", m->o->root, m->o->name) >= 0)
+		vps_rm_tree_at(AT_FDCWD, path);
 }
 
 int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res, vps_err *err)

@@ -103,29 +103,6 @@ static bool marked(const char *bundle)
 	       lstat(mark, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* rm -r dir/name */
-static void remove_at(const char *dir, const char *name)
-{
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		vps_rm_tree_at(dfd, name);
-		close(dfd);
-	}
-}
-
-/* rm -r path (absolute) */
-static void remove_path(const char *path)
-{
-	char parent[PATH_MAX];
-	if (vps_snprintf(parent, sizeof(parent), "%s", path) < 0)
-		return;
-	char *slash = strrchr(parent, '/');
-	if (!slash || !slash[1])
-		return;
-	*slash = '\0';
-	remove_at(*parent ? parent : "/", slash + 1);
-}
-
 static int flags(const char *root, const char *inv, const struct vps_inv_entry *e, vps_err *err)
 {
 	struct vps_set_opts so = {.has_autostart = true,
@@ -176,10 +153,11 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 		r = vps_inv_start(root, inv, e->name, &was, err);
 	if (r < 0)
 		return r;
-	remove_at(e->bundle, MIG_IMAGES);
-	char mark[PATH_MAX + 32];
-	vps_snprintf(mark, sizeof(mark), "%s/%s", e->bundle, MIG_MARK);
-	unlink(mark);
+	char path[PATH_MAX + 32];
+	if (vps_snprintf(path, sizeof(path), "%s/%s", e->bundle, MIG_IMAGES) >= 0)
+		vps_rm_tree_at(AT_FDCWD, path);
+	if (vps_snprintf(path, sizeof(path), "%s/%s", e->bundle, MIG_MARK) >= 0)
+		unlink(path);
 	return 0;
 }
 
@@ -202,6 +180,6 @@ int vps_migrate_abort(const char *root, const char *inv, const char *name, const
 	if (r == 0)
 		r = vps_idrange_free(inv, name, bundle, err);
 	if (r == 0)
-		remove_path(bundle);
+		vps_rm_tree_at(AT_FDCWD, bundle);
 	return r;
 }
