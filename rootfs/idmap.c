@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "rootfs/internal.h"
+#include "rootfs/userns.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
 

@@ -80,11 +80,6 @@ uint64_t vps_mnt_id(int fd);
 int vps_mount_fs_at(const char *source, int target_fd, const char *type, unsigned long flags,
 		    const char *data, const char *what, vps_err *err);
 
-/* idmap.c */
-/* A user namespace fd with the given maps (for MOUNT_ATTR_IDMAP). */
-int vps_idmap_userns(const struct oci_idmap *uid, size_t n_uid, const struct oci_idmap *gid,
-		     size_t n_gid, vps_err *err);
-
 /* cgroupmount.c */
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
 void vps_unescape_mountinfo(char *s);

@@ -14,6 +14,7 @@
 
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
+#include "rootfs/userns.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
 

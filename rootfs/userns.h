@@ -70,6 +70,9 @@ const char *vps_spec_root_kind(const struct oci_spec *spec);
  * Can the filesystem holding dir be idmapped with these maps (kernel >= 5.12
  * and a filesystem that supports it)? 1 yes, 0 no (*why says why), < 0 error. */
 int vps_idmap_supported(const char *dir, uint32_t base, const char **why, vps_err *err);
+/* A user namespace fd with the given maps, for MOUNT_ATTR_IDMAP (idmap.c). */
+int vps_idmap_userns(const struct oci_idmap *uid, size_t n_uid, const struct oci_idmap *gid,
+		     size_t n_gid, vps_err *err);
 /* chown every file under dir (not following symlinks, not crossing mounts)
  * from id to base + id, keeping setuid/setgid bits. */
 int vps_shift_tree(const char *dir, uint32_t base, vps_err *err);

@@ -42,6 +42,11 @@ bool vps_create_wants_root(const struct oci_spec *s);
 /* Its annotations, checked with the rest of the spec (before anything is made). */
 int vps_create_root_check(const struct oci_spec *s, vps_err *err);
 int vps_create_root_tree(struct cctx *c, vps_err *err);
+/* restore: CRIU's --root for such a VPS, idmapped as create's (with a user
+ * namespace of config.json's maps: the VPS's own is CRIU's to make), attached
+ * on target. 1 done, 0 when the rootfs is not idmapped (a bind does). */
+int vps_create_root_attach(const struct oci_spec *s, const char *rootfs, const char *target,
+			   vps_err *err);
 
 /* ROOT/ID/console.log: what a detached VPS-face init prints (create_stdio.c) */
 #define VPS_CONSOLE_LOG "console.log"

@@ -29,21 +29,54 @@ bool vps_create_wants_root(const struct oci_spec *s)
 	       !s->lx.namespaces[OCI_NS_USER].path && mnt->present && !mnt->path;
 }
 
-static int idmap_tree(struct cctx *c, int tree, vps_err *err)
+static int idmap_tree(const char *rootfs, int tree, int ns, vps_err *err)
 {
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->pid);
-	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0)
-		return vps_error(err, errno, "rootfs: open the init's user namespace");
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)ns};
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 		return vps_error(
 		    err, errno,
 		    "rootfs %s: idmapped mount (needs Linux 5.12+ and a filesystem "
 		    "that supports it; `vps bundle` shifts the owners where it cannot)",
-		    c->rootfs);
+		    rootfs);
 	return 0;
+}
+
+static bool idmapped(const struct oci_spec *s)
+{
+	const char *how = oci_annotation(s, VPS_ANN_ROOTFS_IDMAP);
+	return vps_create_wants_root(s) && how && !strcmp(how, "mount");
+}
+
+static int idmap_init_tree(struct cctx *c, int tree, vps_err *err)
+{
+	char path[64];
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->pid);
+	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return vps_error(err, errno, "rootfs: open the init's user namespace");
+	return idmap_tree(c->rootfs, tree, ns, err);
+}
+
+int vps_create_root_attach(const struct oci_spec *s, const char *rootfs, const char *target,
+			   vps_err *err)
+{
+	if (!idmapped(s))
+		return 0;
+	const struct oci_linux *lx = &s->lx;
+	_cleanup_close_ int tree =
+	    open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return vps_error(err, errno, "rootfs %s: clone the tree", rootfs);
+	_cleanup_close_ int ns = vps_idmap_userns(lx->uid_mappings, lx->n_uid_mappings,
+						  lx->gid_mappings, lx->n_gid_mappings, err);
+	if (ns < 0)
+		return vps_error_wrap(err, "rootfs %s", rootfs);
+	int r = idmap_tree(rootfs, tree, ns, err);
+	if (r < 0)
+		return r;
+	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return vps_error(err, errno, "rootfs %s: attach on %s", rootfs, target);
+	return 1;
 }
 
 int vps_create_root_check(const struct oci_spec *s, vps_err *err)
@@ -75,7 +108,7 @@ int vps_create_root_tree(struct cctx *c, vps_err *err)
 					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		return vps_error(err, errno, "rootfs %s: clone the tree", c->rootfs);
-	int r = how && !strcmp(how, "mount") ? idmap_tree(c, tree, err) : 0;
+	int r = how && !strcmp(how, "mount") ? idmap_init_tree(c, tree, err) : 0;
 	if (r < 0)
 		return r;
 	if ((r = vps_sync_send(c->sync[0], VPS_SYNC_ROOTFD, VPS_ROOTFD_TREE, NULL, 0, tree)) < 0)

@@ -172,6 +172,8 @@ int vps_create_spawn(struct cctx *c, vps_err *err)
 	    .disk_fd = c->disk_fd,
 	    .console_noctty = c->monitor,
 	    .sysinfo = c->monitor && c->pv.on,
+	    .new_timens = lx->namespaces[OCI_NS_TIME].present && !lx->namespaces[OCI_NS_TIME].path,
+	    .timens_fd = -1,
 	    .seccomp = c->sc,
 	    .cgroup = sd ? NULL : c->cg,
 	    .has_hooks_runtime =
@@ -300,6 +302,9 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err)
 	if (vps_cgroup_is_systemd(c->cg) && (r = systemd_cgroup_init(c, err)) < 0)
 		return r;
 	if (user->present && !user->path && (r = vps_idmap_write(c->pid, lx, err)) < 0)
+		return r;
+	const struct oci_namespace *time = &lx->namespaces[OCI_NS_TIME];
+	if (time->present && !time->path && (r = vps_timens_send(c->pid, c->sync[0], err)) < 0)
 		return r;
 	if ((r = vps_create_root_tree(c, err)) < 0 || (r = vps_create_mount_sources(c, err)) < 0)
 		return r;

@@ -90,6 +90,19 @@ struct vps_ckpt_sources {
 int vps_ckpt_restore_mounts(const struct vps_ckpt_meta *m, const struct vps_ckpt_sources *src,
 			    struct vps_argv *a, vps_err *err);
 
+/* criu_userns.c: a VPS with a user namespace of its own (lx's, not joined by
+ * path): its restored tasks open the images from inside it, so while CRIU
+ * restores the image directory's group is the VPS's root group, with search
+ * permission (unless it is open to it already); given back after. */
+struct vps_ckpt_lend {
+	int fd;	     /* the image directory while lent, else -1 */
+	gid_t gid;   /* its group before */
+	mode_t mode; /* its mode before */
+};
+int vps_ckpt_images_lend(const char *image, const struct oci_linux *lx, struct vps_ckpt_lend *l,
+			 vps_err *err);
+void vps_ckpt_images_return(struct vps_ckpt_lend *l);
+
 /* criu_cgdirs.c: the container's cgroup2 subtree (systemd's empty slices):
  * listed into the image at dump (cgroup_rel: state's cgroup path), made under
  * the new cgroup's cgroup2 dir before restore (absent list: nothing). */

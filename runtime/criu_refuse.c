@@ -2,11 +2,12 @@
 /* What CRIU is known to refuse, found before it runs so that vps names the
  * resource instead of handing over a line of CRIU's log. A VPS with a user
  * namespace of its own: CRIU enters that user namespace and from there every
- * other namespace of the VPS (check_user_ns), so each must be owned by it. The
- * time namespace vps makes for the VPS's uptime (org.vps.procview) is made
- * before the clone, by vps in the host's user namespace: CRIU cannot enter
- * it from the VPS's and stops ("Can't setns .../time: Operation not
- * permitted"). */
+ * other namespace of the VPS (check_user_ns), so each must be owned by it,
+ * else CRIU stops ("Can't setns .../time: Operation not permitted"). vps
+ * makes them so (the time namespace of the VPS's uptime is made by the init
+ * once in its user namespace, timens.c); one joined by path (config.json)
+ * may not be, nor the time namespace of a VPS started by a vps that made it
+ * before the clone, in the host's user namespace. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -81,9 +82,9 @@ int vps_ckpt_refused(pid_t pid, vps_err *err)
 				  "namespace than the VPS's own (user:[%lu]), so CRIU cannot "
 				  "enter it from there%s",
 				  ns[i], ns[i], (unsigned long)self, (unsigned long)user,
-				  i == 4 ? ": it is the time namespace vps makes for the VPS's "
-					   "uptime (org.vps.procview) outside the VPS's user "
-					   "namespace (org.vps.userns)"
+				  i == 4 ? " (a time namespace joined by path, or made for the "
+					   "VPS's uptime outside its user namespace by an older "
+					   "vps: stop and start the VPS once)"
 					 : "");
 	}
 	return 0;

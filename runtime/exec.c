@@ -154,6 +154,7 @@ static int spawn(struct ectx *c, int child_flags, vps_err *err)
 	struct vps_child ch = {
 	    .stdio = {-1, -1},
 	    .disk_fd = -1,
+	    .timens_fd = -1,
 	    .spec = c->spec,
 	    .proc = &c->ep.proc,
 	    .exec_mode = true,

@@ -81,11 +81,12 @@ static int hooks_before_pivot(void *arg, vps_err *err)
 	return r;
 }
 
-/* Bind sources the parent opened on the host side (create_mountsrc.c), then GO. */
+/* Bind sources the parent opened on the host side (create_mountsrc.c), the
+ * rootfs (create_root.c), the time namespace's offsets file (timens.c), then GO. */
 static int wait_go(struct vps_child *c, struct vps_sync_msg *go, vps_err *err)
 {
 	size_t n = c->spec ? c->spec->n_mounts : 0;
-	for (size_t guard = 0; guard <= n + 2; guard++) {
+	for (size_t guard = 0; guard <= n + 3; guard++) {
 		int r = vps_sync_recv(c->sync_fd, go, err);
 		if (r <= 0)
 			return r < 0 ? r : vps_errorx(err, EPIPE, "sync: peer exited");
@@ -94,6 +95,12 @@ static int wait_go(struct vps_child *c, struct vps_sync_msg *go, vps_err *err)
 			    go->code == VPS_ROOTFD_TREE ? &c->root_tree_fd : &c->root_target_fd;
 			if (*slot < 0)
 				*slot = take_fd(go->fd);
+			vps_sync_msg_clear(go);
+			continue;
+		}
+		if (go->type == VPS_SYNC_TIMENSFD && go->fd >= 0) {
+			if (c->timens_fd < 0)
+				c->timens_fd = take_fd(go->fd);
 			vps_sync_msg_clear(go);
 			continue;
 		}
@@ -231,6 +238,13 @@ static int child_setup(struct vps_child *c, const char **state_json, char *home,
 		return r;
 	if ((r = vps_child_join_ns(c, err)) < 0)
 		return r;
+	/* in its user namespace now: that one owns the time namespace */
+	if (c->new_timens && !c->exec_mode) {
+		r = vps_child_timens(&c->spec->lx, c->timens_fd, err);
+		vps_closep(&c->timens_fd);
+		if (r < 0)
+			return r;
+	}
 	if (!c->exec_mode &&
 	    ((r = setup_namespaces(c, *state_json, err)) < 0 || (r = session_console(c, err)) < 0))
 		return r;

@@ -31,6 +31,8 @@ enum vps_sync_type {
 	VPS_SYNC_ROOTFD,     /* parent (or its helper) -> child, before GO: the rootfs made
 				on the host side (create_root.c): code VPS_ROOTFD_*, SCM_RIGHTS */
 	VPS_SYNC_SYSINFO,    /* child -> parent: the sysinfo filter's listener (sysinfo.h) */
+	VPS_SYNC_TIMENSFD,   /* parent -> child, before GO: /proc/PID/timens_offsets opened
+				for writing by the parent (SCM_RIGHTS; idmap.c) */
 };
 enum { VPS_ROOTFD_TARGET, VPS_ROOTFD_TREE };
 #define VPS_SYNC_MAX (256 * 1024)
@@ -85,6 +87,11 @@ struct vps_child {
 	const struct vps_seccomp *seccomp;
 	bool seccomp_installed;
 	bool sysinfo; /* create: install the sysinfo filter, send its listener (sysinfo.h) */
+	/* create: make the time namespace (linux.timeOffsets) itself, once in
+	 * its user namespace, writing the offsets through timens_fd, the file
+	 * VPS_SYNC_TIMENSFD brought (-1 until then) */
+	bool new_timens;
+	int timens_fd;
 	bool has_hooks_runtime; /* ask the parent to run prestart/createRuntime */
 	/* joined by the child itself, first thing (vps_cgroup_enter_self), in
 	 * the hierarchies CLONE_INTO_CGROUP cannot reach; NULL: none */
@@ -148,9 +155,19 @@ int vps_ns_differing(pid_t pid, int *flags, vps_err *err);
 
 /* ---- id maps, written by the parent ---- */
 int vps_idmap_write(pid_t pid, const struct oci_linux *lx, vps_err *err);
-/* time namespace offsets: unshare(CLONE_NEWTIME) for our children and write offsets */
+/* A time namespace given by path: joined by the parent around the clone
+ * (restore puts back the one saved_fd holds); nothing for a new one. */
 int vps_timens_prepare(const struct oci_linux *lx, int *saved_fd, vps_err *err);
 int vps_timens_restore(int saved_fd, vps_err *err);
+/* A new time namespace is made by the init itself, after it is in its user
+ * namespace, so that the VPS's user namespace owns it (CRIU enters it from
+ * there). Parent: send pid's /proc/PID/timens_offsets, opened by us: the init
+ * cannot open it (a non-dumpable process's /proc files are the host root's),
+ * and writing through our file needs CAP_SYS_TIME of the opener only. Child:
+ * unshare, write lx's offsets through that fd, then join the new namespace
+ * (time_for_children) itself. */
+int vps_timens_send(pid_t pid, int sync_fd, vps_err *err);
+int vps_child_timens(const struct oci_linux *lx, int offsets_fd, vps_err *err);
 
 /* ---- exec barrier (listening unix socket ROOT/ID/exec.sock) ---- */
 int vps_barrier_create(int dirfd, const char *dir, int *fd, vps_err *err);

@@ -40,8 +40,8 @@ static const struct {
 } known[] = {
     {"Can't get 1:16 opt", "an INET/INET6 socket (e.g. a listening server): CRIU 4.1.1 "
 			   "cannot read its SO_PASSCRED on this kernel"},
-    {"/time", "the VPS's time namespace (procview's uptime), owned by the host's user "
-	      "namespace: CRIU needs every namespace of a mapped VPS owned by the VPS's own"},
+    {"/time", "the VPS's time namespace, owned by another user namespace than the VPS's "
+	      "own: CRIU needs every namespace of a mapped VPS owned by the VPS's own"},
     {"doesn't have a proper root mount",
      "a mount bound into the VPS from outside it (lxcfs's FUSE files, which procview binds "
      "when the host runs lxcfs: set org.vps.procview=kernel; or a masked path)"},

@@ -2,7 +2,8 @@
 /* Namespaces: new ones become clone flags; ones given by path are opened and
  * type-checked up front (clear errors for a missing or wrong-type path) and
  * joined with setns. pid and time namespaces apply to children, so the parent
- * joins those just around the clone. */
+ * joins those just around the clone; a new time namespace is made by the init
+ * itself (timens.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>

@@ -186,6 +186,25 @@ static bool userns_unreadable(const struct rctx *x, const char *msg)
 	       strstr(msg, ".img: Permission denied");
 }
 
+/* criu, with the image directory lent to the VPS's root (criu_userns.c) */
+static int exec_lent(struct rctx *x, const struct vps_criu_run *run, struct vps_argv *a,
+		     vps_err *err)
+{
+	struct vps_ckpt_lend lend;
+	int r = vps_ckpt_images_lend(x->image, &x->c.spec->lx, &lend, err);
+	if (r < 0)
+		return r;
+	r = vps_criu_exec(run, a, err);
+	vps_ckpt_images_return(&lend);
+	if (r == -EIO && userns_unreadable(x, err->msg))
+		r = vps_errorx(err, EACCES,
+			       "CRIU's restored tasks, in the VPS's user namespace, cannot read "
+			       "an image: every file in %s must be readable by the VPS's root "
+			       "(CRIU writes them 0644) (%s)",
+			       x->image, run->log);
+	return r;
+}
+
 static int run_criu(struct rctx *x, vps_err *err)
 {
 	const struct vps_criu_opts *co = &x->o->c;
@@ -226,15 +245,8 @@ static int run_criu(struct rctx *x, vps_err *err)
 					   .cgroup = ignore ? x->c.cg : NULL,
 					   .pass_fds = pass,
 					   .n_pass = n_pass};
-		r = vps_criu_exec(&run, &a, err);
+		r = exec_lent(x, &run, &a, err);
 	}
-	if (r == -EIO && userns_unreadable(x, err->msg))
-		r = vps_errorx(err, ENOTSUP,
-			       "a VPS with a user namespace of its own cannot be restored yet: "
-			       "CRIU's restored init opens the images before its user namespace "
-			       "has its id maps, and the image directory (the host's root's, "
-			       "0700: the images hold the VPS's memory) is closed to it (%s)",
-			       log);
 	vps_argv_free(&a);
 	if (r < 0)
 		return r;
@@ -277,7 +289,10 @@ static int mount_root(struct rctx *x, vps_err *err)
 		return vps_errorx(err, ENAMETOOLONG, "%s: too long", x->c.dir);
 	if (mkdir(x->criu_root, 0700) < 0)
 		return vps_error(err, errno, "mkdir %s", x->criu_root);
-	if (mount(x->c.rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
+	int r = vps_create_root_attach(x->c.spec, x->c.rootfs, x->criu_root, err);
+	if (r < 0)
+		return r;
+	if (r == 0 && mount(x->c.rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return vps_error(err, errno, "bind %s on %s", x->c.rootfs, x->criu_root);
 	x->mounted = true;
 	mount(NULL, x->criu_root, NULL, MS_PRIVATE | MS_REC, NULL);
