@@ -177,9 +177,17 @@ criu_dumps_inet() {
 	vd destroy mg2
 }
 
-@test "migrate: a VPS CRIU refuses (mapped: its time namespace) fails live with the reason and runs on; --offline moves it; a stopped VPS moves as it is" {
+@test "migrate: a VPS CRIU refuses (mapped, in a time namespace of the host's user namespace) fails live with the reason and runs on; --offline moves it; a stopped VPS moves as it is" {
 	"$VPS" bundle "$WORK/mg3" --name mg3 >/dev/null
-	jq_edit "$WORK/mg3/config.json" '.annotations["org.vps.procview"] = "kernel"'
+	# a time namespace CRIU cannot enter from the VPS's user namespace, joined by path
+	unshare --time sleep 300 </dev/null >/dev/null 2>&1 &
+	TNS=$!
+	for i in $(seq 50); do
+		[ "$(readlink "/proc/$TNS/ns/time_for_children")" != "$(readlink /proc/self/ns/time)" ] && break
+		sleep 0.1
+	done
+	jq_edit "$WORK/mg3/config.json" --arg p "/proc/$TNS/ns/time_for_children" \
+		'.annotations["org.vps.procview"] = "kernel" | .linux.namespaces += [{"type": "time", "path": $p}]'
 	set_args "$WORK/mg3" sh -c "sh -c '$COUNTER' & wait"
 	vc start mg3
 	wait_count "$WORK/mg3" 5
@@ -221,6 +229,8 @@ criu_dumps_inet() {
 	writes "$WORK/mg3.d"
 	vd stop mg3
 	vd destroy mg3
+	kill "$TNS"
+	wait "$TNS" || true
 }
 
 @test "migrate: SIGKILL of vps migrate at every phase: the VPS runs on exactly one side, the other is clean" {
