@@ -18,7 +18,9 @@
 #     runc and with vps, results as they are; bounded by STOCK_DEADLINE seconds
 #     per harness run (default 1800: TCG makes every engine command seconds long)
 #     and a guest timeout of their sum plus 900: at most about 3.5 hours.
-#   STOCK_ENGINES="podman containerd docker" (or none), STOCK_RUNTIMES="runc vps": subsets.
+#   STOCK_ENGINES="podman containerd docker" (or none), STOCK_RUNTIMES="runc vps": subsets;
+#     STOCK_CASES_podman=REGEX (and _containerd, _docker; no spaces) picks that
+#     engine's cases in a full run too.
 #   STOCK_RUNC=failed (with STOCK_FULL=1): per engine every case with vps, then
 #     runc (the reference) only on the cases vps failed: about half the time
 #     when vps passes most, and enough to tell "vps fails where runc passes".
@@ -44,6 +46,8 @@ ENGINES=${STOCK_ENGINES:-podman containerd docker}
 RUNTIMES=${STOCK_RUNTIMES:-runc vps}
 DEADLINE=${STOCK_DEADLINE:-1800}
 REF=${STOCK_RUNC:-all}
+# full runs: every case, or the cases STOCK_CASES_ENGINE gives (a re-run)
+for e in podman containerd docker; do v=STOCK_CASES_$e; printf -v "FULL_CASES_$e" %s "${!v:--}"; done
 # make check: per engine a plain run (the container's scope made and removed
 # through systemd), a memory limit (a resource systemd owns as MemoryMax) and a
 # freeze or an update; three cases keep each harness run near a minute under TCG
@@ -98,8 +102,9 @@ mkdir -p "$W/out"
 {
 	[ "$FULL" = 1 ] || echo "mode check"
 	for e in $ENGINES; do
-		cases=-
-		[ "$FULL" = 1 ] || { v=STOCK_CASES_$e; cases=${!v}; }
+		v=FULL_CASES_$e
+		[ "$FULL" = 1 ] || v=STOCK_CASES_$e
+		cases=${!v}
 		d=$DEADLINE
 		[ "$FULL" = 1 ] || d=240 # three cases
 		if [ "$FULL" = 1 ] && [ "$REF" = failed ]; then
