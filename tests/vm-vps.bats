@@ -99,9 +99,12 @@ prompts() { [ "$(grep -c "$1 login:" "$ROOT/$1/console.log")" -ge "$2" ]; }
 	# the overhead estimate off: the guest gets the whole limit, so a guest
 	# process that fills its RAM takes QEMU past the limit after boot
 	export VPS_VM_OVERHEAD_MIB=0
+	# guest RAM that stays in use: a tmpfs file (one big malloc is refused by
+	# the guest's overcommit check before it touches anything)
+	FILL='mount -t tmpfs -o size=200m fill /tmp && dd if=/dev/zero of=/tmp/f bs=1M count=200'
 	make_busybox_bundle "$WORK/oom"
 	jq_edit "$WORK/oom/config.json" '.linux.resources.memory.limit = 234881024'
-	set_args "$WORK/oom" /bin/sh -c 'echo up; dd if=/dev/zero of=/dev/null bs=200M count=1; echo survived'
+	set_args "$WORK/oom" /bin/sh -c "echo up; $FILL; echo survived"
 	run --separate-stderr v run --vm -b "$WORK/oom" vv-oom1
 	echo "status=$status output=$output stderr=$stderr"
 	[ "$status" -eq 137 ]
@@ -112,7 +115,7 @@ prompts() { [ "$(grep -c "$1 login:" "$ROOT/$1/console.log")" -ge "$2" ]; }
 	"$VPS" bundle "$WORK/vv3" --name vv3 --template busybox --vm --memory 224M >/dev/null
 	v start vv3
 	wait_for booted vv3
-	v exec vv3 dd if=/dev/zero of=/dev/null bs=200M count=1 || true
+	v exec vv3 sh -c "$FILL" || true
 	ended vv3 killed 9
 	[ "$(v state vv3 | jq -r .exit.reason)" = "the VM was killed by the OOM killer (memory limit 224M)" ]
 	run v logs vv3
