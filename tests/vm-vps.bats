@@ -156,3 +156,13 @@ prompts() { [ "$(grep -c "$1 login:" "$ROOT/$1/console.log")" -ge "$2" ]; }
 	[ "$(debugfs -R 'cat /who' "$WORK/db/disk.img" 2>/dev/null)" = disk-b ]
 	[ ! -e "$(ls -d "$WORK"/snap-disk/*)/disk" ]
 }
+
+@test "vm-vps: a VM VPS whose memory limit cannot hold QEMU and the guest: start refused with the minimum, nothing left" {
+	"$VPS" bundle "$WORK/vv4" --name vv4 --template busybox --vm --memory 128M >/dev/null
+	run v start vv4
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "vps: start vv4: vm: memory limit 128M is too small for a VM"*"use at least "*M ]]
+	[ ! -e "$ROOT/vv4" ]
+	[ "$(listed vv4)" = stopped ]
+}
