@@ -22,6 +22,7 @@
 #include "runtime/runtime.h"
 #include "runtime/store.h"
 #include "runtime/sysinfo.h"
+#include "runtime/vm/vm_lifecycle.h"
 #include "util/fmt.h"
 #include "util/io.h"
 #include "util/log.h"
@@ -72,10 +73,16 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 	m->pid = cr.pid;
 	m->pidfd = cr.pidfd;
 	m->pty = cr.pty;
+	m->vm = cr.vm;
 	vps_mon_sysinfo_start(m, cr.sysinfo); /* before start: the init may ask at once */
-	if (start && (r = vps_start_held(m->o.root, &h, err)) < 0) {
+	/* a VM's create holds nothing: it starts through its state */
+	if (start && (r = h.st ? vps_start_held(m->o.root, &h, err)
+			       : vps_start(m->o.root, m->o.id, err)) < 0) {
 		vps_err e;
-		vps_delete_held(m->o.root, &h, &e);
+		if (h.st)
+			vps_delete_held(m->o.root, &h, &e);
+		else
+			vps_delete(m->o.root, m->o.id, true, &e);
 	}
 	if (start)
 		vps_held_free(&h);
@@ -139,7 +146,7 @@ static const char *end_kind(int ws)
 	return ws == -1 ? "unknown" : vps_end_kind_name(vps_init_end_kind(ws));
 }
 
-static void record(struct vps_state *st, int ws, const char *kind)
+static void record(struct vps_state *st, int ws, const char *kind, const char *why)
 {
 	st->status = VPS_STOPPED;
 	if (ws != -1)
@@ -154,11 +161,22 @@ static void record(struct vps_state *st, int ws, const char *kind)
 		json_object_object_add(e, "code", json_object_new_int(WEXITSTATUS(ws)));
 	if (ws != -1 && WIFSIGNALED(ws))
 		json_object_object_add(e, "signal", json_object_new_int(WTERMSIG(ws)));
+	if (*why) /* the OOM killer ended a VM */
+		json_object_object_add(e, "reason", json_object_new_string(why));
 	char *at = vps_now_rfc3339();
 	if (at)
 		json_object_object_add(e, "at", json_object_new_string(at));
 	free(at);
 	json_object_object_add(st->extra, "exit", e);
+}
+
+/* "vps: ID: WHAT" as the console log's last line (WHAT "": none). */
+static void log_line(struct vps_mon *m, const char *what)
+{
+	char line[512];
+	int n = vps_snprintf(line, sizeof(line), "\r\nvps: %s: %s\r\n", m->o.id, what);
+	if (*what && n > 0)
+		vps_conlog_write(&m->log, line, (size_t)n);
 }
 
 /* Record the end; true when the VPS is to boot again (its old self is then
@@ -171,10 +189,14 @@ static bool end_of_boot(struct vps_mon *m, int ws)
 	if (vps_container_load(m->o.root, m->o.id, &dirfd, &lockfd, &st, &e) < 0)
 		return false; /* deleted meanwhile (vps delete, vps stop) */
 	bool again = false;
+	char why[160] = "";
+	if (m->vm && st->pid == m->pid) /* QEMU's end: the guest's main process's */
+		ws = vps_vm_end_wstatus(m->o.root, st, ws, why, sizeof(why));
 	const char *kind = end_kind(ws);
 	if (st->pid == m->pid) { /* still the VPS we booted */
 		bool stopping = faccessat(dirfd, VPS_STOP_MARK, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-		record(st, ws, kind);
+		record(st, ws, kind, why);
+		log_line(m, why);
 		if (vps_state_save_at(dirfd, st, &e) < 0)
 			log_warn("monitor %s: %s", m->o.id, e.msg);
 		again = !stopping && strcmp(kind, "reboot") == 0;

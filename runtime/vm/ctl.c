@@ -197,13 +197,20 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len,
 	return vps_errorx(err, ETIMEDOUT, "vm: the guest did not boot within %lds", limit / 1000);
 }
 
-int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
+int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
+		       vps_err *err)
 {
+	char oom[128];
 	char path[PATH_MAX];
 	_cleanup_free_ char *s = NULL;
 	if (vps_snprintf(path, sizeof(path), "%s/vm-exit", dir) >= 0 &&
 	    vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
 		*status = atoi(s + 5);
+		return 0;
+	}
+	if (wstatus >= 0 && WIFSIGNALED(wstatus) && vps_vm_oom_ended(cg, oom, sizeof(oom))) {
+		log_warn("vm: %s", oom);
+		*status = vps_exit_code(wstatus);
 		return 0;
 	}
 	if (wstatus >= 0 && WIFSIGNALED(wstatus)) { /* not the guest's doing: say so */

@@ -148,8 +148,8 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 				  .state_fd = -1};
 	vps_snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
 	vps_snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
-	/* a disk root is not in the snapshot's device set (yet): always cold */
-	if (disk < 0 && vps_vm_snapshot_wanted(spec, o->cold)) {
+	/* a disk root too: its snapshot's virtio-blk has an empty placeholder */
+	if (vps_vm_snapshot_wanted(spec, o->cold)) {
 		vps_err e = {0};
 		if ((r = from_snapshot(o, &l, conf, len, h, &e)) == 0)
 			return 0;

@@ -100,6 +100,10 @@ uint64_t vps_vm_min_limit_mib(enum vps_vm_accel a);
 int vps_vm_ram_mib(const struct oci_spec *spec, enum vps_vm_accel a, uint64_t *mib, vps_err *err);
 int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum vps_vm_accel a,
 		       vps_err *err);
+/* Once QEMU is gone: did the OOM killer end it (cg's oom_kill count; the
+ * cgroup holds QEMU alone)? Then buf says so, with the cgroup's limit:
+ * "the VM was killed by the OOM killer (memory limit 256M)". */
+bool vps_vm_oom_ended(struct vps_cgroup *cg, char *buf, size_t cap);
 
 /* ---- snapshot.c: VM templating (see there) ---- */
 #define VPS_VM_SNAPSHOT_ANNOTATION "org.vps.vm.snapshot" /* "on" | "off" */
@@ -145,8 +149,10 @@ int vps_vm_kill(const char *dir, int sig, vps_err *err);
 int vps_vm_exec(const char *dir, const struct oci_process *p, int *status, vps_err *err);
 /* The main process's status once QEMU is gone: the guest's report (DIR/exit),
  * else QEMU's isa-debug-exit code, else 128+signal of QEMU. wstatus from waitpid
- * or -1 when QEMU was not our child. */
-int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err);
+ * or -1 when QEMU was not our child. A QEMU the OOM killer ended (cg: its cgroup,
+ * may be NULL) is named as such in the warning. */
+int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
+		       vps_err *err);
 
 /* ---- run.c: the flows the lifecycle dispatches to ---- */
 struct vps_vm_run_opts {
@@ -164,7 +170,8 @@ struct vps_vm_handle {
 	bool tty;
 	char kernel[160]; /* "RELEASE (KIND)" of the booted kernel */
 	char accel[8];
-	char start[16]; /* "cold", "snapshot" or "snapshot-built" */
+	char start[16];	       /* "cold", "snapshot" or "snapshot-built" */
+	struct vps_cgroup *cg; /* QEMU's (borrowed), for an OOM kill's name; may be NULL */
 };
 /* Boot the VM and wait until its agent is ready. */
 int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err);

@@ -61,6 +61,9 @@ void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int send_to_host(int fd, uint32_t type, const void *data, size_t len);
 #define recv_msg vps_vm_recv
 int read_file(const char *path, char **out, size_t *len);
+/* disk.c: a restored disk VM's disk NAME (size 0: the snapshot's placeholder)
+ * probed again, now the VPS's own image. */
+void disk_reprobe(const char *name);
 
 /* proc.c: in a forked child, become the container process and exec (never returns). */
 void proc_setup_rootfs(const struct gconf *c); /* init's process, once, before start */
@@ -71,6 +74,7 @@ __attribute__((noreturn)) void child_fail(const char *what);
 /* relay.c: copy between the exec socket and a process's pipes or pty until it exits. */
 int relay_exec(int port, const struct gconf *c, pid_t main_pid);
 int open_pty(int *master, int *slave, unsigned rows, unsigned cols);
+void console_bind(int master); /* the pty on the container's /dev/console */
 /* Copy a pty master <-> a raw port until the master closes. */
 void relay_tty(int master, int port);
 

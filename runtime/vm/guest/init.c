@@ -138,6 +138,9 @@ static void mount_disk(const struct gconf *c)
 		fatal("root_dev: name too long");
 	for (int tries = 0; tries < 500 && access(dev, F_OK) < 0; tries++)
 		msleep(10);
+	disk_reprobe(c->root_dev);
+	for (int tries = 0; tries < 500 && access(dev, F_OK) < 0; tries++)
+		msleep(10); /* reprobed: its node again */
 	unsigned long fl = MS_NODEV | (c->ro_root ? MS_RDONLY : 0);
 	if (mount(dev, "/newroot", "ext4", fl, "errors=remount-ro") < 0)
 		fatal("mount the disk");
@@ -209,6 +212,7 @@ int main(void)
 		tty_port = must_port(VPS_VM_PORT_TTY);
 		if (open_pty(&master, &slave, c.rows, c.cols) < 0)
 			fatal("allocate the terminal");
+		console_bind(master);
 	} else {
 		stdio[0] = must_port(VPS_VM_PORT_IN);
 		stdio[1] = must_port(VPS_VM_PORT_OUT);
