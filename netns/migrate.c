@@ -59,7 +59,8 @@ static int held(json_object *x, struct vps_net_cfg *c, vps_err *err)
 		if (s && vps_ip_parse(s, i < 2 ? AF_INET : AF_INET6, 0, ips[i], keys[i], err) < 0)
 			return vps_error_wrap(err, "the VPS's network record");
 	}
-	size_t n = json_object_object_get_ex(x, "publish", &pub) ? json_object_array_length(pub) : 0;
+	size_t n =
+	    json_object_object_get_ex(x, "publish", &pub) ? json_object_array_length(pub) : 0;
 	for (size_t i = 0; i < n && c->n_ports < VPS_NET_MAX_PORTS; i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(pub, i));
 		struct vps_net_port *p = &c->ports[c->n_ports];
@@ -76,7 +77,8 @@ static int held(json_object *x, struct vps_net_cfg *c, vps_err *err)
 static bool wants(const struct vps_net_cfg *c, const struct vps_lease *e)
 {
 	if (!e->port)
-		return vps_ip_equal(&e->ip, &c->ip) || (c->ip6.family && vps_ip_equal(&e->ip, &c->ip6));
+		return vps_ip_equal(&e->ip, &c->ip) ||
+		       (c->ip6.family && vps_ip_equal(&e->ip, &c->ip6));
 	for (unsigned i = 0; i < c->n_ports; i++)
 		if (c->ports[i].host == e->port && c->ports[i].udp == e->udp)
 			return true;
@@ -105,8 +107,9 @@ static int leases_free(const struct vps_lease_owner *src, const struct vps_net_c
 		}
 		vps_lease_holder_str(e, src, who, sizeof(who));
 		if (e->port)
-			r = vps_errorx(err, EADDRINUSE, "host port %u/%s is already published by %s",
-				       e->port, e->udp ? "udp" : "tcp", who);
+			r = vps_errorx(err, EADDRINUSE,
+				       "host port %u/%s is already published by %s", e->port,
+				       e->udp ? "udp" : "tcp", who);
 		else
 			r = vps_errorx(err, EADDRINUSE, "address %s is already leased to %s",
 				       vps_ip_str(&e->ip, false, a), who);
@@ -192,8 +195,7 @@ int vps_net_migrate_handover(const char *root, const char *id, json_object *x, v
 
 /* The host veth back under its name (from where a handover parked it), on
  * the bridge, up. */
-static int veth_back(const struct vps_net_cfg *c, const char *veth, const char *park,
-		     vps_err *err)
+static int veth_back(const struct vps_net_cfg *c, const char *veth, const char *park, vps_err *err)
 {
 	struct vps_nl nl;
 	int r = vps_nl_open(&nl, -1, err);
