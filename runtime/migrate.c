@@ -167,7 +167,7 @@ static int image_dir(struct mig *m, char *dir, size_t sz, vps_err *err)
 static int dump(struct mig *m, const char *images, vps_err *err)
 {
 	int r = vps_pause(m->o->root, m->o->name, err);
-	if (r < 0)
+	if (r < 0 || (r = vps_mig_net_detach(m, err)) < 0) /* frozen, then off the bridge */
 		return r;
 	phase(m, MIG_DUMP);
 	/* criu's log in the source's state dir: it outlives a refused dump */
@@ -211,7 +211,7 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 	long t_freeze = now_ms();
 	if (m->live) {
 		if ((r = image_dir(m, images, sizeof(images), err)) < 0 ||
-		    (r = vps_mig_net_detach(m, err)) < 0 || (r = dump(m, images, err)) < 0)
+		    (r = dump(m, images, err)) < 0)
 			return r;
 	} else if (m->was_running && (r = vps_stop(m->o->root, m->o->name, -1, err)) < 0)
 		return r;
