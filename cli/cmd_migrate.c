@@ -83,7 +83,7 @@ int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* check NAME BUNDLE NEED live|offline IDBASE | receive NAME BUNDLE HOW AUTOSTART
+/* check NAME BUNDLE NEED live|offline IDBASE [NET] | receive NAME BUNDLE HOW AUTOSTART
  * ORDER DELAY | abort NAME BUNDLE */
 int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 {
@@ -98,13 +98,16 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 	if (n >= 2)
 		ctx->id = a[1];
 	int r;
-	if (strcmp(op, "check") == 0 && n == 6) {
+	if (strcmp(op, "check") == 0 && (n == 6 || n == 7)) {
 		uint64_t need = strtoull(a[3], NULL, 10);
 		uint32_t ids = (uint32_t)strtoul(a[5], NULL, 10);
-		r = vps_migrate_check(ctx->root, ctx->inventory, ctx->criu, a[1], a[2], need,
-				      strcmp(a[4], "live") == 0, ids, &ctx->err);
+		bool handover = false;
+		r = n == 7 ? vps_migrate_check_net(a[1], a[6], &handover, &ctx->err) : 0;
 		if (r == 0)
-			printf("%s\n", VPS_VERSION);
+			r = vps_migrate_check(ctx->root, ctx->inventory, ctx->criu, a[1], a[2],
+					      need, strcmp(a[4], "live") == 0, ids, &ctx->err);
+		if (r == 0)
+			printf("%s\n%s", VPS_VERSION, handover ? "net handover\n" : "");
 	} else if (strcmp(op, "receive") == 0 && n == 7) {
 		struct vps_inv_entry e = {.name = a[1],
 					  .bundle = a[2],

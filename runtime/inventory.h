@@ -149,6 +149,12 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
  * check/receive made (only a marked bundle). */
 int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
 		      const char *bundle, uint64_t need, bool live, uint32_t idbase, vps_err *err);
+/* check's network part, before vps_migrate_check: net is the source's
+ * network record as vps migrate sends it ({"net","root","host"}): the
+ * bridge, addresses and ports can be had here (netns/net.h
+ * vps_net_migrate_check); *handover: this host shares the source's network,
+ * whose lease the source hands over before the restore. */
+int vps_migrate_check_net(const char *name, const char *net, bool *handover, vps_err *err);
 /* The first host id a bundle's user namespace maps root onto (0: none). */
 uint32_t vps_migrate_idbase(const struct oci_spec *spec);
 int vps_migrate_receive(const char *root, const char *inv, const char *criu,

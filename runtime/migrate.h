@@ -4,6 +4,7 @@
  * the guard that finishes or undoes a migration whose vps was killed
  * (migrate_guard.c) and the phases (migrate.c). */
 #pragma once
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,9 +38,11 @@ struct mig {
 	bool was_running, live;
 	uint32_t idbase; /* the mapped VPS's first host id (its range moves too), 0: none */
 	enum mig_phase phase;
-	uint64_t bytes;	 /* copied */
-	int guard;	 /* the pipe to the guard, or -1 */
-	pid_t guard_pid; /* or 0 */
+	uint64_t bytes;	  /* copied */
+	json_object *net; /* the running source's extra["net"] (its network), or NULL */
+	bool handover;	  /* the destination shares its network: hand it over (migrate_net.c) */
+	int guard;	  /* the pipe to the guard, or -1 */
+	pid_t guard_pid;  /* or 0 */
 };
 
 /* Run the destination's `vps migrate-recv OP ARGS...` (NULL-terminated);
@@ -52,6 +55,16 @@ int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err)
 /* CRIU refused the dump (err from vps_checkpoint): say which resource, and
  * that --offline will do (migrate_why.c). */
 void vps_mig_why(vps_err *err);
+/* The VPS network (migrate_net.c): the check's network argument into buf
+ * ("" without m->net); at freeze the source's host veth off the bridge;
+ * before the restore, the handover when m->handover; undoing, the source's
+ * network back (a no-op before the freeze); the destination's announcement
+ * of the restored VPS's MAC (failures only logged). */
+int vps_mig_net_arg(struct mig *m, char *buf, size_t size, vps_err *err);
+int vps_mig_net_detach(struct mig *m, vps_err *err);
+int vps_mig_net_handover(struct mig *m, vps_err *err);
+int vps_mig_net_back(struct mig *m, vps_err *err);
+void vps_mig_announce(const char *root, const char *name);
 /* The destination is this machine (--to-root without a host). */
 static inline bool vps_mig_local(const struct mig *m)
 {

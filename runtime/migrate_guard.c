@@ -20,7 +20,8 @@
 #include "util/fmt.h"
 #include "util/io.h"
 
-/* The source as it was: thawed if frozen, started again if we stopped it. */
+/* The source as it was: thawed if frozen (its network back first), started
+ * again if we stopped it. */
 static int source_back(struct mig *m, vps_err *err)
 {
 	const struct vps_migrate_opts *o = m->o;
@@ -30,8 +31,12 @@ static int source_back(struct mig *m, vps_err *err)
 	if (vps_state_load(o->root, o->name, &st, &e) == 0)
 		s = vps_status_live(o->root, st);
 	vps_state_free(st);
-	if (s == VPS_PAUSED && m->was_running)
-		return vps_resume(o->root, o->name, err);
+	if (s == VPS_PAUSED && m->was_running) {
+		/* its network back first; thawed even if that failed */
+		int r = vps_mig_net_back(m, err);
+		int t = vps_resume(o->root, o->name, r < 0 ? &e : err);
+		return r < 0 ? r : t;
+	}
 	if (s != VPS_RUNNING && m->was_running) {
 		enum vps_status was;
 		return vps_inv_start(o->root, o->inventory, o->name, &was, err);

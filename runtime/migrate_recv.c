@@ -143,12 +143,14 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 	vps_snprintf(images, sizeof(images), "%s/%s", e->bundle, MIG_IMAGES);
 	if (live) {
 		int status;
-		struct vps_restore_opts ro = {.root = root,
-					      .id = e->name,
-					      .bundle = e->bundle,
-					      .detach = true,
-					      .c = {.criu = criu, .image_path = images}};
-		r = vps_restore(&ro, &status, err);
+		struct vps_restore_opts ro = {
+		    .root = root,
+		    .id = e->name,
+		    .bundle = e->bundle,
+		    .detach = true,
+		    .c = {.criu = criu, .image_path = images, .tcp_established = true}};
+		if ((r = vps_restore(&ro, &status, err)) == 0)
+			vps_mig_announce(root, e->name);
 	} else if (start)
 		r = vps_inv_start(root, inv, e->name, &was, err);
 	if (r < 0)

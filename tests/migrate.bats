@@ -330,21 +330,7 @@ criu_dumps_inet() {
 ssh_up() {
 	export SSHD_NS=1 K=$WORK/ssh
 	mkdir -p "$K"
-	ssh-keygen -q -t ed25519 -N '' -f "$K/id" -C vps-mig-test
-	ssh-keygen -q -t ed25519 -N '' -f "$K/host" -C vps-mig-host
-	cp "$K/id.pub" "$K/authorized_keys"
-	cat >"$K/sshd_config" <<-EOF
-		ListenAddress 127.0.0.1:2222
-		HostKey $K/host
-		AuthorizedKeysFile $K/authorized_keys
-		PermitRootLogin prohibit-password
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		UsePAM no
-		StrictModes no
-		PidFile $K/sshd.pid
-		SetEnv VPS_INVENTORY=$WORK/inv-b
-	EOF
+	test_sshd_config "$K" 127.0.0.1:2222 "$K/sshd.pid" "SetEnv VPS_INVENTORY=$WORK/inv-b" >"$K/sshd_config"
 	unshare -n -m --propagation private sh -c \
 		'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && exec /usr/sbin/sshd -f "$1" -E "$2"' \
 		_ "$K/sshd_config" "$K/sshd.log"
