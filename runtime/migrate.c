@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps migrate NAME [DEST]: move a VPS with its bundle and inventory record.
  * check the destination (its vps version, name, bundle path, disk, criu);
- * copy the bundle while the VPS runs (rsync); then live: freeze, CRIU dump
+ * copy the bundle while the VPS runs (rsync) and register it there (the
+ * destination's record is written before the freeze); then live: freeze, CRIU dump
  * (the source stays frozen, not killed), copy the delta and the images,
  * restore there under a monitor; offline: stop, copy the delta, start there.
  * Until the destination says it runs the VPS, any failure thaws (or starts)
@@ -196,7 +197,7 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 	long t;
 	phase(m, MIG_PRECOPY);
 	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
-	if (r < 0)
+	if (r < 0 || (r = receive(m, "prepare", err)) < 0)
 		return r;
 	phase(m, MIG_FREEZE);
 	long t_freeze = now_ms();

@@ -2,7 +2,9 @@
 /* The destination's side of vps migrate (`vps migrate-recv`, which the
  * source's vps runs here over ssh or directly): check that the VPS can come
  * (name and bundle free, disk, criu) and claim its bundle dir with a mark;
- * receive it (register the record, restore from the images or start it);
+ * prepare it while the source still runs (register the record and its
+ * flags, out of the downtime); receive it (the same if not prepared, then
+ * restore from the images or start it);
  * abort (remove only what carries the mark or names the marked bundle). */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,12 +121,13 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err)
 {
 	bool live = strcmp(how, "restore") == 0, start = strcmp(how, "start") == 0;
+	bool prepare = strcmp(how, "prepare") == 0;
 	char images[PATH_MAX + 32];
 	bool added;
 	enum vps_status was;
-	if (!live && !start && strcmp(how, "register") != 0)
-		return vps_errorx(err, EINVAL, "expected restore, start or register, got \"%s\"",
-				  how);
+	if (!live && !start && !prepare && strcmp(how, "register") != 0)
+		return vps_errorx(err, EINVAL,
+				  "expected prepare, restore, start or register, got \"%s\"", how);
 	if (!marked(e->bundle))
 		return vps_errorx(err, EINVAL, "bundle %s: not one a migration made here",
 				  e->bundle);
@@ -135,10 +138,12 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 	if (r < 0 ||
 	    (idbase && (r = vps_idrange_claim(inv, e->name, e->bundle, idbase, false, err)) < 0))
 		return r;
+	/* prepare (before the freeze) registers it and sets its flags; the record
+	 * found again with this bundle is that one: nothing to write then */
 	r = vps_inv_register(inv, e->name, e->bundle, &added, err);
-	if (r == 0)
+	if (r == 0 && (added || prepare))
 		r = flags(root, inv, e, err);
-	if (r < 0)
+	if (r < 0 || prepare)
 		return r;
 	vps_snprintf(images, sizeof(images), "%s/%s", e->bundle, MIG_IMAGES);
 	if (live) {
