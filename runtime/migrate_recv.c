@@ -182,9 +182,10 @@ int vps_migrate_abort(const char *root, const char *inv, const char *name, const
 	if (r == 0 && vps_inv_load(inv, name, &e, &e2) == 0 && strcmp(e->bundle, bundle) == 0)
 		r = vps_inv_unregister(inv, name, err);
 	vps_inv_free(e);
-	if (r == 0)
+	if (r == 0) /* >= 0: the number of id range records freed */
 		r = vps_idrange_free(inv, name, bundle, err);
-	if (r == 0)
-		vps_rm_tree_at(AT_FDCWD, bundle);
-	return r;
+	if (r < 0)
+		return r;
+	vps_rm_tree_at(AT_FDCWD, bundle);
+	return 0;
 }
