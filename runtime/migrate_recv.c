@@ -135,13 +135,16 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 	int r = oci_bundle_open(e->bundle, &b, err);
 	uint32_t idbase = r == 0 ? vps_migrate_idbase(b->spec) : 0;
 	oci_bundle_free(b);
-	if (r < 0 ||
-	    (idbase && (r = vps_idrange_claim(inv, e->name, e->bundle, idbase, false, err)) < 0))
+	if (r < 0)
 		return r;
-	/* prepare (before the freeze) registers it and sets its flags; the record
-	 * found again with this bundle is that one: nothing to write then */
+	/* prepare (before the freeze) registers it, records its id range and sets
+	 * its flags; the record found again with this bundle is that one: nothing
+	 * to write then (a second range record would be "another VPS's") */
 	r = vps_inv_register(inv, e->name, e->bundle, &added, err);
-	if (r == 0 && (added || prepare))
+	bool fresh = added || prepare;
+	if (r == 0 && fresh && idbase)
+		r = vps_idrange_claim(inv, e->name, e->bundle, idbase, false, err);
+	if (r == 0 && fresh)
 		r = flags(root, inv, e, err);
 	if (r < 0 || prepare)
 		return r;
