@@ -144,8 +144,9 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
  * bytes free under it, with live a working criu, the host ids from idbase (a
  * mapped VPS's range) free; the bundle dir is made and
  * marked as the migration's. receive: register NAME for bundle (flags as
- * given) and (how) "restore" it from bundle's images, "start" it, or
- * "register" only (a stopped VPS), its id range recorded; the mark goes. abort: remove what
+ * given; how "prepare": only that, before the freeze) and (how) "restore" it
+ * from bundle's images, "start" it, or "register" only (a stopped VPS), its
+ * id range recorded; the mark goes. abort: remove what
  * check/receive made (only a marked bundle). */
 int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
 		      const char *bundle, uint64_t need, bool live, uint32_t idbase, vps_err *err);

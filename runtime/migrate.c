@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps migrate NAME [DEST]: move a VPS with its bundle and inventory record.
  * check the destination (its vps version, name, bundle path, disk, criu);
- * copy the bundle while the VPS runs (rsync); then live: freeze, CRIU dump
+ * copy the bundle while the VPS runs (rsync) and register it there (the
+ * destination's record is written before the freeze); then live: freeze, CRIU dump
  * (the source stays frozen, not killed), copy the delta and the images,
  * restore there under a monitor; offline: stop, copy the delta, start there.
  * Until the destination says it runs the VPS, any failure thaws (or starts)
@@ -164,10 +165,12 @@ static int image_dir(struct mig *m, char *dir, size_t sz, vps_err *err)
 	return vps_mkdir_p(dir, 0700, err);
 }
 
-static int dump(struct mig *m, const char *images, vps_err *err)
+/* frozen: the bundle's delta goes in bg while criu dumps (migrate_bg.c) */
+static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *err)
 {
 	int r = vps_pause(m->o->root, m->o->name, err);
-	if (r < 0 || (r = vps_mig_net_detach(m, err)) < 0) /* frozen, then off the bridge */
+	if (r < 0 || (r = vps_mig_net_detach(m, err)) < 0 || /* frozen, then off the bridge */
+	    (r = vps_mig_rsync_start(m, m->e->bundle, m->dbundle, bg, err)) < 0)
 		return r;
 	phase(m, MIG_DUMP);
 	/* criu's log in the source's state dir: it outlives a refused dump */
@@ -205,20 +208,27 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 	long t;
 	phase(m, MIG_PRECOPY);
 	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
-	if (r < 0)
+	if (r < 0 || (r = receive(m, "prepare", err)) < 0)
 		return r;
 	phase(m, MIG_FREEZE);
 	long t_freeze = now_ms();
+	struct mig_bg bg = {.pid = -1, .fd = -1};
 	if (m->live) {
-		if ((r = image_dir(m, images, sizeof(images), err)) < 0 ||
-		    (r = dump(m, images, err)) < 0)
+		vps_err e2;
+		if ((r = image_dir(m, images, sizeof(images), err)) == 0)
+			r = dump(m, images, &bg, err);
+		if (r < 0) {
+			vps_mig_rsync_wait(m, &bg, &e2);
 			return r;
+		}
 	} else if (m->was_running && (r = vps_stop(m->o->root, m->o->name, -1, err)) < 0)
 		return r;
 	res->dump_ms = now_ms() - t_freeze;
 	phase(m, MIG_COPY);
 	t = now_ms();
-	if ((r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err)) < 0)
+	r = m->live ? vps_mig_rsync_wait(m, &bg, err)
+		    : vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
+	if (r < 0)
 		return r;
 	if (m->live && !vps_mig_local(m) && (r = vps_mig_rsync(m, images, m->dimages, err)) < 0)
 		return r;

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "runtime/inventory.h"
 #include "util/argv.h"
@@ -52,6 +53,15 @@ int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const cha
 /* rsync src/ to the destination's dst/ (incremental, ids and links kept,
  * the migration's own files left alone); adds the bytes sent to m->bytes. */
 int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err);
+/* The same in a child (migrate_bg.c), started before the dump and waited
+ * for after it: bg holds its pid and result pipe (pid -1: none). */
+struct mig_bg {
+	pid_t pid;
+	int fd;
+};
+int vps_mig_rsync_start(struct mig *m, const char *src, const char *dst, struct mig_bg *bg,
+			vps_err *err);
+int vps_mig_rsync_wait(struct mig *m, struct mig_bg *bg, vps_err *err);
 /* CRIU refused the dump (err from vps_checkpoint): say which resource, and
  * that --offline will do (migrate_why.c). */
 void vps_mig_why(vps_err *err);
