@@ -20,6 +20,7 @@
 
 #include "rootfs/template.h"
 #include "runtime/migrate.h"
+#include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -39,6 +40,12 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void phase(struct mig *m, enum mig_phase p);
+void vps_mig_phase(struct mig *m, enum mig_phase p)
+{
+	phase(m, p);
 }
 
 static void phase(struct mig *m, enum mig_phase p)
@@ -98,9 +105,8 @@ static int examine(struct mig *m, vps_err *err)
 		if (strncmp(spec->annotations[i].key, "org.vps.net.", 12) == 0)
 			why = "its network (a veth on a host bridge, org.vps.net.*) cannot be "
 			      "checkpointed yet";
-	const char *iso = oci_annotation(spec, "org.vps.isolation");
-	if (iso && strcmp(iso, "vm") == 0)
-		why = "a --vm VPS moves through QEMU's migration, which vps does not drive yet";
+	if ((m->vm = vps_vm_requested(spec))) /* QEMU's migration: migrate_vm.c */
+		why = vps_mig_vm_why(m, spec);
 	oci_bundle_free(b);
 	if (m->live && why)
 		return vps_errorx(err, EOPNOTSUPP,
@@ -140,7 +146,7 @@ static int check(struct mig *m, vps_err *err)
 	vps_snprintf(ids, sizeof(ids), "%u", m->idbase);
 	vps_snprintf(need, sizeof(need), "%llu", (unsigned long long)bundle_size(m->e->bundle));
 	int r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
-			    m->live ? "live" : "offline", ids, NULL);
+			    m->live && !m->vm ? "live" : "offline", ids, NULL); /* criu? */
 	if (r < 0)
 		return r;
 	out[strcspn(out, "\n")] = '\0';
@@ -189,11 +195,18 @@ static int receive(struct mig *m, const char *how, vps_err *err)
 			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
 }
 
+int vps_mig_receive(struct mig *m, const char *how, vps_err *err)
+{
+	return receive(m, how, err);
+}
+
 /* Everything up to the VPS running at the destination. */
 static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 {
 	char images[PATH_MAX];
 	long t;
+	if (m->vm && m->live)
+		return vps_mig_vm_move(m, res, err);
 	phase(m, MIG_PRECOPY);
 	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
 	if (r < 0)
