@@ -32,7 +32,8 @@ COUNTER='i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 0.1; done'
 
 vc() { "$VPS" --root "$ROOT" "$@"; }
 vd() { VPS_INVENTORY=$DINV "$VPS" --root "$DROOT" "$@"; }
-count_in() { "$VPS" --root "$1" exec "$2" cat /tmp/count 2>/dev/null || echo 0; }
+# (bounded: a guest that hangs fails the test instead of stalling it)
+count_in() { timeout 20 "$VPS" --root "$1" exec "$2" cat /tmp/count 2>/dev/null || echo 0; }
 # counting_in ROOT NAME: the guest's counter advances
 counting_in() {
 	local c0 i
@@ -44,8 +45,8 @@ counting_in() {
 	echo "counter stuck at $c0 in $2 under $1"
 	return 1
 }
-guest() { "$VPS" --root "$1" exec "$2" cat /proc/sys/kernel/random/boot_id; }
-uptime_in() { "$VPS" --root "$1" exec "$2" cut -d. -f1 /proc/uptime; }
+guest() { timeout 20 "$VPS" --root "$1" exec "$2" cat /proc/sys/kernel/random/boot_id; }
+uptime_in() { timeout 20 "$VPS" --root "$1" exec "$2" cut -d. -f1 /proc/uptime; }
 qemu_of() { "$VPS" --root "$1" state "$2" | jq -r .pid; }
 status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 
