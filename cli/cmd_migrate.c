@@ -14,11 +14,13 @@
 static void report(const struct vps_migrate_opts *o, const struct vps_migrate_result *r)
 {
 	const char *to = o->dest ? o->dest : o->to_root ? o->to_root : "this machine";
+	const char *first = o->offline ? "stop" : "dump", *last = o->offline ? "start" : "restore";
+	if (r->vm && !o->offline) /* QEMU's: the RAM sent, the guest run there */
+		first = "memory", last = "resume";
 	printf("migrated %s to %s: downtime %ld ms (%s %ld, copy %ld, %s %ld), total %ld ms, "
 	       "%llu bytes copied\n",
-	       o->name, to, r->downtime_ms, o->offline ? "stop" : "dump", r->dump_ms, r->copy_ms,
-	       o->offline ? "start" : "restore", r->restore_ms, r->total_ms,
-	       (unsigned long long)r->bytes);
+	       o->name, to, r->downtime_ms, first, r->dump_ms, r->copy_ms, last, r->restore_ms,
+	       r->total_ms, (unsigned long long)r->bytes);
 }
 
 int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
@@ -83,8 +85,8 @@ int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* check NAME BUNDLE NEED live|offline IDBASE [NET] | receive NAME BUNDLE HOW AUTOSTART
- * ORDER DELAY | abort NAME BUNDLE */
+/* check NAME BUNDLE NEED live|offline IDBASE [NET] | vm-listen NAME BUNDLE | receive
+ * NAME BUNDLE HOW AUTOSTART ORDER DELAY | abort NAME BUNDLE */
 int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
@@ -117,7 +119,13 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 		r = vps_migrate_receive(ctx->root, ctx->inventory, ctx->criu, &e, a[3], &ctx->err);
 	} else if (strcmp(op, "abort") == 0 && n == 3)
 		r = vps_migrate_abort(ctx->root, ctx->inventory, a[1], a[2], &ctx->err);
-	else
-		return cli_usage(ctx, "expected check, receive or abort with their arguments");
+	else if (strcmp(op, "vm-listen") == 0 && n == 3) {
+		char sock[4096];
+		r = vps_migrate_vm_listen(ctx->root, a[1], a[2], sock, sizeof(sock), &ctx->err);
+		if (r == 0)
+			printf("%s\n", sock);
+	} else
+		return cli_usage(ctx, "expected check, vm-listen, receive or abort with their "
+				      "arguments");
 	return r < 0 ? cli_fail(ctx) : 0;
 }

@@ -136,6 +136,7 @@ struct vps_migrate_result {
 	long total_ms;
 	long dump_ms, copy_ms, restore_ms; /* where the downtime went */
 	uint64_t bytes;			   /* copied (rsync's bytes sent) */
+	bool vm; /* QEMU's migration: dump_ms is the RAM sent, restore_ms the run there */
 };
 int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res, vps_err *err);
 
@@ -162,3 +163,7 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err);
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
 		      vps_err *err);
+/* vm-listen (a --vm VPS, after check): create NAME from the marked bundle
+ * with a QEMU waiting for the source's state; sock: where it listens. */
+int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, char *sock,
+			  size_t cap, vps_err *err);

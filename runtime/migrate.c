@@ -21,6 +21,7 @@
 
 #include "rootfs/template.h"
 #include "runtime/migrate.h"
+#include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -40,6 +41,12 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void phase(struct mig *m, enum mig_phase p);
+void vps_mig_phase(struct mig *m, enum mig_phase p)
+{
+	phase(m, p);
 }
 
 static void phase(struct mig *m, enum mig_phase p)
@@ -98,9 +105,8 @@ static int examine(struct mig *m, vps_err *err)
 	const struct oci_spec *spec = b->spec;
 	const char *why = NULL;
 	m->idbase = vps_migrate_idbase(spec);
-	const char *iso = oci_annotation(spec, "org.vps.isolation");
-	if (iso && strcmp(iso, "vm") == 0)
-		why = "a --vm VPS moves through QEMU's migration, which vps does not drive yet";
+	if ((m->vm = vps_vm_requested(spec))) /* QEMU's migration: migrate_vm.c */
+		why = vps_mig_vm_why(m, spec);
 	oci_bundle_free(b);
 	if (m->live && why)
 		return vps_errorx(err, EOPNOTSUPP,
@@ -144,7 +150,7 @@ static int check(struct mig *m, vps_err *err)
 		return r;
 	/* the network, when there is one, goes last (the far side: a 7th word) */
 	r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
-			m->live ? "live" : "offline", ids, *net ? net : NULL, NULL);
+			m->live && !m->vm ? "live" : "offline", ids, *net ? net : NULL, NULL);
 	if (r < 0)
 		return r;
 	m->handover = strstr(out, "\nnet handover") != NULL;
@@ -201,11 +207,18 @@ static int receive(struct mig *m, const char *how, vps_err *err)
 			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
 }
 
+int vps_mig_receive(struct mig *m, const char *how, vps_err *err)
+{
+	return receive(m, how, err);
+}
+
 /* Everything up to the VPS running at the destination. */
 static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 {
 	char images[PATH_MAX];
 	long t;
+	if (m->vm && m->live)
+		return vps_mig_vm_move(m, res, err);
 	phase(m, MIG_PRECOPY);
 	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
 	if (r < 0 || (r = receive(m, "prepare", err)) < 0)

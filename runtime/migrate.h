@@ -37,6 +37,8 @@ struct mig {
 	char dbundle[4096];	 /* the bundle's path at the destination */
 	char dimages[4200];	 /* DBUNDLE/MIG_IMAGES */
 	bool was_running, live;
+	bool vm;	 /* a --vm VPS: QEMU's migration (migrate_vm.c) */
+	bool inplace;	 /* vps_mig_rsync writes into the files (a VM's image QEMU holds) */
 	uint32_t idbase; /* the mapped VPS's first host id (its range moves too), 0: none */
 	enum mig_phase phase;
 	uint64_t bytes;	  /* copied */
@@ -75,6 +77,25 @@ int vps_mig_net_detach(struct mig *m, vps_err *err);
 int vps_mig_net_handover(struct mig *m, vps_err *err);
 int vps_mig_net_back(struct mig *m, vps_err *err);
 void vps_mig_announce(const char *root, const char *name);
+/* migrate.c's phase step (guard, progress, the tests' kill hook) and the
+ * destination's `receive NAME BUNDLE HOW ...` of the VPS in m. */
+void vps_mig_phase(struct mig *m, enum mig_phase p);
+int vps_mig_receive(struct mig *m, const char *how, vps_err *err);
+/* bundle carries the mark of a migration made here (migrate_recv.c). */
+bool vps_mig_marked(const char *bundle);
+
+/* migrate_vm.c: a running --vm VPS. why: NULL, or why it cannot move live;
+ * move: the phases up to it running at the destination; back: the source's
+ * guest runs again (a migration cancelled); end: the source's QEMU quits;
+ * resumed (the destination's receive vm): the guest runs there. */
+struct oci_spec;
+const char *vps_mig_vm_why(const struct mig *m, const struct oci_spec *spec);
+struct vps_migrate_result;
+int vps_mig_vm_move(struct mig *m, struct vps_migrate_result *res, vps_err *err);
+int vps_mig_vm_back(struct mig *m, vps_err *err);
+void vps_mig_vm_end(struct mig *m);
+int vps_mig_vm_resumed(const char *root, const char *name, vps_err *err);
+
 /* The destination is this machine (--to-root without a host). */
 static inline bool vps_mig_local(const struct mig *m)
 {

@@ -49,6 +49,8 @@ int vps_mig_settle(struct mig *m, vps_err *err)
 	const struct vps_migrate_opts *o = m->o;
 	vps_err e2;
 	if (m->phase >= MIG_RUNNING) {
+		if (m->vm && m->live)
+			vps_mig_vm_end(m); /* its stopped QEMU: the agent cannot answer */
 		int r = vps_inv_destroy(o->root, o->inventory, o->name, false, true, err);
 		return r < 0 ? vps_error_wrap(err, "running at the destination, but removing "
 						   "the source")
@@ -58,7 +60,7 @@ int vps_mig_settle(struct mig *m, vps_err *err)
 	if (m->phase > MIG_CHECK &&
 	    vps_mig_far(m, NULL, 0, &e2, "abort", o->name, m->dbundle, NULL) < 0)
 		r = vps_errorx(err, e2.code, "%s", e2.msg);
-	if (source_back(m, &e2) < 0 && r == 0)
+	if ((m->vm && m->live ? vps_mig_vm_back(m, &e2) : source_back(m, &e2)) < 0 && r == 0)
 		r = vps_errorx(err, e2.code, "the source: %s", e2.msg);
 	return r;
 }

@@ -97,7 +97,7 @@ int vps_migrate_check(const char *root, const char *inv, const char *criu, const
 	return 0;
 }
 
-static bool marked(const char *bundle)
+bool vps_mig_marked(const char *bundle)
 {
 	char mark[PATH_MAX];
 	struct stat sb;
@@ -122,13 +122,15 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 {
 	bool live = strcmp(how, "restore") == 0, start = strcmp(how, "start") == 0;
 	bool prepare = strcmp(how, "prepare") == 0;
+	bool vm = strcmp(how, "vm") == 0; /* a VM whose state came: run it (migrate_vm.c) */
 	char images[PATH_MAX + 32];
 	bool added;
 	enum vps_status was;
-	if (!live && !start && !prepare && strcmp(how, "register") != 0)
+	if (!live && !start && !prepare && !vm && strcmp(how, "register") != 0)
 		return vps_errorx(err, EINVAL,
-				  "expected prepare, restore, start or register, got \"%s\"", how);
-	if (!marked(e->bundle))
+				  "expected prepare, restore, start, vm or register, got \"%s\"",
+				  how);
+	if (!vps_mig_marked(e->bundle))
 		return vps_errorx(err, EINVAL, "bundle %s: not one a migration made here",
 				  e->bundle);
 	struct oci_bundle *b = NULL;
@@ -161,6 +163,8 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			vps_mig_announce(root, e->name);
 	} else if (start)
 		r = vps_inv_start(root, inv, e->name, &was, err);
+	else if (vm)
+		r = vps_mig_vm_resumed(root, e->name, err);
 	if (r < 0)
 		return r;
 	char path[PATH_MAX + 32];
@@ -174,7 +178,7 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
 		      vps_err *err)
 {
-	if (!marked(bundle))
+	if (!vps_mig_marked(bundle))
 		return 0; /* nothing here is the migration's */
 	struct vps_state *st = NULL;
 	struct vps_inv_entry *e = NULL;

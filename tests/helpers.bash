@@ -110,3 +110,14 @@ debian_or_skip() {
 	(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
 		skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
 }
+
+# gone_from ROOT INV NAME BUNDLE (vps migrate's tests): nothing of NAME is left on that side
+gone_from() {
+	[ ! -e "$1/$3" ] || { echo "state dir $1/$3 left"; return 1; }
+	[ ! -e "$2/vps/$3.json" ] || { echo "record $2/vps/$3.json left"; return 1; }
+	[ ! -e "$4" ] || { echo "bundle $4 left"; return 1; }
+	local c
+	for c in /sys/fs/cgroup/*/; do
+		[ ! -e "$c$(cgrel "$3" "$1")" ] || { echo "cgroup $c$(cgrel "$3" "$1") left"; return 1; }
+	done
+}

@@ -89,17 +89,6 @@ ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
 child_of() { awk '{ print $1 }' "/proc/$1/task/$1/children"; }
 status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 
-# gone_from ROOT INV NAME BUNDLE: nothing of NAME is left on that side
-gone_from() {
-	[ ! -e "$1/$3" ] || { echo "state dir $1/$3 left"; return 1; }
-	[ ! -e "$2/vps/$3.json" ] || { echo "record $2/vps/$3.json left"; return 1; }
-	[ ! -e "$4" ] || { echo "bundle $4 left"; return 1; }
-	local c
-	for c in /sys/fs/cgroup/*/; do
-		[ ! -e "$c$(cgrel "$3" "$1")" ] || { echo "cgroup $c$(cgrel "$3" "$1") left"; return 1; }
-	done
-}
-
 @test "migrate: a counter VPS moves live to another root: it keeps counting, same pids, under a monitor there; nothing left here" {
 	vpsb mg1
 	init=$(vc state mg1 | jq -r .pid)

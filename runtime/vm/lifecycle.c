@@ -69,6 +69,7 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 				     .dirfd = c->dirfd,
 				     .detach = !foreground,
 				     .cold = c->o->vm_cold,
+				     .incoming = c->o->vm_incoming,
 				     .debug = getenv("VPS_VM_DEBUG") != NULL};
 	if ((r = vps_vm_create(&vo, &h, err)) < 0)
 		return r;

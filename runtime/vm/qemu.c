@@ -90,8 +90,10 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 				 l->mem_share ? "on" : "off");
 	if (l->qmp)
 		vps_argv_add(a, "-qmp"), vps_argv_add(a, "unix:vm-qmp.sock,server=on,wait=off");
-	if (l->state_fd >= 0) /* restore: snapshot.c hands QEMU the state over QMP */
+	if (l->state_fd >= 0 || l->incoming) /* restore: the state comes over QMP */
 		vps_argv_add(a, "-incoming"), vps_argv_add(a, "defer");
+	if (l->incoming) /* a migration's: paused until vps migrate says it runs here */
+		vps_argv_add(a, "-S");
 	vps_argv_add(a, "-nodefaults"), vps_argv_add(a, "-no-reboot"),
 	    vps_argv_add(a, "-no-user-config");
 	vps_argv_add(a, "-sandbox"),
@@ -211,7 +213,7 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		for (int n = 1; n < 3 && !e; n++)
 			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
 				e = errno;
-		if (!e && l->state_fd >= 0) { /* restore: QEMU's complaints to a file */
+		if (!e && (l->state_fd >= 0 || l->incoming)) { /* QEMU's complaints to a file */
 			int lf =
 			    open("vm-qemu.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 			if (lf < 0 || dup2(lf, STDERR_FILENO) < 0)

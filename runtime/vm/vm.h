@@ -82,6 +82,7 @@ struct vps_vm_launch {
 	bool mem_share;	      /* the file mapped shared (save), else private (restore) */
 	bool qmp;	      /* -qmp on dir/vm-qmp.sock */
 	int state_fd;	      /* restore: the saved device state (-incoming defer); -1: none */
+	bool incoming;	      /* migrate.c: -incoming defer -S, the state comes from a source */
 };
 /* PATH search for name (QEMU) into out. */
 int vps_vm_find_binary(const char *name, char *out, size_t cap);
@@ -162,7 +163,8 @@ struct vps_vm_run_opts {
 	const char *dir;       /* state dir ROOT/ID, exists (0700) */
 	int dirfd;
 	bool detach, debug;
-	bool cold; /* --vm-cold: never from a snapshot */
+	bool cold;     /* --vm-cold: never from a snapshot */
+	bool incoming; /* vps migrate's destination: wait for the source's state (migrate.c) */
 };
 struct vps_vm_handle {
 	pid_t pid; /* QEMU: the container's pid */
@@ -178,6 +180,30 @@ int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_
 /* Foreground: relay stdin, forward signals to the guest (with a terminal, ours
  * is raw meanwhile), wait for QEMU; *status = the main process's. Closes in_fd. */
 int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err);
+/* ---- migrate.c: QEMU's live migration for vps migrate (runtime/migrate_vm.c) ---- */
+#define VPS_VM_INCOMING_SOCK "vm-incoming.sock" /* the destination listens here (DIR/) */
+/* Destination: QEMU spawned (l->incoming) and listening on DIR/vm-incoming.sock;
+ * on failure QEMU is gone. */
+int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l,
+		    struct vps_vm_handle *h, vps_err *err);
+/* Destination: the state arrived (bounded wait): run the guest. */
+int vps_vm_incoming_run(const char *dir, vps_err *err);
+struct vps_vm_mig {
+	struct vps_vm_qmp q; /* the source's monitor; fd -1: not open */
+	long stopped_ms;     /* when the source's guest was stopped */
+	uint64_t ram_bytes;  /* RAM sent */
+};
+/* Source: stop the guest in DIR (its disk flushed). */
+int vps_vm_mig_stop(struct vps_vm_mig *mg, const char *dir, vps_err *err);
+/* Source: send its RAM and device state over fd (connected to the
+ * destination's socket) and wait until all is sent. */
+int vps_vm_mig_send(struct vps_vm_mig *mg, int fd, vps_err *err);
+/* Source: cancel a migration and run the VM again (nothing when it runs). */
+int vps_vm_mig_back(const char *dir, vps_err *err);
+/* Source: QEMU told to quit (after a migration it holds a stopped VM). */
+void vps_vm_mig_quit(const char *dir);
+void vps_vm_mig_close(struct vps_vm_mig *mg);
+
 /* ---- lifecycle.c: what runtime/ (core) dispatches to for a VM container ---- */
 struct vps_state;
 /* The container is a VM (state.json extra["vm"]). */
