@@ -90,6 +90,8 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 				 l->mem_share ? "on" : "off");
 	if (l->qmp)
 		vps_argv_add(a, "-qmp"), vps_argv_add(a, "unix:vm-qmp.sock,server=on,wait=off");
+	if (l->mem_path && l->mem_share) /* the snapshot without "paused": a restore runs it */
+		vps_argv_add(a, "-global"), vps_argv_add(a, "migration.store-global-state=off");
 	if (l->state_fd >= 0) /* restore: snapshot.c hands QEMU the state over QMP */
 		vps_argv_add(a, "-incoming"), vps_argv_add(a, "defer");
 	vps_argv_add(a, "-nodefaults"), vps_argv_add(a, "-no-reboot"),
