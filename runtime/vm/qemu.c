@@ -90,6 +90,8 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 				 l->mem_share ? "on" : "off");
 	if (l->qmp)
 		vps_argv_add(a, "-qmp"), vps_argv_add(a, "unix:vm-qmp.sock,server=on,wait=off");
+	if (l->mem_path && l->mem_share) /* the snapshot without "paused": a restore runs it */
+		vps_argv_add(a, "-global"), vps_argv_add(a, "migration.store-global-state=off");
 	if (l->state_fd >= 0 || l->incoming) /* restore: the state comes over QMP */
 		vps_argv_add(a, "-incoming"), vps_argv_add(a, "defer");
 	if (l->incoming) /* a migration's: paused until vps migrate says it runs here */

@@ -50,7 +50,8 @@ static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l
 	if (l->state_fd >= 0)
 		r = vps_vm_snapshot_resume(o->dir, err);
 	if (r == 0)
-		r = vps_vm_wait_ready(o->dir, h->pid, conf, len, l->state_fd >= 0 ? 20 : 120, err);
+		r = vps_vm_wait_ready(o->dir, h->pid, conf, len, l->state_fd >= 0,
+				      l->state_fd >= 0 ? 20 : 120, err);
 	vps_vm_mark("guest configured, agent ready");
 	if (r < 0) {
 		kill(h->pid, SIGKILL);

@@ -6,9 +6,10 @@
  * (capability x-ignore-shared). Both go to CACHE/KEY/ via a temp dir and a
  * rename, under an flock, so two starts never build one twice. Later starts map
  * that RAM file private (copy-on-write: VMs share its pages), load the state
- * (-incoming defer + migrate-incoming fd:) and get their configuration like a
- * cold boot. KEY hashes everything the saved state depends on: the kernel file,
- * the guest init, the QEMU binary, RAM, vCPUs, accelerator, the device set. */
+ * (-incoming defer + migrate-incoming fd:), run as soon as it is loaded and get
+ * their configuration like a cold boot. KEY hashes everything the saved state
+ * depends on: the kernel file, the guest init, the QEMU binary, RAM, vCPUs,
+ * accelerator, the device set. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -86,7 +87,7 @@ void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17])
 	h = fnv_file(h, vps_vm_qemu_binary());
 	h = fnv(h, vps_vm_guest_init, (size_t)(vps_vm_guest_init_end - vps_vm_guest_init));
 	char shape[160];
-	vps_snprintf(shape, sizeof(shape), "v1 ram=%llu smp=1 accel=%d tty=%d ro=%d root=%s",
+	vps_snprintf(shape, sizeof(shape), "v2 ram=%llu smp=1 accel=%d tty=%d ro=%d root=%s",
 		     (unsigned long long)l->ram_mib, (int)l->accel, p && p->terminal,
 		     l->spec->root_readonly, l->disk_fd >= 0 ? "blk" : "9p");
 	h = fnv(h, shape, strlen(shape));
@@ -200,7 +201,7 @@ static int build(const struct vps_vm_launch *tmpl, const char *tmp, int tmpfd, v
 	pid_t pid;
 	if (share < 0 || (r = vps_vm_spawn(&l, &pid, err)) < 0)
 		return share < 0 ? vps_error(err, errno, "vm: snapshot share dir") : r;
-	r = vps_vm_wait_ready(tmp, pid, NULL, 0, 120, err);
+	r = vps_vm_wait_ready(tmp, pid, NULL, 0, false, 120, err);
 	if (r == 0)
 		r = save(tmp, err);
 	reap(pid);
@@ -255,23 +256,20 @@ int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bo
 	return r;
 }
 
-/* The restored QEMU (-incoming defer): load the state; it was saved stopped,
- * so `cont` runs it. */
+/* The restored QEMU (-incoming defer): the capability and the load in one
+ * write (QMP answers in order), no wait for the load to complete: the state
+ * was saved without the global run state (qemu.c), so QEMU runs the guest as
+ * soon as it is loaded, and a state that does not load ends QEMU (the caller
+ * sees it gone). */
 int vps_vm_snapshot_resume(const char *dir, vps_err *err)
 {
 	struct vps_vm_qmp q;
 	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
 	vps_vm_mark("QMP connected");
 	if (r == 0)
-		r = vps_vm_qmp(&q, IGNORE_SHARED, -1, QMP_MS, err);
-	if (r == 0)
-		r = vps_vm_qmp(&q, INCOMING, -1, QMP_MS, err);
-	if (r == 0)
-		r = migrated(&q, err);
-	vps_vm_mark("state loaded");
-	if (r == 0)
-		r = vps_vm_qmp(&q, "{\"execute\":\"cont\"}", -1, QMP_MS, err);
-	vps_vm_mark("running");
+		r = vps_vm_qmp_batch(&q, (const char *const[]){IGNORE_SHARED, INCOMING}, 2, QMP_MS,
+				     err);
+	vps_vm_mark("state loading");
 	if (q.fd >= 0)
 		close(q.fd);
 	return r;

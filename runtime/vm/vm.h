@@ -117,7 +117,8 @@ void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17]);
 /* dir = the snapshot for l's shape, built now (*built) if there was none. */
 int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bool *built,
 			   vps_err *err);
-/* After spawning QEMU with state_fd: load the state over QMP and run. */
+/* After spawning QEMU with state_fd: start loading the state over QMP (QEMU
+ * runs the guest once it is loaded, or exits if it does not load). */
 int vps_vm_snapshot_resume(const char *dir, vps_err *err);
 /* Remove a snapshot that failed to restore (the next start rebuilds it). */
 void vps_vm_snapshot_drop(const char *dir);
@@ -133,6 +134,9 @@ int vps_vm_qmp_open(struct vps_vm_qmp *q, const char *dir, long timeout_ms, vps_
 /* One command (JSON text); pass_fd >= 0 goes along (SCM_RIGHTS). The reply's
  * line stays in q->line; an "error" reply is an error naming the command. */
 int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_ms, vps_err *err);
+/* n commands in one write (QMP answers in order), then their n replies. */
+int vps_vm_qmp_batch(struct vps_vm_qmp *q, const char *const *cmds, size_t n, long timeout_ms,
+		     vps_err *err);
 
 /* ---- ctl.c (host side of the agent protocol) ---- */
 long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
@@ -140,10 +144,12 @@ long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
 void vps_vm_mark(const char *what);
 /* Wait until the guest answers; at its wait point send conf (len bytes of
  * records, plus a fresh RNG seed) and wait for the agent (the VM is set up and
- * waits for start). conf NULL: return at the wait point. At most limit_s
- * seconds ($VPS_VM_BOOT_TIMEOUT overrides); QEMU exiting ends it at once. */
-int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, long limit_s,
-		      vps_err *err);
+ * waits for start). conf NULL: return at the wait point. restored: the guest
+ * is at its wait point already (a snapshot), conf goes without a PING first.
+ * At most limit_s seconds ($VPS_VM_BOOT_TIMEOUT overrides); QEMU exiting ends
+ * it at once. */
+int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, bool restored,
+		      long limit_s, vps_err *err);
 int vps_vm_start(const char *dir, vps_err *err);
 int vps_vm_kill(const char *dir, int sig, vps_err *err);
 /* Run p inside the VM with our stdio relayed; *status as for run. */
