@@ -31,6 +31,11 @@
 #define PARAMS                                                                                     \
 	"{\"execute\":\"migrate-set-parameters\",\"arguments\":"                                   \
 	"{\"max-bandwidth\":17179869184}}"
+/* a VM restored from a snapshot has x-ignore-shared on (snapshot.c): the
+ * destination has no copy of that RAM, so every page goes */
+#define ALL_RAM                                                                                    \
+	"{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":"               \
+	"[{\"capability\":\"x-ignore-shared\",\"state\":false}]}}"
 #define QUERY "{\"execute\":\"query-migrate\"}"
 #define INCOMING                                                                                   \
 	"{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:" VPS_VM_INCOMING_SOCK    \
@@ -152,11 +157,11 @@ int vps_vm_mig_stop(struct vps_vm_mig *mg, const char *dir, vps_err *err)
 int vps_vm_mig_send(struct vps_vm_mig *mg, int fd, vps_err *err)
 {
 	static const char *const cmds[] = {
-	    PARAMS, "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vpsmig\"}}",
+	    PARAMS, ALL_RAM, "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vpsmig\"}}",
 	    "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"fd:vpsmig\"}}"};
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(cmds); i++)
-		r = vps_vm_qmp(&mg->q, cmds[i], i == 1 ? fd : -1, QMP_MS, err);
+		r = vps_vm_qmp(&mg->q, cmds[i], i == 2 ? fd : -1, QMP_MS, err);
 	if (r == 0)
 		r = wait_status(&mg->q, "completed", err);
 	if (r == 0)

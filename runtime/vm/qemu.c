@@ -77,8 +77,10 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 	const struct oci_process *p = l->spec->process;
 	long khz = kvm ? 0 : host_tsc_khz();
 	vps_argv_add(a, "%s", vps_vm_qemu_binary());
-	vps_argv_add(a, "-M"), vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off%s",
-					    l->mem_path ? ",memory-backend=ram" : "");
+	/* the RAM is always the backend "ram": a migration's source may be a restored
+	 * VM (file-backed) and its destination a plain one; QEMU matches RAM by name */
+	vps_argv_add(a, "-M"),
+	    vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off,memory-backend=ram");
 	vps_argv_add(a, "-accel"), vps_argv_add(a, kvm ? "kvm" : "tcg");
 	vps_argv_add(a, "-cpu"), vps_argv_add(a, kvm ? "host" : "max");
 	vps_argv_add(a, "-smp"), vps_argv_add(a, "1");
@@ -88,6 +90,9 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 		    vps_argv_add(a, "memory-backend-file,id=ram,size=%lluM,mem-path=%s,share=%s",
 				 (unsigned long long)l->ram_mib, l->mem_path,
 				 l->mem_share ? "on" : "off");
+	else
+		vps_argv_add(a, "-object"), vps_argv_add(a, "memory-backend-ram,id=ram,size=%lluM",
+							 (unsigned long long)l->ram_mib);
 	if (l->qmp)
 		vps_argv_add(a, "-qmp"), vps_argv_add(a, "unix:vm-qmp.sock,server=on,wait=off");
 	if (l->mem_path && l->mem_share) /* the snapshot without "paused": a restore runs it */
