@@ -70,8 +70,13 @@ struct vps_mon {
 	char ring[VPS_CONSOLE_RING]; /* the latest output, for a new attach */
 	size_t ring_len;
 	struct vps_mon_si *si; /* sysinfo's server (mon_sysinfo.c), or NULL */
+	/* what the boot's machined registration (machine.c) has to say: a
+	 * warning (note_warn) or a debug line; "" nothing */
+	bool note_warn;
+	char note[VPS_ERR_MSG_MAX];
 };
-/* Create (and with start, start) the VPS, open its log and console socket. */
+/* Create (and with start, start) the VPS, open its log and console socket,
+ * register it with systemd-machined (a warning goes to the console log too). */
 int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err);
 /* The monitor's life after the first boot: never returns. */
 _Noreturn void vps_mon_run(struct vps_mon *m);

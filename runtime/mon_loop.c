@@ -58,6 +58,26 @@ static int open_console(struct vps_mon *m, vps_err *err)
 	return 0;
 }
 
+/* Register the boot with systemd-machined (machine.c), before it starts: what
+ * that has to say goes into m->note (the first boot's report, the log). */
+static void machine(struct vps_mon *m, const struct vps_state *st)
+{
+	vps_err e;
+	int r = vps_machine_register_vps(m->o.root, m->o.id, st, &e);
+	m->note_warn = r < 0;
+	memcpy(m->note, e.msg, sizeof(m->note));
+}
+
+/* A warning about the boot into the console log, where `vps console` and
+ * `vps logs` show it (its first boot's also goes to whoever started it). */
+static void note_to_log(struct vps_mon *m)
+{
+	char line[VPS_ERR_MSG_MAX + 32]; /* never too short: the note is shorter */
+	int n = vps_snprintf(line, sizeof(line), "vps: warning: %s\r\n", m->note);
+	if (n > 0)
+		vps_conlog_write(&m->log, line, (size_t)n);
+}
+
 int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 {
 	struct vps_created cr;
@@ -75,6 +95,8 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 	m->pty = cr.pty;
 	m->vm = cr.vm;
 	vps_mon_sysinfo_start(m, cr.sysinfo); /* before start: the init may ask at once */
+	if (!m->vm) /* a VM's QEMU is no machine of machined's (not in a scope of its own) */
+		machine(m, start ? h.st : NULL);
 	/* a VM's create holds nothing: it starts through its state */
 	if (start && (r = h.st ? vps_start_held(m->o.root, &h, err)
 			       : vps_start(m->o.root, m->o.id, err)) < 0) {
@@ -90,6 +112,8 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 		vps_err e;
 		vps_delete(m->o.root, m->o.id, true, &e);
 	}
+	if (r == 0 && m->note_warn)
+		note_to_log(m);
 	if (r < 0) {
 		waitpid(m->pid, NULL, 0);
 		close_boot(m);
