@@ -16,9 +16,9 @@
 #include "util/fmt.h"
 
 static const char *const names[G_PORT_N] = {
-    [G_PORT_CTL] = VPS_VM_PORT_CTL, [G_PORT_EXEC] = VPS_VM_PORT_EXEC,
+    [G_PORT_CTL] = VPS_VM_PORT_CTL,	  [G_PORT_EXEC] = VPS_VM_PORT_EXEC,
     [G_PORT_STATUS] = VPS_VM_PORT_STATUS, [G_PORT_TTY] = VPS_VM_PORT_TTY,
-    [G_PORT_IN] = VPS_VM_PORT_IN,	    [G_PORT_OUT] = VPS_VM_PORT_OUT,
+    [G_PORT_IN] = VPS_VM_PORT_IN,	  [G_PORT_OUT] = VPS_VM_PORT_OUT,
     [G_PORT_ERR] = VPS_VM_PORT_ERR};
 
 static void msleep(long ms)
