@@ -44,7 +44,7 @@ bench-profile: all test-tools bench-tools
 bench-checkpoint: all test-tools
 	@$(B)/tests/subreaper bash bench/checkpoint.sh
 
-# vps migrate live and offline of busybox VPSes holding 64 and 512 MiB, and systemd (bench/migrate.sh)
+# vps migrate live and offline of busybox and systemd VPSes holding 64 and 512 MiB (bench/migrate.sh)
 bench-migrate: all test-tools
 	@$(B)/tests/subreaper bash bench/migrate.sh
 

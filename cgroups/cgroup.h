@@ -102,6 +102,27 @@ int vps_cgroup_systemd_start(struct vps_cgroup *cg, pid_t pid, const struct oci_
  * files as vps_cgroup_apply. */
 int vps_cgroup_update(struct vps_cgroup *cg, const struct oci_resources *res, vps_err *err);
 
+/* ---- systemd-machined (cgroups/systemd_machine.c) ---- */
+struct vps_machine {
+	const char *name;	    /* machined's rules: a host name */
+	const char *service;	    /* "vps" */
+	const char *class;	    /* "container" */
+	pid_t leader;		    /* in the unit the machine is to have (its own scope) */
+	const char *root_directory; /* absolute, or NULL */
+	const int *ifindices;	    /* its host-side network interfaces */
+	size_t n_ifindices;
+};
+/* RegisterMachineWithNetwork on the system bus (machined takes the leader's
+ * unit as the machine's): 1 registered; 0 no machined on this host (no system
+ * bus, or org.freedesktop.machine1 neither running nor activatable; err says
+ * which, for a debug line); < 0 machined refused (err: its reason, a name it
+ * refuses named as such). */
+int vps_cgroup_machine_register(const struct vps_machine *m, vps_err *err);
+/* UnregisterMachine name when machined runs (it is never started for this)
+ * and the machine's leader is leader; another's machine of that name, none, or
+ * no machined: nothing. 0, or < 0 with err. */
+int vps_cgroup_machine_unregister(const char *name, pid_t leader, vps_err *err);
+
 const char *vps_cgroup_layout_name(enum vps_cgroup_layout l); /* "v2", "v1", "hybrid" */
 
 /* ---- statistics (runc's `events --stats` shape; `vps stats`): the sample

@@ -3,16 +3,17 @@
  * StartTransientUnit of the container's scope (waited for until active),
  * SetUnitProperties for update, StopUnit + ResetFailedUnit for delete. As
  * root it talks to systemd's private socket (no dbus-daemon needed, as runc
- * does), else to the system bus. */
+ * does), else to the system bus. Also the one table of libsystemd's
+ * functions (systemd_internal.h), loaded on first use. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 #include <unistd.h>
 
 #include "cgroups/internal.h"
+#include "cgroups/systemd_internal.h"
 
 #define SD_DEST	      "org.freedesktop.systemd1"
 #define SD_PATH	      "/org/freedesktop/systemd1"
@@ -20,38 +21,11 @@
 #define SD_CALL_USEC  (30ULL * 1000000)
 #define SD_WAIT_TRIES 1000 /* 20 x 1 ms, then 10 ms: ~10 s for a loaded (TCG) host */
 
-/* libsystemd is opened only when the driver is used: linked in, it and the
- * libraries it needs would cost every vps command ~2 ms at start. */
-#define SD_FUNCS(X)                                                                                \
-	X(sd_bus_new)                                                                              \
-	X(sd_bus_set_address)                                                                      \
-	X(sd_bus_start)                                                                            \
-	X(sd_bus_unref)                                                                            \
-	X(sd_bus_open_system)                                                                      \
-	X(sd_bus_flush_close_unref)                                                                \
-	X(sd_bus_message_unref)                                                                    \
-	X(sd_bus_message_open_container)                                                           \
-	X(sd_bus_message_append)                                                                   \
-	X(sd_bus_message_close_container)                                                          \
-	X(sd_bus_message_append_strv)                                                              \
-	X(sd_bus_message_append_array)                                                             \
-	X(sd_bus_message_new_method_call)                                                          \
-	X(sd_bus_path_encode)                                                                      \
-	X(sd_bus_get_property_string)                                                              \
-	X(sd_bus_call)                                                                             \
-	X(sd_bus_error_free)                                                                       \
-	X(sd_bus_error_has_name)
+struct cg_sdl cg_sdl;
 
-static struct {
-	bool loaded;
-#define SD_MEMBER(f) __typeof__(f) *f;
-	SD_FUNCS(SD_MEMBER)
-#undef SD_MEMBER
-} sdl;
-
-static int sd_load(vps_err *err)
+int cg_sd_load(vps_err *err)
 {
-	if (sdl.loaded)
+	if (cg_sdl.loaded)
 		return 0;
 	void *h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
 	if (!h)
@@ -61,36 +35,16 @@ static int sd_load(vps_err *err)
 				  dlerror());
 	const char *missing = NULL;
 #define SD_SYM(f)                                                                                  \
-	if (!(sdl.f = (__typeof__(f) *)dlsym(h, #f)))                                              \
+	if (!(cg_sdl.f = (__typeof__(f) *)dlsym(h, #f)))                                           \
 		missing = #f;
-	SD_FUNCS(SD_SYM)
+	CG_SD_FUNCS(SD_SYM)
 #undef SD_SYM
 	if (missing)
 		return vps_errorx(err, ELIBACC, "--systemd-cgroup: libsystemd.so.0 has no %s",
 				  missing);
-	sdl.loaded = true;
+	cg_sdl.loaded = true;
 	return 0;
 }
-
-static void berr_free(sd_bus_error *e)
-{
-	if (sdl.loaded)
-		sdl.sd_bus_error_free(e);
-}
-
-static void bus_unrefp(sd_bus **b)
-{
-	if (*b)
-		sdl.sd_bus_flush_close_unref(*b);
-}
-static void msg_unrefp(sd_bus_message **m)
-{
-	if (*m)
-		sdl.sd_bus_message_unref(*m);
-}
-#define _cleanup_bus_  __attribute__((cleanup(bus_unrefp)))
-#define _cleanup_msg_  __attribute__((cleanup(msg_unrefp)))
-#define _cleanup_berr_ __attribute__((cleanup(berr_free)))
 
 int cg_sd_need_systemd(vps_err *err)
 {
@@ -113,20 +67,20 @@ int cg_sd_need_systemd(vps_err *err)
 static int bus_open(sd_bus **out, vps_err *err)
 {
 	sd_bus *b = NULL;
-	int r = sd_load(err);
+	int r = cg_sd_load(err);
 	if (r < 0)
 		return r;
 	r = -EACCES;
-	if (geteuid() == 0 && (r = sdl.sd_bus_new(&b)) >= 0 &&
-	    (r = sdl.sd_bus_set_address(b, "unix:path=/run/systemd/private")) >= 0)
-		r = sdl.sd_bus_start(b);
+	if (geteuid() == 0 && (r = cg_sdl.sd_bus_new(&b)) >= 0 &&
+	    (r = cg_sdl.sd_bus_set_address(b, "unix:path=/run/systemd/private")) >= 0)
+		r = cg_sdl.sd_bus_start(b);
 	if (r >= 0) {
 		*out = b;
 		return 0;
 	}
-	sdl.sd_bus_unref(b);
+	cg_sdl.sd_bus_unref(b);
 	b = NULL;
-	int r2 = sdl.sd_bus_open_system(&b);
+	int r2 = cg_sdl.sd_bus_open_system(&b);
 	if (r2 >= 0) {
 		*out = b;
 		return 0;
@@ -139,44 +93,44 @@ static int bus_open(sd_bus **out, vps_err *err)
 
 static int append_prop(sd_bus_message *m, const struct cg_sd_prop *p)
 {
-	int r = sdl.sd_bus_message_open_container(m, 'r', "sv");
+	int r = cg_sdl.sd_bus_message_open_container(m, 'r', "sv");
 	if (r >= 0)
-		r = sdl.sd_bus_message_append(m, "s", p->name);
+		r = cg_sdl.sd_bus_message_append(m, "s", p->name);
 	if (r >= 0)
-		r = sdl.sd_bus_message_open_container(m, 'v', p->sig);
+		r = cg_sdl.sd_bus_message_open_container(m, 'v', p->sig);
 	if (r < 0)
 		return r;
 	switch (p->sig[0]) {
 	case 'b':
-		r = sdl.sd_bus_message_append(m, "b", (int)p->num);
+		r = cg_sdl.sd_bus_message_append(m, "b", (int)p->num);
 		break;
 	case 'y':
-		r = sdl.sd_bus_message_append(m, "y", (uint8_t)p->num);
+		r = cg_sdl.sd_bus_message_append(m, "y", (uint8_t)p->num);
 		break;
 	case 'n':
 	case 'q':
-		r = sdl.sd_bus_message_append(m, p->sig, (uint16_t)p->num);
+		r = cg_sdl.sd_bus_message_append(m, p->sig, (uint16_t)p->num);
 		break;
 	case 'i':
 	case 'u':
-		r = sdl.sd_bus_message_append(m, p->sig, (uint32_t)p->num);
+		r = cg_sdl.sd_bus_message_append(m, p->sig, (uint32_t)p->num);
 		break;
 	case 'd':
-		r = sdl.sd_bus_message_append(m, "d", p->dbl);
+		r = cg_sdl.sd_bus_message_append(m, "d", p->dbl);
 		break;
 	case 's':
-		r = sdl.sd_bus_message_append(m, "s", p->str);
+		r = cg_sdl.sd_bus_message_append(m, "s", p->str);
 		break;
 	case 'a':
-		r = p->sig[1] == 's' ? sdl.sd_bus_message_append_strv(m, p->strv)
-				     : sdl.sd_bus_message_append_array(m, 'y', p->bytes, p->n);
+		r = p->sig[1] == 's' ? cg_sdl.sd_bus_message_append_strv(m, p->strv)
+				     : cg_sdl.sd_bus_message_append_array(m, 'y', p->bytes, p->n);
 		break;
 	default: /* x t */
-		r = sdl.sd_bus_message_append(m, p->sig, p->num);
+		r = cg_sdl.sd_bus_message_append(m, p->sig, p->num);
 	}
 	if (r >= 0)
-		r = sdl.sd_bus_message_close_container(m);
-	return r < 0 ? r : sdl.sd_bus_message_close_container(m);
+		r = cg_sdl.sd_bus_message_close_container(m);
+	return r < 0 ? r : cg_sdl.sd_bus_message_close_container(m);
 }
 
 static int append_props(sd_bus_message *m, const struct cg_sd_props *ps)
@@ -193,19 +147,19 @@ static int append_own(sd_bus_message *m, const char *unit, const char *slice, co
 {
 	size_t l = strlen(unit);
 	bool is_slice = l > 6 && strcmp(unit + l - 6, ".slice") == 0;
-	int r = sdl.sd_bus_message_append(m, "(sv)(sv)", "Description", "s", desc,
-					  "DefaultDependencies", "b", 0);
+	int r = cg_sdl.sd_bus_message_append(m, "(sv)(sv)", "Description", "s", desc,
+					     "DefaultDependencies", "b", 0);
 	if (r >= 0 && is_slice)
-		return sdl.sd_bus_message_append(m, "(sv)", "Wants", "as", 1, slice);
+		return cg_sdl.sd_bus_message_append(m, "(sv)", "Wants", "as", 1, slice);
 	if (r >= 0)
-		r = sdl.sd_bus_message_append(m, "(sv)(sv)(sv)", "Slice", "s", slice, "Delegate",
-					      "b", 1, "PIDs", "au", 1, (uint32_t)pid);
+		r = cg_sdl.sd_bus_message_append(m, "(sv)(sv)(sv)", "Slice", "s", slice, "Delegate",
+						 "b", 1, "PIDs", "au", 1, (uint32_t)pid);
 	return r;
 }
 
 static int manager_msg(sd_bus *b, sd_bus_message **m, const char *method)
 {
-	return sdl.sd_bus_message_new_method_call(b, m, SD_DEST, SD_PATH, SD_MANAGER, method);
+	return cg_sdl.sd_bus_message_new_method_call(b, m, SD_DEST, SD_PATH, SD_MANAGER, method);
 }
 
 /* ActiveState of unit into st (malloc'ed). */
@@ -213,11 +167,11 @@ static int active_state(sd_bus *b, const char *unit, char **st)
 {
 	_cleanup_berr_ sd_bus_error e = SD_BUS_ERROR_NULL;
 	char *path = NULL;
-	int r = sdl.sd_bus_path_encode(SD_PATH "/unit", unit, &path);
+	int r = cg_sdl.sd_bus_path_encode(SD_PATH "/unit", unit, &path);
 	if (r < 0)
 		return r;
-	r = sdl.sd_bus_get_property_string(b, SD_DEST, path, "org.freedesktop.systemd1.Unit",
-					   "ActiveState", &e, st);
+	r = cg_sdl.sd_bus_get_property_string(b, SD_DEST, path, "org.freedesktop.systemd1.Unit",
+					      "ActiveState", &e, st);
 	free(path);
 	return r;
 }
@@ -226,10 +180,10 @@ static int call(sd_bus *b, sd_bus_message *m, sd_bus_message **reply, const char
 		const char *unit, vps_err *err)
 {
 	_cleanup_berr_ sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sdl.sd_bus_call(b, m, SD_CALL_USEC, &e, reply);
+	int r = cg_sdl.sd_bus_call(b, m, SD_CALL_USEC, &e, reply);
 	if (r >= 0)
 		return 0;
-	if (sdl.sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+	if (cg_sdl.sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
 		return -ENOENT;
 	return vps_errorx(err, -r, "systemd %s %s: %s", what, unit,
 			  e.message ? e.message : strerror(-r));
@@ -262,11 +216,11 @@ int cg_sd_start(const char *unit, const char *slice, const char *desc, pid_t pid
 	if (r < 0)
 		return r;
 	if ((r = manager_msg(b, &m, "StartTransientUnit")) < 0 ||
-	    (r = sdl.sd_bus_message_append(m, "ss", unit, "fail")) < 0 ||
-	    (r = sdl.sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = cg_sdl.sd_bus_message_append(m, "ss", unit, "fail")) < 0 ||
+	    (r = cg_sdl.sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
 	    (r = append_own(m, unit, slice, desc, pid)) < 0 || (r = append_props(m, props)) < 0 ||
-	    (r = sdl.sd_bus_message_close_container(m)) < 0 ||
-	    (r = sdl.sd_bus_message_append(m, "a(sa(sv))", 0)) < 0)
+	    (r = cg_sdl.sd_bus_message_close_container(m)) < 0 ||
+	    (r = cg_sdl.sd_bus_message_append(m, "a(sa(sv))", 0)) < 0)
 		return vps_error(err, -r, "systemd StartTransientUnit %s: message", unit);
 	if ((r = call(b, m, &reply, "StartTransientUnit", unit, err)) < 0)
 		return r == -ENOENT ? vps_errorx(err, ENOENT, "systemd: no unit %s", unit) : r;
@@ -281,9 +235,9 @@ int cg_sd_set(const char *unit, const struct cg_sd_props *props, vps_err *err)
 	if (r < 0 || !props || !props->n)
 		return r;
 	if ((r = manager_msg(b, &m, "SetUnitProperties")) < 0 ||
-	    (r = sdl.sd_bus_message_append(m, "sb", unit, 1)) < 0 ||
-	    (r = sdl.sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
-	    (r = append_props(m, props)) < 0 || (r = sdl.sd_bus_message_close_container(m)) < 0)
+	    (r = cg_sdl.sd_bus_message_append(m, "sb", unit, 1)) < 0 ||
+	    (r = cg_sdl.sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = append_props(m, props)) < 0 || (r = cg_sdl.sd_bus_message_close_container(m)) < 0)
 		return vps_error(err, -r, "systemd SetUnitProperties %s: message", unit);
 	r = call(b, m, &reply, "SetUnitProperties", unit, err);
 	return r == -ENOENT ? vps_errorx(err, ENOENT, "systemd: no unit %s", unit) : r;
@@ -297,7 +251,7 @@ int cg_sd_stop(const char *unit, vps_err *err)
 	if (r < 0)
 		return r;
 	if ((r = manager_msg(b, &m, "StopUnit")) < 0 ||
-	    (r = sdl.sd_bus_message_append(m, "ss", unit, "replace")) < 0)
+	    (r = cg_sdl.sd_bus_message_append(m, "ss", unit, "replace")) < 0)
 		return vps_error(err, -r, "systemd StopUnit %s: message", unit);
 	if ((r = call(b, m, &reply, "StopUnit", unit, err)) == -ENOENT)
 		return 0;
@@ -314,7 +268,7 @@ int cg_sd_stop(const char *unit, vps_err *err)
 	}
 	vps_err ignore;
 	if (manager_msg(b, &m2, "ResetFailedUnit") >= 0 &&
-	    sdl.sd_bus_message_append(m2, "s", unit) >= 0)
+	    cg_sdl.sd_bus_message_append(m2, "s", unit) >= 0)
 		call(b, m2, &reply2, "ResetFailedUnit", unit, &ignore);
 	return 0;
 }

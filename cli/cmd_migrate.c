@@ -14,11 +14,13 @@
 static void report(const struct vps_migrate_opts *o, const struct vps_migrate_result *r)
 {
 	const char *to = o->dest ? o->dest : o->to_root ? o->to_root : "this machine";
+	const char *first = o->offline ? "stop" : "dump", *last = o->offline ? "start" : "restore";
+	if (r->vm && !o->offline) /* QEMU's: the RAM sent, the guest run there */
+		first = "memory", last = "resume";
 	printf("migrated %s to %s: downtime %ld ms (%s %ld, copy %ld, %s %ld), total %ld ms, "
 	       "%llu bytes copied\n",
-	       o->name, to, r->downtime_ms, o->offline ? "stop" : "dump", r->dump_ms, r->copy_ms,
-	       o->offline ? "start" : "restore", r->restore_ms, r->total_ms,
-	       (unsigned long long)r->bytes);
+	       o->name, to, r->downtime_ms, first, r->dump_ms, r->copy_ms, last, r->restore_ms,
+	       r->total_ms, (unsigned long long)r->bytes);
 }
 
 int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
@@ -83,8 +85,8 @@ int cmd_migrate(struct vps_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* check NAME BUNDLE NEED live|offline IDBASE | receive NAME BUNDLE HOW AUTOSTART
- * ORDER DELAY | abort NAME BUNDLE */
+/* check NAME BUNDLE NEED live|offline IDBASE [NET] | vm-listen NAME BUNDLE | receive
+ * NAME BUNDLE HOW AUTOSTART ORDER DELAY | abort NAME BUNDLE */
 int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
@@ -98,13 +100,16 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 	if (n >= 2)
 		ctx->id = a[1];
 	int r;
-	if (strcmp(op, "check") == 0 && n == 6) {
+	if (strcmp(op, "check") == 0 && (n == 6 || n == 7)) {
 		uint64_t need = strtoull(a[3], NULL, 10);
 		uint32_t ids = (uint32_t)strtoul(a[5], NULL, 10);
-		r = vps_migrate_check(ctx->root, ctx->inventory, ctx->criu, a[1], a[2], need,
-				      strcmp(a[4], "live") == 0, ids, &ctx->err);
+		bool handover = false;
+		r = n == 7 ? vps_migrate_check_net(a[1], a[6], &handover, &ctx->err) : 0;
 		if (r == 0)
-			printf("%s\n", VPS_VERSION);
+			r = vps_migrate_check(ctx->root, ctx->inventory, ctx->criu, a[1], a[2],
+					      need, strcmp(a[4], "live") == 0, ids, &ctx->err);
+		if (r == 0)
+			printf("%s\n%s", VPS_VERSION, handover ? "net handover\n" : "");
 	} else if (strcmp(op, "receive") == 0 && n == 7) {
 		struct vps_inv_entry e = {.name = a[1],
 					  .bundle = a[2],
@@ -114,7 +119,13 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 		r = vps_migrate_receive(ctx->root, ctx->inventory, ctx->criu, &e, a[3], &ctx->err);
 	} else if (strcmp(op, "abort") == 0 && n == 3)
 		r = vps_migrate_abort(ctx->root, ctx->inventory, a[1], a[2], &ctx->err);
-	else
-		return cli_usage(ctx, "expected check, receive or abort with their arguments");
+	else if (strcmp(op, "vm-listen") == 0 && n == 3) {
+		char sock[4096];
+		r = vps_migrate_vm_listen(ctx->root, a[1], a[2], sock, sizeof(sock), &ctx->err);
+		if (r == 0)
+			printf("%s\n", sock);
+	} else
+		return cli_usage(ctx, "expected check, vm-listen, receive or abort with their "
+				      "arguments");
 	return r < 0 ? cli_fail(ctx) : 0;
 }

@@ -248,7 +248,7 @@ const struct vps_command vps_commands[] = {
 	 "\n"
 	 "With --criu PATH, the same criu path is used on both sides. See vps-migrate(8).\n"},
 	{"migrate-recv", cmd_migrate_recv, "the destination's side of vps migrate (internal)",
-	 "Usage: vps migrate-recv check NAME BUNDLE BYTES live|offline IDBASE\n"
+	 "Usage: vps migrate-recv check NAME BUNDLE BYTES live|offline IDBASE [NET]\n"
 	 "       vps migrate-recv receive NAME BUNDLE restore|start|register AUTOSTART ORDER DELAY\n"
 	 "       vps migrate-recv abort NAME BUNDLE\n"
 	 "\n"

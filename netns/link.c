@@ -42,6 +42,30 @@ int vps_link_set(struct vps_nl *nl, int ifindex, bool up, unsigned mtu, int mast
 	return vps_nl_talk(nl, nlh, NULL, NULL);
 }
 
+int vps_link_unbridge(struct vps_nl *nl, int ifindex, bool down)
+{
+	struct nlmsghdr *nlh = vps_nl_req(nl, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (down)
+		ifi->ifi_change = IFF_UP; /* flags 0: down */
+	mnl_attr_put_u32(nlh, IFLA_MASTER, 0);
+	return vps_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int vps_link_rename(struct vps_nl *nl, int ifindex, const char *name)
+{
+	if (strlen(name) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	struct nlmsghdr *nlh = vps_nl_req(nl, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return vps_nl_talk(nl, nlh, NULL, NULL);
+}
+
 int vps_link_del(struct vps_nl *nl, const char *name)
 {
 	struct nlmsghdr *nlh = vps_nl_req(nl, RTM_DELLINK, 0, sizeof(struct ifinfomsg));

@@ -10,6 +10,11 @@
 int vps_link_index(struct vps_nl *nl, const char *name);
 /* Change a link: up (if up), mtu (if > 0), master (if > 0). Returns -errno. */
 int vps_link_set(struct vps_nl *nl, int ifindex, bool up, unsigned mtu, int master);
+/* Take ifindex off its bridge (IFLA_MASTER 0), and down too when down is set
+ * (a rename needs it). Returns -errno. */
+int vps_link_unbridge(struct vps_nl *nl, int ifindex, bool down);
+/* Rename ifindex (down) to name; -EEXIST when name is taken. Returns -errno. */
+int vps_link_rename(struct vps_nl *nl, int ifindex, const char *name);
 /* Delete link NAME; a missing link is success. Returns -errno. */
 int vps_link_del(struct vps_nl *nl, const char *name);
 

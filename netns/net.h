@@ -36,6 +36,7 @@
  * NAT or publishing set the host's net.ipv4.ip_forward to 1 (never back). */
 #pragma once
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "specs/spec.h"
@@ -91,6 +92,34 @@ int vps_net_restore_prepare(const char *state_root, const char *id, const struct
 			    json_object *saved, json_object **extra, vps_err *err);
 const char *vps_net_restore_veth(json_object *extra, char *buf, size_t size);
 int vps_net_restore_finish(const struct oci_spec *spec, json_object *extra, vps_err *err);
+
+/* Moving a VPS with its network (vps migrate; netns/migrate.c). x is the
+ * VPS's extra["net"] on the source (as a checkpoint saves it).
+ * host_id: this host's network ("BOOT_ID/NETNS_INODE": one lease file, one
+ * set of links) into buf. migrate_check, on the destination before anything
+ * is made: bridge x names is a bridge here or can be made (no other link of
+ * that name, its gateways clash with nothing), the host veth's name is free,
+ * x's addresses and published ports are leased to no one; when src_host is
+ * this network, a lease of id under src_root (the source itself) sets
+ * *handover instead. detach, on the source at freeze: its host veth off the
+ * bridge (still up: the VPS sees nothing), so the frozen VPS's kernel takes
+ * no packet meant for the VPS from then on. handover, on a shared network
+ * just before the destination restores: the host veth parked under another
+ * name ("vx-ID"), the leases released, the nft tables removed; x updated
+ * (teardown of x then removes only the parked veth). reclaim, when the
+ * migration is undone: the veth back under its name on the bridge, the
+ * leases and nft tables again (idempotent: after detach, handover or
+ * neither); x updated. announce: gratuitous ARPs out of the VPS's eth0 (init
+ * pid) so that bridges learn its MAC's new port (netns/announce.c); 0 and
+ * nothing sent without x. */
+int vps_net_host_id(char *buf, size_t size, vps_err *err);
+int vps_net_migrate_check(const char *id, json_object *x, const char *src_root,
+			  const char *src_host, bool *handover, vps_err *err);
+int vps_net_migrate_detach(json_object *x, vps_err *err);
+int vps_net_migrate_handover(const char *state_root, const char *id, json_object *x, vps_err *err);
+int vps_net_migrate_reclaim(const char *state_root, const char *id, const struct oci_spec *spec,
+			    json_object *x, vps_err *err);
+int vps_net_announce(pid_t pid, json_object *x, vps_err *err);
 
 /* The VPS's addresses for `vps list` ("10.88.0.5", plus ",fd00:88::5" with IPv6)
  * from extra["net"] written into buf, or NULL when there is none. */

@@ -5,14 +5,15 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "netns/nl.h"
 #include "util/cleanup.h"
 
-int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err)
+int vps_netns_socket(int netns_fd, int domain, int type, int protocol, vps_err *err)
 {
-	memset(nl, 0, sizeof(*nl));
 	_cleanup_close_ int self = -1;
 	if (netns_fd >= 0) {
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -21,17 +22,30 @@ int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err)
 		if (setns(netns_fd, CLONE_NEWNET) < 0)
 			return vps_error(err, errno, "enter the container's network namespace");
 	}
-	nl->sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	int saved = errno;
+	int fd = socket(domain, type | SOCK_CLOEXEC, protocol), saved = errno;
 	if (self >= 0 && setns(self, CLONE_NEWNET) < 0) {
 		/* We would go on in the wrong namespace: refuse loudly. */
-		if (nl->sk)
-			mnl_socket_close(nl->sk);
-		nl->sk = NULL;
-		return vps_error(err, errno, "return to the host network namespace");
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		return vps_error(err, saved, "return to the host network namespace");
 	}
-	if (!nl->sk)
+	if (fd < 0)
+		return vps_error(err, saved, "open a socket");
+	return fd;
+}
+
+int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err)
+{
+	memset(nl, 0, sizeof(*nl));
+	int fd = vps_netns_socket(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, err), saved;
+	if (fd < 0)
+		return fd;
+	if (!(nl->sk = mnl_socket_fdopen(fd))) {
+		saved = errno;
+		close(fd);
 		return vps_error(err, saved, "open a netlink socket");
+	}
 	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
 		saved = errno;
 		vps_nl_close(nl);

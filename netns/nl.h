@@ -23,6 +23,10 @@ struct vps_nl {
  * nothing is held (vps_nl_close is then harmless but not needed). */
 int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err);
 void vps_nl_close(struct vps_nl *nl);
+/* socket(domain, type | SOCK_CLOEXEC, protocol) made inside the netns
+ * netns_fd refers to (-1: ours), the caller's netns restored right after:
+ * the fd, or -errno with err set. */
+int vps_netns_socket(int netns_fd, int domain, int type, int protocol, vps_err *err);
 
 /* Start a request in nl->buf: header (type, NLM_F_REQUEST|NLM_F_ACK|flags, seq)
  * plus a zeroed family header of hdrlen bytes (ifinfomsg, ifaddrmsg, ...). */

@@ -86,9 +86,8 @@ static int prepare(const struct vps_lease_owner *o, struct vps_net_cfg *c, json_
 	return r < 0 ? r : vps_net_host_rules(o->id, veth, c, x, err);
 }
 
-/* c from spec with the saved addresses; nothing touched */
-static int restore_config(const struct oci_spec *spec, json_object *saved, struct vps_net_cfg *c,
-			  vps_err *err)
+int vps_net_restore_config(const struct oci_spec *spec, json_object *saved, struct vps_net_cfg *c,
+			   vps_err *err)
 {
 	int r = vps_net_validate(spec, err);
 	if (r < 0 || (r = vps_net_config(spec, c, err)) < 0)
@@ -109,7 +108,7 @@ static int restore_config(const struct oci_spec *spec, json_object *saved, struc
 int vps_net_restore_check(const struct oci_spec *spec, json_object *saved, vps_err *err)
 {
 	struct vps_net_cfg c;
-	return restore_config(spec, saved, &c, err);
+	return vps_net_restore_config(spec, saved, &c, err);
 }
 
 int vps_net_restore_prepare(const char *root, const char *id, const struct oci_spec *spec,
@@ -117,7 +116,7 @@ int vps_net_restore_prepare(const char *root, const char *id, const struct oci_s
 {
 	struct vps_net_cfg c;
 	*extra = NULL;
-	int r = restore_config(spec, saved, &c, err);
+	int r = vps_net_restore_config(spec, saved, &c, err);
 	if (r < 0 || !c.enabled)
 		return r;
 	return vps_net_build(root, id, &c, prepare, NULL, extra, err);

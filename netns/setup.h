@@ -37,6 +37,12 @@ typedef int (*vps_net_step)(const struct vps_lease_owner *o, struct vps_net_cfg 
 int vps_net_build(const char *root, const char *id, struct vps_net_cfg *c, vps_net_step step,
 		  void *arg, json_object **extra, vps_err *err);
 
+/* c from spec with the addresses a checkpoint's record saved holds (their
+ * "auto" keeps the saved ones; definite ones must agree); nothing touched.
+ * c->enabled false and 0 when neither has the VPS network (netns/restore.c). */
+int vps_net_restore_config(const struct oci_spec *spec, json_object *saved, struct vps_net_cfg *c,
+			   vps_err *err);
+
 /* The VPS's MAC address (eth0 inside), derived from its IPv4 address:
  * 02:56:A:B:C:D, so the anti-spoofing rules and the tests know it. */
 void vps_net_mac(const struct vps_ip *ip4, unsigned char mac[6]);

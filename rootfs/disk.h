@@ -24,8 +24,10 @@ int vps_disk_mount(const char *image, bool nosuid, int *mnt_fd, vps_err *err);
 
 /* The first half of that: the image opened O_RDWR, locked (the lock stays
  * with this open file: a loop device or QEMU given it keeps it), not in use,
- * checked, its filesystem grown to the file's size. For a VM's virtio-blk. */
-int vps_disk_open(const char *image, int *fd, vps_err *err);
+ * and with check its filesystem checked and grown to the file's size. For a
+ * VM's virtio-blk; without check for a migration's incoming VM, whose image
+ * is a copy of a disk still mounted in the running source. */
+int vps_disk_open(const char *image, bool check, int *fd, vps_err *err);
 
 /* A second detached mount of the filesystem a running VPS has mounted from
  * image (the same superblock, through its loop device): no idmap, no lock,

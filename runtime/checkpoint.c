@@ -112,6 +112,7 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 		vps_argv_add(&a, "--freeze-cgroup=%s", freezer_dir(st->cgroup_path));
 	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0)
 		goto out;
+	vps_criu_netlock(&a, &o->c, m.net_isolated);
 	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
 	m.net = net ? json_object_get(net) : NULL;
 	if ((r = vps_ckpt_meta_save(image, &m, err)) < 0 ||

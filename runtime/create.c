@@ -190,21 +190,22 @@ int vps_create_internal(const struct vps_create_opts *o, struct vps_created *out
 	/* nothing on the host is touched until the whole spec validated */
 	if ((r = vps_create_load_bundle(&c, err)) < 0)
 		goto out;
+	if (pty == VPS_PTY_SEND && !o->console_socket && vps_mon_wanted(c.spec)) {
+		/* a detached VPS (a VM too): its monitor creates (and for run, starts) it */
+		r = vps_mon_launch(o, hold != NULL, out, err);
+		goto out;
+	}
+	if (pty == VPS_PTY_MONITOR) { /* the init's console is a pty the monitor holds */
+		c.monitor = true;     /* a VM's: the guest's terminal, over a socket */
+		if (c.spec->process)
+			c.spec->process->terminal = true;
+	}
 	if (o->vm || vps_vm_requested(c.spec)) { /* hardware isolation: runtime/vm */
 		if ((r = vps_inv_claim(o->inventory, c.spec, c.bundle, err)) < 0)
 			goto out;
 		if ((r = vps_vm_create_container(&c, keep_pty, out, err)) < 0)
 			vps_create_undo(&c);
 		goto out;
-	}
-	if (pty == VPS_PTY_SEND && !o->console_socket && vps_mon_wanted(c.spec)) {
-		/* a detached VPS: its monitor creates (and for run, starts) it */
-		r = vps_mon_launch(o, hold != NULL, out, err);
-		goto out;
-	}
-	if (pty == VPS_PTY_MONITOR) { /* the init's console is a pty the monitor holds */
-		c.monitor = true;
-		c.spec->process->terminal = true;
 	}
 	c.for_run = hold != NULL; /* container mode only: VM run starts through state */
 	/* the compiled seccomp filter is cached under the state root (bench, issue 9) */

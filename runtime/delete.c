@@ -13,6 +13,7 @@
 #include "cgroups/cgroup.h"
 #include "netns/net.h"
 #include "runtime/internal.h"
+#include "runtime/mon.h"
 #include "runtime/stop.h"
 #include "runtime/store.h"
 #include "runtime/live.h"
@@ -53,6 +54,7 @@ static int destroy(const char *root, const char *id, struct vps_state *st, struc
 	kill_and_wait(st, cg);
 	if (!spec && vps_container_spec(root, id, &own_spec, &e) == 0)
 		spec = own_spec;
+	bool vps_face = spec && vps_mon_wanted(spec);
 	if (spec) {
 		st->status = VPS_STOPPED;
 		_cleanup_free_ char *js = vps_state_oci_json(st);
@@ -63,6 +65,8 @@ static int destroy(const char *root, const char *id, struct vps_state *st, struc
 	/* without extra["net"] (a create that crashed mid-way) the lease still tells */
 	if (vps_net_teardown(root, id, net, &e) < 0)
 		log_warn("delete %s: network: %s", id, e.msg);
+	if (vps_face) /* before its scope goes: a reboot registers it again at once */
+		vps_machine_unregister_vps(st);
 	int r = 0;
 	if (cg && vps_cgroup_destroy(cg, err) < 0)
 		r = vps_error_wrap(err, "cgroup");

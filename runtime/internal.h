@@ -265,3 +265,17 @@ int vps_container_load(const char *root, const char *id, int *dirfd, int *lockfd
  * naming the annotation for anything else. */
 int vps_disk_image_path(const char *bundle, const char *name, char *image, size_t cap,
 			vps_err *err);
+
+/* The slice of the VPS face's scopes on a systemd host (vps-NAME.scope). */
+#define VPS_FACE_SLICE "vps.slice"
+
+/* machine.c: systemd-machined. register: the VPS-face VPS the monitor just
+ * booted (st, or NULL: ROOT/ID's saved state; a run's create saves none until
+ * its start), when it runs in a systemd scope of its own; never
+ * a reason to fail the boot: 1 registered; 0 not (err->msg says why for a
+ * debug line: no machined; "" when the VPS has no scope of its own); < 0 a
+ * warning's text in err (a name machined refuses, ...). unregister: on
+ * delete, before its scope stops (a failure is logged as a warning). */
+int vps_machine_register_vps(const char *root, const char *id, const struct vps_state *st,
+			     vps_err *err);
+void vps_machine_unregister_vps(const struct vps_state *st);

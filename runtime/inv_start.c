@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cgroups/cgroup.h"
+#include "runtime/internal.h"
 #include "runtime/inv_internal.h"
 
 /* create + start from the bundle; a start that fails leaves nothing */
@@ -21,7 +22,7 @@ static int create_start(const char *root, const char *inv, const struct vps_inv_
 				    .bundle = e->bundle,
 				    .inventory = inv,
 				    .systemd_cgroup = sd,
-				    .systemd_slice = sd ? "vps.slice" : NULL};
+				    .systemd_slice = sd ? VPS_FACE_SLICE : NULL};
 	int r = vps_create(&o, err);
 	if (r < 0)
 		return r;

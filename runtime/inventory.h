@@ -136,6 +136,7 @@ struct vps_migrate_result {
 	long total_ms;
 	long dump_ms, copy_ms, restore_ms; /* where the downtime went */
 	uint64_t bytes;			   /* copied (rsync's bytes sent) */
+	bool vm; /* QEMU's migration: dump_ms is the RAM sent, restore_ms the run there */
 };
 int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res, vps_err *err);
 
@@ -144,14 +145,25 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
  * bytes free under it, with live a working criu, the host ids from idbase (a
  * mapped VPS's range) free; the bundle dir is made and
  * marked as the migration's. receive: register NAME for bundle (flags as
- * given) and (how) "restore" it from bundle's images, "start" it, or
- * "register" only (a stopped VPS), its id range recorded; the mark goes. abort: remove what
+ * given; how "prepare": only that, before the freeze) and (how) "restore" it
+ * from bundle's images, "start" it, or "register" only (a stopped VPS), its
+ * id range recorded; the mark goes. abort: remove what
  * check/receive made (only a marked bundle). */
 int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
 		      const char *bundle, uint64_t need, bool live, uint32_t idbase, vps_err *err);
+/* check's network part, before vps_migrate_check: net is the source's
+ * network record as vps migrate sends it ({"net","root","host"}): the
+ * bridge, addresses and ports can be had here (netns/net.h
+ * vps_net_migrate_check); *handover: this host shares the source's network,
+ * whose lease the source hands over before the restore. */
+int vps_migrate_check_net(const char *name, const char *net, bool *handover, vps_err *err);
 /* The first host id a bundle's user namespace maps root onto (0: none). */
 uint32_t vps_migrate_idbase(const struct oci_spec *spec);
 int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err);
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
 		      vps_err *err);
+/* vm-listen (a --vm VPS, after check): create NAME from the marked bundle
+ * with a QEMU waiting for the source's state; sock: where it listens. */
+int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, char *sock,
+			  size_t cap, vps_err *err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vps migrate NAME [DEST]: move a VPS with its bundle and inventory record.
  * check the destination (its vps version, name, bundle path, disk, criu);
- * copy the bundle while the VPS runs (rsync); then live: freeze, CRIU dump
+ * copy the bundle while the VPS runs (rsync) and register it there (the
+ * destination's record is written before the freeze); then live: freeze, CRIU dump
  * (the source stays frozen, not killed), copy the delta and the images,
  * restore there under a monitor; offline: stop, copy the delta, start there.
  * Until the destination says it runs the VPS, any failure thaws (or starts)
@@ -20,6 +21,7 @@
 
 #include "rootfs/template.h"
 #include "runtime/migrate.h"
+#include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -39,6 +41,12 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void phase(struct mig *m, enum mig_phase p);
+void vps_mig_phase(struct mig *m, enum mig_phase p)
+{
+	phase(m, p);
 }
 
 static void phase(struct mig *m, enum mig_phase p)
@@ -80,8 +88,11 @@ static int examine(struct mig *m, vps_err *err)
 	struct oci_bundle *b = NULL;
 	vps_err e;
 	enum vps_status s = VPS_STOPPED;
+	json_object *net;
 	if (vps_state_load(o->root, o->name, &st, &e) == 0)
 		s = vps_status_live(o->root, st);
+	if (s == VPS_RUNNING && st->extra && json_object_object_get_ex(st->extra, "net", &net))
+		m->net = json_object_get(net);
 	vps_state_free(st);
 	if (s == VPS_PAUSED || s == VPS_CREATING)
 		return vps_errorx(err, EBUSY, "VPS %s is %s: resume it (or stop it) first", o->name,
@@ -94,13 +105,8 @@ static int examine(struct mig *m, vps_err *err)
 	const struct oci_spec *spec = b->spec;
 	const char *why = NULL;
 	m->idbase = vps_migrate_idbase(spec);
-	for (size_t i = 0; i < spec->n_annotations && !why; i++)
-		if (strncmp(spec->annotations[i].key, "org.vps.net.", 12) == 0)
-			why = "its network (a veth on a host bridge, org.vps.net.*) cannot be "
-			      "checkpointed yet";
-	const char *iso = oci_annotation(spec, "org.vps.isolation");
-	if (iso && strcmp(iso, "vm") == 0)
-		why = "a --vm VPS moves through QEMU's migration, which vps does not drive yet";
+	if ((m->vm = vps_vm_requested(spec))) /* QEMU's migration: migrate_vm.c */
+		why = vps_mig_vm_why(m, spec);
 	oci_bundle_free(b);
 	if (m->live && why)
 		return vps_errorx(err, EOPNOTSUPP,
@@ -136,13 +142,18 @@ static int setup(struct mig *m, vps_err *err)
 
 static int check(struct mig *m, vps_err *err)
 {
-	char out[256], need[32], ids[16];
+	char out[256], need[32], ids[16], net[4096];
 	vps_snprintf(ids, sizeof(ids), "%u", m->idbase);
 	vps_snprintf(need, sizeof(need), "%llu", (unsigned long long)bundle_size(m->e->bundle));
-	int r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
-			    m->live ? "live" : "offline", ids, NULL);
+	int r = vps_mig_net_arg(m, net, sizeof(net), err);
 	if (r < 0)
 		return r;
+	/* the network, when there is one, goes last (the far side: a 7th word) */
+	r = vps_mig_far(m, out, sizeof(out), err, "check", m->o->name, m->dbundle, need,
+			m->live && !m->vm ? "live" : "offline", ids, *net ? net : NULL, NULL);
+	if (r < 0)
+		return r;
+	m->handover = strstr(out, "\nnet handover") != NULL;
 	out[strcspn(out, "\n")] = '\0';
 	if (m->o->version && strcmp(out, m->o->version) != 0)
 		return vps_errorx(err, EPROTO, "destination runs vps %s, this is vps %s", out,
@@ -160,10 +171,12 @@ static int image_dir(struct mig *m, char *dir, size_t sz, vps_err *err)
 	return vps_mkdir_p(dir, 0700, err);
 }
 
-static int dump(struct mig *m, const char *images, vps_err *err)
+/* frozen: the bundle's delta goes in bg while criu dumps (migrate_bg.c) */
+static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *err)
 {
 	int r = vps_pause(m->o->root, m->o->name, err);
-	if (r < 0)
+	if (r < 0 || (r = vps_mig_net_detach(m, err)) < 0 || /* frozen, then off the bridge */
+	    (r = vps_mig_rsync_start(m, m->e->bundle, m->dbundle, bg, err)) < 0)
 		return r;
 	phase(m, MIG_DUMP);
 	/* criu's log in the source's state dir: it outlives a refused dump */
@@ -174,7 +187,12 @@ static int dump(struct mig *m, const char *images, vps_err *err)
 	    .root = m->o->root,
 	    .id = m->o->name,
 	    .leave_running = true, /* frozen until the end */
-	    .c = {.criu = m->o->criu, .image_path = images, .work_path = work}};
+	    /* its connections move with it (its network namespace keeps its
+	     * addresses; without a VPS network they can only be loopback ones) */
+	    .c = {.criu = m->o->criu,
+		  .image_path = images,
+		  .work_path = work,
+		  .tcp_established = true}};
 	if ((r = vps_checkpoint(&co, err)) < 0)
 		vps_mig_why(err);
 	return r;
@@ -189,29 +207,45 @@ static int receive(struct mig *m, const char *how, vps_err *err)
 			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
 }
 
+int vps_mig_receive(struct mig *m, const char *how, vps_err *err)
+{
+	return receive(m, how, err);
+}
+
 /* Everything up to the VPS running at the destination. */
 static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 {
 	char images[PATH_MAX];
 	long t;
+	if (m->vm && m->live)
+		return vps_mig_vm_move(m, res, err);
 	phase(m, MIG_PRECOPY);
 	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
-	if (r < 0)
+	if (r < 0 || (r = receive(m, "prepare", err)) < 0)
 		return r;
 	phase(m, MIG_FREEZE);
 	long t_freeze = now_ms();
+	struct mig_bg bg = {.pid = -1, .fd = -1};
 	if (m->live) {
-		if ((r = image_dir(m, images, sizeof(images), err)) < 0 ||
-		    (r = dump(m, images, err)) < 0)
+		vps_err e2;
+		if ((r = image_dir(m, images, sizeof(images), err)) == 0)
+			r = dump(m, images, &bg, err);
+		if (r < 0) {
+			vps_mig_rsync_wait(m, &bg, &e2);
 			return r;
+		}
 	} else if (m->was_running && (r = vps_stop(m->o->root, m->o->name, -1, err)) < 0)
 		return r;
 	res->dump_ms = now_ms() - t_freeze;
 	phase(m, MIG_COPY);
 	t = now_ms();
-	if ((r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err)) < 0)
+	r = m->live ? vps_mig_rsync_wait(m, &bg, err)
+		    : vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
+	if (r < 0)
 		return r;
 	if (m->live && !vps_mig_local(m) && (r = vps_mig_rsync(m, images, m->dimages, err)) < 0)
+		return r;
+	if (m->live && (r = vps_mig_net_handover(m, err)) < 0)
 		return r;
 	res->copy_ms = now_ms() - t;
 	phase(m, MIG_RESTORE);
@@ -263,5 +297,6 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
 	res->bytes = m->bytes;
 	res->total_ms = now_ms() - t0;
 	vps_inv_free(m->e);
+	json_object_put(m->net);
 	return r;
 }

@@ -198,6 +198,8 @@ int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err)
 	vps_argv_add(&a, "--exclude=/%s", MIG_MARK);
 	vps_argv_add(&a, "--exclude=/%s", MIG_IMAGES);
 	vps_argv_add(&a, "--stats");
+	if (m->inplace)
+		vps_argv_add(&a, "--inplace");
 	if (m->o->progress)
 		vps_argv_add(&a, "--info=progress2");
 	if (!vps_mig_local(m)) {

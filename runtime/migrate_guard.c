@@ -20,7 +20,8 @@
 #include "util/fmt.h"
 #include "util/io.h"
 
-/* The source as it was: thawed if frozen, started again if we stopped it. */
+/* The source as it was: thawed if frozen (its network back first), started
+ * again if we stopped it. */
 static int source_back(struct mig *m, vps_err *err)
 {
 	const struct vps_migrate_opts *o = m->o;
@@ -30,8 +31,12 @@ static int source_back(struct mig *m, vps_err *err)
 	if (vps_state_load(o->root, o->name, &st, &e) == 0)
 		s = vps_status_live(o->root, st);
 	vps_state_free(st);
-	if (s == VPS_PAUSED && m->was_running)
-		return vps_resume(o->root, o->name, err);
+	if (s == VPS_PAUSED && m->was_running) {
+		/* its network back first; thawed even if that failed */
+		int r = vps_mig_net_back(m, err);
+		int t = vps_resume(o->root, o->name, r < 0 ? &e : err);
+		return r < 0 ? r : t;
+	}
 	if (s != VPS_RUNNING && m->was_running) {
 		enum vps_status was;
 		return vps_inv_start(o->root, o->inventory, o->name, &was, err);
@@ -44,6 +49,8 @@ int vps_mig_settle(struct mig *m, vps_err *err)
 	const struct vps_migrate_opts *o = m->o;
 	vps_err e2;
 	if (m->phase >= MIG_RUNNING) {
+		if (m->vm && m->live)
+			vps_mig_vm_end(m); /* its stopped QEMU: the agent cannot answer */
 		int r = vps_inv_destroy(o->root, o->inventory, o->name, false, true, err);
 		return r < 0 ? vps_error_wrap(err, "running at the destination, but removing "
 						   "the source")
@@ -53,7 +60,7 @@ int vps_mig_settle(struct mig *m, vps_err *err)
 	if (m->phase > MIG_CHECK &&
 	    vps_mig_far(m, NULL, 0, &e2, "abort", o->name, m->dbundle, NULL) < 0)
 		r = vps_errorx(err, e2.code, "%s", e2.msg);
-	if (source_back(m, &e2) < 0 && r == 0)
+	if ((m->vm && m->live ? vps_mig_vm_back(m, &e2) : source_back(m, &e2)) < 0 && r == 0)
 		r = vps_errorx(err, e2.code, "the source: %s", e2.msg);
 	return r;
 }

@@ -2,7 +2,9 @@
 /* The destination's side of vps migrate (`vps migrate-recv`, which the
  * source's vps runs here over ssh or directly): check that the VPS can come
  * (name and bundle free, disk, criu) and claim its bundle dir with a mark;
- * receive it (register the record, restore from the images or start it);
+ * prepare it while the source still runs (register the record and its
+ * flags, out of the downtime); receive it (the same if not prepared, then
+ * restore from the images or start it);
  * abort (remove only what carries the mark or names the marked bundle). */
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +97,7 @@ int vps_migrate_check(const char *root, const char *inv, const char *criu, const
 	return 0;
 }
 
-static bool marked(const char *bundle)
+bool vps_mig_marked(const char *bundle)
 {
 	char mark[PATH_MAX];
 	struct stat sb;
@@ -119,38 +121,50 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err)
 {
 	bool live = strcmp(how, "restore") == 0, start = strcmp(how, "start") == 0;
+	bool prepare = strcmp(how, "prepare") == 0;
+	bool vm = strcmp(how, "vm") == 0; /* a VM whose state came: run it (migrate_vm.c) */
 	char images[PATH_MAX + 32];
 	bool added;
 	enum vps_status was;
-	if (!live && !start && strcmp(how, "register") != 0)
-		return vps_errorx(err, EINVAL, "expected restore, start or register, got \"%s\"",
+	if (!live && !start && !prepare && !vm && strcmp(how, "register") != 0)
+		return vps_errorx(err, EINVAL,
+				  "expected prepare, restore, start, vm or register, got \"%s\"",
 				  how);
-	if (!marked(e->bundle))
+	if (!vps_mig_marked(e->bundle))
 		return vps_errorx(err, EINVAL, "bundle %s: not one a migration made here",
 				  e->bundle);
 	struct oci_bundle *b = NULL;
 	int r = oci_bundle_open(e->bundle, &b, err);
 	uint32_t idbase = r == 0 ? vps_migrate_idbase(b->spec) : 0;
 	oci_bundle_free(b);
-	if (r < 0 ||
-	    (idbase && (r = vps_idrange_claim(inv, e->name, e->bundle, idbase, false, err)) < 0))
-		return r;
-	r = vps_inv_register(inv, e->name, e->bundle, &added, err);
-	if (r == 0)
-		r = flags(root, inv, e, err);
 	if (r < 0)
+		return r;
+	/* prepare (before the freeze) registers it, records its id range and sets
+	 * its flags; the record found again with this bundle is that one: nothing
+	 * to write then (a second range record would be "another VPS's") */
+	r = vps_inv_register(inv, e->name, e->bundle, &added, err);
+	bool fresh = added || prepare;
+	if (r == 0 && fresh && idbase)
+		r = vps_idrange_claim(inv, e->name, e->bundle, idbase, false, err);
+	if (r == 0 && fresh)
+		r = flags(root, inv, e, err);
+	if (r < 0 || prepare)
 		return r;
 	vps_snprintf(images, sizeof(images), "%s/%s", e->bundle, MIG_IMAGES);
 	if (live) {
 		int status;
-		struct vps_restore_opts ro = {.root = root,
-					      .id = e->name,
-					      .bundle = e->bundle,
-					      .detach = true,
-					      .c = {.criu = criu, .image_path = images}};
-		r = vps_restore(&ro, &status, err);
+		struct vps_restore_opts ro = {
+		    .root = root,
+		    .id = e->name,
+		    .bundle = e->bundle,
+		    .detach = true,
+		    .c = {.criu = criu, .image_path = images, .tcp_established = true}};
+		if ((r = vps_restore(&ro, &status, err)) == 0)
+			vps_mig_announce(root, e->name);
 	} else if (start)
 		r = vps_inv_start(root, inv, e->name, &was, err);
+	else if (vm)
+		r = vps_mig_vm_resumed(root, e->name, err);
 	if (r < 0)
 		return r;
 	char path[PATH_MAX + 32];
@@ -164,7 +178,7 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
 		      vps_err *err)
 {
-	if (!marked(bundle))
+	if (!vps_mig_marked(bundle))
 		return 0; /* nothing here is the migration's */
 	struct vps_state *st = NULL;
 	struct vps_inv_entry *e = NULL;
@@ -177,9 +191,10 @@ int vps_migrate_abort(const char *root, const char *inv, const char *name, const
 	if (r == 0 && vps_inv_load(inv, name, &e, &e2) == 0 && strcmp(e->bundle, bundle) == 0)
 		r = vps_inv_unregister(inv, name, err);
 	vps_inv_free(e);
-	if (r == 0)
+	if (r == 0) /* >= 0: the number of id range records freed */
 		r = vps_idrange_free(inv, name, bundle, err);
-	if (r == 0)
-		vps_rm_tree_at(AT_FDCWD, bundle);
-	return r;
+	if (r < 0)
+		return r;
+	vps_rm_tree_at(AT_FDCWD, bundle);
+	return 0;
 }

@@ -5,8 +5,9 @@
  * the VPS itself so that it is the init's parent, holds the console pty master,
  * writes the console to a bounded log (console_log.c), serves `vps console`
  * on a socket (mon_console.c), reaps the init, records how it ended, starts
- * it again after a reboot inside and exits with the VPS (mon_loop.c). The OCI
- * face (engines' bundles) never gets one. */
+ * it again after a reboot inside and exits with the VPS (mon_loop.c). A VM
+ * VPS (--vm) gets one too: it holds QEMU, whose guest terminal is a socket in
+ * place of the pty, and reaps it. The OCI face (engines' bundles) never gets one. */
 #pragma once
 #include <limits.h>
 #include <stdbool.h>
@@ -60,7 +61,8 @@ struct vps_mon {
 	const struct vps_restore_opts *restore; /* the first boot restores this; NULL: create */
 	char root[PATH_MAX], bundle[PATH_MAX];
 	char inventory[PATH_MAX]; /* o.inventory made absolute (reboots run from /) */
-	pid_t pid;		  /* the init */
+	pid_t pid;		  /* the init; a VM's: QEMU */
+	bool vm;		  /* a VM (runtime/vm): pty is its terminal's socket */
 	int pidfd, pty;		  /* its pidfd and the console's pty master */
 	int peer;		  /* our own slave fd: the master never hangs up */
 	int lsock, client;	  /* console.sock and the one attached client, or -1 */
@@ -68,8 +70,13 @@ struct vps_mon {
 	char ring[VPS_CONSOLE_RING]; /* the latest output, for a new attach */
 	size_t ring_len;
 	struct vps_mon_si *si; /* sysinfo's server (mon_sysinfo.c), or NULL */
+	/* what the boot's machined registration (machine.c) has to say: a
+	 * warning (note_warn) or a debug line; "" nothing */
+	bool note_warn;
+	char note[VPS_ERR_MSG_MAX];
 };
-/* Create (and with start, start) the VPS, open its log and console socket. */
+/* Create (and with start, start) the VPS, open its log and console socket,
+ * register it with systemd-machined (a warning goes to the console log too). */
 int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err);
 /* The monitor's life after the first boot: never returns. */
 _Noreturn void vps_mon_run(struct vps_mon *m);

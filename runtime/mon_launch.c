@@ -26,6 +26,8 @@ struct report {
 	int32_t code; /* 0, or the create's errno */
 	int32_t pid;
 	char msg[VPS_ERR_MSG_MAX];
+	int32_t note_warn; /* the boot's note (vps_mon): a warning, else a debug line */
+	char note[VPS_ERR_MSG_MAX];
 };
 
 bool vps_mon_wanted(const struct oci_spec *spec)
@@ -120,6 +122,8 @@ static _Noreturn void monitor(const struct vps_create_opts *o, const struct vps_
 	rep.pid = m->pid;
 	if (r < 0)
 		memcpy(rep.msg, err.msg, sizeof(rep.msg));
+	rep.note_warn = m->note_warn;
+	memcpy(rep.note, m->note, sizeof(rep.note));
 	vps_write_all(report, &rep, sizeof(rep));
 	close(report);
 	if (r < 0)
@@ -167,6 +171,11 @@ static int launch(const struct vps_create_opts *o, const struct vps_restore_opts
 		rep.msg[sizeof(rep.msg) - 1] = 0;
 		return vps_errorx(err, rep.code, "%s", rep.msg);
 	}
+	rep.note[sizeof(rep.note) - 1] = 0;
+	if (rep.note[0] && rep.note_warn)
+		log_warn("%s", rep.note);
+	else if (rep.note[0])
+		log_debug("%s", rep.note);
 	out->pid = rep.pid;
 	out->monitor = true;
 	return 0;

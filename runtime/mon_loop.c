@@ -22,6 +22,7 @@
 #include "runtime/runtime.h"
 #include "runtime/store.h"
 #include "runtime/sysinfo.h"
+#include "runtime/vm/vm_lifecycle.h"
 #include "util/fmt.h"
 #include "util/io.h"
 #include "util/log.h"
@@ -57,6 +58,26 @@ static int open_console(struct vps_mon *m, vps_err *err)
 	return 0;
 }
 
+/* Register the boot with systemd-machined (machine.c), before it starts: what
+ * that has to say goes into m->note (the first boot's report, the log). */
+static void machine(struct vps_mon *m, const struct vps_state *st)
+{
+	vps_err e;
+	int r = vps_machine_register_vps(m->o.root, m->o.id, st, &e);
+	m->note_warn = r < 0;
+	memcpy(m->note, e.msg, sizeof(m->note));
+}
+
+/* A warning about the boot into the console log, where `vps console` and
+ * `vps logs` show it (its first boot's also goes to whoever started it). */
+static void note_to_log(struct vps_mon *m)
+{
+	char line[VPS_ERR_MSG_MAX + 32]; /* never too short: the note is shorter */
+	int n = vps_snprintf(line, sizeof(line), "vps: warning: %s\r\n", m->note);
+	if (n > 0)
+		vps_conlog_write(&m->log, line, (size_t)n);
+}
+
 int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 {
 	struct vps_created cr;
@@ -72,10 +93,18 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 	m->pid = cr.pid;
 	m->pidfd = cr.pidfd;
 	m->pty = cr.pty;
+	m->vm = cr.vm;
 	vps_mon_sysinfo_start(m, cr.sysinfo); /* before start: the init may ask at once */
-	if (start && (r = vps_start_held(m->o.root, &h, err)) < 0) {
+	if (!m->vm) /* a VM's QEMU is no machine of machined's (not in a scope of its own) */
+		machine(m, start ? h.st : NULL);
+	/* a VM's create holds nothing: it starts through its state */
+	if (start && (r = h.st ? vps_start_held(m->o.root, &h, err)
+			       : vps_start(m->o.root, m->o.id, err)) < 0) {
 		vps_err e;
-		vps_delete_held(m->o.root, &h, &e);
+		if (h.st)
+			vps_delete_held(m->o.root, &h, &e);
+		else
+			vps_delete(m->o.root, m->o.id, true, &e);
 	}
 	if (start)
 		vps_held_free(&h);
@@ -83,6 +112,8 @@ int vps_mon_boot(struct vps_mon *m, bool start, vps_err *err)
 		vps_err e;
 		vps_delete(m->o.root, m->o.id, true, &e);
 	}
+	if (r == 0 && m->note_warn)
+		note_to_log(m);
 	if (r < 0) {
 		waitpid(m->pid, NULL, 0);
 		close_boot(m);
@@ -139,7 +170,7 @@ static const char *end_kind(int ws)
 	return ws == -1 ? "unknown" : vps_end_kind_name(vps_init_end_kind(ws));
 }
 
-static void record(struct vps_state *st, int ws, const char *kind)
+static void record(struct vps_state *st, int ws, const char *kind, const char *why)
 {
 	st->status = VPS_STOPPED;
 	if (ws != -1)
@@ -154,11 +185,22 @@ static void record(struct vps_state *st, int ws, const char *kind)
 		json_object_object_add(e, "code", json_object_new_int(WEXITSTATUS(ws)));
 	if (ws != -1 && WIFSIGNALED(ws))
 		json_object_object_add(e, "signal", json_object_new_int(WTERMSIG(ws)));
+	if (*why) /* the OOM killer ended a VM */
+		json_object_object_add(e, "reason", json_object_new_string(why));
 	char *at = vps_now_rfc3339();
 	if (at)
 		json_object_object_add(e, "at", json_object_new_string(at));
 	free(at);
 	json_object_object_add(st->extra, "exit", e);
+}
+
+/* "vps: ID: WHAT" as the console log's last line (WHAT "": none). */
+static void log_line(struct vps_mon *m, const char *what)
+{
+	char line[512];
+	int n = vps_snprintf(line, sizeof(line), "\r\nvps: %s: %s\r\n", m->o.id, what);
+	if (*what && n > 0)
+		vps_conlog_write(&m->log, line, (size_t)n);
 }
 
 /* Record the end; true when the VPS is to boot again (its old self is then
@@ -171,10 +213,14 @@ static bool end_of_boot(struct vps_mon *m, int ws)
 	if (vps_container_load(m->o.root, m->o.id, &dirfd, &lockfd, &st, &e) < 0)
 		return false; /* deleted meanwhile (vps delete, vps stop) */
 	bool again = false;
+	char why[160] = "";
+	if (m->vm && st->pid == m->pid) /* QEMU's end: the guest's main process's */
+		ws = vps_vm_end_wstatus(m->o.root, st, ws, why, sizeof(why));
 	const char *kind = end_kind(ws);
 	if (st->pid == m->pid) { /* still the VPS we booted */
 		bool stopping = faccessat(dirfd, VPS_STOP_MARK, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-		record(st, ws, kind);
+		record(st, ws, kind, why);
+		log_line(m, why);
 		if (vps_state_save_at(dirfd, st, &e) < 0)
 			log_warn("monitor %s: %s", m->o.id, e.msg);
 		again = !stopping && strcmp(kind, "reboot") == 0;

@@ -221,6 +221,7 @@ static int run_criu(struct rctx *x, vps_err *err)
 	vps_argv_add(&a, "--restore-detached");
 	vps_argv_add(&a, "--restore-sibling");
 	vps_argv_add(&a, "--pidfile=%s", pidf);
+	vps_criu_netlock(&a, co, x->m.net_isolated && !x->m.net);
 	bool ignore = co->manage_cgroups_mode && !strcmp(co->manage_cgroups_mode, "ignore");
 	if (!ignore)
 		vps_argv_add(&a, "--cgroup-root=%s", vps_cgroup_path(x->c.cg));

@@ -63,8 +63,9 @@ struct vps_create_opts {
 	/* with systemd_cgroup and no cgroupsPath: the slice of the container's
 	 * scope (NULL: system.slice, as runc) */
 	const char *systemd_slice;
-	bool vm;      /* --vm: run the bundle in a microVM (runtime/vm) */
-	bool vm_cold; /* --vm-cold: the same, booted fresh (no snapshot) */
+	bool vm;	  /* --vm: run the bundle in a microVM (runtime/vm) */
+	bool vm_cold;	  /* --vm-cold: the same, booted fresh (no snapshot) */
+	bool vm_incoming; /* vps migrate's destination: a VM waiting for the source's state */
 	/* the inventory (--inventory) a VPS-face bundle (annotation org.vps.name)
 	 * is registered in (runtime/inventory.h); NULL: none */
 	const char *inventory;

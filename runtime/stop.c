@@ -196,12 +196,18 @@ int vps_restart(const char *root, const char *inv, const char *id, int timeout_s
 		return r;
 	char bundle[4096];
 	r = vps_snprintf(bundle, sizeof(bundle), "%s", st->bundle ? st->bundle : "");
+	bool sd = st->systemd_cgroup; /* in vps.slice, its own scope: so again */
 	vps_state_free(st);
 	if (r <= 0)
 		return vps_errorx(err, ENOENT, "no bundle recorded; cannot start it again");
 	if ((r = vps_stop(root, id, timeout_s, err)) < 0)
 		return r;
-	struct vps_create_opts o = {.root = root, .id = id, .bundle = bundle, .inventory = inv};
+	struct vps_create_opts o = {.root = root,
+				    .id = id,
+				    .bundle = bundle,
+				    .inventory = inv,
+				    .systemd_cgroup = sd,
+				    .systemd_slice = sd ? VPS_FACE_SLICE : NULL};
 	int status;
 	return vps_run(&o, true, &status, err);
 }

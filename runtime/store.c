@@ -84,10 +84,19 @@ static int open_dir(int rootfd, const char *id, vps_err *err)
 	return r < 0 ? r : take_fd(fd);
 }
 
-static int take_lock(int dirfd, const char *id, vps_err *err)
+/* Only create makes .lock, and delete removes it last: a lock taken later must
+ * not recreate it in a directory that delete is emptying (its rmdir would fail
+ * and the taker would go on with a container being deleted). A directory with a
+ * state.json but no .lock (made by an older vps) gets one. */
+static int take_lock(int dirfd, const char *id, bool create, vps_err *err)
 {
-	_cleanup_close_ int fd =
-	    openat(dirfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW;
+	_cleanup_close_ int fd = openat(dirfd, ".lock", flags | (create ? O_CREAT : 0), 0600);
+	if (fd < 0 && errno == ENOENT && !create) {
+		if (faccessat(dirfd, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return vps_errorx(err, ENOENT, "container \"%s\" does not exist", id);
+		fd = openat(dirfd, ".lock", flags | O_CREAT, 0600);
+	}
 	if (fd < 0)
 		return vps_error(err, errno, "lock container \"%s\"", id);
 	while (flock(fd, LOCK_EX) < 0)
@@ -113,7 +122,7 @@ int vps_store_create(const char *root, const char *id, int *dirfd, int *lockfd, 
 		return vps_error(err, errno, "create container dir %s/%s", root, id);
 	}
 	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
-	int lfd = dfd < 0 ? dfd : take_lock(dfd, id, err);
+	int lfd = dfd < 0 ? dfd : take_lock(dfd, id, true, err);
 	if (lfd < 0) {
 		unlinkat(dfd, ".lock", 0);
 		unlinkat(rootfd, id, AT_REMOVEDIR);
@@ -136,7 +145,9 @@ int vps_store_lock(const char *root, const char *id, int *dirfd, int *lockfd, vp
 	_cleanup_close_ int dfd = open_dir(rootfd, id, err);
 	if (dfd < 0)
 		return dfd;
-	int lfd = take_lock(dfd, id, err);
+	int lfd = take_lock(dfd, id, false, err);
+	if (lfd == -ENOENT)
+		unlinkat(rootfd, id, AT_REMOVEDIR); /* an interrupted delete's empty dir */
 	if (lfd < 0)
 		return lfd;
 	*lockfd = lfd;
@@ -199,6 +210,8 @@ static int remove_entry(struct vps_walk_entry *e, void *ctx)
 	(void)ctx;
 	if (e->depth == 0 || e->when == VPS_WALK_DIR_PRE || e->when == VPS_WALK_DIR_ABORT)
 		return 0;
+	if (e->depth == 1 && !strcmp(e->name, ".lock"))
+		return 0; /* vps_store_remove unlinks it last */
 	int flags = e->when == VPS_WALK_DIR_POST ? AT_REMOVEDIR : 0;
 	return unlinkat(e->dfd, e->name, flags) < 0 && errno != ENOENT ? -errno : 0;
 }
@@ -247,6 +260,8 @@ int vps_store_remove(const char *root, const char *id, vps_err *err)
 	int r = remove_contents(dfd);
 	if (r < 0)
 		return vps_error(err, -r, "remove container dir %s/%s", root, id);
+	if (unlinkat(dfd, ".lock", 0) < 0 && errno != ENOENT)
+		return vps_error(err, errno, "remove container dir %s/%s", root, id);
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return vps_error(err, errno, "remove container dir %s/%s", root, id);
 	return 0;

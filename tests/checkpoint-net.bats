@@ -99,6 +99,8 @@ mac() { nsenter -t "$(init_pid "$@")" -n ip -o link show dev eth0 | grep -o 'lin
 	run vc checkpoint --image-path "$WORK/img1" cn1
 	[ "$status" -eq 0 ]
 	jq -e --arg ip "$ip4/16" '.net.ip == $ip and .net.bridge == "ckbr0"' "$WORK/img1/vps-checkpoint.json"
+	# eth0 is a way in: criu's network lock stays (criu_netlock.c)
+	jq -e '.netIsolated == false' "$WORK/img1/vps-checkpoint.json"
 	# as delete: veth, lease, nft tables, state and cgroup are gone
 	clean cn1
 	c0=$(count cn1)

@@ -381,6 +381,8 @@ no_leftovers() {
 	wait_count "$b" 10
 	vc checkpoint --image-path "$WORK/img14" ck14
 	jq -e '[.mounts[] | select(.kind == "bind") | .destination] == ["/srv/file", "/srv/dir"]' "$WORK/img14/vps-checkpoint.json"
+	# a private netns with lo alone: dumped and restored without criu's network lock
+	jq -e '.netIsolated == true' "$WORK/img14/vps-checkpoint.json"
 	# a fresh copy of the rootfs: /srv/file and /srv/dir do not exist in it
 	b2=$WORK/ck14b
 	mkdir -p "$b2"

@@ -82,6 +82,24 @@ set_args() {
 	jq_edit "$dir/config.json" --argjson a "$args" '.process.args = $a'
 }
 
+# test_sshd_config DIR LISTEN PIDFILE [LINE...]: on stdout, an sshd_config
+# for a test sshd listening on LISTEN (ADDR:PORT): root logs in with the key
+# DIR/id only (made here with the host key DIR/host when missing), no PAM;
+# LINEs are added as they are.
+test_sshd_config() {
+	local k=$1 listen=$2 pidfile=$3
+	shift 3
+	if [ ! -e "$k/id" ]; then
+		mkdir -p "$k"
+		ssh-keygen -q -t ed25519 -N '' -f "$k/id" -C vps-test-client
+		ssh-keygen -q -t ed25519 -N '' -f "$k/host" -C vps-test-host
+		cp "$k/id.pub" "$k/authorized_keys"
+	fi
+	printf '%s\n' "ListenAddress $listen" "HostKey $k/host" "AuthorizedKeysFile $k/authorized_keys" \
+		"PermitRootLogin prohibit-password" "PasswordAuthentication no" \
+		"KbdInteractiveAuthentication no" "UsePAM no" "StrictModes no" "PidFile $pidfile" "$@"
+}
+
 # debian_or_skip: skip the test (saying why) unless `vps bundle --template
 # debian` can work here: debootstrap installed, and the template cached or
 # the Debian archive reachable.
@@ -91,4 +109,15 @@ debian_or_skip() {
 	mkdir -p "$WORK/probe"
 	(cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1) ||
 		skip "the Debian archive is unreachable (apt-get download failed); needed to debootstrap"
+}
+
+# gone_from ROOT INV NAME BUNDLE (vps migrate's tests): nothing of NAME is left on that side
+gone_from() {
+	[ ! -e "$1/$3" ] || { echo "state dir $1/$3 left"; return 1; }
+	[ ! -e "$2/vps/$3.json" ] || { echo "record $2/vps/$3.json left"; return 1; }
+	[ ! -e "$4" ] || { echo "bundle $4 left"; return 1; }
+	local c
+	for c in /sys/fs/cgroup/*/; do
+		[ ! -e "$c$(cgrel "$3" "$1")" ] || { echo "cgroup $c$(cgrel "$3" "$1") left"; return 1; }
+	done
 }

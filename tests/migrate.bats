@@ -89,17 +89,6 @@ ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
 child_of() { awk '{ print $1 }' "/proc/$1/task/$1/children"; }
 status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 
-# gone_from ROOT INV NAME BUNDLE: nothing of NAME is left on that side
-gone_from() {
-	[ ! -e "$1/$3" ] || { echo "state dir $1/$3 left"; return 1; }
-	[ ! -e "$2/vps/$3.json" ] || { echo "record $2/vps/$3.json left"; return 1; }
-	[ ! -e "$4" ] || { echo "bundle $4 left"; return 1; }
-	local c
-	for c in /sys/fs/cgroup/*/; do
-		[ ! -e "$c$(cgrel "$3" "$1")" ] || { echo "cgroup $c$(cgrel "$3" "$1") left"; return 1; }
-	done
-}
-
 @test "migrate: a counter VPS moves live to another root: it keeps counting, same pids, under a monitor there; nothing left here" {
 	vpsb mg1
 	init=$(vc state mg1 | jq -r .pid)
@@ -340,21 +329,7 @@ criu_dumps_inet() {
 ssh_up() {
 	export SSHD_NS=1 K=$WORK/ssh
 	mkdir -p "$K"
-	ssh-keygen -q -t ed25519 -N '' -f "$K/id" -C vps-mig-test
-	ssh-keygen -q -t ed25519 -N '' -f "$K/host" -C vps-mig-host
-	cp "$K/id.pub" "$K/authorized_keys"
-	cat >"$K/sshd_config" <<-EOF
-		ListenAddress 127.0.0.1:2222
-		HostKey $K/host
-		AuthorizedKeysFile $K/authorized_keys
-		PermitRootLogin prohibit-password
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		UsePAM no
-		StrictModes no
-		PidFile $K/sshd.pid
-		SetEnv VPS_INVENTORY=$WORK/inv-b
-	EOF
+	test_sshd_config "$K" 127.0.0.1:2222 "$K/sshd.pid" "SetEnv VPS_INVENTORY=$WORK/inv-b" >"$K/sshd_config"
 	unshare -n -m --propagation private sh -c \
 		'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && exec /usr/sbin/sshd -f "$1" -E "$2"' \
 		_ "$K/sshd_config" "$K/sshd.log"

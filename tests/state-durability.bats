@@ -38,3 +38,31 @@ fsyncs() {
 	[[ "$output" == *'"id": "dur-mem2"'* ]]
 	"$VPS" --root "$WORK/mem" delete --force dur-mem2
 }
+
+# delete removes .lock last and a later lock never recreates it, so a waiter
+# cannot go on with a container being deleted (or make delete's rmdir fail)
+@test "an interrupted delete's leftover dir (no .lock, no state.json) is gone at the next lock" {
+	mkdir -m 700 "$ROOT/dur-ghost"
+	run "$VPS" --root "$ROOT" kill dur-ghost KILL
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'container "dur-ghost" does not exist'* ]]
+	[ ! -e "$ROOT/dur-ghost" ]
+}
+
+@test "a state dir with state.json but no .lock (an older vps) still locks and deletes" {
+	"$VPS" --root "$ROOT" create --bundle "$WORK/b" dur-old
+	rm "$ROOT/dur-old/.lock"
+	run "$VPS" --root "$ROOT" delete --force dur-old
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOT/dur-old" ]
+}
+
+@test "delete removes the whole state dir, .lock included" {
+	"$VPS" --root "$ROOT" create --bundle "$WORK/b" dur-del
+	[ -e "$ROOT/dur-del/.lock" ]
+	strace -f -qq -e trace=unlinkat -o "$WORK/strace.del" "$VPS" --root "$ROOT" delete dur-del
+	[ ! -e "$ROOT/dur-del" ]
+	# .lock is the last entry unlinked before the directory itself
+	last=$(grep -E 'unlinkat\(' "$WORK/strace.del" | grep -v AT_REMOVEDIR | tail -n 1)
+	[[ "$last" == *'".lock"'* ]] || { echo "last unlink: $last"; false; }
+}

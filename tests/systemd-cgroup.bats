@@ -5,61 +5,22 @@
 # VPS with systemd as pid 1 (dbus installed, --userns host, no seccomp so
 # nested containers can be made) that gets this worktree bind-mounted at
 # /opt/vps: vps --systemd-cgroup inside it makes a transient scope over sd-bus.
-# Needs the debian template (cached in /var/cache/vps; the first debootstrap
-# needs the Debian archive).
+# The bed: tests/sdbed_helpers.bash.
 # timeout: 600
 load helpers
+load sdbed_helpers
 
 setup_file() {
 	vps_setup_file
-	make_busybox_bundle "$WORK/bb"
-	[ ! -e /run/systemd/system ] || return 0 # a systemd host: the nested bed is not needed
-	command -v debootstrap >/dev/null || skip "debootstrap not installed (make deps installs it)"
-	if [ -z "$(ls /var/cache/vps/debian-bookworm-"$(uname -m)"-systemd-pkgs-*.tar 2>/dev/null)" ] &&
-		! (mkdir -p "$WORK/probe" && cd "$WORK/probe" && timeout 30 apt-get download -q base-files >/dev/null 2>&1); then
-		skip "the Debian archive is unreachable and nothing is cached; needed to debootstrap"
+	if [ -e /run/systemd/system ]; then # a systemd host: the nested bed is not needed
+		make_busybox_bundle "$WORK/bb"
+		return 0
 	fi
-	timeout 600 "$VPS" --root "$ROOT" bundle "$WORK/sd" --template debian --name sdc-host \
-		--userns host --seccomp none --packages dbus,libmnl0 >"$WORK/bundle.log" 2>&1 || {
-		cat "$WORK/bundle.log" >&2
-		return 1
-	}
-	mkdir -p "$WORK/nb"
-	jq --arg top "$(cd "$VPS_TOP" && pwd)" --arg bb "$WORK/bb" --arg nb "$WORK/nb" \
-		'.mounts += [{destination: "/opt/vps", type: "bind", source: $top, options: ["rbind", "ro"]},
-		             {destination: "/opt/bb", type: "bind", source: $bb, options: ["rbind", "ro"]},
-		             {destination: "/opt/nb", type: "bind", source: $nb, options: ["rbind", "rw"]}]' \
-		"$WORK/sd/config.json" >"$WORK/c.json" && mv "$WORK/c.json" "$WORK/sd/config.json"
-	# CAP_SYS_TIME: a nested VPS-face VPS gets a time namespace of its own
-	jq_edit "$WORK/sd/config.json" '.process.capabilities |= with_entries(.value += ["CAP_SYS_TIME"])'
-	"$VPS" --root "$ROOT" create --bundle "$WORK/sd" sdc-host
-	"$VPS" --root "$ROOT" start sdc-host
-	local t0=$(date +%s%N) s i
-	for i in $(seq 1 150); do
-		s=$("$VPS" --root "$ROOT" exec sdc-host systemctl is-system-running 2>/dev/null) || true
-		case $s in running | degraded) break ;; esac
-		sleep 0.2
-	done
-	echo "# the test bed booted to '$s' in $((($(date +%s%N) - t0) / 1000000)) ms" >&3
-	case $s in running | degraded) ;; *) return 1 ;; esac
+	sd_bed_setup sdc-host dbus,libmnl0
 }
 teardown_file() {
 	vps_teardown_file
 }
-
-# inbed CMD...: run CMD in the systemd VPS; nv ARGS...: its vps (state in /tmp/st)
-inbed() { v exec sdc-host "$@"; }
-nv() { inbed /opt/vps/vps --root /tmp/st "$@"; }
-# nbundle NAME JQ: a busybox bundle for the bed at /opt/nb/NAME (written from
-# here: $WORK/nb is bound there), edited by JQ
-nbundle() {
-	mkdir -p "$WORK/nb/$1"
-	jq '.root.path = "/opt/bb/rootfs" | .root.readonly = true | .process.args = ["sleep", "600"] | '"$2" \
-		"$WORK/bb/config.json" >"$WORK/nb/$1/config.json"
-}
-# prop UNIT NAME: a unit property's value inside the bed
-prop() { inbed systemctl show "$1" -p "$2" --value; }
-need_bed() { [ ! -e /run/systemd/system ] || skip "this host runs systemd: the nested bed is for hosts without"; }
 
 @test "sdc- no systemd on the host: --systemd-cgroup fails naming the cause, nothing left" {
 	[ ! -e /run/systemd/system ] || skip "this host runs systemd"

@@ -50,6 +50,7 @@ vmrun() { "$VMRUN" "$ROOT" "$RFS" "$@"; }
 
 @test "vm-internal: exec runs a second process in the booted VM with its own status" {
 	run --separate-stderr vmrun -x 'echo in-exec; cat /etc/passwd | head -1; exit 5' -- /bin/echo main
+	echo "status=$status output=$output stderr=$stderr"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = in-exec ]
 	[ "${lines[1]}" = root:x:0:0:root:/root:/bin/sh ]

@@ -128,8 +128,9 @@ static void console_tail(const char *dir, char *out, size_t cap)
 }
 
 /* The VM's configuration with a "seed" record of fresh random bytes appended:
- * the guest reseeds its RNG from them (VMs from one snapshot share its state). */
-static int send_conf(const char *dir, const char *conf, size_t len, vps_err *err)
+ * the guest reseeds its RNG from them (VMs from one snapshot share its state).
+ * The guest answers once it is set up and its agent serves ctl. */
+static int send_conf(const char *dir, const char *conf, size_t len, int timeout_ms, vps_err *err)
 {
 	unsigned char seed[32];
 	char rec[8 + 2 * sizeof(seed)] = "seed=";
@@ -142,7 +143,7 @@ static int send_conf(const char *dir, const char *conf, size_t len, vps_err *err
 		return vps_error(err, ENOMEM, "vm: configuration");
 	memcpy(msg, conf, len);
 	memcpy(msg + len, rec, strlen(rec) + 1);
-	int r = request(dir, VPS_VM_CONF, msg, len + strlen(rec) + 1, 5000, NULL, 0, err);
+	int r = request(dir, VPS_VM_CONF, msg, len + strlen(rec) + 1, timeout_ms, NULL, 0, err);
 	explicit_bzero(msg + len, sizeof(rec));
 	explicit_bzero(rec, sizeof(rec));
 	explicit_bzero(seed, sizeof(seed));
@@ -165,45 +166,52 @@ static int qemu_gone(const char *dir, pid_t qemu, vps_err *err)
 			  tail[0] ? "; guest console: " : "", tail);
 }
 
-int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, long limit_s,
-		      vps_err *err)
+int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, bool restored,
+		      long limit_s, vps_err *err)
 {
 	const char *t = getenv("VPS_VM_BOOT_TIMEOUT");
 	long limit = (t && atol(t) > 0 ? atol(t) : limit_s) * 1000L, t0 = vps_vm_now_ms();
+	bool ping = !conf || !restored; /* a restored guest is at its wait point */
 	char reply[32];
-	while (vps_vm_now_ms() - t0 < limit) {
+	for (long left; (left = limit - (vps_vm_now_ms() - t0)) > 0;) {
 		int r = qemu_gone(dir, qemu, err);
 		if (r < 0)
 			return r;
 		vps_err e = {0};
-		r = request(dir, VPS_VM_PING, NULL, 0, 1000, reply, sizeof(reply), &e);
-		if (r == 0 && strcmp(reply, "config") != 0)
-			return 0; /* the agent: configured, waits for start */
-		if (r == 0 && !conf)
-			return 0; /* at the wait point, as asked */
-		if (r == 0)
-			vps_vm_mark("guest at its wait point");
-		if (r == 0 && (r = send_conf(dir, conf, len, &e)) == 0) {
-			vps_vm_mark("configuration sent");
-			continue;
+		if (ping) {
+			r = request(dir, VPS_VM_PING, NULL, 0, 1000, reply, sizeof(reply), &e);
+			if (r == 0 && (strcmp(reply, "config") != 0 || !conf))
+				return 0; /* the agent (configured), or the wait point as asked */
+			if (r == 0)
+				vps_vm_mark("guest at its wait point");
+			ping = r < 0;
 		}
+		if (!ping && (r = send_conf(dir, conf, len, (int)left, &e)) == 0)
+			return 0;
 		if (e.code == EIO) /* the guest refused the configuration */
 			return vps_errorx(err, EIO, "%s", e.msg);
-		if (e.code != ETIMEDOUT) {
-			struct timespec ts = {0, 20 * 1000000L};
+		if (e.code != ETIMEDOUT) { /* QEMU still making its sockets, or gone */
+			struct timespec ts = {0, 2 * 1000000L};
 			nanosleep(&ts, NULL);
 		}
 	}
 	return vps_errorx(err, ETIMEDOUT, "vm: the guest did not boot within %lds", limit / 1000);
 }
 
-int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err)
+int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
+		       vps_err *err)
 {
+	char oom[128];
 	char path[PATH_MAX];
 	_cleanup_free_ char *s = NULL;
 	if (vps_snprintf(path, sizeof(path), "%s/vm-exit", dir) >= 0 &&
 	    vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
 		*status = atoi(s + 5);
+		return 0;
+	}
+	if (wstatus >= 0 && WIFSIGNALED(wstatus) && vps_vm_oom_ended(cg, oom, sizeof(oom))) {
+		log_warn("vm: %s", oom);
+		*status = vps_exit_code(wstatus);
 		return 0;
 	}
 	if (wstatus >= 0 && WIFSIGNALED(wstatus)) { /* not the guest's doing: say so */

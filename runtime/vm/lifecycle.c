@@ -10,9 +10,12 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/create.h"
+#include "runtime/live.h"
+#include "runtime/mon.h"
 #include "runtime/status.h"
 #include "runtime/store.h"
 #include "runtime/vm/vm.h"
@@ -66,6 +69,7 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 				     .dirfd = c->dirfd,
 				     .detach = !foreground,
 				     .cold = c->o->vm_cold,
+				     .incoming = c->o->vm_incoming,
 				     .debug = getenv("VPS_VM_DEBUG") != NULL};
 	if ((r = vps_vm_create(&vo, &h, err)) < 0)
 		return r;
@@ -73,7 +77,9 @@ int vps_vm_create_container(struct cctx *c, bool foreground, struct vps_created 
 	c->pidfd = (int)syscall(SYS_pidfd_open, h.pid, 0);
 	c->st->pid = h.pid;
 	if ((r = vps_proc_starttime(h.pid, &c->st->pid_start, err)) < 0 ||
-	    (r = record_vm(c, &h, err)) < 0 || (r = vps_create_finish(c, err)) < 0) {
+	    (r = record_vm(c, &h, err)) < 0 ||
+	    (c->monitor && (r = vps_mon_record(c->st, err)) < 0) ||
+	    (r = vps_create_finish(c, err)) < 0) {
 		if (h.in_fd >= 0)
 			close(h.in_fd);
 		return r;
@@ -119,7 +125,14 @@ int vps_vm_wait_created(const char *root, const char *id, struct vps_created *cr
 		return vps_error(err, -r, "container dir of %s under %s", id, root);
 	struct vps_vm_handle h = {.pid = cr->pid, .in_fd = cr->pty, .tty = cr->tty};
 	cr->pty = -1; /* vps_vm_wait closes it */
-	return vps_vm_wait(dir, &h, status, err);
+	struct vps_state *st = NULL;
+	vps_err e = {0};
+	if (vps_state_load(root, id, &st, &e) == 0) /* QEMU's cgroup: an OOM kill is named */
+		vps_live_cgroup(st, &h.cg, NULL);
+	vps_state_free(st);
+	r = vps_vm_wait(dir, &h, status, err);
+	vps_cgroup_free(h.cg);
+	return r;
 }
 
 int vps_vm_exec_process(const char *root, const char *id, const struct oci_process *p, bool detach,
@@ -132,4 +145,21 @@ int vps_vm_exec_process(const char *root, const char *id, const struct oci_proce
 	if (r < 0)
 		return vps_error(err, -r, "container dir of %s under %s", id, root);
 	return vps_vm_exec(dir, p, status, err);
+}
+
+int vps_vm_end_wstatus(const char *root, const struct vps_state *st, int ws, char *why, size_t cap)
+{
+	char dir[PATH_MAX];
+	struct vps_cgroup *cg = NULL;
+	vps_err e = {0};
+	int status = 0;
+	why[0] = '\0';
+	vps_live_cgroup(st, &cg, NULL);
+	bool oom = ws != -1 && WIFSIGNALED(ws) && vps_vm_oom_ended(cg, why, cap);
+	vps_cgroup_free(cg);
+	if (oom || vps_snprintf(dir, sizeof(dir), "%s/%s", root, st->id) < 0 ||
+	    vps_vm_exit_status(dir, ws, NULL, &status, &e) < 0)
+		return ws;
+	/* the guest's 128+N: its main process was killed by signal N */
+	return status > 128 && status < 128 + NSIG ? status - 128 : (status & 0xff) << 8;
 }

@@ -14,6 +14,7 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/vm/vm.h"
+#include "util/fmt.h"
 
 #define VM_MIN_GUEST_MIB     96
 #define VM_DEFAULT_GUEST_MIB 256
@@ -77,4 +78,23 @@ int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum 
 			  "M; the guest needs at least %" PRIu64 "M here, more as its "
 			  "processes grow)",
 			  lim > 0 ? lim >> 20 : -1, VM_MIN_GUEST_MIB + default_overhead(a));
+}
+
+bool vps_vm_oom_ended(struct vps_cgroup *cg, char *buf, size_t cap)
+{
+	struct vps_cgroup_stats st = {0};
+	vps_err e = {0};
+	if (!cg || vps_cgroup_stats(cg, &st, &e) < 0)
+		return false;
+	uint64_t kills = st.memory.set ? st.memory.oom_kills : 0, lim = st.memory.usage.limit;
+	vps_cgroup_stats_free(&st);
+	if (kills == 0)
+		return false;
+	if (lim && lim != UINT64_MAX)
+		vps_snprintf(buf, cap,
+			     "the VM was killed by the OOM killer (memory limit %" PRIu64 "M)",
+			     lim >> 20);
+	else
+		vps_snprintf(buf, cap, "the VM was killed by the OOM killer");
+	return true;
 }

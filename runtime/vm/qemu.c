@@ -77,8 +77,10 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 	const struct oci_process *p = l->spec->process;
 	long khz = kvm ? 0 : host_tsc_khz();
 	vps_argv_add(a, "%s", vps_vm_qemu_binary());
-	vps_argv_add(a, "-M"), vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off%s",
-					    l->mem_path ? ",memory-backend=ram" : "");
+	/* the RAM is always the backend "ram": a migration's source may be a restored
+	 * VM (file-backed) and its destination a plain one; QEMU matches RAM by name */
+	vps_argv_add(a, "-M"),
+	    vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off,memory-backend=ram");
 	vps_argv_add(a, "-accel"), vps_argv_add(a, kvm ? "kvm" : "tcg");
 	vps_argv_add(a, "-cpu"), vps_argv_add(a, kvm ? "host" : "max");
 	vps_argv_add(a, "-smp"), vps_argv_add(a, "1");
@@ -88,10 +90,17 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 		    vps_argv_add(a, "memory-backend-file,id=ram,size=%lluM,mem-path=%s,share=%s",
 				 (unsigned long long)l->ram_mib, l->mem_path,
 				 l->mem_share ? "on" : "off");
+	else
+		vps_argv_add(a, "-object"), vps_argv_add(a, "memory-backend-ram,id=ram,size=%lluM",
+							 (unsigned long long)l->ram_mib);
 	if (l->qmp)
 		vps_argv_add(a, "-qmp"), vps_argv_add(a, "unix:vm-qmp.sock,server=on,wait=off");
-	if (l->state_fd >= 0) /* restore: snapshot.c hands QEMU the state over QMP */
+	if (l->mem_path && l->mem_share) /* the snapshot without "paused": a restore runs it */
+		vps_argv_add(a, "-global"), vps_argv_add(a, "migration.store-global-state=off");
+	if (l->state_fd >= 0 || l->incoming) /* restore: the state comes over QMP */
 		vps_argv_add(a, "-incoming"), vps_argv_add(a, "defer");
+	if (l->incoming) /* a migration's: paused until vps migrate says it runs here */
+		vps_argv_add(a, "-S");
 	vps_argv_add(a, "-nodefaults"), vps_argv_add(a, "-no-reboot"),
 	    vps_argv_add(a, "-no-user-config");
 	vps_argv_add(a, "-sandbox"),
@@ -211,7 +220,7 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		for (int n = 1; n < 3 && !e; n++)
 			if (fcntl(n, F_GETFD) >= 0 && dup2(n, QFD(n)) < 0)
 				e = errno;
-		if (!e && l->state_fd >= 0) { /* restore: QEMU's complaints to a file */
+		if (!e && (l->state_fd >= 0 || l->incoming)) { /* QEMU's complaints to a file */
 			int lf =
 			    open("vm-qemu.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 			if (lf < 0 || dup2(lf, STDERR_FILENO) < 0)

@@ -60,11 +60,9 @@ static int send_cmd(int fd, const char *cmd, int pass_fd)
 	return sendmsg(fd, &m, MSG_NOSIGNAL) == (ssize_t)iov.iov_len ? 0 : -1;
 }
 
-int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_ms, vps_err *err)
+/* The reply to cmd: the next "return" or "error" line (events skipped). */
+static int reply(struct vps_vm_qmp *q, const char *cmd, long deadline, vps_err *err)
 {
-	long deadline = vps_vm_now_ms() + timeout_ms;
-	if (send_cmd(q->fd, cmd, pass_fd) < 0)
-		return vps_error(err, errno, "vm: QMP: send %s", cmd);
 	for (;;) {
 		int r = read_line(q, deadline);
 		if (r < 0)
@@ -74,6 +72,34 @@ int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_
 		if (strstr(q->line, "\"error\""))
 			return vps_errorx(err, EIO, "vm: QMP: %s: %s", cmd, q->line);
 	}
+}
+
+int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_ms, vps_err *err)
+{
+	long deadline = vps_vm_now_ms() + timeout_ms;
+	if (send_cmd(q->fd, cmd, pass_fd) < 0)
+		return vps_error(err, errno, "vm: QMP: send %s", cmd);
+	return reply(q, cmd, deadline, err);
+}
+
+int vps_vm_qmp_batch(struct vps_vm_qmp *q, const char *const *cmds, size_t n, long timeout_ms,
+		     vps_err *err)
+{
+	long deadline = vps_vm_now_ms() + timeout_ms;
+	char all[2048];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = vps_snprintf(all + len, sizeof(all) - len, "%s", cmds[i]);
+		if (w < 0)
+			return vps_errorx(err, E2BIG, "vm: QMP: %zu commands: too long", n);
+		len += (size_t)w;
+	}
+	if (send_cmd(q->fd, all, -1) < 0)
+		return vps_error(err, errno, "vm: QMP: send %s", cmds[0]);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = reply(q, cmds[i], deadline, err);
+	return r;
 }
 
 int vps_vm_qmp_open(struct vps_vm_qmp *q, const char *dir, long timeout_ms, vps_err *err)

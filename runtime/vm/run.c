@@ -34,7 +34,7 @@ static int open_disk(const struct vps_vm_run_opts *o, int *fd, vps_err *err)
 				  "config.json: .annotations[\"%s\"]: expected a file name in the "
 				  "bundle directory, got \"%s\"",
 				  VPS_ANN_DISK, name);
-	return vps_disk_open(image, fd, err);
+	return vps_disk_open(image, !o->incoming, fd, err); /* incoming: a live copy */
 }
 
 /* Spawn QEMU (restoring a snapshot when l->state_fd is set) and hand the guest
@@ -50,7 +50,8 @@ static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l
 	if (l->state_fd >= 0)
 		r = vps_vm_snapshot_resume(o->dir, err);
 	if (r == 0)
-		r = vps_vm_wait_ready(o->dir, h->pid, conf, len, l->state_fd >= 0 ? 20 : 120, err);
+		r = vps_vm_wait_ready(o->dir, h->pid, conf, len, l->state_fd >= 0,
+				      l->state_fd >= 0 ? 20 : 120, err);
 	vps_vm_mark("guest configured, agent ready");
 	if (r < 0) {
 		kill(h->pid, SIGKILL);
@@ -145,11 +146,16 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 				  .stdin_sock = in_sock,
 				  .detach = o->detach,
 				  .debug = o->debug,
+				  .qmp = true, /* snapshot.c, vps migrate */
 				  .state_fd = -1};
 	vps_snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
 	vps_snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
-	/* a disk root is not in the snapshot's device set (yet): always cold */
-	if (disk < 0 && vps_vm_snapshot_wanted(spec, o->cold)) {
+	if (o->incoming) /* vps migrate's destination: the state comes from the source */
+		return (r = vps_vm_initramfs(o->dirfd, &k, disk >= 0, err)) < 0
+			   ? r
+			   : vps_vm_incoming(o, &l, h, err);
+	/* a disk root too: its snapshot's virtio-blk has an empty placeholder */
+	if (vps_vm_snapshot_wanted(spec, o->cold)) {
 		vps_err e = {0};
 		if ((r = from_snapshot(o, &l, conf, len, h, &e)) == 0)
 			return 0;

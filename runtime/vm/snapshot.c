@@ -6,9 +6,10 @@
  * (capability x-ignore-shared). Both go to CACHE/KEY/ via a temp dir and a
  * rename, under an flock, so two starts never build one twice. Later starts map
  * that RAM file private (copy-on-write: VMs share its pages), load the state
- * (-incoming defer + migrate-incoming fd:) and get their configuration like a
- * cold boot. KEY hashes everything the saved state depends on: the kernel file,
- * the guest init, the QEMU binary, RAM, vCPUs, accelerator, the device set. */
+ * (-incoming defer + migrate-incoming fd:), run as soon as it is loaded and get
+ * their configuration like a cold boot. KEY hashes everything the saved state
+ * depends on: the kernel file, the guest init, the QEMU binary, RAM, vCPUs,
+ * accelerator, the device set. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -85,9 +87,9 @@ void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17])
 	h = fnv_file(h, vps_vm_qemu_binary());
 	h = fnv(h, vps_vm_guest_init, (size_t)(vps_vm_guest_init_end - vps_vm_guest_init));
 	char shape[160];
-	vps_snprintf(shape, sizeof(shape), "v1 ram=%llu smp=1 accel=%d tty=%d ro=%d root=9p",
+	vps_snprintf(shape, sizeof(shape), "v2 ram=%llu smp=1 accel=%d tty=%d ro=%d root=%s",
 		     (unsigned long long)l->ram_mib, (int)l->accel, p && p->terminal,
-		     l->spec->root_readonly);
+		     l->spec->root_readonly, l->disk_fd >= 0 ? "blk" : "9p");
 	h = fnv(h, shape, strlen(shape));
 	vps_snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
@@ -161,25 +163,45 @@ static void reap(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/* A disk VM's snapshot has its virtio-blk device on an empty placeholder
+ * image: nothing of any VPS's disk is in it, and the guest, which saw a disk of
+ * size 0 (no partition scan, nothing cached), probes the VPS's own disk again
+ * after the restore (runtime/vm/guest/init.c). */
+static int placeholder_disk(int tmpfd, const char *tmp, vps_err *err)
+{
+	int fd = openat(tmpfd, "disk", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd < 0 ? vps_error(err, errno, "vm: snapshot %s/disk", tmp) : fd;
+}
+
 /* Boot the generic VM in tmp (absolute) and save it there. */
 static int build(const struct vps_vm_launch *tmpl, const char *tmp, int tmpfd, vps_err *err)
 {
-	int r = vps_vm_initramfs(tmpfd, tmpl->kernel, false, err);
+	bool disk = tmpl->disk_fd >= 0;
+	int r = vps_vm_initramfs(tmpfd, tmpl->kernel, disk, err);
 	if (r < 0)
 		return r;
 	if (mkdirat(tmpfd, "share", 0755) < 0)
 		return vps_error(err, errno, "vm: snapshot %s/share", tmp);
 	_cleanup_close_ int share = openat(tmpfd, "share", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = disk ? placeholder_disk(tmpfd, tmp, err) : -1;
+	if (dfd < 0 && disk)
+		return dfd;
 	static char ram[PATH_MAX]; /* off the stack (vps is single-threaded) */
 	vps_snprintf(ram, sizeof(ram), "%s/ram", tmp);
 	struct vps_vm_launch l = *tmpl;
-	l.dir = tmp, l.rootfs_fd = share, l.disk_fd = -1, l.cg = NULL, l.stdin_sock = -1;
+	l.dir = tmp, l.rootfs_fd = share, l.disk_fd = dfd, l.cg = NULL, l.stdin_sock = -1;
 	l.detach = true, l.initrd = NULL, l.mem_path = ram, l.mem_share = true, l.qmp = true;
 	l.state_fd = -1;
+	/* a terminal's port is a socket chardev (QEMU's fd 6): a pair of our own */
+	_cleanup_close_ int tty_host = -1, tty_qemu = -1;
+	const struct oci_process *p = tmpl->spec->process;
+	int sp[2];
+	if (p && p->terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0)
+		tty_host = sp[0], tty_qemu = l.stdin_sock = sp[1];
 	pid_t pid;
 	if (share < 0 || (r = vps_vm_spawn(&l, &pid, err)) < 0)
 		return share < 0 ? vps_error(err, errno, "vm: snapshot share dir") : r;
-	r = vps_vm_wait_ready(tmp, pid, NULL, 0, 120, err);
+	r = vps_vm_wait_ready(tmp, pid, NULL, 0, false, 120, err);
 	if (r == 0)
 		r = save(tmp, err);
 	reap(pid);
@@ -187,6 +209,7 @@ static int build(const struct vps_vm_launch *tmpl, const char *tmp, int tmpfd, v
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++)
 		unlinkat(tmpfd, junk[i], 0);
 	unlinkat(tmpfd, "share", AT_REMOVEDIR);
+	unlinkat(tmpfd, "disk", 0);
 	return r;
 }
 
@@ -233,23 +256,20 @@ int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bo
 	return r;
 }
 
-/* The restored QEMU (-incoming defer): load the state; it was saved stopped,
- * so `cont` runs it. */
+/* The restored QEMU (-incoming defer): the capability and the load in one
+ * write (QMP answers in order), no wait for the load to complete: the state
+ * was saved without the global run state (qemu.c), so QEMU runs the guest as
+ * soon as it is loaded, and a state that does not load ends QEMU (the caller
+ * sees it gone). */
 int vps_vm_snapshot_resume(const char *dir, vps_err *err)
 {
 	struct vps_vm_qmp q;
 	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
 	vps_vm_mark("QMP connected");
 	if (r == 0)
-		r = vps_vm_qmp(&q, IGNORE_SHARED, -1, QMP_MS, err);
-	if (r == 0)
-		r = vps_vm_qmp(&q, INCOMING, -1, QMP_MS, err);
-	if (r == 0)
-		r = migrated(&q, err);
-	vps_vm_mark("state loaded");
-	if (r == 0)
-		r = vps_vm_qmp(&q, "{\"execute\":\"cont\"}", -1, QMP_MS, err);
-	vps_vm_mark("running");
+		r = vps_vm_qmp_batch(&q, (const char *const[]){IGNORE_SHARED, INCOMING}, 2, QMP_MS,
+				     err);
+	vps_vm_mark("state loading");
 	if (q.fd >= 0)
 		close(q.fd);
 	return r;

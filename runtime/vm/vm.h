@@ -82,6 +82,7 @@ struct vps_vm_launch {
 	bool mem_share;	      /* the file mapped shared (save), else private (restore) */
 	bool qmp;	      /* -qmp on dir/vm-qmp.sock */
 	int state_fd;	      /* restore: the saved device state (-incoming defer); -1: none */
+	bool incoming;	      /* migrate.c: -incoming defer -S, the state comes from a source */
 };
 /* PATH search for name (QEMU) into out. */
 int vps_vm_find_binary(const char *name, char *out, size_t cap);
@@ -100,6 +101,10 @@ uint64_t vps_vm_min_limit_mib(enum vps_vm_accel a);
 int vps_vm_ram_mib(const struct oci_spec *spec, enum vps_vm_accel a, uint64_t *mib, vps_err *err);
 int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum vps_vm_accel a,
 		       vps_err *err);
+/* Once QEMU is gone: did the OOM killer end it (cg's oom_kill count; the
+ * cgroup holds QEMU alone)? Then buf says so, with the cgroup's limit:
+ * "the VM was killed by the OOM killer (memory limit 256M)". */
+bool vps_vm_oom_ended(struct vps_cgroup *cg, char *buf, size_t cap);
 
 /* ---- snapshot.c: VM templating (see there) ---- */
 #define VPS_VM_SNAPSHOT_ANNOTATION "org.vps.vm.snapshot" /* "on" | "off" */
@@ -112,7 +117,8 @@ void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17]);
 /* dir = the snapshot for l's shape, built now (*built) if there was none. */
 int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bool *built,
 			   vps_err *err);
-/* After spawning QEMU with state_fd: load the state over QMP and run. */
+/* After spawning QEMU with state_fd: start loading the state over QMP (QEMU
+ * runs the guest once it is loaded, or exits if it does not load). */
 int vps_vm_snapshot_resume(const char *dir, vps_err *err);
 /* Remove a snapshot that failed to restore (the next start rebuilds it). */
 void vps_vm_snapshot_drop(const char *dir);
@@ -128,6 +134,9 @@ int vps_vm_qmp_open(struct vps_vm_qmp *q, const char *dir, long timeout_ms, vps_
 /* One command (JSON text); pass_fd >= 0 goes along (SCM_RIGHTS). The reply's
  * line stays in q->line; an "error" reply is an error naming the command. */
 int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_ms, vps_err *err);
+/* n commands in one write (QMP answers in order), then their n replies. */
+int vps_vm_qmp_batch(struct vps_vm_qmp *q, const char *const *cmds, size_t n, long timeout_ms,
+		     vps_err *err);
 
 /* ---- ctl.c (host side of the agent protocol) ---- */
 long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
@@ -135,18 +144,22 @@ long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
 void vps_vm_mark(const char *what);
 /* Wait until the guest answers; at its wait point send conf (len bytes of
  * records, plus a fresh RNG seed) and wait for the agent (the VM is set up and
- * waits for start). conf NULL: return at the wait point. At most limit_s
- * seconds ($VPS_VM_BOOT_TIMEOUT overrides); QEMU exiting ends it at once. */
-int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, long limit_s,
-		      vps_err *err);
+ * waits for start). conf NULL: return at the wait point. restored: the guest
+ * is at its wait point already (a snapshot), conf goes without a PING first.
+ * At most limit_s seconds ($VPS_VM_BOOT_TIMEOUT overrides); QEMU exiting ends
+ * it at once. */
+int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len, bool restored,
+		      long limit_s, vps_err *err);
 int vps_vm_start(const char *dir, vps_err *err);
 int vps_vm_kill(const char *dir, int sig, vps_err *err);
 /* Run p inside the VM with our stdio relayed; *status as for run. */
 int vps_vm_exec(const char *dir, const struct oci_process *p, int *status, vps_err *err);
 /* The main process's status once QEMU is gone: the guest's report (DIR/exit),
  * else QEMU's isa-debug-exit code, else 128+signal of QEMU. wstatus from waitpid
- * or -1 when QEMU was not our child. */
-int vps_vm_exit_status(const char *dir, int wstatus, int *status, vps_err *err);
+ * or -1 when QEMU was not our child. A QEMU the OOM killer ended (cg: its cgroup,
+ * may be NULL) is named as such in the warning. */
+int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
+		       vps_err *err);
 
 /* ---- run.c: the flows the lifecycle dispatches to ---- */
 struct vps_vm_run_opts {
@@ -156,7 +169,8 @@ struct vps_vm_run_opts {
 	const char *dir;       /* state dir ROOT/ID, exists (0700) */
 	int dirfd;
 	bool detach, debug;
-	bool cold; /* --vm-cold: never from a snapshot */
+	bool cold;     /* --vm-cold: never from a snapshot */
+	bool incoming; /* vps migrate's destination: wait for the source's state (migrate.c) */
 };
 struct vps_vm_handle {
 	pid_t pid; /* QEMU: the container's pid */
@@ -164,13 +178,38 @@ struct vps_vm_handle {
 	bool tty;
 	char kernel[160]; /* "RELEASE (KIND)" of the booted kernel */
 	char accel[8];
-	char start[16]; /* "cold", "snapshot" or "snapshot-built" */
+	char start[16];	       /* "cold", "snapshot" or "snapshot-built" */
+	struct vps_cgroup *cg; /* QEMU's (borrowed), for an OOM kill's name; may be NULL */
 };
 /* Boot the VM and wait until its agent is ready. */
 int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_err *err);
 /* Foreground: relay stdin, forward signals to the guest (with a terminal, ours
  * is raw meanwhile), wait for QEMU; *status = the main process's. Closes in_fd. */
 int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err);
+/* ---- migrate.c: QEMU's live migration for vps migrate (runtime/migrate_vm.c) ---- */
+#define VPS_VM_INCOMING_SOCK "vm-incoming.sock" /* the destination listens here (DIR/) */
+/* Destination: QEMU spawned (l->incoming) and listening on DIR/vm-incoming.sock;
+ * on failure QEMU is gone. */
+int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l,
+		    struct vps_vm_handle *h, vps_err *err);
+/* Destination: the state arrived (bounded wait): run the guest. */
+int vps_vm_incoming_run(const char *dir, vps_err *err);
+struct vps_vm_mig {
+	struct vps_vm_qmp q; /* the source's monitor; fd -1: not open */
+	long stopped_ms;     /* when the source's guest was stopped */
+	uint64_t ram_bytes;  /* RAM sent */
+};
+/* Source: stop the guest in DIR (its disk flushed). */
+int vps_vm_mig_stop(struct vps_vm_mig *mg, const char *dir, vps_err *err);
+/* Source: send its RAM and device state over fd (connected to the
+ * destination's socket) and wait until all is sent. */
+int vps_vm_mig_send(struct vps_vm_mig *mg, int fd, vps_err *err);
+/* Source: cancel a migration and run the VM again (nothing when it runs). */
+int vps_vm_mig_back(const char *dir, vps_err *err);
+/* Source: QEMU told to quit (after a migration it holds a stopped VM). */
+void vps_vm_mig_quit(const char *dir);
+void vps_vm_mig_close(struct vps_vm_mig *mg);
+
 /* ---- lifecycle.c: what runtime/ (core) dispatches to for a VM container ---- */
 struct vps_state;
 /* The container is a VM (state.json extra["vm"]). */

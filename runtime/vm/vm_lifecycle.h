@@ -14,3 +14,9 @@ int vps_vm_wait_created(const char *root, const char *id, struct vps_created *cr
 /* exec in a running VM. */
 int vps_vm_exec_process(const char *root, const char *id, const struct oci_process *p, bool detach,
 			int *status, vps_err *err);
+/* The monitor (mon_loop.c), once QEMU of st is gone (ws: its wait status, or
+ * -1): the wait status the guest's main process ended with, as if it were the
+ * monitor's child (the guest's report; a QEMU killed from outside: its signal),
+ * so reboot and power-off inside are told apart as in container mode. A QEMU
+ * the OOM killer ended: its SIGKILL, and why says so (else why is ""). */
+int vps_vm_end_wstatus(const char *root, const struct vps_state *st, int ws, char *why, size_t cap);

@@ -137,5 +137,5 @@ int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *
 	vps_vm_mark("QEMU exited");
 	if (f.r.sock >= 0)
 		close(f.r.sock);
-	return r < 0 ? r : vps_vm_exit_status(dir, ws, status, err);
+	return r < 0 ? r : vps_vm_exit_status(dir, ws, h->cg, status, err);
 }

@@ -16,7 +16,8 @@ fail_setup() { echo "FAIL cgroup-v2-vm setup: $*"; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || fail_setup "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static ||
 	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || fail_setup "/bin/busybox is not static (apt-get install busybox-static)"
-KVER=$(ls /lib/modules 2>/dev/null | while read -r v; do [ -e "/boot/vmlinuz-$v" ] && [ -e "/lib/modules/$v/kernel/fs/9p/9p.ko" ] && echo "$v"; done | sort -V | tail -1)
+. "$TOP/tests/tools/guest-kernel.bash"
+KVER=$(guest_kver)
 [ -n "$KVER" ] || fail_setup "no Debian kernel with 9p modules (apt-get install linux-image-amd64)"
 [ -x "$TOP/vps" ] || fail_setup "$TOP/vps not built (make)"
 
@@ -29,24 +30,15 @@ W=$(mktemp -d /tmp/vps-cgvm.XXXXXX)
 
 # the ELF vmlinux inside vmlinuz (xz payload): PVH boot saves seconds over bzImage
 VMLINUX=$CACHE/vmlinux-$KVER
-if [ ! -s "$VMLINUX" ]; then
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "/boot/vmlinuz-$KVER" | head -1 | cut -d: -f1)
-	[ -n "$off" ] || fail_setup "no xz payload in /boot/vmlinuz-$KVER"
-	tail -c +$((off + 1)) "/boot/vmlinuz-$KVER" | xz -dc 2>/dev/null >"$VMLINUX.tmp"
-	head -c 4 "$VMLINUX.tmp" | grep -q ELF || { rm -f "$VMLINUX.tmp"; fail_setup "could not extract vmlinux from /boot/vmlinuz-$KVER"; }
-	mv "$VMLINUX.tmp" "$VMLINUX"
-fi
+msg=$(guest_vmlinux "$KVER" "$VMLINUX") || fail_setup "$msg"
 
 # initramfs: busybox, the virtio/9p modules, an init that mounts the host's /
 I=$W/initramfs
 mkdir -p "$I"/{bin,proc,sys,dev,host,mods}
 cp /bin/busybox "$I/bin/busybox"
 MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
-for m in $MODS; do
-	f=$(find "/lib/modules/$KVER/kernel" -name "$m.ko" | head -1)
-	[ -n "$f" ] || fail_setup "module $m.ko missing in /lib/modules/$KVER"
-	cp "$f" "$I/mods/"
-done
+# shellcheck disable=SC2086 # MODS is a list of names
+msg=$(guest_initramfs_mods "$KVER" "$I/mods" $MODS) || fail_setup "$msg"
 cat >"$I/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guest agent: serves the host's ctl requests (start, kill, ping) and exec
  * sessions. A virtio-serial port reads 0 / polls HUP while no host client is
- * connected, so a port that hung up is looked at again on the next tick. */
+ * connected, so a port that hung up is looked at again when SIGIO says a client
+ * came (ports.c), or on the next tick. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -82,14 +83,16 @@ void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port)
 	int ctl_live = 1, exec_live = 1;
 	pid_t runner = 0;
 	signal(SIGPIPE, SIG_IGN);
+	ports_notify(ctl);
+	ports_notify(exec_port);
 	for (;;) {
 		struct pollfd p[2] = {
 		    {.fd = ctl_live ? ctl : -1, .events = POLLIN},
 		    {.fd = exec_live && !runner ? exec_port : -1, .events = POLLIN}};
-		int n = poll(p, 2, TICK_MS);
-		if (n == 0) {
+		int n = ports_poll(p, 2, TICK_MS);
+		if (n == 0 || (n < 0 && errno == EINTR)) { /* SIGIO: a host client came */
 			ctl_live = exec_live = 1;
-		} else if (n < 0 && errno != EINTR) {
+		} else if (n < 0) {
 			glog("agent: poll: %s", strerror(errno));
 			_exit(1);
 		}

@@ -3,8 +3,8 @@
  * machine shape shares (the modules), so the boot up to here is the same for
  * all of them and can be saved as a snapshot (runtime/vm/snapshot.c). Here the
  * guest answers PING with "config" until the host sends its configuration
- * (CONF), then mixes the host's fresh random bytes into the kernel's RNG and
- * reseeds it, so VMs restored from one snapshot never share random state.
+ * (CONF; answered by init.c once the VM is set up), then mixes the host's fresh random bytes into
+ * the kernel's RNG and reseeds it, so VMs restored from one snapshot never share random state.
  * Nothing random (boot_id, keys) may be generated before this point. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "runtime/vm/guest/guest.h"
@@ -51,26 +50,21 @@ static void reseed(char *hex)
 	memset(&e, 0, sizeof(e));
 }
 
-static void nap(void)
-{
-	struct timespec ts = {0, 20 * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 void await_config(int ctl, struct gconf *c)
 {
+	bool live = true; /* false: no host client (HUP) until SIGIO says one came */
+	ports_notify(ctl);
 	for (;;) {
-		struct pollfd p = {.fd = ctl, .events = POLLIN};
-		int n = poll(&p, 1, 40);
+		struct pollfd p = {.fd = live ? ctl : -1, .events = POLLIN};
+		int n = ports_poll(&p, 1, 1000);
 		if (n <= 0 || !(p.revents & POLLIN)) {
-			if (n > 0) /* no host client: the port reports HUP at once */
-				nap();
+			live = n <= 0; /* SIGIO or the fallback tick: look again */
 			continue;
 		}
 		struct vps_vm_hdr h;
 		char *m = NULL;
 		if (recv_msg(ctl, &h, &m) != 1) {
-			nap();
+			live = false;
 			continue;
 		}
 		if (h.type == VPS_VM_PING) {
@@ -82,7 +76,6 @@ void await_config(int ctl, struct gconf *c)
 		} else {
 			if (c->seed)
 				reseed((char *)c->seed);
-			send_to_host(ctl, VPS_VM_OK, NULL, 0);
 			return; /* m stays: c points into it */
 		}
 		free(m);

@@ -2,6 +2,7 @@
 /* vps guest init: the static PID 1 of a `--vm` guest. Shared declarations.
  * Built with musl (or glibc) -static by runtime/vm/vm.mk; no other libraries. */
 #pragma once
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,15 +44,39 @@ struct gconf {
 	const char *seed; /* hex bytes from the host's getrandom, for the RNG */
 };
 
+/* ports.c: the virtio-serial ports, opened before the wait point. */
+enum gport {
+	G_PORT_CTL,
+	G_PORT_EXEC,
+	G_PORT_STATUS,
+	G_PORT_TTY,
+	G_PORT_IN,
+	G_PORT_OUT,
+	G_PORT_ERR,
+	G_PORT_N
+};
+const char *port_name(enum gport p);
+/* Open every port of the shape (-1: absent) and block SIGIO (ports_poll's). */
+void ports_open(int fd[G_PORT_N]);
+/* SIGIO to this process when a host client connects to fd or sends. */
+void ports_notify(int fd);
+/* poll that SIGIO interrupts (-1, EINTR): a port that polled HUP (no host
+ * client) is left out (fd -1) until then. */
+int ports_poll(struct pollfd *p, nfds_t n, int ms);
+
 /* conf.c: parse "key=value\0" records (buf must stay alive; it is modified). */
 int gconf_parse(char *buf, size_t len, struct gconf *c);
 
 /* await.c: serve PING ("config") on ctl until the host's CONF arrives, parse
- * it into c and reseed the kernel's RNG from its seed record. */
+ * it into c and reseed the kernel's RNG from its seed record. The caller
+ * answers the CONF once the VM is set up (the host waits for that). */
 void await_config(int ctl, struct gconf *c);
 
 /* util.c */
 void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --debug (the configuration's debug=1): "vps-init: MS ms what" on the console,
+ * CLOCK_MONOTONIC, where the guest's time goes after a restore. */
+void gmark(const struct gconf *c, const char *what);
 #define write_all vps_write_all
 #define send_msg  vps_vm_send
 /* send_msg to a host client that is there: a virtio-serial port blocks writers
@@ -61,6 +86,9 @@ void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int send_to_host(int fd, uint32_t type, const void *data, size_t len);
 #define recv_msg vps_vm_recv
 int read_file(const char *path, char **out, size_t *len);
+/* disk.c: a restored disk VM's disk NAME (size 0: the snapshot's placeholder)
+ * probed again, now the VPS's own image. */
+void disk_reprobe(const char *name);
 
 /* proc.c: in a forked child, become the container process and exec (never returns). */
 void proc_setup_rootfs(const struct gconf *c); /* init's process, once, before start */
@@ -71,6 +99,7 @@ __attribute__((noreturn)) void child_fail(const char *what);
 /* relay.c: copy between the exec socket and a process's pipes or pty until it exits. */
 int relay_exec(int port, const struct gconf *c, pid_t main_pid);
 int open_pty(int *master, int *slave, unsigned rows, unsigned cols);
+void console_bind(int master); /* the pty on the container's /dev/console */
 /* Copy a pty master <-> a raw port until the master closes. */
 void relay_tty(int master, int port);
 

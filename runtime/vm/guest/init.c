@@ -6,7 +6,6 @@
  * /newroot, the spec's mounts;
  * then the main process waits for `start` while the agent serves the host; when
  * the main process exits its status goes to the host and the VM powers off. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -67,52 +66,16 @@ static void load_modules(const struct gconf *c)
 	}
 }
 
-/* /dev/vportNpM whose sysfs name is `name`; waits for the device (ports appear
- * asynchronously after the driver probes). */
-static int open_port(const char *name)
+/* The port a configuration needs; a shape without it is a broken VM. */
+static int must_port(const int ports[G_PORT_N], enum gport p)
 {
-	for (int tries = 0; tries < 500; tries++) {
-		DIR *d = opendir("/sys/class/virtio-ports");
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			char path[300], buf[64] = "";
-			vps_snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name",
-				     e->d_name);
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			ssize_t n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			if (n > 0 && buf[n - 1] == '\n')
-				buf[n - 1] = '\0';
-			if (strcmp(buf, name) != 0)
-				continue;
-			vps_snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-			closedir(d);
-			fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
-			for (int t = 0; fd < 0 && errno == ENOENT && t < 200; t++) {
-				msleep(5);
-				fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
-			}
-			return fd;
-		}
-		if (d)
-			closedir(d);
-		msleep(10);
-	}
-	errno = ENODEV;
-	return -1;
-}
-
-static int must_port(const char *name)
-{
-	int fd = open_port(name);
-	if (fd < 0) {
+	if (ports[p] < 0) {
 		char what[64];
-		vps_snprintf(what, sizeof(what), "virtio port %s", name);
+		errno = ENODEV;
+		vps_snprintf(what, sizeof(what), "virtio port %s", port_name(p));
 		fatal(what);
 	}
-	return fd;
+	return ports[p];
 }
 
 static void early_mounts(void)
@@ -138,6 +101,9 @@ static void mount_disk(const struct gconf *c)
 		fatal("root_dev: name too long");
 	for (int tries = 0; tries < 500 && access(dev, F_OK) < 0; tries++)
 		msleep(10);
+	disk_reprobe(c->root_dev);
+	for (int tries = 0; tries < 500 && access(dev, F_OK) < 0; tries++)
+		msleep(10); /* reprobed: its node again */
 	unsigned long fl = MS_NODEV | (c->ro_root ? MS_RDONLY : 0);
 	if (mount(dev, "/newroot", "ext4", fl, "errors=remount-ro") < 0)
 		fatal("mount the disk");
@@ -175,6 +141,7 @@ static pid_t spawn_main(const struct gconf *c, int go[2], int stdio[3], int slav
 	char b;
 	if (read(go_r, &b, 1) != 1)
 		_exit(0); /* deleted before start */
+	gmark(c, "started");
 	setsid();
 	if (slave >= 0) {
 		dup2(slave, 0), dup2(slave, 1), dup2(slave, 2);
@@ -197,22 +164,27 @@ int main(void)
 		fatal("read /vps.conf");
 	gconf_parse(buf, len, &boot); /* the shape's modules only: no process yet */
 	load_modules(&boot);
+	int ports[G_PORT_N];
+	ports_open(ports);
 	/* the wait point (a snapshot may be taken here): the rest comes over ctl */
-	int ctl = must_port(VPS_VM_PORT_CTL);
+	int ctl = must_port(ports, G_PORT_CTL);
 	await_config(ctl, &c);
+	gmark(&c, "configured");
 	mount_rootfs(&c);
 	proc_setup_rootfs(&c);
-	int ex = must_port(VPS_VM_PORT_EXEC);
-	int status_port = must_port(VPS_VM_PORT_STATUS);
+	gmark(&c, "rootfs mounted");
+	int ex = must_port(ports, G_PORT_EXEC);
+	int status_port = must_port(ports, G_PORT_STATUS);
 	int stdio[3] = {-1, -1, -1}, master = -1, slave = -1, tty_port = -1;
 	if (c.tty) {
-		tty_port = must_port(VPS_VM_PORT_TTY);
+		tty_port = must_port(ports, G_PORT_TTY);
 		if (open_pty(&master, &slave, c.rows, c.cols) < 0)
 			fatal("allocate the terminal");
+		console_bind(master);
 	} else {
-		stdio[0] = must_port(VPS_VM_PORT_IN);
-		stdio[1] = must_port(VPS_VM_PORT_OUT);
-		stdio[2] = must_port(VPS_VM_PORT_ERR);
+		stdio[0] = must_port(ports, G_PORT_IN);
+		stdio[1] = must_port(ports, G_PORT_OUT);
+		stdio[2] = must_port(ports, G_PORT_ERR);
 	}
 	int go[2];
 	if (pipe2(go, O_CLOEXEC) < 0)
@@ -228,6 +200,8 @@ int main(void)
 		agent_run(main_pid, go[1], ctl, ex);
 	}
 	close(go[1]);
+	send_to_host(ctl, VPS_VM_OK, NULL, 0); /* the CONF's answer: set up, agent serving */
+	gmark(&c, "answered");
 	pid_t relay = 0;
 	if (c.tty) {
 		close(slave);
@@ -264,5 +238,6 @@ int main(void)
 	if (n > 0)
 		write_all(status_port, line, (size_t)n);
 	kill(-1, SIGKILL);
+	gmark(&c, "main process exited");
 	power_off(st);
 }

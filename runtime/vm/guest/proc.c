@@ -4,6 +4,7 @@
  * is the isolation boundary; this only reproduces what the spec asks for. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,9 @@ void proc_exec(const struct gconf *c, bool enter, pid_t main_pid)
 {
 	char what[600];
 	(void)enter, (void)main_pid; /* one mount namespace: every process chroots to the rootfs */
+	sigset_t none; /* the init blocks SIGIO (ports.c): not the container's business */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (chroot(NEWROOT) < 0)
 		child_fail("chroot to the rootfs");
 	const char *cwd = c->cwd && *c->cwd ? c->cwd : "/";

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -40,6 +42,24 @@ int open_pty(int *master, int *slave, unsigned rows, unsigned cols)
 		ioctl(*master, TIOCSWINSZ, &ws);
 	}
 	return 0;
+}
+
+/* The main process's terminal is the container's /dev/console too (as in
+ * container mode): a getty on "console" and the init's messages reach the
+ * host's console (the VPS monitor), not the VM's serial port. */
+void console_bind(int master)
+{
+	unsigned n;
+	char pts[64];
+	struct stat st;
+	if (ioctl(master, TIOCGPTN, &n) < 0 ||
+	    vps_snprintf(pts, sizeof(pts), "/newroot/dev/pts/%u", n) < 0 || stat(pts, &st) < 0)
+		return; /* not from the container's devpts: its console stays */
+	int fd = open("/newroot/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	if (mount(pts, "/newroot/dev/console", NULL, MS_BIND, NULL) < 0)
+		glog("bind the terminal on /dev/console: %s", strerror(errno));
 }
 
 /* Join the main process's pid namespace (init.c), so the forked process is

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/vm/guest/guest.h"
@@ -29,6 +30,15 @@ void glog(const char *fmt, ...)
 		write_all(fd, buf, (size_t)n);
 		close(fd);
 	}
+}
+
+void gmark(const struct gconf *c, const char *what)
+{
+	struct timespec ts;
+	if (!c->debug || clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return;
+	glog("%lld.%03ld ms %s", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+	     (ts.tv_nsec / 1000) % 1000, what);
 }
 
 int send_to_host(int fd, uint32_t type, const void *data, size_t len)

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* CRIU's network lock, only where a packet can reach the VPS. By default
+ * criu dump and restore fence the dumped network namespace with iptables
+ * rules (iptables-restore run twice to lock and twice to unlock, 70-80 ms of
+ * the downtime here) so that no packet changes a socket while it is saved.
+ * A private namespace whose only device is lo has no way in from outside:
+ * its traffic comes from its own tasks, all frozen, so the lock guards
+ * nothing and is skipped (--network-lock skip). A VPS network (a veth),
+ * a namespace joined by path or --tcp-established keep criu's lock. */
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/criu.h"
+#include "runtime/runtime.h"
+#include "util/cleanup.h"
+#include "util/fmt.h"
+
+/* /proc/PID/net/dev lists the devices of pid's network namespace */
+bool vps_ckpt_net_isolated(pid_t pid, const struct oci_spec *spec)
+{
+	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
+	char path[64], line[256];
+	int devs = 0, lo = 0;
+	if (!ns->present || ns->path ||
+	    vps_snprintf(path, sizeof(path), "/proc/%d/net/dev", (int)pid) < 0)
+		return false;
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	for (int n = 0; f && n < 4096 && fgets(line, sizeof(line), f); n++) {
+		const char *colon = strchr(line, ':'), *p = line;
+		if (n < 2 || !colon) /* two header lines */
+			continue;
+		while (*p == ' ')
+			p++;
+		devs++;
+		lo += colon - p == 2 && strncmp(p, "lo", 2) == 0;
+	}
+	return f && devs == 1 && lo == 1;
+}
+
+void vps_criu_netlock(struct vps_argv *a, const struct vps_criu_opts *o, bool isolated)
+{
+	if (isolated && !o->tcp_established)
+		vps_argv_add(a, "--network-lock=skip");
+}
