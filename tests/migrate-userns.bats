@@ -12,6 +12,7 @@
 # criu: as tests/checkpoint.bats (vps_need_criu). Run under the test lock.
 # timeout: 300
 load helpers
+load migrate_helpers
 
 setup_file() {
 	vps_setup_file
@@ -45,22 +46,6 @@ mapped() {
 	wait_count "$WORK/$1" 10
 }
 
-count() { cat "$1/rootfs/tmp/count" 2>/dev/null || echo 0; }
-wait_count() {
-	local i
-	for i in $(seq 100); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-counting() {
-	local c0
-	c0=$(count "$1")
-	wait_count "$1" $((c0 + 3))
-}
-nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
-child_of() { awk '{ print $1 }' "/proc/$1/task/$1/children"; }
 ns_ino() { stat -L -c %i "/proc/$1/ns/$2"; }
 # owned_by_userns PID: PID's time namespace is owned by its user namespace
 owned_by_userns() {

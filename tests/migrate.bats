@@ -11,6 +11,7 @@
 # under the test lock.
 # timeout: 300
 load helpers
+load migrate_helpers
 
 setup_file() {
 	vps_setup_file
@@ -64,29 +65,12 @@ vpsb() {
 	[ $# -gt 0 ] || wait_count "$WORK/$n" 10
 }
 
-count() { cat "$1/rootfs/tmp/count" 2>/dev/null || echo 0; }
-wait_count() {
-	local i
-	for i in $(seq 100); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# counting DIR: the counter advances in DIR's rootfs
-counting() {
-	local c0
-	c0=$(count "$1")
-	wait_count "$1" $((c0 + 3))
-}
 # writes DIR: a counter runs in DIR's rootfs (afresh or on)
 writes() {
 	rm -f "$1/rootfs/tmp/count"
 	wait_count "$1" 3
 }
-nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
 ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
-child_of() { awk '{ print $1 }' "/proc/$1/task/$1/children"; }
 status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 
 @test "migrate: a counter VPS moves live to another root: it keeps counting, same pids, under a monitor there; nothing left here" {
