@@ -443,7 +443,7 @@ no_leftovers() {
 	no_leftovers ck15
 }
 
-@test "checkpoint: a systemd VPS (debian template, own user namespace): dumped whole (its cgroup2 mount, the host's device nodes, the console); restore fails on systemd's cgroup watches, named" {
+@test "checkpoint: a systemd VPS (debian template, own user namespace): dumped whole (its cgroup2 mount, the host's device nodes, the console); restore is refused by name before anything is made" {
 	local cache=/var/cache/vps/debian-bookworm-systemd-$(uname -m).tar
 	[ -e "$cache" ] || skip "no cached debian systemd tree ($cache; tests/systemd.bats makes it)"
 	"$VPS" bundle "$WORK/sd" --template debian --name ck16 >/dev/null
@@ -476,6 +476,7 @@ no_leftovers() {
 	# not yet: the sub-cgroups made again for it are the host root's, not
 	# delegated to the VPS's root, whose restored systemd watches them
 	[ "$status" -eq 1 ]
-	[[ "$output" == "vps: restore ck16: criu restore failed (exit 1): fsnotify: Unable to open /sys/fs/cgroup/"*"cgroup.events: Permission denied"* ]]
+	[[ "$output" == "vps: restore ck16: a VPS with a user namespace of its own that mounts its cgroup2 (/sys/fs/cgroup: systemd) cannot be restored yet: "* ]]
+	[ ! -e "$WORK/img16/restore.log" ] # criu never ran
 	no_leftovers ck16
 }
