@@ -22,8 +22,8 @@
 #include "runtime/criu.h"
 #include "util/log.h"
 
-int vps_ckpt_images_lend(const char *image, const struct oci_linux *lx,
-			 struct vps_ckpt_lend *l, vps_err *err)
+int vps_ckpt_images_lend(const char *image, const struct oci_linux *lx, struct vps_ckpt_lend *l,
+			 vps_err *err)
 {
 	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
 	uint32_t gid;
