@@ -114,3 +114,5 @@ void vps_ckpt_images_return(struct vps_ckpt_lend *l);
  * the new cgroup's cgroup2 dir before restore (absent list: nothing). */
 int vps_ckpt_cgdirs_save(const char *image, const char *cgroup_rel, vps_err *err);
 int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, vps_err *err);
+/* The checkpoint lists sub-cgroups (a systemd inside made some). */
+bool vps_ckpt_cgdirs_any(const char *image);

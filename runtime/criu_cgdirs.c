@@ -119,3 +119,11 @@ int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, vps_err *err)
 	}
 	return 0;
 }
+
+bool vps_ckpt_cgdirs_any(const char *image)
+{
+	char file[4096];
+	struct stat st;
+	return vps_snprintf(file, sizeof(file), "%s/%s", image, CGDIRS_FILE) >= 0 &&
+	       stat(file, &st) == 0 && st.st_size > 0;
+}

@@ -362,19 +362,20 @@ static int restore(struct rctx *x, vps_err *err)
 }
 
 /* Not yet: a VPS with a user namespace of its own that mounts its cgroup2
- * directory (systemd) watches the sub-cgroups made again for it, and those
- * are the host root's, not delegated to the VPS's root: CRIU's restore fails
- * on them. Refused by name before anything is made. */
+ * directory and made sub-cgroups there (systemd) watches the sub-cgroups made
+ * again for it, and those are the host root's, not delegated to the VPS's
+ * root: CRIU's restore fails on them. Refused by name before anything is
+ * made. (A busybox VPS mounts its cgroup2 too, but makes no sub-cgroups.) */
 static int mapped_cgroup_check(const struct rctx *x, vps_err *err)
 {
-	if (!x->c.spec->lx.namespaces[OCI_NS_USER].present)
+	if (!x->c.spec->lx.namespaces[OCI_NS_USER].present || !vps_ckpt_cgdirs_any(x->image))
 		return 0;
 	for (size_t i = 0; i < x->m.n_mounts; i++)
 		if (x->m.mounts[i].kind == VPS_CKPT_CGFILE && !*x->m.mounts[i].source)
 			return vps_errorx(
 			    err, ENOTSUP,
-			    "a VPS with a user namespace of its own that mounts its "
-			    "cgroup2 (%s: systemd) cannot be restored yet: the "
+			    "a VPS with a user namespace of its own that made sub-cgroups "
+			    "in its cgroup2 (%s: systemd) cannot be restored yet: the "
 			    "cgroup directories made again for it are the host root's, "
 			    "not delegated to the VPS's root",
 			    x->m.mounts[i].dest);

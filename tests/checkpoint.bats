@@ -476,7 +476,7 @@ no_leftovers() {
 	# not yet: the sub-cgroups made again for it are the host root's, not
 	# delegated to the VPS's root, whose restored systemd watches them
 	[ "$status" -eq 1 ]
-	[[ "$output" == "vps: restore ck16: a VPS with a user namespace of its own that mounts its cgroup2 (/sys/fs/cgroup: systemd) cannot be restored yet: "* ]]
+	[[ "$output" == "vps: restore ck16: a VPS with a user namespace of its own that made sub-cgroups in its cgroup2 (/sys/fs/cgroup: systemd) cannot be restored yet: "* ]]
 	[ ! -e "$WORK/img16/restore.log" ] # criu never ran
 	no_leftovers ck16
 }
