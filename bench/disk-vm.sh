@@ -6,7 +6,7 @@
 # untar of a ~100 MB tree of small files (the host's /usr/include, ~8000
 # files) onto the root, then sync, timed inside by /proc/uptime. Writes
 # bench/out/disk-vm.tsv. QEMU is CPU-heavy: run it under the shared lock:
-#   flock -o /work/wt/.testlock make bench-disk-vm      (N=3 VPS=./vps)
+#   make bench-disk-vm      (N=3 VPS=./vps)
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 VPS=${VPS:-$TOP/vps}
