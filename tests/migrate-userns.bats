@@ -22,10 +22,7 @@ setup_file() {
 	mkdir -p "$DROOT"
 }
 teardown_file() {
-	local id
-	for id in $(ls "$DROOT" 2>/dev/null); do
-		"$VPS" --root "$DROOT" delete --force "$id" >/dev/null 2>&1 || true
-	done
+	mig_clear_dest
 	vps_teardown_file
 }
 

@@ -9,6 +9,7 @@
 # QEMU guests under TCG: run under the test lock (and nice).
 # timeout: 400
 load helpers
+load migrate_helpers
 
 setup_file() {
 	vps_setup_file
@@ -20,10 +21,7 @@ setup_file() {
 	set_args "$WORK/mv1" /bin/sh -c "$COUNTER"
 }
 teardown_file() {
-	local id
-	for id in $(ls "$DROOT" 2>/dev/null); do
-		"$VPS" --root "$DROOT" delete --force "$id" >/dev/null 2>&1 || true
-	done
+	mig_clear_dest
 	vps_teardown_file
 }
 

@@ -25,10 +25,7 @@ setup_file() {
 	"$VPS" destroy --keep-data mg-tpl >/dev/null
 }
 teardown_file() {
-	local id
-	for id in $(ls "$DROOT" 2>/dev/null); do
-		"$VPS" --root "$DROOT" delete --force "$id" >/dev/null 2>&1 || true
-	done
+	mig_clear_dest
 	[ -z "${SSHD_NS:-}" ] || ssh_down
 	vps_teardown_file
 }

@@ -1,5 +1,5 @@
-# Sourced by the migration suites (migrate.bats, migrate-userns.bats): a
-# counter's file in a bundle's rootfs and the pids of a VPS's tasks.
+# Sourced by the migration suites (migrate, migrate-userns, migrate-vm): a
+# counter's file in a bundle's rootfs, the pids of a VPS's tasks, the destination root's clean-up.
 
 # count DIR: the counter's last value in DIR's rootfs (0: none yet)
 count() { cat "$1/rootfs/tmp/count" 2>/dev/null || echo 0; }
@@ -20,3 +20,10 @@ counting() {
 }
 nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
 child_of() { awk '{ print $1 }' "/proc/$1/task/$1/children"; }
+# mig_clear_dest: delete whatever a test left under the destination root $DROOT
+mig_clear_dest() {
+	local id
+	for id in $(ls "$DROOT" 2>/dev/null); do
+		"$VPS" --root "$DROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+}
