@@ -120,10 +120,12 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 	} else if (strcmp(op, "abort") == 0 && n == 3)
 		r = vps_migrate_abort(ctx->root, ctx->inventory, a[1], a[2], &ctx->err);
 	else if (strcmp(op, "vm-listen") == 0 && n == 3) {
-		char sock[4096];
-		r = vps_migrate_vm_listen(ctx->root, a[1], a[2], sock, sizeof(sock), &ctx->err);
+		/* stdin: the source QEMU's stream; "ready" once QEMU reads it */
+		r = vps_migrate_vm_listen(ctx->root, a[1], a[2], &ctx->err);
+		if (r == 0 && (printf("ready\n") < 0 || fflush(stdout) != 0))
+			r = vps_error(&ctx->err, errno, "stdout");
 		if (r == 0)
-			printf("%s\n", sock);
+			r = vps_migrate_vm_loaded(ctx->root, a[1], &ctx->err);
 	} else
 		return cli_usage(ctx, "expected check, vm-listen, receive or abort with their "
 				      "arguments");

@@ -164,6 +164,7 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
 		      vps_err *err);
 /* vm-listen (a --vm VPS, after check): create NAME from the marked bundle
- * with a QEMU waiting for the source's state; sock: where it listens. */
-int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, char *sock,
-			  size_t cap, vps_err *err);
+ * with a QEMU that reads the source's state from our stdin; loaded: wait
+ * (bounded) until it has all of it. */
+int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, vps_err *err);
+int vps_migrate_vm_loaded(const char *root, const char *name, vps_err *err);

@@ -52,6 +52,19 @@ struct mig {
  * its stdout in out (bounded, may be NULL). A failure carries its stderr. */
 int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const char *op, ...)
     __attribute__((sentinel));
+/* The same, left running (migrate_vm.c's vm-listen, which carries QEMU's
+ * stream): its stdin from in (-1: /dev/null). ready: its first line came
+ * (else it ended: its error); wait: its end and result, SIGTERMed once it
+ * is silent for wait_ms (0: at once, -1: never; a no-op when none runs). */
+struct mig_far {
+	pid_t pid; /* -1: none */
+	int out, errfd;
+	int wait_ms; /* collect's bound, -1: none */
+};
+int vps_mig_far_start(struct mig *m, int in, struct mig_far *f, vps_err *err, const char *op, ...)
+    __attribute__((sentinel));
+int vps_mig_far_ready(struct mig *m, struct mig_far *f, vps_err *err);
+int vps_mig_far_wait(struct mig *m, struct mig_far *f, int wait_ms, vps_err *err);
 /* rsync src/ to the destination's dst/ (incremental, ids and links kept,
  * the migration's own files left alone); adds the bytes sent to m->bytes. */
 int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,12 +101,11 @@ static bool drain(int fd, char *buf, size_t sz, size_t *len, bool echo)
 	return true;
 }
 
-/* Run a; its stdout in out, its stderr's last line as the error. Exit
- * status ok also counts as success (rsync's 24: files vanished while the
- * VPS ran; the final copy, with it frozen or stopped, catches up). */
-static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
+/* Start a: stdin from in (-1: /dev/null), stdout and stderr to pipes. */
+static int spawn(struct vps_argv *a, int in, struct mig_far *f, vps_err *err)
 {
 	int po[2], pe[2];
+	*f = (struct mig_far){.pid = -1, .out = -1, .errfd = -1, .wait_ms = -1};
 	if (a->failed)
 		return vps_errorx(err, E2BIG, "%s: arguments too long", a->v[0]);
 	if (pipe2(po, O_CLOEXEC) < 0)
@@ -116,38 +116,59 @@ static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, 
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
+		if (in < 0)
+			in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (in < 0 || dup2(in, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
 			_exit(127);
 		execvp(a->v[0], a->v);
 		dprintf(2, "exec %s: %s\n", a->v[0], strerror(errno));
 		_exit(127);
 	}
 	close(po[1]), close(pe[1]);
+	if (pid < 0) {
+		close(po[0]), close(pe[0]);
+		return vps_error(err, errno, "fork for %s", a->v[0]);
+	}
+	*f = (struct mig_far){.pid = pid, .out = po[0], .errfd = pe[0], .wait_ms = -1};
+	return 0;
+}
+
+/* Wait for f; its stdout in out, its stderr's last line as the error. Exit
+ * status ok also counts as success (rsync's 24: files vanished while the
+ * VPS ran; the final copy, with it frozen or stopped, catches up). */
+static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
+{
 	char ebuf[OUT_MAX], obuf[OUT_MAX];
 	size_t olen = 0, elen = 0;
 	bool o_open = true, e_open = true;
+	int silent = 0; /* it was ended, silent for that many ms */
 	ebuf[0] = obuf[0] = '\0';
-	while (pid > 0 && (o_open || e_open)) {
-		struct pollfd p[2] = {{o_open ? po[0] : -1, POLLIN, 0},
-				      {e_open ? pe[0] : -1, POLLIN, 0}};
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+	while (o_open || e_open) {
+		struct pollfd p[2] = {{o_open ? f->out : -1, POLLIN, 0},
+				      {e_open ? f->errfd : -1, POLLIN, 0}};
+		int n = poll(p, 2, f->wait_ms);
+		if (n == 0) {
+			kill(f->pid, SIGTERM);
+			silent = f->wait_ms, f->wait_ms = -1;
+		}
+		if (n < 0 && errno != EINTR)
 			break;
 		if (p[0].revents)
-			o_open = drain(po[0], obuf, sizeof(obuf), &olen, echo);
+			o_open = drain(f->out, obuf, sizeof(obuf), &olen, echo);
 		if (p[1].revents)
-			e_open = drain(pe[0], ebuf, sizeof(ebuf), &elen, false);
+			e_open = drain(f->errfd, ebuf, sizeof(ebuf), &elen, false);
 	}
-	close(po[0]), close(pe[0]);
+	close(f->out), close(f->errfd);
 	int ws = 0;
-	if (pid < 0)
-		return vps_error(err, errno, "fork for %s", a->v[0]);
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+	while (waitpid(f->pid, &ws, 0) < 0 && errno == EINTR)
 		;
+	*f = (struct mig_far){.pid = -1, .out = -1, .errfd = -1, .wait_ms = -1};
 	if (out)
 		vps_snprintf(out, out_sz, "%s", obuf); /* cut: callers read a short answer */
 	if (WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == ok))
 		return 0;
+	if (silent)
+		return vps_errorx(err, ETIMEDOUT, "no answer for %d s", silent / 1000);
 	while (elen && ebuf[elen - 1] == '\n')
 		ebuf[--elen] = '\0';
 	const char *line = strrchr(ebuf, '\n');
@@ -157,21 +178,73 @@ static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, 
 	return vps_errorx(err, EIO, "%s", *line ? line : "failed without a message");
 }
 
+static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
+{
+	struct mig_far f;
+	int r = spawn(a, -1, &f, err);
+	return r < 0 ? r : collect(&f, out, out_sz, echo, ok, err);
+}
+
+static void far_argv(struct mig *m, struct vps_argv *a, const char *op, va_list ap)
+{
+	far_vps(m, a);
+	far_word(m, a, op);
+	for (const char *w; (w = va_arg(ap, const char *));)
+		far_word(m, a, w);
+}
+
+static int far_failed(struct mig *m, vps_err *err)
+{
+	return vps_error_wrap(err, "destination %s", m->o->dest ? m->o->dest : "(this machine)");
+}
+
 int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const char *op, ...)
 {
 	struct vps_argv a = {.n = 0};
-	far_vps(m, &a);
-	far_word(m, &a, op);
 	va_list ap;
 	va_start(ap, op);
-	for (const char *w; (w = va_arg(ap, const char *));)
-		far_word(m, &a, w);
+	far_argv(m, &a, op, ap);
 	va_end(ap);
 	int r = run(&a, out, out_sz, false, 0, err);
 	vps_argv_free(&a);
-	if (r < 0)
-		vps_error_wrap(err, "destination %s", m->o->dest ? m->o->dest : "(this machine)");
+	return r < 0 ? far_failed(m, err) : 0;
+}
+
+int vps_mig_far_start(struct mig *m, int in, struct mig_far *f, vps_err *err, const char *op, ...)
+{
+	struct vps_argv a = {.n = 0};
+	va_list ap;
+	va_start(ap, op);
+	far_argv(m, &a, op, ap);
+	va_end(ap);
+	int r = spawn(&a, in, f, err);
+	vps_argv_free(&a);
+	return r < 0 ? far_failed(m, err) : 0;
+}
+
+int vps_mig_far_ready(struct mig *m, struct mig_far *f, vps_err *err)
+{
+	char c;
+	ssize_t n;
+	while ((n = read(f->out, &c, 1)) == 1 || (n < 0 && errno == EINTR))
+		if (n == 1 && c == '\n')
+			return 0;
+	/* it ended first: its error */
+	int r = collect(f, NULL, 0, false, 0, err);
+	if (r == 0)
+		r = vps_errorx(err, EPROTO, "ended without saying it was ready");
+	far_failed(m, err);
 	return r;
+}
+
+int vps_mig_far_wait(struct mig *m, struct mig_far *f, int wait_ms, vps_err *err)
+{
+	if (f->pid <= 0)
+		return 0;
+	if (wait_ms == 0)
+		kill(f->pid, SIGTERM);
+	f->wait_ms = wait_ms > 0 ? wait_ms : -1;
+	return collect(f, NULL, 0, false, 0, err) < 0 ? far_failed(m, err) : 0;
 }
 
 /* rsync --stats: "Total bytes sent: 1,234" */

@@ -5,14 +5,19 @@
  * export mounted (virtio-9p's migration blocker, "Migration is disabled when
  * VirtFS export path ... is mounted in the guest"), and a 9p root can never
  * be unmounted. Phases: check; precopy: rsync the bundle (the image too)
- * while the VM runs, and the destination creates the VPS's container with a
- * QEMU of the same shape waiting for the state (vm-listen); freeze: the
- * source's guest stopped (QMP stop, its disk flushed); copy: rsync --inplace
- * the image's last changes into the file the destination's QEMU holds;
- * restore: QEMU sends the RAM and device state, the destination runs the
- * guest (receive vm); then the source's QEMU quits and the source is
- * removed. Any failure before that cancels the
- * migration and runs the source's guest again (vps_mig_settle). */
+ * while the VM runs, then the destination's `vps migrate-recv vm-listen`
+ * (over ssh, or this vps on this machine) creates the VPS's container with
+ * a QEMU of the same shape and hands it its stdin to read the state from;
+ * it says "ready" and stays until the state is loaded. Its stdin is a pipe
+ * from here, so QEMU's stream goes through the ssh connection vps already
+ * uses (no port, no forwarding, no daemon: the same path on this machine).
+ * freeze: the source's guest stopped (QMP stop, its disk flushed); copy:
+ * rsync --inplace the image's last changes into the file the destination's
+ * QEMU holds; restore: QEMU sends the RAM and device state into the pipe,
+ * vm-listen ends once the destination loaded it, then receive vm runs the
+ * guest there; then the source's QEMU quits and the source is removed. Any
+ * failure before that cancels the migration and runs the source's guest
+ * again (vps_mig_settle). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,9 +43,7 @@ const char *vps_mig_vm_why(const struct mig *m, const struct oci_spec *spec)
 		return "a --vm VPS whose root is its bundle's directory over 9p: QEMU refuses to "
 		       "migrate a guest with a 9p export mounted, and the root cannot be "
 		       "unmounted (a VPS on a disk image, vps bundle --disk, moves live)";
-	if (!vps_mig_local(m))
-		return "a --vm VPS moves live only to --to-root on this machine so far (QEMU's "
-		       "stream is not carried over ssh yet)";
+	(void)m;
 	return NULL;
 }
 
@@ -52,31 +55,50 @@ static int state_dir(const char *root, const char *name, char *dir, size_t cap, 
 	return 0;
 }
 
-/* The destination's QEMU's socket, named by vm-listen's answer (a path). */
-static int connect_far(const char *path, vps_err *err)
+#define LOAD_MS	  (120 * 1000) /* the destination's load of what QEMU sent: silent at most */
+#define FAILED_MS 10000	       /* its answer after the source failed to send */
+
+/* Frozen, the disk's last changes copied: QEMU sends the state into fd, the
+ * destination confirms it loaded it (far, ended) and runs it. */
+static int send_state(struct mig *m, struct vps_vm_mig *mg, int fd, struct mig_far *far,
+		      struct vps_migrate_result *res, vps_err *err)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash || slash == path ||
-	    vps_snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) < 0)
-		return vps_errorx(err, EPROTO, "destination: vm-listen said \"%s\"", path);
-	return vps_vm_connect(dir, slash + 1, err);
+	vps_err fe = {0};
+	long t = vps_vm_now_ms();
+	int r = vps_vm_mig_send(mg, fd, err);
+	close(fd);			    /* QEMU holds its copy until the end */
+	res->dump_ms = vps_vm_now_ms() - t; /* RAM and device state */
+	t = vps_vm_now_ms();
+	/* failed here: it ends soon, QEMU's copy of the pipe closed (or not) */
+	if (vps_mig_far_wait(m, far, r < 0 ? FAILED_MS : LOAD_MS, &fe) < 0) {
+		if (r < 0) /* the destination's reason first */
+			return vps_errorx(err, fe.code, "%s; %s", fe.msg, err->msg);
+		*err = fe;
+		return -fe.code;
+	}
+	if (r == 0)
+		r = vps_mig_receive(m, "vm", err);
+	res->restore_ms = vps_vm_now_ms() - t;
+	res->downtime_ms = vps_vm_now_ms() - mg->stopped_ms;
+	m->bytes += mg->ram_bytes;
+	return r;
 }
 
-static int move(struct mig *m, struct vps_vm_mig *mg, struct vps_migrate_result *res, vps_err *err)
+/* far: the destination's vm-listen, reading the stream from p's read end */
+static int move(struct mig *m, struct vps_vm_mig *mg, int p[2], struct mig_far *far,
+		struct vps_migrate_result *res, vps_err *err)
 {
-	char out[PATH_MAX], dir[PATH_MAX];
+	char dir[PATH_MAX];
 	vps_mig_phase(m, MIG_PRECOPY);
 	int r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
-	if (r == 0)
-		r = vps_mig_far(m, out, sizeof(out), err, "vm-listen", m->o->name, m->dbundle,
-				NULL);
 	if (r < 0 || (r = state_dir(m->o->root, m->o->name, dir, sizeof(dir), err)) < 0)
 		return r;
-	out[strcspn(out, "\n")] = '\0';
-	_cleanup_close_ int fd = connect_far(out, err);
-	if (fd < 0)
-		return fd;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return vps_error(err, errno, "pipe");
+	r = vps_mig_far_start(m, p[0], far, err, "vm-listen", m->o->name, m->dbundle, NULL);
+	vps_closep(&p[0]);
+	if (r < 0 || (r = vps_mig_far_ready(m, far, err)) < 0)
+		return r;
 	vps_mig_phase(m, MIG_FREEZE);
 	if ((r = vps_vm_mig_stop(mg, dir, err)) < 0)
 		return r;
@@ -89,16 +111,7 @@ static int move(struct mig *m, struct vps_vm_mig *mg, struct vps_migrate_result 
 	if (r < 0)
 		return r;
 	vps_mig_phase(m, MIG_RESTORE);
-	t = vps_vm_now_ms();
-	if ((r = vps_vm_mig_send(mg, fd, err)) < 0)
-		return r;
-	res->dump_ms = vps_vm_now_ms() - t; /* RAM and device state */
-	t = vps_vm_now_ms();
-	r = vps_mig_receive(m, "vm", err);
-	res->restore_ms = vps_vm_now_ms() - t;
-	res->downtime_ms = vps_vm_now_ms() - mg->stopped_ms;
-	m->bytes += mg->ram_bytes;
-	return r;
+	return send_state(m, mg, take_fd(p[1]), far, res, err);
 }
 
 int vps_mig_vm_move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
@@ -108,7 +121,12 @@ int vps_mig_vm_move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 		return vps_error(err, ENOMEM, "migrate %s", m->o->name);
 	mg->q.fd = -1;
 	res->vm = true;
-	int r = move(m, mg, res, err);
+	int p[2] = {-1, -1};
+	struct mig_far far = {.pid = -1};
+	vps_err e = {0};
+	int r = move(m, mg, p, &far, res, err);
+	vps_closep(&p[1]);
+	vps_mig_far_wait(m, &far, 0, &e); /* failed before the end: it goes */
 	vps_vm_mig_close(mg);
 	free(mg);
 	return r;
@@ -144,17 +162,21 @@ void vps_mig_vm_end(struct mig *m)
 
 /* ---- the destination's side ---- */
 
-int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, char *sock,
-			  size_t cap, vps_err *err)
+int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, vps_err *err)
 {
+	char dir[PATH_MAX];
 	if (!vps_mig_marked(bundle))
 		return vps_errorx(err, EINVAL, "bundle %s: not one a migration made here", bundle);
+	int r = state_dir(root, name, dir, sizeof(dir), err);
+	if (r < 0)
+		return r;
 	struct vps_create_opts co = {
 	    .root = root, .id = name, .bundle = bundle, .vm = true, .vm_incoming = true};
 	/* QEMU gets our stdio, the source's pipes (over ssh, the channel): it must
 	 * not hold them open, so /dev/null meanwhile */
 	_cleanup_close_ int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int keep[3] = {-1, -1, -1}, r = null < 0 ? vps_error(err, errno, "/dev/null") : 0;
+	int keep[3] = {-1, -1, -1};
+	r = null < 0 ? vps_error(err, errno, "/dev/null") : 0;
 	for (int i = 0; i < 3 && r == 0; i++)
 		if ((keep[i] = fcntl(i, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(null, i) < 0)
 			r = vps_error(err, errno, "vm: stdio for QEMU");
@@ -163,12 +185,15 @@ int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle
 	for (int i = 0; i < 3; i++)
 		if (keep[i] >= 0)
 			dup2(keep[i], i), close(keep[i]);
-	if (r < 0)
-		return r;
-	if (vps_snprintf(sock, cap, "%s/%s/%s", root, name, VPS_VM_INCOMING_SOCK) < 0)
-		return vps_errorx(err, ENAMETOOLONG, "state dir of %s under %s: too long", name,
-				  root);
-	return 0;
+	/* the stream: our stdin, QEMU's from now on */
+	return r < 0 ? r : vps_vm_incoming_feed(dir, 0, err);
+}
+
+int vps_migrate_vm_loaded(const char *root, const char *name, vps_err *err)
+{
+	char dir[PATH_MAX];
+	int r = state_dir(root, name, dir, sizeof(dir), err);
+	return r < 0 ? r : vps_vm_incoming_run(dir, false, err);
 }
 
 int vps_mig_vm_resumed(const char *root, const char *name, vps_err *err)
@@ -183,10 +208,9 @@ int vps_mig_vm_resumed(const char *root, const char *name, vps_err *err)
 		return r;
 	if (!vps_vm_state(st) || st->status != VPS_CREATED)
 		r = vps_errorx(err, EINVAL, "%s: not a VM waiting for a migration", name);
-	if (r == 0 && (r = vps_vm_incoming_run(dir, err)) == 0) {
+	if (r == 0 && (r = vps_vm_incoming_run(dir, true, err)) == 0) {
 		st->status = VPS_RUNNING;
 		r = vps_state_save_at(dirfd, st, err);
-		unlinkat(dirfd, VPS_VM_INCOMING_SOCK, 0);
 	}
 	vps_state_free(st);
 	close(dirfd);

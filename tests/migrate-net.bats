@@ -18,6 +18,7 @@
 # tests/migrate.bats. Run under the test lock.
 # timeout: 300
 load helpers
+load migrate_helpers
 
 setup_file() {
 	vps_setup_file
@@ -72,29 +73,14 @@ teardown_file() {
 # host_up NAME N: host NAME (a process holding its namespaces; /run a tmpfs
 # of its own) with mnbr0 at 192.168.91.N/24 and sshd listening there
 host_up() {
-	local h=$1 n=$2 i
-	unshare -n -m --propagation private sh -c \
-		'mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && touch /run/up && exec sleep 1000000' \
-		</dev/null >/dev/null 2>&1 &
-	echo $! >"$WORK/$h.pid"
-	for i in $(seq 50); do on "$h" test -e /run/up 2>/dev/null && break; sleep 0.1; done
-	on "$h" ip link set lo up
+	local h=$1 n=$2
+	mig_host "$h"
 	on "$h" ip link add mnbr0 type bridge
 	on "$h" ip addr add "192.168.91.$n/24" dev mnbr0
 	on "$h" ip link set mnbr0 up
-	mkdir -p "$WORK/state-$h"
-	test_sshd_config "$K" "192.168.91.$n:22" "$WORK/$h.sshd.pid" >"$K/sshd-$h"
-	on "$h" /usr/sbin/sshd -f "$K/sshd-$h" -E "$K/sshd-$h.log"
-	for i in $(seq 50); do [ -s "$WORK/$h.sshd.pid" ] && break; sleep 0.1; done
+	mig_sshd "$h" "192.168.91.$n"
 }
 
-# on HOST ARGS: ARGS in that host's network and mount namespaces
-on() {
-	local p
-	p=$(cat "$WORK/$1.pid")
-	shift
-	nsenter -t "$p" -n -m "$@"
-}
 in_c() { nsenter -t "$(cat "$WORK/c.pid")" -n "$@"; }
 # vps_on HOST ARGS: vps on that host (a2: a second state root and inventory on a)
 vps_on() {

@@ -13,8 +13,7 @@ load migrate_helpers
 
 setup_file() {
 	vps_setup_file
-	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
-	command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86 missing" >&2; return 1; }
+	mig_vm_needs || return 1
 	export DROOT=$WORK/dstate DINV=$WORK/dinv
 	mkdir -p "$DROOT"
 	"$VPS" bundle "$WORK/mv1" --name mv1 --vm --memory 256M --disk 64M >/dev/null

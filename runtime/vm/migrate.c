@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QEMU's migration for vps migrate of a --vm VPS (the phases are
  * runtime/migrate_vm.c's). The destination's QEMU starts with the same
- * machine shape, `-incoming defer -S`, and listens on DIR/vm-incoming.sock
- * (migrate-incoming unix:, relative to its state dir). The source's guest is
- * stopped (QMP stop: its disk flushed), vps copies the disk image's last
- * changes, then the source's QEMU gets a socket connected to the destination
- * (getfd, migrate fd:) and sends the RAM and device state. The RAM goes with
- * the guest stopped, not while it runs: under TCG here, a live pre-copy left
- * the destination's guest spinning in a corrupt hrtimer tree (a stack page
- * written during the copy arrived stale), so every page is sent once, as it
- * is. The destination, paused (-S) until vps migrate says so, runs the guest
- * with `cont`; the guest never runs on both sides. A migration that failed
- * or whose destination did not take over is undone with `cont` on the
- * source (which takes its disk back). */
+ * machine shape, `-incoming defer -S`; the stream comes on a file
+ * descriptor, not a socket of its own: the far vps (migrate-recv vm-listen,
+ * run by the source over ssh or on this machine) hands QEMU its stdin
+ * (getfd, migrate-incoming fd:), which is the ssh channel, or a pipe on this
+ * machine, whose other end the source's QEMU writes (getfd, migrate fd:).
+ * The source's guest is stopped (QMP stop: its disk flushed), vps copies the
+ * disk image's last changes, then the source's QEMU sends the RAM and device
+ * state. The RAM goes with the guest stopped, not while it runs: under TCG
+ * here, a live pre-copy left the destination's guest spinning in a corrupt
+ * hrtimer tree (a stack page written during the copy arrived stale), so
+ * every page is sent once, as it is. The destination, paused (-S) until vps
+ * migrate says so, runs the guest with `cont`; the guest never runs on both
+ * sides. A migration that failed or whose destination did not take over is
+ * undone with `cont` on the source (which takes its disk back). */
 #include <errno.h>
 #include <json-c/json.h>
 #include <signal.h>
@@ -36,10 +38,9 @@
 #define ALL_RAM                                                                                    \
 	"{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":"               \
 	"[{\"capability\":\"x-ignore-shared\",\"state\":false}]}}"
-#define QUERY "{\"execute\":\"query-migrate\"}"
-#define INCOMING                                                                                   \
-	"{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:" VPS_VM_INCOMING_SOCK    \
-	"\"}}"
+#define QUERY	 "{\"execute\":\"query-migrate\"}"
+#define INCOMING "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"fd:vpsmig\"}}"
+#define GETFD	 "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vpsmig\"}}"
 
 static void nap(void)
 {
@@ -88,16 +89,13 @@ int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch 
 {
 	struct vps_vm_launch in = *l;
 	in.incoming = true, in.qmp = true;
-	unlinkat(o->dirfd, VPS_VM_INCOMING_SOCK, 0);
 	int r = vps_vm_spawn(&in, &h->pid, err);
 	if (r < 0)
 		return r;
 	struct vps_vm_qmp q;
-	r = vps_vm_qmp_open(&q, o->dir, QMP_MS, err);
-	if (r == 0) {
-		r = vps_vm_qmp(&q, INCOMING, -1, QMP_MS, err);
+	r = vps_vm_qmp_open(&q, o->dir, QMP_MS, err); /* it is up */
+	if (r == 0)
 		close(q.fd);
-	}
 	if (r < 0) {
 		kill(h->pid, SIGKILL);
 		waitpid(h->pid, NULL, 0);
@@ -108,7 +106,19 @@ int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch 
 	return 0;
 }
 
-int vps_vm_incoming_run(const char *dir, vps_err *err)
+int vps_vm_incoming_feed(const char *dir, int fd, vps_err *err)
+{
+	struct vps_vm_qmp q;
+	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
+	if (r < 0)
+		return r;
+	if ((r = vps_vm_qmp(&q, GETFD, fd, QMP_MS, err)) == 0)
+		r = vps_vm_qmp(&q, INCOMING, -1, QMP_MS, err);
+	close(q.fd);
+	return r;
+}
+
+int vps_vm_incoming_run(const char *dir, bool go, vps_err *err)
 {
 	struct vps_vm_qmp q;
 	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
@@ -116,7 +126,7 @@ int vps_vm_incoming_run(const char *dir, vps_err *err)
 		return r;
 	r = wait_status(&q, "completed", err);
 	/* the state is loaded; "cont" is refused until QEMU left inmigrate */
-	for (int i = 0; r == 0 && i < 250; i++) {
+	for (int i = 0; go && r == 0 && i < 250; i++) {
 		vps_err e = {0};
 		if ((r = vps_vm_qmp(&q, "{\"execute\":\"cont\"}", -1, QMP_MS, &e)) == 0)
 			break;
@@ -157,7 +167,7 @@ int vps_vm_mig_stop(struct vps_vm_mig *mg, const char *dir, vps_err *err)
 int vps_vm_mig_send(struct vps_vm_mig *mg, int fd, vps_err *err)
 {
 	static const char *const cmds[] = {
-	    PARAMS, ALL_RAM, "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vpsmig\"}}",
+	    PARAMS, ALL_RAM, GETFD,
 	    "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"fd:vpsmig\"}}"};
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(cmds); i++)

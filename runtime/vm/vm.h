@@ -187,13 +187,14 @@ int vps_vm_create(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, vps_
  * is raw meanwhile), wait for QEMU; *status = the main process's. Closes in_fd. */
 int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err);
 /* ---- migrate.c: QEMU's live migration for vps migrate (runtime/migrate_vm.c) ---- */
-#define VPS_VM_INCOMING_SOCK "vm-incoming.sock" /* the destination listens here (DIR/) */
-/* Destination: QEMU spawned (l->incoming) and listening on DIR/vm-incoming.sock;
- * on failure QEMU is gone. */
+/* Destination: QEMU spawned (l->incoming), its monitor up; on failure QEMU
+ * is gone. feed: it reads the source's stream from fd (a pipe or the ssh
+ * channel; QEMU keeps its own copy); run: the state loaded (bounded wait),
+ * and with go the guest runs. */
 int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l,
 		    struct vps_vm_handle *h, vps_err *err);
-/* Destination: the state arrived (bounded wait): run the guest. */
-int vps_vm_incoming_run(const char *dir, vps_err *err);
+int vps_vm_incoming_feed(const char *dir, int fd, vps_err *err);
+int vps_vm_incoming_run(const char *dir, bool go, vps_err *err);
 struct vps_vm_mig {
 	struct vps_vm_qmp q; /* the source's monitor; fd -1: not open */
 	long stopped_ms;     /* when the source's guest was stopped */
