@@ -165,6 +165,7 @@ int vps_migrate_abort(const char *root, const char *inv, const char *name, const
 		      vps_err *err);
 /* vm-listen (a --vm VPS, after check): create NAME from the marked bundle
  * with a QEMU that reads the source's state from our stdin; loaded: wait
- * (bounded) until it has all of it. */
+ * (bounded) until it has all of it (failed: the container is deleted, the
+ * bundle and record left to abort). */
 int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle, vps_err *err);
 int vps_migrate_vm_loaded(const char *root, const char *name, vps_err *err);

@@ -71,8 +71,10 @@ static int send_state(struct mig *m, struct vps_vm_mig *mg, int fd, struct mig_f
 	t = vps_vm_now_ms();
 	/* failed here: it ends soon, QEMU's copy of the pipe closed (or not) */
 	if (vps_mig_far_wait(m, far, r < 0 ? FAILED_MS : LOAD_MS, &fe) < 0) {
-		if (r < 0) /* the destination's reason first */
-			return vps_errorx(err, fe.code, "%s; %s", fe.msg, err->msg);
+		if (r < 0) { /* the destination's reason first */
+			vps_err se = *err;
+			return vps_errorx(err, fe.code, "%s; %s", fe.msg, se.msg);
+		}
 		*err = fe;
 		return -fe.code;
 	}
@@ -192,8 +194,13 @@ int vps_migrate_vm_listen(const char *root, const char *name, const char *bundle
 int vps_migrate_vm_loaded(const char *root, const char *name, vps_err *err)
 {
 	char dir[PATH_MAX];
+	vps_err e;
 	int r = state_dir(root, name, dir, sizeof(dir), err);
-	return r < 0 ? r : vps_vm_incoming_run(dir, false, err);
+	/* failed: its guest never ran; QEMU goes (at an early EOF QEMU 7.2
+	 * spins instead of failing) */
+	if (r == 0 && (r = vps_vm_incoming_run(dir, false, err)) < 0)
+		vps_delete(root, name, true, &e);
+	return r;
 }
 
 int vps_mig_vm_resumed(const char *root, const char *name, vps_err *err)

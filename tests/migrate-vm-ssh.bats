@@ -5,8 +5,8 @@
 # each a network and a mount namespace of its own (its own /run), a state
 # root and inventory and an sshd on its own address (192.168.92.1 and .2 on
 # a veth joining them; keys made here). A VM on a disk image running a
-# counter (pid 1 of the guest): a migration whose destination fails to load
-# the stream (its vm-listen given /dev/null for the stream) and one whose vps
+# counter (pid 1 of the guest): a migration whose destination's QEMU refuses
+# the stream (its vm-listen given another one) and one whose vps
 # migrate is SIGKILLed at the restore (guest stopped, disk copied: the guard
 # settles over ssh) leave the VM running on a, b clean; then it moves to b:
 # the same guest (boot_id, uptime and counter on), and a has no QEMU, state
@@ -35,10 +35,10 @@ setup_file() {
 	mig_sshd b 192.168.92.2
 	vps_on a bundle "$WORK/mv1" --name mv1 --vm --memory 256M --disk 64M >/dev/null
 	set_args "$WORK/mv1" /bin/sh -c "$COUNTER"
-	# the far vps for the failure: vm-listen gets no stream (QEMU reads EOF)
-	printf '#!/bin/sh\ncase " $* " in *" vm-listen "*) exec "%s" "$@" </dev/null ;; esac\nexec "%s" "$@"\n' \
-		"$VPS" "$VPS" >"$WORK/vps-nostream"
-	chmod 755 "$WORK/vps-nostream"
+	# the far vps for the failure: vm-listen's QEMU gets a stream it refuses
+	printf '#!/bin/sh\ncase " $* " in *" vm-listen "*) echo not-a-stream | "%s" "$@"; exit ;; esac\nexec "%s" "$@"\n' \
+		"$VPS" "$VPS" >"$WORK/vps-badstream"
+	chmod 755 "$WORK/vps-badstream"
 }
 
 teardown_file() {
@@ -103,15 +103,15 @@ a_runs() {
 	counting_in a
 }
 
-@test "migrate-vm-ssh: a destination that cannot load the stream, or vps migrate killed at the restore: the VM runs on at the source, the destination clean" {
+@test "migrate-vm-ssh: a destination whose QEMU refuses the stream, or vps migrate killed at the restore: the VM runs on at the source, the destination clean" {
 	VPS_VM_SNAPSHOT=off vps_on a start mv1 # one boot: no snapshot to build
 	counting_in a
 	boot=$(boot_id a)
 	qemu=$(qemu_on a)
-	run to_b --to-vps "$WORK/vps-nostream"
+	run to_b --to-vps "$WORK/vps-badstream"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == "vps: migrate mv1: destination root@192.168.92.2: vm: migration failed"* ]]
+	[[ "$output" == "vps: migrate mv1: destination root@192.168.92.2: migrate-recv mv1: vm: "*"(QEMU: Not a migration stream)"* ]]
 	b_clean
 	a_runs "$qemu" "$boot"
 	VPS_MIGRATE_KILL_AT=restore run to_b --to-vps "$VPS"

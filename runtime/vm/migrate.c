@@ -16,6 +16,7 @@
  * sides. A migration that failed or whose destination did not take over is
  * undone with `cont` on the source (which takes its disk back). */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <string.h>
@@ -118,24 +119,36 @@ int vps_vm_incoming_feed(const char *dir, int fd, vps_err *err)
 	return r;
 }
 
-int vps_vm_incoming_run(const char *dir, bool go, vps_err *err)
+/* the state loaded (the bound: MIG_MS); go: the guest runs */
+static int incoming_run(struct vps_vm_qmp *q, bool go, vps_err *err)
 {
-	struct vps_vm_qmp q;
-	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
-	if (r < 0)
-		return r;
-	r = wait_status(&q, "completed", err);
-	/* the state is loaded; "cont" is refused until QEMU left inmigrate */
+	int r = wait_status(q, "completed", err);
+	/* "cont" is refused until QEMU left inmigrate */
 	for (int i = 0; go && r == 0 && i < 250; i++) {
 		vps_err e = {0};
-		if ((r = vps_vm_qmp(&q, "{\"execute\":\"cont\"}", -1, QMP_MS, &e)) == 0)
+		if ((r = vps_vm_qmp(q, "{\"execute\":\"cont\"}", -1, QMP_MS, &e)) == 0)
 			break;
 		if (i == 249)
 			*err = e;
 		else
 			r = 0, nap();
 	}
-	close(q.fd);
+	return r;
+}
+
+int vps_vm_incoming_run(const char *dir, bool go, vps_err *err)
+{
+	struct vps_vm_qmp q;
+	int r = vps_vm_qmp_open(&q, dir, QMP_MS, err);
+	if (r == 0) {
+		r = incoming_run(&q, go, err);
+		close(q.fd);
+	}
+	if (r < 0) { /* an incoming QEMU that failed to load ends: what it said */
+		_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0)
+			vps_vm_qemu_said(dfd, err);
+	}
 	return r;
 }
 

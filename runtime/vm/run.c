@@ -62,9 +62,9 @@ static int launch(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l
 	return r;
 }
 
-/* A restore that failed: QEMU's last complaint (vm-qemu.log, see qemu.c) goes
- * into the one-line notice. */
-static void qemu_said(int dirfd, vps_err *err)
+/* A restore or an incoming migration that failed: QEMU's last complaint
+ * (vm-qemu.log, see qemu.c) goes into the one-line notice. */
+void vps_vm_qemu_said(int dirfd, vps_err *err)
 {
 	_cleanup_free_ char *s = NULL;
 	size_t len = 0;
@@ -101,7 +101,7 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 	r = launch(o, &l, conf, len, h, err);
 	if (r < 0 && err->code != ENOMEM) { /* the OOM killer: the limit's fault, not the file's */
 		vps_vm_snapshot_drop(dir);
-		qemu_said(o->dirfd, err);
+		vps_vm_qemu_said(o->dirfd, err);
 	} else
 		vps_snprintf(h->start, sizeof(h->start), "%s",
 			     built ? "snapshot-built" : "snapshot");

@@ -194,6 +194,9 @@ int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *
 int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch *l,
 		    struct vps_vm_handle *h, vps_err *err);
 int vps_vm_incoming_feed(const char *dir, int fd, vps_err *err);
+/* run.c: QEMU's first complaint in DIR/vm-qemu.log (a restore's, an
+ * incoming migration's) added to err's message. */
+void vps_vm_qemu_said(int dirfd, vps_err *err);
 int vps_vm_incoming_run(const char *dir, bool go, vps_err *err);
 struct vps_vm_mig {
 	struct vps_vm_qmp q; /* the source's monitor; fd -1: not open */
