@@ -163,8 +163,9 @@ static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int o
 	while (waitpid(f->pid, &ws, 0) < 0 && errno == EINTR)
 		;
 	*f = (struct mig_far){.pid = -1, .out = -1, .errfd = -1, .wait_ms = -1};
-	if (out)
-		vps_snprintf(out, out_sz, "%s", obuf); /* cut: callers read a short answer */
+	/* callers read a short answer: a longer one is none (empty), never a cut one */
+	if (out && vps_snprintf(out, out_sz, "%s", obuf) < 0)
+		out[0] = '\0';
 	if (WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == ok))
 		return 0;
 	if (silent)
