@@ -83,7 +83,7 @@ static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t
 	    fchown(x->slave, uid, gid) < 0)
 		return vps_error(err, errno, "process.terminal: chown the new pty to %u:%u", uid,
 				 gid);
-	vps_snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
+	vps_snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave); /* fits: an fd number */
 	ssize_t len = readlink(link, path, sz - 1);
 	if (len <= 0)
 		return vps_error(err, errno, "process.terminal: the new pty's path");
@@ -110,6 +110,7 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 			/* criu seeks a file back to its offset: a pipe or socket of ours
 			 * (an engine's stdio) cannot be, so the init gets /dev/null */
 			char self[64];
+			/* fits: an fd number in 64 */
 			vps_snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 			bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
 			x->reopened[fd] =
@@ -342,10 +343,12 @@ static int restore(struct rctx *x, vps_err *err)
 {
 	struct cctx *c = &x->c;
 	int r;
+	if ((r = vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id)) < 0)
+		return vps_errorx(err, -r, "state root %.64s%s: ROOT/ID is too long for a path",
+				  x->o->root, strlen(x->o->root) > 64 ? "..." : "");
 	if ((r = vps_store_create(x->o->root, x->o->id, &c->dirfd, &c->lockfd, err)) < 0)
 		return r;
 	c->stored = true;
-	vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
 	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
 	    (r = vps_ckpt_cgdirs_make(x->image, vps_cgroup_v2_dir(c->cg), err)) < 0 ||
 	    (r = net_prepare(x, err)) < 0 || (r = mount_root(x, err)) < 0 ||
