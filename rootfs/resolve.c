@@ -74,7 +74,7 @@ int vps_path_in_root(int rootfs_fd, const char *path, vps_err *err)
 
 const char *vps_fdpath(struct vps_fdpath *p, int fd)
 {
-	vps_snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
+	vps_snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd); /* fits: an fd number */
 	return p->s;
 }
 

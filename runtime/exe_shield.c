@@ -103,7 +103,7 @@ static int ro_binary(void)
 	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
 		return -errno;
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", tree);
+	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", tree); /* fits: an fd number in 64 */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -121,7 +121,7 @@ static int sealed_empty_fd(vps_err *err)
 	if (fcntl(mfd, F_ADD_SEALS, seals) < 0)
 		return vps_error(err, errno, "exe shield: seal the memfd");
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd); /* fits: an fd number in 64 */
 	int ro = open(path, O_RDONLY | O_CLOEXEC);
 	if (ro < 0)
 		return vps_error(err, errno, "exe shield: reopen the memfd read-only");
