@@ -237,7 +237,8 @@ int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bo
 	*built = false;
 	vps_vm_snapshot_key(l, key);
 	if (!*base)
-		return vps_errorx(err, ENAMETOOLONG, "vm: cache %s: too long", vps_vm_cache_dir());
+		return vps_errorx(err, ENAMETOOLONG, "vm: VPS_VM_CACHE %.64s...: too long",
+				  vps_vm_cache_dir());
 	if (strchr(base, ',') || vps_snprintf(dir, PATH_MAX, "%s/%s", base, key) < 0 ||
 	    vps_snprintf(tmp, sizeof(tmp), "%s/.build-%s", base, key) < 0)
 		return vps_errorx(err, EINVAL, "vm: snapshot cache %s: unusable path", base);
