@@ -213,7 +213,7 @@ int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err
 		/* fits: an accelerator name */
 		vps_snprintf(acc, sizeof(acc), "%s", vps_vm_accel_name(a));
 	else if (vps_read_file_at(AT_FDCWD, path, 64, &cached, NULL, NULL) == 0)
-		/* fits: at most 64 bytes read */
+		/* fits: accel.c writes "kvm\n" or "tcg\n" there */
 		vps_snprintf(acc, sizeof(acc), "%.*s", (int)strcspn(cached, "\n"), cached);
 	if (vps_snprintf(buf, cap, "kernel %s (%s, %s), accelerator %s", k.release, k.kind, k.path,
 			 acc) < 0)
