@@ -44,11 +44,12 @@ unchecked() {
 		sub(/[ \t]+$/, "", s)
 		return s
 	}
-	# S (the code before a call) ends a statement, a block or a label; a
-	# ")" only on the line before (if (x) NEWLINE call), not a cast
+	# S (the code before a call) ends a statement, a block, a label or a
+	# preprocessor line; a ")" only on the line before (if (x) NEWLINE
+	# call), not a cast
 	function ends_stmt(s, paren) {
 		gsub(/^[ \t]+/, "", s)
-		return s == "" || s ~ /[;{}]$/ || (paren && s ~ /\)$/) ||
+		return s == "" || s ~ /[;{}]$/ || (paren && s ~ /\)$/) || s ~ /^#/ ||
 		       s ~ /(^|[^A-Za-z0-9_])else$/ ||
 		       s ~ /^(case[ \t].*|default|[A-Za-z_][A-Za-z0-9_]*):$/
 	}
@@ -129,11 +130,14 @@ cat >"$t/b.c" <<'C'
 	vps_snprintf(a, sizeof(a), "word");
 	vps_snprintf(a, sizeof(a), "%s %s", x,
 		     y); /* fits: two words */
+#endif
+	vps_snprintf(a, sizeof(a), "%s", s);
 C
 got=$(unchecked "$t/b.c")
 want="$t/b.c:1: 	vps_snprintf(path, sizeof(path), \"/proc/%d/root\", pid);
 $t/b.c:11: 		vps_snprintf(a, sizeof(a), \"%s) (\",
 $t/b.c:13: 	(void)vps_snprintf(a, sizeof(a), \"%s\", s);
+$t/b.c:20: 	vps_snprintf(a, sizeof(a), \"%s\", s);
 fits 3"
 if [ "$got" = "$want" ]; then
 	echo "PASS snprintf: the check finds a thrown-away vps_snprintf result and takes checked and marked ones"
