@@ -47,8 +47,8 @@ static int initctl(pid_t pid, vps_err *err)
 		return vps_error(err, -p, "sysvinit's /run/initctl");
 	if (fstat(p, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return vps_errorx(err, EINVAL, "sysvinit's /run/initctl: not a FIFO");
-	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", p); /* fits: an fd number in 64 */
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	struct vps_fdpath fp;
+	_cleanup_close_ int fd = open(vps_fdpath(&fp, p), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "sysvinit's /run/initctl");
 	struct initreq req = {.magic = INITREQ_MAGIC, .cmd = INITREQ_CMD_RUNLVL, .runlevel = '0'};
