@@ -74,14 +74,12 @@ static int check_dirty_tracking(const char *criu, vps_err *err)
 	return r;
 }
 
-/* The freezer of the container's cgroup: v1's freezer hierarchy, else cgroup2. */
-static const char *freezer_dir(const char *cgroup_rel)
+/* Where the container's freezer cgroup lives: v1's freezer hierarchy, else cgroup2. */
+static const char *freezer_root(void)
 {
-	static char dir[PATH_MAX];
 	struct stat sb;
 	bool v1 = stat("/sys/fs/cgroup/freezer", &sb) == 0 && S_ISDIR(sb.st_mode);
-	vps_snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s", v1 ? "/freezer" : "", cgroup_rel);
-	return dir;
+	return v1 ? "/sys/fs/cgroup/freezer" : "/sys/fs/cgroup";
 }
 
 static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st, bool paused,
@@ -109,7 +107,7 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 	if (o->leave_running && !o->pre_dump)
 		vps_argv_add(&a, "--leave-running");
 	if (paused) /* criu seizes the frozen tree and leaves the freezer as it was */
-		vps_argv_add(&a, "--freeze-cgroup=%s", freezer_dir(st->cgroup_path));
+		vps_argv_add(&a, "--freeze-cgroup=%s%s", freezer_root(), st->cgroup_path);
 	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0)
 		goto out;
 	vps_criu_netlock(&a, &o->c, m.net_isolated);

@@ -143,7 +143,8 @@ static int setup(struct mig *m, vps_err *err)
 static int check(struct mig *m, vps_err *err)
 {
 	char out[256], need[32], ids[16], net[4096];
-	vps_snprintf(ids, sizeof(ids), "%u", m->idbase);
+	vps_snprintf(ids, sizeof(ids), "%u", m->idbase); /* fits: a number */
+	/* fits: a number */
 	vps_snprintf(need, sizeof(need), "%llu", (unsigned long long)bundle_size(m->e->bundle));
 	int r = vps_mig_net_arg(m, net, sizeof(net), err);
 	if (r < 0)
@@ -201,8 +202,8 @@ static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *e
 static int receive(struct mig *m, const char *how, vps_err *err)
 {
 	char order[16], delay[16];
-	vps_snprintf(order, sizeof(order), "%d", m->e->boot_order);
-	vps_snprintf(delay, sizeof(delay), "%d", m->e->boot_delay);
+	vps_snprintf(order, sizeof(order), "%d", m->e->boot_order); /* fits: a number */
+	vps_snprintf(delay, sizeof(delay), "%d", m->e->boot_delay); /* fits: a number */
 	return vps_mig_far(m, NULL, 0, err, "receive", m->o->name, m->dbundle, how,
 			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
 }

@@ -144,8 +144,9 @@ static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, 
 		return vps_error(err, errno, "fork for %s", a->v[0]);
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
-	if (out)
-		vps_snprintf(out, out_sz, "%s", obuf); /* cut: callers read a short answer */
+	/* callers read a short answer: a longer one is none (empty), never a cut one */
+	if (out && vps_snprintf(out, out_sz, "%s", obuf) < 0)
+		out[0] = '\0';
 	if (WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == ok))
 		return 0;
 	while (elen && ebuf[elen - 1] == '\n')

@@ -150,6 +150,7 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 		r = flags(root, inv, e, err);
 	if (r < 0 || prepare)
 		return r;
+	/* fits: the bundle (a path) and a short name in PATH_MAX + 32 */
 	vps_snprintf(images, sizeof(images), "%s/%s", e->bundle, MIG_IMAGES);
 	if (live) {
 		int status;

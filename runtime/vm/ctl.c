@@ -121,7 +121,7 @@ static void console_tail(const char *dir, char *out, size_t cap)
 	    vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
 		return;
 	size_t start = len > cap - 1 ? len - (cap - 1) : 0;
-	vps_snprintf(out, cap, "%s", s + start);
+	vps_snprintf(out, cap, "%s", s + start); /* fits: the tail is cut to cap - 1 above */
 	for (char *c = out; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
@@ -159,8 +159,10 @@ static int qemu_gone(const char *dir, pid_t qemu, vps_err *err)
 	char tail[300], how[64] = "";
 	console_tail(dir, tail, sizeof(tail));
 	if (w == qemu && WIFEXITED(ws))
+		/* fits: a number */
 		vps_snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
 	else if (w == qemu && WIFSIGNALED(ws))
+		/* fits: a number */
 		vps_snprintf(how, sizeof(how), " (killed by signal %d)", WTERMSIG(ws));
 	return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
 			  tail[0] ? "; guest console: " : "", tail);

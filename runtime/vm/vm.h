@@ -108,7 +108,7 @@ bool vps_vm_oom_ended(struct vps_cgroup *cg, char *buf, size_t cap);
 
 /* ---- snapshot.c: VM templating (see there) ---- */
 #define VPS_VM_SNAPSHOT_ANNOTATION "org.vps.vm.snapshot" /* "on" | "off" */
-const char *vps_vm_snapshot_dir(void);			 /* $VPS_VM_SNAPSHOTS or CACHE/vm-snap */
+const char *vps_vm_snapshot_dir(void); /* $VPS_VM_SNAPSHOTS or CACHE/vm-snap ("" if too long) */
 /* Whether this start uses a snapshot: yes unless the annotation, else
  * $VPS_VM_SNAPSHOT, is "off"; never with cold (--vm-cold). */
 bool vps_vm_snapshot_wanted(const struct oci_spec *spec, bool cold);

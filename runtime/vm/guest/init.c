@@ -72,6 +72,7 @@ static int must_port(const int ports[G_PORT_N], enum gport p)
 	if (ports[p] < 0) {
 		char what[64];
 		errno = ENODEV;
+		/* fits: a port name in 64 */
 		vps_snprintf(what, sizeof(what), "virtio port %s", port_name(p));
 		fatal(what);
 	}

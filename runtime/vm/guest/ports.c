@@ -36,6 +36,7 @@ const char *port_name(enum gport p)
 static int which(const char *entry)
 {
 	char path[300], buf[64] = "";
+	/* fits: a directory entry (NAME_MAX) in 300 */
 	vps_snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", entry);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -54,6 +55,7 @@ static int which(const char *entry)
 static int open_dev(const char *entry)
 {
 	char path[300];
+	/* fits: a directory entry (NAME_MAX) in 300 */
 	vps_snprintf(path, sizeof(path), "/dev/%s", entry);
 	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	for (int t = 0; fd < 0 && errno == ENOENT && t < 200; t++) {

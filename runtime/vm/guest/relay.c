@@ -67,7 +67,7 @@ void console_bind(int master)
 static int join_main(pid_t main_pid)
 {
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid); /* fits: a pid in 64 */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
