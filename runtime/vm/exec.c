@@ -134,10 +134,13 @@ int vps_vm_exec(const char *dir, const struct oci_process *proc, int *status, vp
 	_cleanup_close_ int sock = vps_vm_connect(dir, "vm-exec.sock", err);
 	if (sock < 0)
 		return sock;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN); /* a VM that powered off: EPIPE */
 	if (vps_vm_send(sock, VPS_VM_EXEC, conf, len) < 0)
-		return vps_error(err, errno, "vm: exec: send the request");
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	r = session(dir, sock, proc->terminal, status, err);
+		r = errno == EPIPE || errno == ECONNRESET
+			? session_lost(dir, err)
+			: vps_error(err, errno, "vm: exec: send the request");
+	else
+		r = session(dir, sock, proc->terminal, status, err);
 	signal(SIGPIPE, old);
 	return r;
 }
