@@ -160,6 +160,9 @@ int vps_vm_exec(const char *dir, const struct oci_process *p, int *status, vps_e
  * may be NULL) is named as such in the warning. */
 int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
 		       vps_err *err);
+/* The status the guest reported for its main process (DIR/vm-exit, written
+ * before the VM powers off); false while there is none. */
+bool vps_vm_reported_exit(const char *dir, int *status);
 
 /* ---- run.c: the flows the lifecycle dispatches to ---- */
 struct vps_vm_run_opts {

@@ -200,8 +200,11 @@ void proc_exec(const struct gconf *c, bool enter, pid_t main_pid)
 {
 	char what[600];
 	(void)enter, (void)main_pid; /* one mount namespace: every process chroots to the rootfs */
-	sigset_t none; /* the init blocks SIGIO (ports.c): not the container's business */
+	sigset_t none; /* the init blocks SIGIO and SIGTERM (ports.c): not the container's */
 	sigemptyset(&none);
+	/* a SIGTERM for this process that came before its exec (vps kill right
+	 * after start) acts now as it would after it, not on the init's handler */
+	signal(SIGTERM, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (chroot(NEWROOT) < 0)
 		child_fail("chroot to the rootfs");
