@@ -187,12 +187,11 @@ static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *e
 	    .root = m->o->root,
 	    .id = m->o->name,
 	    .leave_running = true, /* frozen until the end */
-	    /* its connections move with it (its network namespace keeps its
-	     * addresses; without a VPS network they can only be loopback ones) */
-	    .c = {.criu = m->o->criu,
-		  .image_path = images,
-		  .work_path = work,
-		  .tcp_established = true}};
+	    /* its connections move with it where it has a network (its netns
+	     * keeps its addresses); an isolated one (lo only) has none to
+	     * keep, and criu's network lock is skipped (criu_netlock.c) */
+	    .tcp_if_networked = true,
+	    .c = {.criu = m->o->criu, .image_path = images, .work_path = work}};
 	if ((r = vps_checkpoint(&co, err)) < 0)
 		vps_mig_why(err);
 	return r;
