@@ -178,14 +178,16 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 		r = vps_inv_start(root, inv, e->name, &was, err);
 	else if (vm)
 		r = vps_mig_vm_resumed(root, e->name, err);
-	if (r < 0)
-		return r;
+	return r;
+}
+
+void vps_migrate_received(const char *bundle)
+{
 	char path[PATH_MAX + 32];
-	if (vps_snprintf(path, sizeof(path), "%s/%s", e->bundle, MIG_IMAGES) >= 0)
+	if (vps_snprintf(path, sizeof(path), "%s/%s", bundle, MIG_IMAGES) >= 0)
 		vps_rm_tree_at(AT_FDCWD, path);
-	if (vps_snprintf(path, sizeof(path), "%s/%s", e->bundle, MIG_MARK) >= 0)
+	if (vps_snprintf(path, sizeof(path), "%s/%s", bundle, MIG_MARK) >= 0)
 		unlink(path);
-	return 0;
 }
 
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
