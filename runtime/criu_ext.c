@@ -280,6 +280,7 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 	json_object_object_add(o, "terminal", json_object_new_boolean(m->terminal));
 	json_object_object_add(o, "netnsExternal", json_object_new_boolean(m->netns_external));
 	json_object_object_add(o, "netIsolated", json_object_new_boolean(m->net_isolated));
+	json_object_object_add(o, "tcpEstablished", json_object_new_boolean(m->tcp_established));
 	for (size_t i = 0; i < m->n_mounts; i++) {
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
@@ -329,6 +330,8 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 	    json_object_object_get_ex(o, "netnsExternal", &v) && json_object_get_boolean(v);
 	m->net_isolated =
 	    json_object_object_get_ex(o, "netIsolated", &v) && json_object_get_boolean(v);
+	m->tcp_established =
+	    json_object_object_get_ex(o, "tcpEstablished", &v) && json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "net", &v)) {
 		if (!json_object_is_type(v, json_type_object))
 			return vps_errorx(err, EINVAL, "%s: net: not an object", VPS_CKPT_META);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/migrate.h"
+#include "runtime/vm/vm.h"
 #include "util/fmt.h"
 #include "util/io.h"
 
@@ -102,8 +103,10 @@ static bool drain(int fd, char *buf, size_t sz, size_t *len, bool echo)
 
 /* Run a; its stdout in out, its stderr's last line as the error. Exit
  * status ok also counts as success (rsync's 24: files vanished while the
- * VPS ran; the final copy, with it frozen or stopped, catches up). */
-static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
+ * VPS ran; the final copy, with it frozen or stopped, catches up).
+ * t_out (or NULL): when its stdout first said something (vps_vm_now_ms). */
+static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, long *t_out,
+	       vps_err *err)
 {
 	int po[2], pe[2];
 	if (a->failed)
@@ -135,6 +138,8 @@ static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, 
 			break;
 		if (p[0].revents)
 			o_open = drain(po[0], obuf, sizeof(obuf), &olen, echo);
+		if (t_out && !*t_out && olen)
+			*t_out = vps_vm_now_ms();
 		if (p[1].revents)
 			e_open = drain(pe[0], ebuf, sizeof(ebuf), &elen, false);
 	}
@@ -168,7 +173,8 @@ int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const cha
 	for (const char *w; (w = va_arg(ap, const char *));)
 		far_word(m, &a, w);
 	va_end(ap);
-	int r = run(&a, out, out_sz, false, 0, err);
+	m->t_answer = 0;
+	int r = run(&a, out, out_sz, false, 0, &m->t_answer, err);
 	vps_argv_free(&a);
 	if (r < 0)
 		vps_error_wrap(err, "destination %s", m->o->dest ? m->o->dest : "(this machine)");
@@ -212,7 +218,7 @@ int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err)
 		vps_argv_add(&a, "%s/", dst);
 	else
 		vps_argv_add(&a, "%s:%s/", m->o->dest, dst);
-	int r = run(&a, out, sizeof(out), m->o->progress, RSYNC_VANISHED, err);
+	int r = run(&a, out, sizeof(out), m->o->progress, RSYNC_VANISHED, NULL, err);
 	vps_argv_free(&a);
 	if (r < 0)
 		return vps_error_wrap(err, "rsync %s", src);
