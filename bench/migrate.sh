@@ -12,11 +12,19 @@
 # tests/tools/criu-private.sh provides. CASES="bb64 bb512 sd64 sd512" (the
 # default) picks the cases. The engines' own checkpoint + restore
 # is printed next to it where it works here (see crun_note below).
+# RUN_TMPFS=1 runs it all in a private mount namespace whose /run is a new
+# tmpfs, as a systemd host's is: criu keeps its kernel probe cache
+# (/run/criu.kdat) only on a tmpfs, and this machine's /run is not one.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-3}
 vps=$top/vps
-criu=$(bash "$top/tests/tools/criu-private.sh" "${CRIU_PREFIX:-/var/cache/vps}")
+criu=${MIG_CRIU:-$(bash "$top/tests/tools/criu-private.sh" "${CRIU_PREFIX:-/var/cache/vps}")}
+if [ -n "${RUN_TMPFS:-}" ] && [ -z "${MIG_CRIU:-}" ]; then
+	# the criu picked outside (its probe in the namespace could pick another)
+	exec env MIG_CRIU="$criu" unshare -m --propagation slave \
+		sh -c 'mount -t tmpfs tmpfs /run && exec bash "$0" "$@"' "$0" "$@"
+fi
 w=$(mktemp -d /tmp/vps-bench-mig.XXXXXX)
 export VPS_INVENTORY=$w/inv-a
 va() { "$vps" --root "$w/a" --inventory "$w/inv-a" --criu "$criu" "$@"; }
@@ -124,4 +132,4 @@ if crun checkpoint --help >/dev/null 2>&1; then
 else
 	echo "# crun $(crun --version | sed -n 's/^crun version //p'): no checkpoint command (built without CRIU)" >&2
 fi
-echo "criu $("$criu" --version | sed -n 's/^Version: //p'), kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "criu $("$criu" --version | sed -n 's/^Version: //p'), kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)${RUN_TMPFS:+, /run on a tmpfs}"

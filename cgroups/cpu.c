@@ -64,6 +64,7 @@ static int cur_quota(struct cg_hier *h, char *q, size_t sz, vps_err *err)
 	int r = cg_read(h, "cpu.max", &cur, err);
 	if (r < 0)
 		return r;
+	/* fits: the kernel's quota, "max" or a number, in 32 */
 	vps_snprintf(q, sz, "%.*s", (int)strcspn(cur, " \n"), cur);
 	return 0;
 }
@@ -86,15 +87,17 @@ static int v2_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 	if ((c->quota.set && c->quota.v) || (c->period.set && c->period.v)) {
 		char q[32] = "max", buf[64];
 		if (c->quota.set && c->quota.v > 0)
+			/* fits: a number in 32 */
 			vps_snprintf(q, sizeof(q), "%lld", (long long)c->quota.v);
 		else if ((!c->quota.set || !c->quota.v) &&
 			 (r = cur_quota(h, q, sizeof(q), err)) < 0)
 			return r;
 		if (c->period.set && c->period.v)
+			/* fits: q (32) and a number in 64 */
 			vps_snprintf(buf, sizeof(buf), "%s %llu", q,
 				     (unsigned long long)c->period.v);
 		else
-			vps_snprintf(buf, sizeof(buf), "%s", q);
+			vps_snprintf(buf, sizeof(buf), "%s", q); /* fits: q is 32 */
 		if ((r = cg_write(h, "cpu.max", buf, err)) < 0)
 			return r;
 	}

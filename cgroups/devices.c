@@ -25,18 +25,20 @@ const size_t cg_n_default_devices = ARRAY_SIZE(cg_default_devices);
 static void num(char *out, size_t sz, int64_t v)
 {
 	if (v < 0)
-		vps_snprintf(out, sz, "*");
+		vps_snprintf(out, sz, "*"); /* fits: "*" */
 	else
-		vps_snprintf(out, sz, "%lld", (long long)v);
+		vps_snprintf(out, sz, "%lld", (long long)v); /* fits: a number in 24 */
 }
 
 int cg_device_rule_ok(const struct oci_device_rule *d, char *why, size_t whysz)
 {
 	if (!strchr("acb", d->type) || !d->type) {
+		/* fits: a constant message in 96 */
 		vps_snprintf(why, whysz, "type '%c': expected a, c or b", d->type ? d->type : '?');
 		return -EINVAL;
 	}
 	if (!d->access[0] || strspn(d->access, "rwm") != strlen(d->access)) {
+		/* fits: access is 3 letters at most */
 		vps_snprintf(why, whysz, "access \"%s\": expected letters of rwm", d->access);
 		return -EINVAL;
 	}
@@ -49,8 +51,9 @@ void cg_device_rule_str(const struct oci_device_rule *d, char *out, size_t sz)
 	num(maj, sizeof(maj), d->major);
 	num(min, sizeof(min), d->minor);
 	if (d->type == 'a')
-		vps_snprintf(out, sz, "a");
+		vps_snprintf(out, sz, "a"); /* fits: "a" */
 	else
+		/* fits: 2 numbers and 3 letters */
 		vps_snprintf(out, sz, "%c %s:%s %s", d->type, maj, min, d->access);
 }
 

@@ -26,7 +26,7 @@ static int v1_state(struct cg_hier *h, char *out, size_t outsz, vps_err *err)
 	if (r < 0)
 		return r;
 	s[strcspn(s, "\n")] = '\0';
-	vps_snprintf(out, outsz, "%s", s);
+	vps_snprintf(out, outsz, "%s", s); /* fits: the kernel's THAWED, FREEZING or FROZEN */
 	return 0;
 }
 

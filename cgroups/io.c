@@ -99,6 +99,7 @@ static int throttle(struct cg_hier *h, const struct oci_throttle_device *d, size
 		int r;
 		char rate[32] = "max"; /* 0 removes the limit, as on v1 */
 		if (d[i].rate)
+			/* fits: a number in 32 */
 			vps_snprintf(rate, sizeof(rate), "%llu", (unsigned long long)d[i].rate);
 		if (h->v2)
 			r = cg_writef(h, "io.max", err, "%lld:%lld %s=%s", (long long)d[i].major,

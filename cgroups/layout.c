@@ -96,6 +96,7 @@ static int add_mount(struct vps_cgroup *cg, struct cand *cands, const char *devi
 	h->v2 = v2;
 	h->ctrls = v2 ? strdup("") : v1_controllers(superopts);
 	h->dirfd = -1;
+	/* fits: a copy of devid[32] */
 	vps_snprintf(cands[i].devid, sizeof(cands[i].devid), "%s", devid);
 	cands[i].score = score;
 	if (!h->mount || !h->ctrls)

@@ -14,9 +14,9 @@
 static void fmt_limit(char *buf, size_t sz, int64_t v, bool v2)
 {
 	if (v < 0)
-		vps_snprintf(buf, sz, "%s", v2 ? "max" : "-1");
+		vps_snprintf(buf, sz, "%s", v2 ? "max" : "-1"); /* fits: a word in 32 */
 	else
-		vps_snprintf(buf, sz, "%lld", (long long)v);
+		vps_snprintf(buf, sz, "%lld", (long long)v); /* fits: a number in 32 */
 }
 
 static int check_usage(struct cg_hier *h, const struct oci_memory *m, vps_err *err)
@@ -139,7 +139,7 @@ static int v2_swap(struct cg_hier *h, const struct oci_memory *m, char *out, siz
 		    err, EINVAL,
 		    "memory.swap %lld is below memory.limit %lld (swap is memory+swap)",
 		    (long long)swap, (long long)lim);
-	vps_snprintf(out, sz, "%lld", (long long)(swap - lim));
+	vps_snprintf(out, sz, "%lld", (long long)(swap - lim)); /* fits: a number in 32 */
 	return 0;
 }
 

@@ -131,10 +131,10 @@ int cg_apply_rdma(struct vps_cgroup *cg, const struct oci_resources *res, vps_er
 		if (!*d->device || strpbrk(d->device, " \n/"))
 			return vps_errorx(err, EINVAL, "rdma \"%s\": not a device name", d->device);
 		if (d->hca_handles.set)
-			vps_snprintf(handles, sizeof(handles), "%llu",
+			vps_snprintf(handles, sizeof(handles), "%llu", /* fits: a number */
 				     (unsigned long long)d->hca_handles.v);
 		if (d->hca_objects.set)
-			vps_snprintf(objects, sizeof(objects), "%llu",
+			vps_snprintf(objects, sizeof(objects), "%llu", /* fits: a number */
 				     (unsigned long long)d->hca_objects.v);
 		r = cg_writef(h, "rdma.max", err, "%s hca_handle=%s hca_object=%s", d->device,
 			      handles, objects);
@@ -147,15 +147,18 @@ int cg_unified_key_ok(const char *key, char *why, size_t whysz)
 {
 	if (!*key || strchr(key, '/') || strcmp(key, ".") == 0 || strcmp(key, "..") == 0 ||
 	    strchr(key, '\n')) {
+		/* fits: a constant message in 96 */
 		vps_snprintf(why, whysz, "not a plain cgroup file name");
 		return -EINVAL;
 	}
 	if (!strchr(key, '.')) {
+		/* fits: a constant message in 96 */
 		vps_snprintf(why, whysz, "expected CONTROLLER.KEY");
 		return -EINVAL;
 	}
 	if (!strcmp(key, "cgroup.procs") || !strcmp(key, "cgroup.threads") ||
 	    !strcmp(key, "cgroup.kill") || !strncmp(key, "cgroup.subtree_control", 22)) {
+		/* fits: a constant message in 96 */
 		vps_snprintf(why, whysz, "managed by the runtime, not a resource");
 		return -EPERM;
 	}

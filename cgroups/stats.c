@@ -85,7 +85,7 @@ int cg_blkio_add(struct vps_blkio_entry **e, size_t *n, uint64_t maj, uint64_t m
 	struct vps_blkio_entry *x = &(*e)[(*n)++];
 	x->major = maj;
 	x->minor = min;
-	vps_snprintf(x->op, sizeof(x->op), "%s", op);
+	vps_snprintf(x->op, sizeof(x->op), "%s", op); /* fits: op is at most 7 bytes */
 	x->value = v;
 	return 0;
 }

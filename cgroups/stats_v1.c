@@ -59,13 +59,16 @@ int cg_stats_cpu_v1(struct vps_cgroup *cg, struct vps_cgroup_stats *st)
 static void mem_entry(struct cg_hier *h, const char *prefix, struct vps_mem_entry *m)
 {
 	char f[96];
+	/* fits: prefix is a memory.* file name */
 	vps_snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
 	m->usage = cg_u64_or(h, f, 0);
+	/* fits: prefix is a memory.* file name */
 	vps_snprintf(f, sizeof(f), "%s.max_usage_in_bytes", prefix);
 	m->max = cg_u64_or(h, f, 0);
+	/* fits: prefix is a memory.* file name */
 	vps_snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
 	m->limit = cg_u64_or(h, f, UINT64_MAX);
-	vps_snprintf(f, sizeof(f), "%s.failcnt", prefix);
+	vps_snprintf(f, sizeof(f), "%s.failcnt", prefix); /* fits: prefix is a memory.* file name */
 	m->failcnt = cg_u64_or(h, f, 0);
 }
 

@@ -144,19 +144,25 @@ int cg_stats_hugetlb(struct cg_hier *h, struct vps_cgroup_stats *st)
 		st->hugetlb = n;
 		struct vps_hugetlb_stat *x = &n[st->n_hugetlb++];
 		memset(x, 0, sizeof(*x));
+		/* fits: a page size such as 2MB */
 		vps_snprintf(x->page_size, sizeof(x->page_size), "%s", size);
 		if (h->v2) {
 			_cleanup_free_ char *ev = NULL;
+			/* fits: a page size such as 2MB */
 			vps_snprintf(f, sizeof(f), "hugetlb.%s.current", size);
 			x->usage = cg_u64_or(h, f, 0);
+			/* fits: a page size such as 2MB */
 			vps_snprintf(f, sizeof(f), "hugetlb.%s.events", size);
 			if (cg_read(h, f, &ev, &e) >= 0)
 				cg_keyed_u64(ev, "max", &x->failcnt);
 		} else {
+			/* fits: a page size such as 2MB */
 			vps_snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", size);
 			x->usage = cg_u64_or(h, f, 0);
+			/* fits: a page size such as 2MB */
 			vps_snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
 			x->max = cg_u64_or(h, f, 0);
+			/* fits: a page size such as 2MB */
 			vps_snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
 			x->failcnt = cg_u64_or(h, f, 0);
 		}

@@ -31,8 +31,8 @@ int cg_systemd_expand_slice(const char *slice, char *out, size_t outsz, vps_err 
 		return vps_errorx(err, EINVAL, "invalid slice name \"%s\" (want NAME.slice)",
 				  slice);
 	n -= sl;
-	if (n == 1 && slice[0] == '-') { /* "-.slice" is the root slice */
-		vps_snprintf(out, outsz, "/");
+	if (n == 1 && slice[0] == '-') {       /* "-.slice" is the root slice */
+		vps_snprintf(out, outsz, "/"); /* fits: "/" */
 		return 0;
 	}
 	/* "a-b-c" -> /a.slice/a-b.slice/a-b-c.slice; no empty component */

@@ -117,6 +117,12 @@ int cmd_migrate_recv(struct vps_ctx *ctx, int argc, char **argv)
 					  .boot_order = atoi(a[5]),
 					  .boot_delay = atoi(a[6])};
 		r = vps_migrate_receive(ctx->root, ctx->inventory, ctx->criu, &e, a[3], &ctx->err);
+		if (r == 0 && strcmp(a[3], "prepare") != 0) {
+			/* the source's downtime ends at this line */
+			printf("%s\n", VPS_MIGRATE_RECEIVED);
+			fflush(stdout);
+			vps_migrate_received(e.bundle);
+		}
 	} else if (strcmp(op, "abort") == 0 && n == 3)
 		r = vps_migrate_abort(ctx->root, ctx->inventory, a[1], a[2], &ctx->err);
 	else if (strcmp(op, "vm-listen") == 0 && n == 3) {

@@ -29,7 +29,7 @@ static void human(char *out, size_t sz, uint64_t v)
 		d /= 1024;
 		i++;
 	}
-	vps_snprintf(out, sz, i ? "%.1f%s" : "%.0f%s", d, u[i]);
+	vps_snprintf(out, sz, i ? "%.1f%s" : "%.0f%s", d, u[i]); /* fits: under 1024 and a unit */
 }
 
 static uint64_t io_sum(const struct vps_cgroup_stats *s, const char *op)
@@ -51,23 +51,25 @@ static void print_table(struct row *rows, size_t n, char **ids)
 		    pct[16] = "-", psi[40] = "-", disk[40] = "-";
 		human(use, sizeof(use), s->memory.usage.usage);
 		if (s->memory.usage.limit >= (1ULL << 62))
-			vps_snprintf(lim, sizeof(lim), "unlimited");
+			vps_snprintf(lim, sizeof(lim), "unlimited"); /* fits: a word */
 		else {
 			human(lim, sizeof(lim), s->memory.usage.limit);
-			vps_snprintf(pct, sizeof(pct), "%.1f",
+			vps_snprintf(pct, sizeof(pct), "%.1f", /* fits: a percentage */
 				     100.0 * (double)s->memory.usage.usage /
 					 (double)s->memory.usage.limit);
 		}
-		vps_snprintf(mem, sizeof(mem), "%s / %s", use, lim);
+		vps_snprintf(mem, sizeof(mem), "%s / %s", use, lim); /* fits: two sizes of 16 */
 		human(rd, sizeof(rd), io_sum(s, "Read"));
 		human(wr, sizeof(wr), io_sum(s, "Write"));
-		vps_snprintf(io, sizeof(io), "%s / %s", rd, wr);
+		vps_snprintf(io, sizeof(io), "%s / %s", rd, wr); /* fits: two sizes of 16 */
 		if (s->cpu.psi.set)
+			/* fits: three averages up to 100.0 */
 			vps_snprintf(psi, sizeof(psi), "%.1f/%.1f/%.1f", s->cpu.psi.some.avg10,
 				     s->memory.psi.some.avg10, s->blkio.psi.some.avg10);
 		if (rows[i].disk.has) {
 			human(rd, sizeof(rd), rows[i].disk.used);
 			human(wr, sizeof(wr), rows[i].disk.size);
+			/* fits: two sizes of 16 */
 			vps_snprintf(disk, sizeof(disk), "%s / %s", rd, wr);
 		}
 		printf("%-20.20s %6.1f%% %21s %6s %6llu %21s %17s %21s\n", ids[i], rows[i].cpu_pct,

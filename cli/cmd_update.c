@@ -76,7 +76,7 @@ static int limit(struct vps_ctx *ctx, bool count, const char *flag, const char *
 {
 	char what[64];
 	int64_t v;
-	vps_snprintf(what, sizeof(what), "--%s", flag);
+	vps_snprintf(what, sizeof(what), "--%s", flag); /* fits: flag is one of the option names */
 	if ((count ? vps_parse_count : vps_parse_size)(what, s, true, &v, &ctx->err) < 0)
 		return cli_usage(ctx, "%s", ctx->err.msg);
 	*out = (opt_i64){true, v};

@@ -23,8 +23,9 @@ static const char *size_text(int64_t v, char *buf, size_t n)
 		u++;
 	}
 	if (u < 0)
-		vps_snprintf(buf, n, "%" PRId64, v);
+		vps_snprintf(buf, n, "%" PRId64, v); /* fits: a number in 32 */
 	else
+		/* fits: a number and a unit in 32 */
 		vps_snprintf(buf, n, "%" PRId64 "%c", v, units[u]);
 	return buf;
 }
@@ -62,6 +63,7 @@ static const char *disk_text(const struct vps_disk_use *d, char *buf, size_t n)
 		div *= 1024;
 		u++;
 	}
+	/* fits: two short numbers in 32 */
 	vps_snprintf(buf, n, "%.0f%c/%.0f%c", (double)d->used / div, units[u], size / div,
 		     units[u]);
 	return buf;
@@ -98,7 +100,7 @@ static void cells(const struct vps_inv_row *r, const char *c[NCOLS], char buf[3]
 	c[2] = r->address[0] ? r->address : "-";
 	c[3] = r->bad_config ? "?" : size_text(r->memory, buf[0], sizeof(buf[0]));
 	if (r->cpu_quota > 0)
-		vps_snprintf(buf[1], sizeof(buf[1]), "%.3g", cpus(r));
+		vps_snprintf(buf[1], sizeof(buf[1]), "%.3g", cpus(r)); /* fits: %.3g in 32 */
 	c[4] = r->cpu_quota > 0 ? buf[1] : "-";
 	c[5] = r->rootmode;
 	c[6] = r->e->autostart ? "yes" : "no";

@@ -92,6 +92,7 @@ int cli_getopt(struct vps_ctx *ctx, int argc, char **argv, const char *shortopts
 {
 	char spec[128];
 	bool stop = shortopts[0] == '+';
+	/* fits: a command's short options */
 	vps_snprintf(spec, sizeof(spec), "%s:%s", stop ? "+" : "", shortopts + stop);
 	int idx = -1;
 	opterr = 0;

@@ -15,10 +15,9 @@ const char *cli_owner_name(uid_t uid, char *buf, size_t n)
 {
 	struct passwd pw, *res = NULL;
 	char tmp[1024];
-	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
-		vps_snprintf(buf, n, "%s", res->pw_name);
-	else
-		vps_snprintf(buf, n, "#%u", (unsigned)uid);
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) != 0 || !res ||
+	    vps_snprintf(buf, n, "%s", res->pw_name) < 0)   /* a name too long: the number */
+		vps_snprintf(buf, n, "#%u", (unsigned)uid); /* fits: a number in callers' 256 */
 	return buf;
 }
 

@@ -49,6 +49,7 @@ static int state_rootfs(struct vps_ctx *ctx, const char *id, char **out, int *ho
 	}
 	if (r == -ENOENT) {
 		char msg[sizeof(ctx->err.msg)];
+		/* fits: a copy of the same size */
 		vps_snprintf(msg, sizeof(msg), "%s", ctx->err.msg);
 		vps_errorx(&ctx->err, ENOENT, "%.900s (for a stopped VPS, use --bundle DIR)", msg);
 	}

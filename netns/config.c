@@ -166,6 +166,7 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 	cfg->enabled = true;
 	cfg->nat = true;
 	cfg->mtu = 1500;
+	/* fits: the default bridge name */
 	vps_snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", VPS_NET_DEFAULT_BRIDGE);
 	if ((s = oci_annotation(spec, VPS_NET_BRIDGE))) {
 		if (!*s || strlen(s) >= IFNAMSIZ || strpbrk(s, "/: \t\n") || !strcmp(s, ".") ||
@@ -174,6 +175,7 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 					  VPS_NET_BRIDGE ": \"%s\" is not a valid interface name "
 							 "(1-15 characters, no '/', ':' or space)",
 					  s);
+		/* fits: s was checked: 1-15 characters */
 		vps_snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
 	}
 	if ((r = parse_family(spec, AF_INET, VPS_NET_IP, VPS_NET_GATEWAY, VPS_NET_DEFAULT_GW,
@@ -211,5 +213,6 @@ int vps_net_config(const struct oci_spec *spec, struct vps_net_cfg *cfg, vps_err
 
 void vps_net_port_str(const struct vps_net_port *p, char *buf, size_t size)
 {
+	/* fits: two numbers and a protocol in 32 */
 	vps_snprintf(buf, size, "%u:%u/%s", p->host, p->vps, p->udp ? "udp" : "tcp");
 }

@@ -53,6 +53,7 @@ static void input_rules(FILE *f, const char *t, const struct vps_net_cfg *c, con
 {
 	char g[VPS_IP_STRLEN];
 	char who[64];
+	/* fits: a bridge name and a MAC in 64 */
 	vps_snprintf(who, sizeof(who), "iifname \"%s\" ether saddr %s", c->bridge, mac);
 	fprintf(f, "add chain inet %s host { type filter hook input priority -10; }\n", t);
 	fprintf(f, "add rule inet %s host %s ct state established,related accept\n", t, who);
@@ -76,6 +77,7 @@ void vps_guard_rules(FILE *f, const char *t, const char *veth, const struct vps_
 	unsigned char m[6];
 	char mac[18];
 	vps_net_mac(&c->ip, m);
+	/* fits: a MAC in 18 */
 	vps_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
 		     m[4], m[5]);
 	spoof_rules(f, t, veth, c, mac);

@@ -51,9 +51,10 @@ const char *vps_ip_str(const struct vps_ip *ip, bool with_prefix, char *buf)
 	char a[INET6_ADDRSTRLEN] = "?";
 	inet_ntop(ip->family ? ip->family : AF_INET, ip->a, a, sizeof(a));
 	if (with_prefix)
+		/* fits: an address and a prefix in 64 */
 		vps_snprintf(buf, VPS_IP_STRLEN, "%s/%u", a, ip->prefix);
 	else
-		vps_snprintf(buf, VPS_IP_STRLEN, "%s", a);
+		vps_snprintf(buf, VPS_IP_STRLEN, "%s", a); /* fits: an address in 64 */
 	return buf;
 }
 

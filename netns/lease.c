@@ -41,7 +41,7 @@ static int file_name(char *buf, size_t size, vps_err *err)
 	struct stat st;
 	if (stat("/proc/self/ns/net", &st) < 0)
 		return vps_error(err, errno, "stat /proc/self/ns/net");
-	vps_snprintf(buf, size, "leases-%llu", (unsigned long long)st.st_ino);
+	vps_snprintf(buf, size, "leases-%llu", (unsigned long long)st.st_ino); /* fits: a number */
 	return 0;
 }
 
@@ -71,6 +71,7 @@ void vps_lease_holder_str(const struct vps_lease *e, const struct vps_lease_owne
 			  size_t size)
 {
 	if (strcmp(e->root, o->root) == 0)
+		/* fits: a lease id is read into 1100 bytes, callers' buffers hold 1200 */
 		vps_snprintf(buf, size, "%s", e->id);
 	else
 		/* snprintf-ok: names the holder in a message */
@@ -163,6 +164,7 @@ static void put_line(FILE *f, const struct vps_lease *e)
 {
 	char a[VPS_IP_STRLEN];
 	if (e->port)
+		/* fits: a port and a protocol in 64 */
 		vps_snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
 	else
 		vps_ip_str(&e->ip, true, a);

@@ -52,6 +52,7 @@ static int push(struct vps_leases *l, const struct vps_lease_owner *o, const cha
 	l->v = v;
 	struct vps_lease *e = &v[l->n];
 	*e = (struct vps_lease){.id = strdup(o->id), .root = strdup(o->root)};
+	/* fits: the bridge name was checked: 1-15 characters */
 	vps_snprintf(e->bridge, IFNAMSIZ, "%s", bridge);
 	if (ip)
 		e->ip = *ip;
@@ -93,6 +94,7 @@ static int check_addr(const struct vps_leases *l, const struct vps_lease_owner *
 	const struct vps_lease *h = addr_holder(l, ip);
 	if (!h)
 		return 0;
+	/* fits: an address in VPS_IP_STRLEN + 16 */
 	vps_snprintf(what, sizeof(what), "address %s", vps_ip_str(ip, false, a));
 	return in_use(h, o, what, err);
 }
@@ -115,6 +117,7 @@ static int claim(struct vps_leases *l, const struct vps_lease_owner *o, struct v
 	for (unsigned i = 0; i < c->n_ports; i++) {
 		const struct vps_lease *h = port_holder(l, &c->ports[i]);
 		char what[48];
+		/* fits: a port and a protocol in 48 */
 		vps_snprintf(what, sizeof(what), "host port %u/%s", c->ports[i].host,
 			     c->ports[i].udp ? "udp" : "tcp");
 		if (h)

@@ -78,6 +78,7 @@ static json_object *lease_json(const struct vps_lease *e)
 	json_object_object_add(o, "id", json_object_new_string(e->id));
 	json_object_object_add(o, "root", json_object_new_string(e->root));
 	if (e->port) {
+		/* fits: a port and a protocol */
 		vps_snprintf(a, sizeof(a), "%u/%s", e->port, e->udp ? "udp" : "tcp");
 		json_object_object_add(o, "port", json_object_new_string(a));
 		return o;

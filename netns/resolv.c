@@ -22,7 +22,7 @@
 static int open_etc(pid_t pid, vps_err *err)
 {
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid); /* fits: a pid in 64 */
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "open %s", path);
@@ -61,6 +61,7 @@ static unsigned root_id(pid_t pid, const char *map)
 {
 	char path[64];
 	unsigned inside, host = 0, n;
+	/* fits: a pid and "uid_map" or "gid_map" in 64 */
 	vps_snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, map);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	for (int i = 0; f && i < 340 && fscanf(f, "%u %u %u", &inside, &host, &n) == 3; i++)

@@ -153,7 +153,7 @@ static int open_netns(pid_t pid, vps_err *err)
 {
 	char p[64];
 	struct stat self, st;
-	vps_snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid);
+	vps_snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid); /* fits: a pid in 64 */
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open %s", p);

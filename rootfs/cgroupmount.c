@@ -138,7 +138,8 @@ static int mount_hier(const struct vps_mount_ctx *c, const struct hier *h, const
 		      const struct vps_mntopts *o, vps_err *err)
 {
 	char what[PATH_MAX + 64];
-	vps_snprintf(what, sizeof(what), "cgroup mount %s", dest);
+	if (vps_snprintf(what, sizeof(what), "cgroup mount %s", dest) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "cgroup mount %.64s...: path too long", dest);
 	_cleanup_close_ int target = vps_mkdir_in_root(c->rootfs_fd, dest, 0755, err);
 	if (target < 0)
 		return target;

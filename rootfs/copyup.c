@@ -94,7 +94,7 @@ static int copy_entry(struct vps_walk_entry *e, void *ctx)
 	struct stat st;
 	int r = 0;
 	if (e->when != VPS_WALK_DIR_ABORT) /* ABORT: keep the name that failed inside */
-		vps_snprintf(c->failed, sizeof(c->failed), "%s", e->name); /* NAME_MAX fits */
+		vps_snprintf(c->failed, sizeof(c->failed), "%s", e->name); /* fits: NAME_MAX */
 	switch (e->when) {
 	case VPS_WALK_OTHER:
 		return copy_other(e->dfd, dst, e->name);

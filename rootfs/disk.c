@@ -55,6 +55,7 @@ bool vps_disk_in_use(const struct stat *img, char *name, size_t cap)
 		if (stat(path, &st) == 0 && st.st_dev == img->st_dev && st.st_ino == img->st_ino) {
 			used = true;
 			const char *n = g.gl_pathv[i] + strlen("/sys/block/");
+			/* fits: a block device name (DISK_NAME_LEN 32) */
 			vps_snprintf(name, cap, "%.*s", (int)strcspn(n, "/"), n);
 		}
 	}
@@ -91,7 +92,7 @@ static int loop_attach(int imgfd, char *dev, size_t cap, vps_err *err)
 		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
 		if (n < 0)
 			return vps_error(err, errno, "find a free loop device");
-		vps_snprintf(dev, cap, "/dev/loop%d", n);
+		vps_snprintf(dev, cap, "/dev/loop%d", n); /* fits: a number */
 		int fd = open(dev, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return vps_error(err, errno, "open %s", dev);
@@ -160,7 +161,7 @@ int vps_disk_mount_running(const char *image, int *mnt_fd, vps_err *err)
 				  "disk %s: no loop device holds it (a --vm VPS's disk is its "
 				  "VM's while it runs: stop it first)",
 				  image);
-	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
+	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop); /* fits: a loop device name */
 	int m = vps_disk_mount_dev(dev, true, err);
 	if (m < 0)
 		return m;

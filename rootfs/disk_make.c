@@ -41,7 +41,7 @@ int vps_disk_create(const char *bundle_dir, const char *rootfs, uint64_t size, v
 		return vps_error(err, errno, "create %s", image);
 	int r = ftruncate(fd, (off_t)size) < 0 ? vps_error(err, errno, "size %s", image) : 0;
 	close(fd);
-	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10);
+	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10); /* fits: a number in 32 */
 	char *mkfs[] = {"mkfs.ext4", "-q", "-F",	   "-m",  "0", "-L",
 			"vps",	     "-d", (char *)rootfs, image, sz,  NULL};
 	if (r == 0 && (r = vps_tmpl_run(mkfs, err)) < 0)
@@ -100,7 +100,7 @@ int vps_disk_root_of(pid_t pid, int lfd)
 {
 	char root[64];
 	struct stat ls, rs;
-	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid); /* fits: a pid in 64 */
 	int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return -errno;
@@ -117,7 +117,7 @@ static int grow_live(const char *image, const struct stat *st, const char *loop,
 		     uint64_t size, int *later, vps_err *err)
 {
 	char dev[48];
-	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
+	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop); /* fits: a loop device name in 48 */
 	_cleanup_close_ int lfd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (lfd < 0)
 		return vps_error(err, errno, "disk %s: open %s", image, dev);
@@ -181,7 +181,7 @@ static int resize_offline(const char *image, uint64_t size, vps_err *err)
 	if (size > (uint64_t)st.st_size && ftruncate(img, (off_t)size) < 0)
 		return vps_error(err, errno, "grow %s", image);
 	char sz[32];
-	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10);
+	vps_snprintf(sz, sizeof(sz), "%" PRIu64 "k", size >> 10); /* fits: a number in 32 */
 	/* -f: the check just done is what resize2fs would ask for */
 	char *rs[] = {"resize2fs", "-f", (char *)image, sz, NULL};
 	if ((r = vps_tmpl_run(rs, err)) < 0) {

@@ -19,7 +19,7 @@ static int live_use(const char *loop, pid_t pid, uint64_t *size, uint64_t *used)
 {
 	char dev[48];
 	struct statfs sf;
-	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop);
+	vps_snprintf(dev, sizeof(dev), "/dev/%s", loop); /* fits: a loop device name in 48 */
 	_cleanup_close_ int lfd = open(dev, O_RDONLY | O_CLOEXEC);
 	_cleanup_close_ int rfd = lfd < 0 ? -1 : vps_disk_root_of(pid, lfd);
 	if (rfd < 0 || fstatfs(rfd, &sf) < 0)

@@ -150,7 +150,7 @@ static int write_record(int dfd, const char *name, const char *bundle, uint32_t 
 			struct vps_idrange *out, vps_err *err)
 {
 	char file[32], text[PATH_MAX + 256];
-	vps_snprintf(file, sizeof(file), "%u.range", base);
+	vps_snprintf(file, sizeof(file), "%u.range", base); /* fits: a number in 32 */
 	int n = vps_snprintf(text, sizeof(text), "name %s\nbundle %s\nbase %u\nsize %u\n", name,
 			     bundle, base, VPS_IDRANGE_SIZE);
 	if (n < 0)

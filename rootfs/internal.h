@@ -30,11 +30,6 @@ int vps_open_regular_in_root(int rootfs_fd, const char *path, int flags, struct 
 			     vps_err *err);
 /* The same for an O_PATH (or any) fd already held; what names it in errors. */
 int vps_reopen_regular(int pathfd, const char *what, int flags, struct stat *st, vps_err *err);
-/* "/proc/self/fd/N" for mount(2) on an fd. */
-struct vps_fdpath {
-	char s[32];
-};
-const char *vps_fdpath(struct vps_fdpath *p, int fd);
 
 /* mountopts.c */
 struct vps_mntopts {

@@ -176,6 +176,7 @@ static int tmpfs_keep_mode(const struct vps_mount_ctx *c, const struct oci_mount
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return 0;
 	char w[16];
+	/* fits: mode=7777 at most */
 	vps_snprintf(w, sizeof(w), "mode=%o", (unsigned)(st.st_mode & 07777));
 	return vps_mntopts_add_data(o, w, err);
 }

@@ -72,12 +72,6 @@ int vps_path_in_root(int rootfs_fd, const char *path, vps_err *err)
 	return vps_open_in_root(rootfs_fd, path, O_PATH, 0, err);
 }
 
-const char *vps_fdpath(struct vps_fdpath *p, int fd)
-{
-	vps_snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
-	return p->s;
-}
-
 /* Usually only the last component is missing (/dev/pts, /sys/fs/cgroup/cpu):
  * one lookup of the parent, not a walk from the root. < 0 (anything odd: no
  * parent, "..", an error): the caller walks, which also names what failed. */

@@ -31,10 +31,10 @@ static int one_key(int rootfd, const char *tmp, const char *type, const char *co
 	for (int pub = 0; r >= 0 && pub < 2; pub++) {
 		_cleanup_free_ char *text = NULL;
 		char made[160];
-		/* both fit: tmp is a mkdtemp name, type one of key_types */
+		/* fits: (both) tmp is a mkdtemp name, type one of key_types */
 		vps_snprintf(made, sizeof(made), "%s%s", file, pub ? ".pub" : "");
 		vps_snprintf(in_root, sizeof(in_root), "/etc/ssh/ssh_host_%s_key%s", type,
-			     pub ? ".pub" : "");
+			     pub ? ".pub" : ""); /* fits: as above */
 		r = vps_read_file_at(AT_FDCWD, made, 64 * 1024, &text, NULL, err);
 		if (r >= 0)
 			r = vps_tmpl_write(rootfd, in_root, text, pub ? 0644 : 0600, err);

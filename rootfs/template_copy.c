@@ -64,7 +64,7 @@ int vps_tmpl_tar(const char *file, const char *rootfs, vps_err *err)
 	if (pfd < 0)
 		return pfd;
 	char what[64];
-	vps_snprintf(what, sizeof(what), "tar:%.59s", file);
+	vps_snprintf(what, sizeof(what), "tar:%.59s", file); /* fits: %.59s in 64 */
 	_cleanup_close_ int fd = vps_reopen_regular(pfd, what, O_RDONLY, &st, err);
 	if (fd < 0)
 		return fd;

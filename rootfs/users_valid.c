@@ -73,5 +73,6 @@ int vps_field_validate(const char *what, const char *val, bool absolute, vps_err
 
 void vps_users_today(char *buf, size_t len)
 {
+	/* fits: a day number in callers' 24 */
 	vps_snprintf(buf, len, "%lld", (long long)(time(NULL) / 86400));
 }

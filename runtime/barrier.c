@@ -23,6 +23,7 @@ static int barrier_addr(int dirfd, struct sockaddr_un *sa, vps_err *err)
 {
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
+	/* fits: an fd number and a short name in 108 */
 	vps_snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd, BARRIER);
 	(void)err;
 	return 0;

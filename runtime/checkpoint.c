@@ -74,14 +74,12 @@ static int check_dirty_tracking(const char *criu, vps_err *err)
 	return r;
 }
 
-/* The freezer of the container's cgroup: v1's freezer hierarchy, else cgroup2. */
-static const char *freezer_dir(const char *cgroup_rel)
+/* Where the container's freezer cgroup lives: v1's freezer hierarchy, else cgroup2. */
+static const char *freezer_root(void)
 {
-	static char dir[PATH_MAX];
 	struct stat sb;
 	bool v1 = stat("/sys/fs/cgroup/freezer", &sb) == 0 && S_ISDIR(sb.st_mode);
-	vps_snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s", v1 ? "/freezer" : "", cgroup_rel);
-	return dir;
+	return v1 ? "/sys/fs/cgroup/freezer" : "/sys/fs/cgroup";
 }
 
 static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st, bool paused,
@@ -90,6 +88,7 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 	struct oci_spec *spec = NULL;
 	struct vps_ckpt_meta m = {0};
 	struct vps_argv a = {.n = 0};
+	struct vps_criu_opts c = o->c;
 	char log[PATH_MAX];
 	int r = vps_snprintf(log, sizeof(log), "%s/%s", work,
 			     o->pre_dump ? "pre-dump.log" : "dump.log");
@@ -101,7 +100,13 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 		return r;
 	vps_criu_begin(&a, o->c.criu, o->pre_dump ? "pre-dump" : "dump");
 	vps_argv_add(&a, "--tree=%d", (int)st->pid);
-	vps_criu_common(&a, &o->c, image, work, log);
+	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0)
+		goto out;
+	c.tcp_established =
+	    c.tcp_established || (o->tcp_if_networked && vps_ckpt_net_reachable(st->pid, spec));
+	m.tcp_established = c.tcp_established;
+	vps_criu_common(&a, &c, image, work, log);
+	vps_criu_netlock(&a, &c, m.net_isolated);
 	if (o->parent_path) {
 		vps_argv_add(&a, "--prev-images-dir=%s", o->parent_path);
 		vps_argv_add(&a, "--track-mem");
@@ -109,10 +114,7 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 	if (o->leave_running && !o->pre_dump)
 		vps_argv_add(&a, "--leave-running");
 	if (paused) /* criu seizes the frozen tree and leaves the freezer as it was */
-		vps_argv_add(&a, "--freeze-cgroup=%s", freezer_dir(st->cgroup_path));
-	if ((r = vps_ckpt_describe(st->pid, spec, &m, &a, err)) < 0)
-		goto out;
-	vps_criu_netlock(&a, &o->c, m.net_isolated);
+		vps_argv_add(&a, "--freeze-cgroup=%s%s", freezer_root(), st->cgroup_path);
 	json_object *net = st->extra ? json_object_object_get(st->extra, "net") : NULL;
 	m.net = net ? json_object_get(net) : NULL;
 	if ((r = vps_ckpt_meta_save(image, &m, err)) < 0 ||

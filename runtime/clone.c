@@ -65,7 +65,7 @@ static int pidfd_pid(int pidfd, pid_t *pid, vps_err *err)
 	char path[64];
 	_cleanup_free_ char *info = NULL;
 	size_t len;
-	vps_snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	vps_snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd); /* fits: an fd number */
 	int r = vps_read_file_at(AT_FDCWD, path, 1 << 16, &info, &len, err);
 	if (r < 0)
 		return r;

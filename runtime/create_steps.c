@@ -262,11 +262,11 @@ static int drive(struct cctx *c, bool keep_pty, vps_err *err);
 static void fmt_limit(char *buf, size_t sz, int64_t v)
 {
 	if (v > 0 && v % (1 << 20) == 0)
-		vps_snprintf(buf, sz, "%lldM", (long long)(v >> 20));
+		vps_snprintf(buf, sz, "%lldM", (long long)(v >> 20)); /* fits: a number in 32 */
 	else if (v > 0 && v % 1024 == 0)
-		vps_snprintf(buf, sz, "%lldK", (long long)(v >> 10));
+		vps_snprintf(buf, sz, "%lldK", (long long)(v >> 10)); /* fits: a number in 32 */
 	else
-		vps_snprintf(buf, sz, "%lld", (long long)v);
+		vps_snprintf(buf, sz, "%lld", (long long)v); /* fits: a number in 32 */
 }
 
 /* An init that died during setup because its cgroup ran out of memory says so
@@ -281,7 +281,7 @@ static int explain_oom(struct cctx *c, int r, vps_err *err)
 		return r;
 	char lim[32], was[VPS_ERR_MSG_MAX];
 	fmt_limit(lim, sizeof(lim), res->memory.limit.v);
-	vps_snprintf(was, sizeof(was), "%s", err->msg);
+	vps_snprintf(was, sizeof(was), "%s", err->msg); /* fits: a copy of the same size */
 	return vps_errorx(err, ENOMEM,
 			  "the VPS's init was killed by the OOM killer: memory limit %s is too "
 			  "small (%.600s)",

@@ -54,7 +54,8 @@ enum vps_ckpt_mount {
 struct vps_ckpt_meta {
 	pid_t pid; /* the init's host pid at the dump (informational) */
 	bool terminal, netns_external;
-	bool net_isolated; /* the netns held lo alone (criu_netlock.c) */
+	bool net_isolated;    /* the netns held lo alone (criu_netlock.c) */
+	bool tcp_established; /* dumped with --tcp-established: restore with it */
 	size_t n_mounts;
 	struct {
 		char dest[4096];
@@ -77,8 +78,11 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 		      struct vps_argv *a, vps_err *err);
 /* criu_netlock.c: pid's network namespace is private and holds lo alone
  * (no way in from outside); then criu's network lock is skipped unless
- * --tcp-established (vps_criu_netlock adds the word). */
+ * --tcp-established (vps_criu_netlock adds the word). reachable: private
+ * with a device besides lo (a VPS network's eth0): its TCP connections are
+ * worth moving (vps migrate's --tcp-established). */
 bool vps_ckpt_net_isolated(pid_t pid, const struct oci_spec *spec);
+bool vps_ckpt_net_reachable(pid_t pid, const struct oci_spec *spec);
 void vps_criu_netlock(struct vps_argv *a, const struct vps_criu_opts *o, bool isolated);
 /* Resources of the VPS whose init is pid that CRIU is known to refuse,
  * named (criu_refuse.c): -ENOTSUP with the resource and why, else 0. */

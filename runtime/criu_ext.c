@@ -78,9 +78,11 @@ static int add_mount(struct vps_ckpt_meta *m, const char *dest, enum vps_ckpt_mo
 	if (!p)
 		return vps_error(err, ENOMEM, "checkpoint mounts");
 	m->mounts = p;
-	vps_snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest);
-	vps_snprintf(m->mounts[m->n_mounts].source, sizeof(m->mounts->source), "%s",
-		     source ? source : "");
+	if (vps_snprintf(m->mounts[m->n_mounts].dest, sizeof(m->mounts->dest), "%s", dest) < 0 ||
+	    vps_snprintf(m->mounts[m->n_mounts].source, sizeof(m->mounts->source), "%s",
+			 source ? source : "") < 0)
+		return vps_errorx(err, ENAMETOOLONG, "external mount %.64s: %s too long", dest,
+				  strlen(dest) >= sizeof(m->mounts->dest) ? "path" : "source");
 	m->mounts[m->n_mounts++].kind = kind;
 	return 0;
 }
@@ -103,7 +105,7 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 		char line[8192], dest[4096], root[4096], fstype[64];
 	} *b = malloc(sizeof(*b)); /* too big for the stack */
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid); /* fits: a pid in 64 */
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	if (!f || !b) {
 		free(b);
@@ -145,6 +147,7 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 static int fd_mnt_id(pid_t pid, int fd)
 {
 	char path[64], line[256];
+	/* fits: a pid and an fd in 64 */
 	vps_snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	int id = -1;
@@ -161,20 +164,23 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 	char path[64], target[256] = "";
 	struct stat st;
 	*key = *ext = '\0';
+	/* fits: a pid and an fd */
 	vps_snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
 	ssize_t n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0 || stat(path, &st) < 0)
 		return;
 	target[n] = '\0';
 	if (strncmp(target, "pipe:", 5) == 0 || strncmp(target, "socket:", 7) == 0) {
+		/* fits: pipe:[INODE] or socket:[INODE] */
 		vps_snprintf(key, VPS_CKPT_KEY_MAX, "%s", target);
 		return;
 	}
 	if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) {
 		/* a pty slave (Unix98 majors): its master is outside the container */
+		/* fits: two hex numbers in 64 */
 		vps_snprintf(key, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
 			     (unsigned)st.st_dev);
-		vps_snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
+		vps_snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key); /* fits: a copy of the same size */
 		return;
 	}
 	int mnt = fd_mnt_id(pid, fd);
@@ -182,9 +188,10 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 		if (ids[i] == mnt)
 			return; /* on a mount of the container: CRIU reopens it */
 	if (target[0] == '/' && mnt >= 0) {
+		/* fits: two hex numbers in 64 */
 		vps_snprintf(key, VPS_CKPT_KEY_MAX, "file[%x:%lx]", (unsigned)mnt,
 			     (unsigned long)st.st_ino);
-		vps_snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key);
+		vps_snprintf(ext, VPS_CKPT_KEY_MAX, "%s", key); /* fits: a copy of the same size */
 	}
 }
 
@@ -192,7 +199,7 @@ static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 {
 	char path[64];
 	struct stat st;
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid); /* fits: a pid in 64 */
 	if (stat(path, &st) < 0)
 		return vps_error(err, errno, "stat %s", path);
 	vps_argv_add(a, "--external");
@@ -210,9 +217,11 @@ static void console_key(pid_t pid, struct vps_ckpt_meta *m, struct vps_argv *a)
 	bool have = false;
 	for (size_t i = 0; i < m->n_mounts; i++)
 		have = have || m->mounts[i].kind == VPS_CKPT_CONSOLE;
+	/* fits: a pid in 64 */
 	vps_snprintf(path, sizeof(path), "/proc/%d/root/dev/console", (int)pid);
 	if (!have || stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
 		return;
+	/* fits: two hex numbers in 64 */
 	vps_snprintf(m->console, VPS_CKPT_KEY_MAX, "tty[%x:%x]", (unsigned)st.st_rdev,
 		     (unsigned)st.st_dev);
 	for (int fd = 0; fd < 3; fd++)
@@ -271,6 +280,7 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 	json_object_object_add(o, "terminal", json_object_new_boolean(m->terminal));
 	json_object_object_add(o, "netnsExternal", json_object_new_boolean(m->netns_external));
 	json_object_object_add(o, "netIsolated", json_object_new_boolean(m->net_isolated));
+	json_object_object_add(o, "tcpEstablished", json_object_new_boolean(m->tcp_established));
 	for (size_t i = 0; i < m->n_mounts; i++) {
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "destination", json_object_new_string(m->mounts[i].dest));
@@ -320,6 +330,8 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 	    json_object_object_get_ex(o, "netnsExternal", &v) && json_object_get_boolean(v);
 	m->net_isolated =
 	    json_object_object_get_ex(o, "netIsolated", &v) && json_object_get_boolean(v);
+	m->tcp_established =
+	    json_object_object_get_ex(o, "tcpEstablished", &v) && json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "net", &v)) {
 		if (!json_object_is_type(v, json_type_object))
 			return vps_errorx(err, EINVAL, "%s: net: not an object", VPS_CKPT_META);
@@ -351,9 +363,11 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 	}
 	for (int i = 0; i < 3; i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(fds, (size_t)i));
+		/* fits: keys written by vps in the same size (else empty: not mapped) */
 		vps_snprintf(m->fds[i], VPS_CKPT_KEY_MAX, "%s", s ? s : "");
 	}
 	const char *con = str_at(o, "console");
+	/* fits: keys written by vps in the same size (else empty: not mapped) */
 	vps_snprintf(m->console, VPS_CKPT_KEY_MAX, "%s",
 		     con && !strncmp(con, "tty[", 4) ? con : "");
 	return 0;

@@ -6,7 +6,10 @@
  * A private namespace whose only device is lo has no way in from outside:
  * its traffic comes from its own tasks, all frozen, so the lock guards
  * nothing and is skipped (--network-lock skip). A VPS network (a veth),
- * a namespace joined by path or --tcp-established keep criu's lock. */
+ * a namespace joined by path or --tcp-established keep criu's lock.
+ * vps migrate asks for --tcp-established only where the namespace has a
+ * device besides lo (vps_ckpt_net_reachable): an isolated VPS moves without
+ * the lock, a networked one with its connections. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,12 +18,13 @@
 #include "util/cleanup.h"
 #include "util/fmt.h"
 
-/* /proc/PID/net/dev lists the devices of pid's network namespace */
-bool vps_ckpt_net_isolated(pid_t pid, const struct oci_spec *spec)
+/* pid's network namespace is its own (not the host's, not joined by path):
+ * the number of its devices (/proc/PID/net/dev) and whether lo is one */
+static bool own_devices(pid_t pid, const struct oci_spec *spec, int *devs, bool *lo)
 {
 	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
 	char path[64], line[256];
-	int devs = 0, lo = 0;
+	*devs = 0, *lo = false;
 	if (!ns->present || ns->path ||
 	    vps_snprintf(path, sizeof(path), "/proc/%d/net/dev", (int)pid) < 0)
 		return false;
@@ -31,10 +35,24 @@ bool vps_ckpt_net_isolated(pid_t pid, const struct oci_spec *spec)
 			continue;
 		while (*p == ' ')
 			p++;
-		devs++;
-		lo += colon - p == 2 && strncmp(p, "lo", 2) == 0;
+		++*devs;
+		*lo = *lo || (colon - p == 2 && strncmp(p, "lo", 2) == 0);
 	}
-	return f && devs == 1 && lo == 1;
+	return f != NULL;
+}
+
+bool vps_ckpt_net_isolated(pid_t pid, const struct oci_spec *spec)
+{
+	int devs;
+	bool lo;
+	return own_devices(pid, spec, &devs, &lo) && devs == 1 && lo;
+}
+
+bool vps_ckpt_net_reachable(pid_t pid, const struct oci_spec *spec)
+{
+	int devs;
+	bool lo;
+	return own_devices(pid, spec, &devs, &lo) && devs > (lo ? 1 : 0);
 }
 
 void vps_criu_netlock(struct vps_argv *a, const struct vps_criu_opts *o, bool isolated)

@@ -24,6 +24,7 @@ static int ns_ino(pid_t pid, const char *ns, ino_t *ino, int *fd_out, vps_err *e
 {
 	char path[64];
 	struct stat st;
+	/* fits: a pid and a namespace name in 64 */
 	vps_snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {

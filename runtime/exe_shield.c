@@ -102,9 +102,8 @@ static int ro_binary(void)
 				   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
 	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
 		return -errno;
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", tree);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct vps_fdpath p;
+	int fd = open(vps_fdpath(&p, tree), O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -120,9 +119,8 @@ static int sealed_empty_fd(vps_err *err)
 	int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 	if (fcntl(mfd, F_ADD_SEALS, seals) < 0)
 		return vps_error(err, errno, "exe shield: seal the memfd");
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
-	int ro = open(path, O_RDONLY | O_CLOEXEC);
+	struct vps_fdpath p;
+	int ro = open(vps_fdpath(&p, mfd), O_RDONLY | O_CLOEXEC);
 	if (ro < 0)
 		return vps_error(err, errno, "exe shield: reopen the memfd read-only");
 	return ro;

@@ -232,6 +232,7 @@ json_object *vps_features(void)
 	json_object_object_add(f, "linux", linux_features());
 	const struct scmp_version *sv = seccomp_version();
 	char ver[64];
+	/* fits: three numbers in 64 */
 	vps_snprintf(ver, sizeof(ver), "%u.%u.%u", sv->major, sv->minor, sv->micro);
 	json_object *ann = json_object_new_object();
 	json_object_object_add(ann, "io.github.seccomp.libseccomp.version",

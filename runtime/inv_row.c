@@ -27,17 +27,20 @@ static void from_config(const struct vps_inv_entry *e, struct vps_inv_row *row)
 		row->cpu_quota = res->cpu.quota.v;
 		row->cpu_period = res->cpu.period.set ? (int64_t)res->cpu.period.v : 100000;
 	}
+	/* fits: "mapped" or "host" */
 	vps_snprintf(row->rootmode, sizeof(row->rootmode), "%s", vps_spec_root_kind(spec));
 	const char *ip = oci_annotation(spec, VPS_NET_IP);
-	if (!row->address[0] && ip)
-		vps_snprintf(row->address, sizeof(row->address), "%s", ip);
+	/* an annotation too long for the column (not an address): none shown */
+	if (!row->address[0] && ip &&
+	    vps_snprintf(row->address, sizeof(row->address), "%s", ip) < 0)
+		row->address[0] = '\0';
 	oci_spec_free(spec);
 }
 
 void vps_inv_row(const char *root, const struct vps_inv_entry *e, struct vps_inv_row *row)
 {
 	*row = (struct vps_inv_row){.e = e, .status = VPS_STOPPED, .memory = -1, .pids = -1};
-	vps_snprintf(row->rootmode, sizeof(row->rootmode), "host");
+	vps_snprintf(row->rootmode, sizeof(row->rootmode), "host"); /* fits: "host" */
 	struct vps_state *st = NULL;
 	vps_err e2 = {0};
 	if (vps_state_load(root, e->name, &st, &e2) == 0) {

@@ -65,7 +65,7 @@ static int edit_num(char **text, size_t *len, const char *const *path, size_t de
 		    vps_err *err)
 {
 	char num[32];
-	vps_snprintf(num, sizeof(num), "%lld", (long long)v);
+	vps_snprintf(num, sizeof(num), "%lld", (long long)v); /* fits: a number in 32 */
 	return edit(text, len, path, depth, num, err);
 }
 

@@ -147,7 +147,8 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
  * marked as the migration's. receive: register NAME for bundle (flags as
  * given; how "prepare": only that, before the freeze) and (how) "restore" it
  * from bundle's images, "start" it, or "register" only (a stopped VPS), its
- * id range recorded; the mark goes. abort: remove what
+ * id range recorded; then received: the images and the mark go (after the
+ * far side said it runs: out of the downtime). abort: remove what
  * check/receive made (only a marked bundle). */
 int vps_migrate_check(const char *root, const char *inv, const char *criu, const char *name,
 		      const char *bundle, uint64_t need, bool live, uint32_t idbase, vps_err *err);
@@ -161,6 +162,9 @@ int vps_migrate_check_net(const char *name, const char *net, bool *handover, vps
 uint32_t vps_migrate_idbase(const struct oci_spec *spec);
 int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err);
+void vps_migrate_received(const char *bundle);
+/* what migrate-recv receive prints once the VPS runs there (or is registered) */
+#define VPS_MIGRATE_RECEIVED "received"
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,
 		      vps_err *err);
 /* vm-listen (a --vm VPS, after check): create NAME from the marked bundle

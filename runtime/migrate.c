@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "rootfs/template.h"
@@ -38,9 +37,7 @@ const char *vps_mig_phase_name(enum mig_phase p)
 
 static long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return vps_vm_now_ms();
 }
 
 static void phase(struct mig *m, enum mig_phase p);
@@ -143,7 +140,8 @@ static int setup(struct mig *m, vps_err *err)
 static int check(struct mig *m, vps_err *err)
 {
 	char out[256], need[32], ids[16], net[4096];
-	vps_snprintf(ids, sizeof(ids), "%u", m->idbase);
+	vps_snprintf(ids, sizeof(ids), "%u", m->idbase); /* fits: a number */
+	/* fits: a number */
 	vps_snprintf(need, sizeof(need), "%llu", (unsigned long long)bundle_size(m->e->bundle));
 	int r = vps_mig_net_arg(m, net, sizeof(net), err);
 	if (r < 0)
@@ -187,12 +185,11 @@ static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *e
 	    .root = m->o->root,
 	    .id = m->o->name,
 	    .leave_running = true, /* frozen until the end */
-	    /* its connections move with it (its network namespace keeps its
-	     * addresses; without a VPS network they can only be loopback ones) */
-	    .c = {.criu = m->o->criu,
-		  .image_path = images,
-		  .work_path = work,
-		  .tcp_established = true}};
+	    /* its connections move with it where it has a network (its netns
+	     * keeps its addresses); an isolated one (lo only) has none to
+	     * keep, and criu's network lock is skipped (criu_netlock.c) */
+	    .tcp_if_networked = true,
+	    .c = {.criu = m->o->criu, .image_path = images, .work_path = work}};
 	if ((r = vps_checkpoint(&co, err)) < 0)
 		vps_mig_why(err);
 	return r;
@@ -201,8 +198,8 @@ static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *e
 static int receive(struct mig *m, const char *how, vps_err *err)
 {
 	char order[16], delay[16];
-	vps_snprintf(order, sizeof(order), "%d", m->e->boot_order);
-	vps_snprintf(delay, sizeof(delay), "%d", m->e->boot_delay);
+	vps_snprintf(order, sizeof(order), "%d", m->e->boot_order); /* fits: a number */
+	vps_snprintf(delay, sizeof(delay), "%d", m->e->boot_delay); /* fits: a number */
 	return vps_mig_far(m, NULL, 0, err, "receive", m->o->name, m->dbundle, how,
 			   m->e->autostart ? "autostart" : "no-autostart", order, delay, NULL);
 }
@@ -251,8 +248,11 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 	phase(m, MIG_RESTORE);
 	t = now_ms();
 	r = receive(m, m->live ? "restore" : m->was_running ? "start" : "register", err);
-	res->restore_ms = now_ms() - t;
-	res->downtime_ms = m->was_running ? now_ms() - t_freeze : 0;
+	/* it runs there from the far side's "received" line (its images and
+	 * mark are removed after it, out of the downtime) */
+	long t_run = m->t_answer ? m->t_answer : now_ms();
+	res->restore_ms = t_run - t;
+	res->downtime_ms = m->was_running ? t_run - t_freeze : 0;
 	return r;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "runtime/migrate.h"
+#include "runtime/vm/vm.h"
 #include "util/fmt.h"
 #include "util/io.h"
 
@@ -135,8 +136,10 @@ static int spawn(struct vps_argv *a, int in, struct mig_far *f, vps_err *err)
 
 /* Wait for f; its stdout in out, its stderr's last line as the error. Exit
  * status ok also counts as success (rsync's 24: files vanished while the
- * VPS ran; the final copy, with it frozen or stopped, catches up). */
-static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
+ * VPS ran; the final copy, with it frozen or stopped, catches up).
+ * t_out (or NULL): when its stdout first said something (vps_vm_now_ms). */
+static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int ok, long *t_out,
+		   vps_err *err)
 {
 	char ebuf[OUT_MAX], obuf[OUT_MAX];
 	size_t olen = 0, elen = 0;
@@ -155,6 +158,8 @@ static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int o
 			break;
 		if (p[0].revents)
 			o_open = drain(f->out, obuf, sizeof(obuf), &olen, echo);
+		if (t_out && !*t_out && olen)
+			*t_out = vps_vm_now_ms();
 		if (p[1].revents)
 			e_open = drain(f->errfd, ebuf, sizeof(ebuf), &elen, false);
 	}
@@ -179,11 +184,12 @@ static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int o
 	return vps_errorx(err, EIO, "%s", *line ? line : "failed without a message");
 }
 
-static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, vps_err *err)
+static int run(struct vps_argv *a, char *out, size_t out_sz, bool echo, int ok, long *t_out,
+	       vps_err *err)
 {
 	struct mig_far f;
 	int r = spawn(a, -1, &f, err);
-	return r < 0 ? r : collect(&f, out, out_sz, echo, ok, err);
+	return r < 0 ? r : collect(&f, out, out_sz, echo, ok, t_out, err);
 }
 
 static void far_argv(struct mig *m, struct vps_argv *a, const char *op, va_list ap)
@@ -206,7 +212,8 @@ int vps_mig_far(struct mig *m, char *out, size_t out_sz, vps_err *err, const cha
 	va_start(ap, op);
 	far_argv(m, &a, op, ap);
 	va_end(ap);
-	int r = run(&a, out, out_sz, false, 0, err);
+	m->t_answer = 0;
+	int r = run(&a, out, out_sz, false, 0, &m->t_answer, err);
 	vps_argv_free(&a);
 	return r < 0 ? far_failed(m, err) : 0;
 }
@@ -231,7 +238,7 @@ int vps_mig_far_ready(struct mig *m, struct mig_far *f, vps_err *err)
 		if (n == 1 && c == '\n')
 			return 0;
 	/* it ended first: its error */
-	int r = collect(f, NULL, 0, false, 0, err);
+	int r = collect(f, NULL, 0, false, 0, NULL, err);
 	if (r == 0)
 		r = vps_errorx(err, EPROTO, "ended without saying it was ready");
 	far_failed(m, err);
@@ -245,7 +252,7 @@ int vps_mig_far_wait(struct mig *m, struct mig_far *f, int wait_ms, vps_err *err
 	if (wait_ms == 0)
 		kill(f->pid, SIGTERM);
 	f->wait_ms = wait_ms > 0 ? wait_ms : -1;
-	return collect(f, NULL, 0, false, 0, err) < 0 ? far_failed(m, err) : 0;
+	return collect(f, NULL, 0, false, 0, NULL, err) < 0 ? far_failed(m, err) : 0;
 }
 
 /* rsync --stats: "Total bytes sent: 1,234" */
@@ -285,7 +292,7 @@ int vps_mig_rsync(struct mig *m, const char *src, const char *dst, vps_err *err)
 		vps_argv_add(&a, "%s/", dst);
 	else
 		vps_argv_add(&a, "%s:%s/", m->o->dest, dst);
-	int r = run(&a, out, sizeof(out), m->o->progress, RSYNC_VANISHED, err);
+	int r = run(&a, out, sizeof(out), m->o->progress, RSYNC_VANISHED, NULL, err);
 	vps_argv_free(&a);
 	if (r < 0)
 		return vps_error_wrap(err, "rsync %s", src);

@@ -89,6 +89,7 @@ static _Noreturn void guard(struct mig *m, int in)
 		     r < 0 ? " (not quite: see below)" : "");
 	vps_write_all(2, line, strlen(line));
 	if (r < 0) {
+		/* fits: an error message and a name in VPS_ERR_MSG_MAX + 256 */
 		vps_snprintf(line, sizeof(line), "vps: migrate %s: %s\n", m->o->name, e.msg);
 		vps_write_all(2, line, strlen(line));
 	}

@@ -18,6 +18,7 @@
 #include "rootfs/template.h"
 #include "rootfs/userns.h"
 #include "specs/bundle.h"
+#include "runtime/criu.h"
 #include "runtime/migrate.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
@@ -117,6 +118,26 @@ static int flags(const char *root, const char *inv, const struct vps_inv_entry *
 	return vps_inv_set(root, inv, e->name, &so, &deferred, err);
 }
 
+/* restore from the images, --tcp-established as the checkpoint was made */
+static int restore(const char *root, const char *criu, const char *name, const char *bundle,
+		   const char *images, vps_err *err)
+{
+	struct vps_ckpt_meta meta;
+	int status, r = vps_ckpt_meta_load(images, &meta, err);
+	if (r < 0)
+		return r;
+	struct vps_restore_opts ro = {
+	    .root = root,
+	    .id = name,
+	    .bundle = bundle,
+	    .detach = true,
+	    .c = {.criu = criu, .image_path = images, .tcp_established = meta.tcp_established}};
+	vps_ckpt_meta_free(&meta);
+	if ((r = vps_restore(&ro, &status, err)) == 0)
+		vps_mig_announce(root, name);
+	return r;
+}
+
 int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 			const struct vps_inv_entry *e, const char *how, vps_err *err)
 {
@@ -150,29 +171,24 @@ int vps_migrate_receive(const char *root, const char *inv, const char *criu,
 		r = flags(root, inv, e, err);
 	if (r < 0 || prepare)
 		return r;
+	/* fits: the bundle (a path) and a short name in PATH_MAX + 32 */
 	vps_snprintf(images, sizeof(images), "%s/%s", e->bundle, MIG_IMAGES);
-	if (live) {
-		int status;
-		struct vps_restore_opts ro = {
-		    .root = root,
-		    .id = e->name,
-		    .bundle = e->bundle,
-		    .detach = true,
-		    .c = {.criu = criu, .image_path = images, .tcp_established = true}};
-		if ((r = vps_restore(&ro, &status, err)) == 0)
-			vps_mig_announce(root, e->name);
-	} else if (start)
+	if (live)
+		r = restore(root, criu, e->name, e->bundle, images, err);
+	else if (start)
 		r = vps_inv_start(root, inv, e->name, &was, err);
 	else if (vm)
 		r = vps_mig_vm_resumed(root, e->name, err);
-	if (r < 0)
-		return r;
+	return r;
+}
+
+void vps_migrate_received(const char *bundle)
+{
 	char path[PATH_MAX + 32];
-	if (vps_snprintf(path, sizeof(path), "%s/%s", e->bundle, MIG_IMAGES) >= 0)
+	if (vps_snprintf(path, sizeof(path), "%s/%s", bundle, MIG_IMAGES) >= 0)
 		vps_rm_tree_at(AT_FDCWD, path);
-	if (vps_snprintf(path, sizeof(path), "%s/%s", e->bundle, MIG_MARK) >= 0)
+	if (vps_snprintf(path, sizeof(path), "%s/%s", bundle, MIG_MARK) >= 0)
 		unlink(path);
-	return 0;
 }
 
 int vps_migrate_abort(const char *root, const char *inv, const char *name, const char *bundle,

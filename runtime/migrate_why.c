@@ -26,11 +26,11 @@ static void culprit(const char *log, char *out, size_t sz)
 			break;
 	}
 	char path[64], comm[64] = "";
-	vps_snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/comm", pid); /* fits: a pid in 64 */
 	_cleanup_fclose_ FILE *c = pid > 0 ? fopen(path, "re") : NULL;
 	if (c && fgets(comm, sizeof(comm), c))
 		comm[strcspn(comm, "\n")] = '\0';
-	if (pid > 0) /* comm is at most 16 bytes: fits */
+	if (pid > 0) /* fits: comm is at most 16 bytes */
 		vps_snprintf(out, sz, " held by %s (host pid %d)", *comm ? comm : "a process", pid);
 }
 

@@ -107,6 +107,10 @@ int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_s
 		}
 		if (now_ms() < m->next)
 			continue;
+		/* v1 signals the eventfd when the OOM starts, before its kill is
+		 * counted: a kill the wake-up came too early for shows here */
+		if (m->oom && new_kills(m))
+			return VPS_EVENT_OOM;
 		m->next += interval_ms;
 		if (vps_status_live(m->root, m->l.st) == VPS_STOPPED) {
 			m->ended = true; /* an OOM that ended it may not have woken us yet */

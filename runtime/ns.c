@@ -91,7 +91,9 @@ int vps_ns_differing(pid_t pid, int *flags, vps_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char a[64], b[64];
 		struct stat sa, sb;
+		/* fits: a namespace name in 64 */
 		vps_snprintf(a, sizeof(a), "/proc/self/ns/%s", names[i]);
+		/* fits: a pid and a namespace name in 64 */
 		vps_snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, names[i]);
 		if (stat(a, &sa) < 0)
 			continue; /* kernel without this namespace type */

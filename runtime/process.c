@@ -63,7 +63,7 @@ static bool is_executable(const char *path)
 static int exec_error(vps_err *err, int e, const char *a)
 {
 	char msg[96];
-	vps_snprintf(msg, sizeof(msg), "%s", strerror(e));
+	vps_snprintf(msg, sizeof(msg), "%s", strerror(e)); /* fits: strerror's text in 96 */
 	msg[0] = (char)tolower((unsigned char)msg[0]);
 	return vps_errorx(err, e, "exec \"%s\": %s", a, msg);
 }
@@ -151,7 +151,7 @@ void vps_child_home(const struct oci_process *p, char *out, size_t outsz)
 	if (rootfd >= 0)
 		close(rootfd);
 	if (vps_snprintf(out, outsz, "HOME=%s", home ? home : "/") < 0)
-		vps_snprintf(out, outsz, "HOME=/");
+		vps_snprintf(out, outsz, "HOME=/"); /* fits: "HOME=/" */
 	free(home);
 }
 

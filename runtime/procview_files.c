@@ -88,9 +88,9 @@ static int gen_cpus(struct oci_spec *s, int dirfd, const char *dir, const cpu_se
 	char online[32];
 	int n = CPU_COUNT(cpus);
 	if (n > 1)
-		vps_snprintf(online, sizeof(online), "0-%d\n", n - 1);
+		vps_snprintf(online, sizeof(online), "0-%d\n", n - 1); /* fits: a number */
 	else
-		vps_snprintf(online, sizeof(online), "0\n");
+		vps_snprintf(online, sizeof(online), "0\n"); /* fits: "0" */
 	return gen_file(s, dirfd, dir, VPS_PROCVIEW_ONLINE, online, strlen(online),
 			"/sys/devices/system/cpu/online", err);
 }
@@ -102,6 +102,7 @@ static int bind_pressure(struct oci_spec *s, struct vps_cgroup *cg, vps_err *err
 	const char *dir = vps_cgroup_v2_dir(cg);
 	for (size_t i = 0; dir && i < ARRAY_SIZE(res); i++) {
 		char src[PATH_MAX], dst[64];
+		/* fits: a pressure file name in 64 */
 		vps_snprintf(dst, sizeof(dst), "/proc/pressure/%s", res[i]);
 		if (access(dst, R_OK) < 0)
 			continue; /* no PSI on this kernel */

@@ -66,7 +66,7 @@ static bool had_tty(const struct vps_ckpt_meta *m)
 /* A terminal's new pty: its slave is the init's stdio and /dev/console. */
 static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t *n, vps_err *err)
 {
-	char link[64];
+	struct vps_fdpath link;
 	if (!had_tty(&x->m) && !*x->m.console)
 		return 0;
 	int r = vps_pty_open(&x->c.pty, &x->slave, err);
@@ -83,8 +83,7 @@ static int open_console(struct rctx *x, char *path, size_t sz, int *pass, size_t
 	    fchown(x->slave, uid, gid) < 0)
 		return vps_error(err, errno, "process.terminal: chown the new pty to %u:%u", uid,
 				 gid);
-	vps_snprintf(link, sizeof(link), "/proc/self/fd/%d", x->slave);
-	ssize_t len = readlink(link, path, sz - 1);
+	ssize_t len = readlink(vps_fdpath(&link, x->slave), path, sz - 1);
 	if (len <= 0)
 		return vps_error(err, errno, "process.terminal: the new pty's path");
 	path[len] = '\0';
@@ -109,11 +108,10 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 		else if (strncmp(key, "file[", 5) == 0) {
 			/* criu seeks a file back to its offset: a pipe or socket of ours
 			 * (an engine's stdio) cannot be, so the init gets /dev/null */
-			char self[64];
-			vps_snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+			struct vps_fdpath self;
 			bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
-			x->reopened[fd] =
-			    open(seekable ? self : "/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
+			x->reopened[fd] = open(seekable ? vps_fdpath(&self, fd) : "/dev/null",
+					       O_RDWR | O_NOCTTY | O_CLOEXEC);
 			if (x->reopened[fd] >= 0)
 				give = pass[(*n)++] = x->reopened[fd];
 		}
@@ -342,10 +340,12 @@ static int restore(struct rctx *x, vps_err *err)
 {
 	struct cctx *c = &x->c;
 	int r;
+	if ((r = vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id)) < 0)
+		return vps_errorx(err, -r, "state root %.64s%s: ROOT/ID is too long for a path",
+				  x->o->root, strlen(x->o->root) > 64 ? "..." : "");
 	if ((r = vps_store_create(x->o->root, x->o->id, &c->dirfd, &c->lockfd, err)) < 0)
 		return r;
 	c->stored = true;
-	vps_snprintf(c->dir, sizeof(c->dir), "%s/%s", x->o->root, x->o->id);
 	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
 	    (r = vps_ckpt_cgdirs_make(x->image, vps_cgroup_v2_dir(c->cg), err)) < 0 ||
 	    (r = net_prepare(x, err)) < 0 || (r = mount_root(x, err)) < 0 ||

@@ -200,6 +200,10 @@ struct vps_checkpoint_opts {
 	const char *parent_path; /* previous pre-dump images (relative to image_path) */
 	bool leave_running;	 /* else the container is deleted after the dump, as runc */
 	bool pre_dump;		 /* memory only, the container keeps running */
+	/* --tcp-established where the network namespace is the container's own
+	 * and has a device besides lo (vps migrate); the checkpoint records
+	 * whether it was used (vps-checkpoint.json's tcpEstablished) */
+	bool tcp_if_networked;
 };
 /* Dump a running container's process tree into image_path. */
 int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err);

@@ -84,6 +84,7 @@ static void file_name(const struct vps_buf *key, char name[32])
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a: only names the file */
 	for (size_t i = 0; i < key->len; i++)
 		h = (h ^ (unsigned char)key->s[i]) * 0x100000001b3ULL;
+	/* fits: 16 hex digits and .bpf in 32 */
 	vps_snprintf(name, 32, "%016llx.bpf", (unsigned long long)h);
 }
 

@@ -36,7 +36,7 @@ struct initreq {
 static int initctl(pid_t pid, vps_err *err)
 {
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid); /* always fits */
+	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid); /* fits: a pid in 64 */
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "the init's root (%s)", path);
@@ -47,8 +47,8 @@ static int initctl(pid_t pid, vps_err *err)
 		return vps_error(err, -p, "sysvinit's /run/initctl");
 	if (fstat(p, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return vps_errorx(err, EINVAL, "sysvinit's /run/initctl: not a FIFO");
-	vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", p);
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	struct vps_fdpath fp;
+	_cleanup_close_ int fd = open(vps_fdpath(&fp, p), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "sysvinit's /run/initctl");
 	struct initreq req = {.magic = INITREQ_MAGIC, .cmd = INITREQ_CMD_RUNLVL, .runlevel = '0'};
@@ -73,7 +73,7 @@ int vps_stop_ask(pid_t pid, int pidfd, const struct vps_stop_how *h, vps_err *er
 static pid_t parent_of(pid_t pid)
 {
 	char path[64], *buf = NULL;
-	vps_snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/status", (int)pid); /* fits: a pid in 64 */
 	if (vps_read_file_at(AT_FDCWD, path, 16384, &buf, NULL, NULL) < 0)
 		return -1;
 	char *p = strstr(buf, "\nPPid:");
@@ -88,7 +88,7 @@ static bool is_monitor(pid_t pid)
 	char path[64], comm[32] = "";
 	if (pid <= 1 || pid == getpid())
 		return false;
-	vps_snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid); /* fits: a pid in 64 */
 	_cleanup_close_ int c = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = c >= 0 ? read(c, comm, sizeof(comm) - 1) : -1;
 	return n > 0 && strncmp(comm, VPS_MON_COMM "\n", strlen(VPS_MON_COMM) + 1) == 0;

@@ -89,10 +89,9 @@ int vps_sysinfo_hand_over(const char *root, const char *id, int fd, vps_err *err
 /* A seccomp listener, not some other fd a client sent. */
 static bool is_listener(int fd)
 {
-	char path[64], link[64];
-	if (vps_snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) < 0)
-		return false;
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	char link[64];
+	struct vps_fdpath p;
+	ssize_t n = readlink(vps_fdpath(&p, fd), link, sizeof(link) - 1);
 	if (n <= 0)
 		return false;
 	link[n] = 0;

@@ -49,9 +49,8 @@ int oci_bundle_open_rootfs(const char *bundle, const char *root_path, vps_err *e
 /* The path of the directory fd refers to (the kernel's name for it). */
 static int fd_path(int fd, const char *rp, char *out, size_t sz, vps_err *err)
 {
-	char proc[64];
-	vps_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(proc, out, sz);
+	struct vps_fdpath proc;
+	ssize_t n = readlink(vps_fdpath(&proc, fd), out, sz);
 	if (n < 0)
 		return vps_error(err, errno, "config.json: .root.path \"%s\"", rp);
 	if ((size_t)n >= sz)

@@ -207,9 +207,11 @@ static int make_rootless(json_object *spec)
 	json_object_array_add(keep, json_tokener_parse("{\"type\": \"user\"}"));
 	json_object_object_add(lx, "namespaces", keep);
 	char maps[160];
+	/* fits: a number in 160 */
 	vps_snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
 		     (unsigned)getuid());
 	json_object_object_add(lx, "uidMappings", json_tokener_parse(maps));
+	/* fits: a number in 160 */
 	vps_snprintf(maps, sizeof(maps), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
 		     (unsigned)getgid());
 	json_object_object_add(lx, "gidMappings", json_tokener_parse(maps));

@@ -98,8 +98,9 @@ const char *jp_desc(json_object *v, char *buf, size_t n)
 							      JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t len = strlen(s);
 	if (len < n)
-		vps_snprintf(buf, n, "%s", s);
+		vps_snprintf(buf, n, "%s", s); /* fits: checked: len < n */
 	else
+		/* fits: cut to n - 4 with "..." */
 		vps_snprintf(buf, n, "%.*s...", (int)(n > 4 ? n - 4 : 0), s);
 	return buf;
 }

@@ -105,6 +105,28 @@ status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 	vc destroy mg1
 }
 
+@test "migrate: a VPS without a network (lo only) moves without --tcp-established and without criu's network lock, dump and restore" {
+	# a criu that logs its words: what vps asked of it is the observable
+	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$WORK/criu.words" "$CRIU" >"$WORK/criu-words"
+	chmod +x "$WORK/criu-words"
+	rm -f "$WORK/criu.words"
+	vpsb mg-nl
+	[ "$(vc exec mg-nl cat /proc/net/dev | grep -c :)" -eq 1 ]
+	run "$VPS" --root "$ROOT" --criu "$WORK/criu-words" migrate mg-nl --to-root "$DROOT" \
+		--to-inventory "$DINV" --to-bundle "$WORK/mg-nl.d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cat "$WORK/criu.words"
+	for verb in dump restore; do
+		words=$(grep "^$verb " "$WORK/criu.words")
+		[[ "$words" == *"--network-lock=skip"* ]] || { echo "$verb took the network lock"; return 1; }
+		[[ "$words" != *"--tcp-established"* ]] || { echo "$verb: --tcp-established"; return 1; }
+	done
+	counting "$WORK/mg-nl.d"
+	vd stop mg-nl
+	vd destroy mg-nl
+}
+
 # criu_dumps_inet: this criu dumps INET sockets (>= 4.2; 4.1.1 asks them for
 # SO_PASSCRED, which Linux >= 6.16 refuses)
 criu_dumps_inet() {

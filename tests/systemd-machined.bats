@@ -71,13 +71,30 @@ mshow() { inbed machinectl show "$1" -p "$2" --value; }
 	old=$(nv state sdm-rb | jq .pid)
 	[ "$(mshow sdm-rb Leader)" = "$old" ]
 	nv exec sdm-rb reboot -f || true
-	for i in $(seq 1 100); do
-		new=$(nv state sdm-rb 2>/dev/null | jq .pid) || true
-		[ -n "$new" ] && [ "$new" != "$old" ] && [ "$(nv state sdm-rb | jq -r .status)" = running ] && break
-		sleep 0.1
+	# the new boot: a new init, running (polled up to 90 s: each look is two
+	# nested execs, slow on a loaded machine)
+	local end=$((SECONDS + 90)) st=
+	new=
+	while [ $SECONDS -lt $end ]; do
+		st=$(nv state sdm-rb 2>/dev/null) || st=
+		new=$(jq .pid <<<"$st" 2>/dev/null) || new=
+		[ -n "$new" ] && [ "$new" != "$old" ] && [ "$(jq -r .status <<<"$st")" = running ] && break
+		new=
+		sleep 0.2
 	done
-	[ "$new" != "$old" ]
-	[ "$(mshow sdm-rb Leader)" = "$new" ]
+	if [ -z "$new" ]; then
+		echo "no new running init after the reboot; last state: $st"
+		inbed cat /tmp/st/sdm-rb/console.log /tmp/st/.sdm-rb.console.log || true
+		false
+	fi
+	# registered before it was started: machined already has the new leader
+	run mshow sdm-rb Leader
+	[ "$output" = "$new" ] || {
+		echo "machined's leader: '$output', the new init: $new"
+		inbed cat /tmp/st/sdm-rb/console.log || true
+		inbed machinectl list --no-legend || true
+		false
+	}
 	[ "$(mshow sdm-rb Unit)" = vps-sdm-rb.scope ]
 	! inbed grep -q warning /tmp/st/sdm-rb/console.log || false
 	nvi restart sdm-rb

@@ -58,6 +58,37 @@ vmrun() { "$VMRUN" "$ROOT" "$RFS" "$@"; }
 	[[ "$stderr" == *"exec status 5"* ]]
 }
 
+# The main process exits while an exec session runs (it waits for the exec's
+# flag file). The guest must not power off before the session's status is out:
+# its process dies with the container (137, as with a pid namespace's init)
+# and that comes back; an exec after that is refused with a reason, never the
+# bare "guest closed the session". Several rounds: the window is short.
+@test "vm-internal: the main process exits during an exec: the exec's status still comes back, a later exec is refused" {
+	local i
+	for i in 1 2 3; do
+		rm -f "$RFS/tmp/flag"
+		run --separate-stderr vmrun -X 'touch /tmp/flag; echo in-exec; sleep 60' -X 'echo late' \
+			-- /bin/sh -c 'while [ ! -e /tmp/flag ]; do sleep 0.05; done; exit 3'
+		echo "round $i: status=$status output=$output stderr=$stderr"
+		[ "$status" -eq 3 ]
+		[ "$output" = in-exec ]
+		[[ "$stderr" == *"exec status 137"* ]]
+		[[ "$stderr" =~ "exec failed: vm: "("exec: guest: the main process has exited"|"exec: the VM powered off (its main process exited with status 3)"|"connect to the VM's vm-exec.sock") ]]
+	done
+	# the exec ends on its own as the main process exits: its own status or
+	# 137, whichever came first, never a lost session
+	for i in 1 2 3; do
+		rm -f "$RFS/tmp/flag"
+		run --separate-stderr vmrun -X 'touch /tmp/flag; echo in-exec; exit 5' \
+			-- /bin/sh -c 'while [ ! -e /tmp/flag ]; do sleep 0.01; done; exit 3'
+		echo "round $i: status=$status output=$output stderr=$stderr"
+		[ "$status" -eq 3 ]
+		[[ "$stderr" =~ "exec status "(5|137) ]]
+		[[ "$stderr" != *"exec failed"* ]]
+	done
+	rm -f "$RFS/tmp/flag"
+}
+
 @test "vm-internal: -t gives the process a terminal" {
 	command -v script >/dev/null || skip "script(1) from bsdutils is needed for a pty"
 	run bash -c "(sleep 8) | script -qec '$VMRUN $ROOT $RFS -t -- /bin/sh -c \"tty; test -t 0 && echo is-a-tty; exit 4\"' $WORK/ty.log >/dev/null"

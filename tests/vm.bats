@@ -108,6 +108,32 @@ teardown_file() { vps_teardown_file; }
 	! kill -0 "$pid" 2>/dev/null
 }
 
+# A signal that ends the main process at once (no pid namespace: sleep dies of
+# TERM) races the agent's answer with the VM's power-off; a kill right after
+# start may reach the process before its exec. Both must be answered and act.
+@test "vm-kill: a kill that ends the main process at once is answered and acts, also right after start" {
+	cp -a "$WORK/b" "$WORK/bk"
+	jq_edit "$WORK/bk/config.json" '.linux.namespaces |= map(select(.type != "pid"))'
+	set_args "$WORK/bk" /bin/sleep 600
+	local i st
+	for i in 1 2 3; do
+		v run -d --vm -b "$WORK/bk" vm-kill$i </dev/null >/dev/null 2>"$WORK/kill.err" || { cat "$WORK/kill.err"; false; }
+		run v kill vm-kill$i TERM
+		echo "round $i: status=$status output=$output"
+		[ "$status" -eq 0 ]
+		for _ in $(seq 150); do
+			st=$(v state vm-kill$i | jq -r .status)
+			[ "$st" = stopped ] && break
+			sleep 0.2
+		done
+		echo "state $st, vm-exit: $(cat "$ROOT/vm-kill$i/vm-exit")"
+		[ "$st" = stopped ]
+		[ "$(cat "$ROOT/vm-kill$i/vm-exit")" = "exit 143" ]
+		v delete vm-kill$i
+	done
+	rm -rf "$WORK/bk"
+}
+
 @test "vm-tty: run -t gives the process a terminal" {
 	command -v script >/dev/null || skip "script(1) (bsdutils) is needed to provide a pty"
 	jq_edit "$WORK/b/config.json" '.process.terminal = true'

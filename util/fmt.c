@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vps_snprintf: snprintf that fails instead of truncating. */
+/* vps_snprintf: snprintf that fails instead of truncating; vps_fdpath. */
 #include "util/fmt.h"
 
 #include <errno.h>
@@ -19,4 +19,10 @@ int vps_snprintf(char *buf, size_t cap, const char *fmt, ...)
 	if (n < 0)
 		return -EIO;
 	return (size_t)n >= cap ? -ENAMETOOLONG : n;
+}
+
+const char *vps_fdpath(struct vps_fdpath *p, int fd)
+{
+	vps_snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd); /* fits: 14 + 11 in 32 */
+	return p->s;
 }

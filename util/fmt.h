@@ -8,3 +8,9 @@
  * not fit (buf is then "", never a truncated prefix), -EINVAL if cap is 0, or
  * -EIO if the format failed. */
 int vps_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* "/proc/self/fd/N": a path naming an open fd (for open, mount, readlink). */
+struct vps_fdpath {
+	char s[32];
+};
+const char *vps_fdpath(struct vps_fdpath *p, int fd);

@@ -65,6 +65,7 @@ void vps_log(enum vps_log_level level, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	size_t n = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* fits: 9 digits in the rest of 64 */
 	vps_snprintf(ts + n, sizeof(ts) - n, ".%09ldZ", now.tv_nsec);
 
 	char line[4096];

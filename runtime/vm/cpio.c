@@ -44,6 +44,7 @@ static int header(struct vps_cpio *c, const char *name, mode_t mode, size_t size
 	size_t namesize = strlen(name) + 1;
 	if (size > 0xffffffffu)
 		return vps_errorx(err, EFBIG, "initramfs: %s: too large for cpio", name);
+	/* fits: 6 + 13 * 8 characters in 111 */
 	vps_snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
 		     c->ino++, (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned)size,
 		     0u, 0u, maj, min, (unsigned)namesize, 0u);

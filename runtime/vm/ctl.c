@@ -74,6 +74,9 @@ int vps_vm_start(const char *dir, vps_err *err)
 {
 	int r = request(dir, VPS_VM_START, NULL, 0, 10000, NULL, 0, err);
 	vps_vm_mark("started");
+	int ended;
+	if (r == -EPIPE && vps_vm_reported_exit(dir, &ended))
+		return 0; /* it ran and exited, and the VM powered off before we read the answer */
 	if (r != -ETIMEDOUT)
 		return r;
 	char st[32] = "";
@@ -121,7 +124,7 @@ static void console_tail(const char *dir, char *out, size_t cap)
 	    vps_read_file_at(AT_FDCWD, path, 4 << 20, &s, &len, NULL) < 0 || !len)
 		return;
 	size_t start = len > cap - 1 ? len - (cap - 1) : 0;
-	vps_snprintf(out, cap, "%s", s + start);
+	vps_snprintf(out, cap, "%s", s + start); /* fits: the tail is cut to cap - 1 above */
 	for (char *c = out; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
@@ -159,8 +162,10 @@ static int qemu_gone(const char *dir, pid_t qemu, vps_err *err)
 	char tail[300], how[64] = "";
 	console_tail(dir, tail, sizeof(tail));
 	if (w == qemu && WIFEXITED(ws))
+		/* fits: a number */
 		vps_snprintf(how, sizeof(how), " with status %d", WEXITSTATUS(ws));
 	else if (w == qemu && WIFSIGNALED(ws))
+		/* fits: a number */
 		vps_snprintf(how, sizeof(how), " (killed by signal %d)", WTERMSIG(ws));
 	return vps_errorx(err, EIO, "vm: QEMU exited during boot%s%s%s", how,
 			  tail[0] ? "; guest console: " : "", tail);
@@ -198,17 +203,23 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len,
 	return vps_errorx(err, ETIMEDOUT, "vm: the guest did not boot within %lds", limit / 1000);
 }
 
+bool vps_vm_reported_exit(const char *dir, int *status)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *s = NULL;
+	if (vps_snprintf(path, sizeof(path), "%s/vm-exit", dir) < 0 ||
+	    vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) < 0 || strncmp(s, "exit ", 5))
+		return false;
+	*status = atoi(s + 5);
+	return true;
+}
+
 int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
 		       vps_err *err)
 {
 	char oom[128];
-	char path[PATH_MAX];
-	_cleanup_free_ char *s = NULL;
-	if (vps_snprintf(path, sizeof(path), "%s/vm-exit", dir) >= 0 &&
-	    vps_read_file_at(AT_FDCWD, path, 64, &s, NULL, NULL) == 0 && !strncmp(s, "exit ", 5)) {
-		*status = atoi(s + 5);
+	if (vps_vm_reported_exit(dir, status))
 		return 0;
-	}
 	if (wstatus >= 0 && WIFSIGNALED(wstatus) && vps_vm_oom_ended(cg, oom, sizeof(oom))) {
 		log_warn("vm: %s", oom);
 		*status = vps_exit_code(wstatus);

@@ -27,13 +27,26 @@ static void send_winsize(int sock)
 	}
 }
 
+/* The session ended without a status: the VM powered off (its main process
+ * exited and the guest's agent is gone) or the guest broke. */
+static int session_lost(const char *dir, vps_err *err)
+{
+	int st;
+	if (vps_vm_reported_exit(dir, &st))
+		return vps_errorx(err, EPIPE,
+				  "vm: exec: the VM powered off (its main process exited with "
+				  "status %d) before this process's status came back",
+				  st);
+	return vps_errorx(err, EPIPE, "vm: exec: the guest closed the session");
+}
+
 /* One guest frame. Returns 1 when the exit status arrived, 0 to go on, < 0 on error. */
-static int from_guest(int sock, int *status, vps_err *err)
+static int from_guest(const char *dir, int sock, int *status, vps_err *err)
 {
 	struct vps_vm_hdr h;
 	_cleanup_free_ char *p = NULL;
 	if (vps_vm_recv(sock, &h, &p) <= 0)
-		return vps_errorx(err, EPIPE, "vm: exec: the guest closed the session");
+		return session_lost(dir, err);
 	if (h.type == VPS_VM_STDOUT || h.type == VPS_VM_STDERR) {
 		int w = vps_write_all(h.type == VPS_VM_STDOUT ? 1 : 2, p, h.len);
 		if (w < 0 && w != -EPIPE)
@@ -50,6 +63,7 @@ static int from_guest(int sock, int *status, vps_err *err)
 }
 
 struct exec_fg {
+	const char *dir;
 	int sock, *status;
 	bool in_open;
 };
@@ -75,7 +89,7 @@ static int exec_ready(void *ctx, const struct pollfd *p, vps_err *err)
 	struct exec_fg *f = ctx;
 	static char buf[65536]; /* off the stack: vps is single-threaded */
 	if (p[0].revents) {
-		int r = from_guest(f->sock, f->status, err);
+		int r = from_guest(f->dir, f->sock, f->status, err);
 		if (r != 0)
 			return r;
 	}
@@ -93,10 +107,10 @@ static int exec_ready(void *ctx, const struct pollfd *p, vps_err *err)
 	return 0;
 }
 
-static int session(int sock, bool tty, int *status, vps_err *err)
+static int session(const char *dir, int sock, bool tty, int *status, vps_err *err)
 {
 	static const int winch[] = {SIGWINCH};
-	struct exec_fg f = {.sock = sock, .status = status, .in_open = true};
+	struct exec_fg f = {.dir = dir, .sock = sock, .status = status, .in_open = true};
 	struct vps_fg fg = {.signals = winch,
 			    .n_signals = tty ? 1 : 0,
 			    .raw = tty,
@@ -120,10 +134,13 @@ int vps_vm_exec(const char *dir, const struct oci_process *proc, int *status, vp
 	_cleanup_close_ int sock = vps_vm_connect(dir, "vm-exec.sock", err);
 	if (sock < 0)
 		return sock;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN); /* a VM that powered off: EPIPE */
 	if (vps_vm_send(sock, VPS_VM_EXEC, conf, len) < 0)
-		return vps_error(err, errno, "vm: exec: send the request");
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	r = session(sock, proc->terminal, status, err);
+		r = errno == EPIPE || errno == ECONNRESET
+			? session_lost(dir, err)
+			: vps_error(err, errno, "vm: exec: send the request");
+	else
+		r = session(dir, sock, proc->terminal, status, err);
 	signal(SIGPIPE, old);
 	return r;
 }

@@ -52,7 +52,7 @@ static int newest_debian(char *rel, size_t cap)
 		char mod[PATH_MAX];
 		if (vps_snprintf(mod, sizeof(mod), "/lib/modules/%s/kernel/fs/9p/9p.ko", r) >= 0 &&
 		    access(mod, R_OK) == 0 && strverscmp(r, rel) > 0 && strlen(r) < cap)
-			vps_snprintf(rel, cap, "%s", r);
+			vps_snprintf(rel, cap, "%s", r); /* fits: checked: strlen(r) < cap */
 	}
 	return rel[0] ? 0 : -ENOENT;
 }
@@ -150,7 +150,7 @@ static void read_release(const char *path, char *rel, size_t cap)
 		if (vps_snprintf(rel, cap, "%s", s) >= 0)
 			return;
 	}
-	vps_snprintf(rel, cap, "unknown");
+	vps_snprintf(rel, cap, "unknown"); /* fits: "unknown" */
 }
 
 int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
@@ -163,8 +163,8 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 					  env);
 		if (vps_snprintf(k->path, sizeof(k->path), "%s", env) < 0)
 			return vps_errorx(err, ENAMETOOLONG, "VPS_VM_KERNEL: path too long");
-		vps_snprintf(k->kind, sizeof(k->kind), "custom");
-		vps_snprintf(k->release, sizeof(k->release), "unknown");
+		vps_snprintf(k->kind, sizeof(k->kind), "custom");	 /* fits: "custom" in 16 */
+		vps_snprintf(k->release, sizeof(k->release), "unknown"); /* fits: "unknown" */
 		return 0;
 	}
 	char p[PATH_MAX + 32];
@@ -174,7 +174,7 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		return vps_errorx(err, ENAMETOOLONG, "vm: kernel cache dir %s: path too long",
 				  cache);
 	if (is_elf(k->path)) {
-		vps_snprintf(k->kind, sizeof(k->kind), "vps");
+		vps_snprintf(k->kind, sizeof(k->kind), "vps"); /* fits: "vps" in 16 */
 		read_release(p, k->release, sizeof(k->release));
 		return 0;
 	}
@@ -183,7 +183,7 @@ int vps_vm_kernel_locate(struct vps_vm_kernel *k, vps_err *err)
 		    err, ENOENT,
 		    "no guest kernel: run `make vm-kernel`, or install linux-image-amd64 "
 		    "(a /boot/vmlinuz-* with its modules)");
-	vps_snprintf(k->kind, sizeof(k->kind), "debian");
+	vps_snprintf(k->kind, sizeof(k->kind), "debian"); /* fits: "debian" in 16 */
 	if (vps_snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s/kernel", k->release) < 0 ||
 	    vps_snprintf(k->path, sizeof(k->path), "%s/vmlinux-%s", cache, k->release) < 0)
 		return vps_errorx(err, ENAMETOOLONG, "vm: kernel %s under %s: path too long",

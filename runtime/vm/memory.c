@@ -91,10 +91,11 @@ bool vps_vm_oom_ended(struct vps_cgroup *cg, char *buf, size_t cap)
 	if (kills == 0)
 		return false;
 	if (lim && lim != UINT64_MAX)
-		vps_snprintf(buf, cap,
+		vps_snprintf(buf, cap, /* fits: about 70 bytes in callers' 128 */
 			     "the VM was killed by the OOM killer (memory limit %" PRIu64 "M)",
 			     lim >> 20);
 	else
+		/* fits: a constant message */
 		vps_snprintf(buf, cap, "the VM was killed by the OOM killer");
 	return true;
 }

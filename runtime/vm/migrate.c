@@ -60,7 +60,8 @@ static int mig_status(struct vps_vm_qmp *q, char *st, size_t cap, vps_err *err)
 	json_object *j = json_tokener_parse(q->line), *ret, *s;
 	if (j && json_object_object_get_ex(j, "return", &ret) &&
 	    json_object_object_get_ex(ret, "status", &s))
-		vps_snprintf(st, cap, "%s", json_object_get_string(s)); /* short: a state name */
+		vps_snprintf(st, cap, "%s",
+			     json_object_get_string(s)); /* fits: a state name in 32 */
 	json_object_put(j);
 	return 0;
 }
@@ -103,7 +104,7 @@ int vps_vm_incoming(const struct vps_vm_run_opts *o, const struct vps_vm_launch 
 		h->pid = 0;
 		return r;
 	}
-	vps_snprintf(h->start, sizeof(h->start), "migrated");
+	vps_snprintf(h->start, sizeof(h->start), "migrated"); /* fits: "migrated" in 16 */
 	return 0;
 }
 

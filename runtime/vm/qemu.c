@@ -230,9 +230,9 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		}
 		/* whatever the fds below QEMU's are not QEMU's: no share at 3 with a disk */
 		close(disk ? 3 : DISK_FD);
-		char self[32];
-		vps_snprintf(self, sizeof(self), "/proc/self/fd/%d", DISK_FD);
-		int ro = disk && !e ? open(self, O_RDONLY) : -1; /* no O_CLOEXEC: QEMU's */
+		struct vps_fdpath self;
+		/* no O_CLOEXEC: QEMU's */
+		int ro = disk && !e ? open(vps_fdpath(&self, DISK_FD), O_RDONLY) : -1;
 		if (disk && !e && (ro < 0 || dup2(ro, DISK_FD_RO) < 0))
 			e = errno;
 		if (ro >= 0 && ro != DISK_FD_RO)

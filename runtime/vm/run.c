@@ -73,7 +73,7 @@ void vps_vm_qemu_said(int dirfd, vps_err *err)
 	s[strcspn(s, "\n")] = '\0'; /* the first line says why: "qemu-system-x86_64: ..." */
 	const char *why = strstr(s, ": ") ? strstr(s, ": ") + 2 : s;
 	char was[sizeof(err->msg)];
-	vps_snprintf(was, sizeof(was), "%s", err->msg);
+	vps_snprintf(was, sizeof(was), "%s", err->msg); /* fits: a copy of the same size */
 	vps_errorx(err, err->code, "%s (QEMU: %.200s)", was, why);
 }
 
@@ -90,8 +90,10 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 	if (r < 0)
 		return r;
 	vps_vm_mark(built ? "snapshot built" : "snapshot found");
-	vps_snprintf(ram, sizeof(ram), "%s/ram", dir);
+	vps_snprintf(ram, sizeof(ram), "%s/ram", dir); /* fits: dir is shorter than PATH_MAX */
+	/* fits: dir is shorter than PATH_MAX */
 	vps_snprintf(initrd, sizeof(initrd), "%s/vm-initramfs", dir);
+	/* fits: dir is shorter than PATH_MAX */
 	vps_snprintf(state, sizeof(state), "%s/state", dir);
 	_cleanup_close_ int fd = open(state, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -103,7 +105,7 @@ static int from_snapshot(const struct vps_vm_run_opts *o, const struct vps_vm_la
 		vps_vm_snapshot_drop(dir);
 		vps_vm_qemu_said(o->dirfd, err);
 	} else
-		vps_snprintf(h->start, sizeof(h->start), "%s",
+		vps_snprintf(h->start, sizeof(h->start), "%s", /* fits: "snapshot-built" in 16 */
 			     built ? "snapshot-built" : "snapshot");
 	log_debug("vm: start from snapshot %s%s: %s", dir, built ? " (built now)" : "",
 		  r < 0 ? err->msg : "ok");
@@ -148,7 +150,9 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 				  .debug = o->debug,
 				  .qmp = true, /* snapshot.c, vps migrate */
 				  .state_fd = -1};
+	/* fits: a release of 128 and a kind of 16 in 160 */
 	vps_snprintf(h->kernel, sizeof(h->kernel), "%s (%s)", k.release, k.kind);
+	/* fits: an accelerator name in 8 */
 	vps_snprintf(h->accel, sizeof(h->accel), "%s", vps_vm_accel_name(accel));
 	if (o->incoming) /* vps migrate's destination: the state comes from the source */
 		return (r = vps_vm_initramfs(o->dirfd, &k, disk >= 0, err)) < 0
@@ -165,7 +169,7 @@ static int boot(const struct vps_vm_run_opts *o, struct vps_vm_handle *h, int in
 		}
 		log_warn("%s; booting without the snapshot", e.msg);
 	}
-	vps_snprintf(h->start, sizeof(h->start), "cold");
+	vps_snprintf(h->start, sizeof(h->start), "cold"); /* fits: "cold" in 16 */
 	r = vps_vm_initramfs(o->dirfd, &k, disk >= 0, err);
 	return r < 0 ? r : launch(o, &l, conf, len, h, err);
 }
@@ -206,8 +210,10 @@ int vps_vm_describe(const char *root, bool probe, char *buf, size_t cap, vps_err
 		return vps_error(err, -r, "vm: state root %s", root);
 	enum vps_vm_accel a;
 	if (probe && vps_vm_accel(root, &k, &a, err) == 0)
+		/* fits: an accelerator name */
 		vps_snprintf(acc, sizeof(acc), "%s", vps_vm_accel_name(a));
 	else if (vps_read_file_at(AT_FDCWD, path, 64, &cached, NULL, NULL) == 0)
+		/* fits: accel.c writes "kvm\n" or "tcg\n" there */
 		vps_snprintf(acc, sizeof(acc), "%.*s", (int)strcspn(cached, "\n"), cached);
 	if (vps_snprintf(buf, cap, "kernel %s (%s, %s), accelerator %s", k.release, k.kind, k.path,
 			 acc) < 0)

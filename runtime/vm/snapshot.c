@@ -46,7 +46,8 @@ const char *vps_vm_snapshot_dir(void)
 	const char *e = getenv("VPS_VM_SNAPSHOTS");
 	if (e && *e)
 		return e;
-	vps_snprintf(dir, sizeof(dir), "%s/vm-snap", vps_vm_cache_dir());
+	if (vps_snprintf(dir, sizeof(dir), "%s/vm-snap", vps_vm_cache_dir()) < 0)
+		return ""; /* VPS_VM_CACHE too long: vps_vm_snapshot_ensure refuses "" */
 	return dir;
 }
 
@@ -87,11 +88,12 @@ void vps_vm_snapshot_key(const struct vps_vm_launch *l, char key[17])
 	h = fnv_file(h, vps_vm_qemu_binary());
 	h = fnv(h, vps_vm_guest_init, (size_t)(vps_vm_guest_init_end - vps_vm_guest_init));
 	char shape[160];
+	/* fits: numbers and short words in 160 */
 	vps_snprintf(shape, sizeof(shape), "v2 ram=%llu smp=1 accel=%d tty=%d ro=%d root=%s",
 		     (unsigned long long)l->ram_mib, (int)l->accel, p && p->terminal,
 		     l->spec->root_readonly, l->disk_fd >= 0 ? "blk" : "9p");
 	h = fnv(h, shape, strlen(shape));
-	vps_snprintf(key, 17, "%016llx", (unsigned long long)h);
+	vps_snprintf(key, 17, "%016llx", (unsigned long long)h); /* fits: 16 hex digits in 17 */
 }
 
 /* flock with a bounded wait (another start may be building). */
@@ -135,6 +137,7 @@ static int save(const char *tmp, vps_err *err)
 	if (r < 0)
 		return r;
 	char path[PATH_MAX];
+	/* fits: the QMP socket in tmp opened above, so tmp is short */
 	vps_snprintf(path, sizeof(path), "%s/state", tmp);
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -187,7 +190,8 @@ static int build(const struct vps_vm_launch *tmpl, const char *tmp, int tmpfd, v
 	if (dfd < 0 && disk)
 		return dfd;
 	static char ram[PATH_MAX]; /* off the stack (vps is single-threaded) */
-	vps_snprintf(ram, sizeof(ram), "%s/ram", tmp);
+	if (vps_snprintf(ram, sizeof(ram), "%s/ram", tmp) < 0)
+		return vps_errorx(err, ENAMETOOLONG, "vm: snapshot %s/ram: path too long", tmp);
 	struct vps_vm_launch l = *tmpl;
 	l.dir = tmp, l.rootfs_fd = share, l.disk_fd = dfd, l.cg = NULL, l.stdin_sock = -1;
 	l.detach = true, l.initrd = NULL, l.mem_path = ram, l.mem_share = true, l.qmp = true;
@@ -232,6 +236,9 @@ int vps_vm_snapshot_ensure(const struct vps_vm_launch *l, char dir[PATH_MAX], bo
 	char key[17];
 	*built = false;
 	vps_vm_snapshot_key(l, key);
+	if (!*base)
+		return vps_errorx(err, ENAMETOOLONG, "vm: VPS_VM_CACHE %.64s...: too long",
+				  vps_vm_cache_dir());
 	if (strchr(base, ',') || vps_snprintf(dir, PATH_MAX, "%s/%s", base, key) < 0 ||
 	    vps_snprintf(tmp, sizeof(tmp), "%s/.build-%s", base, key) < 0)
 		return vps_errorx(err, EINVAL, "vm: snapshot cache %s: unusable path", base);

@@ -108,7 +108,7 @@ bool vps_vm_oom_ended(struct vps_cgroup *cg, char *buf, size_t cap);
 
 /* ---- snapshot.c: VM templating (see there) ---- */
 #define VPS_VM_SNAPSHOT_ANNOTATION "org.vps.vm.snapshot" /* "on" | "off" */
-const char *vps_vm_snapshot_dir(void);			 /* $VPS_VM_SNAPSHOTS or CACHE/vm-snap */
+const char *vps_vm_snapshot_dir(void); /* $VPS_VM_SNAPSHOTS or CACHE/vm-snap ("" if too long) */
 /* Whether this start uses a snapshot: yes unless the annotation, else
  * $VPS_VM_SNAPSHOT, is "off"; never with cold (--vm-cold). */
 bool vps_vm_snapshot_wanted(const struct oci_spec *spec, bool cold);
@@ -160,6 +160,9 @@ int vps_vm_exec(const char *dir, const struct oci_process *p, int *status, vps_e
  * may be NULL) is named as such in the warning. */
 int vps_vm_exit_status(const char *dir, int wstatus, struct vps_cgroup *cg, int *status,
 		       vps_err *err);
+/* The status the guest reported for its main process (DIR/vm-exit, written
+ * before the VM powers off); false while there is none. */
+bool vps_vm_reported_exit(const char *dir, int *status);
 
 /* ---- run.c: the flows the lifecycle dispatches to ---- */
 struct vps_vm_run_opts {

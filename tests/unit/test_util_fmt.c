@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util/fmt.h: vps_snprintf returns the length when the text fits, and
- * -ENAMETOOLONG with an empty buffer (never a truncated prefix) when not. */
+ * -ENAMETOOLONG with an empty buffer (never a truncated prefix) when not;
+ * vps_fdpath names an fd whole, the longest int too. */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -23,5 +24,9 @@ int main(void)
 	is_int(vps_snprintf(path, sizeof(path), "/run/vps/%s", name), -ENAMETOOLONG,
 	       "a PATH_MAX name under a root does not fit in PATH_MAX");
 	is_str(path, "", "and nothing of it is left to open by mistake");
+	struct vps_fdpath p;
+	is_str(vps_fdpath(&p, 7), "/proc/self/fd/7", "vps_fdpath");
+	is_str(vps_fdpath(&p, INT_MAX), "/proc/self/fd/2147483647", "vps_fdpath of INT_MAX");
+	is_str(vps_fdpath(&p, INT_MIN), "/proc/self/fd/-2147483648", "and of INT_MIN: it fits");
 	return done_testing();
 }

@@ -2,7 +2,10 @@
 /* runtime/vm/snapshot.c: which starts use a snapshot (the default, --vm-cold,
  * the annotation, $VPS_VM_SNAPSHOT) and that the cache key changes with every
  * input the saved VM depends on (kernel file, QEMU binary, RAM, terminal,
- * accelerator), so a changed one never restores a stale snapshot. */
+ * accelerator), so a changed one never restores a stale snapshot; a cache
+ * directory too long for a path is refused, never cut to "" (a cache in /). */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,9 +93,32 @@ static void key(void)
 	unsetenv("VPS_QEMU");
 }
 
+static void long_cache(void)
+{
+	static char cache[PATH_MAX + 16], dir[PATH_MAX];
+	memset(cache, 'c', sizeof(cache) - 1);
+	cache[0] = '/';
+	unsetenv("VPS_VM_SNAPSHOTS");
+	setenv("VPS_VM_CACHE", cache, 1);
+	is_str(vps_vm_snapshot_dir(), "", "VPS_VM_CACHE too long: no snapshot dir (not a cut one)");
+	struct vps_vm_kernel k = {.path = "/nonexistent/vmlinux"};
+	struct oci_process p = {0};
+	struct oci_spec spec = {.process = &p};
+	struct vps_vm_launch l = {.spec = &spec, .kernel = &k, .accel = VPS_VM_TCG, .ram_mib = 256};
+	bool built = true;
+	vps_err e = {0};
+	is_int(vps_vm_snapshot_ensure(&l, dir, &built, &e), -ENAMETOOLONG,
+	       "and a start from a snapshot fails");
+	ok(strstr(e.msg, "VPS_VM_CACHE /ccc") && strstr(e.msg, "too long"), "naming the cache (%s)",
+	   e.msg);
+	ok(!built, "nothing built");
+	unsetenv("VPS_VM_CACHE");
+}
+
 int main(void)
 {
 	wanted();
 	key();
+	long_cache();
 	return done_testing();
 }

@@ -2,7 +2,10 @@
 /* The guest agent: serves the host's ctl requests (start, kill, ping) and exec
  * sessions. A virtio-serial port reads 0 / polls HUP while no host client is
  * connected, so a port that hung up is looked at again when SIGIO says a client
- * came (ports.c), or on the next tick. */
+ * came (ports.c), or on the next tick. When the main process exited, init
+ * sends SIGTERM and waits for the agent before it powers the VM off: the agent
+ * answers the request it is serving, has the running exec session kill its
+ * process and report that status, refuses later execs and exits. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -60,7 +63,9 @@ static pid_t exec_request(int port, pid_t main_pid)
 	char *p;
 	if (recv_msg(port, &h, &p) != 1)
 		return -1;
-	if (h.type != VPS_VM_EXEC) {
+	if (h.type != VPS_VM_EXEC || g_stop) {
+		if (h.type == VPS_VM_EXEC)
+			reply(port, 0, "the main process has exited; the VM is powering off");
 		free(p);
 		return 0;
 	}
@@ -82,14 +87,21 @@ void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port)
 {
 	int ctl_live = 1, exec_live = 1;
 	pid_t runner = 0;
+	bool told = false;
 	signal(SIGPIPE, SIG_IGN);
 	ports_notify(ctl);
 	ports_notify(exec_port);
 	for (;;) {
+		if (g_stop && runner && !told) { /* its process dies, its status goes out */
+			kill(runner, SIGTERM);
+			told = true;
+		}
+		/* stopping and no session left: one last look at what is there */
+		int last = g_stop && !runner;
 		struct pollfd p[2] = {
 		    {.fd = ctl_live ? ctl : -1, .events = POLLIN},
 		    {.fd = exec_live && !runner ? exec_port : -1, .events = POLLIN}};
-		int n = ports_poll(p, 2, TICK_MS);
+		int n = ports_poll(p, 2, last ? 0 : TICK_MS);
 		if (n == 0 || (n < 0 && errno == EINTR)) { /* SIGIO: a host client came */
 			ctl_live = exec_live = 1;
 		} else if (n < 0) {
@@ -113,5 +125,7 @@ void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port)
 		}
 		if (runner && waitpid(runner, NULL, WNOHANG) == runner)
 			runner = 0;
+		if (last)
+			_exit(0);
 	}
 }

@@ -33,6 +33,7 @@ static long long disk_size(const char *name)
 static int drv_write(const char *what, const char *dev)
 {
 	char path[128];
+	/* fits: a short sysfs file name in 128 */
 	vps_snprintf(path, sizeof(path), VIRTIO_BLK_DRV "/%s", what);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	int r = fd < 0 ? -1 : (int)vps_write_all(fd, dev, strlen(dev));
@@ -46,6 +47,7 @@ void disk_reprobe(const char *name)
 	if (disk_size(name) != 0)
 		return;
 	char link[128], target[256];
+	/* fits: a block device name (DISK_NAME_LEN 32) in 128 */
 	vps_snprintf(link, sizeof(link), "/sys/block/%s/device", name);
 	ssize_t n = readlink(link, target, sizeof(target) - 1);
 	if (n <= 0) {

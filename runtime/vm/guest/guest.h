@@ -3,6 +3,7 @@
  * Built with musl (or glibc) -static by runtime/vm/vm.mk; no other libraries. */
 #pragma once
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,12 +57,16 @@ enum gport {
 	G_PORT_N
 };
 const char *port_name(enum gport p);
-/* Open every port of the shape (-1: absent) and block SIGIO (ports_poll's). */
+/* Open every port of the shape (-1: absent) and block SIGIO and SIGTERM
+ * (ports_poll's). */
 void ports_open(int fd[G_PORT_N]);
+/* Set by SIGTERM, which init sends the agent (and the agent its exec session)
+ * once the main process exited: finish, report, exit. */
+extern volatile sig_atomic_t g_stop;
 /* SIGIO to this process when a host client connects to fd or sends. */
 void ports_notify(int fd);
-/* poll that SIGIO interrupts (-1, EINTR): a port that polled HUP (no host
- * client) is left out (fd -1) until then. */
+/* poll that SIGIO and SIGTERM interrupt (-1, EINTR; ms -1: no timeout): a
+ * port that polled HUP (no host client) is left out (fd -1) until SIGIO. */
 int ports_poll(struct pollfd *p, nfds_t n, int ms);
 
 /* conf.c: parse "key=value\0" records (buf must stay alive; it is modified). */
@@ -81,7 +86,7 @@ void gmark(const struct gconf *c, const char *what);
 #define send_msg  vps_vm_send
 /* send_msg to a host client that is there: a virtio-serial port blocks writers
  * while no host client is connected (until the next one connects, which would
- * then read an answer meant for another). Waits up to 1 s for the port to be
+ * then read an answer meant for another). Waits about 1 s for the port to be
  * writable; -1 (nothing sent) if it does not become so. */
 int send_to_host(int fd, uint32_t type, const void *data, size_t len);
 #define recv_msg vps_vm_recv

@@ -5,7 +5,8 @@
  * host sends the VM's configuration; the 9p-shared rootfs (or the disk) on
  * /newroot, the spec's mounts;
  * then the main process waits for `start` while the agent serves the host; when
- * the main process exits its status goes to the host and the VM powers off. */
+ * the main process exits its status goes to the host, the agent finishes what
+ * it serves (agent.c) and the VM powers off. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -72,6 +73,7 @@ static int must_port(const int ports[G_PORT_N], enum gport p)
 	if (ports[p] < 0) {
 		char what[64];
 		errno = ENODEV;
+		/* fits: a port name in 64 */
 		vps_snprintf(what, sizeof(what), "virtio port %s", port_name(p));
 		fatal(what);
 	}
@@ -152,6 +154,24 @@ static pid_t spawn_main(const struct gconf *c, int go[2], int stdio[3], int slav
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
 	proc_exec(c, false, 0);
+}
+
+/* The main process exited: the agent answers the request it serves, ends the
+ * exec session (its status goes out) and exits; 10 s at most. Other children
+ * (orphans) are reaped meanwhile. */
+static void stop_agent(pid_t agent)
+{
+	if (agent <= 0)
+		return;
+	kill(agent, SIGTERM);
+	for (int t = 0; t < 1000; t++) {
+		pid_t p;
+		while ((p = waitpid(-1, NULL, WNOHANG)) > 0)
+			if (p == agent)
+				return;
+		msleep(10);
+	}
+	glog("the agent did not finish within 10 s; powering off");
 }
 
 int main(void)
@@ -237,6 +257,7 @@ int main(void)
 	int n = vps_snprintf(line, sizeof(line), "exit %d\n", st);
 	if (n > 0)
 		write_all(status_port, line, (size_t)n);
+	stop_agent(agent);
 	kill(-1, SIGKILL);
 	gmark(&c, "main process exited");
 	power_off(st);

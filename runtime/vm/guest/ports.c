@@ -36,6 +36,7 @@ const char *port_name(enum gport p)
 static int which(const char *entry)
 {
 	char path[300], buf[64] = "";
+	/* fits: a directory entry (NAME_MAX) in 300 */
 	vps_snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", entry);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -54,6 +55,7 @@ static int which(const char *entry)
 static int open_dev(const char *entry)
 {
 	char path[300];
+	/* fits: a directory entry (NAME_MAX) in 300 */
 	vps_snprintf(path, sizeof(path), "/dev/%s", entry);
 	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	for (int t = 0; fd < 0 && errno == ENOENT && t < 200; t++) {
@@ -70,22 +72,33 @@ static bool all_there(const int fd[G_PORT_N])
 	       (fd[G_PORT_TTY] >= 0 || stdio);
 }
 
+volatile sig_atomic_t g_stop;
+
 static void on_sigio(int sig)
 {
 	(void)sig;
+}
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	g_stop = 1;
 }
 
 void ports_open(int fd[G_PORT_N])
 {
 	for (int i = 0; i < G_PORT_N; i++)
 		fd[i] = -1;
-	/* SIGIO only interrupts ports_poll: blocked elsewhere, so none is lost */
+	/* SIGIO and SIGTERM only interrupt ports_poll: blocked elsewhere, so none
+	 * is lost and no request is cut half-way */
 	sigset_t io;
 	sigemptyset(&io);
 	sigaddset(&io, SIGIO);
+	sigaddset(&io, SIGTERM);
 	sigprocmask(SIG_BLOCK, &io, NULL);
-	struct sigaction sa = {.sa_handler = on_sigio};
+	struct sigaction sa = {.sa_handler = on_sigio}, st = {.sa_handler = on_sigterm};
 	sigaction(SIGIO, &sa, NULL);
+	sigaction(SIGTERM, &st, NULL);
 	/* ports appear asynchronously after the driver probes: 5 s at most */
 	for (int tries = 0; tries < 500 && !all_there(fd); tries++) {
 		DIR *d = opendir("/sys/class/virtio-ports");
@@ -113,6 +126,7 @@ int ports_poll(struct pollfd *p, nfds_t n, int ms)
 	sigset_t mask;
 	sigprocmask(SIG_SETMASK, NULL, &mask);
 	sigdelset(&mask, SIGIO);
+	sigdelset(&mask, SIGTERM);
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-	return ppoll(p, n, &ts, &mask);
+	return ppoll(p, n, ms < 0 ? NULL : &ts, &mask);
 }

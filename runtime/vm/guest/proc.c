@@ -77,6 +77,7 @@ static void mount_opts(char *opts, unsigned long *flags, char *data, size_t cap)
 static void mkdir_p(const char *path)
 {
 	char buf[4300];
+	/* fits: path was made to fit a smaller buffer */
 	vps_snprintf(buf, sizeof(buf), "%s", path);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p == '/') {
@@ -131,7 +132,7 @@ void proc_setup_rootfs(const struct gconf *c)
 	char path[4200];
 	for (size_t i = 0; i < c->n_mounts; i++)
 		one_mount(c->mounts[i]);
-	vps_snprintf(path, sizeof(path), NEWROOT "/dev/ptmx");
+	vps_snprintf(path, sizeof(path), NEWROOT "/dev/ptmx"); /* fits: a constant path */
 	struct stat st;
 	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode)) {
 		unlink(path);
@@ -199,8 +200,11 @@ void proc_exec(const struct gconf *c, bool enter, pid_t main_pid)
 {
 	char what[600];
 	(void)enter, (void)main_pid; /* one mount namespace: every process chroots to the rootfs */
-	sigset_t none; /* the init blocks SIGIO (ports.c): not the container's business */
+	sigset_t none; /* the init blocks SIGIO and SIGTERM (ports.c): not the container's */
 	sigemptyset(&none);
+	/* a SIGTERM for this process that came before its exec (vps kill right
+	 * after start) acts now as it would after it, not on the init's handler */
+	signal(SIGTERM, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (chroot(NEWROOT) < 0)
 		child_fail("chroot to the rootfs");

@@ -67,7 +67,7 @@ void console_bind(int master)
 static int join_main(pid_t main_pid)
 {
 	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid);
+	vps_snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid); /* fits: a pid in 64 */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -123,6 +123,34 @@ static int from_host(int port, int *in_w, int master)
 	return 0;
 }
 
+/* The session's process and what it started in its session (setsid: a
+ * group of its own, perhaps not yet made). */
+static void kill_session(pid_t pid, bool *killed)
+{
+	if (*killed)
+		return;
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	*killed = true;
+}
+
+/* The session's process's status. It may have closed its output and run on:
+ * init's SIGTERM (the main process exited) is looked at meanwhile. */
+static int32_t reap_session(pid_t pid, bool *killed)
+{
+	int ws = 0;
+	pid_t r;
+	while ((r = waitpid(pid, &ws, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+		if (g_stop)
+			kill_session(pid, killed);
+		ports_poll(NULL, 0, 20);
+	}
+	return status_of(ws);
+}
+
+/* Once the main process exited (g_stop: init's SIGTERM via the agent) the
+ * process is killed, as a pid namespace's are with its init, and that status
+ * goes to the host: the VM powers off only after it. */
 int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 {
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, master = -1, slave = -1;
@@ -149,16 +177,19 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 	}
 	char buf[65536];
 	int host_ok = 1;
+	bool killed = false;
 	for (int rounds = 0; out[0] >= 0 || err[0] >= 0; rounds++) {
 		struct pollfd p[3] = {{.fd = host_ok ? port : -1, .events = POLLIN},
 				      {.fd = out[0], .events = POLLIN},
 				      {.fd = err[0], .events = POLLIN}};
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+		if (g_stop)
+			kill_session(pid, &killed);
+		if (ports_poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR) &&
 		    from_host(port, &in[1], master) < 0) {
 			host_ok = 0;
-			kill(-pid, SIGKILL); /* the host's `vps exec` is gone */
+			kill_session(pid, &killed); /* the host's `vps exec` is gone */
 		}
 		for (int i = 1; i < 3; i++) {
 			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -181,10 +212,7 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 	}
 	if (in[1] >= 0 && in[1] != master)
 		close(in[1]);
-	int ws = 0;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	int32_t st = status_of(ws);
+	int32_t st = reap_session(pid, &killed);
 	if (host_ok)
 		send_to_host(port, VPS_VM_EXIT, &st, sizeof(st));
 	return 0;

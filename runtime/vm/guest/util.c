@@ -41,15 +41,21 @@ void gmark(const struct gconf *c, const char *what)
 	     (ts.tv_nsec / 1000) % 1000, what);
 }
 
+/* POLLHUP without POLLOUT: no host client, or one the guest was not told of
+ * yet (the port-open event comes on another queue than the client's first
+ * bytes, and may be handled after them): looked at again every 10 ms. */
 int send_to_host(int fd, uint32_t type, const void *data, size_t len)
 {
-	struct pollfd p = {.fd = fd, .events = POLLOUT};
-	int n;
-	while ((n = poll(&p, 1, 1000)) < 0 && errno == EINTR)
-		;
-	if (n != 1 || !(p.revents & POLLOUT))
-		return -1;
-	return send_msg(fd, type, data, len);
+	for (int tries = 0; tries < 100; tries++) {
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int n = poll(&p, 1, 1000);
+		if (n == 1 && (p.revents & POLLOUT))
+			return send_msg(fd, type, data, len);
+		if (n == 0 || (n < 0 && errno != EINTR))
+			return -1;
+		poll(NULL, 0, 10);
+	}
+	return -1;
 }
 
 int read_file(const char *path, char **out, size_t *len)
