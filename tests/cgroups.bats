@@ -348,7 +348,7 @@ rm_cg() {
 	rm_cg "$p"
 	v delete --force cg-frz 2>/dev/null || true
 	[ $rc -eq 1 ]
-	[[ "$output" == *"$p/frz is frozen (it or a parent): the container would hang in it; thaw it first"* ]]
+	[[ "$output" == *"container's cgroup unexpectedly frozen: cgroup "*"$p/frz is frozen (it or a parent): the container would hang in it; thaw it first"* ]]
 	[ $left = no ]
 	[ $kept = yes ]   # not ours: left as it was
 }
@@ -420,7 +420,7 @@ memlimit() { cat "$1/memory.limit_in_bytes" 2>/dev/null || cat "$1/memory.max"; 
 	run "$VPS" --root "$R2" create --bundle "$b2" cg-share </dev/null
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"already holds 1 process(es) (pid $pa): another container's"* ]]
+	[[ "$output" == *"container's cgroup is not empty: cgroup "*" already holds 1 process(es) (pid $pa): another container's"* ]]
 	[ ! -e "$R2/cg-share" ]
 	[ "$(v state cg-two | jq -r .status)" = running ]
 	[ "$(memlimit "$cga")" = 67108864 ]
