@@ -74,6 +74,8 @@ static int load(struct ectx *c, vps_err *err)
 		return vps_error_wrap(err, "cgroup");
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
+	if (c->ep.proc.has_caps)
+		vps_caps_warn_ambient(&c->ep.proc.caps);
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
 	/* the compiled filter cached by create */

@@ -86,6 +86,10 @@ static int apply_flags(struct vps_exec_process *ep, const struct vps_exec_opts *
 		p->caps.bounding |= bit;
 		p->caps.effective |= bit;
 		p->caps.permitted |= bit;
+		/* as runc: ambient too when the process has inheritable caps,
+		 * which an ambient cap needs */
+		if (p->caps.inheritable)
+			p->caps.ambient |= bit;
 	}
 	if (merge_env(ep, p->env, p->n_env, o->env) < 0)
 		return vps_error(err, ENOMEM, "exec env");

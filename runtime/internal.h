@@ -142,6 +142,12 @@ _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, con
 int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err);
 /* keep: caps added to the effective and permitted sets */
 int vps_caps_apply(const struct oci_caps *caps, uint64_t keep, vps_err *err);
+/* CAP's name as the OCI spec spells it ("CAP_CHOWN"); false: libcap has no
+ * name for it (OUT then holds libcap's number text, or is empty). */
+bool vps_cap_name(int cap, char *out, size_t outsz);
+/* A warning (as runc's) for each ambient cap that the kernel would refuse
+ * (not both inheritable and permitted): vps_caps_apply leaves them out. */
+void vps_caps_warn_ambient(const struct oci_caps *caps);
 int vps_cap_from_name(const char *name, int *cap, vps_err *err);
 
 /* ---- namespaces ---- */

@@ -87,6 +87,27 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	[ "$(field NoNewPrivs)" = 0 ]
 }
 
+@test "core-process: an ambient cap that is not inheritable is named in a warning; exec --cap adds ambient when inheritable is set" {
+	b=$(core_bundle caps4 cat /proc/self/status)
+	cfg "$b" '.process.capabilities = {
+		"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SYSLOG"],
+		"permitted": ["CAP_CHOWN", "CAP_KILL"], "effective": ["CAP_CHOWN", "CAP_KILL"],
+		"inheritable": ["CAP_CHOWN", "CAP_SYSLOG"], "ambient": ["CAP_CHOWN", "CAP_KILL"]}'
+	run v run --bundle "$b" core-caps4
+	[ "$status" -eq 0 ]
+	# CHOWN=0 KILL=5 SYSLOG=34: KILL is not inheritable, so not ambient, and said so
+	[[ "$output" == *"can't raise ambient capability CAP_KILL: "* ]]
+	[[ "$output" != *"ambient capability CAP_CHOWN"* ]]
+	[ "$(field CapAmb)" = 0000000000000001 ]
+	set_args "$b" sleep 100000
+	vbg run -d --bundle "$b" core-caps4
+	run v exec --cap CAP_SYSLOG core-caps4 cat /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$(field CapEff)" = 0000000400000021 ]
+	[ "$(field CapAmb)" = 0000000400000001 ]
+	v delete --force core-caps4
+}
+
 @test "core-process: a non-root user keeps exactly the configured capabilities" {
 	b=$(core_bundle caps3 cat /proc/self/status)
 	cfg "$b" '.process.user = {"uid": 1000, "gid": 1000} | .process.capabilities = {
