@@ -137,12 +137,21 @@ int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err
 	return 0;
 }
 
+/* The last "NAME=" entry of ENV (the one a process sees, as runc dedups), or NULL. */
+static const char *env_last(char *const *env, size_t n, const char *name, size_t len)
+{
+	for (size_t i = n; i > 0; i--)
+		if (strncmp(env[i - 1], name, len) == 0 && env[i - 1][len] == '=')
+			return env[i - 1] + len + 1;
+	return NULL;
+}
+
 void vps_child_home(const struct oci_process *p, char *out, size_t outsz)
 {
 	out[0] = '\0';
-	for (size_t i = 0; i < p->n_env; i++)
-		if (strncmp(p->env[i], "HOME=", 5) == 0)
-			return;
+	const char *set = env_last(p->env, p->n_env, "HOME", 4);
+	if (set && *set) /* an empty HOME is no HOME: the user's, as runc */
+		return;
 	vps_err ignore; /* as runc: an unreadable /etc/passwd is a user without entry */
 	char *home = NULL;
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -153,6 +162,25 @@ void vps_child_home(const struct oci_process *p, char *out, size_t outsz)
 	if (vps_snprintf(out, outsz, "HOME=%s", home ? home : "/") < 0)
 		vps_snprintf(out, outsz, "HOME=/"); /* fits: "HOME=/" */
 	free(home);
+}
+
+/* ENV as the process gets it (runc's rule): a name set twice keeps its last
+ * value at its last place; an empty HOME is left out (vps_child_home gives
+ * one). OUT has room for N; returns how many it holds. */
+static size_t env_dedup(char *const *env, size_t n, char **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(env[i], '=');
+		size_t len = eq ? (size_t)(eq - env[i]) : strlen(env[i]);
+		bool later = false;
+		for (size_t j = i + 1; j < n && !later; j++)
+			later = strncmp(env[j], env[i], len) == 0 &&
+				(env[j][len] == '=' || env[j][len] == '\0');
+		if (!later && strcmp(env[i], "HOME=") != 0)
+			out[k++] = env[i];
+	}
+	return k;
 }
 
 _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, const char *extra_env,
@@ -166,10 +194,9 @@ _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, con
 		goto fail;
 	}
 	memcpy(argv, p->args, p->n_args * sizeof(char *));
-	if (p->n_env)
-		memcpy(envp, p->env, p->n_env * sizeof(char *));
+	size_t n_env = env_dedup(p->env, p->n_env, envp);
 	if (*extra_env)
-		envp[p->n_env] = (char *)extra_env;
+		envp[n_env] = (char *)extra_env;
 	if (before_exec && before_exec(arg, &err) < 0)
 		goto fail;
 	execve(path, argv, envp);

@@ -58,6 +58,22 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	v delete --force core-home5
 }
 
+@test "core-process: a variable set twice is passed once with its last value; an empty HOME is the user's (runc); exec too" {
+	b=$(core_bundle envdup env)
+	cfg "$b" '.process.env = ["ONE=two", "PATH=/usr/bin:/bin", "ONE=", "HOME=/x", "HOME="]'
+	run v run --bundle "$b" core-envdup1
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "HOME=/root ONE= PATH=/usr/bin:/bin " ]
+	set_args "$b" sleep 100000
+	vbg run -d --bundle "$b" core-envdup2
+	run v exec --env ONE=three core-envdup2 env
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^ONE=')" = 1 ]
+	[[ "$output" == *"ONE=three"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^HOME=')" = 1 ]
+	v delete --force core-envdup2
+}
+
 @test "core-process: default capabilities: exactly the config's sets, inheritable empty" {
 	b=$(core_bundle caps1 cat /proc/self/status)
 	run v run --bundle "$b" core-caps1
