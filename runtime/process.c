@@ -31,12 +31,19 @@ int vps_child_cwd(const char *cwd, vps_err *err)
 	return 0;
 }
 
+/* The last "NAME=" entry of ENV (the one a process sees, as runc dedups), or NULL. */
+static const char *env_last(char *const *env, size_t n, const char *name, size_t len)
+{
+	for (size_t i = n; i > 0; i--)
+		if (strncmp(env[i - 1], name, len) == 0 && env[i - 1][len] == '=')
+			return env[i - 1] + len + 1;
+	return NULL;
+}
+
 static const char *env_path(const struct oci_process *p)
 {
-	for (size_t i = 0; i < p->n_env; i++)
-		if (strncmp(p->env[i], "PATH=", 5) == 0)
-			return p->env[i] + 5;
-	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	const char *path = env_last(p->env, p->n_env, "PATH", 4);
+	return path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
 /* May this process exec path? Checked with the effective ids and
@@ -57,15 +64,16 @@ static bool is_executable(const char *path)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && may_exec(path);
 }
 
-/* An exec failure in runc's words, errno lowercase as Go spells it: docker's
- * CLI turns a start error containing "no such file or directory" into exit
- * 127 and "permission denied" into 126, matching case. */
+/* An exec failure in runc's words ("exec /run.sh: no such file or directory",
+ * Go's PathError), errno lowercase as Go spells it: docker's CLI turns a start
+ * error containing "no such file or directory" into exit 127 and "permission
+ * denied" into 126, matching case. */
 static int exec_error(vps_err *err, int e, const char *a)
 {
 	char msg[96];
 	vps_snprintf(msg, sizeof(msg), "%s", strerror(e)); /* fits: strerror's text in 96 */
 	msg[0] = (char)tolower((unsigned char)msg[0]);
-	return vps_errorx(err, e, "exec \"%s\": %s", a, msg);
+	return vps_errorx(err, e, "exec %s: %s", a, msg);
 }
 
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err)
@@ -81,7 +89,7 @@ int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vp
 			return exec_error(err, errno, a);
 		if (!S_ISREG(sb.st_mode) || !may_exec(out))
 			/* engines map "permission denied" to exit 126, as runc words it */
-			return vps_errorx(err, EACCES, "exec \"%s\": permission denied", a);
+			return vps_errorx(err, EACCES, "exec %s: permission denied", a);
 		return 0;
 	}
 	const char *s = env_path(p);
@@ -135,15 +143,6 @@ int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err
 		fcntl((int)fd, F_SETFD, ours ? (fl | FD_CLOEXEC) : (fl & ~FD_CLOEXEC));
 	}
 	return 0;
-}
-
-/* The last "NAME=" entry of ENV (the one a process sees, as runc dedups), or NULL. */
-static const char *env_last(char *const *env, size_t n, const char *name, size_t len)
-{
-	for (size_t i = n; i > 0; i--)
-		if (strncmp(env[i - 1], name, len) == 0 && env[i - 1][len] == '=')
-			return env[i - 1] + len + 1;
-	return NULL;
 }
 
 void vps_child_home(const struct oci_process *p, char *out, size_t outsz)

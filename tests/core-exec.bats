@@ -81,7 +81,7 @@ teardown_file() { core_teardown_file; }
 @test "core-exec: errors are the real ones" {
 	run v exec core-ex /nope
 	[ "$status" -eq 255 ]
-	[[ "$output" == *'exec "/nope": no such file or directory'* ]]
+	[[ "$output" == *'exec /nope: no such file or directory'* ]]
 	run v exec --cwd /nope core-ex true
 	[ "$status" -eq 255 ]
 	[[ "$output" == *"process.cwd /nope: No such file or directory"* ]]

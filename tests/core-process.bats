@@ -154,7 +154,7 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 		"effective": ["CAP_KILL"]}'
 	run v run --bundle "$b" core-capdac
 	[ "$status" -ne 0 ]
-	[[ "$output" == *'exec "/opt/echo": permission denied'* ]]
+	[[ "$output" == *'exec /opt/echo: permission denied'* ]]
 }
 
 @test "core-process: rlimits, env, cwd, oomScoreAdj" {

@@ -97,7 +97,7 @@ teardown_file() { core_teardown_file; }
 	b=$(core_bundle err1 /bin/nonexistent-binary)
 	run v create --bundle "$b" core-err1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'vps: create core-err1: exec "/bin/nonexistent-binary": no such file or directory'* ]]
+	[[ "$output" == *'vps: create core-err1: exec /bin/nonexistent-binary: no such file or directory'* ]]
 	no_leftovers core-err1
 	b=$(core_bundle err2 true)
 	cfg "$b" '.process.cwd = "/no/such/dir"'
