@@ -224,7 +224,8 @@ static int child_setup(struct vps_child *c, const char **state_json, char *home,
 			     : wait_go(c, &go, err);
 	if (r < 0)
 		return r;
-	*state_json = go.data; /* kept for startContainer hooks */
+	*state_json = go.data;	    /* kept for startContainer hooks */
+	vps_child_reset_affinity(); /* in its cgroup by now */
 	if (c->new_userns || c->join_userns_fd >= 0) {
 		/* become the mapped root so the setup below is privileged in the ns */
 		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)

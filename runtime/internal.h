@@ -127,6 +127,9 @@ int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err);
+/* The CPU affinity vps was started with is not the container's: every CPU
+ * its cgroup allows (runc 1.2+; `taskset -c 0 vps run` used to pin it). */
+void vps_child_reset_affinity(void);
 /* As runc: a process whose env has no HOME gets "HOME=" its user's home in the
  * container's /etc/passwd ("/" without an entry) in out; "" when it has one.
  * Inside the container's root, before the uid switch. */

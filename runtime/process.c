@@ -2,6 +2,7 @@
 /* Child-side process details: the working directory (verified to be inside the
  * container's root), the executable lookup, fd hygiene and the final exec. */
 #include <ctype.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -15,6 +16,7 @@
 #include "rootfs/users.h"
 #include "runtime/internal.h"
 #include "util/fmt.h"
+#include "util/log.h"
 
 int vps_child_cwd(const char *cwd, vps_err *err)
 {
@@ -126,6 +128,15 @@ int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *
 			lo = (unsigned)k[i] + 1;
 	}
 	return 0;
+}
+
+void vps_child_reset_affinity(void)
+{
+	/* every CPU: the kernel keeps those of the cgroup's cpuset */
+	cpu_set_t all;
+	memset(&all, 0xff, sizeof(all));
+	if (sched_setaffinity(0, sizeof(all), &all) < 0)
+		log_debug("reset CPU affinity: %s", strerror(errno));
 }
 
 int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err)

@@ -74,6 +74,21 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	v delete --force core-envdup2
 }
 
+@test "core-process: the runtime's CPU affinity does not reach the container (run and exec get every CPU their cgroup allows)" {
+	all=$(awk '$1 == "Cpus_allowed_list:" {print $2}' /proc/self/status)
+	[ "$(nproc --all)" -ge 2 ] || skip "one CPU: no narrower affinity to leak"
+	b=$(core_bundle affinity grep Cpus_allowed_list: /proc/self/status)
+	cfg "$b" 'del(.linux.resources.cpu)'
+	run taskset -c 0 "$VPS" --root "$ROOT" run --bundle "$b" core-aff1
+	[ "$status" -eq 0 ]
+	[ "$output" = "Cpus_allowed_list:	$all" ]
+	set_args "$b" sleep 100000
+	taskset -c 0 "$VPS" --root "$ROOT" run -d --bundle "$b" core-aff2 </dev/null >/dev/null 2>&1
+	run taskset -c 0 "$VPS" --root "$ROOT" exec core-aff2 grep Cpus_allowed_list: /proc/self/status
+	[ "$output" = "Cpus_allowed_list:	$all" ]
+	v delete --force core-aff2
+}
+
 @test "core-process: default capabilities: exactly the config's sets, inheritable empty" {
 	b=$(core_bundle caps1 cat /proc/self/status)
 	run v run --bundle "$b" core-caps1
