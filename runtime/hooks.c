@@ -103,7 +103,9 @@ int vps_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char
 	for (size_t i = 0; i < h->n[kind]; i++) {
 		int r = run_one(&h->list[kind][i], state_json, err);
 		if (r < 0)
-			return vps_error_wrap(err, "%s hook %zu", kind_names[kind], i);
+			/* runc's words, which its suite and engine users match */
+			return vps_error_wrap(err, "error running %s hook #%zu", kind_names[kind],
+					      i);
 	}
 	return 0;
 }
@@ -113,6 +115,6 @@ void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, cons
 	for (size_t i = 0; i < h->n[kind]; i++) {
 		vps_err e;
 		if (run_one(&h->list[kind][i], state_json, &e) < 0)
-			log_warn("%s hook %zu: %s", kind_names[kind], i, e.msg);
+			log_warn("error running %s hook #%zu: %s", kind_names[kind], i, e.msg);
 	}
 }
