@@ -249,7 +249,8 @@ static int child_setup(struct vps_child *c, const char **state_json, char *home,
 	if (!c->exec_mode &&
 	    ((r = setup_namespaces(c, *state_json, err)) < 0 || (r = session_console(c, err)) < 0))
 		return r;
-	if ((r = vps_child_limits(c->exec_mode ? NULL : c->spec, c->proc, err)) < 0)
+	/* exec too: linux.personality is the container's (runc 1.2+) */
+	if ((r = vps_child_limits(c->spec, c->proc, err)) < 0)
 		return r;
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;

@@ -243,6 +243,12 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	[ "${lines[1]}" = policy:3 ]
 	[ "${lines[2]}" = prio:127 ]    # 120 + nice 7
 	[[ "${lines[3]}" == idle* ]]
+	# an exec'd process gets the container's personality too (runc)
+	set_args "$b" sleep 100000
+	vbg run -d --bundle "$b" core-sched2
+	run v exec core-sched2 uname -m
+	[ "$output" = i686 ]
+	v delete --force core-sched2
 }
 
 @test "core-process: --no-pivot runs with MS_MOVE + chroot; --preserve-fds on create" {
