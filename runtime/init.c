@@ -325,10 +325,16 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	if (conn < 0)
 		_exit(1); /* nobody to tell: `start` never came */
 	close(c->barrier_fd);
-	if ((r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_START_CONTAINER, state_json, &err)) < 0) {
+	/* a startContainer hook without an env gets the process's (runc) */
+	char **envp = vps_child_envp(c->proc, home);
+	if (!envp || (r = vps_hooks_run_env(&c->spec->hooks, OCI_HOOK_START_CONTAINER, state_json,
+					    envp, &err)) < 0) {
+		if (!envp)
+			vps_error(&err, ENOMEM, "startContainer hooks");
 		vps_sync_send_err(conn, &err);
 		_exit(1);
 	}
+	free(envp);
 	vps_child_exec(path, c->proc, home, conn, install_seccomp_cb, c);
 fail:
 	vps_sync_send_err(c->sync_fd, &err);

@@ -134,6 +134,9 @@ void vps_child_reset_affinity(void);
  * container's /etc/passwd ("/" without an entry) in out; "" when it has one.
  * Inside the container's root, before the uid switch. */
 void vps_child_home(const struct oci_process *p, char *out, size_t outsz);
+/* The process's env as it gets it: each name once, its last value, an empty
+ * HOME left out, then extra_env unless "" (malloc'd array of p's strings). */
+char **vps_child_envp(const struct oci_process *p, const char *extra_env);
 /* Build argv and envp (plus extra_env unless ""), run before_exec (NULL:
  * nothing; the seccomp filter: nothing of ours but execve and the failure
  * report runs under it), execve; a failure goes to report_fd as one write(2). */
@@ -190,9 +193,15 @@ int vps_barrier_release(const char *dir, vps_err *err);
 int vps_state_pidfd(const struct vps_state *st, int *pidfd, vps_err *err);
 
 /* ---- hooks ---- */
-/* Run the hooks of one kind with state on stdin. Returns < 0 at the first failure. */
+/* Run the hooks of one kind with state on stdin. Returns < 0 at the first
+ * failure, whose message has the hook's output (stdout and stderr, as runc).
+ * A hook without an env of its own gets vps's. */
 int vps_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
 		  vps_err *err);
+/* The same; a hook without an env of its own gets env (startContainer: the
+ * process's, as runc). */
+int vps_hooks_run_env(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
+		      char *const *env, vps_err *err);
 /* The same, but only warns (poststart, poststop). */
 void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json);
 

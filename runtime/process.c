@@ -193,20 +193,28 @@ static size_t env_dedup(char *const *env, size_t n, char **out)
 	return k;
 }
 
+char **vps_child_envp(const struct oci_process *p, const char *extra_env)
+{
+	char **envp = calloc(p->n_env + 2, sizeof(char *));
+	if (!envp)
+		return NULL;
+	size_t n_env = env_dedup(p->env, p->n_env, envp);
+	if (*extra_env)
+		envp[n_env] = (char *)extra_env;
+	return envp;
+}
+
 _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, const char *extra_env,
 			      int report_fd, int (*before_exec)(void *arg, vps_err *err), void *arg)
 {
 	vps_err err;
 	char **argv = calloc(p->n_args + 1, sizeof(char *));
-	char **envp = calloc(p->n_env + 2, sizeof(char *));
+	char **envp = vps_child_envp(p, extra_env);
 	if (!argv || !envp) {
 		vps_error(&err, ENOMEM, "exec \"%s\"", p->args[0]);
 		goto fail;
 	}
 	memcpy(argv, p->args, p->n_args * sizeof(char *));
-	size_t n_env = env_dedup(p->env, p->n_env, envp);
-	if (*extra_env)
-		envp[n_env] = (char *)extra_env;
 	if (before_exec && before_exec(arg, &err) < 0)
 		goto fail;
 	execve(path, argv, envp);

@@ -55,7 +55,8 @@ hooks_bundle() {
 	cfg "$b" '.hooks.createRuntime[0].args = ["sh", "-c", "echo nope >&2; exit 3"]'
 	run v create --bundle "$b" core-hk2
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"error running createRuntime hook #0: hook /bin/sh: exit status 3"* ]]
+	# the hook's output is in the error (runc)
+	[[ "$output" == *"error running createRuntime hook #0: hook /bin/sh: exit status 3, output: nope"* ]]
 	no_leftovers core-hk2
 	cfg "$b" '.hooks.createRuntime = [] | .hooks.prestart = [{"path": "/no/such/hook"}]'
 	run v create --bundle "$b" core-hk2
@@ -103,4 +104,16 @@ hooks_bundle() {
 	run cat "$log"
 	[ "${lines[0]}" = "$(readlink -f "$b/rootfs")" ]
 	[ "${lines[1]}" = has-bin ]
+}
+
+@test "core-hooks: a startContainer hook without an env gets the process's (HOME too); a host hook gets vps's" {
+	b=$(core_bundle hk6 true)
+	log=$WORK/hk6.log
+	cfg "$b" ".process.env = [\"ONE=two\", \"ONE=three\", \"PATH=/bin\"]
+	| .hooks.startContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo \$ONE:\$HOME >/tmp/env.out\"]}]
+	| .hooks.createRuntime = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo \$HK6_HOST >$log\"]}]"
+	HK6_HOST=from-vps run v run --bundle "$b" core-hk6
+	[ "$status" -eq 0 ]
+	[ "$(cat "$b/rootfs/tmp/env.out")" = three:/root ]
+	[ "$(cat "$log")" = from-vps ]
 }
