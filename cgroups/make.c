@@ -141,7 +141,8 @@ static int claim(struct vps_cgroup *cg, const bool *made, vps_err *err)
 			return r;
 		if (n)
 			return vps_errorx(err, EBUSY,
-					  "cgroup %s already holds %zu process(es) (pid %d): "
+					  "container's cgroup is not empty: cgroup %s already "
+					  "holds %zu process(es) (pid %d): "
 					  "another container's; give each container a cgroup "
 					  "of its own (linux.cgroupsPath)",
 					  cg->h[i].dir, n, (int)pids[0]);
@@ -149,8 +150,8 @@ static int claim(struct vps_cgroup *cg, const bool *made, vps_err *err)
 	if (!cg_frozen_effective(cg))
 		return 0;
 	return vps_errorx(err, EBUSY,
-			  "cgroup %s is frozen (it or a parent): the container would hang "
-			  "in it; thaw it first",
+			  "container's cgroup unexpectedly frozen: cgroup %s is frozen (it "
+			  "or a parent): the container would hang in it; thaw it first",
 			  vps_cgroup_path(cg));
 }
 

@@ -27,6 +27,19 @@ in_pty() {
 	no_leftovers core-tty1
 }
 
+@test "core-tty: a read-only /dev still gets its /dev/console (runc#3248)" {
+	b=$(core_bundle ttyro sh -c 'grep "^tmpfs /dev " /proc/mounts; stat -c %t /dev/console; echo hi >/dev/console')
+	cfg "$b" '.process.terminal = true | .mounts |= map((select(.destination == "/dev") | .options += ["ro"]) // .)'
+	in_pty "$VPS --root $ROOT run --bundle $b core-ttyro; echo rc=\$?"
+	run cat "$WORK/pty.out"
+	[[ "$output" == *"tmpfs /dev tmpfs ro,"* ]]
+	[[ "$output" == *hi* ]]
+	[[ "$output" == *rc=0* ]]
+	# a pty slave's major (136..143), in hex as stat prints it
+	[[ "$output" == *$'\n'8[89abcdef]$'\n'* ]]
+	no_leftovers core-ttyro
+}
+
 @test "core-tty: --console-socket gets the master (SCM_RIGHTS), /dev/console is the pty" {
 	b=$(core_bundle tty2 sh -c 'tty; read line; echo "got:$line"; ls -l /dev/console')
 	cfg "$b" '.process.terminal = true'
