@@ -15,22 +15,6 @@ in_pty() {
 	script -qec "$1" /dev/null </dev/null | tr -d '\r' >"$WORK/pty.out"
 }
 
-# resize_in_pty CMD FILE: in_pty with CMD on a 20x70 terminal, resized to
-# 41x101 once FILE exists (waits poll for 60 s); then "rc=N" (N: CMD's status)
-resize_in_pty() {
-	in_pty "stty rows 20 cols 70; $1 </dev/tty & p=\$!
-		for i in \$(seq 600); do [ -e $2 ] && break; sleep 0.1; done
-		[ -e $2 ] || echo 'never ready'
-		stty rows 41 cols 101
-		for i in \$(seq 600); do kill -0 \$p 2>/dev/null || break; sleep 0.1; done
-		kill -9 \$p 2>/dev/null && echo 'still running 60 s after the resize'
-		wait \$p; echo rc=\$?"
-	cat "$WORK/pty.out"
-}
-
-# a process that says its window size when it changes (SIGWINCH), then exits 7
-WINCH_SH='trap "stty size; exit 7" WINCH; touch /tmp/$0; while :; do sleep 0.1; done'
-
 @test "core-tty: run relays a pty: tty, window size, exit status, terminal restored" {
 	b=$(core_bundle tty1 sh -c 'tty; stty size; exit 5')
 	cfg "$b" '.process.terminal = true'
@@ -46,13 +30,13 @@ WINCH_SH='trap "stty size; exit 7" WINCH; touch /tmp/$0; while :; do sleep 0.1; 
 @test "core-tty: a resize of our terminal reaches the process's pty (SIGWINCH), run -t and exec -t" {
 	b=$(core_bundle tty7 sh -c "$WINCH_SH" ready7)
 	cfg "$b" '.process.terminal = true'
-	run resize_in_pty "$VPS --root $ROOT run --bundle $b core-tty7" "$b/rootfs/tmp/ready7"
+	run resize_in_pty "$WORK/pty.out" "$VPS --root $ROOT run --bundle $b core-tty7" "$b/rootfs/tmp/ready7"
 	[[ "$output" == *"41 101"* ]]
 	[[ "$output" == *rc=7* ]]
 	no_leftovers core-tty7
 	b=$(core_bundle tty7x sleep 100000)
 	vbg run -d --bundle "$b" core-tty7x
-	run resize_in_pty "$VPS --root $ROOT exec -t core-tty7x sh -c '$WINCH_SH' ready7x" "$b/rootfs/tmp/ready7x"
+	run resize_in_pty "$WORK/pty.out" "$VPS --root $ROOT exec -t core-tty7x sh -c '$WINCH_SH' ready7x" "$b/rootfs/tmp/ready7x"
 	[[ "$output" == *"41 101"* ]]
 	[[ "$output" == *rc=7* ]]
 	v delete --force core-tty7x
