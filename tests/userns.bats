@@ -90,6 +90,17 @@ host_mounts() { grep -c " $1" /proc/self/mountinfo || true; }
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r '.[0].pids.current')" -ge 1 ]
 	[ "$(echo "$output" | jq -r '.[0].memory.limit')" = $((512 << 20)) ]
+	# its cgroup directories are 0755 whatever the monitor's umask (077):
+	# older kernels (6.1) let the VPS's root mount its cgroup2 only when it
+	# can search every directory from the root down to its cgroup
+	pid=$(initpid un-d1)
+	unified=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+	rel=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+	echo "cgroup2 $unified$rel: $(stat -c %a "$unified$rel")"
+	[ "$(stat -c %a "$unified$rel")" = 755 ]
+	if rel=$(grep -m1 ':pids:' /proc/$pid/cgroup | cut -d: -f3) && [ -n "$rel" ]; then
+		[ "$(stat -c %a "/sys/fs/cgroup/pids$rel")" = 755 ]
+	fi
 	v delete --force un-d1
 }
 
