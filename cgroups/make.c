@@ -89,6 +89,11 @@ static int make_once(struct cg_hier *h, bool *made, vps_err *err)
 			return vps_error(err, errno, "mkdir cgroup %s", path);
 		if (*made && !h->made_at)
 			h->made_at = strlen(parent);
+		/* 0755 whatever the umask (a monitor's is 077): a mapped VPS's
+		 * root must search every directory above its cgroup, where
+		 * older kernels (6.1) check it when it mounts its cgroup2 */
+		if (*made && chmod(path, 0755) < 0)
+			return vps_error(err, errno, "chmod cgroup %s", path);
 		int r = cpuset ? cg_cpuset_inherit(parent, path, err) : 0;
 		if (r < 0)
 			return r;
