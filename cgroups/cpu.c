@@ -21,36 +21,46 @@ uint64_t cg_shares_to_weight(uint64_t shares)
 	return 1 + ((shares - 2) * 9999) / 262142;
 }
 
+/* A period and its share of it (cfs quota, rt runtime): period first; if the
+ * kernel refuses it (against the current share, or the parent's ratio), the
+ * share first (runc#4094). Unset (false) ones are not written. */
+static int period_pair(struct cg_hier *h, const char *pfile, bool pset, long long p,
+		       const char *sfile, bool sset, long long sh, vps_err *err)
+{
+	int r = 0;
+	if (pset) {
+		vps_err e2;
+		r = cg_writef(h, pfile, &e2, "%lld", p);
+		if (r < 0 && sset) {
+			r = cg_writef(h, sfile, err, "%lld", sh);
+			if (r >= 0)
+				r = cg_writef(h, pfile, err, "%lld", p);
+		} else if (r < 0 && err) {
+			*err = e2;
+		}
+	}
+	if (r >= 0 && sset)
+		r = cg_writef(h, sfile, err, "%lld", sh);
+	return r;
+}
+
 static int v1_cpu(struct cg_hier *h, const struct oci_cpu *c, vps_err *err)
 {
 	int r = 0;
 	if (c->shares.set && c->shares.v)
 		r = cg_writef(h, "cpu.shares", err, "%llu", (unsigned long long)c->shares.v);
-	/* period then quota; if the kernel refuses (quota/period ratio against the
-	 * parent), the other order */
-	if (r >= 0 && c->period.set && c->period.v) {
-		vps_err e2;
-		r = cg_writef(h, "cpu.cfs_period_us", &e2, "%llu", (unsigned long long)c->period.v);
-		if (r < 0 && c->quota.set) {
-			r = cg_writef(h, "cpu.cfs_quota_us", err, "%lld", (long long)c->quota.v);
-			if (r >= 0)
-				r = cg_writef(h, "cpu.cfs_period_us", err, "%llu",
-					      (unsigned long long)c->period.v);
-		} else if (r < 0) {
-			if (err)
-				*err = e2;
-		}
-	}
-	if (r >= 0 && c->quota.set && c->quota.v)
-		r = cg_writef(h, "cpu.cfs_quota_us", err, "%lld", (long long)c->quota.v);
+	if (r >= 0)
+		r = period_pair(h, "cpu.cfs_period_us", c->period.set && c->period.v,
+				(long long)c->period.v, "cpu.cfs_quota_us",
+				c->quota.set && c->quota.v, (long long)c->quota.v, err);
 	if (r >= 0 && c->burst.set)
 		r = cg_writef(h, "cpu.cfs_burst_us", err, "%llu", (unsigned long long)c->burst.v);
-	if (r >= 0 && c->realtime_period.set && c->realtime_period.v)
-		r = cg_writef(h, "cpu.rt_period_us", err, "%llu",
-			      (unsigned long long)c->realtime_period.v);
-	if (r >= 0 && c->realtime_runtime.set && c->realtime_runtime.v)
-		r = cg_writef(h, "cpu.rt_runtime_us", err, "%lld",
-			      (long long)c->realtime_runtime.v);
+	if (r >= 0)
+		r = period_pair(h, "cpu.rt_period_us",
+				c->realtime_period.set && c->realtime_period.v,
+				(long long)c->realtime_period.v, "cpu.rt_runtime_us",
+				c->realtime_runtime.set && c->realtime_runtime.v,
+				(long long)c->realtime_runtime.v, err);
 	if (r >= 0 && c->idle.set)
 		r = cg_writef(h, "cpu.idle", err, "%lld", (long long)c->idle.v);
 	return r;

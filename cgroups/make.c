@@ -89,6 +89,11 @@ static int make_once(struct cg_hier *h, bool *made, vps_err *err)
 			return vps_error(err, errno, "mkdir cgroup %s", path);
 		if (*made && !h->made_at)
 			h->made_at = strlen(parent);
+		/* 0755 whatever the umask (a monitor's is 077): a mapped VPS's
+		 * root must search every directory above its cgroup, where
+		 * older kernels (6.1) check it when it mounts its cgroup2 */
+		if (*made && chmod(path, 0755) < 0)
+			return vps_error(err, errno, "chmod cgroup %s", path);
 		int r = cpuset ? cg_cpuset_inherit(parent, path, err) : 0;
 		if (r < 0)
 			return r;
@@ -141,7 +146,8 @@ static int claim(struct vps_cgroup *cg, const bool *made, vps_err *err)
 			return r;
 		if (n)
 			return vps_errorx(err, EBUSY,
-					  "cgroup %s already holds %zu process(es) (pid %d): "
+					  "container's cgroup is not empty: cgroup %s already "
+					  "holds %zu process(es) (pid %d): "
 					  "another container's; give each container a cgroup "
 					  "of its own (linux.cgroupsPath)",
 					  cg->h[i].dir, n, (int)pids[0]);
@@ -149,8 +155,8 @@ static int claim(struct vps_cgroup *cg, const bool *made, vps_err *err)
 	if (!cg_frozen_effective(cg))
 		return 0;
 	return vps_errorx(err, EBUSY,
-			  "cgroup %s is frozen (it or a parent): the container would hang "
-			  "in it; thaw it first",
+			  "container's cgroup unexpectedly frozen: cgroup %s is frozen (it "
+			  "or a parent): the container would hang in it; thaw it first",
 			  vps_cgroup_path(cg));
 }
 

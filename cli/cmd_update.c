@@ -21,6 +21,8 @@ enum {
 	O_BLKIO = 256,
 	O_PERIOD,
 	O_QUOTA,
+	O_BURST,
+	O_IDLE,
 	O_SHARE,
 	O_RTPERIOD,
 	O_RTRUNTIME,
@@ -43,6 +45,8 @@ static const struct option opts[] = {
     {"blkio-weight", required_argument, NULL, O_BLKIO},
     {"cpu-period", required_argument, NULL, O_PERIOD},
     {"cpu-quota", required_argument, NULL, O_QUOTA},
+    {"cpu-burst", required_argument, NULL, O_BURST},
+    {"cpu-idle", required_argument, NULL, O_IDLE},
     {"cpu-share", required_argument, NULL, O_SHARE},
     {"cpu-rt-period", required_argument, NULL, O_RTPERIOD},
     {"cpu-rt-runtime", required_argument, NULL, O_RTRUNTIME},
@@ -129,7 +133,7 @@ static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resour
 	}
 	if ((r = num(ctx, name, arg, &v)) != 0)
 		return r;
-	if (opt != O_QUOTA && opt != O_RTRUNTIME && v < 0)
+	if (opt != O_QUOTA && opt != O_RTRUNTIME && opt != O_IDLE && v < 0)
 		return cli_usage(ctx, "--%s: must not be negative", name);
 	switch (opt) {
 	case O_BLKIO:
@@ -143,6 +147,14 @@ static int flag(struct vps_ctx *ctx, int opt, const char *arg, struct oci_resour
 	case O_QUOTA:
 		res->has_cpu = true;
 		res->cpu.quota = (opt_i64){true, v};
+		break;
+	case O_BURST:
+		res->has_cpu = true;
+		res->cpu.burst = (opt_u64){true, (uint64_t)v};
+		break;
+	case O_IDLE:
+		res->has_cpu = true;
+		res->cpu.idle = (opt_i64){true, v};
 		break;
 	case O_SHARE:
 		res->has_cpu = true;

@@ -442,6 +442,8 @@ const struct vps_command vps_commands[] = {
 	 "                                over a 100 ms period)\n"
 	 "      --cpu-period N            CFS period (us)\n"
 	 "      --cpu-quota N             CFS quota (us; -1 unlimited)\n"
+	 "      --cpu-burst N             CFS burst (us)\n"
+	 "      --cpu-idle 0|1            SCHED_IDLE for the cgroup (cpu.idle)\n"
 	 "      --cpu-share N             CPU shares (cpu.weight on cgroup v2)\n"
 	 "      --cpu-rt-period N         realtime period (us)\n"
 	 "      --cpu-rt-runtime N        realtime runtime (us)\n"

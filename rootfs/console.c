@@ -2,7 +2,9 @@
 /* /dev/console: the bind of a pty slave from the container's devpts. The slave
  * is used by fd only (TIOCGPTPEER) and checked to be a devpts pty, and
  * whatever the rootfs has at /dev/console (a planted symlink too) is replaced
- * by a fresh empty file before the bind, so nothing can redirect it. */
+ * by a fresh empty file before the bind, so nothing can redirect it. On a
+ * read-only /dev the bind goes on the empty file that populating /dev made
+ * (rootfs/dev.c), if that is what is there. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -44,11 +46,22 @@ int vps_rootfs_bind_console(int slave_fd, vps_err *err)
 	_cleanup_close_ int dev = vps_mkdir_in_root(root, "/dev", 0755, err);
 	if (dev < 0)
 		return vps_error_wrap(err, "/dev/console");
-	if (unlinkat(dev, "console", 0) < 0 && errno != ENOENT)
-		return vps_error(err, errno, "/dev/console: remove the old one");
+	/* a read-only /dev: the empty file made while it was writable (dev.c),
+	 * still a plain file of the /dev vps populated, never a symlink */
+	struct stat cs;
+	bool ro_target = false;
+	if (unlinkat(dev, "console", 0) < 0) {
+		int e = errno;
+		ro_target = e == EROFS && fstatat(dev, "console", &cs, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(cs.st_mode) && cs.st_size == 0;
+		if (!ro_target && e != ENOENT)
+			return vps_error(err, e, "/dev/console: remove the old one");
+	}
 	_cleanup_close_ int f =
-	    openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (f < 0)
+	    ro_target ? -1
+		      : openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+			       0600);
+	if (!ro_target && f < 0)
 		return vps_error(err, errno, "/dev/console: create");
 	_cleanup_close_ int target = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)

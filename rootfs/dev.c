@@ -167,6 +167,22 @@ static int symlinks(int rootfs_fd, vps_err *err)
 	return 0;
 }
 
+/* process.terminal: the empty file the console is bound on later, made now
+ * while /dev is writable (a read-only /dev is made so before the console). */
+static int console_target(int rootfs_fd, vps_err *err)
+{
+	_cleanup_close_ int dev = vps_mkdir_in_root(rootfs_fd, "/dev", 0755, err);
+	if (dev < 0)
+		return dev;
+	if (unlinkat(dev, "console", 0) < 0 && errno != ENOENT)
+		return vps_error(err, errno, "remove /dev/console");
+	int f = openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f < 0)
+		return vps_error(err, errno, "create /dev/console");
+	close(f);
+	return 0;
+}
+
 static int populate(const struct vps_mount_ctx *c, vps_err *err)
 {
 	int r;
@@ -192,7 +208,10 @@ static int populate(const struct vps_mount_ctx *c, vps_err *err)
 		if (r < 0)
 			return r;
 	}
-	return symlinks(c->rootfs_fd, err);
+	r = symlinks(c->rootfs_fd, err);
+	if (r == 0 && c->spec->process && c->spec->process->terminal)
+		r = console_target(c->rootfs_fd, err);
+	return r;
 }
 
 /* One umask(0) around every node (device modes are exact; directories made on

@@ -50,11 +50,13 @@ static int kernfs_target(int rootfs_fd, const char *dest, const char *what, vps_
 	if (fd == -ELOOP)
 		return vps_errorx(err, ELOOP,
 				  "%s: %s in the rootfs is or passes through a symlink (refused: "
-				  "it must be a directory of the rootfs itself)",
+				  "it must be mounted on ordinary directory of the rootfs itself)",
 				  what, dest);
 	if (fd == -ENOTDIR)
-		return vps_errorx(err, ENOTDIR, "%s: %s in the rootfs is not a directory", what,
-				  dest);
+		return vps_errorx(err, ENOTDIR,
+				  "%s: %s in the rootfs is not a directory (it must be mounted on "
+				  "ordinary directory)",
+				  what, dest);
 	if (fd < 0)
 		return vps_error(err, -fd, "%s: open %s in the rootfs", what, dest);
 	return fd;

@@ -5,7 +5,8 @@
  * rootfs, after checking that /proc (/sys) still shows that filesystem.
  * Masking binds the container's /dev/null (checked to really be the null
  * device, and used through the checked fd so it cannot be swapped) over files
- * and an empty read-only tmpfs over directories; missing paths are skipped,
+ * and an empty read-only tmpfs over directories (one tmpfs shared by all of
+ * them, as runc 1.2+, not one per directory); missing paths are skipped,
  * except entries every procfs has (a fresh procfs cannot lack them). Read-only
  * paths are bound onto themselves and made read-only, which keeps
  * nosuid/nodev/noexec as they were. */
@@ -87,6 +88,36 @@ static int check_kernfs(const struct vps_mount_ctx *c, vps_err *err)
 	return r;
 }
 
+/* The empty read-only tmpfs that masks directories, detached; cloned per use. */
+static int mask_tmpfs(vps_err *err)
+{
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return vps_error(err, errno, "masked paths: fsopen tmpfs");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return vps_error(err, errno, "masked paths: make the tmpfs");
+	int m =
+	    fsmount(fs, FSMOUNT_CLOEXEC,
+		    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (m < 0)
+		return vps_error(err, errno, "masked paths: fsmount tmpfs");
+	return m;
+}
+
+/* Bind a clone of the detached mount FROM onto TARGET_FD. */
+static int bind_clone(int from, int target_fd, const char *path, vps_err *err)
+{
+	_cleanup_close_ int tree =
+	    open_tree(from, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return vps_error(err, errno, "masked path %s: clone the mask", path);
+	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
+		return vps_error(err, errno, "masked path %s: bind the mask", path);
+	return 0;
+}
+
 int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, vps_err *err)
 {
 	if (!n)
@@ -106,6 +137,7 @@ int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, 
 		return vps_errorx(err, EPERM,
 				  "masked paths: /dev/null in the container is not the null "
 				  "device (char 1:3)");
+	_cleanup_close_ int tmpfs = -1;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int fd = -1;
 		r = open_existing(c, paths[i], &fd, err);
@@ -116,21 +148,10 @@ int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, 
 		}
 		if (fstat(fd, &st) < 0)
 			return vps_error(err, errno, "masked path %s: stat", paths[i]);
-		if (S_ISDIR(st.st_mode)) {
-			r = vps_mount_fs_at("tmpfs", fd, "tmpfs",
-					    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-					    "mode=0555", "masked path", err);
-			if (r < 0)
-				return vps_error_wrap(err, "%s", paths[i]);
-			continue;
-		}
-		_cleanup_close_ int tree =
-		    open_tree(null, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-		if (tree < 0)
-			return vps_error(err, errno, "masked path %s: clone /dev/null", paths[i]);
-		if (move_mount(tree, "", fd, "",
-			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return vps_error(err, errno, "masked path %s: bind /dev/null", paths[i]);
+		if (S_ISDIR(st.st_mode) && tmpfs < 0 && (tmpfs = mask_tmpfs(err)) < 0)
+			return tmpfs;
+		if ((r = bind_clone(S_ISDIR(st.st_mode) ? tmpfs : null, fd, paths[i], err)) < 0)
+			return r;
 	}
 	return 0;
 }

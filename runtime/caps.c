@@ -5,12 +5,14 @@
  * the spec lists some) and ambient capabilities are raised. */
 #include <errno.h>
 #include <grp.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtime/internal.h"
+#include "util/log.h"
 
 static int last_cap(void)
 {
@@ -27,6 +29,19 @@ int vps_cap_from_name(const char *name, int *cap, vps_err *err)
 	return 0;
 }
 
+bool vps_cap_name(int cap, char *out, size_t outsz)
+{
+	char *n = cap_to_name((cap_value_t)cap);
+	size_t i = 0;
+	for (; n && n[i] && i + 1 < outsz; i++)
+		out[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
+	if (outsz)
+		out[i] = '\0';
+	bool ok = n && !n[i] && strncmp(out, "CAP_", 4) == 0;
+	cap_free(n);
+	return ok;
+}
+
 int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err)
 {
 	/* a cap this kernel lacks says EINVAL (no CAP_IS_SUPPORTED probe per cap) */
@@ -41,6 +56,25 @@ int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err)
 		}
 	}
 	return 0;
+}
+
+void vps_caps_warn_ambient(const struct oci_caps *caps)
+{
+	for (int v = 0; v <= last_cap(); v++) {
+		uint64_t bit = 1ULL << v;
+		if (!(caps->ambient & bit) || (caps->permitted & caps->inheritable & bit))
+			continue;
+		char n[64];
+		/* runc's words: its suite and its users grep them */
+		if (!vps_cap_name(v, n, sizeof(n)))
+			log_warn("can't raise ambient capability %d: not in both the inheritable "
+				 "and permitted sets; left out",
+				 v);
+		else
+			log_warn("can't raise ambient capability %s: not in both the inheritable "
+				 "and permitted sets; left out",
+				 n);
+	}
 }
 
 static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask)

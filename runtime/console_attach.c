@@ -2,19 +2,19 @@
 /* vps console NAME (issue 16): attach our terminal to the VPS's console
  * through its monitor's socket (mon_console.c). Our terminal goes raw; what
  * we type is sent as is, except the detach key: Ctrl-] then q. Ctrl-] then
- * anything else sends both. The window size follows ours (SIGWINCH). */
+ * anything else sends both. The window size follows ours (SIGWINCH). The
+ * loop (signals, raw terminal, poll) is runtime/foreground.c's. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "runtime/foreground.h"
 #include "runtime/mon.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
@@ -97,55 +97,66 @@ static int typed(int s, bool *prefix)
 	return 1;
 }
 
-static int relay(int s, int sfd)
+/* The session in runtime/foreground.c's loop: SIGWINCH sends our window
+ * size, the socket's bytes go to our stdout, what we type to the socket. */
+struct attach {
+	int sock, end; /* end: VPS_CONSOLE_DETACHED or _CLOSED once done */
+	bool prefix;
+};
+
+static void attach_signal(void *ctx, int sig)
 {
-	bool prefix = false;
-	for (;;) {
-		struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0}, {s, POLLIN, 0}, {sfd, POLLIN, 0}};
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
-			return -1;
-		if (p[2].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si))
-				send_winsize(s);
-		}
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			char buf[VPS_CON_MSG];
-			ssize_t n = recv(s, buf, sizeof(buf), 0);
-			if (n <= 0)
-				return VPS_CONSOLE_CLOSED;
-			if (vps_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-				return -1;
-		}
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			int r = typed(s, &prefix);
-			if (r <= 0)
-				return r == 0 ? VPS_CONSOLE_DETACHED : VPS_CONSOLE_CLOSED;
-		}
+	(void)sig; /* SIGWINCH, the only one taken */
+	send_winsize(((struct attach *)ctx)->sock);
+}
+
+static size_t attach_fill(void *ctx, struct pollfd *p)
+{
+	p[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = ((struct attach *)ctx)->sock, .events = POLLIN};
+	return 2;
+}
+
+/* 1 once detached or closed, 0 to go on, < 0 when our stdout failed. */
+static int attach_ready(void *ctx, const struct pollfd *p, vps_err *err)
+{
+	struct attach *a = ctx;
+	a->end = VPS_CONSOLE_CLOSED;
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+		char buf[VPS_CON_MSG];
+		ssize_t n = recv(a->sock, buf, sizeof(buf), 0);
+		if (n <= 0)
+			return 1;
+		int w = vps_write_all(STDOUT_FILENO, buf, (size_t)n);
+		if (w < 0)
+			return vps_error(err, -w, "console");
 	}
+	if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+		int r = typed(a->sock, &a->prefix);
+		if (r <= 0)
+			a->end = r == 0 ? VPS_CONSOLE_DETACHED : VPS_CONSOLE_CLOSED;
+		return r <= 0;
+	}
+	return 0;
 }
 
 int vps_console_attach(const char *root, const char *id, vps_err *err)
 {
+	static const int winch[] = {SIGWINCH};
 	_cleanup_close_ int s = connect_console(root, id, err);
 	if (s < 0)
 		return s;
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	struct termios saved, raw;
-	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-	if (tty) {
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	struct attach a = {.sock = s};
+	struct vps_fg fg = {.signals = winch,
+			    .n_signals = ARRAY_SIZE(winch),
+			    .raw = true,
+			    .pidfd = -1,
+			    .ctx = &a,
+			    .on_signal = attach_signal,
+			    .fill = attach_fill,
+			    .ready = attach_ready};
+	if (isatty(STDIN_FILENO))
 		send_winsize(s);
-	}
-	int r = relay(s, sfd);
-	if (tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return r < 0 ? vps_error(err, errno, "console") : r;
+	int r = vps_foreground(&fg, NULL, err);
+	return r < 0 ? r : a.end;
 }

@@ -55,6 +55,8 @@ static int validate(struct cctx *c, bool keep_pty, vps_err *err)
 	    !lx->namespaces[OCI_NS_TIME].present)
 		return vps_errorx(err, EINVAL,
 				  "config.json: .linux.timeOffsets: needs a time namespace");
+	if (s->process->has_caps)
+		vps_caps_warn_ambient(&s->process->caps);
 	int r = vps_sysctl_validate(s, err);
 	if (r == 0)
 		r = vps_create_root_check(s, err);

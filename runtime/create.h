@@ -65,6 +65,9 @@ void vps_create_undo(struct cctx *c);
 /* org.vps.disk: check and mount the VPS's disk image detached (create_disk.c) */
 int vps_create_disk(struct cctx *c, vps_err *err);
 
+/* A user namespace of the container's own (not joined by path) mapping its
+ * root: the host ids of that root. */
+bool vps_create_userns_root(const struct oci_linux *lx, uid_t *uid, gid_t *gid);
 /* state.json (creating), the config copy, the cgroup */
 int vps_create_record(struct cctx *c, vps_err *err);
 /* barrier, sync socket, the clone */

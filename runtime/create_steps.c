@@ -37,17 +37,27 @@ static int dup_kv(struct oci_kv **out, size_t *n, const struct oci_kv *in, size_
 	return 0;
 }
 
+bool vps_create_userns_root(const struct oci_linux *lx, uid_t *uid, gid_t *gid)
+{
+	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
+	uint32_t u, g;
+	if (!user->present || user->path ||
+	    !oci_idmap_to_host(lx->uid_mappings, lx->n_uid_mappings, 0, &u) ||
+	    !oci_idmap_to_host(lx->gid_mappings, lx->n_gid_mappings, 0, &g))
+		return false;
+	*uid = u;
+	*gid = g;
+	return true;
+}
+
 /* A new user namespace gets its cgroup2 directory delegated to its root (the
  * host ids container 0 maps to), so an init like systemd can manage its own
  * subtree under its cgroup namespace. */
 static int delegate_cgroup(struct cctx *c, vps_err *err)
 {
-	const struct oci_linux *lx = &c->spec->lx;
-	const struct oci_namespace *user = &lx->namespaces[OCI_NS_USER];
-	uint32_t uid, gid;
-	if (!user->present || user->path ||
-	    !oci_idmap_to_host(lx->uid_mappings, lx->n_uid_mappings, 0, &uid) ||
-	    !oci_idmap_to_host(lx->gid_mappings, lx->n_gid_mappings, 0, &gid))
+	uid_t uid;
+	gid_t gid;
+	if (!vps_create_userns_root(&c->spec->lx, &uid, &gid))
 		return 0;
 	return vps_cgroup_delegate(c->cg, uid, gid, err);
 }

@@ -115,8 +115,7 @@ void vps_ckpt_images_return(struct vps_ckpt_lend *l);
 
 /* criu_cgdirs.c: the container's cgroup2 subtree (systemd's empty slices):
  * listed into the image at dump (cgroup_rel: state's cgroup path), made under
- * the new cgroup's cgroup2 dir before restore (absent list: nothing). */
+ * the new cgroup's cgroup2 dir before restore (absent list: nothing) and, with
+ * uid other than -1 (the host ids of the VPS's root), owned by uid:gid. */
 int vps_ckpt_cgdirs_save(const char *image, const char *cgroup_rel, vps_err *err);
-int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, vps_err *err);
-/* The checkpoint lists sub-cgroups (a systemd inside made some). */
-bool vps_ckpt_cgdirs_any(const char *image);
+int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, uid_t uid, gid_t gid, vps_err *err);

@@ -5,7 +5,15 @@
  * empty ones too (inotify on cgroup.events), and the restore fails where it
  * cannot reopen them. So the dump lists every directory under the container's
  * cgroup2 directory (IMAGE/vps-cgroup-dirs, one relative path a line, parents
- * first) and restore makes them in the new cgroup before CRIU runs. */
+ * first) and restore makes them in the new cgroup before CRIU runs. With a
+ * user namespace of the VPS's own, its root made them: each, with every file
+ * in it, is owned by the host ids of the VPS's root again (the kernel gave
+ * them the creator's ids; the VPS's top directory stays delegated as create
+ * made it), else the restored systemd, inside the VPS's user namespace,
+ * cannot reopen the files it watches ("fsnotify: Unable to open
+ * .../system.slice/cgroup.events: Permission denied") nor manage them. A
+ * sub-cgroup someone inside delegated further (systemd's user@UID.service)
+ * comes back as the VPS root's too. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -98,7 +106,38 @@ static bool plain(const char *p)
 	return true;
 }
 
-int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, vps_err *err)
+struct owner {
+	uid_t uid;
+	gid_t gid;
+};
+
+/* a sub-cgroup and everything in it: the owner's, its directories 0755 (as
+ * the VPS's root makes them, whatever our umask) */
+static int own(struct vps_walk_entry *e, void *ctx)
+{
+	const struct owner *o = ctx;
+	if (e->when == VPS_WALK_DIR_PRE)
+		return fchown(e->fd, o->uid, o->gid) < 0 || fchmod(e->fd, 0755) < 0 ? -errno : 0;
+	if (e->when != VPS_WALK_OTHER)
+		return 0;
+	if (fchownat(e->dfd, e->name, o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int give(int dfd, const char *v2dir, const char *rel, uid_t uid, gid_t gid, vps_err *err)
+{
+	struct owner o = {uid, gid};
+	struct vps_walk_opts wo = {.max_depth = 32};
+	if (uid == (uid_t)-1 || strchr(rel, '/'))
+		return 0; /* not mapped, or inside a top one (given with it) */
+	int r = vps_walk_at(dfd, rel, &wo, own, &o);
+	return r < 0 ? vps_errorx(err, -r, "cgroup %s/%s: give it to the VPS's root (uid %u): %s",
+				  v2dir, rel, (unsigned)uid, strerror(-r))
+		     : 0;
+}
+
+int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, uid_t uid, gid_t gid, vps_err *err)
 {
 	char file[4096], line[4096];
 	if (!v2dir || vps_snprintf(file, sizeof(file), "%s/%s", image, CGDIRS_FILE) < 0)
@@ -117,13 +156,11 @@ int vps_ckpt_cgdirs_make(const char *image, const char *v2dir, vps_err *err)
 		if (mkdirat(dfd, line, 0755) < 0 && errno != EEXIST)
 			return vps_error(err, errno, "cgroup %s/%s", v2dir, line);
 	}
-	return 0;
-}
-
-bool vps_ckpt_cgdirs_any(const char *image)
-{
-	char file[4096];
-	struct stat st;
-	return vps_snprintf(file, sizeof(file), "%s/%s", image, CGDIRS_FILE) >= 0 &&
-	       stat(file, &st) == 0 && st.st_size > 0;
+	rewind(in); /* parents first: all are made before a top one is given away */
+	int r = 0;
+	for (int n = 0; r == 0 && n < CGDIRS_MAX && fgets(line, sizeof(line), in); n++) {
+		line[strcspn(line, "\n")] = '\0';
+		r = give(dfd, v2dir, line, uid, gid, err);
+	}
+	return r;
 }

@@ -54,7 +54,9 @@ static int load(struct ectx *c, vps_err *err)
 	enum vps_status s = vps_status_live(c->o->root, c->st);
 	c->paused = s == VPS_PAUSED;
 	if (s == VPS_PAUSED && !c->o->ignore_paused)
-		return vps_errorx(err, EBUSY, "container is paused (see --ignore-paused)");
+		return vps_errorx(
+		    err, EBUSY,
+		    "cannot exec in a paused container (use --ignore-paused to override)");
 	if (s != VPS_RUNNING && s != VPS_CREATED && s != VPS_PAUSED)
 		return vps_errorx(err, EINVAL, "cannot exec in a container that is %s",
 				  vps_status_name(s));
@@ -72,6 +74,8 @@ static int load(struct ectx *c, vps_err *err)
 		return vps_error_wrap(err, "cgroup");
 	if ((r = vps_exec_process_build(c->spec, c->o, &c->ep, err)) < 0)
 		return r;
+	if (c->ep.proc.has_caps)
+		vps_caps_warn_ambient(&c->ep.proc.caps);
 	if (c->ep.proc.terminal && c->o->detach && !c->o->console_socket)
 		return vps_errorx(err, EINVAL, "exec -t -d needs --console-socket");
 	/* the compiled filter cached by create */

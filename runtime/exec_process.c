@@ -27,29 +27,20 @@ static size_t strv_len(char **v)
 	return n;
 }
 
-/* env = base, with every K=V of add replacing K or appended. */
+/* --env adds to the process's env; the child passes a name once, its last
+ * value (vps_child_exec), so an --env VAR overrides the config's VAR. */
 static int merge_env(struct vps_exec_process *ep, char **base, size_t n_base, char **add)
 {
 	size_t n_add = strv_len(add);
 	ep->env = calloc(n_base + n_add + 1, sizeof(char *));
 	if (!ep->env)
 		return -ENOMEM;
-	size_t n = 0;
-	for (size_t i = 0; i < n_base; i++)
-		ep->env[n++] = base[i];
-	for (size_t i = 0; i < n_add; i++) {
-		const char *eq = strchr(add[i], '=');
-		size_t klen = eq ? (size_t)(eq - add[i]) : strlen(add[i]);
-		size_t k = 0;
-		while (k < n &&
-		       !(strncmp(ep->env[k], add[i], klen) == 0 && ep->env[k][klen] == '='))
-			k++;
-		ep->env[k] = add[i];
-		if (k == n)
-			n++;
-	}
+	if (n_base)
+		memcpy(ep->env, base, n_base * sizeof(char *));
+	if (n_add)
+		memcpy(ep->env + n_base, add, n_add * sizeof(char *));
 	ep->proc.env = ep->env;
-	ep->proc.n_env = n;
+	ep->proc.n_env = n_base + n_add;
 	return 0;
 }
 
@@ -86,6 +77,10 @@ static int apply_flags(struct vps_exec_process *ep, const struct vps_exec_opts *
 		p->caps.bounding |= bit;
 		p->caps.effective |= bit;
 		p->caps.permitted |= bit;
+		/* as runc: ambient too when the process has inheritable caps,
+		 * which an ambient cap needs */
+		if (p->caps.inheritable)
+			p->caps.ambient |= bit;
 	}
 	if (merge_env(ep, p->env, p->n_env, o->env) < 0)
 		return vps_error(err, ENOMEM, "exec env");

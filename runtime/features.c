@@ -15,6 +15,7 @@
 
 #include "cgroups/cgroup.h"
 #include "rootfs/rootfs.h"
+#include "runtime/internal.h"
 #include "specs/spec.h"
 #include "util/fmt.h"
 
@@ -109,14 +110,9 @@ static json_object *capabilities(void)
 {
 	json_object *a = json_object_new_array();
 	for (cap_value_t c = 0; a && c < (cap_value_t)cap_max_bits() && c < 64; c++) {
-		char *n = cap_to_name(c), up[64];
-		size_t i = 0;
-		for (; n && n[i] && i < sizeof(up) - 1; i++)
-			up[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
-		up[i] = '\0';
-		if (n && strncmp(up, "CAP_", 4) == 0)
+		char up[64];
+		if (vps_cap_name((int)c, up, sizeof(up)))
 			json_object_array_add(a, json_object_new_string(up));
-		cap_free(n);
 	}
 	return a;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vps_foreground: the poll loop behind run, exec and the VM's run and exec
- * (signals, raw terminal, reap); the relaying is the callers' callbacks. */
+/* vps_foreground: the poll loop behind run, exec, the VM's run and exec and
+ * `vps console` (signals, raw terminal, reap); the relaying is the callers'
+ * callbacks. */
 #include "runtime/foreground.h"
 
 #include <errno.h>

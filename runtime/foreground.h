@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The one foreground loop of run, exec and the VM (runtime/ and runtime/vm/
- * private): signals taken through a signalfd and handed to the caller, our
- * terminal raw meanwhile, the caller's fds polled and relayed by its
- * callbacks, a child reaped. What differs between them is in the callbacks. */
+/* The one foreground loop of run, exec, the VM and `vps console` (runtime/
+ * and runtime/vm/ private): signals taken through a signalfd and handed to
+ * the caller, our terminal raw meanwhile, the caller's fds polled and relayed
+ * by its callbacks, a child reaped (none for the VM's exec and the console:
+ * ready() ends them). What differs between them is in the callbacks. */
 #pragma once
 #include <poll.h>
 #include <stdbool.h>

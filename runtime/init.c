@@ -224,7 +224,8 @@ static int child_setup(struct vps_child *c, const char **state_json, char *home,
 			     : wait_go(c, &go, err);
 	if (r < 0)
 		return r;
-	*state_json = go.data; /* kept for startContainer hooks */
+	*state_json = go.data;	    /* kept for startContainer hooks */
+	vps_child_reset_affinity(); /* in its cgroup by now */
 	if (c->new_userns || c->join_userns_fd >= 0) {
 		/* become the mapped root so the setup below is privileged in the ns */
 		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
@@ -248,7 +249,8 @@ static int child_setup(struct vps_child *c, const char **state_json, char *home,
 	if (!c->exec_mode &&
 	    ((r = setup_namespaces(c, *state_json, err)) < 0 || (r = session_console(c, err)) < 0))
 		return r;
-	if ((r = vps_child_limits(c->exec_mode ? NULL : c->spec, c->proc, err)) < 0)
+	/* exec too: linux.personality is the container's (runc 1.2+) */
+	if ((r = vps_child_limits(c->spec, c->proc, err)) < 0)
 		return r;
 	if ((r = vps_child_cwd(c->proc->cwd, err)) < 0)
 		return r;
@@ -323,10 +325,16 @@ _Noreturn void vps_child_main(struct vps_child *c)
 	if (conn < 0)
 		_exit(1); /* nobody to tell: `start` never came */
 	close(c->barrier_fd);
-	if ((r = vps_hooks_run(&c->spec->hooks, OCI_HOOK_START_CONTAINER, state_json, &err)) < 0) {
+	/* a startContainer hook without an env gets the process's (runc) */
+	char **envp = vps_child_envp(c->proc, home);
+	if (!envp || (r = vps_hooks_run_env(&c->spec->hooks, OCI_HOOK_START_CONTAINER, state_json,
+					    envp, &err)) < 0) {
+		if (!envp)
+			vps_error(&err, ENOMEM, "startContainer hooks");
 		vps_sync_send_err(conn, &err);
 		_exit(1);
 	}
+	free(envp);
 	vps_child_exec(path, c->proc, home, conn, install_seccomp_cb, c);
 fail:
 	vps_sync_send_err(c->sync_fd, &err);

@@ -127,10 +127,16 @@ int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 int vps_child_close_fds(unsigned from, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_fds(unsigned preserve_fds, const int *keep, size_t n_keep, vps_err *err);
 int vps_child_find_exec(const struct oci_process *p, char *out, size_t outsz, vps_err *err);
+/* The CPU affinity vps was started with is not the container's: every CPU
+ * its cgroup allows (runc 1.2+; `taskset -c 0 vps run` used to pin it). */
+void vps_child_reset_affinity(void);
 /* As runc: a process whose env has no HOME gets "HOME=" its user's home in the
  * container's /etc/passwd ("/" without an entry) in out; "" when it has one.
  * Inside the container's root, before the uid switch. */
 void vps_child_home(const struct oci_process *p, char *out, size_t outsz);
+/* The process's env as it gets it: each name once, its last value, an empty
+ * HOME left out, then extra_env unless "" (malloc'd array of p's strings). */
+char **vps_child_envp(const struct oci_process *p, const char *extra_env);
 /* Build argv and envp (plus extra_env unless ""), run before_exec (NULL:
  * nothing; the seccomp filter: nothing of ours but execve and the failure
  * report runs under it), execve; a failure goes to report_fd as one write(2). */
@@ -142,6 +148,12 @@ _Noreturn void vps_child_exec(const char *path, const struct oci_process *p, con
 int vps_caps_drop_bounding(const struct oci_caps *caps, vps_err *err);
 /* keep: caps added to the effective and permitted sets */
 int vps_caps_apply(const struct oci_caps *caps, uint64_t keep, vps_err *err);
+/* CAP's name as the OCI spec spells it ("CAP_CHOWN"); false: libcap has no
+ * name for it (OUT then holds libcap's number text, or is empty). */
+bool vps_cap_name(int cap, char *out, size_t outsz);
+/* A warning (as runc's) for each ambient cap that the kernel would refuse
+ * (not both inheritable and permitted): vps_caps_apply leaves them out. */
+void vps_caps_warn_ambient(const struct oci_caps *caps);
 int vps_cap_from_name(const char *name, int *cap, vps_err *err);
 
 /* ---- namespaces ---- */
@@ -181,9 +193,15 @@ int vps_barrier_release(const char *dir, vps_err *err);
 int vps_state_pidfd(const struct vps_state *st, int *pidfd, vps_err *err);
 
 /* ---- hooks ---- */
-/* Run the hooks of one kind with state on stdin. Returns < 0 at the first failure. */
+/* Run the hooks of one kind with state on stdin. Returns < 0 at the first
+ * failure, whose message has the hook's output (stdout and stderr, as runc).
+ * A hook without an env of its own gets vps's. */
 int vps_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
 		  vps_err *err);
+/* The same; a hook without an env of its own gets env (startContainer: the
+ * process's, as runc). */
+int vps_hooks_run_env(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
+		      char *const *env, vps_err *err);
 /* The same, but only warns (poststart, poststop). */
 void vps_hooks_run_warn(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json);
 

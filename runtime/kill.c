@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kill: pidfd_send_signal to the init after its start time is verified, or
- * with --all, every process in the container's cgroup. */
+ * with --all, every process in the container's cgroup. SIGKILL to a container
+ * without a pid namespace of its own is --all (as runc 1.2+): its init's death
+ * takes nothing else with it. */
 #include <errno.h>
 #include <signal.h>
 #include <sys/pidfd.h>
@@ -25,6 +27,19 @@ static int kill_all(const struct vps_state *st, int sig, vps_err *err)
 	return r < 0 ? vps_error_wrap(err, "cgroup") : 0;
 }
 
+/* The container shares a pid namespace (the host's, or one it joined by path). */
+static bool shared_pidns(const char *root, const char *id)
+{
+	struct oci_spec *spec = NULL;
+	vps_err ignore;
+	if (vps_container_spec(root, id, &spec, &ignore) < 0)
+		return false;
+	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_PID];
+	bool shared = !ns->present || ns->path;
+	oci_spec_free(spec);
+	return shared;
+}
+
 int vps_kill(const char *root, const char *id, int sig, bool all, vps_err *err)
 {
 	int dirfd = -1, lockfd = -1, pidfd = -1, r;
@@ -32,6 +47,9 @@ int vps_kill(const char *root, const char *id, int sig, bool all, vps_err *err)
 	if ((r = vps_container_load(root, id, &dirfd, &lockfd, &st, err)) < 0)
 		return r;
 	enum vps_status s = vps_status_live(root, st);
+	if (sig == SIGKILL && !all && !vps_vm_state(st) && st->cgroup_path &&
+	    shared_pidns(root, id))
+		all = true;
 	/* --all also reaches what outlived a stopped init (as runc allows) */
 	bool stopped_all = all && s == VPS_STOPPED && !vps_vm_state(st);
 	if (s != VPS_CREATED && s != VPS_RUNNING && s != VPS_PAUSED && !stopped_all) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/create.h"
+#include "runtime/foreground.h"
 #include "runtime/mon.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
@@ -174,7 +175,7 @@ static void record(struct vps_state *st, int ws, const char *kind, const char *w
 {
 	st->status = VPS_STOPPED;
 	if (ws != -1)
-		st->exit_status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+		st->exit_status = vps_exit_code(ws);
 	if (!st->extra && !(st->extra = json_object_new_object()))
 		return;
 	json_object *e = json_object_new_object();

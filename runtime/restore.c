@@ -335,6 +335,15 @@ static int record(struct rctx *x, vps_err *err)
 	return 0;
 }
 
+/* the sub-cgroups the checkpoint lists, the VPS root's when it has one */
+static int cgdirs(struct rctx *x, vps_err *err)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	vps_create_userns_root(&x->c.spec->lx, &uid, &gid);
+	return vps_ckpt_cgdirs_make(x->image, vps_cgroup_v2_dir(x->c.cg), uid, gid, err);
+}
+
 /* Everything up to the running, recorded container (undone on failure). */
 static int restore(struct rctx *x, vps_err *err)
 {
@@ -347,9 +356,8 @@ static int restore(struct rctx *x, vps_err *err)
 		return r;
 	c->stored = true;
 	if ((r = vps_create_record(c, err)) < 0 || (r = make_mountpoints(x, err)) < 0 ||
-	    (r = vps_ckpt_cgdirs_make(x->image, vps_cgroup_v2_dir(c->cg), err)) < 0 ||
-	    (r = net_prepare(x, err)) < 0 || (r = mount_root(x, err)) < 0 ||
-	    (r = run_criu(x, err)) < 0 ||
+	    (r = cgdirs(x, err)) < 0 || (r = net_prepare(x, err)) < 0 ||
+	    (r = mount_root(x, err)) < 0 || (r = run_criu(x, err)) < 0 ||
 	    (net_extra(x) && (r = vps_net_restore_finish(c->spec, net_extra(x), err)) < 0) ||
 	    (r = record(x, err)) < 0) {
 		unmount_root(x);
@@ -361,27 +369,6 @@ static int restore(struct rctx *x, vps_err *err)
 	return 0;
 }
 
-/* Not yet: a VPS with a user namespace of its own that mounts its cgroup2
- * directory and made sub-cgroups there (systemd) watches the sub-cgroups made
- * again for it, and those are the host root's, not delegated to the VPS's
- * root: CRIU's restore fails on them. Refused by name before anything is
- * made. (A busybox VPS mounts its cgroup2 too, but makes no sub-cgroups.) */
-static int mapped_cgroup_check(const struct rctx *x, vps_err *err)
-{
-	if (!x->c.spec->lx.namespaces[OCI_NS_USER].present || !vps_ckpt_cgdirs_any(x->image))
-		return 0;
-	for (size_t i = 0; i < x->m.n_mounts; i++)
-		if (x->m.mounts[i].kind == VPS_CKPT_CGFILE && !*x->m.mounts[i].source)
-			return vps_errorx(
-			    err, ENOTSUP,
-			    "a VPS with a user namespace of its own that made sub-cgroups "
-			    "in its cgroup2 (%s: systemd) cannot be restored yet: the "
-			    "cgroup directories made again for it are the host root's, "
-			    "not delegated to the VPS's root",
-			    x->m.mounts[i].dest);
-	return 0;
-}
-
 static int validate(struct rctx *x, vps_err *err)
 {
 	const struct oci_process *p = x->c.spec->process;
@@ -390,8 +377,7 @@ static int validate(struct rctx *x, vps_err *err)
 		return vps_error_wrap(err, "--image-path %s: no vps checkpoint", x->image);
 	if (!p)
 		return vps_errorx(err, EINVAL, "config.json: .process: required to restore");
-	if ((r = vps_net_restore_check(x->c.spec, x->m.net, err)) < 0 ||
-	    (r = mapped_cgroup_check(x, err)) < 0)
+	if ((r = vps_net_restore_check(x->c.spec, x->m.net, err)) < 0)
 		return r;
 	/* a VPS-face VPS's console is a pty (its monitor's) whatever config.json says */
 	bool tty = x->m.terminal || *x->m.console;

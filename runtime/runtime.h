@@ -114,8 +114,9 @@ struct vps_exec_opts {
 	bool has_gid; /* -u UID[:GID] */
 	gid_t *additional_gids;
 	size_t n_additional_gids; /* -g */
-	char **caps;		  /* --cap CAP_X..., added to all sets but ambient */
-	bool no_new_privs;	  /* --no-new-privs */
+	char **caps; /* --cap CAP_X...: bounding, effective, permitted (and ambient when inheritable
+			is set) */
+	bool no_new_privs; /* --no-new-privs */
 	const char *console_socket, *pid_file;
 	unsigned preserve_fds;
 	bool ignore_paused;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The default config.json written by `vps spec`: equivalent to runc's
- * (`runc spec`, and `runc spec --rootless` for the rootless variant). */
+ * (`runc spec`, and `runc spec --rootless` for the rootless variant), as of
+ * runc 1.2: no ambient set (an ambient cap needs an inheritable one). */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,11 +40,6 @@ static const char default_json[] =
     "				\"CAP_NET_BIND_SERVICE\"\n"
     "			],\n"
     "			\"permitted\": [\n"
-    "				\"CAP_AUDIT_WRITE\",\n"
-    "				\"CAP_KILL\",\n"
-    "				\"CAP_NET_BIND_SERVICE\"\n"
-    "			],\n"
-    "			\"ambient\": [\n"
     "				\"CAP_AUDIT_WRITE\",\n"
     "				\"CAP_KILL\",\n"
     "				\"CAP_NET_BIND_SERVICE\"\n"

@@ -150,6 +150,40 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	v delete --force cg-upd
 }
 
+@test "cg-update-cpu: --cpu-idle and --cpu-burst (runc 1.2 flags); an rt period below the current runtime (runc#4094)" {
+	b=$(bundle updc sh -c 'sleep 1000')
+	up cg-updc "$b"
+	if [ -n "$(hostfile cg-updc cpu cpu.idle cpu.idle 2>/dev/null)" ]; then
+		for val in 1 0; do
+			v update --cpu-idle $val cg-updc
+			[ "$(hostfile cg-updc cpu cpu.idle cpu.idle)" = $val ]
+		done
+	else
+		echo "# no cpu.idle on this kernel: --cpu-idle not checked" >&3
+	fi
+	if [ -n "$(hostfile cg-updc cpu cpu.cfs_burst_us cpu.max.burst 2>/dev/null)" ]; then
+		v update --cpu-period 100000 --cpu-quota 50000 --cpu-burst 20000 cg-updc
+		[ "$(hostfile cg-updc cpu cpu.cfs_burst_us cpu.max.burst)" = 20000 ]
+	fi
+	v delete --force cg-updc
+	# realtime: v1 with RT_GROUP_SCHED only; the parent lends the runtime
+	cpu=$(awk '$9 == "cgroup" && $NF ~ /(^|,)cpu(,|$)/ {print $5; exit}' /proc/self/mountinfo)
+	[ -n "$cpu" ] && [ -e "$cpu/cpu.rt_runtime_us" ] || skip "no cgroup v1 realtime group scheduling here"
+	p=vps-test-rt-$$
+	mkdir -p "$cpu/$p"
+	echo 1000000 >"$cpu/$p/cpu.rt_period_us"
+	echo 700000 >"$cpu/$p/cpu.rt_runtime_us"
+	jq_edit "$b/config.json" ".linux.cgroupsPath = \"/$p/c\" | .linux.resources.cpu = {\"realtimePeriod\": 1000000, \"realtimeRuntime\": 600000}"
+	up cg-updr "$b"
+	run v update --cpu-rt-period 10000 --cpu-rt-runtime 3000 cg-updr
+	period=$(cat "$cpu/$p/c/cpu.rt_period_us"); runtime=$(cat "$cpu/$p/c/cpu.rt_runtime_us")
+	v delete --force cg-updr
+	rmdir "$cpu/$p"
+	[ "$status" -eq 0 ]
+	[ "$period" = 10000 ]
+	[ "$runtime" = 3000 ]
+}
+
 @test "cg-update-zeros: docker's zeros (memory, swap, reservation, pids, cpu quota, shares) leave those limits alone" {
 	b=$(bundle upz sh -c 'sleep 1000')
 	jq_edit "$b/config.json" '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432}
@@ -348,7 +382,7 @@ rm_cg() {
 	rm_cg "$p"
 	v delete --force cg-frz 2>/dev/null || true
 	[ $rc -eq 1 ]
-	[[ "$output" == *"$p/frz is frozen (it or a parent): the container would hang in it; thaw it first"* ]]
+	[[ "$output" == *"container's cgroup unexpectedly frozen: cgroup "*"$p/frz is frozen (it or a parent): the container would hang in it; thaw it first"* ]]
 	[ $left = no ]
 	[ $kept = yes ]   # not ours: left as it was
 }
@@ -420,7 +454,7 @@ memlimit() { cat "$1/memory.limit_in_bytes" 2>/dev/null || cat "$1/memory.max"; 
 	run "$VPS" --root "$R2" create --bundle "$b2" cg-share </dev/null
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"already holds 1 process(es) (pid $pa): another container's"* ]]
+	[[ "$output" == *"container's cgroup is not empty: cgroup "*" already holds 1 process(es) (pid $pa): another container's"* ]]
 	[ ! -e "$R2/cg-share" ]
 	[ "$(v state cg-two | jq -r .status)" = running ]
 	[ "$(memlimit "$cga")" = 67108864 ]

@@ -55,12 +55,13 @@ hooks_bundle() {
 	cfg "$b" '.hooks.createRuntime[0].args = ["sh", "-c", "echo nope >&2; exit 3"]'
 	run v create --bundle "$b" core-hk2
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"createRuntime hook 0: hook /bin/sh: exit status 3"* ]]
+	# the hook's output is in the error (runc)
+	[[ "$output" == *"error running createRuntime hook #0: hook /bin/sh: exit status 3, output: nope"* ]]
 	no_leftovers core-hk2
 	cfg "$b" '.hooks.createRuntime = [] | .hooks.prestart = [{"path": "/no/such/hook"}]'
 	run v create --bundle "$b" core-hk2
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"prestart hook 0: hook /no/such/hook: No such file or directory"* ]]
+	[[ "$output" == *"error running prestart hook #0: hook /no/such/hook: No such file or directory"* ]]
 	no_leftovers core-hk2
 }
 
@@ -69,7 +70,7 @@ hooks_bundle() {
 	cfg "$b" '.hooks.prestart = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
 	run v create --bundle "$b" core-hk3
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"prestart hook 0: hook /bin/sleep: timed out after 1s"* ]]
+	[[ "$output" == *"error running prestart hook #0: hook /bin/sleep: timed out after 1s"* ]]
 	no_leftovers core-hk3
 }
 
@@ -79,7 +80,7 @@ hooks_bundle() {
 	vbg create --bundle "$b" core-hk4
 	run v start core-hk4
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"startContainer hook 0: hook /bin/false: exit status 1"* ]]
+	[[ "$output" == *"error running startContainer hook #0: hook /bin/false: exit status 1"* ]]
 	! grep -q process "$b/rootfs/tmp/hooks.log"
 	v delete --force core-hk4
 	b=$(hooks_bundle hk5)
@@ -87,10 +88,10 @@ hooks_bundle() {
 	vbg create --bundle "$b" core-hk5
 	run v start core-hk5
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"poststart hook 0"*"exit status 1"* ]]
+	[[ "$output" == *"error running poststart hook #0"*"exit status 1"* ]]
 	run v delete --force core-hk5
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"poststop hook 0"*"exit status 1"* ]]
+	[[ "$output" == *"error running poststop hook #0"*"exit status 1"* ]]
 	no_leftovers core-hk5
 }
 
@@ -103,4 +104,16 @@ hooks_bundle() {
 	run cat "$log"
 	[ "${lines[0]}" = "$(readlink -f "$b/rootfs")" ]
 	[ "${lines[1]}" = has-bin ]
+}
+
+@test "core-hooks: a startContainer hook without an env gets the process's (HOME too); a host hook gets vps's" {
+	b=$(core_bundle hk6 true)
+	log=$WORK/hk6.log
+	cfg "$b" ".process.env = [\"ONE=two\", \"ONE=three\", \"PATH=/bin\"]
+	| .hooks.startContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo \$ONE:\$HOME >/tmp/env.out\"]}]
+	| .hooks.createRuntime = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo \$HK6_HOST >$log\"]}]"
+	HK6_HOST=from-vps run v run --bundle "$b" core-hk6
+	[ "$status" -eq 0 ]
+	[ "$(cat "$b/rootfs/tmp/env.out")" = three:/root ]
+	[ "$(cat "$log")" = from-vps ]
 }

@@ -58,6 +58,37 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	v delete --force core-home5
 }
 
+@test "core-process: a variable set twice is passed once with its last value; an empty HOME is the user's (runc); exec too" {
+	b=$(core_bundle envdup env)
+	cfg "$b" '.process.env = ["ONE=two", "PATH=/usr/bin:/bin", "ONE=", "HOME=/x", "HOME="]'
+	run v run --bundle "$b" core-envdup1
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "HOME=/root ONE= PATH=/usr/bin:/bin " ]
+	set_args "$b" sleep 100000
+	vbg run -d --bundle "$b" core-envdup2
+	run v exec --env ONE=three core-envdup2 env
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^ONE=')" = 1 ]
+	[[ "$output" == *"ONE=three"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^HOME=')" = 1 ]
+	v delete --force core-envdup2
+}
+
+@test "core-process: the runtime's CPU affinity does not reach the container (run and exec get every CPU their cgroup allows)" {
+	all=$(awk '$1 == "Cpus_allowed_list:" {print $2}' /proc/self/status)
+	[ "$(nproc --all)" -ge 2 ] || skip "one CPU: no narrower affinity to leak"
+	b=$(core_bundle affinity grep Cpus_allowed_list: /proc/self/status)
+	cfg "$b" 'del(.linux.resources.cpu)'
+	run taskset -c 0 "$VPS" --root "$ROOT" run --bundle "$b" core-aff1
+	[ "$status" -eq 0 ]
+	[ "$output" = "Cpus_allowed_list:	$all" ]
+	set_args "$b" sleep 100000
+	taskset -c 0 "$VPS" --root "$ROOT" run -d --bundle "$b" core-aff2 </dev/null >/dev/null 2>&1
+	run taskset -c 0 "$VPS" --root "$ROOT" exec core-aff2 grep Cpus_allowed_list: /proc/self/status
+	[ "$output" = "Cpus_allowed_list:	$all" ]
+	v delete --force core-aff2
+}
+
 @test "core-process: default capabilities: exactly the config's sets, inheritable empty" {
 	b=$(core_bundle caps1 cat /proc/self/status)
 	run v run --bundle "$b" core-caps1
@@ -85,6 +116,27 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	# root execs: the kernel makes permitted = bounding | inheritable
 	[ "$(field CapPrm)" = 0000000000202001 ]
 	[ "$(field NoNewPrivs)" = 0 ]
+}
+
+@test "core-process: an ambient cap that is not inheritable is named in a warning; exec --cap adds ambient when inheritable is set" {
+	b=$(core_bundle caps4 cat /proc/self/status)
+	cfg "$b" '.process.capabilities = {
+		"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SYSLOG"],
+		"permitted": ["CAP_CHOWN", "CAP_KILL"], "effective": ["CAP_CHOWN", "CAP_KILL"],
+		"inheritable": ["CAP_CHOWN", "CAP_SYSLOG"], "ambient": ["CAP_CHOWN", "CAP_KILL"]}'
+	run v run --bundle "$b" core-caps4
+	[ "$status" -eq 0 ]
+	# CHOWN=0 KILL=5 SYSLOG=34: KILL is not inheritable, so not ambient, and said so
+	[[ "$output" == *"can't raise ambient capability CAP_KILL: "* ]]
+	[[ "$output" != *"ambient capability CAP_CHOWN"* ]]
+	[ "$(field CapAmb)" = 0000000000000001 ]
+	set_args "$b" sleep 100000
+	vbg run -d --bundle "$b" core-caps4
+	run v exec --cap CAP_SYSLOG core-caps4 cat /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$(field CapEff)" = 0000000400000021 ]
+	[ "$(field CapAmb)" = 0000000400000001 ]
+	v delete --force core-caps4
 }
 
 @test "core-process: a non-root user keeps exactly the configured capabilities" {
@@ -117,7 +169,7 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 		"effective": ["CAP_KILL"]}'
 	run v run --bundle "$b" core-capdac
 	[ "$status" -ne 0 ]
-	[[ "$output" == *'exec "/opt/echo": permission denied'* ]]
+	[[ "$output" == *'exec /opt/echo: permission denied'* ]]
 }
 
 @test "core-process: rlimits, env, cwd, oomScoreAdj" {
@@ -191,6 +243,12 @@ field() { printf '%s\n' "$output" | awk -v k="$1:" '$1 == k {print $2}'; }
 	[ "${lines[1]}" = policy:3 ]
 	[ "${lines[2]}" = prio:127 ]    # 120 + nice 7
 	[[ "${lines[3]}" == idle* ]]
+	# an exec'd process gets the container's personality too (runc)
+	set_args "$b" sleep 100000
+	vbg run -d --bundle "$b" core-sched2
+	run v exec core-sched2 uname -m
+	[ "$output" = i686 ]
+	v delete --force core-sched2
 }
 
 @test "core-process: --no-pivot runs with MS_MOVE + chroot; --preserve-fds on create" {

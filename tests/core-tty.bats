@@ -27,6 +27,36 @@ in_pty() {
 	no_leftovers core-tty1
 }
 
+@test "core-tty: a read-only /dev still gets its /dev/console (runc#3248)" {
+	b=$(core_bundle ttyro sh -c 'grep "^tmpfs /dev " /proc/mounts; stat -c major=%t /dev/console; echo hi >/dev/console')
+	cfg "$b" '.process.terminal = true | .mounts |= map((select(.destination == "/dev") | .options += ["ro"]) // .)'
+	in_pty "$VPS --root $ROOT run --bundle $b core-ttyro; echo rc=\$?"
+	run cat "$WORK/pty.out"
+	[[ "$output" == *"tmpfs /dev tmpfs ro,"* ]]
+	[[ "$output" == *hi* ]]
+	[[ "$output" == *rc=0* ]]
+	# a pty slave's major (136..143), in hex as stat prints it (after a
+	# marker: script(1) writes EOF to its pty when its stdin (/dev/null)
+	# ends, and the VPS's terminal echoes it as ^@ or ^D anywhere in between)
+	[[ "$output" == *major=8[89abcdef]$'\n'* ]]
+	no_leftovers core-ttyro
+}
+
+@test "core-tty: a resize of our terminal reaches the process's pty (SIGWINCH), run -t and exec -t" {
+	b=$(core_bundle tty7 sh -c "$WINCH_SH" ready7)
+	cfg "$b" '.process.terminal = true'
+	run resize_in_pty "$WORK/pty.out" "$VPS --root $ROOT run --bundle $b core-tty7" "$b/rootfs/tmp/ready7"
+	[[ "$output" == *"41 101"* ]]
+	[[ "$output" == *rc=7* ]]
+	no_leftovers core-tty7
+	b=$(core_bundle tty7x sleep 100000)
+	vbg run -d --bundle "$b" core-tty7x
+	run resize_in_pty "$WORK/pty.out" "$VPS --root $ROOT exec -t core-tty7x sh -c '$WINCH_SH' ready7x" "$b/rootfs/tmp/ready7x"
+	[[ "$output" == *"41 101"* ]]
+	[[ "$output" == *rc=7* ]]
+	v delete --force core-tty7x
+}
+
 @test "core-tty: --console-socket gets the master (SCM_RIGHTS), /dev/console is the pty" {
 	b=$(core_bundle tty2 sh -c 'tty; read line; echo "got:$line"; ls -l /dev/console')
 	cfg "$b" '.process.terminal = true'

@@ -97,7 +97,7 @@ teardown_file() { core_teardown_file; }
 	b=$(core_bundle err1 /bin/nonexistent-binary)
 	run v create --bundle "$b" core-err1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'vps: create core-err1: exec "/bin/nonexistent-binary": no such file or directory'* ]]
+	[[ "$output" == *'vps: create core-err1: exec /bin/nonexistent-binary: no such file or directory'* ]]
 	no_leftovers core-err1
 	b=$(core_bundle err2 true)
 	cfg "$b" '.process.cwd = "/no/such/dir"'
@@ -145,22 +145,34 @@ teardown_file() { core_teardown_file; }
 	v kill --all core-kill1 KILL
 	wait_status core-kill1 stopped
 	v delete core-kill1
-	# without a pid namespace a process can outlive the init: --all still
-	# reaches it through the cgroup (as in runc)
+	# without a pid namespace a process can outlive the init: SIGKILL goes
+	# to the whole cgroup (runc 1.2+), also once the init is gone
 	b=$(core_bundle kill2 sleep 100000)
 	cfg "$b" '.linux.namespaces |= map(select(.type != "pid"))'
 	vbg run -d --bundle "$b" core-kill2
+	orphans() {
+		v ps -f json core-kill2 | jq '.[]' | while read -r p; do
+			[ "$(tr '\0' ' ' </proc/$p/cmdline)" = "sleep 2000 " ] && echo $p; done
+	}
 	vbg exec -d core-kill2 sleep 2000
-	orphan=$(v ps -f json core-kill2 | jq '.[]' | while read -r p; do
-		[ "$(tr '\0' ' ' </proc/$p/cmdline)" = "sleep 2000 " ] && echo $p; done)
+	orphan=$(orphans)
 	[ -n "$orphan" ]
 	v kill core-kill2 KILL
 	wait_status core-kill2 stopped
+	for i in $(seq 50); do gone $orphan && break; sleep 0.1; done
+	gone $orphan
+	v delete core-kill2
+	vbg run -d --bundle "$b" core-kill2
+	vbg exec -d core-kill2 sleep 2000
+	orphan=$(orphans)
+	[ -n "$orphan" ]
+	kill -9 "$(v state core-kill2 | jq .pid)"
+	wait_status core-kill2 stopped
 	! gone $orphan
-	run v kill core-kill2 KILL
+	run v kill core-kill2 TERM
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not running"* ]]
-	v kill --all core-kill2 KILL
+	v kill core-kill2 KILL
 	for i in $(seq 50); do gone $orphan && break; sleep 0.1; done
 	gone $orphan
 	v delete core-kill2

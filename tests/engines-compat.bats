@@ -96,7 +96,7 @@ teardown_file() { vps_teardown_file; }
 	# docker's CLI matches these words case-sensitively (exit 127)
 	[[ "$output" == *"no such file or directory"* ]]
 	run jq -r 'select(.level == "error") | .msg' "$WORK/ex.log"
-	[[ "$output" == *'exec "/nope": no such file or directory'* ]]
+	[[ "$output" == *'exec /nope: no such file or directory'* ]]
 	run jq -r '.time' "$WORK/ex.log"
 	[[ "$output" == 20*T*Z ]]
 	set_args "$WORK/ex" nosuchcmd
@@ -107,7 +107,7 @@ teardown_file() { vps_teardown_file; }
 	set_args "$WORK/ex" /bin/notexec
 	run v run --bundle "$WORK/ex" eng-ex3
 	[ "$status" -ne 0 ]
-	[[ "$output" == *'exec "/bin/notexec": permission denied'* ]]
+	[[ "$output" == *'exec /bin/notexec: permission denied'* ]]
 	run v list -q
 	[[ "$output" != *eng-ex* ]]
 }

@@ -121,3 +121,22 @@ gone_from() {
 		[ ! -e "$c$(cgrel "$3" "$1")" ] || { echo "cgroup $c$(cgrel "$3" "$1") left"; return 1; }
 	done
 }
+
+# resize_in_pty OUT CMD FILE: run CMD (a shell string) under script(1) on a
+# fresh 20x70 pty, resize it to 41x101 once FILE exists, wait for CMD (polls
+# of 60 s each, saying what they saw) and print "rc=N"; the output, CRs
+# removed, in OUT and on stdout. With CMD running WINCH_SH (its $0 the name
+# of FILE under /tmp) the output has "41 101" and rc=7 once the resize arrived.
+resize_in_pty() {
+	script -qec "stty rows 20 cols 70; $2 </dev/tty & p=\$!
+		for i in \$(seq 600); do [ -e $3 ] && break; sleep 0.1; done
+		[ -e $3 ] || echo 'never ready: no $3'
+		stty rows 41 cols 101
+		for i in \$(seq 600); do kill -0 \$p 2>/dev/null || break; sleep 0.1; done
+		kill -9 \$p 2>/dev/null && echo 'still running 60 s after the resize'
+		wait \$p; echo rc=\$?" /dev/null </dev/null | tr -d '\r' >"$1"
+	cat "$1"
+}
+
+# a process that says its window size when it changes (SIGWINCH), then exits 7
+WINCH_SH='trap "stty size; exit 7" WINCH; touch /tmp/$0; while :; do sleep 0.1; done'

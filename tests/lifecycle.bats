@@ -382,6 +382,35 @@ monitor_pid() {
 	v stop lc-con1
 }
 
+@test "lifecycle: console: the VPS's console takes our window size at attach and on a resize (SIGWINCH)" {
+	vpsb lc-con2
+	v run -d --bundle "$WORK/lc-con2" lc-con2
+	wait_for booted lc-con2
+	# consize WANT: wait up to 60 s for the console's size to be WANT
+	consize() {
+		local i got
+		for i in $(seq 300); do
+			got=$(v exec lc-con2 stty -F /dev/console size)
+			[ "$got" = "$1" ] && return 0
+			sleep 0.2
+		done
+		echo "console size: $got, not $1"
+		return 1
+	}
+	script -qec "stty rows 23 cols 77; $VPS --root $ROOT console lc-con2 </dev/tty & p=\$!
+		for i in \$(seq 600); do [ -e $WORK/con2.resize ] && break; sleep 0.1; done
+		stty rows 31 cols 88
+		for i in \$(seq 600); do [ -e $WORK/con2.done ] && break; sleep 0.1; done
+		kill \$p" /dev/null </dev/null >"$WORK/con2.out" &
+	local s=$!
+	consize "23 77"
+	touch "$WORK/con2.resize"
+	consize "31 88"
+	touch "$WORK/con2.done"
+	wait "$s"
+	v stop lc-con2
+}
+
 @test "lifecycle: logs -n N and -f (follows until the VPS is gone)" {
 	vpsb lc-log1
 	v run -d --bundle "$WORK/lc-log1" lc-log1

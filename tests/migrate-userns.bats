@@ -7,8 +7,8 @@
 # opened to the VPS's root group while CRIU restores, then given back), and
 # the rootfs CRIU restores onto is idmapped as create's. A counter keeps
 # counting with its pids inside, uptime inside goes on (and is not the host's),
-# `vps exec` joins the VPS's time namespace. (A mapped systemd VPS does not
-# restore yet: see tests/checkpoint.bats ck16.)
+# `vps exec` joins the VPS's time namespace. (A mapped systemd VPS is
+# checkpointed and restored in tests/checkpoint.bats.)
 # criu: as tests/checkpoint.bats (vps_need_criu). Run under the test lock.
 # timeout: 300
 load helpers

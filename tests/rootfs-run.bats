@@ -23,6 +23,19 @@ teardown_file() { vps_teardown_file; }
 	[[ "$output" == *"Read-only file system"* ]]
 }
 
+@test "vps run: masked directories share one empty read-only tmpfs (runc 1.2+)" {
+	cp "$WORK/b/config.json" "$WORK/b/config.json.orig"
+	mkdir -p "$WORK/b/rootfs/m1" "$WORK/b/rootfs/m2" "$WORK/b/rootfs/m3"
+	echo secret >"$WORK/b/rootfs/m2/f"
+	jq_edit "$WORK/b/config.json" '.linux.maskedPaths += ["/m1", "/m2", "/m3"]'
+	run_in "$WORK/b" rfs-mask sh -c 'stat -c %d /m1 /m2 /m3 | sort -u | wc -l; ls -A /m2 | wc -l; touch /m2/x'
+	mv "$WORK/b/config.json.orig" "$WORK/b/config.json"
+	rmdir "$WORK/b/rootfs/m1" "$WORK/b/rootfs/m3"; rm -r "$WORK/b/rootfs/m2"
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+}
+
 @test "vps run: the host's mounts are gone after pivot_root" {
 	run_in "$WORK/b" rfs-2 sh -c 'cat /ROOTFS_MARKER; cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]

@@ -142,7 +142,7 @@ SHELL_ONLY='{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
 		run "$VPS" --root "$ROOT" start sc-so2
 		echo "$output"
 		[ "$status" -ne 0 ]
-		[[ "$output" == *'exec "/bad"'*"exec format error"* ]]
+		[[ "$output" == *'exec /bad: exec format error'* ]]
 		"$VPS" --root "$ROOT" delete --force sc-so2
 		# exec into a container under the same filter
 		set_args "$WORK/so" sleep 100
@@ -152,7 +152,7 @@ SHELL_ONLY='{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
 		[ "$output" = from-exec ]
 		run "$VPS" --root "$ROOT" exec sc-so3 /bad
 		[ "$status" -ne 0 ]
-		[[ "$output" == *'exec "/bad"'*"exec format error"* ]]
+		[[ "$output" == *'exec /bad: exec format error'* ]]
 		"$VPS" --root "$ROOT" delete --force sc-so3
 	done
 }

@@ -70,6 +70,7 @@ teardown_file() { vps_teardown_file; }
 		run rr -d "$r" true
 		[ "$status" -eq 125 ]
 		[[ "$output" == *"mount proc on /proc: /proc in the rootfs is or passes through a symlink"* ]]
+		[[ "$output" == *"must be mounted on ordinary directory"* ]] # runc's words
 	done
 	rm "$r/proc" && mkdir "$r/proc"
 	ln -s /insys "$r/sys"
@@ -79,7 +80,7 @@ teardown_file() { vps_teardown_file; }
 	rm "$r/sys" && touch "$r/sys"
 	run rr -d "$r" true
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"/sys in the rootfs is not a directory"* ]]
+	[[ "$output" == *"/sys in the rootfs is not a directory (it must be mounted on ordinary directory)"* ]]
 	for d in "$r/inproc" "$r/insys" "$WORK/hostproc"; do
 		[ -z "$(ls -A "$d")" ]
 	done

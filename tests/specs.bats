@@ -28,22 +28,29 @@ CORPUS=$VPS_TOP/tests/specs-corpus
 	[ "$(jq -r -f "$CORPUS/leaves.jq" "$CORPUS/valid/full.json" | sort -u | wc -l)" -gt 100 ]
 }
 
-@test "vps spec equals runc spec (but ociVersion and hostname)" {
+# runc 1.2 dropped the ambient set from its default (an ambient cap needs an
+# inheritable one, and the spec has none): vps follows; Debian 12's runc 1.1
+# still writes it, so it is left out of the comparison.
+RUNC_SPEC_OLD='del(.ociVersion, .hostname, .process.capabilities.ambient)'
+
+@test "vps spec equals runc spec (but ociVersion, hostname and runc 1.1's ambient set)" {
 	command -v runc >/dev/null || skip "runc not installed (apt-get install runc to compare)"
 	mkdir -p "$WORK/v" "$WORK/r"
 	v spec --bundle "$WORK/v"
 	(cd "$WORK/r" && runc spec)
-	diff <(jq -S 'del(.ociVersion, .hostname)' "$WORK/v/config.json") \
-		<(jq -S 'del(.ociVersion, .hostname)' "$WORK/r/config.json")
+	[ "$(jq .process.capabilities.ambient "$WORK/v/config.json")" = null ]
+	diff <(jq -S "$RUNC_SPEC_OLD" "$WORK/v/config.json") \
+		<(jq -S "$RUNC_SPEC_OLD" "$WORK/r/config.json")
 }
 
-@test "vps spec --rootless equals runc spec --rootless (but ociVersion and hostname)" {
+@test "vps spec --rootless equals runc spec --rootless (but ociVersion, hostname and runc 1.1's ambient set)" {
 	command -v runc >/dev/null || skip "runc not installed (apt-get install runc to compare)"
 	mkdir -p "$WORK/vr" "$WORK/rr"
 	v spec --rootless --bundle "$WORK/vr"
 	(cd "$WORK/rr" && runc spec --rootless)
-	diff <(jq -S 'del(.ociVersion, .hostname)' "$WORK/vr/config.json") \
-		<(jq -S 'del(.ociVersion, .hostname)' "$WORK/rr/config.json")
+	[ "$(jq .process.capabilities.ambient "$WORK/vr/config.json")" = null ]
+	diff <(jq -S "$RUNC_SPEC_OLD" "$WORK/vr/config.json") \
+		<(jq -S "$RUNC_SPEC_OLD" "$WORK/rr/config.json")
 	run jq -r '.linux.uidMappings[0].hostID, (.linux.namespaces | map(.type) | join(","))' \
 		"$WORK/vr/config.json"
 	[ "${lines[0]}" = "$(id -u)" ]

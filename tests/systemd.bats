@@ -257,6 +257,45 @@ fg_finish() {
 	[ ! -e "$ROOT/sd-b7" ]
 }
 
+@test "sd- through its monitor (create): out=\$(vps create) returns at once; /dev/console is the monitor's pty with a login; stop's shutdown text goes to console.log only" {
+	sd_bundle "$WORK/b8"
+	# an init holding the caller's stdout would keep $(...) open: timeout ends it (124)
+	run timeout 30 bash -c 'out=$("$1" --root "$2" create --bundle "$3" sd-b8 2>&1) && printf "[%s]" "$out"' \
+		_ "$VPS" "$ROOT" "$WORK/b8" 2>"$WORK/b8.err"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+	out=$(timeout 30 "$VPS" --root "$ROOT" start sd-b8 2>&1)
+	[ -z "$out" ]
+	read -r state ms _ < <(wait_running sd-b8)
+	[ "$state" = running ] || { [ "$state" = degraded ] && check_failed sd-b8; }
+	# /dev/console inside is a pty (major 136-143); its master is held by the
+	# VPS's monitor, the init's parent outside the VPS
+	[ "$(v exec sd-b8 stat -L -c %F /dev/console)" = "character special file" ]
+	major=$((0x$(v exec sd-b8 stat -L -c %t /dev/console)))
+	echo "console major: $major"
+	[ "$major" -ge 136 ] && [ "$major" -le 143 ]
+	init=$(v state sd-b8 | jq .pid)
+	mon=$(awk '/^PPid:/ { print $2 }' "/proc/$init/status")
+	[ "$(cat "/proc/$mon/comm")" = vps-monitor ]
+	ls -l "/proc/$mon/fd" | grep -q ' -> /dev/pts/ptmx$' # a master of the VPS's own devpts
+	v exec sd-b8 systemctl is-active console-getty.service
+	for i in $(seq 1 300); do grep -q 'sd-b8 login:\|sd-base login:' "$ROOT/sd-b8/console.log" && break; sleep 0.2; done
+	grep -q 'login:' "$ROOT/sd-b8/console.log"
+	# vps stop: systemd powers off; its shutdown text reaches the console log
+	# (followed here by vps logs -f until the VPS is gone), not our terminal
+	"$VPS" --root "$ROOT" logs -f sd-b8 >"$WORK/b8.log" 2>&1 &
+	logs=$!
+	out=$(timeout 60 "$VPS" --root "$ROOT" stop sd-b8 2>&1)
+	echo "stop: $out"
+	[[ $out != *"Stopped target"* ]] && [[ $out != *"Powering off"* ]] && [[ $out != *"Stopping"* ]]
+	timeout 30 tail --pid="$logs" -f /dev/null
+	tr -d '\r' <"$WORK/b8.log" | tail -5
+	grep -q "Reached target.*System Power Off" "$WORK/b8.log"
+	[ ! -e "/proc/$init" ]
+	[ ! -e "$ROOT/sd-b8" ]
+}
+
 @test "sd- /dev/console: a pty through --console-socket, systemd's status and a login prompt on it" {
 	sd_bundle "$WORK/b4" '.process.terminal = true'
 	RECVTTY_HOLD=1 "$VPS_TOP/build/tests/recvtty" "$WORK/b4.sock" "$WORK/b4.console" &

@@ -90,6 +90,17 @@ host_mounts() { grep -c " $1" /proc/self/mountinfo || true; }
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r '.[0].pids.current')" -ge 1 ]
 	[ "$(echo "$output" | jq -r '.[0].memory.limit')" = $((512 << 20)) ]
+	# its cgroup directories are 0755 whatever the monitor's umask (077):
+	# older kernels (6.1) let the VPS's root mount its cgroup2 only when it
+	# can search every directory from the root down to its cgroup
+	pid=$(initpid un-d1)
+	unified=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+	rel=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+	echo "cgroup2 $unified$rel: $(stat -c %a "$unified$rel")"
+	[ "$(stat -c %a "$unified$rel")" = 755 ]
+	if rel=$(grep -m1 ':pids:' /proc/$pid/cgroup | cut -d: -f3) && [ -n "$rel" ]; then
+		[ "$(stat -c %a "/sys/fs/cgroup/pids$rel")" = 755 ]
+	fi
 	v delete --force un-d1
 }
 
@@ -195,6 +206,47 @@ leak_run() {
 	rm -rf "$WORK/par4" && v bundle "$WORK/par4" --name un-par4 --userns host >/dev/null
 	v bundle "$WORK/par10" --name un-par10 >/dev/null
 	[ "$(base_of "$WORK/par10")" = "$freed" ]
+}
+
+@test "userns- two running VPSes: disjoint ranges, neither's root can read or remove the other's files; destroy gives the range back" {
+	export VPS_INVENTORY=$WORK/inv-two
+	mkdir -m 1777 "$WORK/both"
+	local b
+	for b in ta tb; do
+		v bundle "$WORK/$b" --name "un-$b" >/dev/null
+		jq_edit "$WORK/$b/config.json" --arg s "$WORK/both" \
+			'.mounts += [{"destination": "/srv", "type": "bind", "source": $s, "options": ["rbind", "rw"]}]'
+		v start "un-$b"
+	done
+	a=$(base_of "$WORK/ta") b=$(base_of "$WORK/tb")
+	echo "ranges: $a, $b"
+	# [a, a+65536) and [b, b+65536) do not meet, in the records and in the kernel
+	[ $((a + 65536)) -le "$b" ] || [ $((b + 65536)) -le "$a" ]
+	grep -qx "name un-ta" "$VPS_INVENTORY/idranges/$a.range"
+	grep -qx "name un-tb" "$VPS_INVENTORY/idranges/$b.range"
+	pa=$(initpid un-ta) pb=$(initpid un-tb)
+	[ "$(awk '{print $1, $2, $3}' /proc/$pa/uid_map)" = "0 $a 65536" ]
+	[ "$(awk '{print $1, $2, $3}' /proc/$pb/uid_map)" = "0 $b 65536" ]
+	grep -P "^Uid:\t$a\t" /proc/$pa/status
+	grep -P "^Uid:\t$b\t" /proc/$pb/status
+	# root of un-ta makes a private file in the directory both see
+	v exec un-ta sh -c 'umask 077; echo secret-a >/srv/a-file'
+	[ "$(stat -c %u:%a "$WORK/both/a-file")" = "$a:600" ]
+	# un-tb's root sees it as nobody's (unmapped) and cannot read, change or remove it
+	[ "$(v exec un-tb stat -c %u /srv/a-file)" = 65534 ]
+	for cmd in 'cat /srv/a-file' 'echo x >>/srv/a-file' 'rm -f /srv/a-file' 'chmod 666 /srv/a-file'; do
+		run v exec un-tb sh -c "$cmd"
+		echo "un-tb: $cmd: $status $output"
+		[ "$status" -ne 0 ]
+	done
+	[ "$(cat "$WORK/both/a-file")" = secret-a ]
+	# destroy gives un-ta's range back: the next bundle gets it
+	v destroy un-ta --force
+	[ ! -e "$VPS_INVENTORY/idranges/$a.range" ]
+	v bundle "$WORK/tc" --name un-tc >/dev/null
+	[ "$(base_of "$WORK/tc")" = "$a" ]
+	v destroy un-tb --force
+	v destroy un-tc
 }
 
 @test "userns- ranges: the area's base is configurable (--idmap-base, the inventory's settings)" {

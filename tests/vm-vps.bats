@@ -62,7 +62,12 @@ prompts() { [ "$(grep -c "$1 login:" "$ROOT/$1/console.log")" -ge "$2" ]; }
 	[[ $output == *"vv1 login:"* ]]
 	# reboot inside: a new QEMU under the same monitor, the log kept
 	v exec vv1 reboot || true
-	newqemu() { [ "$(listed vv1)" = running ] && [ "$(qemu_of vv1)" != "$qemu" ]; }
+	# a new QEMU recorded: not the old one, nor the 0 of the VM being made again
+	newqemu() {
+		local p
+		p=$(qemu_of vv1)
+		[ "$(listed vv1)" = running ] && [ "$p" != "$qemu" ] && [ "$p" -gt 0 ] 2>/dev/null
+	}
 	wait_for newqemu
 	[ "$(monitor_of vv1)" = "$mon" ]
 	wait_for prompts vv1 2

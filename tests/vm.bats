@@ -145,6 +145,32 @@ teardown_file() { vps_teardown_file; }
 	grep -q 'is-a-tty' "$WORK/ty.log"
 }
 
+@test "vm-signals: a foreground run --vm forwards SIGTERM to the guest process; exec relays stdin to EOF; exec -t passes a resize on (SIGWINCH)" {
+	command -v script >/dev/null || skip "script(1) (bsdutils) is needed to provide a pty"
+	rm -f "$WORK/b/rootfs/tmp/vmready"
+	set_args "$WORK/b" /bin/sh -c 'trap "echo got-term; exit 42" TERM; echo up; while :; do sleep 0.1; done'
+	"$VPS" --root "$ROOT" run --vm -b "$WORK/b" vm-sig >"$WORK/sig.out" 2>"$WORK/sig.err" </dev/null &
+	local bg=$! st=0
+	for _ in $(seq 300); do grep -q up "$WORK/sig.out" && break; sleep 0.2; done
+	grep -q up "$WORK/sig.out" || { cat "$WORK/sig.err"; false; }
+	run resize_in_pty "$WORK/sigx.out" "$VPS --root $ROOT exec -t vm-sig /bin/sh -c '$WINCH_SH' vmready" "$WORK/b/rootfs/tmp/vmready"
+	[[ "$output" == *"41 101"* ]]
+	[[ "$output" == *rc=7* ]]
+	# exec's stdin is relayed until its EOF, which reaches the guest process
+	run --separate-stderr v exec vm-sig /bin/sh -c 'cat; echo after-eof' <<<"exec-stdin"
+	[ "$status" -eq 0 ]
+	[ "$output" = "exec-stdin
+after-eof" ]
+	kill -TERM "$bg"
+	for _ in $(seq 300); do kill -0 "$bg" 2>/dev/null || break; sleep 0.2; done
+	kill -9 "$bg" 2>/dev/null && { echo "run --vm still running 60 s after SIGTERM"; false; }
+	wait "$bg" || st=$?
+	cat "$WORK/sig.err"
+	[ "$st" -eq 42 ]
+	grep -q got-term "$WORK/sig.out"
+	[ ! -e "$ROOT/vm-sig" ]
+}
+
 @test "vm-symlinks: nothing is written through symlinks in the rootfs; a symlinked root.path is refused" {
 	mkdir -p "$WORK/host"
 	echo host-original >"$WORK/host/target"

@@ -34,7 +34,10 @@ done <"$here/kernel.config"
 echo "vm-kernel: building $ver vmlinux with -j$JOBS"
 nice -n 19 make -s -j"$JOBS" vmlinux
 release=$(make -s kernelrelease)
-install -m 0644 vmlinux "$CACHE/vmlinux.tmp"
+# no symbols: QEMU reads and sorts an ELF kernel's symbol table at every start
+# (-kernel), a restored VM's too (1.9 MB of it here, kept in its memory)
+objcopy --strip-all vmlinux "$CACHE/vmlinux.tmp"
+chmod 0644 "$CACHE/vmlinux.tmp"
 mv "$CACHE/vmlinux.tmp" "$CACHE/vmlinux"
 echo "$release" >"$CACHE/vmlinux.release"
 echo "vm-kernel: installed $CACHE/vmlinux ($release, $(du -h "$CACHE/vmlinux" | cut -f1))"

@@ -6,6 +6,7 @@
  * shared directory is exactly the one vps opened. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,20 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 	a->v[a->n] = NULL;
 }
 
+/* fork, born in cg's cgroup2 directory (CLONE_INTO_CGROUP) when there is one:
+ * then the child joins the v1 hierarchies itself (*self), and no pid is written
+ * to a cgroup.procs, whose first writer waits for an RCU grace period (cgroup.h).
+ * Else a plain fork, and the parent moves the child (vps_cgroup_enter). */
+static pid_t fork_into(struct vps_cgroup *cg, bool *self)
+{
+	int fd = cg ? vps_cgroup_v2_fd(cg) : -1;
+	struct clone_args a = {
+	    .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)fd};
+	pid_t pid = fd < 0 ? -1 : (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+	*self = pid >= 0;
+	return pid >= 0 ? pid : fork();
+}
+
 /* PATH search in the parent: the child only execs. */
 int vps_vm_find_binary(const char *name, char *out, size_t cap)
 {
@@ -195,12 +210,16 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		vps_argv_free(&a);
 		return vps_error(err, errno, "vm: pipe");
 	}
-	pid_t pid = fork();
+	bool self;
+	pid_t pid = fork_into(l->cg, &self);
 	if (pid == 0) {
 		int e = 0, r;
 		char b;
 		if (l->detach)
 			setsid();
+		/* the v1 hierarchies: joined by this thread itself (cgroup.h says why) */
+		if (self && (r = vps_cgroup_enter_self(l->cg, &(vps_err){0})) < 0)
+			e = -r;
 		bool disk = l->disk_fd >= 0;
 		int share =
 		    disk ? l->disk_fd : vps_vm_share_fd(l->rootfs_fd, l->spec->root_readonly);
@@ -266,7 +285,7 @@ int vps_vm_spawn(const struct vps_vm_launch *l, pid_t *pidp, vps_err *err)
 		close(go[1]), close(rep[0]);
 		return vps_error(err, errno, "vm: fork");
 	}
-	int r = l->cg ? vps_cgroup_enter(l->cg, pid, err) : 0;
+	int r = l->cg && !self ? vps_cgroup_enter(l->cg, pid, err) : 0;
 	if (r == 0 && write(go[1], "g", 1) != 1)
 		r = vps_error(err, errno, "vm: release qemu");
 	close(go[1]);

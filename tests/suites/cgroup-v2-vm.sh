@@ -67,8 +67,11 @@ if mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /host; 
 		mkdir /host/sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /host/sys/fs/cgroup/systemd
 		echo "# guest: \$(uname -r), cgroup v1 hierarchies: \$(ls /host/sys/fs/cgroup | tr '\\n' ' ')"
 	fi
-	chroot /host /bin/bash "$GUEST" "$TOP" \$mode 2>&1
-	echo "# guest script exited with \$?"
+	# switch_root, not chroot: the host's / becomes the guest's root, so that
+	# unshare(CLONE_NEWUSER) (EPERM in a chroot) works for mapped VPSes
+	exec switch_root /host /bin/bash -c '/bin/bash "\$1" "\$2" "\$3" 2>&1
+		echo "# guest script exited with \$?"; echo "=== guest done"; /bin/busybox poweroff -f' \
+		guest "$GUEST" "$TOP" \$mode
 else
 	echo "FAIL cgroup-v2-vm boot: cannot mount the host's / over 9p"
 fi
@@ -83,7 +86,7 @@ boot() {
 	local mode=$1 extra=cgroup_no_v1=all rc
 	[ "$mode" = v1 ] && extra=vpsmode=v1
 	echo "# booting $KVER under TCG, pure cgroup $mode (guest log: $W/console-$mode while it runs)"
-	timeout -k 5 1000 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
+	timeout -k 5 1600 qemu-system-x86_64 -accel tcg -M pc -cpu max -smp 2 -m 1024M -nodefaults \
 		-display none -no-reboot -monitor none -serial "file:$W/console-$mode" \
 		-kernel "$VMLINUX" -initrd "$W/initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init tsc=reliable no_timer_check mitigations=off 8250.nr_uarts=1 cryptomgr.notests random.trust_cpu=on audit=0 nowatchdog $extra" \

@@ -78,6 +78,8 @@ int gconf_parse(char *buf, size_t len, struct gconf *c);
 void await_config(int ctl, struct gconf *c);
 
 /* util.c */
+void close_from(int from);   /* every fd >= from */
+void debug_exit(int status); /* QEMU exits (status<<1)|1; returns if it cannot */
 void glog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* --debug (the configuration's debug=1): "vps-init: MS ms what" on the console,
  * CLOCK_MONOTONIC, where the guest's time goes after a restore. */

@@ -118,8 +118,16 @@ static void one_mount(const char *rec)
 		glog("mount on %.64s...: path too long", f[0]);
 		return;
 	}
-	mkdir_p(path);
-	if (mount(*src ? src : type, path, type, flags & ~MS_RDONLY, data[0] ? data : NULL) < 0) {
+	/* the mount point is there most of the time: mkdir only when it is not
+	 * (over 9p every mkdir of an existing directory is a round trip to QEMU) */
+	src = *src ? src : type;
+	const char *d = data[0] ? data : NULL;
+	int r = mount(src, path, type, flags & ~MS_RDONLY, d);
+	if (r < 0 && errno == ENOENT) {
+		mkdir_p(path);
+		r = mount(src, path, type, flags & ~MS_RDONLY, d);
+	}
+	if (r < 0) {
 		glog("mount %s on %s: %s", type, f[0], strerror(errno));
 		return;
 	}

@@ -88,8 +88,7 @@ static pid_t spawn(const struct gconf *c, pid_t main_pid, int in, int out, int e
 		_exit(127);
 	if (tty)
 		ioctl(0, TIOCSCTTY, 0);
-	for (int fd = 3; fd < 1024; fd++)
-		close(fd);
+	close_from(3);
 	signal(SIGPIPE, SIG_DFL);
 	proc_exec(c, true, main_pid);
 }
