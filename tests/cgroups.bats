@@ -178,7 +178,11 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	run v update --cpu-rt-period 10000 --cpu-rt-runtime 3000 cg-updr
 	period=$(cat "$cpu/$p/c/cpu.rt_period_us"); runtime=$(cat "$cpu/$p/c/cpu.rt_runtime_us")
 	v delete --force cg-updr
-	rmdir "$cpu/$p"
+	# the parent: made by the test in cpu, by create in the other hierarchies
+	local d
+	for d in /sys/fs/cgroup/*/"$p" /sys/fs/cgroup/"$p"; do
+		[ ! -d "$d" ] || rmdir "$d"
+	done
 	[ "$status" -eq 0 ]
 	[ "$period" = 10000 ]
 	[ "$runtime" = 3000 ]
