@@ -112,6 +112,14 @@ real_cache() {
 web1" ]
 	echo "# warm bundle $(secs "$t0" "$t1") s, create+start $(secs "$t1" "$t2") s, start to ssh $(secs "$t2" "$t3") s, bundle to ssh $(secs "$t0" "$t3") s" >&3
 	[ "$(secs "$t0" "$t3" | cut -d. -f1)" -lt 60 ]
+	# a networked VPS whose root is not the host's (the default user namespace):
+	# its init runs as a mapped host id, and root inside sees the 65536-id map
+	local pid
+	pid=$(n state web1 | jq .pid)
+	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" -ge 1000000 ]
+	run sshv -o BatchMode=yes -o IdentitiesOnly=yes -i "$WORK/key" root@10.88.0.21 cat /proc/self/uid_map
+	echo "$output"
+	[[ "$output" =~ ^\ *0\ +[1-9][0-9]{6,}\ +65536$ ]]
 	# the sshd that answered is the VPS's own, started by its init (sysvinit's
 	# rc2.d/S01ssh, or systemd's ssh.service)
 	local R=$WORK/web1/rootfs

@@ -49,6 +49,10 @@ prompts() { [ "$(grep -c "$1 login:" "$ROOT/$1/console.log")" -ge "$2" ]; }
 	wait_for booted vv1
 	[ "$(v exec vv1 hostname)" = vv1 ]
 	[ "$(v exec vv1 cat /proc/1/comm)" = init ] # the template's init, PID 1 of its view
+	# the bundle maps its root as in container mode (the default); the VM, a
+	# kernel boundary of its own, ignores the map: root inside is the guest's
+	jq -e '.linux.uidMappings[0].hostID >= 1000000' "$WORK/vv1/config.json"
+	[ "$(v exec vv1 cat /proc/self/uid_map | awk '{print $1, $2, $3}')" = "0 0 4294967295" ]
 	# the password, set from outside while it runs; a login at the getty of the
 	# console (the guest's terminal, held by the monitor) accepts it
 	echo 'Vv1-pass' | v passwd vv1 --stdin
