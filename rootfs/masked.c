@@ -88,7 +88,8 @@ static int check_kernfs(const struct vps_mount_ctx *c, vps_err *err)
 	return r;
 }
 
-/* The empty read-only tmpfs that masks directories, detached; cloned per use. */
+/* The empty read-only tmpfs that masks directories, detached: attached on the
+ * first, cloned from there onto the others. */
 static int mask_tmpfs(vps_err *err)
 {
 	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
@@ -105,17 +106,24 @@ static int mask_tmpfs(vps_err *err)
 	return m;
 }
 
-/* Bind a clone of the detached mount FROM onto TARGET_FD. */
+/* Attach the mount TREE onto TARGET_FD. */
+static int attach(int tree, int target_fd, const char *path, vps_err *err)
+{
+	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
+		return vps_error(err, errno, "masked path %s: bind the mask", path);
+	return 0;
+}
+
+/* Bind a clone of the attached mount FROM onto TARGET_FD (kernels before 6.15
+ * refuse to clone a detached one: EINVAL). */
 static int bind_clone(int from, int target_fd, const char *path, vps_err *err)
 {
 	_cleanup_close_ int tree =
 	    open_tree(from, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0)
 		return vps_error(err, errno, "masked path %s: clone the mask", path);
-	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
-	    0)
-		return vps_error(err, errno, "masked path %s: bind the mask", path);
-	return 0;
+	return attach(tree, target_fd, path, err);
 }
 
 int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, vps_err *err)
@@ -148,8 +156,12 @@ int vps_mask_paths(const struct vps_mount_ctx *c, char *const *paths, size_t n, 
 		}
 		if (fstat(fd, &st) < 0)
 			return vps_error(err, errno, "masked path %s: stat", paths[i]);
-		if (S_ISDIR(st.st_mode) && tmpfs < 0 && (tmpfs = mask_tmpfs(err)) < 0)
-			return tmpfs;
+		if (S_ISDIR(st.st_mode) && tmpfs < 0) { /* the first directory gets the mask */
+			if ((tmpfs = mask_tmpfs(err)) < 0 ||
+			    (r = attach(tmpfs, fd, paths[i], err)) < 0)
+				return tmpfs < 0 ? tmpfs : r;
+			continue; /* the later ones a clone of it, now attached */
+		}
 		if ((r = bind_clone(S_ISDIR(st.st_mode) ? tmpfs : null, fd, paths[i], err)) < 0)
 			return r;
 	}
