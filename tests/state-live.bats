@@ -6,7 +6,7 @@ load helpers
 load core_helpers
 
 setup_file() { core_setup_file; }
-teardown_file() { vps_teardown_file; }
+teardown_file() { core_teardown_file; }
 
 @test "state and list follow a real container: created, running, paused, stopped" {
 	b=$(core_bundle live sh -c 'sleep 1000')
