@@ -18,6 +18,7 @@
 
 #include "runtime/internal.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/io.h"
 #include "util/log.h"
 
@@ -63,13 +64,6 @@ static char **strv_nul(char **v, size_t n, const char *first)
 	return out;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Feed the state, wait (bounded by the timeout) reading the hook's output,
  * return the wait status. */
 static int wait_hook(pid_t pid, int pidfd, int in_fd, int out_fd, const char *state,
@@ -80,11 +74,11 @@ static int wait_hook(pid_t pid, int pidfd, int in_fd, int out_fd, const char *st
 	close(in_fd);
 	struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = out_fd, .events = POLLIN}};
 	int64_t ms = timeout > 0 ? (timeout > 86400 ? 86400000 : timeout * 1000) : -1;
-	int64_t end = ms < 0 ? 0 : now_ms() + ms;
+	int64_t end = ms < 0 ? 0 : vps_now_ms() + ms;
 	int pr;
 	do {
 		/* the deadline holds however much the hook writes */
-		int left = ms < 0 ? -1 : (int)(end > now_ms() ? end - now_ms() : 0);
+		int left = ms < 0 ? -1 : (int)(end > vps_now_ms() ? end - vps_now_ms() : 0);
 		pr = poll(p, 2, left);
 		if (pr > 0 && p[1].revents) {
 			drain(out_fd, out);

@@ -23,6 +23,7 @@
 #include "runtime/vm/vm.h"
 #include "specs/bundle.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
 #include "util/walk.h"
@@ -33,11 +34,6 @@ static const char *const phase_names[] = {"check",   "precopy", "freeze",  "dump
 const char *vps_mig_phase_name(enum mig_phase p)
 {
 	return (size_t)p < ARRAY_SIZE(phase_names) ? phase_names[p] : "?";
-}
-
-static long now_ms(void)
-{
-	return vps_vm_now_ms();
 }
 
 static void phase(struct mig *m, enum mig_phase p);
@@ -221,7 +217,7 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 	if (r < 0 || (r = receive(m, "prepare", err)) < 0)
 		return r;
 	phase(m, MIG_FREEZE);
-	long t_freeze = now_ms();
+	long t_freeze = vps_now_ms();
 	struct mig_bg bg = {.pid = -1, .fd = -1};
 	if (m->live) {
 		vps_err e2;
@@ -233,9 +229,9 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 		}
 	} else if (m->was_running && (r = vps_stop(m->o->root, m->o->name, -1, err)) < 0)
 		return r;
-	res->dump_ms = now_ms() - t_freeze;
+	res->dump_ms = vps_now_ms() - t_freeze;
 	phase(m, MIG_COPY);
-	t = now_ms();
+	t = vps_now_ms();
 	r = m->live ? vps_mig_rsync_wait(m, &bg, err)
 		    : vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
 	if (r < 0)
@@ -244,13 +240,13 @@ static int move(struct mig *m, struct vps_migrate_result *res, vps_err *err)
 		return r;
 	if (m->live && (r = vps_mig_net_handover(m, err)) < 0)
 		return r;
-	res->copy_ms = now_ms() - t;
+	res->copy_ms = vps_now_ms() - t;
 	phase(m, MIG_RESTORE);
-	t = now_ms();
+	t = vps_now_ms();
 	r = receive(m, m->live ? "restore" : m->was_running ? "start" : "register", err);
 	/* it runs there from the far side's "received" line (its images and
 	 * mark are removed after it, out of the downtime) */
-	long t_run = m->t_answer ? m->t_answer : now_ms();
+	long t_run = m->t_answer ? m->t_answer : vps_now_ms();
 	res->restore_ms = t_run - t;
 	res->downtime_ms = m->was_running ? t_run - t_freeze : 0;
 	return r;
@@ -267,7 +263,7 @@ static void drop_images(struct mig *m)
 int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res, vps_err *err)
 {
 	_cleanup_free_ struct mig *mp = calloc(1, sizeof(*mp)); /* three paths */
-	long t0 = now_ms();
+	long t0 = vps_now_ms();
 	*res = (struct vps_migrate_result){0};
 	if (!mp)
 		return vps_error(err, ENOMEM, "migrate %s", o->name);
@@ -295,7 +291,7 @@ int vps_migrate(const struct vps_migrate_opts *o, struct vps_migrate_result *res
 	}
 	drop_images(m);
 	res->bytes = m->bytes;
-	res->total_ms = now_ms() - t0;
+	res->total_ms = vps_now_ms() - t0;
 	vps_inv_free(m->e);
 	json_object_put(m->net);
 	return r;

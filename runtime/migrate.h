@@ -44,7 +44,7 @@ struct mig {
 	uint64_t bytes;	  /* copied */
 	json_object *net; /* the running source's extra["net"] (its network), or NULL */
 	bool handover;	  /* the destination shares its network: hand it over (migrate_net.c) */
-	long t_answer;	  /* when the last vps_mig_far's stdout began (vps_vm_now_ms), 0: none */
+	long t_answer;	  /* when the last vps_mig_far's stdout began (vps_now_ms), 0: none */
 	int guard;	  /* the pipe to the guard, or -1 */
 	pid_t guard_pid;  /* or 0 */
 };

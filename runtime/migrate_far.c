@@ -17,6 +17,7 @@
 
 #include "runtime/migrate.h"
 #include "runtime/vm/vm.h"
+#include "util/clock.h"
 #include "util/fmt.h"
 #include "util/io.h"
 
@@ -137,7 +138,7 @@ static int spawn(struct vps_argv *a, int in, struct mig_far *f, vps_err *err)
 /* Wait for f; its stdout in out, its stderr's last line as the error. Exit
  * status ok also counts as success (rsync's 24: files vanished while the
  * VPS ran; the final copy, with it frozen or stopped, catches up).
- * t_out (or NULL): when its stdout first said something (vps_vm_now_ms). */
+ * t_out (or NULL): when its stdout first said something (vps_now_ms). */
 static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int ok, long *t_out,
 		   vps_err *err)
 {
@@ -159,7 +160,7 @@ static int collect(struct mig_far *f, char *out, size_t out_sz, bool echo, int o
 		if (p[0].revents)
 			o_open = drain(f->out, obuf, sizeof(obuf), &olen, echo);
 		if (t_out && !*t_out && olen)
-			*t_out = vps_vm_now_ms();
+			*t_out = vps_now_ms();
 		if (p[1].revents)
 			e_open = drain(f->errfd, ebuf, sizeof(ebuf), &elen, false);
 	}

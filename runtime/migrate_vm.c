@@ -35,6 +35,7 @@
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fmt.h"
 
 const char *vps_mig_vm_why(const struct mig *m, const struct oci_spec *spec)
@@ -64,11 +65,11 @@ static int send_state(struct mig *m, struct vps_vm_mig *mg, int fd, struct mig_f
 		      struct vps_migrate_result *res, vps_err *err)
 {
 	vps_err fe = {0};
-	long t = vps_vm_now_ms();
+	long t = vps_now_ms();
 	int r = vps_vm_mig_send(mg, fd, err);
-	close(fd);			    /* QEMU holds its copy until the end */
-	res->dump_ms = vps_vm_now_ms() - t; /* RAM and device state */
-	t = vps_vm_now_ms();
+	close(fd);			 /* QEMU holds its copy until the end */
+	res->dump_ms = vps_now_ms() - t; /* RAM and device state */
+	t = vps_now_ms();
 	/* failed here: it ends soon, QEMU's copy of the pipe closed (or not) */
 	if (vps_mig_far_wait(m, far, r < 0 ? FAILED_MS : LOAD_MS, &fe) < 0) {
 		if (r < 0) { /* the destination's reason first */
@@ -80,8 +81,8 @@ static int send_state(struct mig *m, struct vps_vm_mig *mg, int fd, struct mig_f
 	}
 	if (r == 0)
 		r = vps_mig_receive(m, "vm", err);
-	res->restore_ms = vps_vm_now_ms() - t;
-	res->downtime_ms = vps_vm_now_ms() - mg->stopped_ms;
+	res->restore_ms = vps_now_ms() - t;
+	res->downtime_ms = vps_now_ms() - mg->stopped_ms;
 	m->bytes += mg->ram_bytes;
 	return r;
 }
@@ -105,11 +106,11 @@ static int move(struct mig *m, struct vps_vm_mig *mg, int p[2], struct mig_far *
 	if ((r = vps_vm_mig_stop(mg, dir, err)) < 0)
 		return r;
 	vps_mig_phase(m, MIG_COPY);
-	long t = vps_vm_now_ms();
+	long t = vps_now_ms();
 	m->inplace = true; /* into the image the destination's QEMU has open */
 	r = vps_mig_rsync(m, m->e->bundle, m->dbundle, err);
 	m->inplace = false;
-	res->copy_ms = vps_vm_now_ms() - t;
+	res->copy_ms = vps_now_ms() - t;
 	if (r < 0)
 		return r;
 	vps_mig_phase(m, MIG_RESTORE);

@@ -21,6 +21,7 @@
 #include "runtime/live.h"
 #include "runtime/mon.h"
 #include "runtime/sysinfo.h"
+#include "util/clock.h"
 
 #define STUCK_MS	1000
 #define TICK_MS		500
@@ -129,7 +130,7 @@ int vps_mon_sysinfo_tick(struct vps_mon *m)
 		return -1;
 	}
 	int64_t since = __atomic_load_n(&si->sh->since_ms, __ATOMIC_SEQ_CST);
-	if (si->server > 0 && since && vps_sysinfo_now_ms() - since > STUCK_MS && si->dying < 0) {
+	if (si->server > 0 && since && vps_now_ms() - since > STUCK_MS && si->dying < 0) {
 		kill(si->server, SIGKILL);
 		si->dying = si->server;
 		si->server = -1;

@@ -10,6 +10,7 @@
 #include "runtime/live.h"
 #include "runtime/runtime.h"
 #include "runtime/status.h"
+#include "util/clock.h"
 
 struct vps_monitor {
 	struct vps_live l;
@@ -60,13 +61,6 @@ int vps_stats(struct vps_monitor *m, struct vps_cgroup_stats *out, vps_err *err)
 	return vps_cgroup_stats(m->l.cg, out, err);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* True when the OOM kill count grew since the last look. */
 static bool new_kills(struct vps_monitor *m)
 {
@@ -82,7 +76,7 @@ static void start(struct vps_monitor *m, long interval_ms)
 	vps_err e;
 	m->oom = vps_cgroup_oom_watch(m->l.cg, &m->w, &e) >= 0 &&
 		 vps_cgroup_oom_kills(m->l.cg, &m->kills, &e) >= 0;
-	m->next = now_ms() + interval_ms;
+	m->next = vps_now_ms() + interval_ms;
 	m->started = true;
 }
 
@@ -95,7 +89,7 @@ int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_s
 		start(m, interval_ms);
 	for (;;) { /* ends when the container stops */
 		struct pollfd p = {.fd = m->oom ? m->w.fd : -1, .events = POLLIN | POLLPRI};
-		long wait = m->next - now_ms();
+		long wait = m->next - vps_now_ms();
 		int n = poll(&p, 1, wait > 0 ? (int)wait : 0);
 		if (n < 0 && errno != EINTR)
 			return vps_error(err, errno, "poll");
@@ -105,7 +99,7 @@ int vps_events_next(struct vps_monitor *m, long interval_ms, struct vps_cgroup_s
 				return VPS_EVENT_OOM;
 			continue;
 		}
-		if (now_ms() < m->next)
+		if (vps_now_ms() < m->next)
 			continue;
 		/* v1 signals the eventfd when the OOM starts, before its kill is
 		 * counted: a kill the wake-up came too early for shows here */

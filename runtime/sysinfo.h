@@ -46,7 +46,6 @@ struct vps_cgroup;
  * uses the init's filter any more (exit 0); never returns. */
 _Noreturn void vps_sysinfo_serve(int fd, int lsock, struct vps_cgroup *cg, pid_t init,
 				 struct vps_si_shared *sh);
-int64_t vps_sysinfo_now_ms(void);
 
 /* The monitor's side (mon_sysinfo.c) */
 struct vps_mon;

@@ -36,14 +36,8 @@
 #include "cgroups/cgroup.h"
 #include "runtime/sysinfo.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fmt.h"
-
-int64_t vps_sysinfo_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The init's CLOCK_BOOTTIME offset (seconds; 0 without a time namespace). */
 static long boottime_offset(pid_t init)
@@ -170,7 +164,7 @@ static void serve_one(int fd, struct seccomp_notif *req, size_t reqsz,
 	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 		return; /* ENOENT: the caller went away before we took it */
 	sh->id = req->id;
-	__atomic_store_n(&sh->since_ms, vps_sysinfo_now_ms(), __ATOMIC_SEQ_CST);
+	__atomic_store_n(&sh->since_ms, vps_now_ms(), __ATOMIC_SEQ_CST);
 	answer(fd, req, resp, cg, offset);
 	__atomic_store_n(&sh->since_ms, 0, __ATOMIC_SEQ_CST);
 }

@@ -21,6 +21,7 @@
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fileio.h"
 #include "util/fmt.h"
 #include "util/log.h"
@@ -95,18 +96,11 @@ int vps_vm_kill(const char *dir, int sig, vps_err *err)
 	return request(dir, VPS_VM_KILL, &s, sizeof(s), 10000, NULL, 0, err);
 }
 
-long vps_vm_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* --debug: how long each step of a start took (the marks of one VM start) */
 void vps_vm_mark(const char *what)
 {
 	static long t0;
-	long now = vps_vm_now_ms();
+	long now = vps_now_ms();
 	if (!t0 || !what)
 		t0 = now;
 	if (what)
@@ -175,10 +169,10 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len,
 		      long limit_s, vps_err *err)
 {
 	const char *t = getenv("VPS_VM_BOOT_TIMEOUT");
-	long limit = (t && atol(t) > 0 ? atol(t) : limit_s) * 1000L, t0 = vps_vm_now_ms();
+	long limit = (t && atol(t) > 0 ? atol(t) : limit_s) * 1000L, t0 = vps_now_ms();
 	bool ping = !conf || !restored; /* a restored guest is at its wait point */
 	char reply[32];
-	for (long left; (left = limit - (vps_vm_now_ms() - t0)) > 0;) {
+	for (long left; (left = limit - (vps_now_ms() - t0)) > 0;) {
 		int r = qemu_gone(dir, qemu, err);
 		if (r < 0)
 			return r;

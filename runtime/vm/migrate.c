@@ -26,6 +26,7 @@
 
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fmt.h"
 
 #define QMP_MS	20000
@@ -71,13 +72,12 @@ static int mig_status(struct vps_vm_qmp *q, char *st, size_t cap, vps_err *err)
 static int wait_status(struct vps_vm_qmp *q, const char *want, vps_err *err)
 {
 	char st[32];
-	long deadline = vps_vm_now_ms() + MIG_MS;
+	long deadline = vps_now_ms() + MIG_MS;
 	for (;;) {
 		int r = mig_status(q, st, sizeof(st), err);
 		if (r < 0 || strcmp(st, want) == 0)
 			return r;
-		if (!strcmp(st, "failed") || !strcmp(st, "cancelled") ||
-		    vps_vm_now_ms() > deadline) {
+		if (!strcmp(st, "failed") || !strcmp(st, "cancelled") || vps_now_ms() > deadline) {
 			const char *d = strstr(q->line, "\"error-desc\"");
 			return vps_errorx(err, EIO, "vm: migration %s: %.300s",
 					  st[0] ? st : "not started", d ? d : q->line);
@@ -174,7 +174,7 @@ int vps_vm_mig_stop(struct vps_vm_mig *mg, const char *dir, vps_err *err)
 		return vps_error_wrap(err, "its QEMU monitor (a VM started by an older vps has "
 					   "none: restart it)");
 	r = vps_vm_qmp(&mg->q, "{\"execute\":\"stop\"}", -1, QMP_MS, err);
-	mg->stopped_ms = vps_vm_now_ms();
+	mg->stopped_ms = vps_now_ms();
 	return r;
 }
 

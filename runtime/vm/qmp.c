@@ -12,6 +12,7 @@
 
 #include "runtime/vm/vm.h"
 #include "runtime/vm/wire.h"
+#include "util/clock.h"
 #include "util/fmt.h"
 
 /* The next line (without '\n') into q->line; 0, or -ETIMEDOUT / -EPIPE. */
@@ -30,7 +31,7 @@ static int read_line(struct vps_vm_qmp *q, long deadline)
 		}
 		if (q->len == sizeof(q->buf)) /* an over-long line: drop its head */
 			q->len = 0;
-		long left = deadline - vps_vm_now_ms();
+		long left = deadline - vps_now_ms();
 		struct pollfd p = {.fd = q->fd, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
 			return -ETIMEDOUT;
@@ -76,7 +77,7 @@ static int reply(struct vps_vm_qmp *q, const char *cmd, long deadline, vps_err *
 
 int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_ms, vps_err *err)
 {
-	long deadline = vps_vm_now_ms() + timeout_ms;
+	long deadline = vps_now_ms() + timeout_ms;
 	if (send_cmd(q->fd, cmd, pass_fd) < 0)
 		return vps_error(err, errno, "vm: QMP: send %s", cmd);
 	return reply(q, cmd, deadline, err);
@@ -85,7 +86,7 @@ int vps_vm_qmp(struct vps_vm_qmp *q, const char *cmd, int pass_fd, long timeout_
 int vps_vm_qmp_batch(struct vps_vm_qmp *q, const char *const *cmds, size_t n, long timeout_ms,
 		     vps_err *err)
 {
-	long deadline = vps_vm_now_ms() + timeout_ms;
+	long deadline = vps_now_ms() + timeout_ms;
 	char all[2048];
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -104,7 +105,7 @@ int vps_vm_qmp_batch(struct vps_vm_qmp *q, const char *const *cmds, size_t n, lo
 
 int vps_vm_qmp_open(struct vps_vm_qmp *q, const char *dir, long timeout_ms, vps_err *err)
 {
-	long deadline = vps_vm_now_ms() + timeout_ms;
+	long deadline = vps_now_ms() + timeout_ms;
 	q->len = 0;
 	q->fd = -1;
 	for (;;) { /* QEMU creates the socket while it starts */
@@ -112,7 +113,7 @@ int vps_vm_qmp_open(struct vps_vm_qmp *q, const char *dir, long timeout_ms, vps_
 		q->fd = vps_vm_connect(dir, "vm-qmp.sock", &e);
 		if (q->fd >= 0)
 			break;
-		if (vps_vm_now_ms() >= deadline)
+		if (vps_now_ms() >= deadline)
 			return vps_errorx(err, e.code, "%s", e.msg);
 		struct timespec ts = {0, 5 * 1000000L};
 		nanosleep(&ts, NULL);

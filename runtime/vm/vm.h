@@ -139,7 +139,6 @@ int vps_vm_qmp_batch(struct vps_vm_qmp *q, const char *const *cmds, size_t n, lo
 		     vps_err *err);
 
 /* ---- ctl.c (host side of the agent protocol) ---- */
-long vps_vm_now_ms(void); /* CLOCK_MONOTONIC in ms */
 /* --debug: "vm: +N ms what" since the first mark (what NULL: restart the clock). */
 void vps_vm_mark(const char *what);
 /* Wait until the guest answers; at its wait point send conf (len bytes of
