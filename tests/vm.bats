@@ -17,6 +17,17 @@ setup_file() {
 }
 teardown_file() { vps_teardown_file; }
 
+# SIGTERM to our background job PID, then its exit status (fails after 60 s: LABEL named)
+term_and_wait() {
+	kill -TERM "$1"
+	for _ in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+	if kill -9 "$1" 2>/dev/null; then
+		echo "$2 still running 60 s after SIGTERM"
+		return 255
+	fi
+	wait "$1"
+}
+
 @test "vm-run: output and exit status come back (3, then 137 for SIGKILL)" {
 	set_args "$WORK/b" /bin/sh -c 'echo out; echo err >&2; exit 3'
 	run --separate-stderr v run --vm -b "$WORK/b" vm-run1
@@ -145,7 +156,7 @@ teardown_file() { vps_teardown_file; }
 	grep -q 'is-a-tty' "$WORK/ty.log"
 }
 
-@test "vm-signals: a foreground run --vm forwards SIGTERM to the guest process; exec relays stdin to EOF; exec -t passes a resize on (SIGWINCH)" {
+@test "vm-signals: a foreground run --vm forwards SIGTERM to the guest process; exec relays stdin to EOF, forwards SIGTERM and passes a resize on (-t, SIGWINCH)" {
 	command -v script >/dev/null || skip "script(1) (bsdutils) is needed to provide a pty"
 	rm -f "$WORK/b/rootfs/tmp/vmready"
 	set_args "$WORK/b" /bin/sh -c 'trap "echo got-term; exit 42" TERM; echo up; while :; do sleep 0.1; done'
@@ -161,10 +172,17 @@ teardown_file() { vps_teardown_file; }
 	[ "$status" -eq 0 ]
 	[ "$output" = "exec-stdin
 after-eof" ]
-	kill -TERM "$bg"
-	for _ in $(seq 300); do kill -0 "$bg" 2>/dev/null || break; sleep 0.2; done
-	kill -9 "$bg" 2>/dev/null && { echo "run --vm still running 60 s after SIGTERM"; false; }
-	wait "$bg" || st=$?
+	# a signal to `vps exec` goes on to its process in the guest, as in container mode
+	rm -f "$WORK/b/rootfs/tmp/xready"
+	"$VPS" --root "$ROOT" exec vm-sig /bin/sh -c 'trap "echo exec-got-term; exit 43" TERM; touch /tmp/xready; while :; do sleep 0.1; done' >"$WORK/xsig.out" 2>&1 </dev/null &
+	local xb=$! xst=0
+	for _ in $(seq 300); do [ -e "$WORK/b/rootfs/tmp/xready" ] && break; sleep 0.2; done
+	[ -e "$WORK/b/rootfs/tmp/xready" ] || { cat "$WORK/xsig.out"; false; }
+	term_and_wait "$xb" exec || xst=$?
+	cat "$WORK/xsig.out"
+	[ "$xst" -eq 43 ]
+	grep -q exec-got-term "$WORK/xsig.out"
+	term_and_wait "$bg" "run --vm" || st=$?
 	cat "$WORK/sig.err"
 	[ "$st" -eq 42 ]
 	grep -q got-term "$WORK/sig.out"

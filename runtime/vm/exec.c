@@ -2,7 +2,8 @@
 /* `exec` into a VM: one session on the exec socket. We send the process
  * (records), then relay our stdin as frames and the guest's stdout/stderr
  * frames to our fds until its exit status arrives (in runtime/foreground.c's
- * loop). With a terminal, our tty is raw and window-size changes are forwarded. */
+ * loop). With a terminal, our tty is raw and window-size changes are forwarded;
+ * the signals vps_vm_wait forwards to the main process go to this one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -65,13 +66,19 @@ static int from_guest(const char *dir, int sock, int *status, vps_err *err)
 struct exec_fg {
 	const char *dir;
 	int sock, *status;
-	bool in_open;
+	bool in_open, tty;
 };
 
+/* SIGWINCH resizes the terminal (if any); the others go to the process, as
+ * container mode's exec forwards them. */
 static void exec_signal(void *ctx, int sig)
 {
-	(void)sig; /* SIGWINCH, the only one taken */
-	send_winsize(((struct exec_fg *)ctx)->sock);
+	struct exec_fg *f = ctx;
+	int32_t s = sig;
+	if (sig != SIGWINCH)
+		vps_vm_send(f->sock, VPS_VM_SIGNAL, &s, sizeof(s));
+	else if (f->tty)
+		send_winsize(f->sock);
 }
 
 static size_t exec_fill(void *ctx, struct pollfd *p)
@@ -109,10 +116,11 @@ static int exec_ready(void *ctx, const struct pollfd *p, vps_err *err)
 
 static int session(const char *dir, int sock, bool tty, int *status, vps_err *err)
 {
-	static const int winch[] = {SIGWINCH};
-	struct exec_fg f = {.dir = dir, .sock = sock, .status = status, .in_open = true};
-	struct vps_fg fg = {.signals = winch,
-			    .n_signals = tty ? 1 : 0,
+	static const int fwd[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct exec_fg f = {
+	    .dir = dir, .sock = sock, .status = status, .in_open = true, .tty = tty};
+	struct vps_fg fg = {.signals = fwd,
+			    .n_signals = ARRAY_SIZE(fwd),
 			    .raw = tty,
 			    .pidfd = -1,
 			    .ctx = &f,

@@ -34,6 +34,7 @@ enum {
 	VPS_VM_STDIN = 'I', /* exec: stdin bytes */
 	VPS_VM_STDIN_EOF = 'i',
 	VPS_VM_WINSIZE = 'W', /* exec: payload uint16 rows, uint16 cols */
+	VPS_VM_SIGNAL = 'G',  /* exec: payload int32 signal for the session's process */
 	/* guest -> host */
 	VPS_VM_OK = 'O',    /* ctl reply */
 	VPS_VM_ERROR = 'E', /* reply or exec failure: payload is the message */

@@ -93,8 +93,9 @@ static pid_t spawn(const struct gconf *c, pid_t main_pid, int in, int out, int e
 	proc_exec(c, true, main_pid);
 }
 
-/* One frame from the host: stdin, EOF, window size. Returns -1 when the host left. */
-static int from_host(int port, int *in_w, int master)
+/* One frame from the host: stdin, EOF, window size, a signal for the session's
+ * process (pid). Returns -1 when the host left. */
+static int from_host(int port, int *in_w, int master, pid_t pid)
 {
 	struct vps_vm_hdr h;
 	char *p;
@@ -117,6 +118,10 @@ static int from_host(int port, int *in_w, int master)
 		memcpy(rc, p, sizeof(rc));
 		struct winsize ws = {.ws_row = rc[0], .ws_col = rc[1]};
 		ioctl(master, TIOCSWINSZ, &ws);
+	} else if (h.type == VPS_VM_SIGNAL && h.len >= 4) {
+		int32_t sig;
+		memcpy(&sig, p, sizeof(sig));
+		kill(pid, sig); /* as container mode's exec: to the process, not its group */
 	}
 	free(p);
 	return 0;
@@ -186,7 +191,7 @@ int relay_exec(int port, const struct gconf *c, pid_t main_pid)
 		if (ports_poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR) &&
-		    from_host(port, &in[1], master) < 0) {
+		    from_host(port, &in[1], master, pid) < 0) {
 			host_ok = 0;
 			kill_session(pid, &killed); /* the host's `vps exec` is gone */
 		}
