@@ -47,12 +47,8 @@ int cli_parse_duration_ms(const char *s, long *out)
 
 int cli_freeze_cmd(struct vps_ctx *ctx, int argc, char **argv, bool freeze)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int opt, r;
-	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1)
-		if ((r = cli_opt_common(ctx, opt)) >= 0)
-			return r;
-	if ((r = cli_positional(ctx, argc, argv, 1)) != 0)
+	int r;
+	if ((r = cli_args_only(ctx, argc, argv, 1)) >= 0)
 		return r;
 	r = freeze ? vps_pause(ctx->root, ctx->id, &ctx->err)
 		   : vps_resume(ctx->root, ctx->id, &ctx->err);

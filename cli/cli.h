@@ -62,6 +62,9 @@ int cli_opt_common(struct vps_ctx *ctx, int opt);
 /* Exactly `want` positional args left (want < 0: at least -want). Sets ctx->id
  * to the first one. Returns 0 or prints a usage error and returns 2. */
 int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want);
+/* The whole parse of a verb with no options but --help: -1 to go on (ctx->id
+ * set as cli_positional does), else the exit status to return (0 after --help). */
+int cli_args_only(struct vps_ctx *ctx, int argc, char **argv, int want);
 
 /* Command entry points: declare here, list in commands.c. */
 int cmd_spec(struct vps_ctx *ctx, int argc, char **argv);

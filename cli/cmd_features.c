@@ -11,12 +11,8 @@
 
 int cmd_features(struct vps_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int opt, rc;
-	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1)
-		if ((rc = cli_opt_common(ctx, opt)) >= 0)
-			return rc;
-	if ((rc = cli_positional(ctx, argc, argv, 0)))
+	int rc;
+	if ((rc = cli_args_only(ctx, argc, argv, 0)) >= 0)
 		return rc;
 	json_object *f = vps_features();
 	if (!f) {

@@ -73,3 +73,14 @@ int cli_positional(struct vps_ctx *ctx, int argc, char **argv, int want)
 		ctx->id = argv[optind];
 	return 0;
 }
+
+int cli_args_only(struct vps_ctx *ctx, int argc, char **argv, int want)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int opt, rc;
+	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1)
+		if ((rc = cli_opt_common(ctx, opt)) >= 0)
+			return rc;
+	rc = cli_positional(ctx, argc, argv, want);
+	return rc ? rc : -1;
+}
