@@ -7,14 +7,9 @@
 
 int cmd_console(struct vps_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int opt, rc;
-	while ((opt = cli_getopt(ctx, argc, argv, "h", opts)) != -1)
-		if ((rc = cli_opt_common(ctx, opt)) >= 0)
-			return rc;
-	if ((rc = cli_positional(ctx, argc, argv, 1)))
+	int rc;
+	if ((rc = cli_args_only(ctx, argc, argv, 1)) >= 0)
 		return rc;
-	fprintf(stderr, "Connected to the console of %s; detach with Ctrl-] q\r\n", ctx->id);
 	int r = vps_console_attach(ctx->root, ctx->id, &ctx->err);
 	if (r < 0)
 		return cli_fail(ctx);

@@ -146,6 +146,7 @@ int vps_console_attach(const char *root, const char *id, vps_err *err)
 	_cleanup_close_ int s = connect_console(root, id, err);
 	if (s < 0)
 		return s;
+	fprintf(stderr, "Connected to the console of %s; detach with Ctrl-] q\r\n", id);
 	struct attach a = {.sock = s};
 	struct vps_fg fg = {.signals = winch,
 			    .n_signals = ARRAY_SIZE(winch),

@@ -371,6 +371,7 @@ monitor_pid() {
 	run v console lc-con1 </dev/null
 	[ "$status" -eq 1 ]
 	[[ $output == *"console lc-con1: the console is in use by another"* ]]
+	[[ $output != *Connected* ]] # a refused attach does not claim it connected
 	kill "$first"
 	wait "$first" || true
 	# its client goes with its terminal (SIGHUP); the next attach in turn works
