@@ -1,5 +1,5 @@
 # Sourced by the migration suites (migrate, migrate-userns, migrate-net,
-# migrate-vm, migrate-vm-ssh): a counter's file in a bundle's rootfs, the pids
+# migrate-vm, migrate-vm-ssh, migrate-systemd): a counter's file in a bundle's rootfs, the pids
 # of a VPS's tasks, the destination root's clean-up, test "hosts" with an sshd.
 
 # count DIR: the counter's last value in DIR's rootfs (0: none yet)

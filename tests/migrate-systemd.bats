@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# Checkpoint/restore and live migration (issue 19, test 2) of what operators
+# run: `vps bundle --template debian` with an IP, a VPS with a user namespace
+# of its own (mapped) whose init is systemd. Its systemd made sub-cgroups
+# (init.scope, system.slice/...) and watches their cgroup.events: restore
+# makes them again owned by the VPS's root, so the restored systemd reopens
+# them. A server in the VPS is systemd's socket activation (echo.socket,
+# Accept=yes: an echo@ instance per connection answers each line with a
+# counter); a client in a network namespace of its own holds one TCP
+# connection to it across the checkpoint/restore and the migration.
+# Afterwards: the same connection answers on, systemd still running, its
+# uptime goes on, and nothing of the VPS is left where it was (cgroup, veth,
+# nft table, lease, state); once the VPS is destroyed, nothing at all.
+# The "host" and the client: tests/mignet_helpers.bash (network and mount
+# namespaces of their own; nothing in the host's network namespace). criu as
+# tests/checkpoint.bats. Run under the test lock.
+# timeout: 300
+load helpers
+load migrate_helpers
+load mignet_helpers
+
+setup_file() {
+	vps_setup_file
+	vps_need_criu || return 1
+	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
+	host_ns a 1
+	mkdir -p "$WORK/state-a2"
+	client_ns
+}
+teardown_file() {
+	[ -n "${WORK:-}" ] || return 0
+	mignet_teardown a a2
+	vps_teardown_file
+}
+
+# sdvps NAME IP: the debian template's VPS NAME at IP on host a, serving
+# the echo through systemd's socket activation, booted (within 60 s)
+sdvps() {
+	local n=$1 ip=$2 r=$WORK/$1/rootfs i s
+	va bundle "$WORK/$n" --template debian --name "$n" --ip "$ip/16" --bridge mnbr0 \
+		--gateway 10.91.0.1/16 >"$WORK/$n.log" 2>&1 || { cat "$WORK/$n.log"; return 1; }
+	jq -e '.annotations["org.vps.userns"] == "mapped" and .annotations["org.vps.init"] == "systemd"' \
+		"$WORK/$n/config.json" >/dev/null
+	# procview without lxcfs: a host lxcfs is a FUSE mount CRIU cannot dump
+	jq_edit "$WORK/$n/config.json" '.annotations["org.vps.procview"] = "kernel"'
+	printf '#!/bin/bash\ni=0\nwhile read -r l; do i=$((i+1)); echo "$i $l"; done\n' >"$r/usr/local/bin/vps-echo"
+	chmod 755 "$r/usr/local/bin/vps-echo"
+	printf '[Socket]\nListenStream=5000\nAccept=yes\n[Install]\nWantedBy=sockets.target\n' \
+		>"$r/etc/systemd/system/echo.socket"
+	printf '[Service]\nExecStart=/usr/local/bin/vps-echo\nStandardInput=socket\n' \
+		>"$r/etc/systemd/system/echo@.service"
+	mkdir -p "$r/etc/systemd/system/sockets.target.wants"
+	ln -s ../echo.socket "$r/etc/systemd/system/sockets.target.wants/echo.socket"
+	va start "$n"
+	for i in $(seq 300); do
+		s=$(va exec "$n" systemctl is-system-running 2>/dev/null) || true
+		case $s in running | degraded) break ;; esac
+		sleep 0.2
+	done
+	echo "$n: systemd is $s"
+	[ "$s" = running ]
+}
+
+# uptime_on HOST NAME: whole seconds of uptime inside NAME
+uptime_on() { vps_on "$1" exec "$2" cut -d. -f1 /proc/uptime; }
+# booted_on HOST NAME: systemd's own boot timestamp (monotonic, in its time namespace)
+booted_on() { vps_on "$1" exec "$2" systemctl show -P UserspaceTimestampMonotonic; }
+# healthy HOST NAME: systemd running, no unit failed
+healthy() {
+	local s
+	s=$(vps_on "$1" exec "$2" systemctl is-system-running) || true
+	[ "$s" = running ] || { echo "$2: systemd is $s"; vps_on "$1" exec "$2" systemctl --failed --no-legend; return 1; }
+	[ -z "$(vps_on "$1" exec "$2" systemctl --failed --no-legend)" ]
+}
+# subcg_owner HOST NAME ROOT: the owner (host uid) of every sub-cgroup of
+# NAME's cgroup2 directory that systemd made, one line each
+subcg_owner() {
+	local d
+	d=$(compgen -G "/sys/fs/cgroup/*$(cgrel "$2" "$3")/init.scope" | head -1)
+	[ -n "$d" ] || { echo "no init.scope under $2's cgroup2 directory" >&2; return 1; }
+	find "${d%/init.scope}" -mindepth 1 -type d -printf '%u\n' | sort -u
+}
+
+@test "migrate-systemd: a mapped systemd VPS with an IP checkpoints and restores: the client's TCP connection, systemd and its uptime go on; its sub-cgroups are its root's" {
+	debian_or_skip
+	sdvps ms1 10.91.0.11
+	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/ms1/config.json")
+	[ "$(subcg_owner a ms1 "$WORK/state-a")" = "$base" ]
+	client_up a ms1 10.91.0.11
+	say 1 before
+	sleep 2 # a fresh boot would show less uptime than this
+	up0=$(uptime_on a ms1)
+	boot0=$(booted_on a ms1)
+	init=$(init_on a ms1)
+	run va checkpoint --tcp-established --image-path "$WORK/img1" ms1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "/proc/$init" ]
+	run va restore -d --tcp-established --image-path "$WORK/img1" --bundle "$WORK/ms1" ms1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	say 2 after
+	healthy a ms1
+	[ "$(nspid "$(init_on a ms1)")" = 1 ]
+	[ "$(uptime_on a ms1)" -ge "$up0" ]
+	[ "$(booted_on a ms1)" = "$boot0" ]
+	wired a ms1 "$WORK/state-a" 10.91.0.11
+	# made again for it, as its systemd made them: its root's
+	[ "$(subcg_owner a ms1 "$WORK/state-a")" = "$base" ]
+	client_down
+	va stop ms1
+	va destroy ms1
+	gone a ms1 "$WORK/state-a"
+}
+
+@test "migrate-systemd: a mapped systemd VPS with an IP moves live to another root while a client is connected: same connection, IP and MAC, systemd and its uptime go on, nothing left here" {
+	debian_or_skip
+	sdvps ms2 10.91.0.12
+	mac0=$(mac a ms2)
+	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/ms2/config.json")
+	client_up a ms2 10.91.0.12
+	say 1 before
+	sleep 2
+	up0=$(uptime_on a ms2)
+	boot0=$(booted_on a ms2)
+	init=$(init_on a ms2)
+	run va migrate ms2 --to-root "$WORK/state-a2" --to-inventory "$WORK/inv-a2" --to-bundle "$WORK/ms2.d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"migrated ms2 to $WORK/state-a2: downtime "* ]]
+	# the same echo@ instance on the same connection: its counter goes on
+	say 2 after
+	healthy a2 ms2
+	[ "$(uptime_on a2 ms2)" -ge "$up0" ]
+	[ "$(booted_on a2 ms2)" = "$boot0" ]
+	[ "$(mac a2 ms2)" = "$mac0" ]
+	[ "$(addr a2 ms2)" = 10.91.0.12/16 ]
+	wired a ms2 "$WORK/state-a2" 10.91.0.12
+	[ "$(subcg_owner a ms2 "$WORK/state-a2")" = "$base" ]
+	# the source: no init, state, cgroup, lease, record, id range or bundle
+	# (the veth and nft table, named for the VPS, are the destination's now)
+	[ ! -e "/proc/$init" ]
+	gone a ms2 "$WORK/state-a" shared
+	! va list -q | grep -qx ms2
+	[ ! -e "$WORK/inv-a/vps/ms2.json" ]
+	[ ! -e "$WORK/inv-a/idranges/$base.range" ]
+	[ ! -e "$WORK/ms2" ]
+	client_down
+	vps_on a2 stop ms2
+	vps_on a2 destroy ms2
+	# and once it is gone there too: no veth, nft table or lease of it at all
+	gone a ms2 "$WORK/state-a2"
+	gone a ms2 "$WORK/state-a"
+}
