@@ -59,6 +59,7 @@ init_on() { vps_on "$1" state "$2" | jq -r .pid; }
 # from the client to IP:5000; say sends lines on it
 client_up() {
 	local i init
+	client_down 2>/dev/null || true # a failed test's client
 	init=$(init_on "$1" "$2")
 	for i in $(seq 600); do
 		nsenter -t "$init" -n ss -Hltn 'sport = :5000' | grep -q . && break
