@@ -83,8 +83,11 @@ int vps_net_teardown(const char *state_root, const char *id, json_object *extra,
  * keeps the saved ones): bridge, leases, nft tables; *extra as setup's, with
  * the host veth's name, which must not exist yet (*extra NULL and 0 without
  * the VPS network). On failure everything done
- * is undone. restore_veth: CRIU's --external word for the pair
- * ("veth[eth0]:VETH@BRIDGE") into buf, NULL when it does not fit. finish,
+ * is undone; for a VPS with a user namespace of its own prepare makes the veth
+ * pair too (its peer "vr-ID" in the host's netns, extra's "peer"), for CRIU
+ * to move in. restore_veth: CRIU's --external word for the pair
+ * ("veth[eth0]:VETH@BRIDGE", or "netdev[eth0]:PEER" for a pair made here)
+ * into buf, NULL when it does not fit. finish,
  * once CRIU made the pair: the host veth up on its bridge with the MTU. A
  * failure after prepare is undone by vps_net_teardown(extra). */
 int vps_net_restore_check(const struct oci_spec *spec, json_object *saved, vps_err *err);

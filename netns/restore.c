@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The VPS network of a restored checkpoint (vps restore, runtime/restore.c).
  * CRIU brings back the VPS's own network namespace (eth0 with its MAC,
- * addresses, routes) and makes the veth pair anew: its host end is the
- * external CRIU is told about (--external veth[eth0]:VETH@BRIDGE). What lies
- * on the host is made here, for the addresses the image holds rather than
- * fresh ones (an "auto" address keeps what the VPS had): bridge, leases, nft
- * tables before CRIU runs, the host end's MTU after. Names follow the id the
- * VPS is restored as, so a restore under another id or state root works. */
+ * addresses, routes) and its veth pair: it makes the pair anew, its host end
+ * the external CRIU is told about (--external veth[eth0]:VETH@BRIDGE), or,
+ * for a VPS with a user namespace of its own, takes a pair made here: CRIU's
+ * tasks, in that namespace, may make no link in the host's network namespace
+ * (the pair's request fails), but its helper in the host's namespace moves
+ * a link in (--external netdev[eth0]:PEER: the host's end of the pair is
+ * the VPS's veth, the peer, "vr-ID", becomes eth0 with the saved MAC and
+ * MTU). What lies on the host is made here, for the addresses the image holds
+ * rather than fresh ones (an "auto" address keeps what the VPS had): bridge,
+ * leases, nft tables (and that pair) before CRIU runs, the host end's MTU
+ * after. Names follow the id the VPS is restored as, so a restore under
+ * another id or state root works. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netns/lease.h"
 #include "netns/link.h"
 #include "netns/net.h"
 #include "netns/setup.h"
+#include "util/cleanup.h"
 #include "util/fmt.h"
 
 static const char *get(json_object *x, const char *key)
@@ -66,10 +75,31 @@ static int adopt(struct vps_net_cfg *c, json_object *saved, vps_err *err)
 	return 0;
 }
 
+/* the pair CRIU moves the peer of into a mapped VPS, in the host's netns */
+static int make_pair(struct vps_nl *nl, const char *id, const char *veth,
+		     const struct vps_net_cfg *c, json_object *x, vps_err *err)
+{
+	char peer[IFNAMSIZ];
+	unsigned char mac[6];
+	vps_net_veth_name(id, peer);
+	peer[1] = 'r'; /* "vr-ID" for "vh-ID" */
+	vps_net_mac(&c->ip, mac);
+	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return vps_error(err, errno, "open /proc/self/ns/net");
+	int r = vps_veth_create(nl, veth, peer, self, c->mtu, mac);
+	if (r < 0)
+		return vps_error(err, -r, "create veth %s (peer %s, eth0 in the VPS)", veth, peer);
+	vps_net_put_str(x, "veth", veth);
+	vps_net_put_str(x, "peer", peer);
+	return 0;
+}
+
 static int prepare(const struct vps_lease_owner *o, struct vps_net_cfg *c, json_object *x,
 		   void *arg, vps_err *err)
 {
-	(void)arg;
+	const struct oci_namespace *user =
+	    &((const struct oci_spec *)arg)->lx.namespaces[OCI_NS_USER];
 	struct vps_nl nl;
 	char veth[IFNAMSIZ];
 	int br, r = vps_nl_open(&nl, -1, err);
@@ -79,6 +109,8 @@ static int prepare(const struct vps_lease_owner *o, struct vps_net_cfg *c, json_
 	if ((r = vps_net_host_side(o, c, &nl, x, &br, err)) == 0) {
 		if (vps_link_index(&nl, veth) > 0)
 			r = vps_errorx(err, EEXIST, "host veth %s exists already", veth);
+		else if (user->present && !user->path)
+			r = make_pair(&nl, o->id, veth, c, x, err);
 		else
 			vps_net_put_str(x, "veth", veth);
 	}
@@ -119,15 +151,19 @@ int vps_net_restore_prepare(const char *root, const char *id, const struct oci_s
 	int r = vps_net_restore_config(spec, saved, &c, err);
 	if (r < 0 || !c.enabled)
 		return r;
-	return vps_net_build(root, id, &c, prepare, NULL, extra, err);
+	return vps_net_build(root, id, &c, prepare, (void *)spec, extra, err);
 }
 
 const char *vps_net_restore_veth(json_object *extra, char *buf, size_t size)
 {
 	const char *veth = get(extra, "veth"), *br = get(extra, "bridge");
-	if (!veth || !br || vps_snprintf(buf, size, "veth[%s]:%s@%s", VPS_NET_IFNAME, veth, br) < 0)
-		return NULL;
-	return buf;
+	const char *peer = get(extra, "peer"); /* a pair made here: CRIU moves it in */
+	int r = -EINVAL;
+	if (peer)
+		r = vps_snprintf(buf, size, "netdev[%s]:%s", VPS_NET_IFNAME, peer);
+	else if (veth && br)
+		r = vps_snprintf(buf, size, "veth[%s]:%s@%s", VPS_NET_IFNAME, veth, br);
+	return r < 0 ? NULL : buf;
 }
 
 int vps_net_restore_finish(const struct oci_spec *spec, json_object *extra, vps_err *err)

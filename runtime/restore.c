@@ -9,8 +9,9 @@
  * directories, our stdio for the init's, a new pty for a terminal, the
  * network namespace named in config.json. The VPS network (org.vps.net.*):
  * its host side (bridge, leases of the addresses the checkpoint recorded, nft
- * tables) is made before CRIU, which recreates the veth pair with the host
- * end named for this id on the bridge (netns/restore.c); a failure undoes it
+ * tables; a mapped VPS's veth pair) is made before CRIU, which recreates the
+ * veth pair with the host end named for this id on the bridge (or moves the
+ * peer of vps's pair in: netns/restore.c); a failure undoes it
  * with the rest. state.json then reads running, so
  * state, list, kill, exec and delete work as on a created+started one. */
 #include <errno.h>
@@ -161,7 +162,8 @@ static json_object *net_extra(struct rctx *x)
 	return x->c.st->extra ? json_object_object_get(x->c.st->extra, "net") : NULL;
 }
 
-/* --external veth[eth0]:HOSTVETH@BRIDGE: CRIU makes the pair anew */
+/* --external veth[eth0]:HOSTVETH@BRIDGE: CRIU makes the pair anew; or, for a
+ * mapped VPS, netdev[eth0]:PEER: CRIU moves in the peer of a pair vps made */
 static int net_external(struct rctx *x, struct vps_argv *a, vps_err *err)
 {
 	char word[128];

@@ -96,11 +96,13 @@ addr() { nsenter -t "$(init_on "$1" "$2")" -n ip -o -4 addr show dev eth0 | awk 
 leases() { on "$1" sh -c 'cat /run/vps/@net/leases-* 2>/dev/null' || true; }
 
 # gone HOST NAME ROOT [shared]: nothing of NAME under ROOT (state, cgroup,
-# lease) nor parked on HOST; without shared (NAME runs under no other root
-# of HOST) no host veth and no nft table of NAME either
+# lease) nor on HOST parked (vx-NAME) or left by a restore (its veth peer
+# vr-NAME); without shared (NAME runs under no other root of HOST) no host
+# veth and no nft table of NAME either
 gone() {
 	local h=$1 n=$2 root=$3
 	! on "$h" ip -o link show | grep -q "vx-$n[@:]" || { echo "parked veth of $n left on $h"; return 1; }
+	! on "$h" ip -o link show | grep -q "vr-$n[@:]" || { echo "restore's veth peer of $n left on $h"; return 1; }
 	[ -n "${4:-}" ] || ! on "$h" ip -o link show | grep -q "vh-$n[@:]" || { echo "veth of $n left on $h"; return 1; }
 	[ -n "${4:-}" ] || ! on "$h" nft list tables | grep -q "vps-$n\$" || { echo "nft table of $n left on $h"; return 1; }
 	! leases "$h" | grep -q "^$n .* $root\$" || { echo "lease of $n left on $h"; return 1; }

@@ -7,10 +7,13 @@
 # them. A server in the VPS is systemd's socket activation (echo.socket,
 # Accept=yes: an echo@ instance per connection answers each line with a
 # counter); a client in a network namespace of its own holds one TCP
-# connection to it across the checkpoint/restore and the migration.
-# Afterwards: the same connection answers on, systemd still running, its
-# uptime goes on, and nothing of the VPS is left where it was (cgroup, veth,
-# nft table, lease, state); once the VPS is destroyed, nothing at all.
+# connection to it across the checkpoint/restore and the migration (and a
+# migration whose restore fails: the source runs on). Afterwards: the same
+# connection answers on, systemd still running, its uptime goes on, and
+# nothing of the VPS is left where it was (cgroup, veth, nft table, lease,
+# state); once the VPS is destroyed, nothing at all. Its ping range
+# (net.ipv4.ping_group_range) is its own groups, before and after. CRIU
+# restores its eth0 by moving in a veth peer vps made (netns/restore.c).
 # The "host" and the client: tests/mignet_helpers.bash (network and mount
 # namespaces of their own; nothing in the host's network namespace). criu as
 # tests/checkpoint.bats. Run under the test lock.
@@ -72,6 +75,9 @@ healthy() {
 	[ "$s" = running ] || { echo "$2: systemd is $s"; vps_on "$1" exec "$2" systemctl --failed --no-legend; return 1; }
 	[ -z "$(vps_on "$1" exec "$2" systemctl --failed --no-legend)" ]
 }
+# pingrange HOST NAME: net.ipv4.ping_group_range as NAME reads it (vps opens
+# it to the VPS's groups: 0 to 65535 in its user namespace)
+pingrange() { vps_on "$1" exec "$2" cat /proc/sys/net/ipv4/ping_group_range | tr '\t' ' '; }
 # subcg_owner HOST NAME ROOT: the owner (host uid) of every sub-cgroup of
 # NAME's cgroup2 directory that systemd made, one line each
 subcg_owner() {
@@ -86,6 +92,7 @@ subcg_owner() {
 	sdvps ms1 10.91.0.11
 	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/ms1/config.json")
 	[ "$(subcg_owner a ms1 "$WORK/state-a")" = "$base" ]
+	[ "$(pingrange a ms1)" = "0 65535" ]
 	client_up a ms1 10.91.0.11
 	say 1 before
 	sleep 2 # a fresh boot would show less uptime than this
@@ -105,6 +112,7 @@ subcg_owner() {
 	[ "$(uptime_on a ms1)" -ge "$up0" ]
 	[ "$(booted_on a ms1)" = "$boot0" ]
 	wired a ms1 "$WORK/state-a" 10.91.0.11
+	[ "$(pingrange a ms1)" = "0 65535" ]
 	# made again for it, as its systemd made them: its root's
 	[ "$(subcg_owner a ms1 "$WORK/state-a")" = "$base" ]
 	client_down
@@ -124,17 +132,31 @@ subcg_owner() {
 	up0=$(uptime_on a ms2)
 	boot0=$(booted_on a ms2)
 	init=$(init_on a ms2)
+	# the destination's restore fails once criu restored it: the source
+	# runs on with its network and connection, nothing of it there
+	VPS_NET_FAIL_AFTER=restore run va migrate ms2 --to-root "$WORK/state-a2" \
+		--to-inventory "$WORK/inv-a2" --to-bundle "$WORK/ms2.d"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"injected failure after step restore"* ]]
+	[ "$(init_on a ms2)" = "$init" ]
+	[ "$(va state ms2 | jq -r .status)" = running ]
+	wired a ms2 "$WORK/state-a" 10.91.0.12
+	gone a ms2 "$WORK/state-a2" shared
+	[ ! -e "$WORK/ms2.d" ]
+	say 2 "after a failed restore"
 	run va migrate ms2 --to-root "$WORK/state-a2" --to-inventory "$WORK/inv-a2" --to-bundle "$WORK/ms2.d"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"migrated ms2 to $WORK/state-a2: downtime "* ]]
 	# the same echo@ instance on the same connection: its counter goes on
-	say 2 after
+	say 3 after
 	healthy a2 ms2
 	[ "$(uptime_on a2 ms2)" -ge "$up0" ]
 	[ "$(booted_on a2 ms2)" = "$boot0" ]
 	[ "$(mac a2 ms2)" = "$mac0" ]
 	[ "$(addr a2 ms2)" = 10.91.0.12/16 ]
+	[ "$(pingrange a2 ms2)" = "0 65535" ]
 	wired a ms2 "$WORK/state-a2" 10.91.0.12
 	[ "$(subcg_owner a ms2 "$WORK/state-a2")" = "$base" ]
 	# the source: no init, state, cgroup, lease, record, id range or bundle
