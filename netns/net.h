@@ -96,6 +96,14 @@ int vps_net_restore_prepare(const char *state_root, const char *id, const struct
 const char *vps_net_restore_veth(json_object *extra, char *buf, size_t size);
 int vps_net_restore_finish(const struct oci_spec *spec, json_object *extra, vps_err *err);
 
+/* Before CRIU dumps the VPS whose init is pid (netns/ping_range.c): with a
+ * user namespace and a network namespace of its own, its
+ * net.ipv4.ping_group_range narrowed to the host ids its groups map to where
+ * it reaches beyond them (as an older vps set it), so that CRIU's restore can
+ * write it back inside that user namespace; nothing changes for the VPS's
+ * own groups. 0 when there was nothing to do. */
+int vps_net_ping_range_fit(pid_t pid, const struct oci_linux *lx, vps_err *err);
+
 /* Moving a VPS with its network (vps migrate; netns/migrate.c). x is the
  * VPS's extra["net"] on the source (as a checkpoint saves it).
  * host_id: this host's network ("BOOT_ID/NETNS_INODE": one lease file, one

@@ -4,7 +4,6 @@
  * so a failure at any point is undone by teardown of that same object. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -98,29 +97,6 @@ int vps_net_host_side(const struct vps_lease_owner *o, struct vps_net_cfg *c, st
 	return vps_net_fail_after("lease", err);
 }
 
-/* net.ipv4.ping_group_range, the groups that may ping(8) through ICMP
- * sockets (the VPS needs no CAP_NET_RAW for it): every group of the VPS. The
- * kernel keeps host ids and shows them in the reader's user namespace: with
- * one of its own, the host ids its gids map to (it reads "0 65535" inside;
- * CRIU >= 4.2 dumps the range as the VPS sees it and writes it back from
- * inside, where any host id outside its map is EINVAL), without, all of them.
- * Its text into buf: vps_snprintf's result. */
-static int ping_range(const struct oci_linux *lx, char *buf, size_t size)
-{
-	const struct oci_namespace *u = &lx->namespaces[OCI_NS_USER];
-	uint64_t lo = UINT32_MAX, hi = 0;
-	for (size_t i = 0; u->present && !u->path && i < lx->n_gid_mappings; i++) {
-		const struct oci_idmap *m = &lx->gid_mappings[i];
-		if (m->size && m->host_id < lo)
-			lo = m->host_id;
-		if (m->size && (uint64_t)m->host_id + m->size - 1 > hi)
-			hi = (uint64_t)m->host_id + m->size - 1;
-	}
-	if (lo > hi) /* no map of its own: every group, up to the kernel's largest gid */
-		lo = 0, hi = INT32_MAX;
-	return vps_snprintf(buf, size, "%" PRIu64 " %" PRIu64, lo, hi);
-}
-
 /* Inside the VPS: eth0 up, addresses, default routes (lo is up already: the
  * init brings it up in the netns it made, vps_net_loopback_up). */
 static int vps_side(int nsfd, const struct vps_net_cfg *c, const struct oci_linux *lx, vps_err *err)
@@ -146,7 +122,7 @@ static int vps_side(int nsfd, const struct vps_net_cfg *c, const struct oci_linu
 	if ((r = vps_net_fail_after("route", err)) < 0)
 		goto out;
 	what = "ping_group_range";
-	if ((r = ping_range(lx, ping, sizeof(ping))) >= 0)
+	if ((r = vps_net_ping_range(lx, ping, sizeof(ping))) >= 0)
 		r = vps_net_sysctl_in(nsfd, "net/ipv4/ping_group_range", ping, err);
 out:
 	vps_nl_close(&nl);

@@ -63,8 +63,13 @@ int vps_nat_tables(char **out, vps_err *err);
 /* Before the bridge is touched: prefixes of addresses given without /LEN (the
  * bridge's), gateways clashing with an address already on the host. */
 int vps_net_bridge_check(struct vps_nl *nl, struct vps_net_cfg *c, vps_err *err);
-/* Write val to /proc/sys/PATH inside the network namespace nsfd. */
+/* Write val to /proc/sys/PATH inside the network namespace nsfd; get reads
+ * it into buf (at most size - 1 bytes and a NUL). */
 int vps_net_sysctl_in(int nsfd, const char *path, const char *val, vps_err *err);
+int vps_net_sysctl_get(int nsfd, const char *path, char *buf, size_t size, vps_err *err);
+/* The net.ipv4.ping_group_range setup writes for a VPS of lx into buf
+ * (netns/ping_range.c): vps_snprintf's result. */
+int vps_net_ping_range(const struct oci_linux *lx, char *buf, size_t size);
 
 /* /etc/resolv.conf and /etc/hosts inside the VPS whose init is pid. */
 int vps_net_write_etc(pid_t pid, const char *hostname, const struct vps_net_cfg *cfg,

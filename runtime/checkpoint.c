@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netns/net.h"
 #include "runtime/criu.h"
 #include "runtime/internal.h"
 #include "util/cleanup.h"
@@ -119,6 +120,9 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 	m.net = net ? json_object_get(net) : NULL;
 	if ((r = vps_ckpt_meta_save(image, &m, err)) < 0 ||
 	    (r = vps_ckpt_cgdirs_save(image, st->cgroup_path, err)) < 0)
+		goto out;
+	/* a mapped VPS's ping range as CRIU can restore it in its user namespace */
+	if (!o->pre_dump && (r = vps_net_ping_range_fit(st->pid, &spec->lx, err)) < 0)
 		goto out;
 	struct vps_criu_run run = {.log = log};
 	r = vps_criu_exec(&run, &a, err);
