@@ -101,7 +101,7 @@ int vps_net_restore_finish(const struct oci_spec *spec, json_object *extra, vps_
  * net.ipv4.ping_group_range narrowed to the host ids its groups map to where
  * it reaches beyond them (as an older vps set it), so that CRIU's restore can
  * write it back inside that user namespace; nothing changes for the VPS's
- * own groups. 0 when there was nothing to do. */
+ * own groups (unchanged when it reaches no further). */
 int vps_net_ping_range_fit(pid_t pid, const struct oci_linux *lx, vps_err *err);
 
 /* Moving a VPS with its network (vps migrate; netns/migrate.c). x is the
