@@ -99,6 +99,9 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	up cg-ktcp "$b"
 	cat "$m$(cgrel cg-ktcp)/memory.kmem.tcp.limit_in_bytes"
 	[ "$(cat "$m$(cgrel cg-ktcp)/memory.kmem.tcp.limit_in_bytes")" = 50593792 ]
+	# and update changes it on the running VPS
+	echo '{"memory": {"kernelTCP": 33554432}}' | v update -r - cg-ktcp
+	[ "$(cat "$m$(cgrel cg-ktcp)/memory.kmem.tcp.limit_in_bytes")" = 33554432 ]
 	v delete --force cg-ktcp
 }
 
