@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* linux.resources.memory on v1 (memory.*_in_bytes, memsw, oom_control) and v2
- * (memory.max/low/swap.max). OCI's swap is memory+swap; v2 wants swap alone. */
+/* linux.resources.memory on v1 (memory.*_in_bytes, memsw, oom_control,
+ * kmem.tcp) and v2 (memory.max/low/swap.max). OCI's swap is memory+swap; v2
+ * wants swap alone. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 #include "util/cleanup.h"
 #include "util/fmt.h"
 #include "util/log.h"
+
+/* v1's TCP buffer limit (kernelTCP); v2 has none */
+#define KMEM_TCP "memory.kmem.tcp.limit_in_bytes"
 
 static void fmt_limit(char *buf, size_t sz, int64_t v, bool v2)
 {
@@ -98,6 +102,10 @@ static int v1_memory(struct cg_hier *h, const struct oci_memory *m, vps_err *err
 			      (unsigned long long)m->swappiness.v);
 	if (r >= 0 && m->disable_oom_killer.set)
 		r = cg_write(h, "memory.oom_control", m->disable_oom_killer.v ? "1" : "0", err);
+	if (r >= 0 && m->kernel_tcp.set) {
+		fmt_limit(lim, sizeof(lim), m->kernel_tcp.v, false);
+		r = cg_write(h, KMEM_TCP, lim, err);
+	}
 	return r;
 }
 
@@ -207,15 +215,19 @@ int cg_apply_memory(struct vps_cgroup *cg, const struct oci_memory *mem, vps_err
 	if (m->kernel.set)
 		log_warn("memory.kernel is deprecated and ignored (the kernel accounts kernel "
 			 "memory with the rest)");
-	if (m->kernel_tcp.set)
-		log_warn("memory.kernelTCP is deprecated and ignored");
 	bool any = m->limit.set || m->reservation.set || m->swap.set || m->swappiness.set ||
-		   m->disable_oom_killer.set || m->use_hierarchy.set;
+		   m->disable_oom_killer.set || m->use_hierarchy.set || m->kernel_tcp.set;
 	if (!any)
 		return 0;
 	int r = cg_need(cg, "memory", "memory", &h, err);
 	if (r < 0)
 		return r;
+	if (m->kernel_tcp.set && (h->v2 || !cg_has_file(h, KMEM_TCP))) {
+		log_warn("memory.kernelTCP ignored: %s has no %s (cgroup v2 has no TCP buffer "
+			 "limit)",
+			 h->dir, KMEM_TCP);
+		m->kernel_tcp.set = false;
+	}
 	/* runc: an unlimited memory without a swap value makes swap unlimited too */
 	if (m->limit.set && m->limit.v < 0 && !m->swap.set &&
 	    cg_has_file(h, h->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes"))

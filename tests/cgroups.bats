@@ -90,6 +90,21 @@ wait_for() { # wait_for N CMD...: poll CMD every 0.1s, N tries
 	[ -z "$(cgdirs cg-lim)" ]
 }
 
+@test "cg-kernel-tcp: memory.kernelTCP sets a v1 host's memory.kmem.tcp.limit_in_bytes" {
+	m=$(v1mount memory)
+	[ -n "$m" ] && [ -f "$m/memory.kmem.tcp.limit_in_bytes" ] ||
+		skip "no v1 memory hierarchy with memory.kmem.tcp.limit_in_bytes (cgroup v2 has no TCP buffer limit)"
+	b=$(bundle ktcp sleep 1000)
+	jq_edit "$b/config.json" '.linux.resources.memory = {"limit": 67108864, "kernelTCP": 50593792}'
+	up cg-ktcp "$b"
+	cat "$m$(cgrel cg-ktcp)/memory.kmem.tcp.limit_in_bytes"
+	[ "$(cat "$m$(cgrel cg-ktcp)/memory.kmem.tcp.limit_in_bytes")" = 50593792 ]
+	# and update changes it on the running VPS
+	echo '{"memory": {"kernelTCP": 33554432}}' | v update -r - cg-ktcp
+	[ "$(cat "$m$(cgrel cg-ktcp)/memory.kmem.tcp.limit_in_bytes")" = 33554432 ]
+	v delete --force cg-ktcp
+}
+
 @test "cg-bomb: a fork bomb stops at pids.max while the host keeps working" {
 	# the loop runs in a subshell: ash gives up on its first failed fork
 	b=$(bundle bomb sh -c '(i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done) 2>/dev/null; echo started; sleep 1000')
