@@ -27,13 +27,13 @@ setup_file() {
 	vps_setup_file
 	vps_need_criu || return 1
 	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
-	host_ns a 1
+	hosts_ab || return 1
 	mkdir -p "$WORK/state-a2"
 	client_ns
 }
 teardown_file() {
 	[ -n "${WORK:-}" ] || return 0
-	mignet_teardown a a2
+	mignet_teardown a a2 b
 	vps_teardown_file
 }
 
@@ -177,4 +177,47 @@ subcg_owner() {
 	# and once it is gone there too: no veth, nft table or lease of it at all
 	gone a ms2 "$WORK/state-a2"
 	gone a ms2 "$WORK/state-a"
+}
+
+@test "migrate-systemd: a mapped systemd VPS with an IP moves live over ssh to another host while a client is connected: same connection, IP and MAC, systemd and its uptime go on, nothing left on the source" {
+	debian_or_skip
+	sdvps ms3 10.91.0.13
+	mac0=$(mac a ms3)
+	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/ms3/config.json")
+	client_up a ms3 10.91.0.13
+	say 1 before
+	sleep 2
+	up0=$(uptime_on a ms3)
+	boot0=$(booted_on a ms3)
+	init=$(init_on a ms3)
+	run va migrate ms3 root@192.168.91.2 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-b" \
+		--to-inventory "$WORK/inv-b" --to-bundle "$WORK/ms3.b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"migrated ms3 to root@192.168.91.2: downtime "* ]]
+	# the same echo@ instance on the same connection: its counter goes on
+	say 2 after
+	healthy b ms3
+	[ "$(uptime_on b ms3)" -ge "$up0" ]
+	[ "$(booted_on b ms3)" = "$boot0" ]
+	[ "$(mac b ms3)" = "$mac0" ]
+	[ "$(addr b ms3)" = 10.91.0.13/16 ]
+	[ "$(pingrange b ms3)" = "0 65535" ]
+	wired b ms3 "$WORK/state-b" 10.91.0.13
+	[ "$(subcg_owner b ms3 "$WORK/state-b")" = "$base" ]
+	[ "$(jq -r .bundle "$WORK/inv-b/vps/ms3.json")" = "$WORK/ms3.b" ]
+	[ -e "$WORK/inv-b/idranges/$base.range" ]
+	# host a: no init, state, cgroup, veth, nft table, lease, record, id
+	# range or bundle
+	[ ! -e "/proc/$init" ]
+	gone a ms3 "$WORK/state-a"
+	! va list -q | grep -qx ms3
+	[ ! -e "$WORK/inv-a/vps/ms3.json" ]
+	[ ! -e "$WORK/inv-a/idranges/$base.range" ]
+	[ ! -e "$WORK/ms3" ]
+	client_down
+	vb stop ms3
+	vb destroy ms3
+	gone b ms3 "$WORK/state-b"
+	[ ! -e "$WORK/inv-b/idranges/$base.range" ]
 }
