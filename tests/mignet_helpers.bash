@@ -35,6 +35,14 @@ hosts_ab() {
 	on a ip link add up0 type veth peer name up0 netns "$(cat "$WORK/b.pid")"
 	for h in a b; do on "$h" ip link set up0 master mnbr0 up; done
 }
+# over_ssh FROM TO NAME BUNDLE: vps migrate NAME from host FROM to host TO
+# (a or b) over ssh, its bundle BUNDLE there
+over_ssh() {
+	local n=1
+	[ "$2" = a ] || n=2
+	vps_on "$1" migrate "$3" "root@192.168.91.$n" --rsh "$RSH" --to-vps "$VPS" \
+		--to-root "$WORK/state-$2" --to-inventory "$WORK/inv-$2" --to-bundle "$4"
+}
 
 # client_ns: the client's network namespace, on host a's bridge
 client_ns() {

@@ -62,8 +62,7 @@ vpsb() {
 	[ "$mac0" = "link/ether 02:56:0a:5b:00:0a" ]
 	client_up a mn1 10.91.0.10
 	say 1 before
-	run va migrate mn1 root@192.168.91.2 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-b" \
-		--to-inventory "$WORK/inv-b" --to-bundle "$WORK/mn1.b"
+	run over_ssh a b mn1 "$WORK/mn1.b"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"migrated mn1 to root@192.168.91.2: downtime "* ]]
@@ -78,8 +77,7 @@ vpsb() {
 	[ ! -e "$WORK/inv-a/vps/mn1.json" ]
 	[ "$(jq -r .bundle "$WORK/inv-b/vps/mn1.json")" = "$WORK/mn1.b" ]
 	# and back
-	run vb migrate mn1 root@192.168.91.1 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-a" \
-		--to-inventory "$WORK/inv-a" --to-bundle "$WORK/mn1"
+	run over_ssh b a mn1 "$WORK/mn1"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	say 3 "back again"
@@ -139,8 +137,7 @@ mig2() {
 @test "migrate-net: the destination refuses an address another VPS holds there, naming it; the source runs on untouched" {
 	vpsb b mn3x 10.91.0.30
 	vpsb a mn3 10.91.0.30
-	run va migrate mn3 root@192.168.91.2 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-b" \
-		--to-inventory "$WORK/inv-b" --to-bundle "$WORK/mn3.b"
+	run over_ssh a b mn3 "$WORK/mn3.b"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == "vps: migrate mn3: destination root@192.168.91.2: "*"network: address 10.91.0.30 is already leased to mn3x (state root $WORK/state-b)" ]]
