@@ -18,6 +18,32 @@ host_ns() {
 	on "$1" ip link set mnbr0 up
 }
 
+# hosts_ab: hosts a and b (host_ns at 192.168.91.1 and .2), each with its
+# sshd on that address (root logs in with the key $K/id; $RSH is the ssh
+# command that does), their bridges joined by a veth: one Ethernet segment,
+# as hosts on one LAN are
+hosts_ab() {
+	local h
+	[ -x /usr/sbin/sshd ] || { echo "openssh-server missing (make deps installs it)" >&2; return 1; }
+	export K=$WORK/ssh
+	export RSH="ssh -i $K/id -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+	mkdir -p "$K"
+	host_ns a 1
+	mig_sshd a 192.168.91.1
+	host_ns b 2
+	mig_sshd b 192.168.91.2
+	on a ip link add up0 type veth peer name up0 netns "$(cat "$WORK/b.pid")"
+	for h in a b; do on "$h" ip link set up0 master mnbr0 up; done
+}
+# over_ssh FROM TO NAME BUNDLE: vps migrate NAME from host FROM to host TO
+# (a or b) over ssh, its bundle BUNDLE there
+over_ssh() {
+	local n=1
+	[ "$2" = a ] || n=2
+	vps_on "$1" migrate "$3" "root@192.168.91.$n" --rsh "$RSH" --to-vps "$VPS" \
+		--to-root "$WORK/state-$2" --to-inventory "$WORK/inv-$2" --to-bundle "$4"
+}
+
 # client_ns: the client's network namespace, on host a's bridge
 client_ns() {
 	unshare -n sleep 1000000 </dev/null >/dev/null 2>&1 &
@@ -30,7 +56,7 @@ client_ns() {
 }
 
 # mignet_teardown HOST...: delete every VPS of those hosts' state roots
-# (a2: a's second one), end the hosts and the client
+# (a2: a's second one), end the hosts (and their sshd) and the client
 mignet_teardown() {
 	local h id
 	client_down 2>/dev/null || true
@@ -40,6 +66,7 @@ mignet_teardown() {
 		done
 	done
 	for h in "$@"; do
+		[ ! -s "$WORK/$h.sshd.pid" ] || kill "$(cat "$WORK/$h.sshd.pid")" 2>/dev/null || true
 		[ ! -s "$WORK/$h.pid" ] || kill "$(cat "$WORK/$h.pid")" 2>/dev/null || true
 	done
 	[ ! -s "$WORK/c.pid" ] || kill "$(cat "$WORK/c.pid")" 2>/dev/null || true
@@ -53,6 +80,7 @@ vps_on() {
 	on "${h%2}" env VPS_INVENTORY="$WORK/inv-$h" "$VPS" --root "$WORK/state-$h" --criu "$CRIU" "$@"
 }
 va() { vps_on a "$@"; }
+vb() { vps_on b "$@"; }
 init_on() { vps_on "$1" state "$2" | jq -r .pid; }
 
 # client_up HOST NAME IP: once NAME listens (within 60 s), one TCP connection

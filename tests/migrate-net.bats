@@ -26,16 +26,8 @@ setup_file() {
 	vps_setup_file
 	vps_need_criu || return 1
 	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
-	[ -x /usr/sbin/sshd ] || { echo "openssh-server missing (make deps installs it)" >&2; return 1; }
-	export K=$WORK/ssh
-	mkdir -p "$K"
-	export RSH="ssh -i $K/id -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
-	host_up a 1
-	host_up b 2
+	hosts_ab || return 1
 	mkdir -p "$WORK/state-a2"
-	# the hosts' bridges joined: one segment
-	on a ip link add up0 type veth peer name up0 netns "$(cat "$WORK/b.pid")"
-	for h in a b; do on "$h" ip link set up0 master mnbr0 up; done
 	client_ns
 	# the VPS face's busybox bundle, its init replaced by the echo server
 	"$VPS" bundle "$WORK/tpl" --name mn-tpl --userns host >/dev/null
@@ -49,22 +41,10 @@ setup_file() {
 }
 
 teardown_file() {
-	local h
 	[ -n "${WORK:-}" ] || return 0
-	for h in a b; do
-		[ ! -s "$WORK/$h.sshd.pid" ] || kill "$(cat "$WORK/$h.sshd.pid")" 2>/dev/null || true
-	done
 	mignet_teardown a a2 b
 	vps_teardown_file
 }
-
-# host_up NAME N: host NAME (host_ns) with sshd listening on 192.168.91.N
-host_up() {
-	host_ns "$1" "$2"
-	mig_sshd "$1" "192.168.91.$2"
-}
-
-vb() { vps_on b "$@"; }
 
 # vpsb HOST NAME IP: the echo server VPS NAME at IP, running on HOST
 vpsb() {
@@ -82,8 +62,7 @@ vpsb() {
 	[ "$mac0" = "link/ether 02:56:0a:5b:00:0a" ]
 	client_up a mn1 10.91.0.10
 	say 1 before
-	run va migrate mn1 root@192.168.91.2 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-b" \
-		--to-inventory "$WORK/inv-b" --to-bundle "$WORK/mn1.b"
+	run over_ssh a b mn1 "$WORK/mn1.b"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"migrated mn1 to root@192.168.91.2: downtime "* ]]
@@ -98,8 +77,7 @@ vpsb() {
 	[ ! -e "$WORK/inv-a/vps/mn1.json" ]
 	[ "$(jq -r .bundle "$WORK/inv-b/vps/mn1.json")" = "$WORK/mn1.b" ]
 	# and back
-	run vb migrate mn1 root@192.168.91.1 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-a" \
-		--to-inventory "$WORK/inv-a" --to-bundle "$WORK/mn1"
+	run over_ssh b a mn1 "$WORK/mn1"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	say 3 "back again"
@@ -159,8 +137,7 @@ mig2() {
 @test "migrate-net: the destination refuses an address another VPS holds there, naming it; the source runs on untouched" {
 	vpsb b mn3x 10.91.0.30
 	vpsb a mn3 10.91.0.30
-	run va migrate mn3 root@192.168.91.2 --rsh "$RSH" --to-vps "$VPS" --to-root "$WORK/state-b" \
-		--to-inventory "$WORK/inv-b" --to-bundle "$WORK/mn3.b"
+	run over_ssh a b mn3 "$WORK/mn3.b"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == "vps: migrate mn3: destination root@192.168.91.2: "*"network: address 10.91.0.30 is already leased to mn3x (state root $WORK/state-b)" ]]

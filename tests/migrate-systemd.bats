@@ -7,16 +7,19 @@
 # them. A server in the VPS is systemd's socket activation (echo.socket,
 # Accept=yes: an echo@ instance per connection answers each line with a
 # counter); a client in a network namespace of its own holds one TCP
-# connection to it across the checkpoint/restore and the migration (and a
-# migration whose restore fails: the source runs on). Afterwards: the same
-# connection answers on, systemd still running, its uptime goes on, and
-# nothing of the VPS is left where it was (cgroup, veth, nft table, lease,
-# state); once the VPS is destroyed, nothing at all. Its ping range
+# connection to it across the checkpoint/restore, a migration to another
+# state root of host a whose restore fails (the source runs on) and the
+# migration over ssh from host a to host b. Afterwards: the same
+# connection answers on, the same IP and MAC, systemd still running, its
+# uptime goes on, and nothing of the VPS is left where it was (cgroup in any
+# hierarchy, veth, nft table, lease, state, record, id range, bundle); once
+# the VPS is destroyed, nothing at all. Its ping range
 # (net.ipv4.ping_group_range) is its own groups, before and after (one set
 # to every host id, as older vps did, is fitted to them at the dump). CRIU
 # restores its eth0 by moving in a veth peer vps made (netns/restore.c).
-# The "host" and the client: tests/mignet_helpers.bash (network and mount
-# namespaces of their own; nothing in the host's network namespace). criu as
+# The hosts a and b (their own network and mount namespaces, /run, state
+# root, inventory, bridge and sshd; the bridges joined) and the client:
+# tests/mignet_helpers.bash; nothing in the host's network namespace. criu as
 # tests/checkpoint.bats. Run under the test lock.
 # timeout: 300
 load helpers
@@ -27,13 +30,13 @@ setup_file() {
 	vps_setup_file
 	vps_need_criu || return 1
 	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
-	host_ns a 1
+	hosts_ab || return 1
 	mkdir -p "$WORK/state-a2"
 	client_ns
 }
 teardown_file() {
 	[ -n "${WORK:-}" ] || return 0
-	mignet_teardown a a2
+	mignet_teardown a a2 b
 	vps_teardown_file
 }
 
@@ -88,6 +91,43 @@ subcg_owner() {
 	find "${d%/init.scope}" -mindepth 1 -type d -printf '%u\n' | sort -u
 }
 
+# keep HOST NAME: what a move of NAME must keep, in the globals init0 (its
+# init's pid), mac0, base (the first host id of its id map), up0 (its uptime
+# inside, 2 s on: a fresh boot would show less) and boot0 (systemd's boot)
+keep() {
+	init0=$(init_on "$1" "$2")
+	mac0=$(mac "$1" "$2")
+	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/$2/config.json")
+	sleep 2
+	up0=$(uptime_on "$1" "$2")
+	boot0=$(booted_on "$1" "$2")
+}
+# kept HOST NAME ROOT IP: NAME runs on HOST under ROOT as keep saw it:
+# systemd running, its uptime on (not reset), the same boot, MAC, address and
+# ping range, its network whole there, its sub-cgroups its root's
+kept() {
+	local h=$1 n=$2 root=$3 ip=$4
+	healthy "$h" "$n"
+	[ "$(uptime_on "$h" "$n")" -ge "$up0" ] || { echo "$n: uptime reset (was $up0)"; return 1; }
+	[ "$(booted_on "$h" "$n")" = "$boot0" ] || { echo "$n: systemd booted again"; return 1; }
+	[ "$(mac "$h" "$n")" = "$mac0" ] || { echo "$n: MAC $(mac "$h" "$n"), was $mac0"; return 1; }
+	[ "$(addr "$h" "$n")" = "$ip/16" ] || { echo "$n: address $(addr "$h" "$n")"; return 1; }
+	[ "$(pingrange "$h" "$n")" = "0 65535" ] || { echo "$n: ping range $(pingrange "$h" "$n")"; return 1; }
+	wired "$h" "$n" "$root" "$ip"
+	[ "$(subcg_owner "$h" "$n" "$root")" = "$base" ] || { echo "$n: sub-cgroups not its root's"; return 1; }
+}
+# left_a NAME: nothing of NAME is left on host a (gone: no cgroup, veth, nft
+# table, lease or state): its init (init0) ended, no list entry, record, id
+# range (base) or bundle
+left_a() {
+	[ ! -e "/proc/$init0" ] || { echo "$1: init $init0 left"; return 1; }
+	gone a "$1" "$WORK/state-a"
+	! va list -q | grep -qx "$1" || { echo "$1 still listed on a"; return 1; }
+	[ ! -e "$WORK/inv-a/vps/$1.json" ] || { echo "$1: record left on a"; return 1; }
+	[ ! -e "$WORK/inv-a/idranges/$base.range" ] || { echo "$1: id range $base left on a"; return 1; }
+	[ ! -e "$WORK/$1" ] || { echo "$1: bundle left on a"; return 1; }
+}
+
 @test "migrate-systemd: a mapped systemd VPS with an IP checkpoints and restores: the client's TCP connection, systemd and its uptime go on; its sub-cgroups are its root's" {
 	debian_or_skip
 	sdvps ms1 10.91.0.11
@@ -99,82 +139,59 @@ subcg_owner() {
 	nsenter -t "$(init_on a ms1)" -n sh -c 'echo 0 2147483647 >/proc/sys/net/ipv4/ping_group_range'
 	client_up a ms1 10.91.0.11
 	say 1 before
-	sleep 2 # a fresh boot would show less uptime than this
-	up0=$(uptime_on a ms1)
-	boot0=$(booted_on a ms1)
-	init=$(init_on a ms1)
+	keep a ms1
 	run va checkpoint --tcp-established --image-path "$WORK/img1" ms1
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ ! -e "/proc/$init" ]
+	[ ! -e "/proc/$init0" ]
 	run va restore -d --tcp-established --image-path "$WORK/img1" --bundle "$WORK/ms1" ms1
 	echo "$output"
 	[ "$status" -eq 0 ]
 	say 2 after
-	healthy a ms1
+	# its sub-cgroups made again for it, as its systemd made them: its root's
+	kept a ms1 "$WORK/state-a" 10.91.0.11
 	[ "$(nspid "$(init_on a ms1)")" = 1 ]
-	[ "$(uptime_on a ms1)" -ge "$up0" ]
-	[ "$(booted_on a ms1)" = "$boot0" ]
-	wired a ms1 "$WORK/state-a" 10.91.0.11
-	[ "$(pingrange a ms1)" = "0 65535" ]
-	# made again for it, as its systemd made them: its root's
-	[ "$(subcg_owner a ms1 "$WORK/state-a")" = "$base" ]
 	client_down
 	va stop ms1
 	va destroy ms1
 	gone a ms1 "$WORK/state-a"
 }
 
-@test "migrate-systemd: a mapped systemd VPS with an IP moves live to another root while a client is connected: same connection, IP and MAC, systemd and its uptime go on, nothing left here" {
+@test "migrate-systemd: a mapped systemd VPS with an IP moves live over ssh to another host while a client is connected: same connection, IP and MAC, systemd and its uptime go on, nothing left on the source; a failed restore leaves it running" {
 	debian_or_skip
 	sdvps ms2 10.91.0.12
-	mac0=$(mac a ms2)
-	base=$(jq -r '.linux.uidMappings[0].hostID' "$WORK/ms2/config.json")
 	client_up a ms2 10.91.0.12
 	say 1 before
-	sleep 2
-	up0=$(uptime_on a ms2)
-	boot0=$(booted_on a ms2)
-	init=$(init_on a ms2)
-	# the destination's restore fails once criu restored it: the source
-	# runs on with its network and connection, nothing of it there
+	keep a ms2
+	# to another root of host a, whose restore fails once criu restored it:
+	# the source runs on with its network and connection, nothing of it there
 	VPS_NET_FAIL_AFTER=restore run va migrate ms2 --to-root "$WORK/state-a2" \
 		--to-inventory "$WORK/inv-a2" --to-bundle "$WORK/ms2.d"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"injected failure after step restore"* ]]
-	[ "$(init_on a ms2)" = "$init" ]
+	[ "$(init_on a ms2)" = "$init0" ]
 	[ "$(va state ms2 | jq -r .status)" = running ]
 	wired a ms2 "$WORK/state-a" 10.91.0.12
 	gone a ms2 "$WORK/state-a2" shared
 	[ ! -e "$WORK/ms2.d" ]
 	say 2 "after a failed restore"
-	run va migrate ms2 --to-root "$WORK/state-a2" --to-inventory "$WORK/inv-a2" --to-bundle "$WORK/ms2.d"
+	# over ssh to host b
+	run over_ssh a b ms2 "$WORK/ms2.b"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"migrated ms2 to $WORK/state-a2: downtime "* ]]
+	[[ "$output" == *"migrated ms2 to root@192.168.91.2: downtime "* ]]
 	# the same echo@ instance on the same connection: its counter goes on
 	say 3 after
-	healthy a2 ms2
-	[ "$(uptime_on a2 ms2)" -ge "$up0" ]
-	[ "$(booted_on a2 ms2)" = "$boot0" ]
-	[ "$(mac a2 ms2)" = "$mac0" ]
-	[ "$(addr a2 ms2)" = 10.91.0.12/16 ]
-	[ "$(pingrange a2 ms2)" = "0 65535" ]
-	wired a ms2 "$WORK/state-a2" 10.91.0.12
-	[ "$(subcg_owner a ms2 "$WORK/state-a2")" = "$base" ]
-	# the source: no init, state, cgroup, lease, record, id range or bundle
-	# (the veth and nft table, named for the VPS, are the destination's now)
-	[ ! -e "/proc/$init" ]
-	gone a ms2 "$WORK/state-a" shared
-	! va list -q | grep -qx ms2
-	[ ! -e "$WORK/inv-a/vps/ms2.json" ]
-	[ ! -e "$WORK/inv-a/idranges/$base.range" ]
-	[ ! -e "$WORK/ms2" ]
+	kept b ms2 "$WORK/state-b" 10.91.0.12
+	[ "$(jq -r .bundle "$WORK/inv-b/vps/ms2.json")" = "$WORK/ms2.b" ]
+	[ -e "$WORK/inv-b/idranges/$base.range" ]
+	# host a: no cgroup, veth, nft table, lease, state, record, id range
+	# or bundle of it
+	left_a ms2
 	client_down
-	vps_on a2 stop ms2
-	vps_on a2 destroy ms2
-	# and once it is gone there too: no veth, nft table or lease of it at all
-	gone a ms2 "$WORK/state-a2"
-	gone a ms2 "$WORK/state-a"
+	vb stop ms2
+	vb destroy ms2
+	gone b ms2 "$WORK/state-b"
+	[ ! -e "$WORK/inv-b/idranges/$base.range" ]
 }

@@ -55,7 +55,8 @@ teardown_file() {
 }
 
 # the counter, pid 1 of the guest: 1, 2, 3... in /tmp/count every 0.1 s
-COUNTER='i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 0.1; done'
+# (renamed into place: a read never sees it empty)
+COUNTER='i=0; while :; do i=$((i+1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done'
 
 vps_on() {
 	local h=$1
