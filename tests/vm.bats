@@ -303,6 +303,34 @@ after-eof" ]
 	[ "$output" = "$host" ]
 }
 
+# The 9p root has read-ahead for page faults (exec reads a binary in a few
+# round trips, not one per 4 KiB page) and no cache: what the host changes while
+# the VM runs (vps passwd, useradd, a replaced binary) is what the guest reads
+# and runs next.
+@test "vm-host-edits: files and binaries the host changes under a running VM are seen by the next read and exec; the 9p root has read-ahead" {
+	set_args "$WORK/b" /bin/sleep 600
+	v run -d --vm -b "$WORK/b" vm-edits >"$WORK/edits.out" 2>"$WORK/edits.err" </dev/null || { cat "$WORK/edits.err"; false; }
+	run v exec vm-edits /bin/sh -c 'cat /sys/class/bdi/9p-*/read_ahead_kb'
+	[ "$output" = 512 ]
+	local r=$WORK/b/rootfs
+	echo one >"$r/etc/motd"
+	cp /bin/busybox "$r/usr/bin/busybox" # busybox runs the applet named by argv[0]
+	[ "$(v exec vm-edits /bin/sh -c 'cat /etc/motd; /usr/bin/busybox echo prog-busybox')" = "one
+prog-busybox" ]
+	# edited in place (same inode) and replaced (a new one)
+	echo two >"$r/etc/motd"
+	printf '#!/bin/sh\necho prog-script\n' >"$r/usr/bin/busybox"
+	[ "$(v exec vm-edits /bin/sh -c 'cat /etc/motd; /usr/bin/busybox')" = "two
+prog-script" ]
+	echo three >"$r/etc/motd.new" && mv "$r/etc/motd.new" "$r/etc/motd"
+	cp /bin/busybox "$r/usr/bin/bb.new" && mv "$r/usr/bin/bb.new" "$r/usr/bin/busybox"
+	[ "$(v exec vm-edits /bin/sh -c 'cat /etc/motd; /usr/bin/busybox echo prog-again')" = "three
+prog-again" ]
+	v kill vm-edits KILL
+	v delete --force vm-edits
+	rm -f "$r/etc/motd" "$r/usr/bin/busybox"
+}
+
 @test "vm-errors: a detached VM with a terminal is refused, nothing left behind" {
 	jq_edit "$WORK/b/config.json" '.process.terminal = true'
 	run v create --vm -b "$WORK/b" vm-err1
