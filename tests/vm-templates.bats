@@ -73,7 +73,8 @@ stopped_clean() {
 	[ "$(v exec vt-sv cat /proc/1/comm)" = init ] # sysvinit, PID 1 of its view
 	local exe
 	exe=$(v exec vt-sv readlink /proc/1/exe)
-	[[ "$(v exec vt-sv dpkg -S "$exe")" == sysvinit-core:* ]]
+	[ "$exe" = "$(v exec vt-sv readlink -f /sbin/init)" ]
+	[[ "$(v exec vt-sv dpkg -S /sbin/init)" == sysvinit-core:* ]]
 	[ "$(v exec vt-sv hostname)" = vt-sv ]
 	[ "$(v exec vt-sv sh -c 'echo $((6*7))')" = 42 ]
 	# sysvinit's FIFO on a tmpfs /run, never opened on the 9p root
