@@ -64,8 +64,10 @@ int vps_stop_how(const struct vps_state *st, struct vps_stop_how *h, vps_err *er
 		h->sig = SIGUSR2;
 	else if (t && strncmp(t, "debian", 6) == 0)
 		h->initctl = true;
-	/* sysvinit's rc 0 and systemd stop every service: more time */
-	if (h->initctl || h->sig == SIGRTMIN + 3 || h->sig == SIGRTMIN + 4)
+	/* sysvinit's rc 0 (a debian template's SIGINT runs it too: its inittab's
+	 * ctrlaltdel line) and systemd stop every service: more time */
+	bool debian = t && strncmp(t, "debian", 6) == 0;
+	if (h->initctl || debian || h->sig == SIGRTMIN + 3 || h->sig == SIGRTMIN + 4)
 		h->timeout_s = 30;
 	return 0;
 }

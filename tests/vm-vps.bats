@@ -7,14 +7,8 @@
 # killer ends after boot is named as such. TCG here: few boots, each test
 # checks several things.
 load helpers
-bats_require_minimum_version 1.5.0
+load vm_vps_helpers
 
-PTY() { python3 "$VPS_TOP/tests/tools/vf_pty.py" -t 30 "$@"; }
-
-setup_file() {
-	vps_setup_file
-	export SHELL=/bin/bash
-}
 teardown_file() { vps_teardown_file; }
 
 # wait_for CMD...: retry up to 30 s (a TCG guest boots its services slowly)
@@ -23,9 +17,6 @@ wait_for() {
 	for i in $(seq 1 150); do "$@" && return 0; sleep 0.2; done
 	"$@"
 }
-qemu_of() { v state "$1" | jq -r .pid; }
-monitor_of() { awk '/^PPid:/ { print $2 }' "/proc/$(qemu_of "$1")/status"; }
-listed() { v list | awk -v n="$1" '$1 == n { print $2 }'; }
 booted() { v exec "$1" sh -c 'ps | grep -q "[g]etty"' 2>/dev/null; }
 # ended NAME KIND SIGNAL: the VPS stops; its monitor recorded how
 ended() {

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The spec, translated for the guest init: "key=value\0" records (proto.h).
  * Bind mounts name host paths, which do not exist in the guest: they are left
- * out with a warning. cgroup (v1) mounts become cgroup2 (the guest's own). */
+ * out with a warning. cgroup (v1) mounts become cgroup2 (the guest's own). A
+ * template VPS (a system init) gets a tmpfs /run unless the spec mounts one:
+ * the FIFOs and sockets inits and daemons make there (sysvinit's
+ * /run/initctl) cannot be used on the 9p root (QEMU refuses to open special
+ * files; a socket's inode is not the same on the next lookup). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "rootfs/template.h"
 #include "runtime/vm/vm.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
@@ -132,6 +137,20 @@ static int mounts(struct rec *r, const struct oci_spec *spec, vps_err *err)
 	return 0;
 }
 
+static bool mounts_on(const struct oci_spec *spec, const char *dest)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (strcmp(spec->mounts[i].destination, dest) == 0)
+			return true;
+	return false;
+}
+
+static void template_run(struct rec *r, const struct oci_spec *spec)
+{
+	if (oci_annotation(spec, VPS_ANN_TEMPLATE) && !mounts_on(spec, "/run"))
+		add(r, "mount", "/run\x1ftmpfs\x1ftmpfs\x1fnosuid,nodev,mode=755");
+}
+
 int vps_vm_bootconf(const struct vps_vm_kernel *k, bool disk, char **buf, size_t *len, vps_err *err)
 {
 	struct rec r = {0};
@@ -163,6 +182,7 @@ int vps_vm_guestconf(const struct oci_spec *spec, bool disk, bool debug, char **
 		free(r.buf);
 		return ret;
 	}
+	template_run(&r, spec);
 	for (size_t i = 0; spec->has_linux && i < spec->lx.n_masked_paths; i++)
 		add(&r, "masked", "%s", spec->lx.masked_paths[i]);
 	for (size_t i = 0; spec->has_linux && i < spec->lx.n_readonly_paths; i++)

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How much RAM the guest gets. QEMU runs in the VPS's cgroup, so the memory
  * limit has to hold the guest's RAM plus QEMU's own overhead: under TCG that is
- * about 100 MiB of translation cache and heap whatever the guest's size
- * (measured with a busybox guest of 96, 128 and 256 MiB: QEMU's anonymous
- * memory 156, 162, 164 MiB at a peak cgroup use of 158-165 MiB). The guest
+ * its heap and its translation cache, bounded at VPS_VM_TCG_TB_MIB (qemu.c),
+ * whatever the guest's size (measured with a busybox guest of 96, 128 and 256
+ * MiB: QEMU's anonymous memory 156, 162, 164 MiB at a peak cgroup use of
+ * 158-165 MiB; with the debian templates booted, sysvinit and systemd, and
+ * the cache bounded: about 90 MiB of QEMU's anonymous memory beside the
+ * guest's, 63 MiB of it the full cache, and both boot with a 96 MiB guest).
+ * The guest
  * gets the limit minus VM_OVERHEAD_MIB; with the small or Debian kernel and its
  * initramfs it needs VM_MIN_GUEST_MIB to boot (64 MiB does not). A limit that
  * leaves less is refused before QEMU starts, and a QEMU the OOM killer ends is

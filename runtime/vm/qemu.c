@@ -82,7 +82,14 @@ static void build(struct vps_argv *a, const struct vps_vm_launch *l)
 	 * VM (file-backed) and its destination a plain one; QEMU matches RAM by name */
 	vps_argv_add(a, "-M"),
 	    vps_argv_add(a, "microvm,pcie=on,rtc=on,pit=off,pic=off,memory-backend=ram");
-	vps_argv_add(a, "-accel"), vps_argv_add(a, kvm ? "kvm" : "tcg");
+	/* TCG's translation cache is bounded (QEMU 7.2's default is 1/8 of the
+	 * host's RAM up to 1 GiB, filled as the guest runs new code: a Debian
+	 * guest took QEMU past a 512M limit in 40 s); memory.c's overhead holds it */
+	vps_argv_add(a, "-accel");
+	if (kvm)
+		vps_argv_add(a, "kvm");
+	else
+		vps_argv_add(a, "tcg,tb-size=%d", VPS_VM_TCG_TB_MIB);
 	vps_argv_add(a, "-cpu"), vps_argv_add(a, kvm ? "host" : "max");
 	vps_argv_add(a, "-smp"), vps_argv_add(a, "1");
 	vps_argv_add(a, "-m"), vps_argv_add(a, "%lluM", (unsigned long long)l->ram_mib);

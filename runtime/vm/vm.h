@@ -97,6 +97,7 @@ int vps_vm_drop_privs(void);
 /* memory.c: the guest's RAM for the spec's memory limit (which also holds
  * QEMU), or a clear error when the limit is too small; the error for a QEMU the
  * OOM killer ended (0 when it was not the OOM killer). */
+#define VPS_VM_TCG_TB_MIB 64 /* QEMU's TCG translation cache (qemu.c: -accel tcg,tb-size) */
 uint64_t vps_vm_min_limit_mib(enum vps_vm_accel a);
 int vps_vm_ram_mib(const struct oci_spec *spec, enum vps_vm_accel a, uint64_t *mib, vps_err *err);
 int vps_vm_oom_explain(struct vps_cgroup *cg, const struct oci_spec *spec, enum vps_vm_accel a,

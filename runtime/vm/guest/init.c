@@ -254,11 +254,15 @@ int main(void)
 	close(go[1]);
 	send_to_host(ctl, VPS_VM_OK, NULL, 0); /* the CONF's answer: set up, agent serving */
 	gmark(&c, "answered");
+	/* init holds the terminal's slave until the main process exits, as the
+	 * monitor holds its peer in container mode: an init that closes its stdio
+	 * (sysvinit) and opens /dev/console only now and then never leaves the
+	 * master reading EIO, which would end the relay for good */
 	pid_t relay = 0;
 	if (c.tty) {
-		close(slave);
 		relay = fork();
 		if (relay == 0) {
+			close(slave);
 			relay_tty(master, tty_port);
 			_exit(0);
 		}
@@ -280,6 +284,8 @@ int main(void)
 			break;
 		}
 	}
+	if (slave >= 0)
+		close(slave); /* the relay ends once the container's last holder does */
 	for (int t = 0; relay > 0 && t < 200; t++) { /* let the terminal drain */
 		if (waitpid(relay, NULL, WNOHANG) == relay)
 			break;
