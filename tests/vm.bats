@@ -472,3 +472,21 @@ snap_count() { ls -d "$VPS_VM_SNAPSHOTS"/* 2>/dev/null | wc -l; }
 	[ ! -e "$first" ]
 	[ "$(snap_count)" -eq 3 ]
 }
+
+@test "vm-clock: a VM started from a snapshot has the host's wall clock, not the snapshot's" {
+	# the file's own snapshot was built by setup_file's warm-up: make sure it is
+	# at least 20 s old, so a guest clock left at the snapshot's time shows
+	local state age
+	state=$(ls "$VPS_VM_SNAPSHOTS"/*/state | head -1)
+	age=$(($(date +%s) - $(stat -c %Y "$state")))
+	[ "$age" -ge 20 ] || sleep $((20 - age))
+	set_args "$WORK/b" /bin/date +%s
+	run --separate-stderr v --debug run --vm -b "$WORK/b" vm-clock
+	echo "status=$status output=$output stderr=$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"start from snapshot"*": ok"* ]]
+	local host
+	host=$(date +%s)
+	# within 5 s of ours (the guest read it a moment before we did)
+	[ "$output" -le "$host" ] && [ "$output" -ge $((host - 5)) ]
+}

@@ -124,23 +124,32 @@ static void console_tail(const char *dir, char *out, size_t cap)
 			*c = ' ';
 }
 
-/* The VM's configuration with a "seed" record of fresh random bytes appended:
- * the guest reseeds its RNG from them (VMs from one snapshot share its state).
- * The guest answers once it is set up and its agent serves ctl. */
+/* The VM's configuration with a "seed" record of fresh random bytes and a
+ * "time" record (our wall clock) appended: the guest reseeds its RNG from them
+ * and sets its clock (VMs from one snapshot share its RNG state and its clock,
+ * which stood still while the snapshot was saved). The guest answers once it
+ * is set up and its agent serves ctl. */
 static int send_conf(const char *dir, const char *conf, size_t len, int timeout_ms, vps_err *err)
 {
 	unsigned char seed[32];
-	char rec[8 + 2 * sizeof(seed)] = "seed=";
+	char rec[8 + 2 * sizeof(seed)] = "seed=", when[64];
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
 		return vps_error(err, errno, "vm: getrandom");
 	for (size_t i = 0; i < sizeof(seed); i++)
 		sprintf(rec + 5 + 2 * i, "%02x", seed[i]);
-	_cleanup_free_ char *msg = malloc(len + sizeof(rec));
-	if (!msg)
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	/* fits: two numbers in 64 */
+	int wl = vps_snprintf(when, sizeof(when), "time=%lld.%09ld", (long long)now.tv_sec,
+			      now.tv_nsec);
+	_cleanup_free_ char *msg = malloc(len + sizeof(rec) + sizeof(when));
+	if (!msg || wl < 0)
 		return vps_error(err, ENOMEM, "vm: configuration");
+	size_t rl = strlen(rec) + 1, n = len + rl + (size_t)wl + 1;
 	memcpy(msg, conf, len);
-	memcpy(msg + len, rec, strlen(rec) + 1);
-	int r = request(dir, VPS_VM_CONF, msg, len + strlen(rec) + 1, timeout_ms, NULL, 0, err);
+	memcpy(msg + len, rec, rl);
+	memcpy(msg + len + rl, when, (size_t)wl + 1);
+	int r = request(dir, VPS_VM_CONF, msg, n, timeout_ms, NULL, 0, err);
 	explicit_bzero(msg + len, sizeof(rec));
 	explicit_bzero(rec, sizeof(rec));
 	explicit_bzero(seed, sizeof(seed));

@@ -4,7 +4,8 @@
  * all of them and can be saved as a snapshot (runtime/vm/snapshot.c). Here the
  * guest answers PING with "config" until the host sends its configuration
  * (CONF; answered by init.c once the VM is set up), then mixes the host's fresh random bytes into
- * the kernel's RNG and reseeds it, so VMs restored from one snapshot never share random state.
+ * the kernel's RNG and reseeds it, so VMs restored from one snapshot never share random state,
+ * and sets its clock to the host's.
  * Nothing random (boot_id, keys) may be generated before this point. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/vm/guest/guest.h"
@@ -50,6 +52,19 @@ static void reseed(char *hex)
 	memset(&e, 0, sizeof(e));
 }
 
+/* The host's wall clock: a VM restored from a snapshot wakes with the
+ * snapshot's time (its clock stood still meanwhile), a cold boot with the RTC's. */
+static void set_clock(const char *v)
+{
+	char *end;
+	struct timespec ts = {.tv_sec = (time_t)strtoll(v, &end, 10)};
+	if (*end == '.')
+		ts.tv_nsec = strtol(end + 1, &end, 10);
+	if (*end || ts.tv_sec <= 0 || ts.tv_nsec < 0 || ts.tv_nsec > 999999999 ||
+	    clock_settime(CLOCK_REALTIME, &ts) < 0)
+		glog("set the clock to the host's %s: %s", v, *end ? "malformed" : strerror(errno));
+}
+
 void await_config(int ctl, struct gconf *c)
 {
 	bool live = true; /* false: no host client (HUP) until SIGIO says one came */
@@ -76,6 +91,8 @@ void await_config(int ctl, struct gconf *c)
 		} else {
 			if (c->seed)
 				reseed((char *)c->seed);
+			if (c->time)
+				set_clock(c->time);
 			return; /* m stays: c points into it */
 		}
 		free(m);

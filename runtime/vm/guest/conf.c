@@ -80,6 +80,8 @@ static void one(struct gconf *c, char *k, char *v)
 		add(c->readonly, &c->n_readonly, G_MAX_ITEMS, v);
 	else if (!strcmp(k, "seed"))
 		c->seed = v;
+	else if (!strcmp(k, "time"))
+		c->time = v;
 	else if (!strcmp(k, "module"))
 		add(c->modules, &c->n_modules, 32, v);
 }

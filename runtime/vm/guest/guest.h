@@ -43,6 +43,7 @@ struct gconf {
 	const char *modules[32];
 	size_t n_modules;
 	const char *seed; /* hex bytes from the host's getrandom, for the RNG */
+	const char *time; /* the host's wall clock at CONF, "SEC.NSEC" */
 };
 
 /* ports.c: the virtio-serial ports, opened before the wait point. */
