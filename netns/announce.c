@@ -57,12 +57,12 @@ int vps_net_announce(pid_t pid, json_object *x, vps_err *err)
 {
 	json_object *v;
 	struct vps_ip ip;
-	char path[64];
 	if (!x || !json_object_object_get_ex(x, "ip", &v))
 		return 0; /* no VPS network */
 	if (vps_ip_parse(json_object_get_string(v), AF_INET, 0, &ip, "ip", err) < 0)
 		return vps_error_wrap(err, "the VPS's network record");
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "ns/net");
 	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return vps_error(err, errno, "open %s", path);

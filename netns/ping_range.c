@@ -51,10 +51,11 @@ int vps_net_ping_range_fit(pid_t pid, const struct oci_linux *lx, vps_err *err)
 	const struct oci_namespace *n = &lx->namespaces[OCI_NS_NETWORK];
 	uint64_t lo, hi;
 	unsigned long long a, b;
-	char p[64], now[64], fit[64];
+	char now[64], fit[64];
 	if (!mapped_span(lx, &lo, &hi) || !n->present || n->path)
 		return 0;
-	vps_snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath p_pp;
+	const char *p = vps_procpath(&p_pp, pid, "ns/net");
 	_cleanup_close_ int ns = open(p, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return vps_error(err, errno, "open %s", p);

@@ -21,8 +21,8 @@
 
 static int open_etc(pid_t pid, vps_err *err)
 {
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "root");
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "open %s", path);

@@ -154,9 +154,9 @@ int vps_net_host_rules(const char *id, const char *veth, const struct vps_net_cf
 
 static int open_netns(pid_t pid, vps_err *err)
 {
-	char p[64];
 	struct stat self, st;
-	vps_snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath p_pp;
+	const char *p = vps_procpath(&p_pp, pid, "ns/net");
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open %s", p);

@@ -98,9 +98,9 @@ int vps_disk_fit(const char *image, int imgfd, vps_err *err)
  * device lfd: what the online resize and the usage go through. */
 int vps_disk_root_of(pid_t pid, int lfd)
 {
-	char root[64];
 	struct stat ls, rs;
-	vps_snprintf(root, sizeof(root), "/proc/%d/root", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath root_pp;
+	const char *root = vps_procpath(&root_pp, pid, "root");
 	int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return -errno;

@@ -73,8 +73,8 @@ int vps_create_mount_sources(struct cctx *c, vps_err *err)
 {
 	if (!wants_sources(c->spec) && !vps_create_wants_root(c->spec))
 		return 0;
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, c->pid, "ns/mnt");
 	int ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return vps_error(err, errno, "bind sources: open the init's mount namespace");

@@ -49,8 +49,8 @@ static bool idmapped(const struct oci_spec *s)
 
 static int idmap_init_tree(struct cctx *c, int tree, vps_err *err)
 {
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, c->pid, "ns/user");
 	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return vps_error(err, errno, "rootfs: open the init's user namespace");

@@ -104,8 +104,8 @@ static int scan_mounts(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_m
 	struct {
 		char line[8192], dest[4096], root[4096], fstype[64];
 	} *b = malloc(sizeof(*b)); /* too big for the stack */
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "mountinfo");
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	if (!f || !b) {
 		free(b);
@@ -197,9 +197,9 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 
 static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 {
-	char path[64];
 	struct stat st;
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "ns/net");
 	if (stat(path, &st) < 0)
 		return vps_error(err, errno, "stat %s", path);
 	vps_argv_add(a, "--external");

@@ -89,8 +89,8 @@ static int join_target(struct ectx *c, int *child_flags, vps_err *err)
 		return r;
 	if ((r = vps_ns_differing(c->st->pid, &flags, err)) < 0)
 		return r;
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)c->st->pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, c->st->pid, "root");
 	c->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->root_fd < 0)
 		return vps_error(err, errno, "open the container's root");

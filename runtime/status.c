@@ -19,8 +19,8 @@
 /* /proc/PID/stat: "pid (comm) S ppid ..."; comm may hold spaces and ')'. */
 static int read_stat(pid_t pid, char *state, uint64_t *start, vps_err *err)
 {
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "stat");
 	_cleanup_free_ char *buf = NULL;
 	int r = vps_read_file_at(AT_FDCWD, path, 4096, &buf, NULL, err);
 	if (r < 0)

@@ -35,8 +35,8 @@ struct initreq {
 
 static int initctl(pid_t pid, vps_err *err)
 {
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/root", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "root");
 	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vps_error(err, errno, "the init's root (%s)", path);
@@ -72,8 +72,9 @@ int vps_stop_ask(pid_t pid, int pidfd, const struct vps_stop_how *h, vps_err *er
 /* Field "PPid:" of /proc/PID/status. */
 static pid_t parent_of(pid_t pid)
 {
-	char path[64], *buf = NULL;
-	vps_snprintf(path, sizeof(path), "/proc/%d/status", (int)pid); /* fits: a pid in 64 */
+	char *buf = NULL;
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "status");
 	if (vps_read_file_at(AT_FDCWD, path, 16384, &buf, NULL, NULL) < 0)
 		return -1;
 	char *p = strstr(buf, "\nPPid:");
@@ -85,10 +86,11 @@ static pid_t parent_of(pid_t pid)
 /* pid is a vps monitor (by its name) other than the caller. */
 static bool is_monitor(pid_t pid)
 {
-	char path[64], comm[32] = "";
+	char comm[32] = "";
 	if (pid <= 1 || pid == getpid())
 		return false;
-	vps_snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, pid, "comm");
 	_cleanup_close_ int c = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = c >= 0 ? read(c, comm, sizeof(comm) - 1) : -1;
 	return n > 0 && strncmp(comm, VPS_MON_COMM "\n", strlen(VPS_MON_COMM) + 1) == 0;

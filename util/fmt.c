@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vps_snprintf: snprintf that fails instead of truncating; vps_fdpath. */
+/* vps_snprintf: snprintf that fails instead of truncating; vps_fdpath, vps_procpath. */
 #include "util/fmt.h"
 
 #include <errno.h>
@@ -24,5 +24,11 @@ int vps_snprintf(char *buf, size_t cap, const char *fmt, ...)
 const char *vps_fdpath(struct vps_fdpath *p, int fd)
 {
 	vps_snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd); /* fits: 14 + 11 in 32 */
+	return p->s;
+}
+
+const char *vps_procpath(struct vps_procpath *p, pid_t pid, const char *what)
+{
+	vps_snprintf(p->s, sizeof(p->s), "/proc/%d/%s", (int)pid, what); /* fits: or "" */
 	return p->s;
 }

@@ -3,6 +3,7 @@
  * written to the kernel, where a silently cut string would name the wrong file. */
 #pragma once
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Format into buf (cap bytes). The length written, or -ENAMETOOLONG if it did
  * not fit (buf is then "", never a truncated prefix), -EINVAL if cap is 0, or
@@ -14,3 +15,10 @@ struct vps_fdpath {
 	char s[32];
 };
 const char *vps_fdpath(struct vps_fdpath *p, int fd);
+
+/* "/proc/PID/WHAT", WHAT a short constant of ours ("ns/net", "root", "stat"):
+ * a path into a process's /proc directory ("" if WHAT were too long). */
+struct vps_procpath {
+	char s[64];
+};
+const char *vps_procpath(struct vps_procpath *p, pid_t pid, const char *what);

@@ -139,9 +139,8 @@ static int send_conf(const char *dir, const char *conf, size_t len, int timeout_
 		sprintf(rec + 5 + 2 * i, "%02x", seed[i]);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	/* fits: two numbers in 64 */
-	int wl = vps_snprintf(when, sizeof(when), "time=%lld.%09ld", (long long)now.tv_sec,
-			      now.tv_nsec);
+	int wl =
+	    vps_snprintf(when, sizeof(when), "time=%lld.%09ld", (long long)now.tv_sec, now.tv_nsec);
 	_cleanup_free_ char *msg = malloc(len + sizeof(rec) + sizeof(when));
 	if (!msg || wl < 0)
 		return vps_error(err, ENOMEM, "vm: configuration");

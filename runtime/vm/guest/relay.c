@@ -66,8 +66,8 @@ void console_bind(int master)
  * one of the container's (without one, that is our own: a no-op). */
 static int join_main(pid_t main_pid)
 {
-	char path[64];
-	vps_snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)main_pid); /* fits: a pid in 64 */
+	struct vps_procpath path_pp;
+	const char *path = vps_procpath(&path_pp, main_pid, "ns/pid");
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
