@@ -70,6 +70,10 @@ int vps_net_setup(const char *state_root, const char *id, const struct oci_spec 
 		  pid_t init_pid, json_object **extra, vps_err *err);
 /* In the container init, in the network namespace it created: set lo up. */
 int vps_net_loopback_up(vps_err *err);
+/* pid's network namespace (nsfd) is still as create made it for a VPS
+ * without a network: lo alone and up, the kernel's addresses, routes and
+ * rules only, no firewall table (netns/pristine.c). */
+bool vps_net_lo_pristine(pid_t pid, int nsfd);
 
 /* Undo everything setup did (idempotent; extra may be NULL: then what the
  * lease file and the id-derived names say is undone). The bridge stays. */

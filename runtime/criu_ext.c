@@ -195,7 +195,7 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 	}
 }
 
-static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
+int vps_ckpt_netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 {
 	char path[64];
 	struct stat st;
@@ -262,7 +262,7 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
 	m->netns_external = ns->present && ns->path;
 	m->net_isolated = vps_ckpt_net_isolated(pid, spec);
-	return m->netns_external ? netns_external(pid, a, err) : 0;
+	return m->netns_external ? vps_ckpt_netns_external(pid, a, err) : 0;
 }
 
 static const char *const kinds[] = {"bind", "cgroup", "console", "hostdev", "cgfile"};
@@ -280,6 +280,7 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 	json_object_object_add(o, "terminal", json_object_new_boolean(m->terminal));
 	json_object_object_add(o, "netnsExternal", json_object_new_boolean(m->netns_external));
 	json_object_object_add(o, "netIsolated", json_object_new_boolean(m->net_isolated));
+	json_object_object_add(o, "netnsRenew", json_object_new_boolean(m->netns_renew));
 	json_object_object_add(o, "tcpEstablished", json_object_new_boolean(m->tcp_established));
 	for (size_t i = 0; i < m->n_mounts; i++) {
 		json_object *e = json_object_new_object();
@@ -332,6 +333,8 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 	    json_object_object_get_ex(o, "netIsolated", &v) && json_object_get_boolean(v);
 	m->tcp_established =
 	    json_object_object_get_ex(o, "tcpEstablished", &v) && json_object_get_boolean(v);
+	m->netns_renew =
+	    json_object_object_get_ex(o, "netnsRenew", &v) && json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "net", &v)) {
 		if (!json_object_is_type(v, json_type_object))
 			return vps_errorx(err, EINVAL, "%s: net: not an object", VPS_CKPT_META);
