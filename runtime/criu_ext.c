@@ -30,6 +30,8 @@ void vps_ckpt_meta_free(struct vps_ckpt_meta *m)
 	m->n_mounts = 0;
 	json_object_put(m->net);
 	m->net = NULL;
+	json_object_put(m->netconf);
+	m->netconf = NULL;
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
@@ -299,6 +301,8 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 		json_object_object_add(o, "console", json_object_new_string(m->console));
 	if (m->net)
 		json_object_object_add(o, "net", json_object_get(m->net));
+	if (m->netconf)
+		json_object_object_add(o, "netConf", json_object_get(m->netconf));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	_cleanup_close_ int dfd = open(image_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	int r = dfd < 0 ? vps_error(err, errno, "open %s", image_dir)
@@ -339,6 +343,11 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 		if (!json_object_is_type(v, json_type_object))
 			return vps_errorx(err, EINVAL, "%s: net: not an object", VPS_CKPT_META);
 		m->net = json_object_get(v);
+	}
+	if (json_object_object_get_ex(o, "netConf", &v)) {
+		if (!json_object_is_type(v, json_type_object))
+			return vps_errorx(err, EINVAL, "%s: netConf: not an object", VPS_CKPT_META);
+		m->netconf = json_object_get(v);
 	}
 	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
 		json_object *e = json_object_array_get_idx(mounts, i);

@@ -133,7 +133,7 @@ static int netns_fd(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, vp
 {
 	const struct oci_namespace *ns = &x->c.spec->lx.namespaces[OCI_NS_NETWORK];
 	if (x->m.netns_renew) {
-		if ((x->netns = vps_ckpt_netns_new(x->c.spec, err)) < 0)
+		if ((x->netns = vps_ckpt_netns_new(x->c.spec, x->m.netconf, err)) < 0)
 			return x->netns;
 	} else if (!x->m.netns_external) {
 		return 0;

@@ -128,12 +128,13 @@ status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 }
 
 # lo_state NAME SIDE: what its network namespace shows inside (lo, addresses,
-# routes, the sysctl config.json set)
+# routes, the sysctl config.json set, two the tenant set)
 lo_state() {
-	"$2" exec "$1" sh -c 'ip -o addr; ip route show table all; cat /proc/sys/net/ipv4/ip_local_port_range'
+	"$2" exec "$1" sh -c 'ip -o addr; ip route show table all; cd /proc/sys/net
+		cat ipv4/ip_local_port_range ipv6/conf/all/hop_limit unix/max_dgram_qlen'
 }
 
-@test "migrate: a VPS without a network gets its network namespace made anew (lo up, config.json's sysctls): a server on 127.0.0.1 serves on; one the tenant changed is moved by criu" {
+@test "migrate: a VPS without a network gets its network namespace made anew (lo up, config.json's and the tenant's sysctls): a server on 127.0.0.1 serves on; one the tenant changed is moved by criu" {
 	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$WORK/criu.words" "$CRIU" >"$WORK/criu-words"
 	chmod +x "$WORK/criu-words"
 	rm -f "$WORK/criu.words"
@@ -144,9 +145,13 @@ lo_state() {
 	wait_count "$WORK/mg-ns" 10
 	for i in $(seq 50); do vc exec mg-ns wget -qO- http://127.0.0.1:8080/x >/dev/null 2>&1 && break; sleep 0.1; done
 	hp=$(vc exec mg-ns pidof httpd)
+	# settings of the namespace CRIU would keep, changed after create (from the
+	# host: the VPS has no CAP_NET_ADMIN)
+	nsenter -t "$(vc state mg-ns | jq -r .pid)" -n sh -c \
+		'echo 33 >/proc/sys/net/ipv6/conf/all/hop_limit; echo 77 >/proc/sys/net/unix/max_dgram_qlen'
 	before=$(lo_state mg-ns vc)
 	echo "$before"
-	[[ "$before" == *"20000	30000"* ]]
+	[[ "$before" == *"20000	30000"*"33"*"77"* ]]
 	run "$VPS" --root "$ROOT" --criu "$WORK/criu-words" migrate mg-ns --to-root "$DROOT" \
 		--to-inventory "$DINV" --to-bundle "$WORK/mg-ns.d"
 	echo "$output"
@@ -156,13 +161,12 @@ lo_state() {
 	grep "^dump " "$WORK/criu.words" | grep -q -- "--external net\[[0-9]*\]:vps-netns"
 	grep "^restore " "$WORK/criu.words" | grep -q -- "--inherit-fd fd\[[0-9]*\]:vps-netns"
 	# the same httpd answers on 127.0.0.1 there; lo, its addresses, routes and
-	# the sysctl as before
+	# the sysctls as before
 	[ "$(vd exec mg-ns wget -qO- http://127.0.0.1:8080/x)" = served ]
 	[ "$(vd exec mg-ns pidof httpd)" = "$hp" ]
 	[ "$(lo_state mg-ns vd)" = "$before" ]
 	counting "$WORK/mg-ns.d"
-	# an address added on lo (from the host: the VPS has no CAP_NET_ADMIN):
-	# the namespace is no longer as made, criu saves and restores it (no
+	# an address added on lo: the namespace is no longer as made, criu saves and restores it (no
 	# --external net), the address moves
 	nsenter -t "$(vd state mg-ns | jq -r .pid)" -n ip addr add 10.9.9.9/32 dev lo
 	rm -f "$WORK/criu.words"
