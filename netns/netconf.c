@@ -56,7 +56,7 @@ static int grab_all(json_object *o, vps_err *err)
 	if (net < 0)
 		return vps_error(err, errno, "open /proc/sys/net");
 	struct vps_walk_opts wo = {.max_depth = 1, .keep_going = true};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		struct grab g = {.o = o, .dir = dirs[i]};
 		vps_walk_at(net, dirs[i], &wo, grab_one, &g);
 	}

@@ -13,7 +13,6 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <net/if.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -142,7 +141,7 @@ static bool no_legacy_tables(pid_t pid)
 {
 	static const char *const names[] = {"ip_tables_names", "ip6_tables_names",
 					    "arp_tables_names"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char path[96], c;
 		if (vps_snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, names[i]) < 0)
 			return false;
