@@ -134,7 +134,7 @@ lo_state() {
 		cat ipv4/ip_local_port_range ipv6/conf/all/hop_limit unix/max_dgram_qlen'
 }
 
-@test "migrate: a VPS without a network gets its network namespace made anew (lo up, config.json's and the tenant's sysctls): a server on 127.0.0.1 serves on; one the tenant changed is moved by criu" {
+@test "migrate: a VPS without a network gets its network namespace made anew (lo up, config.json's and the tenant's sysctls): a server on 127.0.0.1 serves on; one the tenant changed (an address, an nftables table) is moved by criu" {
 	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$WORK/criu.words" "$CRIU" >"$WORK/criu-words"
 	chmod +x "$WORK/criu-words"
 	rm -f "$WORK/criu.words"
@@ -177,8 +177,19 @@ lo_state() {
 	! grep "^dump " "$WORK/criu.words" | grep -q -- "--external net\["
 	vc exec mg-ns ip -o addr | grep -q "10.9.9.9/32"
 	[ "$(vc exec mg-ns wget -qO- http://127.0.0.1:8080/x)" = served ]
-	vc stop mg-ns
-	vc destroy mg-ns
+	# the address gone, an nftables table instead: criu moves it again
+	pid=$(vc state mg-ns | jq -r .pid)
+	nsenter -t "$pid" -n ip addr del 10.9.9.9/32 dev lo
+	nsenter -t "$pid" -n nft add table inet mg-ns-fw
+	rm -f "$WORK/criu.words"
+	run "$VPS" --root "$ROOT" --criu "$WORK/criu-words" migrate mg-ns --to-root "$DROOT" \
+		--to-inventory "$DINV" --to-bundle "$WORK/mg-ns.d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep "^dump " "$WORK/criu.words" | grep -q -- "--external net\["
+	[ "$(vd exec mg-ns wget -qO- http://127.0.0.1:8080/x)" = served ]
+	vd stop mg-ns
+	vd destroy mg-ns
 }
 
 # criu_dumps_inet: this criu dumps INET sockets (>= 4.2; 4.1.1 asks them for
