@@ -70,6 +70,15 @@ int vps_net_setup(const char *state_root, const char *id, const struct oci_spec 
 		  pid_t init_pid, json_object **extra, vps_err *err);
 /* In the container init, in the network namespace it created: set lo up. */
 int vps_net_loopback_up(vps_err *err);
+/* pid's network namespace (nsfd) is still as create made it for a VPS
+ * without a network: lo alone and up, the kernel's addresses, routes and
+ * rules only, no firewall table (netns/pristine.c). */
+bool vps_net_lo_pristine(pid_t pid, int nsfd);
+/* netns/netconf.c: the namespace nsfd's settings CRIU would keep (ipv4/ipv6
+ * conf of all, default, lo; unix max_dgram_qlen) as {"ipv4/conf/all/X": V};
+ * apply writes those that differ in the caller's namespace. */
+int vps_net_conf_save(int nsfd, json_object **out, vps_err *err);
+int vps_net_conf_apply(json_object *conf, vps_err *err);
 
 /* Undo everything setup did (idempotent; extra may be NULL: then what the
  * lease file and the id-derived names say is undone). The bridge stays. */

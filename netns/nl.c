@@ -37,8 +37,13 @@ int vps_netns_socket(int netns_fd, int domain, int type, int protocol, vps_err *
 
 int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err)
 {
+	return vps_nl_open_proto(nl, netns_fd, NETLINK_ROUTE, err);
+}
+
+int vps_nl_open_proto(struct vps_nl *nl, int netns_fd, int protocol, vps_err *err)
+{
 	memset(nl, 0, sizeof(*nl));
-	int fd = vps_netns_socket(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, err), saved;
+	int fd = vps_netns_socket(netns_fd, AF_NETLINK, SOCK_RAW, protocol, err), saved;
 	if (fd < 0)
 		return fd;
 	if (!(nl->sk = mnl_socket_fdopen(fd))) {

@@ -22,6 +22,8 @@ struct vps_nl {
  * entered only for the socket() call and restored right after. On failure
  * nothing is held (vps_nl_close is then harmless but not needed). */
 int vps_nl_open(struct vps_nl *nl, int netns_fd, vps_err *err);
+/* The same for another netlink protocol (NETLINK_NETFILTER, ...). */
+int vps_nl_open_proto(struct vps_nl *nl, int netns_fd, int protocol, vps_err *err);
 void vps_nl_close(struct vps_nl *nl);
 /* socket(domain, type | SOCK_CLOEXEC, protocol) made inside the netns
  * netns_fd refers to (-1: ours), the caller's netns restored right after:

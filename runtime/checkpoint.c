@@ -106,6 +106,9 @@ static int dump(const struct vps_checkpoint_opts *o, const struct vps_state *st,
 	c.tcp_established =
 	    c.tcp_established || (o->tcp_if_networked && vps_ckpt_net_reachable(st->pid, spec));
 	m.tcp_established = c.tcp_established;
+	if (o->renew_netns && !c.tcp_established && !m.netns_external &&
+	    (r = vps_ckpt_netns_renew(st->pid, spec, &m, &a, err)) < 0)
+		goto out;
 	vps_criu_common(&a, &c, image, work, log);
 	vps_criu_netlock(&a, &c, m.net_isolated);
 	if (o->parent_path) {

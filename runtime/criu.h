@@ -55,6 +55,7 @@ struct vps_ckpt_meta {
 	pid_t pid; /* the init's host pid at the dump (informational) */
 	bool terminal, netns_external;
 	bool net_isolated;    /* the netns held lo alone (criu_netlock.c) */
+	bool netns_renew;     /* external at the dump, made anew at restore (criu_netns.c) */
 	bool tcp_established; /* dumped with --tcp-established: restore with it */
 	size_t n_mounts;
 	struct {
@@ -66,6 +67,7 @@ struct vps_ckpt_meta {
 	char fds[3][VPS_CKPT_KEY_MAX];	/* CRIU's key of the init's fd 0-2 ("" none) */
 	char console[VPS_CKPT_KEY_MAX]; /* CRIU's key of /dev/console's pty ("" none) */
 	json_object *net;		/* the VPS network's record (state extra["net"]), or NULL */
+	json_object *netconf;		/* netns_renew: its settings (criu_netns.c), or NULL */
 };
 void vps_ckpt_meta_free(struct vps_ckpt_meta *m);
 /* A bind mount (type "bind" or option bind/rbind), and its source on the
@@ -84,6 +86,16 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 bool vps_ckpt_net_isolated(pid_t pid, const struct oci_spec *spec);
 bool vps_ckpt_net_reachable(pid_t pid, const struct oci_spec *spec);
 void vps_criu_netlock(struct vps_argv *a, const struct vps_criu_opts *o, bool isolated);
+/* criu_netns.c: at the dump, when pid's namespace may be made anew at
+ * restore (no user namespace of its own, lo alone, as create made it): its
+ * settings into m->netconf, m->netns_renew set, --external net[INO] added
+ * (0 also when it may not); at the restore, the new one with lo up, spec's
+ * net.* sysctls and the settings written (an fd, or -errno with err set). */
+int vps_ckpt_netns_renew(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_meta *m,
+			 struct vps_argv *a, vps_err *err);
+int vps_ckpt_netns_new(const struct oci_spec *spec, json_object *conf, vps_err *err);
+/* --external net[INO]:VPS_CKPT_NS_KEY for pid's network namespace */
+int vps_ckpt_netns_external(pid_t pid, struct vps_argv *a, vps_err *err);
 /* Resources of the VPS whose init is pid that CRIU is known to refuse,
  * named (criu_refuse.c): -ENOTSUP with the resource and why, else 0. */
 int vps_ckpt_refused(pid_t pid, vps_err *err);

@@ -30,6 +30,8 @@ void vps_ckpt_meta_free(struct vps_ckpt_meta *m)
 	m->n_mounts = 0;
 	json_object_put(m->net);
 	m->net = NULL;
+	json_object_put(m->netconf);
+	m->netconf = NULL;
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
@@ -195,7 +197,7 @@ static void fd_key(pid_t pid, int fd, const int *ids, size_t n_ids, char *key, c
 	}
 }
 
-static int netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
+int vps_ckpt_netns_external(pid_t pid, struct vps_argv *a, vps_err *err)
 {
 	struct stat st;
 	struct vps_procpath path_pp;
@@ -262,7 +264,7 @@ int vps_ckpt_describe(pid_t pid, const struct oci_spec *spec, struct vps_ckpt_me
 	const struct oci_namespace *ns = &spec->lx.namespaces[OCI_NS_NETWORK];
 	m->netns_external = ns->present && ns->path;
 	m->net_isolated = vps_ckpt_net_isolated(pid, spec);
-	return m->netns_external ? netns_external(pid, a, err) : 0;
+	return m->netns_external ? vps_ckpt_netns_external(pid, a, err) : 0;
 }
 
 static const char *const kinds[] = {"bind", "cgroup", "console", "hostdev", "cgfile"};
@@ -280,6 +282,7 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 	json_object_object_add(o, "terminal", json_object_new_boolean(m->terminal));
 	json_object_object_add(o, "netnsExternal", json_object_new_boolean(m->netns_external));
 	json_object_object_add(o, "netIsolated", json_object_new_boolean(m->net_isolated));
+	json_object_object_add(o, "netnsRenew", json_object_new_boolean(m->netns_renew));
 	json_object_object_add(o, "tcpEstablished", json_object_new_boolean(m->tcp_established));
 	for (size_t i = 0; i < m->n_mounts; i++) {
 		json_object *e = json_object_new_object();
@@ -298,6 +301,8 @@ int vps_ckpt_meta_save(const char *image_dir, const struct vps_ckpt_meta *m, vps
 		json_object_object_add(o, "console", json_object_new_string(m->console));
 	if (m->net)
 		json_object_object_add(o, "net", json_object_get(m->net));
+	if (m->netconf)
+		json_object_object_add(o, "netConf", json_object_get(m->netconf));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	_cleanup_close_ int dfd = open(image_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	int r = dfd < 0 ? vps_error(err, errno, "open %s", image_dir)
@@ -332,10 +337,17 @@ static int meta_parse(json_object *o, struct vps_ckpt_meta *m, vps_err *err)
 	    json_object_object_get_ex(o, "netIsolated", &v) && json_object_get_boolean(v);
 	m->tcp_established =
 	    json_object_object_get_ex(o, "tcpEstablished", &v) && json_object_get_boolean(v);
+	m->netns_renew =
+	    json_object_object_get_ex(o, "netnsRenew", &v) && json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "net", &v)) {
 		if (!json_object_is_type(v, json_type_object))
 			return vps_errorx(err, EINVAL, "%s: net: not an object", VPS_CKPT_META);
 		m->net = json_object_get(v);
+	}
+	if (json_object_object_get_ex(o, "netConf", &v)) {
+		if (!json_object_is_type(v, json_type_object))
+			return vps_errorx(err, EINVAL, "%s: netConf: not an object", VPS_CKPT_META);
+		m->netconf = json_object_get(v);
 	}
 	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
 		json_object *e = json_object_array_get_idx(mounts, i);

@@ -140,7 +140,7 @@ static int setup_namespaces(struct vps_child *c, const char *state_json, vps_err
 		return r;
 	if ((r = set_names(c->spec, err)) < 0)
 		return r;
-	if ((r = vps_child_sysctls(c->spec, err)) < 0)
+	if ((r = vps_child_sysctls(c->spec, -1, err)) < 0)
 		return r;
 	struct pivot_hooks h = {.c = c, .state_json = state_json};
 	struct vps_rootfs_opts ro = {

@@ -120,7 +120,9 @@ int vps_child_cwd(const char *cwd, vps_err *err);
 /* ctty false: the pty is not made the process's controlling terminal (the
  * VPS console, like a real /dev/console: a getty on it takes it) */
 int vps_child_console(int sync_fd, const struct oci_process *p, bool init, bool ctty, vps_err *err);
-int vps_child_sysctls(const struct oci_spec *spec, vps_err *err);
+/* linux.sysctl's keys (only_ns: those of that namespace, -1: all) written
+ * through /proc/sys: the caller's namespaces get them */
+int vps_child_sysctls(const struct oci_spec *spec, int only_ns, vps_err *err);
 int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err);
 /* Close every fd >= from except keep[] (the child's first step: no lock,
  * state dir or cgroup fd of the parent stays open in the container). */

@@ -185,6 +185,7 @@ static int dump(struct mig *m, const char *images, struct mig_bg *bg, vps_err *e
 	     * keeps its addresses); an isolated one (lo only) has none to
 	     * keep, and criu's network lock is skipped (criu_netlock.c) */
 	    .tcp_if_networked = true,
+	    .renew_netns = true,
 	    .c = {.criu = m->o->criu, .image_path = images, .work_path = work}};
 	if ((r = vps_checkpoint(&co, err)) < 0)
 		vps_mig_why(err);

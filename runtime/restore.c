@@ -128,17 +128,23 @@ static void stdio_fds(struct rctx *x, struct vps_argv *a, int *pass, size_t *n)
 	}
 }
 
+/* the network namespace criu restores into: one joined by path, or one
+ * made anew for a VPS without a network (criu_netns.c) */
 static int netns_fd(struct rctx *x, struct vps_argv *a, int *pass, size_t *n, vps_err *err)
 {
 	const struct oci_namespace *ns = &x->c.spec->lx.namespaces[OCI_NS_NETWORK];
-	if (!x->m.netns_external)
+	if (x->m.netns_renew) {
+		if ((x->netns = vps_ckpt_netns_new(x->c.spec, x->m.netconf, err)) < 0)
+			return x->netns;
+	} else if (!x->m.netns_external) {
 		return 0;
-	if (!ns->present || !ns->path)
+	} else if (!ns->present || !ns->path) {
 		return vps_errorx(err, EINVAL,
 				  "the checkpoint joined a network namespace by path: config.json "
 				  "must name one (.linux.namespaces network path)");
-	if ((x->netns = open(ns->path, O_RDONLY | O_CLOEXEC)) < 0)
+	} else if ((x->netns = open(ns->path, O_RDONLY | O_CLOEXEC)) < 0) {
 		return vps_error(err, errno, "network namespace %s", ns->path);
+	}
 	pass[(*n)++] = x->netns;
 	vps_argv_add(a, "--inherit-fd");
 	vps_argv_add(a, "fd[%d]:%s", x->netns, VPS_CKPT_NS_KEY);

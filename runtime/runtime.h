@@ -205,6 +205,9 @@ struct vps_checkpoint_opts {
 	 * and has a device besides lo (vps migrate); the checkpoint records
 	 * whether it was used (vps-checkpoint.json's tcpEstablished) */
 	bool tcp_if_networked;
+	/* a namespace without a network, as create made it, is not saved: the
+	 * restore makes a new one (vps migrate; criu_netns.c) */
+	bool renew_netns;
 };
 /* Dump a running container's process tree into image_path. */
 int vps_checkpoint(const struct vps_checkpoint_opts *o, vps_err *err);

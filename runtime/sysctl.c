@@ -64,13 +64,15 @@ int vps_sysctl_validate(const struct oci_spec *spec, vps_err *err)
 	return 0;
 }
 
-int vps_child_sysctls(const struct oci_spec *spec, vps_err *err)
+int vps_child_sysctls(const struct oci_spec *spec, int only_ns, vps_err *err)
 {
 	for (size_t i = 0; i < spec->lx.n_sysctl; i++) {
 		char key[256], path[300];
 		if (normalize(spec->lx.sysctl[i].key, key, sizeof(key)) < 0 ||
 		    vps_snprintf(path, sizeof(path), "/proc/sys/%s", key) < 0)
 			return vps_errorx(err, ENAMETOOLONG, "linux.sysctl: key too long");
+		if (only_ns >= 0 && key_ns(key) != only_ns)
+			continue;
 		for (char *p = path + 10; *p; p++)
 			if (*p == '.')
 				*p = '/';

@@ -127,6 +127,71 @@ status_in() { "$VPS" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
 	vd destroy mg-nl
 }
 
+# lo_state NAME SIDE: what its network namespace shows inside (lo, addresses,
+# routes, the sysctl config.json set, two the tenant set)
+lo_state() {
+	"$2" exec "$1" sh -c 'ip -o addr; ip route show table all; cd /proc/sys/net
+		cat ipv4/ip_local_port_range ipv6/conf/all/hop_limit unix/max_dgram_qlen'
+}
+
+@test "migrate: a VPS without a network gets its network namespace made anew (lo up, config.json's and the tenant's sysctls): a server on 127.0.0.1 serves on; one the tenant changed (an address, an nftables table) is moved by criu" {
+	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$WORK/criu.words" "$CRIU" >"$WORK/criu-words"
+	chmod +x "$WORK/criu-words"
+	rm -f "$WORK/criu.words"
+	vpsb mg-ns sh -c "mkdir -p /tmp/www; echo served >/tmp/www/x; httpd -f -p 127.0.0.1:8080 -h /tmp/www & sh -c '$COUNTER' & wait"
+	jq_edit "$WORK/mg-ns/config.json" '.linux.sysctl["net.ipv4.ip_local_port_range"] = "20000 30000"'
+	vc delete -f mg-ns
+	vc run -d --bundle "$WORK/mg-ns" mg-ns </dev/null >/dev/null
+	wait_count "$WORK/mg-ns" 10
+	for i in $(seq 50); do vc exec mg-ns wget -qO- http://127.0.0.1:8080/x >/dev/null 2>&1 && break; sleep 0.1; done
+	hp=$(vc exec mg-ns pidof httpd)
+	# settings of the namespace CRIU would keep, changed after create (from the
+	# host: the VPS has no CAP_NET_ADMIN)
+	nsenter -t "$(vc state mg-ns | jq -r .pid)" -n sh -c \
+		'echo 33 >/proc/sys/net/ipv6/conf/all/hop_limit; echo 77 >/proc/sys/net/unix/max_dgram_qlen'
+	before=$(lo_state mg-ns vc)
+	echo "$before"
+	[[ "$before" == *"20000	30000"*"33"*"77"* ]]
+	run "$VPS" --root "$ROOT" --criu "$WORK/criu-words" migrate mg-ns --to-root "$DROOT" \
+		--to-inventory "$DINV" --to-bundle "$WORK/mg-ns.d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cat "$WORK/criu.words"
+	# the dump named the namespace external, the restore was given a new one
+	grep "^dump " "$WORK/criu.words" | grep -q -- "--external net\[[0-9]*\]:vps-netns"
+	grep "^restore " "$WORK/criu.words" | grep -q -- "--inherit-fd fd\[[0-9]*\]:vps-netns"
+	# the same httpd answers on 127.0.0.1 there; lo, its addresses, routes and
+	# the sysctls as before
+	[ "$(vd exec mg-ns wget -qO- http://127.0.0.1:8080/x)" = served ]
+	[ "$(vd exec mg-ns pidof httpd)" = "$hp" ]
+	[ "$(lo_state mg-ns vd)" = "$before" ]
+	counting "$WORK/mg-ns.d"
+	# an address added on lo: the namespace is no longer as made, criu saves and restores it (no
+	# --external net), the address moves
+	nsenter -t "$(vd state mg-ns | jq -r .pid)" -n ip addr add 10.9.9.9/32 dev lo
+	rm -f "$WORK/criu.words"
+	run env VPS_INVENTORY="$DINV" "$VPS" --root "$DROOT" --criu "$WORK/criu-words" migrate mg-ns --to-root "$ROOT" \
+		--to-inventory "$VPS_INVENTORY" --to-bundle "$WORK/mg-ns"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep "^dump " "$WORK/criu.words" | grep -q -- "--external net\["
+	vc exec mg-ns ip -o addr | grep -q "10.9.9.9/32"
+	[ "$(vc exec mg-ns wget -qO- http://127.0.0.1:8080/x)" = served ]
+	# the address gone, an nftables table instead: criu moves it again
+	pid=$(vc state mg-ns | jq -r .pid)
+	nsenter -t "$pid" -n ip addr del 10.9.9.9/32 dev lo
+	nsenter -t "$pid" -n nft add table inet mg-ns-fw
+	rm -f "$WORK/criu.words"
+	run "$VPS" --root "$ROOT" --criu "$WORK/criu-words" migrate mg-ns --to-root "$DROOT" \
+		--to-inventory "$DINV" --to-bundle "$WORK/mg-ns.d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep "^dump " "$WORK/criu.words" | grep -q -- "--external net\["
+	[ "$(vd exec mg-ns wget -qO- http://127.0.0.1:8080/x)" = served ]
+	vd stop mg-ns
+	vd destroy mg-ns
+}
+
 # criu_dumps_inet: this criu dumps INET sockets (>= 4.2; 4.1.1 asks them for
 # SO_PASSCRED, which Linux >= 6.16 refuses)
 criu_dumps_inet() {

@@ -93,12 +93,18 @@ int main(void)
 	u.mounts[1].kind = VPS_CKPT_CGROUP;
 	strcpy(u.console, "tty[8800:2a]");
 	u.net = json_tokener_parse("{\"ip\":\"10.89.0.5/16\",\"bridge\":\"br\"}");
+	u.netns_renew = true; /* a namespace made anew, with the settings it had */
+	u.netconf = json_tokener_parse("{\"ipv4/conf/all/forwarding\":\"1\"}");
 	is_int(vps_ckpt_meta_save(dir, &u, &e), 0, "save a user namespace's VPS");
 	vps_ckpt_meta_free(&u);
 	is_int(vps_ckpt_meta_load(dir, &l, &e), 0, "load it");
 	is_str(l.console, "tty[8800:2a]", "console key");
 	is_str(json_object_get_string(json_object_object_get(l.net, "ip")), "10.89.0.5/16",
 	       "network record");
+	ok(l.netns_renew && !l.netns_external, "netns made anew, not joined by path");
+	is_str(
+	    json_object_get_string(json_object_object_get(l.netconf, "ipv4/conf/all/forwarding")),
+	    "1", "its settings");
 	src.spec = &spec;
 	is_int(vps_ckpt_restore_mounts(&l, &src, &a, &e), 0, "restore its mounts");
 	ok(has_word(&a, "mnt[/proc/timer_list]:/dev/null"), "host device node given anew");
@@ -120,6 +126,9 @@ int main(void)
 	    "{\"mounts\":[{\"destination\":\"/x\",\"kind\":\"nfs\"}],\"stdio\":[\"\",\"\",\"\"]}");
 	ok(vps_ckpt_meta_load(dir, &l, &e) < 0 && strstr(e.msg, "unknown kind \"nfs\""),
 	   "unknown mount kind refused: %s", e.msg);
+	write_file(dir, "{\"mounts\":[],\"stdio\":[\"\",\"\",\"\"],\"netConf\":[1]}");
+	ok(vps_ckpt_meta_load(dir, &l, &e) < 0 && strstr(e.msg, "netConf: not an object"),
+	   "netConf not an object refused: %s", e.msg);
 	write_file(dir, "not json");
 	ok(vps_ckpt_meta_load(dir, &l, &e) < 0, "not JSON refused");
 
