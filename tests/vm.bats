@@ -145,7 +145,7 @@ term_and_wait() {
 	rm -rf "$WORK/bk"
 }
 
-@test "vm-tty: run -t gives the process a terminal" {
+@test "vm-tty: run -t gives the process a terminal, and our terminal's resizes" {
 	command -v script >/dev/null || skip "script(1) (bsdutils) is needed to provide a pty"
 	jq_edit "$WORK/b/config.json" '.process.terminal = true'
 	set_args "$WORK/b" /bin/sh -c 'tty; test -t 0 && echo is-a-tty; exit 4'
@@ -154,6 +154,14 @@ term_and_wait() {
 	[ "$status" -eq 4 ]
 	grep -q '/dev/pts/0' "$WORK/ty.log"
 	grep -q 'is-a-tty' "$WORK/ty.log"
+	# a resize of our terminal (SIGWINCH) reaches the guest process's terminal
+	rm -f "$WORK/b/rootfs/tmp/vmrsz"
+	jq_edit "$WORK/b/config.json" '.process.terminal = true'
+	set_args "$WORK/b" /bin/sh -c "$WINCH_SH" vmrsz
+	run resize_in_pty "$WORK/rsz.out" "$VPS --root $ROOT run --vm -b $WORK/b vm-rsz" "$WORK/b/rootfs/tmp/vmrsz"
+	jq_edit "$WORK/b/config.json" '.process.terminal = false'
+	[[ "$output" == *"41 101"* ]]
+	[[ "$output" == *rc=7* ]]
 }
 
 @test "vm-signals: a foreground run --vm forwards SIGTERM to the guest process; exec relays stdin to EOF, forwards SIGTERM and passes a resize on (-t, SIGWINCH)" {

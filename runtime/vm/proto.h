@@ -26,12 +26,13 @@ struct vps_vm_hdr {
 
 enum {
 	/* host -> guest */
-	VPS_VM_START = 'S', /* ctl: release the main process */
-	VPS_VM_KILL = 'K',  /* ctl: payload int32 signal for the main process */
-	VPS_VM_PING = 'P',  /* ctl: is the agent there ("config": waiting for CONF) */
-	VPS_VM_CONF = 'C',  /* ctl: the VM's configuration records (once, at the wait point) */
-	VPS_VM_EXEC = 'X',  /* exec: payload = conf records for the process */
-	VPS_VM_STDIN = 'I', /* exec: stdin bytes */
+	VPS_VM_START = 'S',  /* ctl: release the main process */
+	VPS_VM_KILL = 'K',   /* ctl: payload int32 signal for the main process */
+	VPS_VM_PING = 'P',   /* ctl: is the agent there ("config": waiting for CONF) */
+	VPS_VM_CONF = 'C',   /* ctl: the VM's configuration records (once, at the wait point) */
+	VPS_VM_RESIZE = 'R', /* ctl: payload uint16 rows, uint16 cols for the main terminal */
+	VPS_VM_EXEC = 'X',   /* exec: payload = conf records for the process */
+	VPS_VM_STDIN = 'I',  /* exec: stdin bytes */
 	VPS_VM_STDIN_EOF = 'i',
 	VPS_VM_WINSIZE = 'W', /* exec: payload uint16 rows, uint16 cols */
 	VPS_VM_SIGNAL = 'G',  /* exec: payload int32 signal for the session's process */

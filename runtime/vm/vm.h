@@ -152,6 +152,8 @@ int vps_vm_wait_ready(const char *dir, pid_t qemu, const char *conf, size_t len,
 		      long limit_s, vps_err *err);
 int vps_vm_start(const char *dir, vps_err *err);
 int vps_vm_kill(const char *dir, int sig, vps_err *err);
+/* The main process's terminal (process.terminal) takes this size. */
+int vps_vm_resize(const char *dir, unsigned rows, unsigned cols, vps_err *err);
 /* Run p inside the VM with our stdio relayed; *status as for run. */
 int vps_vm_exec(const char *dir, const struct oci_process *p, int *status, vps_err *err);
 /* The main process's status once QEMU is gone: the guest's report (DIR/exit),

@@ -2,12 +2,13 @@
 /* `run` in the foreground with a VM (the loop is runtime/foreground.c). vps
  * relays its stdin to QEMU's stdin socket (closing it on EOF is how the guest
  * process sees EOF); with a terminal the socket carries the guest tty both ways
- * and our terminal is raw meanwhile. Signals go to the guest process; QEMU's
- * end gives the status. */
+ * and our terminal is raw meanwhile, its size changes (SIGWINCH) passed on.
+ * Signals go to the guest process; QEMU's end gives the status. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "runtime/vm/wire.h"
 #include "util/io.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 #define RELAY_BUF 65536
 
@@ -82,6 +84,13 @@ static void vm_signal(void *ctx, int sig)
 {
 	struct vm_fg *f = ctx;
 	vps_err e = {0};
+	struct winsize ws;
+	if (sig == SIGWINCH) { /* our terminal's new size, for the guest's */
+		if (f->r.tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 &&
+		    vps_vm_resize(f->dir, ws.ws_row, ws.ws_col, &e) < 0)
+			log_debug("vm: resize: %s", e.msg);
+		return;
+	}
 	if (vps_vm_kill(f->dir, sig, &e) < 0 && sig != SIGHUP)
 		kill(f->qemu, SIGKILL); /* the agent is gone: stop the VM */
 }
@@ -114,7 +123,7 @@ static void vm_drain(void *ctx)
 
 int vps_vm_wait(const char *dir, struct vps_vm_handle *h, int *status, vps_err *err)
 {
-	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	static char relay_buf[RELAY_BUF];
 	struct vm_fg f = {
 	    .dir = dir, .qemu = h->pid, .r = {.sock = h->in_fd, .tty = h->tty, .buf = relay_buf}};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The guest agent: serves the host's ctl requests (start, kill, ping) and exec
+/* The guest agent: serves the host's ctl requests (start, kill, resize, ping) and exec
  * sessions. A virtio-serial port reads 0 / polls HUP while no host client is
  * connected, so a port that hung up is looked at again when SIGIO says a client
  * came (ports.c), or on the next tick. When the main process exited, init
@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,8 +26,24 @@ static void reply(int fd, int ok, const char *msg)
 	send_to_host(fd, ok ? VPS_VM_OK : VPS_VM_ERROR, msg, msg ? strlen(msg) : 0);
 }
 
+/* The main process's terminal (its master, -1: none) takes the host's size. */
+static void resize(int ctl, int master, const char *p, uint32_t len)
+{
+	uint16_t rc[2];
+	if (master < 0 || len < sizeof(rc)) {
+		reply(ctl, 0, "the main process has no terminal");
+		return;
+	}
+	memcpy(rc, p, sizeof(rc));
+	struct winsize ws = {.ws_row = rc[0], .ws_col = rc[1]};
+	if (ioctl(master, TIOCSWINSZ, &ws) < 0)
+		reply(ctl, 0, strerror(errno));
+	else
+		reply(ctl, 1, NULL);
+}
+
 /* One ctl request. Returns 0, or -1 when the host is gone. */
-static int ctl_request(int ctl, pid_t main_pid, int *go_fd)
+static int ctl_request(int ctl, pid_t main_pid, int *go_fd, int master)
 {
 	struct vps_vm_hdr h;
 	char *p;
@@ -48,6 +65,8 @@ static int ctl_request(int ctl, pid_t main_pid, int *go_fd)
 			reply(ctl, 0, strerror(errno));
 		else
 			reply(ctl, 1, NULL);
+	} else if (h.type == VPS_VM_RESIZE) {
+		resize(ctl, master, p, h.len);
 	} else if (h.type == VPS_VM_PING) {
 		reply(ctl, 1, *go_fd < 0 ? "running" : "created");
 	} else {
@@ -83,7 +102,7 @@ static pid_t exec_request(int port, pid_t main_pid)
 	return pid;
 }
 
-void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port)
+void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port, int master)
 {
 	int ctl_live = 1, exec_live = 1;
 	pid_t runner = 0;
@@ -109,7 +128,7 @@ void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port)
 			_exit(1);
 		}
 		if (p[0].revents & POLLIN) {
-			if (ctl_request(ctl, main_pid, &go_fd) < 0)
+			if (ctl_request(ctl, main_pid, &go_fd, master) < 0)
 				ctl_live = 0;
 		} else if (p[0].revents & (POLLHUP | POLLERR)) {
 			ctl_live = 0;

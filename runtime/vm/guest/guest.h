@@ -111,7 +111,9 @@ void console_bind(int master); /* the pty on the container's /dev/console */
 /* Copy a pty master <-> a raw port until the master closes. */
 void relay_tty(int master, int port);
 
-/* agent.c: serve ctl and exec until killed. go_fd: write a byte to start main. */
-__attribute__((noreturn)) void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port);
+/* agent.c: serve ctl and exec until killed. go_fd: write a byte to start main;
+ * master: the main process's terminal (-1: none), for a resize. */
+__attribute__((noreturn)) void agent_run(pid_t main_pid, int go_fd, int ctl, int exec_port,
+					 int master);
 
 int status_of(int wstatus); /* 128+sig for a signal */

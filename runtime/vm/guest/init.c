@@ -247,9 +247,11 @@ int main(void)
 	close(go[0]);
 	pid_t agent = fork();
 	if (agent == 0) {
-		if (slave >= 0) /* the master reads EIO once the main process's side closes */
-			close(slave), close(master), close(tty_port);
-		agent_run(main_pid, go[1], ctl, ex);
+		/* the master reads EIO once the main process's side closes: no
+		 * slave here; the master only for a resize */
+		if (slave >= 0)
+			close(slave), close(tty_port);
+		agent_run(main_pid, go[1], ctl, ex, master);
 	}
 	close(go[1]);
 	send_to_host(ctl, VPS_VM_OK, NULL, 0); /* the CONF's answer: set up, agent serving */
