@@ -9,6 +9,7 @@
  * is dropped for it (the log has everything). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,9 +20,11 @@
 #include <unistd.h>
 
 #include "runtime/mon.h"
+#include "runtime/vm/vm.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
 #include "util/io.h"
+#include "util/log.h"
 
 /* ROOT/ID/console.sock as a short path (/proc/self/fd/N/...: any id length);
  * *dirfd is the O_PATH fd it goes through. */
@@ -83,6 +86,21 @@ void vps_mon_console_accept(struct vps_mon *m)
 		send(c, m->ring, m->ring_len, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+/* The attached client's window size for the VPS's terminal: a VM's is in the
+ * guest (m->pty is the socket QEMU relays it on), set through its agent. */
+static void resize(struct vps_mon *m, const struct winsize *ws)
+{
+	char dir[PATH_MAX];
+	vps_err e = {0};
+	if (!m->vm) {
+		ioctl(m->pty, TIOCSWINSZ, ws);
+		return;
+	}
+	if (vps_snprintf(dir, sizeof(dir), "%s/%s", m->root, m->o.id) < 0 ||
+	    vps_vm_resize(dir, ws->ws_row, ws->ws_col, &e) < 0)
+		log_debug("console: resize the VM's terminal: %s", e.msg);
+}
+
 int vps_mon_console_input(struct vps_mon *m)
 {
 	char buf[VPS_CON_MSG + 1];
@@ -96,7 +114,7 @@ int vps_mon_console_input(struct vps_mon *m)
 	if (buf[0] == VPS_CON_DATA && n > 1)
 		vps_write_all(m->pty, buf + 1, (size_t)n - 1); /* EAGAIN: the VPS reads nothing */
 	else if (buf[0] == VPS_CON_WINSZ && n == 1 + (ssize_t)sizeof(struct winsize))
-		ioctl(m->pty, TIOCSWINSZ, buf + 1);
+		resize(m, (const struct winsize *)(buf + 1));
 	return 1;
 }
 

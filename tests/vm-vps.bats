@@ -55,6 +55,19 @@ prompts() { [ "$(grep -c "$1 login:" "$ROOT/$1/console.log")" -ge "$2" ]; }
 	[[ $output == *"[detached]"* ]]
 	run v logs vv1
 	[[ $output == *"vv1 login:"* ]]
+	# an attached console gives the guest's terminal our size, at attach and on a resize
+	consize() { [ "$(v exec vv1 stty -F /dev/console size)" = "$1" ]; }
+	script -qec "stty rows 23 cols 77; $VPS --root $ROOT console vv1 </dev/tty & p=\$!
+		for i in \$(seq 600); do [ -e $WORK/vv1.resize ] && break; sleep 0.1; done
+		stty rows 31 cols 88
+		for i in \$(seq 600); do [ -e $WORK/vv1.done ] && break; sleep 0.1; done
+		kill \$p" /dev/null </dev/null >"$WORK/vv1-con.out" &
+	local s=$!
+	wait_for consize "23 77" || { v exec vv1 stty -F /dev/console size; false; }
+	touch "$WORK/vv1.resize"
+	wait_for consize "31 88" || { v exec vv1 stty -F /dev/console size; false; }
+	touch "$WORK/vv1.done"
+	wait "$s" || true
 	# reboot inside: a new QEMU under the same monitor, the log kept
 	v exec vv1 reboot || true
 	# a new QEMU recorded: not the old one, nor the 0 of the VM being made again

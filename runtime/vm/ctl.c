@@ -99,7 +99,8 @@ int vps_vm_kill(const char *dir, int sig, vps_err *err)
 int vps_vm_resize(const char *dir, unsigned rows, unsigned cols, vps_err *err)
 {
 	uint16_t rc[2] = {(uint16_t)rows, (uint16_t)cols};
-	return request(dir, VPS_VM_RESIZE, rc, sizeof(rc), 10000, NULL, 0, err);
+	/* short: the monitor's console loop waits on it */
+	return request(dir, VPS_VM_RESIZE, rc, sizeof(rc), 2000, NULL, 0, err);
 }
 
 /* --debug: how long each step of a start took (the marks of one VM start) */
