@@ -34,12 +34,13 @@ if [ -z "${VPS_INVENTORY:-}" ]; then
 	trap 'rm -rf "$VPS_INVENTORY"' EXIT
 	export VPS_INVENTORY
 fi
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 ran_any=0
 
 # run_suite NAME TIMEOUT CMD...: run, parse, account.
 run_suite() {
 	local name=$1 tmo=$2; shift 2
 	[[ $name =~ $FILTER ]] || return 0
+	ran_any=1
 	local log="$LOGS/${name//\//_}.log" t0=$SECONDS rc san=
 	if [ -n "${SAN_LOGS:-}" ]; then
 		san=$SAN_LOGS/${name//\//_}
@@ -108,6 +109,10 @@ if [ -n "${TEST_SUITES:-}" ]; then
 	for t in $TEST_SUITES; do run_file "$t"; done
 else
 	for t in "$BUILD"/tests/unit/test_* tests/*.bats tests/suites/*.sh; do run_file "$t"; done
+fi
+if [ "$ran_any" = 0 ]; then # a filter that names no suite (make eats a "$|")
+	echo "no suite matches TESTS='$FILTER'" >&2
+	fail=1
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -3,8 +3,8 @@
 # runner-selftest: tests/run.sh itself, on fake suites in a scratch folder. A
 # suite that tests nothing (a `1..0 # SKIP` plan, every test skipped, no
 # output), one that stops short of its plan and one that exits non-zero must
-# each count as a failure; TAP and the harness form (PASS/FAIL/SKIP) are
-# counted alike.
+# each count as a failure, as does a TESTS filter that matches no suite; TAP
+# and the harness form (PASS/FAIL/SKIP) are counted alike.
 set -u -o pipefail
 TOP=${VPS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 D=$(mktemp -d /tmp/vps-runner-selftest.XXXXXX)
@@ -61,6 +61,15 @@ if grep -q '1\.\.0 # SKIP needs root' <<<"$out" && grep -q 'plan-skip ran no tes
 	ok "a whole-suite skip shows its reason and why it fails"
 else
 	nok "a whole-suite skip shows its reason and why it fails"
+	sed 's/^/#   /' <<<"$out"
+fi
+out=$(TESTS='^no-such-suite$' TEST_SUITES="$D/tap-pass.sh" TEST_LOGS="$D/logs" bash "$TOP/tests/run.sh" 2>&1)
+rc=$?
+if [ "$rc" = 1 ] && grep -q "no suite matches TESTS='^no-such-suite\$'" <<<"$out" &&
+	[ "$(tail -n 1 <<<"$out")" = "0 passed, 1 failed, 0 skipped" ]; then
+	ok "a TESTS filter that matches no suite fails and says so"
+else
+	nok "a TESTS filter that matches no suite fails and says so (status $rc)"
 	sed 's/^/#   /' <<<"$out"
 fi
 echo "1..$n"
