@@ -146,3 +146,14 @@ wired() {
 	on "$h" nft list table bridge "vps-$n" >/dev/null
 	! on "$h" ip -o link show | grep -q "vx-$n[@:]"
 }
+
+# mignet_setup_file: a suite's setup: criu and rsync, hosts a and b, a second
+# state root on a, the client
+mignet_setup_file() {
+	vps_setup_file
+	vps_need_criu || return 1
+	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
+	hosts_ab || return 1
+	mkdir -p "$WORK/state-a2"
+	client_ns
+}

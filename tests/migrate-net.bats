@@ -23,12 +23,7 @@ load migrate_helpers
 load mignet_helpers
 
 setup_file() {
-	vps_setup_file
-	vps_need_criu || return 1
-	command -v rsync >/dev/null || { echo "rsync missing (make deps installs it)" >&2; return 1; }
-	hosts_ab || return 1
-	mkdir -p "$WORK/state-a2"
-	client_ns
+	mignet_setup_file || return 1
 	# the VPS face's busybox bundle, its init replaced by the echo server
 	"$VPS" bundle "$WORK/tpl" --name mn-tpl --userns host >/dev/null
 	"$VPS" destroy --keep-data mn-tpl >/dev/null
